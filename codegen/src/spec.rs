@@ -1,0 +1,309 @@
+//! The machine-readable spec of one operation: what the parser produces from a reference doc,
+//! what overrides patch, what the emitter reads, and what `spec/ecs/*.json` stores.
+//!
+//! Every list is kept in a canonical order (see [`Spec::canonicalize`]) so that the JSON diff of a
+//! doc change shows only what changed.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a fact in the spec came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Origin {
+    /// The reference doc, at this 1-based line.
+    #[default]
+    Doc,
+    /// A reviewed override entry, with its written reason.
+    Override { reason: String },
+    /// The shared list of errors every ECS operation can return.
+    Common,
+}
+
+impl Origin {
+    pub fn is_doc(&self) -> bool {
+        matches!(self, Origin::Doc)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spec {
+    pub service: Service,
+    pub operation: Operation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// `Ecs`
+    pub product: String,
+    /// `2014-05-26`
+    pub version: String,
+    /// `RPC`
+    pub style: String,
+    /// `POST`
+    pub http_method: String,
+}
+
+impl Default for Service {
+    fn default() -> Self {
+        Service {
+            product: "Ecs".into(),
+            version: "2014-05-26".into(),
+            style: "RPC".into(),
+            http_method: "POST".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Operation {
+    /// The `Action` value, e.g. `CreateSnapshotGroup`.
+    pub name: String,
+    /// Path of the doc relative to the folder regen read, with `/` separators.
+    pub source: String,
+    pub summary: String,
+    /// Paragraphs and bullets of the `## Description` section, as plain text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<SourceText>,
+    /// Request parameters as a tree (`Tag.N.Key` is the member `Key` of the list `Tag`).
+    /// `Action` is not here: it is the operation name.
+    pub request: Vec<Param>,
+    /// Response fields as a tree of JSON keys.
+    pub response: Vec<Field>,
+    pub errors: Vec<ErrorCode>,
+    #[serde(default, skip_serializing_if = "Examples::is_empty")]
+    pub examples: Examples,
+    /// Wire name of the idempotency token param (`ClientToken`), when the operation has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_token: Option<String>,
+    /// Pairs of top-level params that cannot be set together (wire names, each pair sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusive: Vec<Exclusive>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lints: Vec<Lint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceText {
+    pub text: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Param {
+    /// The wire segment of this param: `ExcludeDiskId`, `Key` (inside `Tag`), `regionId`.
+    pub wire_name: String,
+    /// The name as the doc wrote it: `ExcludeDiskId.N`, `Tag.N.Key`.
+    pub doc_name: String,
+    /// snake_case Rust field name, unique among siblings.
+    pub rust_name: String,
+    pub shape: Shape,
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    pub description: String,
+    /// 1-based line of the doc row (0 for params added by an override).
+    pub line: usize,
+    #[serde(default, skip_serializing_if = "Origin::is_doc")]
+    pub origin: Origin,
+    /// Set when the doc says the param is deprecated or will be removed; holds that note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Sourced<String>>,
+    /// Rules the validator enforces. For a list they apply to each scalar item, except
+    /// [`Rule::Count`], which applies to the list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<Constraint>,
+    /// Sentences that look like constraints but were not understood. Never enforced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unparsed: Vec<SourceText>,
+}
+
+/// A value with the doc line (or override) it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub line: usize,
+    #[serde(default, skip_serializing_if = "Origin::is_doc")]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScalarType {
+    String,
+    Integer,
+    Long,
+    Float,
+    Double,
+    Boolean,
+    /// A JSON document sent as a string (`Json` in the doc).
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shape {
+    Scalar {
+        #[serde(rename = "type")]
+        ty: ScalarType,
+    },
+    /// `X.N`: items sent as `X.1`, `X.2`, …
+    List { item: Box<Shape> },
+    /// `X.Y`: members sent as `X.Y`. `type_name` is the Rust type (`Tag`, `SystemDisk`).
+    Struct {
+        type_name: String,
+        members: Vec<Param>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Constraint {
+    pub rule: Rule,
+    /// The doc line the rule was read from (0 when from an override).
+    pub line: usize,
+    #[serde(default, skip_serializing_if = "Origin::is_doc")]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    /// Length in Unicode scalar values (characters, not bytes).
+    Length {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u64>,
+    },
+    /// Numeric range, inclusive.
+    Range {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<i64>,
+    },
+    /// Number of items of an `X.N` list (the N range).
+    Count {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u64>,
+    },
+    /// Every character must be in this class (a regex character-class body, e.g. `A-Za-z0-9._:-`).
+    Charset { class: String },
+    /// The first character must be in this class.
+    FirstChar { class: String },
+    /// The value must not start with any of these (case-insensitive, as the service checks).
+    NotPrefix { prefixes: Vec<String> },
+    /// The value must not contain any of these.
+    NotContains { needles: Vec<String> },
+    /// The value must be one of these.
+    Enum { values: Vec<String> },
+    /// Only meaningful when another param has a value; reported as a warning, never an error.
+    Condition { param: String, value: String },
+}
+
+impl Rule {
+    /// Rules kept in lenient validation mode (docs drift; these are the ones that rarely do).
+    pub fn is_lenient(&self) -> bool {
+        matches!(self, Rule::Range { .. } | Rule::Count { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exclusive {
+    pub params: Vec<String>,
+    pub line: usize,
+    #[serde(default, skip_serializing_if = "Origin::is_doc")]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// The JSON key.
+    pub name: String,
+    pub rust_name: String,
+    pub shape: FieldShape,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldShape {
+    Scalar {
+        #[serde(rename = "type")]
+        ty: ScalarType,
+    },
+    Struct {
+        type_name: String,
+        fields: Vec<Field>,
+    },
+    /// A JSON array. When `wrapper` is set, the JSON is `{"<wrapper>": [ ... ]}` (the XML-derived
+    /// shape of `Array of X` followed by an `X` row).
+    Array {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wrapper: Option<String>,
+        item: Box<FieldShape>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorCode {
+    /// Verbatim, typos included.
+    pub code: String,
+    /// UpperCamel Rust variant name, unique in the operation.
+    pub rust_name: String,
+    /// Every (status, message, description) the code is listed with, in doc order.
+    pub listings: Vec<ErrorListing>,
+    /// Decided by code, from the reviewed table in `spec/common/errors.json` or an override.
+    pub retryable: bool,
+    #[serde(default, skip_serializing_if = "Origin::is_doc")]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorListing {
+    /// As written (`404`, and the odd `4003`); `None` when the cell is empty or not a number.
+    pub http_status: Option<u16>,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Examples {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<SourceText>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub responses: Vec<Sample>,
+}
+
+impl Examples {
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty() && self.responses.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample {
+    /// `json`, `xml`, or `text` when not said.
+    pub format: String,
+    /// `success` or `error`.
+    pub kind: String,
+    pub body: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Lint {
+    /// Stable identifier, e.g. `error-names-unknown-param`, `case-collision`, `example-type-mismatch`.
+    pub kind: String,
+    pub line: usize,
+    pub message: String,
+}

@@ -1,0 +1,1 @@
+//! Derives for ecs-api request types.
