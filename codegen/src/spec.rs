@@ -117,6 +117,10 @@ pub struct Param {
     /// Sentences that look like constraints but were not understood. Never enforced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unparsed: Vec<SourceText>,
+    /// The documented error code the service answers when this param is malformed
+    /// (`InvalidSnapshotName.Malformed`). Only reviewed overrides set it; the doc never says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
 }
 
 /// A value with the doc line (or override) it came from.
@@ -306,4 +310,56 @@ pub struct Lint {
     pub kind: String,
     pub line: usize,
     pub message: String,
+}
+
+impl Spec {
+    /// Sorts everything that has no meaningful doc order, so that reordering rows of a doc does
+    /// not change the spec: params and struct members by wire name (ASCII), response fields by
+    /// JSON key, errors by code, exclusive pairs and lints. Listings, rules, examples and the
+    /// constraints of one param keep doc order.
+    pub fn canonicalize(&mut self) {
+        let op = &mut self.operation;
+        sort_params(&mut op.request);
+        sort_fields(&mut op.response);
+        op.errors.sort_by(|a, b| a.code.cmp(&b.code));
+        for pair in &mut op.exclusive {
+            pair.params.sort();
+            pair.params.dedup();
+        }
+        op.exclusive
+            .sort_by(|a, b| a.params.cmp(&b.params).then(a.line.cmp(&b.line)));
+        op.exclusive.dedup_by(|a, b| a.params == b.params);
+        op.lints.sort();
+        op.lints.dedup();
+    }
+}
+
+fn sort_params(params: &mut [Param]) {
+    params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name).then(a.doc_name.cmp(&b.doc_name)));
+    for param in params {
+        sort_shape(&mut param.shape);
+    }
+}
+
+fn sort_shape(shape: &mut Shape) {
+    match shape {
+        Shape::Scalar { .. } => {}
+        Shape::List { item } => sort_shape(item),
+        Shape::Struct { members, .. } => sort_params(members),
+    }
+}
+
+fn sort_fields(fields: &mut [Field]) {
+    fields.sort_by(|a, b| a.name.cmp(&b.name).then(a.line.cmp(&b.line)));
+    for field in fields {
+        sort_field_shape(&mut field.shape);
+    }
+}
+
+fn sort_field_shape(shape: &mut FieldShape) {
+    match shape {
+        FieldShape::Scalar { .. } => {}
+        FieldShape::Struct { fields, .. } => sort_fields(fields),
+        FieldShape::Array { item, .. } => sort_field_shape(item),
+    }
 }

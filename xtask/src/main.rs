@@ -1,1 +1,107 @@
-fn main() {}
+//! `cargo xtask regen [--check] [--docs DIR --out DIR]`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask regen [--check] [--docs DIR --out DIR]
+
+  regen                   parse spec/docs/ecs, write spec/ecs/*.json and ecs-api/src/generated
+  regen --check           write nothing; fail if any generated file is stale
+  regen --docs D --out O  run the pipeline on any folder of reference docs: specs, report.json
+                          and a standalone crate under O";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let Some((cmd, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return Ok(ExitCode::from(2));
+    };
+    if cmd != "regen" {
+        eprintln!("unknown command `{cmd}`\n{USAGE}");
+        return Ok(ExitCode::from(2));
+    }
+    let mut check = false;
+    let mut docs = None;
+    let mut out = None;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--check" => check = true,
+            "--docs" => docs = Some(PathBuf::from(it.next().ok_or("--docs needs a folder")?)),
+            "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a folder")?)),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let started = Instant::now();
+    match (docs, out) {
+        (Some(docs), Some(out)) => {
+            let ok = xtask::standalone::run(&docs, &out, check).map_err(|e| e.to_string())?;
+            eprintln!("regen took {:.0?}", started.elapsed());
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        (None, None) => workspace(check, started),
+        _ => Err("--docs and --out go together".into()),
+    }
+}
+
+fn workspace(check: bool, started: Instant) -> Result<ExitCode, String> {
+    let root = xtask::workspace_root();
+    let plan = xtask::plan_workspace(&root).map_err(|e| e.to_string())?;
+    for line in &plan.summary {
+        println!("{line}");
+    }
+    if !plan.lints.is_empty() {
+        println!("lints:");
+        for l in &plan.lints {
+            println!("  {l}");
+        }
+    }
+    let drift = xtask::drift(&plan);
+    let show = |p: &PathBuf| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+    if check {
+        if drift.is_empty() {
+            println!("generated files are up to date ({:.0?})", started.elapsed());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for p in &drift.changed {
+            eprintln!("stale: {}", show(p));
+        }
+        for p in &drift.missing {
+            eprintln!("missing: {}", show(p));
+        }
+        for p in &drift.stale {
+            eprintln!("no longer generated: {}", show(p));
+        }
+        eprintln!("generated files are out of date: run `cargo xtask regen` and commit the result");
+        return Ok(ExitCode::FAILURE);
+    }
+    xtask::apply(&plan, &drift).map_err(|e| e.to_string())?;
+    for p in drift.changed.iter().chain(&drift.missing) {
+        println!("wrote {}", show(p));
+    }
+    for p in &drift.stale {
+        println!("deleted {}", show(p));
+    }
+    println!(
+        "regen done: {} files, {} changed ({:.0?})",
+        plan.files.len(),
+        drift.changed.len() + drift.missing.len() + drift.stale.len(),
+        started.elapsed()
+    );
+    Ok(ExitCode::SUCCESS)
+}

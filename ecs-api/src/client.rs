@@ -1,0 +1,499 @@
+//! The client: one pooled HTTP connection set, the credentials cache, and the generic call loop that
+//! the generated fluent builders end in.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use serde::Deserialize;
+use tracing::Instrument as _;
+use tracing::field::Empty;
+
+use crate::config::Config;
+use crate::credentials::{Credentials, CredentialsCache};
+use crate::error::{SdkError, TimeoutScope, redact, snippet};
+use crate::operation::{ErrorMeta, IdempotentInput as _, Operation, ServiceError};
+use crate::retry::{RetryConfig, is_read_only_action, parse_retry_after};
+use crate::signer::{SignatureVersion, v1, v3};
+use crate::wire::{ToParams as _, Validate as _, ValidationMode};
+
+/// Per-call overrides of the client's config; all unset by default.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use ecs_api::{CallOptions, wire::ValidationMode};
+/// let opts = CallOptions::default()
+///     .timeout(Duration::from_secs(30))
+///     .max_attempts(5)
+///     .validation(ValidationMode::Lenient);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
+    max_attempts: Option<u32>,
+    validation: Option<ValidationMode>,
+}
+
+impl CallOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Deadline for the whole operation, retries and waits included.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+    /// Deadline for each attempt.
+    pub fn attempt_timeout(mut self, d: Duration) -> Self {
+        self.attempt_timeout = Some(d);
+        self
+    }
+    /// Replaces the retry policy for this call.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+    /// Total attempts for this call (1 = no retry), on top of whichever policy applies.
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = Some(n);
+        self
+    }
+    /// One attempt only.
+    pub fn no_retry(self) -> Self {
+        self.max_attempts(1)
+    }
+    pub fn validation(mut self, mode: ValidationMode) -> Self {
+        self.validation = Some(mode);
+        self
+    }
+}
+
+/// Client for the ECS API. Cheap to clone; clones share the connection pool and credentials cache.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    http: Result<reqwest::Client, String>,
+    credentials: CredentialsCache,
+    /// Endpoint base without the trailing `/`, so URLs are one push away.
+    base_url: String,
+    host_header: String,
+}
+
+/// How a failed attempt may be retried.
+enum RetryHint {
+    Never,
+    /// Safe whatever the operation (the request did not take effect, or the code says so).
+    Always(Option<Duration>),
+    /// The request may have reached the server: only with a ClientToken or for read-only actions.
+    IfIdempotent,
+}
+
+struct Failure<E> {
+    error: SdkError<E>,
+    hint: RetryHint,
+}
+
+impl Client {
+    pub fn new(config: Config) -> Client {
+        let mut http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_keepalive(Duration::from_secs(60))
+            .user_agent(config.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none());
+        // Never send loopback traffic (tests, a local emulator) through a system proxy.
+        if config
+            .endpoint
+            .host_str()
+            .is_some_and(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]")
+        {
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| e.to_string());
+        let credentials =
+            CredentialsCache::new(config.credentials.clone()).with_clock(config.clock.clone());
+        Client {
+            inner: Arc::new(Inner {
+                base_url: config.endpoint.as_str().trim_end_matches('/').to_owned(),
+                host_header: config.host_header(),
+                config,
+                http,
+                credentials,
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Runs operation `O`: fills `RegionId`, validates, fills the idempotency token once, then
+    /// signs and sends attempts (each re-signed with a fresh nonce and timestamp) until one succeeds,
+    /// fails for good, or the retry policy gives up.
+    pub async fn call<O: Operation>(
+        &self,
+        input: O::Input,
+        options: &CallOptions,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        let span = tracing::info_span!(
+            "ecs_operation",
+            action = O::ACTION,
+            attempts = Empty,
+            status = Empty,
+            request_id = Empty
+        );
+        let started = AtomicU32::new(0);
+        let run = self.run::<O>(input, options, &started).instrument(span);
+        match options.timeout.or(self.inner.config.operation_timeout) {
+            None => run.await,
+            Some(limit) => match tokio::time::timeout(limit, run).await {
+                Ok(result) => result,
+                Err(_) => Err(SdkError::Timeout {
+                    scope: TimeoutScope::Operation,
+                    after: limit,
+                    attempts: started.load(Ordering::Relaxed),
+                }),
+            },
+        }
+    }
+
+    async fn run<O: Operation>(
+        &self,
+        mut input: O::Input,
+        options: &CallOptions,
+        started: &AtomicU32,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        let config = &self.inner.config;
+        if input.region_id().is_none() {
+            input.set_region_id(config.region.clone());
+        }
+
+        let mode = options.validation.unwrap_or(config.validation);
+        let report = input.validate(mode);
+        for w in &report.warnings {
+            tracing::warn!(param = %w.param, "{w}");
+        }
+        if !report.is_ok() {
+            return Err(SdkError::Validation(report));
+        }
+
+        // Filled once, before any attempt, so every retry carries the same token.
+        if O::IDEMPOTENCY_TOKEN.is_some() && input.idempotency_token().is_none_or(str::is_empty) {
+            input.set_idempotency_token(uuid::Uuid::new_v4().to_string());
+        }
+        let idempotent = input.idempotency_token().is_some_and(|t| !t.is_empty())
+            || is_read_only_action(O::ACTION);
+        let params = input.to_params();
+
+        let mut retry = options.retry.clone().unwrap_or_else(|| config.retry.clone());
+        if let Some(n) = options.max_attempts {
+            retry = retry.max_attempts(n);
+        }
+        let attempt_timeout = options.attempt_timeout.unwrap_or(config.attempt_timeout);
+        let http = self
+            .inner
+            .http
+            .as_ref()
+            .map_err(|e| SdkError::Construction(format!("HTTP client: {e}")))?;
+
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            started.store(attempt, Ordering::Relaxed);
+            tracing::Span::current().record("attempts", attempt);
+            let credentials = self
+                .inner
+                .credentials
+                .get()
+                .await
+                .map_err(SdkError::Credentials)?;
+            let span = tracing::debug_span!("ecs_attempt", attempt, status = Empty, request_id = Empty);
+            let outcome = self
+                .attempt::<O>(http, &params, &credentials, attempt, attempt_timeout)
+                .instrument(span)
+                .await;
+            let failure = match outcome {
+                Ok(out) => return Ok(out),
+                Err(f) => f,
+            };
+            let retry_after = match failure.hint {
+                RetryHint::Never => return Err(failure.error),
+                RetryHint::Always(after) => after,
+                RetryHint::IfIdempotent if idempotent => None,
+                RetryHint::IfIdempotent => {
+                    tracing::debug!("not retrying: the request may have reached the service and has no idempotency token");
+                    return Err(failure.error);
+                }
+            };
+            if attempt >= retry.get_max_attempts() {
+                return Err(failure.error);
+            }
+            let delay = retry.delay(attempt, retry_after);
+            tracing::info!(attempt, ?delay, error = %failure.error, "retrying");
+            config.sleep.sleep(delay).await;
+        }
+    }
+
+    async fn attempt<O: Operation>(
+        &self,
+        http: &reqwest::Client,
+        params: &[crate::wire::Pair<'_>],
+        credentials: &Credentials,
+        attempt: u32,
+        attempt_timeout: Duration,
+    ) -> Result<O::Output, Failure<O::Error>> {
+        let config = &self.inner.config;
+        let nonce = config.nonce.nonce();
+        let timestamp = config.clock.now();
+        let base = &self.inner.base_url;
+        let request = match config.signature_version {
+            SignatureVersion::V1 => {
+                let signed = v1::sign_rpc(
+                    credentials,
+                    &v1::RpcRequest {
+                        method: "POST",
+                        action: O::ACTION,
+                        version: O::VERSION,
+                        params,
+                        timestamp,
+                        nonce: &nonce,
+                    },
+                );
+                http.post(join_url(base, signed.query()))
+            }
+            SignatureVersion::V3 => {
+                let signed = v3::sign_rpc(
+                    credentials,
+                    &v3::RpcRequest {
+                        method: "POST",
+                        host: &self.inner.host_header,
+                        action: O::ACTION,
+                        version: O::VERSION,
+                        params,
+                        timestamp,
+                        nonce: &nonce,
+                    },
+                );
+                let mut req = http.post(join_url(base, &signed.query));
+                for (name, value) in signed.headers {
+                    req = req.header(name, value);
+                }
+                req
+            }
+        };
+        let request = request.header("accept", "application/json").body("");
+
+        let exchange = async {
+            let resp = request.send().await?;
+            let status = resp.status().as_u16();
+            let header = |name: &str| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let retry_after = header("x-acs-retry-after").and_then(|v| parse_retry_after(&v));
+            let request_id = header("x-acs-request-id");
+            let body = resp.bytes().await?;
+            Ok::<_, reqwest::Error>((status, retry_after, request_id, body))
+        };
+        let (status, retry_after, header_request_id, body) =
+            match tokio::time::timeout(attempt_timeout, exchange).await {
+                Err(_) => {
+                    return Err(Failure {
+                        error: SdkError::Timeout {
+                            scope: TimeoutScope::Attempt,
+                            after: attempt_timeout,
+                            attempts: attempt,
+                        },
+                        hint: RetryHint::IfIdempotent,
+                    });
+                }
+                Ok(Err(e)) => {
+                    // Refused connections never reached the service; anything later might have.
+                    let hint = if e.is_connect() {
+                        RetryHint::Always(None)
+                    } else {
+                        RetryHint::IfIdempotent
+                    };
+                    tracing::debug!(error = %e.without_url_ref(), "transport failure");
+                    return Err(Failure {
+                        // The URL holds AccessKeyId, Signature and SecurityToken: never keep it.
+                        error: SdkError::Transport {
+                            attempts: attempt,
+                            source: Box::new(e.without_url()),
+                        },
+                        hint,
+                    });
+                }
+                Ok(Ok(parts)) => parts,
+            };
+        let span = tracing::Span::current();
+        span.record("status", status);
+        decode::<O>(status, retry_after, header_request_id, &body)
+    }
+}
+
+/// `base?query`, in one allocation.
+fn join_url(base: &str, query: &str) -> String {
+    let mut url = String::with_capacity(base.len() + 2 + query.len());
+    url.push_str(base);
+    url.push_str("/?");
+    url.push_str(query);
+    url
+}
+
+/// reqwest's `without_url` consumes the error; this shows one without its URL for logging.
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+impl WithoutUrlRef for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut msg = self.to_string();
+        if let Some(url) = self.url() {
+            msg = msg.replace(url.as_str(), "<url>");
+        }
+        msg
+    }
+}
+
+/// The error document the service sends (JSON spelling; XML is read by [`xml_error`]).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorBody {
+    request_id: Option<String>,
+    host_id: Option<String>,
+    code: Option<String>,
+    message: Option<String>,
+    recommend: Option<String>,
+}
+
+fn decode<O: Operation>(
+    status: u16,
+    retry_after: Option<Duration>,
+    header_request_id: Option<String>,
+    body: &[u8],
+) -> Result<O::Output, Failure<O::Error>> {
+    let span = tracing::Span::current();
+    if (200..300).contains(&status) {
+        return match serde_json::from_slice::<O::Output>(body) {
+            Ok(out) => {
+                if let Some(id) = body_request_id(body).or(header_request_id) {
+                    span.record("request_id", id.as_str());
+                }
+                Ok(out)
+            }
+            Err(e) => Err(Failure {
+                error: SdkError::UndecodableResponse {
+                    status,
+                    reason: redact(&format!("the success body does not fit the output: {e}")),
+                    snippet: snippet(body),
+                    request_id: body_request_id(body).or(header_request_id),
+                },
+                hint: RetryHint::Never,
+            }),
+        };
+    }
+
+    let parsed = serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .filter(|b| b.code.as_deref().is_some_and(|c| !c.is_empty()))
+        .or_else(|| xml_error(body));
+    match parsed {
+        Some(b) => {
+            let request_id = b.request_id.or(header_request_id);
+            if let Some(id) = &request_id {
+                span.record("request_id", id.as_str());
+            }
+            let meta = ErrorMeta {
+                code: b.code.unwrap_or_default(),
+                // SignatureDoesNotMatch echoes the string to sign, which can hold the STS token.
+                message: redact(b.message.as_deref().unwrap_or_default()),
+                request_id,
+                host_id: b.host_id,
+                recommend: b.recommend,
+                http_status: status,
+            };
+            let error = O::Error::from_meta(meta);
+            let hint = if error.is_retryable() {
+                RetryHint::Always(retry_after)
+            } else {
+                RetryHint::Never
+            };
+            Err(Failure {
+                error: SdkError::Service(error),
+                hint,
+            })
+        }
+        None => {
+            let reason = if body.iter().all(u8::is_ascii_whitespace) {
+                "empty body"
+            } else {
+                "not a JSON or XML error document"
+            };
+            // A gateway's 5xx page says nothing about the request: try again.
+            let hint = if matches!(status, 500 | 502 | 503 | 504) {
+                RetryHint::Always(retry_after)
+            } else {
+                RetryHint::Never
+            };
+            Err(Failure {
+                error: SdkError::UndecodableResponse {
+                    status,
+                    reason: reason.to_owned(),
+                    snippet: snippet(body),
+                    request_id: header_request_id,
+                },
+                hint,
+            })
+        }
+    }
+}
+
+fn body_request_id(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Id {
+        #[serde(rename = "RequestId")]
+        request_id: Option<String>,
+    }
+    serde_json::from_slice::<Id>(body).ok()?.request_id
+}
+
+/// Reads `<Error><RequestId>…</RequestId><Code>…</Code>…</Error>` (any root element), tolerantly.
+fn xml_error(body: &[u8]) -> Option<ErrorBody> {
+    let text = std::str::from_utf8(body).ok()?.trim_start();
+    if !text.starts_with('<') {
+        return None;
+    }
+    let field = |name: &str| -> Option<String> {
+        let open = format!("<{name}>");
+        let close = format!("</{name}>");
+        let start = text.find(&open)? + open.len();
+        let len = text[start..].find(&close)?;
+        let raw = text[start..start + len].trim();
+        let raw = raw
+            .strip_prefix("<![CDATA[")
+            .and_then(|r| r.strip_suffix("]]>"))
+            .unwrap_or(raw);
+        Some(
+            quick_xml::escape::unescape(raw)
+                .map(|c| c.into_owned())
+                .unwrap_or_else(|_| raw.to_owned()),
+        )
+    };
+    let code = field("Code").filter(|c| !c.is_empty())?;
+    Some(ErrorBody {
+        request_id: field("RequestId"),
+        host_id: field("HostId"),
+        code: Some(code),
+        message: field("Message"),
+        recommend: field("Recommend"),
+    })
+}

@@ -1,0 +1,351 @@
+//! Client configuration: region, endpoint, credentials, signing, retries, timeouts.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{
+    Credentials, CredentialsEnv, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider,
+    cli_profile_region,
+};
+use crate::retry::{AsyncSleep, RetryConfig, TokioSleep};
+use crate::signer::{Clock, NonceSource, RandomNonce, SignatureVersion, SystemClock};
+use crate::wire::ValidationMode;
+
+const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
+const ENV_ENDPOINT: &str = "ALIBABA_CLOUD_ECS_ENDPOINT";
+
+/// The ECS endpoint for `region`: `ecs.<region>.aliyuncs.com` over HTTPS, with the exceptions of the
+/// official endpoint map, or `ecs-vpc.<region>.aliyuncs.com` when `vpc`.
+pub fn endpoint_for_region(region: &str, vpc: bool) -> String {
+    if vpc {
+        return format!("https://ecs-vpc.{region}.aliyuncs.com");
+    }
+    match region {
+        // The official map names a dedicated host for the first region.
+        "cn-hangzhou" => "https://ecs-cn-hangzhou.aliyuncs.com".to_owned(),
+        // Finance and government regions the official map sends to the central endpoint (the ones we
+        // know of; others in those clouds may need an explicit endpoint).
+        "cn-hangzhou-finance" | "cn-shanghai-finance-1" | "cn-shenzhen-finance-1" | "cn-north-2-gov-1" => {
+            "https://ecs.aliyuncs.com".to_owned()
+        }
+        _ => format!("https://ecs.{region}.aliyuncs.com"),
+    }
+}
+
+/// Why a [`Config`] could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    MissingRegion,
+    InvalidRegion(String),
+    InvalidEndpoint { endpoint: String, reason: String },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingRegion => write!(
+                f,
+                "no region: set one with Config::builder().region(..), {ENV_REGION}, or the region_id of the aliyun CLI profile"
+            ),
+            ConfigError::InvalidRegion(r) => {
+                write!(f, "invalid region {r:?}: expected lower-case letters, digits and '-', e.g. cn-hangzhou")
+            }
+            ConfigError::InvalidEndpoint { endpoint, reason } => {
+                write!(f, "invalid endpoint {endpoint:?}: {reason}; expected http(s)://host[:port]")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Everything a [`crate::Client`] needs. Build with [`Config::builder`] or [`Config::from_env`].
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) region: String,
+    pub(crate) endpoint: reqwest::Url,
+    pub(crate) credentials: SharedCredentialsProvider,
+    pub(crate) signature_version: SignatureVersion,
+    pub(crate) retry: RetryConfig,
+    pub(crate) validation: ValidationMode,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) sleep: Arc<dyn AsyncSleep>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) nonce: Arc<dyn NonceSource>,
+    pub(crate) user_agent: String,
+}
+
+impl Config {
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Region from `ALIBABA_CLOUD_REGION_ID` (else the aliyun CLI profile's), credentials from the
+    /// default chain (resolved on first use), endpoint override from `ALIBABA_CLOUD_ECS_ENDPOINT`.
+    pub async fn from_env() -> Result<Config, ConfigError> {
+        Self::from_env_with(CredentialsEnv::process()).await
+    }
+
+    /// [`Config::from_env`] reading the given environment instead of the process's.
+    pub async fn from_env_with(env: CredentialsEnv) -> Result<Config, ConfigError> {
+        Self::builder_from_env(env).build()
+    }
+
+    /// A builder pre-filled from the environment, to adjust before `build()`.
+    pub fn builder_from_env(env: CredentialsEnv) -> ConfigBuilder {
+        let mut b = Config::builder().credentials_env(env.clone());
+        if let Some(region) = env.var(ENV_REGION).or_else(|| cli_profile_region(&env)) {
+            b = b.region(region);
+        }
+        if let Some(endpoint) = env.var(ENV_ENDPOINT) {
+            b = b.endpoint(endpoint);
+        }
+        b
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+    /// The base URL requests go to, e.g. `https://ecs.cn-beijing.aliyuncs.com/`.
+    pub fn endpoint(&self) -> &str {
+        self.endpoint.as_str()
+    }
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.signature_version
+    }
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+    pub fn validation(&self) -> ValidationMode {
+        self.validation
+    }
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+    pub fn attempt_timeout(&self) -> Duration {
+        self.attempt_timeout
+    }
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
+
+    /// `host[:port]` as the HTTP client sends it in `Host` (the port only when not the scheme's default).
+    pub(crate) fn host_header(&self) -> String {
+        let host = self.endpoint.host_str().unwrap_or_default();
+        match self.endpoint.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The provider's own Debug is redacted (Credentials prints no secret).
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint.as_str())
+            .field("credentials", &self.credentials)
+            .field("signature_version", &self.signature_version)
+            .field("retry", &self.retry)
+            .field("validation", &self.validation)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builder for [`Config`]; `build()` checks region and endpoint.
+#[derive(Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    vpc: bool,
+    credentials: Option<SharedCredentialsProvider>,
+    credentials_env: Option<CredentialsEnv>,
+    signature_version: SignatureVersion,
+    retry: Option<RetryConfig>,
+    validation: ValidationMode,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    sleep: Option<Arc<dyn AsyncSleep>>,
+    clock: Option<Arc<dyn Clock>>,
+    nonce: Option<Arc<dyn NonceSource>>,
+    user_agent: Option<String>,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfigBuilder {
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Explicit endpoint, `http(s)://host[:port]` (a bare host means HTTPS).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Use the VPC endpoint `ecs-vpc.<region>.aliyuncs.com` (ignored when an endpoint is given).
+    pub fn vpc_endpoint(mut self, vpc: bool) -> Self {
+        self.vpc = vpc;
+        self
+    }
+
+    /// Fixed keys (skips the default chain).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// Your own source of credentials (cached by the client, refreshed before expiry).
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// The environment the default chain reads when no credentials are given (default: the process's).
+    pub fn credentials_env(mut self, env: CredentialsEnv) -> Self {
+        self.credentials_env = Some(env);
+        self
+    }
+
+    pub fn signature_version(mut self, v: SignatureVersion) -> Self {
+        self.signature_version = v;
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    pub fn validation(mut self, mode: ValidationMode) -> Self {
+        self.validation = mode;
+        self
+    }
+
+    /// Default 5 s.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+
+    /// Per attempt, sending and reading the whole answer; default 10 s.
+    pub fn attempt_timeout(mut self, d: Duration) -> Self {
+        self.attempt_timeout = Some(d);
+        self
+    }
+
+    /// Whole operation, retries and waits included; default none.
+    pub fn operation_timeout(mut self, d: Duration) -> Self {
+        self.operation_timeout = Some(d);
+        self
+    }
+
+    /// How retries wait (tests inject an instant sleep).
+    pub fn sleep_impl(mut self, sleep: Arc<dyn AsyncSleep>) -> Self {
+        self.sleep = Some(sleep);
+        self
+    }
+
+    /// The clock for request timestamps and credential expiry.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Where signature nonces come from.
+    pub fn nonce_source(mut self, nonce: Arc<dyn NonceSource>) -> Self {
+        self.nonce = Some(nonce);
+        self
+    }
+
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let region = self
+            .region
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .ok_or(ConfigError::MissingRegion)?;
+        if !region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(ConfigError::InvalidRegion(region));
+        }
+        let endpoint = match self.endpoint {
+            Some(e) => parse_endpoint(&e)?,
+            None => parse_endpoint(&endpoint_for_region(&region, self.vpc))?,
+        };
+        let credentials = self.credentials.unwrap_or_else(|| {
+            Arc::new(DefaultCredentialsChain::new(
+                self.credentials_env.unwrap_or_default(),
+            ))
+        });
+        Ok(Config {
+            region,
+            endpoint,
+            credentials,
+            signature_version: self.signature_version,
+            retry: self.retry.unwrap_or_default(),
+            validation: self.validation,
+            connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(5)),
+            attempt_timeout: self.attempt_timeout.unwrap_or(Duration::from_secs(10)),
+            operation_timeout: self.operation_timeout,
+            sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            nonce: self.nonce.unwrap_or_else(|| Arc::new(RandomNonce)),
+            user_agent: self
+                .user_agent
+                .unwrap_or_else(|| concat!("ecs-api-rust/", env!("CARGO_PKG_VERSION")).to_owned()),
+        })
+    }
+}
+
+fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
+    let bad = |reason: &str| ConfigError::InvalidEndpoint {
+        endpoint: raw.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let trimmed = raw.trim();
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = reqwest::Url::parse(&with_scheme).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("no host"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("no path, query or fragment allowed"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("no user info allowed"));
+    }
+    Ok(url)
+}

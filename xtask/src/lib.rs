@@ -1,0 +1,253 @@
+//! `cargo xtask regen`: reads reference docs, writes specs and generated Rust.
+//!
+//! All file contents are computed in memory first ([`Plan`]); writing, checking and reporting are
+//! then simple comparisons, so `--check` and a unit test can share the exact same logic.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use codegen::emit::{self, Target};
+use codegen::overrides::{CommonErrors, Overrides};
+use codegen::spec::Spec;
+
+pub mod standalone;
+
+/// Where things live in the workspace, relative to its root.
+pub const DOCS_DIR: &str = "spec/docs/ecs";
+pub const SPECS_DIR: &str = "spec/ecs";
+pub const OVERRIDES_DIR: &str = "spec/overrides/ecs";
+pub const COMMON_ERRORS: &str = "spec/common/errors.json";
+pub const GENERATED_DIR: &str = "ecs-api/src/generated";
+
+#[derive(Debug)]
+pub struct Error(pub String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error(format!("{}: {e}", path.display())))
+}
+
+/// Every file regen owns, with the content it should have. Directories listed in `owned_dirs`
+/// hold nothing else: files there that the plan lacks are stale and get deleted.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub files: BTreeMap<PathBuf, String>,
+    pub owned_dirs: Vec<(PathBuf, &'static str)>,
+    /// One line per operation for the terminal.
+    pub summary: Vec<String>,
+    pub lints: Vec<String>,
+}
+
+/// How the files on disk differ from a plan.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Drift {
+    pub changed: Vec<PathBuf>,
+    pub missing: Vec<PathBuf>,
+    pub stale: Vec<PathBuf>,
+}
+
+impl Drift {
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.stale.is_empty()
+    }
+}
+
+/// Markdown docs under `dir`, recursively, sorted by path.
+pub fn list_docs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| Error(format!("{}: {e}", d.display())))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Error(e.to_string()))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Parses a doc and applies the override file next to it, if any, and the common errors.
+pub fn build_spec(
+    root: &Path,
+    doc: &Path,
+    overrides_dir: Option<&Path>,
+    common: &CommonErrors,
+) -> Result<Spec> {
+    let text = read(doc)?;
+    let source = rel(root, doc);
+    let mut spec = codegen::parse_doc(&source, &text).map_err(|e| Error(e.to_string()))?;
+    if let Some(dir) = overrides_dir {
+        let path = dir.join(format!("{}.json", spec.operation.name));
+        if path.exists() {
+            let overrides = Overrides::from_json(&read(&path)?)
+                .map_err(|e| Error(format!("{}: {e}", path.display())))?;
+            overrides
+                .apply(&mut spec)
+                .map_err(|e| Error(format!("{}: {e}", path.display())))?;
+        }
+    }
+    common.merge_into(&mut spec);
+    spec.canonicalize();
+    Ok(spec)
+}
+
+pub fn spec_json(spec: &Spec) -> String {
+    let mut s = serde_json::to_string_pretty(spec).expect("a spec always serializes");
+    s.push('\n');
+    s
+}
+
+fn one_line(spec: &Spec) -> String {
+    fn count(ps: &[codegen::spec::Param]) -> (usize, usize) {
+        let mut params = 0;
+        let mut unparsed = 0;
+        for p in ps {
+            params += 1;
+            unparsed += p.unparsed.len();
+            if let codegen::spec::Shape::Struct { members, .. } = &p.shape {
+                let (a, b) = count(members);
+                params += a;
+                unparsed += b;
+            }
+            if let codegen::spec::Shape::List { item } = &p.shape {
+                if let codegen::spec::Shape::Struct { members, .. } = item.as_ref() {
+                    let (a, b) = count(members);
+                    params += a;
+                    unparsed += b;
+                }
+            }
+        }
+        (params, unparsed)
+    }
+    let op = &spec.operation;
+    let (params, unparsed) = count(&op.request);
+    let from_doc = op.errors.iter().filter(|e| e.origin.is_doc()).count();
+    format!(
+        "{}: {} params, {} response fields, {} error codes ({} from the doc), {} unparsed notes, {} lints",
+        op.name,
+        params,
+        op.response.len(),
+        op.errors.len(),
+        from_doc,
+        unparsed,
+        op.lints.len()
+    )
+}
+
+/// The plan for the workspace: specs from `spec/docs/ecs`, generated code in `ecs-api`.
+pub fn plan_workspace(root: &Path) -> Result<Plan> {
+    let common = CommonErrors::from_json(&read(&root.join(COMMON_ERRORS))?)
+        .map_err(|e| Error(format!("{COMMON_ERRORS}: {e}")))?;
+    let mut plan = Plan {
+        owned_dirs: vec![
+            (root.join(SPECS_DIR), "json"),
+            (root.join(GENERATED_DIR), "rs"),
+        ],
+        ..Plan::default()
+    };
+    let mut modules = Vec::new();
+    let mut seen = BTreeMap::new();
+    for doc in list_docs(&root.join(DOCS_DIR))? {
+        let spec = build_spec(root, &doc, Some(&root.join(OVERRIDES_DIR)), &common)?;
+        let name = spec.operation.name.clone();
+        if let Some(first) = seen.insert(name.clone(), doc.clone()) {
+            return Err(Error(format!(
+                "{} and {} both document {name}; keep one",
+                first.display(),
+                doc.display()
+            )));
+        }
+        let spec_rel = format!("{SPECS_DIR}/{name}.json");
+        let json = spec_json(&spec);
+        let code = emit::emit_operation(&spec, &spec_rel, &json, Target::InCrate)
+            .map_err(|e| Error(e.to_string()))?;
+        let module = emit::module_name(&name);
+        plan.files.insert(root.join(GENERATED_DIR).join(format!("{module}.rs")), code);
+        plan.files.insert(root.join(&spec_rel), json);
+        plan.summary.push(one_line(&spec));
+        for l in &spec.operation.lints {
+            plan.lints.push(format!("{name}: line {}: [{}] {}", l.line, l.kind, l.message));
+        }
+        modules.push((module, name));
+    }
+    let header = format!(
+        "// @generated by `cargo xtask regen` from {SPECS_DIR}/*.json. Do not edit by hand.\n"
+    );
+    plan.files.insert(
+        root.join(GENERATED_DIR).join("mod.rs"),
+        emit::emit_mod(&header, &modules),
+    );
+    Ok(plan)
+}
+
+/// Newlines normalised so that a checkout with CRLF line endings is not reported as stale.
+fn normalized(s: &str) -> String {
+    s.replace("\r\n", "\n")
+}
+
+pub fn drift(plan: &Plan) -> Drift {
+    let mut d = Drift::default();
+    for (path, want) in &plan.files {
+        match std::fs::read_to_string(path) {
+            Ok(have) if normalized(&have) == *want => {}
+            Ok(_) => d.changed.push(path.clone()),
+            Err(_) => d.missing.push(path.clone()),
+        }
+    }
+    for (dir, ext) in &plan.owned_dirs {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == *ext))
+                .filter(|p| !plan.files.contains_key(p))
+                .collect();
+            found.sort();
+            d.stale.extend(found);
+        }
+    }
+    d
+}
+
+/// Writes changed and missing files and deletes stale ones.
+pub fn apply(plan: &Plan, drift: &Drift) -> Result<()> {
+    for path in drift.changed.iter().chain(&drift.missing) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error(format!("{}: {e}", parent.display())))?;
+        }
+        std::fs::write(path, &plan.files[path]).map_err(|e| Error(format!("{}: {e}", path.display())))?;
+    }
+    for path in &drift.stale {
+        std::fs::remove_file(path).map_err(|e| Error(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// The workspace root: the parent of this crate's manifest dir.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
