@@ -7,9 +7,7 @@ use std::fmt;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::spec::{
-    ErrorCode, Field, FieldShape, Origin, Param, Rule, ScalarType, Shape, Spec,
-};
+use crate::spec::{ErrorCode, Field, FieldShape, Origin, Param, Rule, ScalarType, Shape, Spec};
 
 /// Where the generated module lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +48,8 @@ pub fn module_name(operation: &str) -> String {
     let chars: Vec<char> = operation.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {
@@ -144,7 +143,11 @@ pub fn doc_text(text: &str) -> String {
         let trimmed = line.trim_end();
         let mut words = Vec::new();
         for word in trimmed.split(' ') {
-            let word = if word.contains("://") { word.trim_matches('`') } else { word };
+            let word = if word.contains("://") {
+                word.trim_matches('`')
+            } else {
+                word
+            };
             if let Some(pos) = word.find("http://").or_else(|| word.find("https://")) {
                 let (head, url) = word.split_at(pos);
                 let url = url.trim_end_matches(['.', ',', ';', ')']);
@@ -167,7 +170,10 @@ pub fn doc_text(text: &str) -> String {
 fn escape_md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -216,9 +222,15 @@ fn param_doc(p: &Param) -> String {
     if text.is_empty() {
         text = format!("The `{}` parameter.", p.doc_name);
     }
-    text.push_str(&format!("\n\nWire name: `{}`.", p.doc_name.replace('`', "'")));
+    text.push_str(&format!(
+        "\n\nWire name: `{}`.",
+        p.doc_name.replace('`', "'")
+    ));
     if let Origin::Override { reason } = &p.origin {
-        text.push_str(&format!(" Not in the reference doc; added by a reviewed override: {}", doc_text(reason)));
+        text.push_str(&format!(
+            " Not in the reference doc; added by a reviewed override: {}",
+            doc_text(reason)
+        ));
     }
     if !p.constraints.is_empty() || p.default.is_some() || p.required {
         text.push_str("\n\nConstraints:");
@@ -253,7 +265,10 @@ fn scalar_type(ty: ScalarType) -> TokenStream {
 /// How a setter takes its argument: `impl Into<String>` for text, the value itself otherwise.
 fn setter_arg(ty: &TokenStream, is_text: bool) -> (TokenStream, TokenStream) {
     if is_text {
-        (quote!(impl ::std::convert::Into<::std::string::String>), quote!(v.into()))
+        (
+            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(v.into()),
+        )
     } else {
         (ty.clone(), quote!(v))
     }
@@ -262,9 +277,15 @@ fn setter_arg(ty: &TokenStream, is_text: bool) -> (TokenStream, TokenStream) {
 fn singular(name: &str) -> String {
     if let Some(stem) = name.strip_suffix("ies") {
         format!("{stem}y")
-    } else if let Some(stem) = name.strip_suffix("ses").filter(|s| s.ends_with("ss") || s.ends_with('s')) {
+    } else if let Some(stem) = name
+        .strip_suffix("ses")
+        .filter(|s| s.ends_with("ss") || s.ends_with('s'))
+    {
         format!("{stem}s")
-    } else if let Some(stem) = name.strip_suffix('s').filter(|s| !s.ends_with('s') && !s.is_empty()) {
+    } else if let Some(stem) = name
+        .strip_suffix('s')
+        .filter(|s| !s.ends_with('s') && !s.is_empty())
+    {
         stem.to_owned()
     } else {
         format!("add_{name}")
@@ -297,45 +318,68 @@ struct Ctx<'a> {
 }
 
 fn is_region(p: &Param) -> bool {
-    p.wire_name.eq_ignore_ascii_case("RegionId") && matches!(p.shape, Shape::Scalar { ty: ScalarType::String })
+    p.wire_name.eq_ignore_ascii_case("RegionId")
+        && matches!(
+            p.shape,
+            Shape::Scalar {
+                ty: ScalarType::String
+            }
+        )
 }
 
 fn rule_attrs(p: &Param) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for c in &p.constraints {
-        let opt_u = |v: &Option<u64>, n: &str| v.map(|x| {
-            let i = format_ident!("{}", n);
-            let lit = proc_macro2::Literal::u64_unsuffixed(x);
-            quote!(#i = #lit)
-        });
-        let opt_i = |v: &Option<i64>, n: &str| v.map(|x| {
-            let i = format_ident!("{}", n);
-            let lit = proc_macro2::Literal::i64_unsuffixed(x);
-            quote!(#i = #lit)
-        });
+        let opt_u = |v: &Option<u64>, n: &str| {
+            v.map(|x| {
+                let i = format_ident!("{}", n);
+                let lit = proc_macro2::Literal::u64_unsuffixed(x);
+                quote!(#i = #lit)
+            })
+        };
+        let opt_i = |v: &Option<i64>, n: &str| {
+            v.map(|x| {
+                let i = format_ident!("{}", n);
+                let lit = proc_macro2::Literal::i64_unsuffixed(x);
+                quote!(#i = #lit)
+            })
+        };
         match &c.rule {
             Rule::Length { min, max } => {
-                let parts: Vec<_> = [opt_u(min, "min"), opt_u(max, "max")].into_iter().flatten().collect();
+                let parts: Vec<_> = [opt_u(min, "min"), opt_u(max, "max")]
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 if !parts.is_empty() {
                     out.push(quote!(length(#(#parts),*)));
                 }
             }
             Rule::Range { min, max } => {
-                let parts: Vec<_> = [opt_i(min, "min"), opt_i(max, "max")].into_iter().flatten().collect();
+                let parts: Vec<_> = [opt_i(min, "min"), opt_i(max, "max")]
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 if !parts.is_empty() {
                     out.push(quote!(range(#(#parts),*)));
                 }
             }
             Rule::Count { min, max } => {
-                let parts: Vec<_> = [opt_u(min, "min"), opt_u(max, "max")].into_iter().flatten().collect();
+                let parts: Vec<_> = [opt_u(min, "min"), opt_u(max, "max")]
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 if !parts.is_empty() {
                     out.push(quote!(count(#(#parts),*)));
                 }
             }
             Rule::Charset { class } => out.push(quote!(charset = #class)),
             Rule::FirstChar { class } => out.push(quote!(first_char = #class)),
-            Rule::NotPrefix { prefixes } if !prefixes.is_empty() => out.push(quote!(not_prefix(#(#prefixes),*))),
-            Rule::NotContains { needles } if !needles.is_empty() => out.push(quote!(not_contains(#(#needles),*))),
+            Rule::NotPrefix { prefixes } if !prefixes.is_empty() => {
+                out.push(quote!(not_prefix(#(#prefixes),*)))
+            }
+            Rule::NotContains { needles } if !needles.is_empty() => {
+                out.push(quote!(not_contains(#(#needles),*)))
+            }
             Rule::Enum { values } if !values.is_empty() => out.push(quote!(one_of(#(#values),*))),
             _ => {}
         }
@@ -366,7 +410,12 @@ fn leaf_scalar(shape: &Shape) -> Option<ScalarType> {
 }
 
 impl<'a> Ctx<'a> {
-    fn field(&mut self, p: &Param, top_level: bool, siblings: &[Param]) -> Result<FieldOut, EmitError> {
+    fn field(
+        &mut self,
+        p: &Param,
+        top_level: bool,
+        siblings: &[Param],
+    ) -> Result<FieldOut, EmitError> {
         let name = ident(&p.rust_name);
         let wire = &p.wire_name;
         let mut ecs = vec![quote!(wire = #wire)];
@@ -378,14 +427,22 @@ impl<'a> Ctx<'a> {
             Shape::List { item } => match item.as_ref() {
                 Shape::Scalar { ty } => {
                     let t = scalar_type(*ty);
-                    (quote!(::std::vec::Vec<#t>), false, Some((t, *ty == ScalarType::String)), false)
+                    (
+                        quote!(::std::vec::Vec<#t>),
+                        false,
+                        Some((t, *ty == ScalarType::String)),
+                        false,
+                    )
                 }
                 Shape::Struct { type_name, members } => {
                     let t = self.nested_type(type_name, members)?;
                     (quote!(::std::vec::Vec<#t>), false, Some((t, false)), true)
                 }
                 Shape::List { .. } => {
-                    return Err(err(self.spec, format!("{}: a list of lists has no wire form", p.doc_name)));
+                    return Err(err(
+                        self.spec,
+                        format!("{}: a list of lists has no wire form", p.doc_name),
+                    ));
                 }
             },
             Shape::Struct { type_name, members } => {
@@ -404,13 +461,14 @@ impl<'a> Ctx<'a> {
             ecs.push(quote!(error_code = #code));
         }
         for c in &p.constraints {
-            if let Rule::Condition { param, value } = &c.rule {
-                if let Some(other) = siblings.iter().find(|s| s.wire_name == *param || s.doc_name == *param) {
-                    if matches!(other.shape, Shape::Scalar { .. }) {
-                        let f = ident(&other.rust_name);
-                        ecs.push(quote!(condition(field = #f, equals = #value)));
-                    }
-                }
+            if let Rule::Condition { param, value } = &c.rule
+                && let Some(other) = siblings
+                    .iter()
+                    .find(|s| s.wire_name == *param || s.doc_name == *param)
+                && matches!(other.shape, Shape::Scalar { .. })
+            {
+                let f = ident(&other.rust_name);
+                ecs.push(quote!(condition(field = #f, equals = #value)));
             }
         }
         let fitting: Vec<_> = p
@@ -419,9 +477,17 @@ impl<'a> Ctx<'a> {
             .filter(|c| rule_fits(&c.rule, &p.shape))
             .cloned()
             .collect();
-        ecs.extend(rule_attrs(&Param { constraints: fitting, ..p.clone() }));
-        let deprecated = p.deprecated.as_ref().map(|note| doc_text(note).replace('\n', " "));
-        let dep_attr = deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
+        ecs.extend(rule_attrs(&Param {
+            constraints: fitting,
+            ..p.clone()
+        }));
+        let deprecated = p
+            .deprecated
+            .as_ref()
+            .map(|note| doc_text(note).replace('\n', " "));
+        let dep_attr = deprecated
+            .as_ref()
+            .map(|n| quote!(#[deprecated(note = #n)]));
         let docs = doc_attr(&doc);
         let decl_ty = if ctor || is_list {
             ty.clone()
@@ -449,11 +515,18 @@ impl<'a> Ctx<'a> {
             let all = format_ident!("set_{}", p.rust_name.trim_start_matches("r#"));
             let (iarg, iconv) = if item_text {
                 (
-                    quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+                    quote!(
+                        impl ::std::iter::IntoIterator<
+                            Item = impl ::std::convert::Into<::std::string::String>,
+                        >
+                    ),
                     quote!(v.into_iter().map(::std::convert::Into::into).collect()),
                 )
             } else {
-                (quote!(impl ::std::iter::IntoIterator<Item = #item>), quote!(v.into_iter().collect()))
+                (
+                    quote!(impl ::std::iter::IntoIterator<Item = #item>),
+                    quote!(v.into_iter().collect()),
+                )
             };
             setters.push(Setter {
                 name: all,
@@ -469,17 +542,32 @@ impl<'a> Ctx<'a> {
             } else {
                 quote!(self.#name = ::std::option::Option::Some(#conv);)
             };
-            setters.push(Setter { name: name.clone(), doc: set_doc, arg, apply, deprecated: deprecated.clone() });
+            setters.push(Setter {
+                name: name.clone(),
+                doc: set_doc,
+                arg,
+                apply,
+                deprecated: deprecated.clone(),
+            });
         }
         let ctor = ctor.then(|| {
             let (arg, conv) = setter_arg(&ty, is_text);
             (name.clone(), arg, conv)
         });
-        Ok(FieldOut { attrs: quote!(), decl, setters, ctor })
+        Ok(FieldOut {
+            attrs: quote!(),
+            decl,
+            setters,
+            ctor,
+        })
     }
 
     /// Emits a request struct type (once per name) and returns its path.
-    fn nested_type(&mut self, type_name: &str, members: &[Param]) -> Result<TokenStream, EmitError> {
+    fn nested_type(
+        &mut self,
+        type_name: &str,
+        members: &[Param],
+    ) -> Result<TokenStream, EmitError> {
         let tn = ident(type_name);
         if self.types.contains_key(type_name) {
             return Ok(quote!(#tn));
@@ -493,8 +581,16 @@ impl<'a> Ctx<'a> {
         }
         let decls = fields.iter().map(|f| &f.decl);
         let setters = fields.iter().flat_map(|f| &f.setters).map(|s| {
-            let Setter { name, doc, arg, apply, deprecated } = s;
-            let dep = deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
+            let Setter {
+                name,
+                doc,
+                arg,
+                apply,
+                deprecated,
+            } = s;
+            let dep = deprecated
+                .as_ref()
+                .map(|n| quote!(#[deprecated(note = #n)]));
             quote! {
                 #[doc = #doc]
                 #dep
@@ -534,8 +630,18 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
     let method = ident(&module_name(op_name));
     let version = &spec.service.version;
 
-    let mut ctx = Ctx { spec, types: BTreeMap::new(), type_names: BTreeSet::new() };
-    for reserved in [op_name.clone(), input.to_string(), output.to_string(), error.to_string(), request.to_string()] {
+    let mut ctx = Ctx {
+        spec,
+        types: BTreeMap::new(),
+        type_names: BTreeSet::new(),
+    };
+    for reserved in [
+        op_name.clone(),
+        input.to_string(),
+        output.to_string(),
+        error.to_string(),
+        request.to_string(),
+    ] {
         ctx.type_names.insert(reserved);
     }
     let mut fields = Vec::new();
@@ -560,18 +666,34 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
         .exclusive
         .iter()
         .filter_map(|e| {
-            let find = |w: &str| op.request.iter().find(|p| p.wire_name == w || p.doc_name == w);
+            let find = |w: &str| {
+                op.request
+                    .iter()
+                    .find(|p| p.wire_name == w || p.doc_name == w)
+            };
             let (a, b) = (find(e.params.first()?)?, find(e.params.get(1)?)?);
             let (a, b) = (ident(&a.rust_name), ident(&b.rust_name));
             Some(quote!(#[ecs(exclusive(#a, #b))]))
         })
         .collect();
 
-    let region_field = op.request.iter().find(|p| is_region(p)).map(|p| ident(&p.rust_name));
+    let region_field = op
+        .request
+        .iter()
+        .find(|p| is_region(p))
+        .map(|p| ident(&p.rust_name));
     let token_field = op.idempotency_token.as_ref().and_then(|t| {
         op.request
             .iter()
-            .find(|p| &p.wire_name == t && matches!(p.shape, Shape::Scalar { ty: ScalarType::String }))
+            .find(|p| {
+                &p.wire_name == t
+                    && matches!(
+                        p.shape,
+                        Shape::Scalar {
+                            ty: ScalarType::String
+                        }
+                    )
+            })
             .map(|p| (ident(&p.rust_name), p.required))
     });
     let token_const = match (&op.idempotency_token, &token_field) {
@@ -597,7 +719,10 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
         quote!(#a #d)
     });
     let ctor_params: Vec<_> = fields.iter().filter_map(|f| f.ctor.as_ref()).collect();
-    let ctor_args: Vec<TokenStream> = ctor_params.iter().map(|(n, arg, _)| quote!(#n: #arg)).collect();
+    let ctor_args: Vec<TokenStream> = ctor_params
+        .iter()
+        .map(|(n, arg, _)| quote!(#n: #arg))
+        .collect();
     let ctor_names: Vec<_> = ctor_params.iter().map(|(n, _, _)| n.clone()).collect();
     let ctor_inits = fields.iter().map(|f| {
         let field_name = field_ident(&f.decl);
@@ -614,12 +739,24 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
     } else {
         format!(
             " An input with its required params: {}.",
-            ctor_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ctor_names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
     let input_setters = fields.iter().flat_map(|f| &f.setters).map(|s| {
-        let Setter { name, doc, arg, apply, deprecated } = s;
-        let dep = deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
+        let Setter {
+            name,
+            doc,
+            arg,
+            apply,
+            deprecated,
+        } = s;
+        let dep = deprecated
+            .as_ref()
+            .map(|n| quote!(#[deprecated(note = #n)]));
         quote! {
             #[doc = #doc]
             #dep
@@ -627,8 +764,16 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
         }
     });
     let request_setters = fields.iter().flat_map(|f| &f.setters).map(|s| {
-        let Setter { name, doc, arg, deprecated, .. } = s;
-        let dep = deprecated.as_ref().map(|n| quote!(#[deprecated(note = #n)]));
+        let Setter {
+            name,
+            doc,
+            arg,
+            deprecated,
+            ..
+        } = s;
+        let dep = deprecated
+            .as_ref()
+            .map(|n| quote!(#[deprecated(note = #n)]));
         quote! {
             #[doc = #doc]
             #dep
@@ -638,7 +783,10 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
     let nested_types = ctx.types.values().cloned().collect::<Vec<_>>();
 
     // Output
-    let mut out_types = OutputTypes { names: ctx.type_names.clone(), items: Vec::new() };
+    let mut out_types = OutputTypes {
+        names: ctx.type_names.clone(),
+        items: Vec::new(),
+    };
     let out_fields = out_types.fields(&op.response)?;
     let out_items = &out_types.items;
 
@@ -650,14 +798,22 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
     if !op.rules.is_empty() {
         module_doc.push_str("\n\nRules from the reference doc:");
         for r in &op.rules {
-            module_doc.push_str(&format!("\n- {}", doc_text(r.text.trim()).replace('\n', " ")));
+            module_doc.push_str(&format!(
+                "\n- {}",
+                doc_text(r.text.trim()).replace('\n', " ")
+            ));
         }
     }
     let module_doc_lines: Vec<String> = module_doc.lines().map(|l| format!(" {l}")).collect();
-    let input_doc = format!(" Input of [`{op_name}`]. Build it with [`{input}::new`] and the setters, or use [`{request}`].");
-    let output_doc = format!(" Output of [`{op_name}`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.");
+    let input_doc = format!(
+        " Input of [`{op_name}`]. Build it with [`{input}::new`] and the setters, or use [`{request}`]."
+    );
+    let output_doc = format!(
+        " Output of [`{op_name}`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings."
+    );
     let op_doc = format!(" The `{op_name}` operation. {summary}");
-    let request_doc = format!(" A `{op_name}` call being built; finish it with [`send`]({request}::send).");
+    let request_doc =
+        format!(" A `{op_name}` call being built; finish it with [`send`]({request}::send).");
     let method_doc = format!(" Starts a `{op_name}` call. {summary}");
 
     let entry = match target {
@@ -671,7 +827,8 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
         },
         Target::Standalone => {
             let trait_name = format_ident!("{}Ext", op_name);
-            let trait_doc = format!(" Adds [`{method}`]({trait_name}::{method}) to `ecs_api::Client`.");
+            let trait_doc =
+                format!(" Adds [`{method}`]({trait_name}::{method}) to `ecs_api::Client`.");
             quote! {
                 #[doc = #trait_doc]
                 pub trait #trait_name {
@@ -788,7 +945,9 @@ fn rename_v(conv: &TokenStream, name: &Ident) -> TokenStream {
     conv.clone()
         .into_iter()
         .map(|tt| match tt {
-            proc_macro2::TokenTree::Ident(ref i) if i == "v" => proc_macro2::TokenTree::Ident(name.clone()),
+            proc_macro2::TokenTree::Ident(ref i) if i == "v" => {
+                proc_macro2::TokenTree::Ident(name.clone())
+            }
             other => other,
         })
         .collect()
@@ -838,14 +997,33 @@ impl OutputTypes {
     }
 
     /// The Rust type of a response shape and the lenient deserializer it needs.
-    fn shape(&mut self, shape: &FieldShape, json: &str) -> Result<(TokenStream, Option<&'static str>), EmitError> {
+    fn shape(
+        &mut self,
+        shape: &FieldShape,
+        json: &str,
+    ) -> Result<(TokenStream, Option<&'static str>), EmitError> {
         Ok(match shape {
             FieldShape::Scalar { ty } => match ty {
-                ScalarType::String => (quote!(::std::option::Option<::std::string::String>), Some("::ecs_api::de::string")),
-                ScalarType::Integer | ScalarType::Long => (quote!(::std::option::Option<i64>), Some("::ecs_api::de::integer")),
-                ScalarType::Float | ScalarType::Double => (quote!(::std::option::Option<f64>), Some("::ecs_api::de::float")),
-                ScalarType::Boolean => (quote!(::std::option::Option<bool>), Some("::ecs_api::de::boolean")),
-                ScalarType::Json => (quote!(::std::option::Option<::ecs_api::__private::serde_json::Value>), None),
+                ScalarType::String => (
+                    quote!(::std::option::Option<::std::string::String>),
+                    Some("::ecs_api::de::string"),
+                ),
+                ScalarType::Integer | ScalarType::Long => (
+                    quote!(::std::option::Option<i64>),
+                    Some("::ecs_api::de::integer"),
+                ),
+                ScalarType::Float | ScalarType::Double => (
+                    quote!(::std::option::Option<f64>),
+                    Some("::ecs_api::de::float"),
+                ),
+                ScalarType::Boolean => (
+                    quote!(::std::option::Option<bool>),
+                    Some("::ecs_api::de::boolean"),
+                ),
+                ScalarType::Json => (
+                    quote!(::std::option::Option<::ecs_api::__private::serde_json::Value>),
+                    None,
+                ),
             },
             FieldShape::Struct { type_name, fields } => {
                 let t = self.struct_type(type_name, fields, json)?;
@@ -860,7 +1038,9 @@ impl OutputTypes {
                         ScalarType::Boolean => quote!(bool),
                         ScalarType::Json => quote!(::ecs_api::__private::serde_json::Value),
                     },
-                    FieldShape::Struct { type_name, fields } => self.struct_type(type_name, fields, json)?,
+                    FieldShape::Struct { type_name, fields } => {
+                        self.struct_type(type_name, fields, json)?
+                    }
                     FieldShape::Array { .. } => quote!(::ecs_api::__private::serde_json::Value),
                 };
                 (quote!(::std::vec::Vec<#t>), Some("::ecs_api::de::list"))
@@ -868,7 +1048,12 @@ impl OutputTypes {
         })
     }
 
-    fn struct_type(&mut self, type_name: &str, fields: &[Field], json: &str) -> Result<TokenStream, EmitError> {
+    fn struct_type(
+        &mut self,
+        type_name: &str,
+        fields: &[Field],
+        json: &str,
+    ) -> Result<TokenStream, EmitError> {
         let name = self.unique(type_name);
         let tn = ident(&name);
         let fs = self.fields(fields)?;
@@ -887,19 +1072,36 @@ impl OutputTypes {
 fn error_doc(e: &ErrorCode) -> String {
     let mut text = format!("`{}`", e.code.replace('`', "'"));
     for l in &e.listings {
-        let status = l.http_status.map(|s| s.to_string()).unwrap_or_else(|| "?".into());
-        let msg = if l.message.trim().is_empty() { "(no message)".to_owned() } else { doc_text(l.message.trim()) };
+        let status = l
+            .http_status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "?".into());
+        let msg = if l.message.trim().is_empty() {
+            "(no message)".to_owned()
+        } else {
+            doc_text(l.message.trim())
+        };
         text.push_str(&format!("\n- HTTP {status}: {msg}"));
         if !l.description.trim().is_empty() {
-            text.push_str(&format!(" {}", doc_text(l.description.trim()).replace('\n', " ")));
+            text.push_str(&format!(
+                " {}",
+                doc_text(l.description.trim()).replace('\n', " ")
+            ));
         }
     }
     match &e.origin {
         Origin::Common => text.push_str("\n\nCommon to every ECS operation."),
-        Origin::Override { reason } => text.push_str(&format!("\n\nAdded by a reviewed override: {}", doc_text(reason))),
+        Origin::Override { reason } => text.push_str(&format!(
+            "\n\nAdded by a reviewed override: {}",
+            doc_text(reason)
+        )),
         Origin::Doc => {}
     }
-    text.push_str(if e.retryable { "\n\nRetryable." } else { "\n\nNot retryable." });
+    text.push_str(if e.retryable {
+        "\n\nRetryable."
+    } else {
+        "\n\nNot retryable."
+    });
     text
 }
 
@@ -908,15 +1110,39 @@ fn error_tokens(spec: &Spec, error: &Ident) -> Result<(TokenStream, String), Emi
     let mut names = BTreeSet::new();
     for e in &spec.operation.errors {
         if e.rust_name == "Unhandled" {
-            return Err(err(spec, format!("error code {} maps to the reserved variant name Unhandled", e.code)));
+            return Err(err(
+                spec,
+                format!(
+                    "error code {} maps to the reserved variant name Unhandled",
+                    e.code
+                ),
+            ));
         }
         if !names.insert(e.rust_name.clone()) {
-            return Err(err(spec, format!("two error codes map to the variant {}", e.rust_name)));
+            return Err(err(
+                spec,
+                format!("two error codes map to the variant {}", e.rust_name),
+            ));
         }
     }
-    let variants: Vec<Ident> = spec.operation.errors.iter().map(|e| ident(&e.rust_name)).collect();
-    let codes: Vec<&str> = spec.operation.errors.iter().map(|e| e.code.as_str()).collect();
-    let docs: Vec<TokenStream> = spec.operation.errors.iter().map(|e| doc_attr(&error_doc(e))).collect();
+    let variants: Vec<Ident> = spec
+        .operation
+        .errors
+        .iter()
+        .map(|e| ident(&e.rust_name))
+        .collect();
+    let codes: Vec<&str> = spec
+        .operation
+        .errors
+        .iter()
+        .map(|e| e.code.as_str())
+        .collect();
+    let docs: Vec<TokenStream> = spec
+        .operation
+        .errors
+        .iter()
+        .map(|e| doc_attr(&error_doc(e)))
+        .collect();
     let retryable: Vec<&Ident> = spec
         .operation
         .errors
@@ -1012,8 +1238,16 @@ pub fn summary(spec: &Spec) -> String {
                 p.rust_name,
                 shape(&p.shape),
                 if p.required { " [required]" } else { "" },
-                if p.deprecated.is_some() { " [deprecated]" } else { "" },
-                if rules.is_empty() { String::new() } else { format!(" {{{}}}", rules.join("; ")) },
+                if p.deprecated.is_some() {
+                    " [deprecated]"
+                } else {
+                    ""
+                },
+                if rules.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {{{}}}", rules.join("; "))
+                },
                 indent = indent
             ));
             if let Some(m) = members_of(&p.shape) {
@@ -1029,7 +1263,10 @@ pub fn summary(spec: &Spec) -> String {
         }
     }
     let op = &spec.operation;
-    let mut out = format!("operation {} ({} {})\n", op.name, spec.service.http_method, spec.service.version);
+    let mut out = format!(
+        "operation {} ({} {})\n",
+        op.name, spec.service.http_method, spec.service.version
+    );
     if let Some(t) = &op.idempotency_token {
         out.push_str(&format!("idempotency token: {t}\n"));
     }
@@ -1043,17 +1280,32 @@ pub fn summary(spec: &Spec) -> String {
         for f in fs {
             let (ty, children): (String, Option<&[Field]>) = match &f.shape {
                 FieldShape::Scalar { ty } => (format!("Option<{}>", rust_scalar(*ty)), None),
-                FieldShape::Struct { type_name, fields } => (format!("Option<{type_name}>"), Some(fields)),
+                FieldShape::Struct { type_name, fields } => {
+                    (format!("Option<{type_name}>"), Some(fields))
+                }
                 FieldShape::Array { item, wrapper } => match item.as_ref() {
                     FieldShape::Struct { type_name, fields } => (
-                        format!("Vec<{type_name}>{}", wrapper.as_ref().map(|w| format!(" (in {w})")).unwrap_or_default()),
+                        format!(
+                            "Vec<{type_name}>{}",
+                            wrapper
+                                .as_ref()
+                                .map(|w| format!(" (in {w})"))
+                                .unwrap_or_default()
+                        ),
                         Some(fields),
                     ),
                     FieldShape::Scalar { ty } => (format!("Vec<{}>", rust_scalar(*ty)), None),
                     FieldShape::Array { .. } => ("Vec<Value>".into(), None),
                 },
             };
-            out.push_str(&format!("{:indent$}{} -> {}: {}\n", "", f.name, f.rust_name, ty, indent = indent));
+            out.push_str(&format!(
+                "{:indent$}{} -> {}: {}\n",
+                "",
+                f.name,
+                f.rust_name,
+                ty,
+                indent = indent
+            ));
             if let Some(c) = children {
                 fields(out, c, indent + 2);
             }
@@ -1065,7 +1317,11 @@ pub fn summary(spec: &Spec) -> String {
         let statuses: BTreeSet<String> = e
             .listings
             .iter()
-            .map(|l| l.http_status.map(|s| s.to_string()).unwrap_or_else(|| "?".into()))
+            .map(|l| {
+                l.http_status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "?".into())
+            })
             .collect();
         out.push_str(&format!(
             "  {} -> {} [{}]{}{}\n",

@@ -2,12 +2,13 @@
 //!
 //! Nothing here touches the file system; `xtask` reads and writes files.
 
-pub mod spec;
+pub mod diff;
 pub mod doc;
 pub mod emit;
 pub mod naming;
 pub mod overrides;
 pub mod parse;
+pub mod spec;
 
 pub use parse::ParseError;
 

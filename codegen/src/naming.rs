@@ -2,11 +2,11 @@
 
 /// Rust keywords (strict, reserved and weak ones that are awkward as identifiers).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names that would shadow prelude items or are keywords in type position.
@@ -32,7 +32,9 @@ pub fn words(name: &str) -> Vec<String> {
             let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             // `regionId`, `Ipv6Address`: boundary after a lower-case letter or digit;
             // `KMSKey`: boundary before the last capital of an acronym.
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_is_lower)
+            if prev.is_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_uppercase() && next_is_lower)
             {
                 words.push(std::mem::take(&mut current));
             }
@@ -137,17 +139,15 @@ pub fn error_variant(code: &str) -> String {
 }
 
 /// Checks that `(source, rust_name)` pairs give distinct Rust names. The error names both sources.
-pub fn unique_names<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<(), String> {
+pub fn unique_names<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), String> {
     let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
     for (source, rust) in pairs {
-        if let Some(first) = seen.insert(rust, source) {
-            if first != source {
-                return Err(format!(
-                    "`{first}` and `{source}` both map to the Rust name `{rust}`"
-                ));
-            }
+        if let Some(first) = seen.insert(rust, source)
+            && first != source
+        {
+            return Err(format!(
+                "`{first}` and `{source}` both map to the Rust name `{rust}`"
+            ));
         }
     }
     Ok(())
@@ -162,10 +162,16 @@ mod tests {
         assert_eq!(field_name("ExcludeDiskId", true), "exclude_disk_ids");
         assert_eq!(field_name("SecurityGroupIds", true), "security_group_ids");
         assert_eq!(field_name("Tag", true), "tags");
-        assert_eq!(field_name("InstantAccessRetentionDays", false), "instant_access_retention_days");
+        assert_eq!(
+            field_name("InstantAccessRetentionDays", false),
+            "instant_access_retention_days"
+        );
         assert_eq!(field_name("KMSKeyId", false), "kms_key_id");
         assert_eq!(field_name("regionId", false), "region_id");
-        assert_eq!(field_name("Systemdiskcategory", false), "systemdiskcategory");
+        assert_eq!(
+            field_name("Systemdiskcategory", false),
+            "systemdiskcategory"
+        );
         assert_eq!(field_name("Ipv6Address", true), "ipv6_addresses");
         assert_eq!(field_name("Policy", true), "policies");
         assert_eq!(field_name("OSName", false), "os_name");

@@ -335,7 +335,11 @@ impl Spec {
 }
 
 fn sort_params(params: &mut [Param]) {
-    params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name).then(a.doc_name.cmp(&b.doc_name)));
+    params.sort_by(|a, b| {
+        a.wire_name
+            .cmp(&b.wire_name)
+            .then(a.doc_name.cmp(&b.doc_name))
+    });
     for param in params {
         sort_shape(&mut param.shape);
     }

@@ -128,7 +128,13 @@ fn scalar_kind(ty: &Type) -> Kind {
     let Type::Path(p) = ty else {
         return Kind::OtherScalar;
     };
-    match p.path.segments.last().map(|s| s.ident.to_string()).as_deref() {
+    match p
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .as_deref()
+    {
         Some("String") => Kind::Text,
         Some("i32" | "i64" | "u32" | "u64") => Kind::Integer,
         Some("bool") => Kind::Bool,
@@ -245,10 +251,13 @@ impl Model {
             })?;
         }
         for f in &fields {
-            if let Some((other, _)) = &f.condition {
-                if !fields.iter().any(|g| g.ident == *other) {
-                    return Err(Error::new(other.span(), format!("no field named `{other}`")));
-                }
+            if let Some((other, _)) = &f.condition
+                && !fields.iter().any(|g| g.ident == *other)
+            {
+                return Err(Error::new(
+                    other.span(),
+                    format!("no field named `{other}`"),
+                ));
             }
         }
         Ok(Model {
@@ -281,10 +290,7 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
         let metas = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
         for meta in &metas {
             let path = meta.path();
-            let name = path
-                .get_ident()
-                .map(|i| i.to_string())
-                .unwrap_or_default();
+            let name = path.get_ident().map(|i| i.to_string()).unwrap_or_default();
             match name.as_str() {
                 "wire" => wire = Some(lit_str(&meta.require_name_value()?.value)?),
                 "required" => {
@@ -317,9 +323,7 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                     FieldRule::FirstChar(class(lit_str(&meta.require_name_value()?.value)?)?),
                 )),
                 "not_prefix" => rules.push((path.span(), FieldRule::NotPrefix(strings(meta)?))),
-                "not_contains" => {
-                    rules.push((path.span(), FieldRule::NotContains(strings(meta)?)))
-                }
+                "not_contains" => rules.push((path.span(), FieldRule::NotContains(strings(meta)?))),
                 "one_of" => rules.push((path.span(), FieldRule::OneOf(strings(meta)?))),
                 "condition" => {
                     let list = meta.require_list()?;
@@ -400,7 +404,10 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                 FieldRule::Count(..) => "a `Vec` field",
                 _ => "a `String` field",
             };
-            return Err(Error::new(span, format!("this rule applies only to {what}")));
+            return Err(Error::new(
+                span,
+                format!("this rule applies only to {what}"),
+            ));
         }
         checked.push(rule);
     }

@@ -192,7 +192,10 @@ impl Client {
             || is_read_only_action(O::ACTION);
         let params = input.to_params();
 
-        let mut retry = options.retry.clone().unwrap_or_else(|| config.retry.clone());
+        let mut retry = options
+            .retry
+            .clone()
+            .unwrap_or_else(|| config.retry.clone());
         if let Some(n) = options.max_attempts {
             retry = retry.max_attempts(n);
         }
@@ -214,7 +217,8 @@ impl Client {
                 .get()
                 .await
                 .map_err(SdkError::Credentials)?;
-            let span = tracing::debug_span!("ecs_attempt", attempt, status = Empty, request_id = Empty);
+            let span =
+                tracing::debug_span!("ecs_attempt", attempt, status = Empty, request_id = Empty);
             let outcome = self
                 .attempt::<O>(http, &params, &credentials, attempt, attempt_timeout)
                 .instrument(span)
@@ -228,7 +232,9 @@ impl Client {
                 RetryHint::Always(after) => after,
                 RetryHint::IfIdempotent if idempotent => None,
                 RetryHint::IfIdempotent => {
-                    tracing::debug!("not retrying: the request may have reached the service and has no idempotency token");
+                    tracing::debug!(
+                        "not retrying: the request may have reached the service and has no idempotency token"
+                    );
                     return Err(failure.error);
                 }
             };

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::credentials::{
-    Credentials, CredentialsEnv, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider,
-    cli_profile_region,
+    Credentials, CredentialsEnv, DefaultCredentialsChain, ProvideCredentials,
+    SharedCredentialsProvider, cli_profile_region,
 };
 use crate::retry::{AsyncSleep, RetryConfig, TokioSleep};
 use crate::signer::{Clock, NonceSource, RandomNonce, SignatureVersion, SystemClock};
@@ -26,9 +26,10 @@ pub fn endpoint_for_region(region: &str, vpc: bool) -> String {
         "cn-hangzhou" => "https://ecs-cn-hangzhou.aliyuncs.com".to_owned(),
         // Finance and government regions the official map sends to the central endpoint (the ones we
         // know of; others in those clouds may need an explicit endpoint).
-        "cn-hangzhou-finance" | "cn-shanghai-finance-1" | "cn-shenzhen-finance-1" | "cn-north-2-gov-1" => {
-            "https://ecs.aliyuncs.com".to_owned()
-        }
+        "cn-hangzhou-finance"
+        | "cn-shanghai-finance-1"
+        | "cn-shenzhen-finance-1"
+        | "cn-north-2-gov-1" => "https://ecs.aliyuncs.com".to_owned(),
         _ => format!("https://ecs.{region}.aliyuncs.com"),
     }
 }
@@ -50,10 +51,16 @@ impl fmt::Display for ConfigError {
                 "no region: set one with Config::builder().region(..), {ENV_REGION}, or the region_id of the aliyun CLI profile"
             ),
             ConfigError::InvalidRegion(r) => {
-                write!(f, "invalid region {r:?}: expected lower-case letters, digits and '-', e.g. cn-hangzhou")
+                write!(
+                    f,
+                    "invalid region {r:?}: expected lower-case letters, digits and '-', e.g. cn-hangzhou"
+                )
             }
             ConfigError::InvalidEndpoint { endpoint, reason } => {
-                write!(f, "invalid endpoint {endpoint:?}: {reason}; expected http(s)://host[:port]")
+                write!(
+                    f,
+                    "invalid endpoint {endpoint:?}: {reason}; expected http(s)://host[:port]"
+                )
             }
         }
     }

@@ -69,7 +69,9 @@ pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
             if t.is_empty() {
                 return Ok(None);
             }
-            t.parse().map(Some).map_err(|_| E::custom(format!("{v:?} is not an integer")))
+            t.parse()
+                .map(Some)
+                .map_err(|_| E::custom(format!("{v:?} is not an integer")))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(None)
@@ -106,7 +108,9 @@ pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
             if t.is_empty() {
                 return Ok(None);
             }
-            t.parse().map(Some).map_err(|_| E::custom(format!("{v:?} is not a number")))
+            t.parse()
+                .map(Some)
+                .map_err(|_| E::custom(format!("{v:?} is not a number")))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(None)
@@ -221,9 +225,10 @@ mod tests {
 
     #[test]
     fn accepts_numbers_and_booleans_as_strings() {
-        let s: Sample =
-            serde_json::from_str(r#"{"Count":"7","Flag":"True","Id":12,"Items":{"Item":["a","b"]}}"#)
-                .unwrap();
+        let s: Sample = serde_json::from_str(
+            r#"{"Count":"7","Flag":"True","Id":12,"Items":{"Item":["a","b"]}}"#,
+        )
+        .unwrap();
         assert_eq!(s.count, Some(7));
         assert_eq!(s.flag, Some(true));
         assert_eq!(s.id.as_deref(), Some("12"));

@@ -137,7 +137,10 @@ impl<E: ServiceError> fmt::Display for SdkError<E> {
                 snippet,
                 request_id,
             } => {
-                write!(f, "undecodable response (HTTP {status}): {reason}; body: {snippet:?}")?;
+                write!(
+                    f,
+                    "undecodable response (HTTP {status}): {reason}; body: {snippet:?}"
+                )?;
                 if let Some(id) = request_id {
                     write!(f, " [request id: {id}]")?;
                 }
@@ -172,7 +175,9 @@ const SECRET_NAMES: &[&str] = &[
 
 /// What may sit between a secret's name and its value: `=`, an encoded `=` (once or twice, as in a
 /// string-to-sign echoed by `SignatureDoesNotMatch`), JSON `":"`, XML `>`, a header `: `.
-const SEPARATORS: &[&str] = &["%253D", "%3D", "=", "\":\"", "\": \"", "\":", ">", ": ", ":"];
+const SEPARATORS: &[&str] = &[
+    "%253D", "%3D", "=", "\":\"", "\": \"", "\":", ">", ": ", ":",
+];
 
 /// Replaces the values of secret-bearing names with `***`.
 pub(crate) fn redact(text: &str) -> String {
@@ -187,7 +192,12 @@ pub(crate) fn redact(text: &str) -> String {
                 return None;
             }
             // Only whole names: `SignatureNonce` is not `Signature`.
-            if i > 0 && bytes[i - 1].is_ascii_alphanumeric() {
+            let before = &bytes[..i];
+            if before.last().is_some_and(u8::is_ascii_alphanumeric)
+                && ![&b"%26"[..], b"%2526", b"%3F"]
+                    .iter()
+                    .any(|sep| before.ends_with(sep))
+            {
                 return None;
             }
             let sep = SEPARATORS
@@ -220,8 +230,10 @@ pub(crate) fn redact(text: &str) -> String {
 }
 
 fn is_value_end(rest: &[u8]) -> bool {
-    matches!(rest[0], b'&' | b'"' | b'<' | b',' | b';' | b'}' | b'\'' | b' ' | b'\n' | b'\r' | b'\t')
-        || rest.starts_with(b"%26")
+    matches!(
+        rest[0],
+        b'&' | b'"' | b'<' | b',' | b';' | b'}' | b'\'' | b' ' | b'\n' | b'\r' | b'\t'
+    ) || rest.starts_with(b"%26")
         || rest.starts_with(b"%2526")
 }
 
@@ -252,7 +264,10 @@ mod tests {
             redact(r#"{"AccessKeyId":"LTAI","AccessKeySecret": "s3cr3t","x":1}"#),
             r#"{"AccessKeyId":"***","AccessKeySecret": "***","x":1}"#
         );
-        assert_eq!(redact("<SecurityToken>tok</SecurityToken>"), "<SecurityToken>***</SecurityToken>");
+        assert_eq!(
+            redact("<SecurityToken>tok</SecurityToken>"),
+            "<SecurityToken>***</SecurityToken>"
+        );
         assert_eq!(
             redact("POST&%2F&AccessKeyId%3Dtestid%26SecurityToken%3DCAIS%252Bx%26Version"),
             "POST&%2F&AccessKeyId%3D***%26SecurityToken%3D***%26Version"

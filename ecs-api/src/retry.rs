@@ -119,10 +119,19 @@ mod tests {
             assert!(r.delay(attempt, None) <= Duration::from_millis(250));
         }
         assert!(r.delay(1, None) <= Duration::from_millis(100));
-        assert_eq!(r.delay(1, Some(Duration::from_millis(1500))), Duration::from_millis(1500));
-        assert_eq!(parse_retry_after(" 1500 "), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            r.delay(1, Some(Duration::from_millis(1500))),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(
+            parse_retry_after(" 1500 "),
+            Some(Duration::from_millis(1500))
+        );
         assert_eq!(parse_retry_after("soon"), None);
-        assert_eq!(RetryConfig::standard().max_attempts(0).get_max_attempts(), 1);
+        assert_eq!(
+            RetryConfig::standard().max_attempts(0).get_max_attempts(),
+            1
+        );
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl ParamMap {
                     return Err(Violation {
                         param: key.clone(),
                         rule: RuleKind::Malformed,
-                        limit: "a 1-based index".into(),
+                        limit: "must be a 1-based index".into(),
                         actual: index.to_owned(),
                         error_code: Some("InvalidParameter"),
                     });
@@ -318,14 +318,8 @@ impl fmt::Display for Violation {
         match self.rule {
             RuleKind::Required => write!(f, "{}: required but not set", self.param),
             RuleKind::Unknown => write!(f, "{}: not a parameter of this operation", self.param),
-            _ if self.actual.is_empty() => {
-                write!(f, "{}: {} rule broken: {}", self.param, self.rule, self.limit)
-            }
-            _ => write!(
-                f,
-                "{}: {} rule broken: expected {}, got {}",
-                self.param, self.rule, self.limit, self.actual
-            ),
+            _ if self.actual.is_empty() => write!(f, "{}: {}", self.param, self.limit),
+            _ => write!(f, "{}: {}, got {}", self.param, self.limit, self.actual),
         }
     }
 }
@@ -386,11 +380,15 @@ impl ValidationReport {
 pub mod read {
     use super::{FromParams, ParamMap, RuleKind, Violation, WireScalar, item_key};
 
-    fn malformed<T: WireScalar>(param: String, value: &str, code: Option<&'static str>) -> Violation {
+    fn malformed<T: WireScalar>(
+        param: String,
+        value: &str,
+        code: Option<&'static str>,
+    ) -> Violation {
         Violation {
             param,
             rule: RuleKind::Malformed,
-            limit: T::EXPECTED.to_owned(),
+            limit: format!("must be {}", T::EXPECTED),
             actual: format!("{value:?}"),
             error_code: code.or(Some("InvalidParameter")),
         }
@@ -541,7 +539,7 @@ pub mod check {
         (!ok).then(|| {
             violation(
                 RuleKind::Length,
-                bounds(min, max, " characters"),
+                format!("must be {}", bounds(min, max, " characters")),
                 format!("{n} characters"),
             )
         })
@@ -550,7 +548,13 @@ pub mod check {
     pub fn range(value: Option<i64>, min: Option<i64>, max: Option<i64>) -> Option<Violation> {
         let v = value?;
         let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
-        (!ok).then(|| violation(RuleKind::Range, bounds(min, max, ""), v.to_string()))
+        (!ok).then(|| {
+            violation(
+                RuleKind::Range,
+                format!("must be {}", bounds(min, max, "")),
+                v.to_string(),
+            )
+        })
     }
 
     pub fn count(n: usize, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
@@ -560,7 +564,7 @@ pub mod check {
         (!ok).then(|| {
             violation(
                 RuleKind::Count,
-                bounds(min, max, " items"),
+                format!("must have {}", bounds(min, max, " items")),
                 format!("{n} items"),
             )
         })
@@ -577,7 +581,7 @@ pub mod check {
         (!bad.is_empty()).then(|| {
             violation(
                 RuleKind::Charset,
-                format!("only characters in [{class}]"),
+                format!("may contain only [{class}]"),
                 format!("{bad:?}"),
             )
         })
@@ -589,7 +593,7 @@ pub mod check {
         (!re.is_match(first.encode_utf8(&mut buf))).then(|| {
             violation(
                 RuleKind::FirstChar,
-                format!("first character in [{class}]"),
+                format!("must start with [{class}]"),
                 format!("{first:?}"),
             )
         })
@@ -625,7 +629,7 @@ pub mod check {
         (!allowed.contains(&value)).then(|| {
             violation(
                 RuleKind::Enum,
-                format!("one of {}", allowed.join(", ")),
+                format!("must be one of {}", allowed.join(", ")),
                 shown(value),
             )
         })

@@ -8,7 +8,12 @@ use ecs_api::{FromParams, ToParams, Validate};
 struct StartInstancesInput {
     #[ecs(wire = "RegionId", required)]
     region_id: Option<String>,
-    #[ecs(wire = "InstanceId", required, count(min = 1, max = 100), length(max = 64))]
+    #[ecs(
+        wire = "InstanceId",
+        required,
+        count(min = 1, max = 100),
+        length(max = 64)
+    )]
     instance_ids: Vec<String>,
     #[ecs(wire = "BatchOptimization", one_of("SuccessFirst", "AllTogether"))]
     batch_optimization: Option<String>,
@@ -128,7 +133,8 @@ fn hand_written_input_is_validated() {
 fn hand_written_operation_plugs_into_the_client() {
     // Compiles only if the hand-written types satisfy what `Client::call` needs.
     fn _accepts(client: &ecs_api::Client) {
-        let _future = client.call::<StartInstances>(input(), &ecs_api::CallOptions::default());
+        let options = ecs_api::CallOptions::default();
+        let _future = client.call::<StartInstances>(input(), &options);
     }
     assert_eq!(StartInstances::ACTION, "StartInstances");
 }

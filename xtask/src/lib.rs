@@ -98,6 +98,10 @@ pub fn build_spec(
     let text = read(doc)?;
     let source = rel(root, doc);
     let mut spec = codegen::parse_doc(&source, &text).map_err(|e| Error(e.to_string()))?;
+    // Common errors first: they set `retryable`, which an override may then change.
+    common
+        .merge_into(&mut spec)
+        .map_err(|e| Error(format!("{}: {e}", doc.display())))?;
     if let Some(dir) = overrides_dir {
         let path = dir.join(format!("{}.json", spec.operation.name));
         if path.exists() {
@@ -108,7 +112,6 @@ pub fn build_spec(
                 .map_err(|e| Error(format!("{}: {e}", path.display())))?;
         }
     }
-    common.merge_into(&mut spec);
     spec.canonicalize();
     Ok(spec)
 }
@@ -119,30 +122,35 @@ pub fn spec_json(spec: &Spec) -> String {
     s
 }
 
-fn one_line(spec: &Spec) -> String {
-    fn count(ps: &[codegen::spec::Param]) -> (usize, usize) {
-        let mut params = 0;
-        let mut unparsed = 0;
-        for p in ps {
-            params += 1;
-            unparsed += p.unparsed.len();
-            if let codegen::spec::Shape::Struct { members, .. } = &p.shape {
-                let (a, b) = count(members);
-                params += a;
-                unparsed += b;
-            }
-            if let codegen::spec::Shape::List { item } = &p.shape {
-                if let codegen::spec::Shape::Struct { members, .. } = item.as_ref() {
-                    let (a, b) = count(members);
-                    params += a;
-                    unparsed += b;
-                }
-            }
+/// Counts params including struct members, collecting their unparsed notes as text.
+pub fn count_params(ps: &[codegen::spec::Param], unparsed: &mut Vec<String>) -> usize {
+    use codegen::spec::Shape;
+    let mut n = 0;
+    for p in ps {
+        n += 1;
+        for u in &p.unparsed {
+            unparsed.push(format!("{} (line {}): {}", p.doc_name, u.line, u.text));
         }
-        (params, unparsed)
+        let members = match &p.shape {
+            Shape::Struct { members, .. } => Some(members),
+            Shape::List { item } => match item.as_ref() {
+                Shape::Struct { members, .. } => Some(members),
+                _ => None,
+            },
+            Shape::Scalar { .. } => None,
+        };
+        if let Some(m) = members {
+            n += count_params(m, unparsed);
+        }
     }
+    n
+}
+
+fn one_line(spec: &Spec) -> String {
     let op = &spec.operation;
-    let (params, unparsed) = count(&op.request);
+    let mut notes = Vec::new();
+    let params = count_params(&op.request, &mut notes);
+    let unparsed = notes.len();
     let from_doc = op.errors.iter().filter(|e| e.origin.is_doc()).count();
     format!(
         "{}: {} params, {} response fields, {} error codes ({} from the doc), {} unparsed notes, {} lints",
@@ -184,11 +192,15 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         let code = emit::emit_operation(&spec, &spec_rel, &json, Target::InCrate)
             .map_err(|e| Error(e.to_string()))?;
         let module = emit::module_name(&name);
-        plan.files.insert(root.join(GENERATED_DIR).join(format!("{module}.rs")), code);
+        plan.files
+            .insert(root.join(GENERATED_DIR).join(format!("{module}.rs")), code);
         plan.files.insert(root.join(&spec_rel), json);
         plan.summary.push(one_line(&spec));
         for l in &spec.operation.lints {
-            plan.lints.push(format!("{name}: line {}: [{}] {}", l.line, l.kind, l.message));
+            plan.lints.push(format!(
+                "{name}: line {}: [{}] {}",
+                l.line, l.kind, l.message
+            ));
         }
         modules.push((module, name));
     }
@@ -230,13 +242,40 @@ pub fn drift(plan: &Plan) -> Drift {
     d
 }
 
+/// Semantic change reports for every spec the plan would overwrite (compared with what is on
+/// disk). Specs that are new, or whose old file does not parse, have no report.
+pub fn change_reports(plan: &Plan) -> Vec<codegen::diff::ChangeReport> {
+    let mut out = Vec::new();
+    for (path, new_text) in &plan.files {
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let Ok(old_text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if normalized(&old_text) == *new_text {
+            continue;
+        }
+        let (Ok(old), Ok(new)) = (
+            serde_json::from_str::<Spec>(&old_text),
+            serde_json::from_str::<Spec>(new_text),
+        ) else {
+            continue;
+        };
+        out.push(codegen::diff::diff(&old, &new));
+    }
+    out
+}
+
 /// Writes changed and missing files and deletes stale ones.
 pub fn apply(plan: &Plan, drift: &Drift) -> Result<()> {
     for path in drift.changed.iter().chain(&drift.missing) {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error(format!("{}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error(format!("{}: {e}", parent.display())))?;
         }
-        std::fs::write(path, &plan.files[path]).map_err(|e| Error(format!("{}: {e}", path.display())))?;
+        std::fs::write(path, &plan.files[path])
+            .map_err(|e| Error(format!("{}: {e}", path.display())))?;
     }
     for path in &drift.stale {
         std::fs::remove_file(path).map_err(|e| Error(format!("{}: {e}", path.display())))?;

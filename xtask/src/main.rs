@@ -4,12 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [--docs DIR --out DIR]
+const USAGE: &str = "usage: cargo xtask regen [--check] [--deny-breaking] [--docs DIR --out DIR]
 
   regen                   parse spec/docs/ecs, write spec/ecs/*.json and ecs-api/src/generated
   regen --check           write nothing; fail if any generated file is stale
   regen --docs D --out O  run the pipeline on any folder of reference docs: specs, report.json
-                          and a standalone crate under O";
+                          and a standalone crate under O
+  --deny-breaking         fail (writing nothing) when a spec change would break users";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,12 +33,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(2));
     }
     let mut check = false;
+    let mut deny_breaking = false;
     let mut docs = None;
     let mut out = None;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--check" => check = true,
+            "--deny-breaking" => deny_breaking = true,
             "--docs" => docs = Some(PathBuf::from(it.next().ok_or("--docs needs a folder")?)),
             "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a folder")?)),
             "-h" | "--help" => {
@@ -50,16 +53,21 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let started = Instant::now();
     match (docs, out) {
         (Some(docs), Some(out)) => {
-            let ok = xtask::standalone::run(&docs, &out, check).map_err(|e| e.to_string())?;
+            let ok = xtask::standalone::run(&docs, &out, check, deny_breaking)
+                .map_err(|e| e.to_string())?;
             eprintln!("regen took {:.0?}", started.elapsed());
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
-        (None, None) => workspace(check, started),
+        (None, None) => workspace(check, deny_breaking, started),
         _ => Err("--docs and --out go together".into()),
     }
 }
 
-fn workspace(check: bool, started: Instant) -> Result<ExitCode, String> {
+fn workspace(check: bool, deny_breaking: bool, started: Instant) -> Result<ExitCode, String> {
     let root = xtask::workspace_root();
     let plan = xtask::plan_workspace(&root).map_err(|e| e.to_string())?;
     for line in &plan.summary {
@@ -72,6 +80,17 @@ fn workspace(check: bool, started: Instant) -> Result<ExitCode, String> {
         }
     }
     let drift = xtask::drift(&plan);
+    let reports = xtask::change_reports(&plan);
+    if !reports.is_empty() {
+        println!("API changes:");
+        for r in &reports {
+            print!("{}", r.render());
+        }
+    }
+    if deny_breaking && reports.iter().any(|r| r.is_breaking()) {
+        eprintln!("breaking API changes (see above); rerun without --deny-breaking to accept them");
+        return Ok(ExitCode::FAILURE);
+    }
     let show = |p: &PathBuf| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     if check {
         if drift.is_empty() {

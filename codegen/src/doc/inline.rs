@@ -26,14 +26,13 @@ pub fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(&next) = chars.peek() {
-                if next.is_ascii_punctuation() {
-                    out.push(next);
-                    chars.next();
-                    continue;
-                }
-            }
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && next.is_ascii_punctuation()
+        {
+            out.push(next);
+            chars.next();
+            continue;
         }
         out.push(c);
     }
@@ -85,10 +84,19 @@ mod tests {
 
     #[test]
     fn renders_inline_markup() {
-        assert_eq!(plain_text("**Running** \\(`Running`\\)"), "Running (Running)");
-        assert_eq!(plain_text("see [DescribeRegions](~~25609~~)."), "see DescribeRegions.");
+        assert_eq!(
+            plain_text("**Running** \\(`Running`\\)"),
+            "Running (Running)"
+        );
+        assert_eq!(
+            plain_text("see [DescribeRegions](~~25609~~)."),
+            "see DescribeRegions."
+        );
         assert_eq!(plain_text("i-j6ca\\*\\*\\*\\*"), "i-j6ca****");
-        assert_eq!(plain_text("a \\| b \\_c\\_ \\{x\\} \\\\"), "a | b _c_ {x} \\");
+        assert_eq!(
+            plain_text("a \\| b \\_c\\_ \\{x\\} \\\\"),
+            "a | b _c_ {x} \\"
+        );
         assert_eq!(
             plain_text("call [DescribeRegions](intl.en-US/API Reference/Regions/D.md#) now"),
             "call DescribeRegions now"

@@ -43,7 +43,10 @@ pub enum Block {
     Code(CodeBlock),
     /// A table that could not be read (e.g. a row that never closes). Fatal only where the parser
     /// needs that table.
-    BrokenTable { line: usize, reason: String },
+    BrokenTable {
+        line: usize,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +104,11 @@ impl Document {
                 push(
                     &mut doc,
                     &mut current,
-                    Block::Code(CodeBlock { info, body: body.join("\n"), line: start + 1 }),
+                    Block::Code(CodeBlock {
+                        info,
+                        body: body.join("\n"),
+                        line: start + 1,
+                    }),
                 );
                 i += 1;
                 continue;
@@ -123,7 +130,11 @@ impl Document {
                 if let Some(section) = current.take() {
                     doc.sections.push(section);
                 }
-                current = Some(Section { heading: name, line: i + 1, blocks: Vec::new() });
+                current = Some(Section {
+                    heading: name,
+                    line: i + 1,
+                    blocks: Vec::new(),
+                });
                 i += 1;
                 continue;
             }
@@ -131,7 +142,13 @@ impl Document {
                 flush(&mut doc, &mut current, &mut paragraph);
                 let (block, next) = match table::read_table(&lines, i) {
                     Ok((table, next)) => (Block::Table(table), next),
-                    Err((reason, next)) => (Block::BrokenTable { line: i + 1, reason }, next),
+                    Err((reason, next)) => (
+                        Block::BrokenTable {
+                            line: i + 1,
+                            reason,
+                        },
+                        next,
+                    ),
                 };
                 push(&mut doc, &mut current, block);
                 i = next.max(i + 1);
@@ -177,10 +194,10 @@ fn heading(raw: &str, level: usize) -> Option<String> {
     }
     let mut text = rest.trim_matches(is_space);
     // Strip a trailing `{...}` attribute block (also `{ .section}` with a space).
-    if text.ends_with('}') {
-        if let Some(open) = text.rfind('{') {
-            text = text[..open].trim_matches(is_space);
-        }
+    if text.ends_with('}')
+        && let Some(open) = text.rfind('{')
+    {
+        text = text[..open].trim_matches(is_space);
     }
     Some(plain_text(text))
 }
@@ -207,10 +224,10 @@ pub(crate) fn text_line(line: usize, raw: &str) -> TextLine {
 /// `-   text` / `* text` → `text`.
 fn strip_bullet(body: &str) -> Option<&str> {
     for marker in ["-", "*", "+"] {
-        if let Some(rest) = body.strip_prefix(marker) {
-            if rest.starts_with([' ', '\t']) {
-                return Some(rest.trim_start());
-            }
+        if let Some(rest) = body.strip_prefix(marker)
+            && rest.starts_with([' ', '\t'])
+        {
+            return Some(rest.trim_start());
         }
     }
     None

@@ -74,7 +74,9 @@ pub(crate) fn is_table_start(lines: &[&str], at: usize) -> bool {
 
 fn is_separator(line: &str) -> bool {
     let t = line.trim_matches(is_space);
-    t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    t.contains('-')
+        && t.contains('|')
+        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
 /// Splits a one-line row into raw cell texts (between the outer pipes).
@@ -133,6 +135,8 @@ impl RawCell {
                     code: true,
                 });
             } else {
+                // As in GFM tables, `\|` is a literal pipe even inside code spans.
+                let text = text.replace("\\|", "|");
                 lines.extend(
                     split_glued_bullets(line, &text)
                         .into_iter()
@@ -140,7 +144,10 @@ impl RawCell {
                 );
             }
         }
-        Cell { lines, raw: raw.join("\n") }
+        Cell {
+            lines,
+            raw: raw.join("\n"),
+        }
     }
 }
 
@@ -160,7 +167,14 @@ pub(crate) fn read_table(lines: &[&str], start: usize) -> Result<(Table, usize),
         rows.push(row);
         i = next;
     }
-    Ok((Table { header, rows, line: start + 1 }, i))
+    Ok((
+        Table {
+            header,
+            rows,
+            line: start + 1,
+        },
+        i,
+    ))
 }
 
 /// Reads one row starting at `start`; returns it and the index after its last line.
@@ -172,7 +186,10 @@ fn read_row(lines: &[&str], start: usize, columns: usize) -> Result<(Row, usize)
     let mut i = start;
     loop {
         let Some(&raw) = lines.get(i) else {
-            return Err((format!("table row starting at line {} never closes", start + 1), i));
+            return Err((
+                format!("table row starting at line {} never closes", start + 1),
+                i,
+            ));
         };
         let line_no = i + 1;
         let trimmed = raw.trim_start_matches(is_space);
@@ -188,11 +205,11 @@ fn read_row(lines: &[&str], start: usize, columns: usize) -> Result<(Row, usize)
                 }
                 scan_from = None;
             }
-        } else if i > start {
-            if let Some(fence) = fence_marker(trimmed) {
-                in_fence = Some(fence);
-                scan_from = None;
-            }
+        } else if i > start
+            && let Some(fence) = fence_marker(trimmed)
+        {
+            in_fence = Some(fence);
+            scan_from = None;
         }
         if let Some(text) = scan_from {
             let mut current = String::new();
@@ -207,10 +224,10 @@ fn read_row(lines: &[&str], start: usize, columns: usize) -> Result<(Row, usize)
                     }
                     '|' => {
                         pipes += 1;
-                        if let Some(cell) = cells.last_mut() {
-                            if !current.trim_matches(is_space).is_empty() {
-                                cell.push(line_no, &current, false);
-                            }
+                        if let Some(cell) = cells.last_mut()
+                            && !current.trim_matches(is_space).is_empty()
+                        {
+                            cell.push(line_no, &current, false);
                         }
                         current.clear();
                         cells.push(RawCell::default());
@@ -218,10 +235,10 @@ fn read_row(lines: &[&str], start: usize, columns: usize) -> Result<(Row, usize)
                     _ => current.push(c),
                 }
             }
-            if !current.trim_matches(is_space).is_empty() {
-                if let Some(cell) = cells.last_mut() {
-                    cell.push(line_no, &current, false);
-                }
+            if !current.trim_matches(is_space).is_empty()
+                && let Some(cell) = cells.last_mut()
+            {
+                cell.push(line_no, &current, false);
             }
         }
         let ends_with_pipe = in_fence.is_none() && raw.trim_end_matches(is_space).ends_with('|');
@@ -230,13 +247,20 @@ fn read_row(lines: &[&str], start: usize, columns: usize) -> Result<(Row, usize)
         }
         // Decide whether the next line continues this row.
         let Some(next) = lines.get(i + 1) else {
-            return Err((format!("table row starting at line {} never closes", start + 1), i + 1));
+            return Err((
+                format!("table row starting at line {} never closes", start + 1),
+                i + 1,
+            ));
         };
         if in_fence.is_none() {
             let next_trimmed = next.trim_matches(is_space);
             if next.starts_with("## ") || next.starts_with("# ") {
                 return Err((
-                    format!("table row starting at line {} never closes before the heading at line {}", start + 1, i + 2),
+                    format!(
+                        "table row starting at line {} never closes before the heading at line {}",
+                        start + 1,
+                        i + 2
+                    ),
                     i + 1,
                 ));
             }
@@ -259,24 +283,28 @@ fn finish_row(mut cells: Vec<RawCell>, columns: usize, start: usize) -> Row {
     }
     // Extra cells come from a raw `|` in the text: fold them back into the last column.
     while cells.len() > columns && columns > 0 {
-        if let Some(extra) = cells.pop() {
-            if let Some(last) = cells.last_mut() {
-                let mut extra_segments = extra.segments;
-                if let (Some(prev), Some(first)) = (last.segments.last_mut(), extra_segments.first())
-                {
-                    if prev.0 == first.0 && !prev.2 && !first.2 {
-                        prev.1.push_str(" | ");
-                        prev.1.push_str(&first.1);
-                        extra_segments.remove(0);
-                    }
-                }
-                last.segments.extend(extra_segments);
+        if let Some(extra) = cells.pop()
+            && let Some(last) = cells.last_mut()
+        {
+            let mut extra_segments = extra.segments;
+            if let (Some(prev), Some(first)) = (last.segments.last_mut(), extra_segments.first())
+                && prev.0 == first.0
+                && !prev.2
+                && !first.2
+            {
+                prev.1.push_str(" | ");
+                prev.1.push_str(&first.1);
+                extra_segments.remove(0);
             }
+            last.segments.extend(extra_segments);
         }
     }
     let mut out: Vec<Cell> = cells.into_iter().map(RawCell::into_cell).collect();
     out.resize(columns, Cell::default());
-    Row { cells: out, line: start + 1 }
+    Row {
+        cells: out,
+        line: start + 1,
+    }
 }
 
 #[cfg(test)]
@@ -319,7 +347,11 @@ mod tests {
         let t = table("|A|B|\n|-|-|\n|Password|Special:\n\n```\n\n( ) | { }\n\n``` |\n|Next|x|");
         assert_eq!(t.rows.len(), 2);
         let cell = &t.rows[0].cells[1];
-        assert!(cell.lines.iter().any(|l| l.code && l.text.contains("( ) | { }")));
+        assert!(
+            cell.lines
+                .iter()
+                .any(|l| l.code && l.text.contains("( ) | { }"))
+        );
         assert_eq!(t.rows[1].cells[0].text(), "Next");
     }
 

@@ -18,7 +18,11 @@ pub enum Column {
 
 /// Which header synonym means which column.
 pub fn column_of(header: &str) -> Column {
-    let h = header.trim().trim_end_matches('?').trim().to_ascii_lowercase();
+    let h = header
+        .trim()
+        .trim_end_matches('?')
+        .trim()
+        .to_ascii_lowercase();
     match h.as_str() {
         "parameter" | "name" => Column::Name,
         "type" => Column::Type,

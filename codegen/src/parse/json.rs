@@ -93,7 +93,11 @@ fn strip_http_prefix(body: &str) -> &str {
 fn from_value(value: &serde_json::Value) -> JsonNode {
     use serde_json::Value;
     match value {
-        Value::Object(map) => JsonNode::Object(map.iter().map(|(k, v)| (k.clone(), from_value(v))).collect()),
+        Value::Object(map) => JsonNode::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), from_value(v)))
+                .collect(),
+        ),
         Value::Array(items) => JsonNode::Array(items.iter().map(from_value).collect()),
         Value::String(_) => JsonNode::Scalar(Some(ScalarType::String)),
         Value::Bool(_) => JsonNode::Scalar(Some(ScalarType::Boolean)),
@@ -152,7 +156,10 @@ fn lenient(body: &str) -> Option<JsonNode> {
     while i < chars.len() {
         let c = chars[i];
         match c {
-            '{' | '[' => stack.push(Frame { is_array: c == '[', ..Frame::default() }),
+            '{' | '[' => stack.push(Frame {
+                is_array: c == '[',
+                ..Frame::default()
+            }),
             '}' | ']' => close(&mut stack, &mut root),
             '"' => {
                 let mut text = String::new();
@@ -181,7 +188,9 @@ fn lenient(body: &str) -> Option<JsonNode> {
             }
             c if c.is_ascii_alphanumeric() || c == '-' => {
                 let start = i;
-                while i + 1 < chars.len() && (chars[i + 1].is_ascii_alphanumeric() || ".-+".contains(chars[i + 1])) {
+                while i + 1 < chars.len()
+                    && (chars[i + 1].is_ascii_alphanumeric() || ".-+".contains(chars[i + 1]))
+                {
                     i += 1;
                 }
                 let word: String = chars[start..=i].iter().collect();
@@ -211,9 +220,16 @@ mod tests {
 
     #[test]
     fn valid_and_prefixed() {
-        let (node, valid) = read_sample("HTTP/1.1 200 OK\nContent-Type:application/json\n\n{\"A\": {\"B\": [1]}}").unwrap();
+        let (node, valid) =
+            read_sample("HTTP/1.1 200 OK\nContent-Type:application/json\n\n{\"A\": {\"B\": [1]}}")
+                .unwrap();
         assert!(valid);
-        assert_eq!(node.get("A").and_then(|a| a.single_array_entry()).map(|(k, _)| k), Some("B"));
+        assert_eq!(
+            node.get("A")
+                .and_then(|a| a.single_array_entry())
+                .map(|(k, _)| k),
+            Some("B")
+        );
     }
 
     #[test]

@@ -60,41 +60,65 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub fn error(&self, line: usize, reason: impl Into<String>) -> ParseError {
-        ParseError { file: self.file.clone(), line, reason: reason.into() }
+        ParseError {
+            file: self.file.clone(),
+            line,
+            reason: reason.into(),
+        }
     }
 
     pub fn lint(&mut self, kind: &str, line: usize, message: impl Into<String>) {
-        self.lints.push(crate::spec::Lint { kind: kind.into(), line, message: message.into() });
+        self.lints.push(crate::spec::Lint {
+            kind: kind.into(),
+            line,
+            message: message.into(),
+        });
     }
 }
 
 /// Parses a doc's Markdown into a canonicalized spec.
 pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
     let doc = Document::parse(text);
-    let mut ctx = Ctx { file: source_path.to_string(), lints: Vec::new() };
+    let mut ctx = Ctx {
+        file: source_path.to_string(),
+        lints: Vec::new(),
+    };
 
     let Some((title, title_line)) = doc.title.clone() else {
         return Err(ctx.error(1, "no `# Title` heading"));
     };
     let name = title.trim().to_string();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ctx.error(title_line, format!("title `{name}` is not an operation name")));
+        return Err(ctx.error(
+            title_line,
+            format!("title `{name}` is not an operation name"),
+        ));
     }
 
-    let find = |kind: SectionKind| doc.sections.iter().find(|s| section_kind(&s.heading) == kind);
+    let find = |kind: SectionKind| {
+        doc.sections
+            .iter()
+            .find(|s| section_kind(&s.heading) == kind)
+    };
 
     let summary = doc
         .preamble
         .iter()
         .find_map(|b| match b {
             Block::Paragraph(lines) => Some(
-                lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" "),
+                lines
+                    .iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ),
             _ => None,
         })
         .unwrap_or_default();
 
-    let rules = find(SectionKind::Description).map(section_rules).unwrap_or_default();
+    let rules = find(SectionKind::Description)
+        .map(section_rules)
+        .unwrap_or_default();
 
     let Some(request_section) = find(SectionKind::Request) else {
         return Err(ctx.error(title_line, "no `## Request parameters` section"));
@@ -107,12 +131,15 @@ pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
     let mut exclusive = Vec::new();
     let request = request::build(&mut ctx, main_table, &custom_types, &mut exclusive)?;
 
-    let examples = find(SectionKind::Examples).map(examples::read).unwrap_or_default();
+    let examples = find(SectionKind::Examples)
+        .map(examples::read)
+        .unwrap_or_default();
 
     let response = match find(SectionKind::Response) {
         Some(section) => {
             let sample = examples::json_sample(&examples);
-            response::build(&mut ctx, section, &tables(&ctx, section)?, sample.as_deref())?
+            let section_tables = tables(&ctx, section)?;
+            response::build(&mut ctx, section, &section_tables, sample.as_deref())?
         }
         None => response::request_id_only(),
     };
@@ -191,7 +218,9 @@ fn data_type_name(sentence: &str) -> Option<String> {
 fn section_rules(section: &Section) -> Vec<SourceText> {
     let mut out: Vec<SourceText> = Vec::new();
     for block in &section.blocks {
-        let Block::Paragraph(lines) = block else { continue };
+        let Block::Paragraph(lines) = block else {
+            continue;
+        };
         let mut current: Option<SourceText> = None;
         for line in lines {
             let starts_item = line.bullet.is_some() || current.is_none();
@@ -199,7 +228,10 @@ fn section_rules(section: &Section) -> Vec<SourceText> {
                 if let Some(done) = current.take() {
                     out.push(done);
                 }
-                current = Some(SourceText { text: line.text.clone(), line: line.line });
+                current = Some(SourceText {
+                    text: line.text.clone(),
+                    line: line.line,
+                });
             } else if let Some(cur) = current.as_mut() {
                 cur.text.push(' ');
                 cur.text.push_str(&line.text);

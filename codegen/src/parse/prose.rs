@@ -45,32 +45,43 @@ static COUNT_RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
         re(r"\bvalid values? of N(?: is| are)?:?\s*(?:from )?NUM\s*(?:to|-|~)\s*NUM"),
         re(r"\bN is an integer (?:from|between|in the range of|ranging from) NUM (?:to|and) NUM"),
-        re(r"\b(?:the )?value of N (?:is|can be|must be|ranges)?\s*(?:from |between )?NUM (?:to|and) NUM"),
+        re(
+            r"\b(?:the )?value of N (?:is|can be|must be|ranges)?\s*(?:from |between )?NUM (?:to|and) NUM",
+        ),
         re(r"\bN ranges? from NUM to NUM"),
     ]
 });
-static COUNT_MAX: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?:the )?maximum value of N is NUM"));
+static COUNT_MAX: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:the )?maximum value of N is NUM"));
 
 static LENGTH_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:a string of |from )?(?:between )?NUM\s*(?:to|and|-)\s*NUM (?:characters|chars)(?: in length| long)?")
+    re(
+        r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:a string of |from )?(?:between )?NUM\s*(?:to|and|-)\s*NUM (?:characters|chars)(?: in length| long)?",
+    )
 });
 static LENGTH_MAX: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
-        re(r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:up to|at most|no more than|not more than|a maximum of|maximum of|no longer than) NUM (?:characters|chars)(?: in length| long)?"),
-        re(r"(?:cannot|can't|can not|must not|should not|shall not) (?:exceed|be longer than|be more than) NUM (?:characters|chars)(?: in length)?"),
+        re(
+            r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:up to|at most|no more than|not more than|a maximum of|maximum of|no longer than) NUM (?:characters|chars)(?: in length| long)?",
+        ),
+        re(
+            r"(?:cannot|can't|can not|must not|should not|shall not) (?:exceed|be longer than|be more than) NUM (?:characters|chars)(?: in length)?",
+        ),
         re(r"(?:the )?maximum length (?:is|of) NUM (?:characters|chars)"),
     ]
 });
 static LENGTH_MIN: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:characters|chars)(?: in length| long)?")
+    re(
+        r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:characters|chars)(?: in length| long)?",
+    )
 });
 static LENGTH_LEGACY: LazyLock<Regex> =
     LazyLock::new(|| re(r"\blength:?\s*\[\s*NUM\s*,\s*NUM\s*\]"));
 
 static RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
-        re(r"\b(?:valid values?|value range|valid range|range of values|the range)(?: is)?:?\s*(?:from )?(?:between )?NUM\s*(?:to|and|-|~)\s*NUM"),
+        re(
+            r"\b(?:valid values?|value range|valid range|range of values|the range)(?: is)?:?\s*(?:from )?(?:between )?NUM\s*(?:to|and|-|~)\s*NUM",
+        ),
         re(r"\b(?:valid values?|value range|valid range)(?: is)?:?\s*\[\s*NUM\s*,\s*NUM\s*\]"),
         re(r"\b(?:in the )?range of NUM to NUM"),
         re(r"\b(?:must be|is) between NUM and NUM"),
@@ -80,7 +91,9 @@ static RANGE_MIN: LazyLock<Regex> = LazyLock::new(|| re(r"\bminimum value(?: is|
 static RANGE_MAX: LazyLock<Regex> = LazyLock::new(|| re(r"\bmaximum value(?: is|:)?\s*NUM"));
 
 static ENUM_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:valid values?|optional values?|possible values?|options|values|valid options)(?: include)?:\s*$")
+    re(
+        r"(?:valid values?|optional values?|possible values?|options|values|valid options)(?: include)?:\s*$",
+    )
 });
 static ENUM_INLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b(?:valid values?|optional values?|possible values?|options)(?: include)?:?\s*(.+)$")
@@ -93,7 +106,9 @@ static DEFAULT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     ]
 });
 static EMPTY_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:is |are )?(?:empty|null|not specified|left empty) by default|\bdefault(?: value)?(?: is|:)\s*(?:null|empty)\.?")
+    re(
+        r"\b(?:is |are )?(?:empty|null|not specified|left empty) by default|\bdefault(?: value)?(?: is|:)\s*(?:null|empty)\.?",
+    )
 });
 static CONTAIN: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:can|may|must) (?:only )?contain(?: only)?\s+"));
@@ -105,27 +120,34 @@ static NOT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static NOT_CONTAIN: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:cannot|can't|can not|must not|should not) contain\s+"));
 static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:takes? effect|is valid|is available|is used|is effective|applies|can be (?:set|specified|used)) only (?:when|if) (?:the )?`?([A-Za-z][\w.]*)`?(?: parameter)? is set to `?([^\s`,]+?)`?(?:\.|,|$)")
+    re(
+        r"\b(?:takes? effect|is valid|is available|is used|is effective|applies|can be (?:set|specified|used)) only (?:when|if) (?:the )?`?([A-Za-z][\w.]*)`?(?: parameter)? is set to `?([^\s`,]+?)`?(?:\.|,|$)",
+    )
 });
 static EXCLUSIVE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive")
+    re(
+        r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive",
+    )
 });
 static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
     re(r"will be removed|\bdeprecated\b|no longer (?:supported|available|maintained)|discontinued")
 });
 
-/// Words that make a sentence look like a constraint.
-const TRIGGERS: &[&str] = &[
-    "valid value", "optional value", "possible value", "character", "must", "cannot", "can not",
-    "can't", "range", "maximum", "minimum", "only when", "only if", "at the same time", "default",
-    "at most", "up to", "no more than", "exceed", "length", "contain", "start with", "begin with",
-    "between", "required if", "required when", "mutually exclusive", "allowed",
-];
+/// Words that make a sentence look like a constraint (matched as whole words).
+static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:valid values?|optional values?|possible values?|characters?|must|cannot|can not|can't|ranges?|maximum value|minimum value|a maximum of|a minimum of|maximum length|minimum length|only when|only if|at the same time|default|at most|up to|no more than|exceed|length|can contain|may contain|must contain|only contain|contains only|cannot contain|start with|begin with|between|required if|required when|mutually exclusive|allowed)\b",
+    )
+});
 
 fn has_trigger(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    TRIGGERS.iter().any(|t| lower.contains(t))
+    TRIGGER.is_match(text)
 }
+
+/// Sentences that only hold in some case (`For Windows instances, ...`, `If ...`) give no rules.
+static QUALIFIED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:note:\s*)?(?:for|if|when|whenever|unless|in|on|after|before|once)\b")
+});
 
 fn number(text: &str) -> Option<i64> {
     text.replace(',', "").parse().ok()
@@ -134,6 +156,8 @@ fn number(text: &str) -> Option<i64> {
 /// Reads the constraints of one param from its Description cell lines.
 pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
     let mut facts = ProseFacts::default();
+    // Indent of a bullet that opened a case (`For Linux instances,`); deeper bullets are in it.
+    let mut case_indent: Option<usize> = None;
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
@@ -142,9 +166,41 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
             continue;
         }
         let sentences = split_sentences(&line.text);
+        let in_case = match (line.bullet, case_indent) {
+            (Some(indent), Some(open)) if indent > open => true,
+            _ => {
+                case_indent = None;
+                false
+            }
+        };
+        let opens_case = sentences.first().is_some_and(|s| QUALIFIED.is_match(s))
+            || line.text.ends_with(',')
+            || (line.text.ends_with(':') && !ENUM_HEADER.is_match(&line.text));
+        if let (Some(indent), true, false) = (line.bullet, opens_case, in_case) {
+            case_indent = Some(indent);
+        }
+        if in_case || (line.bullet.is_some() && opens_case) {
+            for sentence in &sentences {
+                if has_trigger(sentence) {
+                    facts.unparsed.push(SourceText {
+                        text: sentence.clone(),
+                        line: line.line,
+                    });
+                }
+            }
+            i += 1;
+            continue;
+        }
         let last = sentences.len().saturating_sub(1);
         for (k, sentence) in sentences.iter().enumerate() {
-            if k == last && ENUM_HEADER.is_match(sentence) {
+            if QUALIFIED.is_match(sentence) && !DEPRECATED.is_match(sentence) {
+                if has_trigger(sentence) {
+                    facts.unparsed.push(SourceText {
+                        text: sentence.clone(),
+                        line: line.line,
+                    });
+                }
+            } else if k == last && ENUM_HEADER.is_match(sentence) {
                 let (items, next) = bullet_items(lines, i + 1);
                 i = next - 1;
                 enum_from_bullets(&mut facts, info, sentence, line.line, &items);
@@ -205,7 +261,9 @@ fn enum_value(item: &str) -> Option<String> {
         Some(at) if item[at + 1..].starts_with(' ') || at + 1 == item.len() => &item[..at],
         _ => item,
     };
-    let value = head.trim().trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    let value = head
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == '`');
     let value = value.strip_suffix('.').unwrap_or(value);
     is_literal_value(value).then(|| value.to_string())
 }
@@ -229,11 +287,17 @@ fn push_enum(facts: &mut ProseFacts, info: &ParamInfo, values: Vec<String>, line
             unique.push(v);
         }
     }
-    facts.constraints.push(doc_constraint(Rule::Enum { values: unique }, line));
+    facts
+        .constraints
+        .push(doc_constraint(Rule::Enum { values: unique }, line));
 }
 
 fn doc_constraint(rule: Rule, line: usize) -> Constraint {
-    Constraint { rule, line, origin: Origin::Doc }
+    Constraint {
+        rule,
+        line,
+        origin: Origin::Doc,
+    }
 }
 
 /// Splits a line into sentences at `. ` followed by a capital letter or digit.
@@ -268,7 +332,7 @@ fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: &str, line:
     let free = |spans: &[Range<usize>], r: &Range<usize>| {
         spans.iter().all(|s| s.end <= r.start || r.end <= s.start)
     };
-    let mut take = |spans: &mut Vec<Range<usize>>, r: Range<usize>| -> bool {
+    let take = |spans: &mut Vec<Range<usize>>, r: Range<usize>| -> bool {
         if free(spans, &r) {
             spans.push(r);
             true
@@ -285,50 +349,68 @@ fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: &str, line:
     // N range of a list.
     for pattern in COUNT_RANGE.iter() {
         for caps in pattern.captures_iter(sentence) {
-            if let Some((min, max)) = two_numbers(sentence, &caps) {
-                if take(&mut spans, whole(&caps)) {
-                    let rule = Rule::Count { min: u64::try_from(min).ok(), max: u64::try_from(max).ok() };
-                    facts.constraints.push(doc_constraint(rule, line));
-                }
+            if let Some((min, max)) = two_numbers(sentence, &caps)
+                && take(&mut spans, whole(&caps))
+            {
+                let rule = Rule::Count {
+                    min: u64::try_from(min).ok(),
+                    max: u64::try_from(max).ok(),
+                };
+                facts.constraints.push(doc_constraint(rule, line));
             }
         }
     }
     for caps in COUNT_MAX.captures_iter(sentence) {
-        if let Some(max) = caps.get(1).and_then(|m| number(m.as_str())) {
-            if take(&mut spans, whole(&caps)) {
-                let rule = Rule::Count { min: None, max: u64::try_from(max).ok() };
-                facts.constraints.push(doc_constraint(rule, line));
-            }
+        if let Some(max) = caps.get(1).and_then(|m| number(m.as_str()))
+            && take(&mut spans, whole(&caps))
+        {
+            let rule = Rule::Count {
+                min: None,
+                max: u64::try_from(max).ok(),
+            };
+            facts.constraints.push(doc_constraint(rule, line));
         }
     }
 
     // Length in characters.
     for pattern in std::iter::once(&*LENGTH_LEGACY).chain(std::iter::once(&*LENGTH_RANGE)) {
         for caps in pattern.captures_iter(sentence) {
-            if let Some((min, max)) = two_numbers(sentence, &caps) {
-                if min >= 0 && take(&mut spans, whole(&caps)) {
-                    let rule = Rule::Length { min: Some(min as u64), max: Some(max as u64) };
-                    facts.constraints.push(doc_constraint(rule, line));
-                }
+            if let Some((min, max)) = two_numbers(sentence, &caps)
+                && min >= 0
+                && take(&mut spans, whole(&caps))
+            {
+                let rule = Rule::Length {
+                    min: Some(min as u64),
+                    max: Some(max as u64),
+                };
+                facts.constraints.push(doc_constraint(rule, line));
             }
         }
     }
     for pattern in LENGTH_MAX.iter() {
         for caps in pattern.captures_iter(sentence) {
-            if let Some(max) = caps.get(1).and_then(|m| number(m.as_str())) {
-                if max >= 0 && take(&mut spans, whole(&caps)) {
-                    let rule = Rule::Length { min: None, max: Some(max as u64) };
-                    facts.constraints.push(doc_constraint(rule, line));
-                }
+            if let Some(max) = caps.get(1).and_then(|m| number(m.as_str()))
+                && max >= 0
+                && take(&mut spans, whole(&caps))
+            {
+                let rule = Rule::Length {
+                    min: None,
+                    max: Some(max as u64),
+                };
+                facts.constraints.push(doc_constraint(rule, line));
             }
         }
     }
     for caps in LENGTH_MIN.captures_iter(sentence) {
-        if let Some(min) = caps.get(1).and_then(|m| number(m.as_str())) {
-            if min >= 0 && take(&mut spans, whole(&caps)) {
-                let rule = Rule::Length { min: Some(min as u64), max: None };
-                facts.constraints.push(doc_constraint(rule, line));
-            }
+        if let Some(min) = caps.get(1).and_then(|m| number(m.as_str()))
+            && min >= 0
+            && take(&mut spans, whole(&caps))
+        {
+            let rule = Rule::Length {
+                min: Some(min as u64),
+                max: None,
+            };
+            facts.constraints.push(doc_constraint(rule, line));
         }
     }
 
@@ -340,28 +422,38 @@ fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: &str, line:
     if numeric {
         for pattern in RANGE.iter() {
             for caps in pattern.captures_iter(sentence) {
-                if let Some((min, max)) = two_numbers(sentence, &caps) {
-                    if take(&mut spans, whole(&caps)) {
-                        let rule = Rule::Range { min: Some(min), max: Some(max) };
-                        facts.constraints.push(doc_constraint(rule, line));
-                    }
+                if let Some((min, max)) = two_numbers(sentence, &caps)
+                    && take(&mut spans, whole(&caps))
+                {
+                    let rule = Rule::Range {
+                        min: Some(min),
+                        max: Some(max),
+                    };
+                    facts.constraints.push(doc_constraint(rule, line));
                 }
             }
         }
         for (pattern, is_min) in [(&*RANGE_MIN, true), (&*RANGE_MAX, false)] {
             for caps in pattern.captures_iter(sentence) {
-                let Some(value) = caps.get(1).filter(|m| clean_number_end(sentence, m.end())) else {
+                let Some(value) = caps.get(1).filter(|m| clean_number_end(sentence, m.end()))
+                else {
                     continue;
                 };
-                if let Some(n) = number(value.as_str()) {
-                    if take(&mut spans, whole(&caps)) {
-                        let rule = if is_min {
-                            Rule::Range { min: Some(n), max: None }
-                        } else {
-                            Rule::Range { min: None, max: Some(n) }
-                        };
-                        facts.constraints.push(doc_constraint(rule, line));
-                    }
+                if let Some(n) = number(value.as_str())
+                    && take(&mut spans, whole(&caps))
+                {
+                    let rule = if is_min {
+                        Rule::Range {
+                            min: Some(n),
+                            max: None,
+                        }
+                    } else {
+                        Rule::Range {
+                            min: None,
+                            max: Some(n),
+                        }
+                    };
+                    facts.constraints.push(doc_constraint(rule, line));
                 }
             }
         }
@@ -377,68 +469,86 @@ fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: &str, line:
             let value = value.trim_matches(|c| c == '"' || c == '\'' || c == '`');
             if is_literal_value(value) && free(&spans, &whole(&caps)) && facts.default.is_none() {
                 spans.push(whole(&caps));
-                facts.default = Some(Sourced { value: value.to_string(), line, origin: Origin::Doc });
+                facts.default = Some(Sourced {
+                    value: value.to_string(),
+                    line,
+                    origin: Origin::Doc,
+                });
             }
         }
     }
 
     // Allowed characters, first character, forbidden prefixes and substrings.
     for m in CONTAIN.find_iter(sentence) {
-        if let Some((class, end)) = charset_list(&sentence[m.end()..]) {
-            if take(&mut spans, m.start()..m.end() + end) {
-                facts.constraints.push(doc_constraint(Rule::Charset { class }, line));
-            }
+        if let Some((class, end)) = charset_list(&sentence[m.end()..])
+            && take(&mut spans, m.start()..m.end() + end)
+        {
+            facts
+                .constraints
+                .push(doc_constraint(Rule::Charset { class }, line));
         }
     }
     for m in FIRST_CHAR.find_iter(sentence) {
-        if let Some((class, end)) = first_char_list(&sentence[m.end()..]) {
-            if take(&mut spans, m.start()..m.end() + end) {
-                facts.constraints.push(doc_constraint(Rule::FirstChar { class }, line));
-            }
+        if let Some((class, end)) = first_char_list(&sentence[m.end()..])
+            && take(&mut spans, m.start()..m.end() + end)
+        {
+            facts
+                .constraints
+                .push(doc_constraint(Rule::FirstChar { class }, line));
         }
     }
     for m in NOT_PREFIX.find_iter(sentence) {
-        if let Some((prefixes, end)) = literal_list(&sentence[m.end()..]) {
-            if take(&mut spans, m.start()..m.end() + end) {
-                facts.constraints.push(doc_constraint(Rule::NotPrefix { prefixes }, line));
-            }
+        if let Some((prefixes, end)) = literal_list(&sentence[m.end()..])
+            && take(&mut spans, m.start()..m.end() + end)
+        {
+            facts
+                .constraints
+                .push(doc_constraint(Rule::NotPrefix { prefixes }, line));
         }
     }
     for m in NOT_CONTAIN.find_iter(sentence) {
-        if let Some((needles, end)) = literal_list(&sentence[m.end()..]) {
-            if take(&mut spans, m.start()..m.end() + end) {
-                facts.constraints.push(doc_constraint(Rule::NotContains { needles }, line));
-            }
+        if let Some((needles, end)) = literal_list(&sentence[m.end()..])
+            && take(&mut spans, m.start()..m.end() + end)
+        {
+            facts
+                .constraints
+                .push(doc_constraint(Rule::NotContains { needles }, line));
         }
     }
 
     // Inline enumeration: `Valid values: A, B, and C.`
-    if let Some(caps) = ENUM_INLINE.captures(sentence) {
-        if let Some(values) = caps.get(1).and_then(|m| inline_values(m.as_str())) {
-            if take(&mut spans, whole(&caps)) {
-                push_enum(facts, info, values, line);
-            }
-        }
+    if let Some(caps) = ENUM_INLINE.captures(sentence)
+        && let Some(values) = caps.get(1).and_then(|m| inline_values(m.as_str()))
+        && take(&mut spans, whole(&caps))
+    {
+        push_enum(facts, info, values, line);
     }
 
     // Dependency on another param's value.
     if let Some(caps) = CONDITION.captures(sentence) {
         let param = caps.get(1).map_or("", |m| m.as_str());
-        let value = caps.get(2).map_or("", |m| m.as_str()).trim_matches(['"', '\'']);
-        if let Some(known) = known_param(info, param) {
-            if !value.is_empty() && take(&mut spans, whole(&caps)) {
-                let rule = Rule::Condition { param: known, value: value.to_string() };
-                facts.constraints.push(doc_constraint(rule, line));
-            }
+        let value = caps
+            .get(2)
+            .map_or("", |m| m.as_str())
+            .trim_matches(['"', '\'']);
+        if let Some(known) = known_param(info, param)
+            && !value.is_empty()
+            && take(&mut spans, whole(&caps))
+        {
+            let rule = Rule::Condition {
+                param: known,
+                value: value.to_string(),
+            };
+            facts.constraints.push(doc_constraint(rule, line));
         }
     }
 
     // Mutual exclusion with named params.
-    if let Some(m) = EXCLUSIVE.find(sentence) {
-        if let Some((a, b)) = exclusive_pair(info, sentence) {
-            spans.push(0..sentence.len().max(m.end()));
-            facts.exclusive.push((a, b, line));
-        }
+    if let Some(m) = EXCLUSIVE.find(sentence)
+        && let Some((a, b)) = exclusive_pair(info, sentence)
+    {
+        spans.push(0..sentence.len().max(m.end()));
+        facts.exclusive.push((a, b, line));
     }
 
     let mut rest = String::new();
@@ -453,7 +563,10 @@ fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: &str, line:
     }
     rest.push_str(sentence.get(last..).unwrap_or(""));
     if has_trigger(&rest) {
-        facts.unparsed.push(SourceText { text: sentence.to_string(), line });
+        facts.unparsed.push(SourceText {
+            text: sentence.to_string(),
+            line,
+        });
     }
 }
 
@@ -464,8 +577,9 @@ fn whole(caps: &Captures) -> Range<usize> {
 /// A number match must not be part of a decimal (`0.5`) or a longer token.
 fn clean_number_end(text: &str, end: usize) -> bool {
     let after = &text[end..];
-    !(after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit()))
-        && !after.starts_with(|c: char| c.is_ascii_alphanumeric())
+    let decimal = after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit());
+    let longer_token = after.starts_with(|c: char| c.is_ascii_alphanumeric());
+    !decimal && !longer_token
 }
 
 fn clean_number_start(text: &str, start: usize) -> bool {
@@ -495,7 +609,9 @@ fn known_param(info: &ParamInfo, mention: &str) -> Option<String> {
 pub fn normalize_name(name: &str) -> String {
     name.split('.')
         .map(|seg| {
-            if seg.eq_ignore_ascii_case("n") || (!seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit())) {
+            if seg.eq_ignore_ascii_case("n")
+                || (!seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit()))
+            {
                 "n".to_string()
             } else {
                 seg.to_ascii_lowercase()
@@ -519,7 +635,10 @@ fn exclusive_pair(info: &ParamInfo, sentence: &str) -> Option<(String, String)> 
             }
         }
     }
-    let others: Vec<&String> = mentioned.iter().filter(|m| m.as_str() != info.name).collect();
+    let others: Vec<&String> = mentioned
+        .iter()
+        .filter(|m| m.as_str() != info.name)
+        .collect();
     let mentions_self = mentioned.iter().any(|m| m == info.name)
         || sentence.to_ascii_lowercase().contains("this parameter");
     match (others.as_slice(), mentions_self) {
@@ -536,7 +655,10 @@ fn inline_values(text: &str) -> Option<Vec<String>> {
     for part in text.split(',') {
         for piece in part.split(" and ").flat_map(|p| p.split(" or ")) {
             let piece = piece.trim();
-            let piece = piece.strip_prefix("and ").or_else(|| piece.strip_prefix("or ")).unwrap_or(piece);
+            let piece = piece
+                .strip_prefix("and ")
+                .or_else(|| piece.strip_prefix("or "))
+                .unwrap_or(piece);
             let piece = piece.trim().trim_matches(['"', '\'', '`']);
             if piece.is_empty() {
                 continue;
@@ -605,7 +727,11 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 fn starts_with_stop_word(part: &str) -> bool {
-    let first = part.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    let first = part
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     STOP_WORDS.contains(&first.as_str())
 }
 
@@ -723,9 +849,28 @@ fn first_char_list(text: &str) -> Option<(String, usize)> {
 
 /// Words that name a kind of character rather than a literal prefix.
 const CLASS_WORDS: &[&str] = &[
-    "a", "an", "letter", "letters", "digit", "digits", "number", "numbers", "underscore",
-    "underscores", "hyphen", "hyphens", "space", "spaces", "special", "uppercase", "lowercase",
-    "period", "periods", "the", "characters", "character",
+    "a",
+    "an",
+    "letter",
+    "letters",
+    "digit",
+    "digits",
+    "number",
+    "numbers",
+    "underscore",
+    "underscores",
+    "hyphen",
+    "hyphens",
+    "space",
+    "spaces",
+    "special",
+    "uppercase",
+    "lowercase",
+    "period",
+    "periods",
+    "the",
+    "characters",
+    "character",
 ];
 
 /// `http:// or https://` / `aliyun, acs:` → literals and the byte end of the list.
@@ -734,7 +879,10 @@ fn literal_list(text: &str) -> Option<(Vec<String>, usize)> {
     let mut end = 0;
     for (i, (s, e)) in list_parts(text).into_iter().enumerate() {
         let part = &text[s..e];
-        let token = part.trim().trim_end_matches(['.', ';']).trim_matches(['"', '\'', '`']);
+        let token = part
+            .trim()
+            .trim_end_matches(['.', ';'])
+            .trim_matches(['"', '\'', '`']);
         let looks_literal = !token.is_empty()
             && !token.contains(char::is_whitespace)
             && !CLASS_WORDS.contains(&token.to_ascii_lowercase().as_str())
@@ -755,7 +903,6 @@ fn literal_list(text: &str) -> Option<(Vec<String>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::text_line;
 
     fn facts(text: &str, ty: ScalarType) -> ProseFacts {
         let lines: Vec<TextLine> = text
@@ -764,12 +911,27 @@ mod tests {
             .flat_map(|(i, l)| crate::doc::split_glued_bullets(i + 1, l))
             .filter(|l| !l.text.is_empty())
             .collect();
-        let known = vec!["InstantAccess".to_string(), "DiskId.N".to_string(), "Self.N".to_string()];
-        read(&lines, &ParamInfo { name: "Self.N", ty: Some(ty), known: &known })
+        let known = vec![
+            "InstantAccess".to_string(),
+            "DiskId.N".to_string(),
+            "Self.N".to_string(),
+        ];
+        read(
+            &lines,
+            &ParamInfo {
+                name: "Self.N",
+                ty: Some(ty),
+                known: &known,
+            },
+        )
     }
 
     fn rules(text: &str, ty: ScalarType) -> Vec<Rule> {
-        facts(text, ty).constraints.into_iter().map(|c| c.rule).collect()
+        facts(text, ty)
+            .constraints
+            .into_iter()
+            .map(|c| c.rule)
+            .collect()
     }
 
     fn len(min: Option<u64>, max: Option<u64>) -> Rule {
@@ -779,42 +941,89 @@ mod tests {
     #[test]
     fn length_phrasings() {
         use ScalarType::String as S;
-        assert_eq!(rules("It must be 2 to 128 characters in length.", S), [len(Some(2), Some(128))]);
-        assert_eq!(rules("It can be up to 64 characters in length.", S), [len(None, Some(64))]);
-        assert_eq!(rules("The value can be at most 10 characters long.", S), [len(None, Some(10))]);
-        assert_eq!(rules("It can be no more than 256 characters.", S), [len(None, Some(256))]);
-        assert_eq!(rules("The name cannot exceed 1,000 characters.", S), [len(None, Some(1000))]);
+        assert_eq!(
+            rules("It must be 2 to 128 characters in length.", S),
+            [len(Some(2), Some(128))]
+        );
+        assert_eq!(
+            rules("It can be up to 64 characters in length.", S),
+            [len(None, Some(64))]
+        );
+        assert_eq!(
+            rules("The value can be at most 10 characters long.", S),
+            [len(None, Some(10))]
+        );
+        assert_eq!(
+            rules("It can be no more than 256 characters.", S),
+            [len(None, Some(256))]
+        );
+        assert_eq!(
+            rules("The name cannot exceed 1,000 characters.", S),
+            [len(None, Some(1000))]
+        );
         assert_eq!(rules("Length: \\[2, 128\\]", S), [len(Some(2), Some(128))]);
         assert_eq!(rules("Length: [2, 128]", S), [len(Some(2), Some(128))]);
-        assert_eq!(rules("It must be at least 8 characters in length.", S), [len(Some(8), None)]);
+        assert_eq!(
+            rules("It must be at least 8 characters in length.", S),
+            [len(Some(8), None)]
+        );
     }
 
     #[test]
     fn range_phrasings() {
         use ScalarType::Integer as I;
         let r = |min, max| Rule::Range { min, max };
-        assert_eq!(rules("Valid values: 1 to 65535.", I), [r(Some(1), Some(65535))]);
-        assert_eq!(rules("Valid values: 1 to 65,536.", I), [r(Some(1), Some(65536))]);
+        assert_eq!(
+            rules("Valid values: 1 to 65535.", I),
+            [r(Some(1), Some(65535))]
+        );
+        assert_eq!(
+            rules("Valid values: 1 to 65,536.", I),
+            [r(Some(1), Some(65536))]
+        );
         assert_eq!(rules("Minimum value: 1.", I), [r(Some(1), None)]);
         assert_eq!(rules("Maximum value: 100.", I), [r(None, Some(100))]);
-        assert_eq!(rules("Value range: 0 to 1,000,000.", I), [r(Some(0), Some(1_000_000))]);
+        assert_eq!(
+            rules("Value range: 0 to 1,000,000.", I),
+            [r(Some(0), Some(1_000_000))]
+        );
         // Decimals are not integer ranges: left unparsed.
         let f = facts("Valid values: 0.5 to 1.", ScalarType::Float);
         assert!(f.constraints.is_empty());
         assert_eq!(f.unparsed.len(), 1);
         // A range on a String param is not enforced.
-        assert_eq!(facts("Valid values: 1 to 5.", ScalarType::String).unparsed.len(), 1);
+        assert_eq!(
+            facts("Valid values: 1 to 5.", ScalarType::String)
+                .unparsed
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn count_phrasings() {
         use ScalarType::String as S;
         let c = |min, max| Rule::Count { min, max };
-        assert_eq!(rules("Valid values of N: 1 to 16.", S), [c(Some(1), Some(16))]);
-        assert_eq!(rules("N is an integer from 1 to 20.", S), [c(Some(1), Some(20))]);
-        assert_eq!(rules("The value of N ranges from 1 to 100.", S), [c(Some(1), Some(100))]);
-        assert_eq!(rules("The maximum value of N is 100.", S), [c(None, Some(100))]);
-        let f = facts("The valid values of N are based on the maximum number of groups.", S);
+        assert_eq!(
+            rules("Valid values of N: 1 to 16.", S),
+            [c(Some(1), Some(16))]
+        );
+        assert_eq!(
+            rules("N is an integer from 1 to 20.", S),
+            [c(Some(1), Some(20))]
+        );
+        assert_eq!(
+            rules("The value of N ranges from 1 to 100.", S),
+            [c(Some(1), Some(100))]
+        );
+        assert_eq!(
+            rules("The maximum value of N is 100.", S),
+            [c(None, Some(100))]
+        );
+        let f = facts(
+            "The valid values of N are based on the maximum number of groups.",
+            S,
+        );
         assert!(f.constraints.is_empty());
         assert_eq!(f.unparsed.len(), 1);
     }
@@ -829,25 +1038,43 @@ mod tests {
             got,
             [
                 len(Some(2), Some(128)),
-                Rule::Charset { class: "A-Za-z0-9._:-".into() },
-                Rule::FirstChar { class: "A-Za-z0-9".into() },
-                Rule::NotPrefix { prefixes: vec!["http://".into(), "https://".into()] },
+                Rule::Charset {
+                    class: "A-Za-z0-9._:-".into()
+                },
+                Rule::FirstChar {
+                    class: "A-Za-z0-9".into()
+                },
+                Rule::NotPrefix {
+                    prefixes: vec!["http://".into(), "https://".into()]
+                },
             ]
         );
         assert_eq!(
-            rules("It can contain Chinese characters and digits.", ScalarType::String),
-            [Rule::Charset { class: r"0-9\p{Han}".into() }]
+            rules(
+                "It can contain Chinese characters and digits.",
+                ScalarType::String
+            ),
+            [Rule::Charset {
+                class: r"0-9\p{Han}".into()
+            }]
         );
         assert_eq!(
             rules("It cannot start with aliyun or acs:.", ScalarType::String),
-            [Rule::NotPrefix { prefixes: vec!["aliyun".into(), "acs:".into()] }]
+            [Rule::NotPrefix {
+                prefixes: vec!["aliyun".into(), "acs:".into()]
+            }]
         );
         assert_eq!(
             rules("It cannot contain http:// or https://.", ScalarType::String),
-            [Rule::NotContains { needles: vec!["http://".into(), "https://".into()] }]
+            [Rule::NotContains {
+                needles: vec!["http://".into(), "https://".into()]
+            }]
         );
         // Unknown character groups are never guessed.
-        let f = facts("It can contain letters, digits, and special characters.", ScalarType::String);
+        let f = facts(
+            "It can contain letters, digits, and special characters.",
+            ScalarType::String,
+        );
         assert!(f.constraints.is_empty());
         assert_eq!(f.unparsed.len(), 1);
         let f = facts("It cannot start with a digit.", ScalarType::String);
@@ -857,23 +1084,44 @@ mod tests {
 
     #[test]
     fn enumerations() {
-        let e = |v: &[&str]| Rule::Enum { values: v.iter().map(|s| s.to_string()).collect() };
+        let e = |v: &[&str]| Rule::Enum {
+            values: v.iter().map(|s| s.to_string()).collect(),
+        };
         let bullets = "The mode. Valid values:\n-   Standard: normal.\n-   Fast: quick.\nDefault value: Standard.";
         let f = facts(bullets, ScalarType::String);
-        assert_eq!(f.constraints.iter().map(|c| c.rule.clone()).collect::<Vec<_>>(), [e(&["Standard", "Fast"])]);
+        assert_eq!(
+            f.constraints
+                .iter()
+                .map(|c| c.rule.clone())
+                .collect::<Vec<_>>(),
+            [e(&["Standard", "Fast"])]
+        );
         assert_eq!(f.constraints[0].line, 1);
-        assert_eq!(f.default.as_ref().map(|d| (d.value.as_str(), d.line)), Some(("Standard", 4)));
+        assert_eq!(
+            f.default.as_ref().map(|d| (d.value.as_str(), d.line)),
+            Some(("Standard", 4))
+        );
         assert!(f.unparsed.is_empty());
 
-        let glued = "Billing. Optional values:-   PrePaid: Subscription.\n-   PostPaid: Pay-As-You-Go.";
-        assert_eq!(rules(glued, ScalarType::String), [e(&["PrePaid", "PostPaid"])]);
-        assert_eq!(rules("Valid values: A, B, and C.", ScalarType::String), [e(&["A", "B", "C"])]);
+        let glued =
+            "Billing. Optional values:-   PrePaid: Subscription.\n-   PostPaid: Pay-As-You-Go.";
+        assert_eq!(
+            rules(glued, ScalarType::String),
+            [e(&["PrePaid", "PostPaid"])]
+        );
+        assert_eq!(
+            rules("Valid values: A, B, and C.", ScalarType::String),
+            [e(&["A", "B", "C"])]
+        );
         // A true/false enumeration on a Boolean is the type itself; on a String it is kept.
         let tf = "Whether. Valid values:\n-   true: yes\n-   false: no";
         assert!(rules(tf, ScalarType::Boolean).is_empty());
         assert_eq!(rules(tf, ScalarType::String), [e(&["true", "false"])]);
         // Bullets that are not values make the whole enumeration unparsed.
-        let f = facts("Valid values:\n-   If you set this, something happens.", ScalarType::String);
+        let f = facts(
+            "Valid values:\n-   If you set this, something happens.",
+            ScalarType::String,
+        );
         assert!(f.constraints.is_empty());
         assert_eq!(f.unparsed.len(), 1);
     }
@@ -887,25 +1135,77 @@ mod tests {
         let f = facts("This parameter is empty by default.", ScalarType::String);
         assert!(f.default.is_none() && f.unparsed.is_empty());
         assert_eq!(
-            rules("This parameter takes effect only when InstantAccess is set to true.", ScalarType::Integer),
-            [Rule::Condition { param: "InstantAccess".into(), value: "true".into() }]
+            rules(
+                "This parameter takes effect only when InstantAccess is set to true.",
+                ScalarType::Integer
+            ),
+            [Rule::Condition {
+                param: "InstantAccess".into(),
+                value: "true".into()
+            }]
         );
-        let f = facts("This parameter and DiskId.N cannot be specified at the same time.", ScalarType::String);
-        assert_eq!(f.exclusive, [("Self.N".to_string(), "DiskId.N".to_string(), 1)]);
-        let f = facts("You cannot specify both this and Unknown at the same time.", ScalarType::String);
+        let f = facts(
+            "This parameter and DiskId.N cannot be specified at the same time.",
+            ScalarType::String,
+        );
+        assert_eq!(
+            f.exclusive,
+            [("Self.N".to_string(), "DiskId.N".to_string(), 1)]
+        );
+        let f = facts(
+            "You cannot specify both this and Unknown at the same time.",
+            ScalarType::String,
+        );
         assert!(f.exclusive.is_empty());
-        let f = facts("This parameter will be removed in the future.", ScalarType::String);
+        let f = facts(
+            "This parameter will be removed in the future.",
+            ScalarType::String,
+        );
         assert!(f.deprecated.is_some());
         // A condition on an unknown param is not guessed.
-        let f = facts("It takes effect only when Foo is set to true.", ScalarType::String);
+        let f = facts(
+            "It takes effect only when Foo is set to true.",
+            ScalarType::String,
+        );
         assert!(f.constraints.is_empty() && f.unparsed.len() == 1);
+    }
+
+    #[test]
+    fn qualified_sentences_give_no_rules() {
+        let text = "The hostname.\n-   For Windows instances, it must be 2 to 15 characters in length.\n-   For other instances,\n    -   it must be 2 to 64 characters in length.\n-   It cannot start with http://.";
+        let f = facts(text, ScalarType::String);
+        assert_eq!(
+            f.constraints
+                .iter()
+                .map(|c| c.rule.clone())
+                .collect::<Vec<_>>(),
+            [Rule::NotPrefix {
+                prefixes: vec!["http://".into()]
+            }]
+        );
+        assert_eq!(
+            f.unparsed.iter().map(|u| u.line).collect::<Vec<_>>(),
+            [2, 4]
+        );
+        // Ordinary prose without constraint words is not reported.
+        assert!(
+            facts(
+                "The ID of the security group to which it belongs.",
+                ScalarType::String
+            )
+            .unparsed
+            .is_empty()
+        );
     }
 
     #[test]
     fn sentences_split_on_capitals_only() {
         assert_eq!(
             split_sentences("Unit: days. Valid values: 1 to 5. e.g. x periods (.), y."),
-            ["Unit: days.", "Valid values: 1 to 5. e.g. x periods (.), y."]
+            [
+                "Unit: days.",
+                "Valid values: 1 to 5. e.g. x periods (.), y."
+            ]
         );
     }
 }

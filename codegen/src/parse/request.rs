@@ -20,7 +20,10 @@ pub fn segments(doc_name: &str) -> Vec<Segment> {
         let is_index = part.eq_ignore_ascii_case("n") || part.chars().all(|c| c.is_ascii_digit());
         match out.last_mut() {
             Some(last) if is_index => last.list = true,
-            _ => out.push(Segment { name: part.to_string(), list: false }),
+            _ => out.push(Segment {
+                name: part.to_string(),
+                list: false,
+            }),
         }
     }
     out
@@ -41,7 +44,10 @@ pub fn scalar_type(raw: &str) -> Option<ScalarType> {
 }
 
 fn is_list_marker(raw: &str) -> bool {
-    matches!(raw.trim().to_ascii_lowercase().as_str(), "repeatlist" | "array" | "list")
+    matches!(
+        raw.trim().to_ascii_lowercase().as_str(),
+        "repeatlist" | "array" | "list"
+    )
 }
 
 /// Builds the request params of the main table (custom struct types from the extra tables).
@@ -53,7 +59,11 @@ pub(crate) fn build(
 ) -> Result<Vec<Param>, ParseError> {
     let mut params = build_table(ctx, table, custom, exclusive, 0)?;
     for leftover in hoist_counts(&mut params) {
-        ctx.lint("count-on-non-list", leftover.line, "a `Valid values of N` range on a param that is not a list");
+        ctx.lint(
+            "count-on-non-list",
+            leftover.line,
+            "a `Valid values of N` range on a param that is not a list",
+        );
     }
     name_params(ctx, &mut params)?;
     Ok(params)
@@ -71,7 +81,11 @@ fn build_table(
         return Err(ctx.error(table.line, "request table has no `Parameter`/`Name` column"));
     };
     if cols.ty.is_none() {
-        ctx.lint("missing-column", table.line, "request table has no `Type` column; params typed String");
+        ctx.lint(
+            "missing-column",
+            table.line,
+            "request table has no `Type` column; params typed String",
+        );
     }
     let known: Vec<String> = table
         .rows
@@ -82,22 +96,35 @@ fn build_table(
 
     let mut params: Vec<Param> = Vec::new();
     for row in &table.rows {
-        let doc_name = row.cells.get(name_col).map(|c| c.text()).unwrap_or_default();
+        let doc_name = row
+            .cells
+            .get(name_col)
+            .map(|c| c.text())
+            .unwrap_or_default();
         // `Action` is the operation name, not a param (its Required flag is unreliable).
         if doc_name.is_empty() || (depth == 0 && doc_name == "Action") {
             continue;
         }
         let ty_raw = row.cell(cols.ty).map(|c| c.text()).unwrap_or_default();
         let required = row.cell(cols.required).is_some_and(|c| {
-            matches!(c.text().trim_end_matches('.').to_ascii_lowercase().as_str(), "yes" | "true" | "required")
+            matches!(
+                c.text().trim_end_matches('.').to_ascii_lowercase().as_str(),
+                "yes" | "true" | "required"
+            )
         });
-        let example = row.cell(cols.example).map(|c| c.text()).filter(|e| !e.is_empty());
+        let example = row
+            .cell(cols.example)
+            .map(|c| c.text())
+            .filter(|e| !e.is_empty());
         let description_cell = row.cell(cols.description).cloned().unwrap_or_default();
         let segs = segments(&doc_name);
         let Some(last) = segs.last() else { continue };
 
         let scalar = scalar_type(&ty_raw);
-        let custom_table = custom.iter().find(|(n, _)| n.eq_ignore_ascii_case(&ty_raw)).map(|(_, t)| *t);
+        let custom_table = custom
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&ty_raw))
+            .map(|(_, t)| *t);
         let item_shape = match (scalar, custom_table) {
             (Some(ty), _) => Shape::Scalar { ty },
             (None, Some(t)) if depth < 4 => Shape::Struct {
@@ -106,37 +133,66 @@ fn build_table(
             },
             _ => {
                 if !is_list_marker(&ty_raw) && !ty_raw.is_empty() {
-                    ctx.lint("unknown-type", row.line, format!("`{doc_name}` has type `{ty_raw}`; read as String"));
+                    ctx.lint(
+                        "unknown-type",
+                        row.line,
+                        format!("`{doc_name}` has type `{ty_raw}`; read as String"),
+                    );
                 }
                 if is_list_marker(&ty_raw) && !last.list {
-                    ctx.lint("list-without-n", row.line, format!("`{doc_name}` is typed `{ty_raw}` but has no `.N`; read as String"));
+                    ctx.lint(
+                        "list-without-n",
+                        row.line,
+                        format!("`{doc_name}` is typed `{ty_raw}` but has no `.N`; read as String"),
+                    );
                 }
-                Shape::Scalar { ty: ScalarType::String }
+                Shape::Scalar {
+                    ty: ScalarType::String,
+                }
             }
         };
         let elem_ty = match &item_shape {
             Shape::Scalar { ty } => Some(*ty),
             _ => None,
         };
-        let shape = if last.list { Shape::List { item: Box::new(item_shape) } } else { item_shape };
-
-        if let (Some(ty), Some(ex)) = (elem_ty, example.as_deref()) {
-            if !example_fits(ty, ex) {
-                ctx.lint(
-                    "example-type-mismatch",
-                    row.line,
-                    format!("`{doc_name}` is typed {ty:?} but its example is `{ex}`"),
-                );
+        let shape = if last.list {
+            Shape::List {
+                item: Box::new(item_shape),
             }
+        } else {
+            item_shape
+        };
+
+        if let (Some(ty), Some(ex)) = (elem_ty, example.as_deref())
+            && !example_fits(ty, ex)
+        {
+            ctx.lint(
+                "example-type-mismatch",
+                row.line,
+                format!("`{doc_name}` is typed {ty:?} but its example is `{ex}`"),
+            );
         }
 
-        let info = ParamInfo { name: &doc_name, ty: elem_ty, known: &known };
+        let info = ParamInfo {
+            name: &doc_name,
+            ty: elem_ty,
+            known: &known,
+        };
         let facts = prose::read(&description_cell.lines, &info);
         for (a, b, line) in facts.exclusive {
-            let wire = |n: &str| segments(n).first().map(|s| s.name.clone()).unwrap_or_default();
+            let wire = |n: &str| {
+                segments(n)
+                    .first()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default()
+            };
             let mut pair = vec![wire(&a), wire(&b)];
             pair.sort();
-            exclusive.push(Exclusive { params: pair, line, origin: Origin::Doc });
+            exclusive.push(Exclusive {
+                params: pair,
+                line,
+                origin: Origin::Doc,
+            });
         }
 
         let param = Param {
@@ -156,7 +212,19 @@ fn build_table(
             error_code: None,
         };
         if let Err(message) = insert(&mut params, &segs, param) {
-            ctx.lint("duplicate-param", row.line, message);
+            // `Filter.2.Key` after `Filter.1.Key` is the same list member, numbered.
+            let numbered = doc_name
+                .split('.')
+                .any(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()));
+            if numbered {
+                ctx.lint(
+                    "numbered-param",
+                    row.line,
+                    format!("`{doc_name}` folded into the list it numbers"),
+                );
+            } else {
+                ctx.lint("duplicate-param", row.line, message);
+            }
         }
     }
     Ok(params)
@@ -178,12 +246,21 @@ fn example_fits(ty: ScalarType, example: &str) -> bool {
 
 /// An empty struct container for `segment`, as the prefix of `doc_name`.
 fn container(segment: &Segment, doc_prefix: String, line: usize, origin: Origin) -> Param {
-    let strukt = Shape::Struct { type_name: naming::type_name(&segment.name), members: Vec::new() };
+    let strukt = Shape::Struct {
+        type_name: naming::type_name(&segment.name),
+        members: Vec::new(),
+    };
     Param {
         wire_name: segment.name.clone(),
         doc_name: doc_prefix,
         rust_name: String::new(),
-        shape: if segment.list { Shape::List { item: Box::new(strukt) } } else { strukt },
+        shape: if segment.list {
+            Shape::List {
+                item: Box::new(strukt),
+            }
+        } else {
+            strukt
+        },
         required: false,
         example: None,
         description: String::new(),
@@ -230,11 +307,20 @@ pub fn insert(params: &mut Vec<Param>, segs: &[Segment], param: Param) -> Result
     insert_at(params, segs, param, String::new())
 }
 
-fn insert_at(params: &mut Vec<Param>, segs: &[Segment], param: Param, prefix: String) -> Result<(), String> {
+fn insert_at(
+    params: &mut Vec<Param>,
+    segs: &[Segment],
+    param: Param,
+    prefix: String,
+) -> Result<(), String> {
     let Some((first, rest)) = segs.split_first() else {
         return Err(format!("`{}` has an empty name", param.doc_name));
     };
-    let mut doc_prefix = if prefix.is_empty() { first.name.clone() } else { format!("{prefix}.{}", first.name) };
+    let mut doc_prefix = if prefix.is_empty() {
+        first.name.clone()
+    } else {
+        format!("{prefix}.{}", first.name)
+    };
     if first.list {
         doc_prefix.push_str(".N");
     }
@@ -242,7 +328,11 @@ fn insert_at(params: &mut Vec<Param>, segs: &[Segment], param: Param, prefix: St
     if rest.is_empty() {
         return match existing {
             // A row for a container whose members came first (`Tag.N` after `Tag.N.Key`).
-            Some(i) if members(&params[i]).is_some() && params[i].description.is_empty() && members(&param).is_none() => {
+            Some(i)
+                if members(&params[i]).is_some()
+                    && params[i].description.is_empty()
+                    && members(&param).is_none() =>
+            {
                 let target = &mut params[i];
                 target.doc_name = param.doc_name;
                 target.description = param.description;
@@ -253,7 +343,10 @@ fn insert_at(params: &mut Vec<Param>, segs: &[Segment], param: Param, prefix: St
                 target.unparsed.extend(param.unparsed);
                 Ok(())
             }
-            Some(_) => Err(format!("`{}` is listed twice; the second row is ignored", param.doc_name)),
+            Some(_) => Err(format!(
+                "`{}` is listed twice; the second row is ignored",
+                param.doc_name
+            )),
             None => {
                 params.push(param);
                 Ok(())
@@ -277,7 +370,12 @@ fn insert_at(params: &mut Vec<Param>, segs: &[Segment], param: Param, prefix: St
             i
         }
         None => {
-            params.push(container(first, doc_prefix.clone(), param.line, param.origin.clone()));
+            params.push(container(
+                first,
+                doc_prefix.clone(),
+                param.line,
+                param.origin.clone(),
+            ));
             params.len() - 1
         }
     };
@@ -332,14 +430,22 @@ pub(crate) fn name_params(ctx: &mut Ctx, params: &mut [Param]) -> Result<(), Par
             param.required = true;
         }
     }
-    let mut groups: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+    let mut groups: std::collections::BTreeMap<String, Vec<usize>> =
+        std::collections::BTreeMap::new();
     for (i, p) in params.iter().enumerate() {
         groups.entry(p.rust_name.clone()).or_default().push(i);
     }
     for (name, indexes) in groups.into_iter().filter(|(_, v)| v.len() > 1) {
-        let wires: Vec<&str> = indexes.iter().map(|&i| params[i].doc_name.as_str()).collect();
+        let wires: Vec<&str> = indexes
+            .iter()
+            .map(|&i| params[i].doc_name.as_str())
+            .collect();
         let line = indexes.iter().map(|&i| params[i].line).min().unwrap_or(0);
-        ctx.lint("case-collision", line, format!("{} all map to `{name}`", wires.join(", ")));
+        ctx.lint(
+            "case-collision",
+            line,
+            format!("{} all map to `{name}`", wires.join(", ")),
+        );
         for &i in &indexes {
             let p = &params[i];
             let lower_first = p.wire_name.starts_with(|c: char| c.is_lowercase());
@@ -355,7 +461,10 @@ pub(crate) fn name_params(ctx: &mut Ctx, params: &mut [Param]) -> Result<(), Par
             }
         }
     }
-    let pairs: Vec<(&str, &str)> = params.iter().map(|p| (p.doc_name.as_str(), p.rust_name.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|p| (p.doc_name.as_str(), p.rust_name.as_str()))
+        .collect();
     naming::unique_names(pairs).map_err(|e| ctx.error(params.first().map_or(0, |p| p.line), e))
 }
 
@@ -370,10 +479,10 @@ fn find_path<'a>(params: &'a mut [Param], wanted: &str) -> Option<&'a mut Param>
         if normalize_name(&param.doc_name) == wanted {
             return Some(param);
         }
-        if let Some(children) = members_mut(param) {
-            if let Some(found) = find_path(children, wanted) {
-                return Some(found);
-            }
+        if let Some(children) = members_mut(param)
+            && let Some(found) = find_path(children, wanted)
+        {
+            return Some(found);
         }
     }
     None
@@ -385,17 +494,35 @@ mod tests {
 
     #[test]
     fn segments_of_names() {
-        let s = |n: &str| segments(n).into_iter().map(|s| (s.name, s.list)).collect::<Vec<_>>();
-        assert_eq!(s("Tag.N.Key"), [("Tag".into(), true), ("Key".into(), false)]);
-        assert_eq!(s("Tag.n.Key"), [("Tag".into(), true), ("Key".into(), false)]);
+        let s = |n: &str| {
+            segments(n)
+                .into_iter()
+                .map(|s| (s.name, s.list))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            s("Tag.N.Key"),
+            [("Tag".into(), true), ("Key".into(), false)]
+        );
+        assert_eq!(
+            s("Tag.n.Key"),
+            [("Tag".into(), true), ("Key".into(), false)]
+        );
         assert_eq!(s("ExcludeDiskId.N"), [("ExcludeDiskId".into(), true)]);
         assert_eq!(
             s("NetworkInterface.N.SecurityGroupIds.N"),
-            [("NetworkInterface".into(), true), ("SecurityGroupIds".into(), true)]
+            [
+                ("NetworkInterface".into(), true),
+                ("SecurityGroupIds".into(), true)
+            ]
         );
         assert_eq!(
             s("LaunchConfiguration.DataDisk.N.Size"),
-            [("LaunchConfiguration".into(), false), ("DataDisk".into(), true), ("Size".into(), false)]
+            [
+                ("LaunchConfiguration".into(), false),
+                ("DataDisk".into(), true),
+                ("Size".into(), false)
+            ]
         );
     }
 }

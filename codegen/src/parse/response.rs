@@ -37,7 +37,8 @@ impl RowData {
 }
 
 static LEGACY_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[\s*`?([^\]`]*?)`?\s*\]\(#([^)]*)\)").unwrap_or_else(|e| panic!("bad pattern: {e}"))
+    Regex::new(r"\[\s*`?([^\]`]*?)`?\s*\]\(#([^)]*)\)")
+        .unwrap_or_else(|e| panic!("bad pattern: {e}"))
 });
 
 /// The only field a response always has.
@@ -49,7 +50,9 @@ fn request_id() -> Field {
     Field {
         name: "RequestId".into(),
         rust_name: "request_id".into(),
-        shape: FieldShape::Scalar { ty: ScalarType::String },
+        shape: FieldShape::Scalar {
+            ty: ScalarType::String,
+        },
         description: String::new(),
         example: None,
         line: 0,
@@ -68,18 +71,29 @@ pub(crate) fn build(
     let sample = match json_sample.map(read_sample) {
         Some(Some((node, valid))) => {
             if !valid {
-                ctx.lint("json-sample-invalid", section.line, "the JSON response sample is not valid JSON; read leniently");
+                ctx.lint(
+                    "json-sample-invalid",
+                    section.line,
+                    "the JSON response sample is not valid JSON; read leniently",
+                );
             }
             Some(node)
         }
         Some(None) => {
-            ctx.lint("json-sample-invalid", section.line, "the JSON response sample could not be read");
+            ctx.lint(
+                "json-sample-invalid",
+                section.line,
+                "the JSON response sample could not be read",
+            );
             None
         }
         None => None,
     };
     let sub_tables = typed_sub_tables(section);
-    let mut builder = Builder { ctx, sub_tables: &sub_tables };
+    let mut builder = Builder {
+        ctx,
+        sub_tables: &sub_tables,
+    };
     let mut fields = builder.table_fields(main, sample, 0)?;
     if !fields.iter().any(|f| f.name == "RequestId") {
         fields.push(request_id());
@@ -95,7 +109,9 @@ fn typed_sub_tables(section: &Section) -> Vec<(String, &Table)> {
         match block {
             Block::Paragraph(lines) => {
                 pending = match lines.as_slice() {
-                    [only] if only.raw.trim().starts_with("**") && only.raw.trim().ends_with("**") => {
+                    [only]
+                        if only.raw.trim().starts_with("**") && only.raw.trim().ends_with("**") =>
+                    {
                         Some(only.text.trim().to_string())
                     }
                     _ => None,
@@ -116,8 +132,13 @@ fn typed_sub_tables(section: &Section) -> Vec<(String, &Table)> {
 #[derive(Debug, Clone)]
 enum Kind {
     Root,
-    Struct { type_name: String },
-    Array { wrapper: Option<String>, type_name: String },
+    Struct {
+        type_name: String,
+    },
+    Array {
+        wrapper: Option<String>,
+        type_name: String,
+    },
 }
 
 #[derive(Debug)]
@@ -133,7 +154,13 @@ struct Frame {
 
 impl Frame {
     fn new(kind: Kind, head: Option<RowData>, json: Option<JsonNode>) -> Frame {
-        Frame { kind, head, fields: Vec::new(), last_name: None, json: json.filter(JsonNode::is_object) }
+        Frame {
+            kind,
+            head,
+            fields: Vec::new(),
+            last_name: None,
+            json: json.filter(JsonNode::is_object),
+        }
     }
 
     fn has_key(&self, key: &str) -> bool {
@@ -141,7 +168,9 @@ impl Frame {
     }
 
     fn accepts_by_order(&self, name: &str) -> bool {
-        self.last_name.as_deref().is_none_or(|last| name.as_bytes() >= last.as_bytes())
+        self.last_name
+            .as_deref()
+            .is_none_or(|last| name.as_bytes() >= last.as_bytes())
     }
 }
 
@@ -154,13 +183,22 @@ impl Builder<'_, '_> {
     fn rows(&mut self, table: &Table) -> Result<Vec<RowData>, ParseError> {
         let cols = Columns::of(table);
         let Some(name_col) = cols.name else {
-            return Err(self.ctx.error(table.line, "response table has no `Parameter`/`Name` column"));
+            return Err(self.ctx.error(
+                table.line,
+                "response table has no `Parameter`/`Name` column",
+            ));
         };
         let mut out = Vec::new();
         for row in &table.rows {
-            let raw_name = row.cells.get(name_col).map(|c| c.text()).unwrap_or_default();
+            let raw_name = row
+                .cells
+                .get(name_col)
+                .map(|c| c.text())
+                .unwrap_or_default();
             let marked = raw_name.starts_with('└');
-            let name = raw_name.trim_start_matches(|c: char| c == '└' || c.is_whitespace()).to_string();
+            let name = raw_name
+                .trim_start_matches(|c: char| c == '└' || c.is_whitespace())
+                .to_string();
             if name.is_empty() {
                 continue;
             }
@@ -170,15 +208,26 @@ impl Builder<'_, '_> {
                 marked,
                 ty: ty_cell.map(|c| c.text()).unwrap_or_default(),
                 ty_raw: ty_cell.map(|c| c.raw.clone()).unwrap_or_default(),
-                example: row.cell(cols.example).map(|c| c.text()).filter(|e| !e.is_empty()),
-                description: row.cell(cols.description).map(|c| c.description()).unwrap_or_default(),
+                example: row
+                    .cell(cols.example)
+                    .map(|c| c.text())
+                    .filter(|e| !e.is_empty()),
+                description: row
+                    .cell(cols.description)
+                    .map(|c| c.description())
+                    .unwrap_or_default(),
                 line: row.line,
             });
         }
         Ok(out)
     }
 
-    fn table_fields(&mut self, table: &Table, json: Option<JsonNode>, depth: usize) -> Result<Vec<Field>, ParseError> {
+    fn table_fields(
+        &mut self,
+        table: &Table,
+        json: Option<JsonNode>,
+        depth: usize,
+    ) -> Result<Vec<Field>, ParseError> {
         let rows = self.rows(table)?;
         let has_marks = rows.iter().any(|r| r.marked);
         let mut stack = vec![Frame::new(Kind::Root, None, json)];
@@ -189,14 +238,20 @@ impl Builder<'_, '_> {
             while stack.len() > level + 1 {
                 self.close(&mut stack);
             }
-            let json_here = stack.last().and_then(|f| f.json.as_ref()).and_then(|j| j.get(&row.name)).cloned();
+            let json_here = stack
+                .last()
+                .and_then(|f| f.json.as_ref())
+                .and_then(|j| j.get(&row.name))
+                .cloned();
             let next = rows.get(i + 1);
             i += 1;
             let ty_lower = row.ty.to_ascii_lowercase();
-            let array_of = ty_lower.strip_prefix("array of").map(|_| row.ty[8..].trim().to_string());
+            let array_of = ty_lower
+                .strip_prefix("array of")
+                .map(|_| row.ty[8..].trim().to_string());
 
             // Legacy `Array of [T](#T)` with a `**T**` sub-table.
-            if let Some(sub) = self.legacy_sub_table(&row) {
+            if let Some(sub) = legacy_sub_table(self.sub_tables, &row) {
                 let field = self.legacy_array(&row, sub, json_here.as_ref(), depth)?;
                 push_field(&mut stack, field);
                 continue;
@@ -210,17 +265,23 @@ impl Builder<'_, '_> {
             match (array_of, ty_lower.as_str()) {
                 (Some(item), _) if scalar_type(&item).is_some() => {
                     let ty = scalar_type(&item).unwrap_or(ScalarType::String);
-                    let wrapper = if next.is_some_and(|n| n.is_wrapper_like() && n.name.eq_ignore_ascii_case(&item)) {
+                    let wrapper = if next
+                        .is_some_and(|n| n.is_wrapper_like() && n.name.eq_ignore_ascii_case(&item))
+                    {
                         i += 1;
                         next.map(|n| n.name.clone())
                     } else {
                         self.wrapper_from_json(&row, json_here.as_ref())
                     };
-                    let shape = FieldShape::Array { wrapper, item: Box::new(FieldShape::Scalar { ty }) };
+                    let shape = FieldShape::Array {
+                        wrapper,
+                        item: Box::new(FieldShape::Scalar { ty }),
+                    };
                     push_field(&mut stack, leaf(&row, shape));
                 }
                 (Some(item), _) => {
-                    let wrapper_row = next.filter(|n| n.is_wrapper_like() && n.name.eq_ignore_ascii_case(&item));
+                    let wrapper_row =
+                        next.filter(|n| n.is_wrapper_like() && n.name.eq_ignore_ascii_case(&item));
                     self.open_array(&mut stack, &row, &item, wrapper_row, json_here.as_ref());
                     if wrapper_row.is_some() {
                         i += 1;
@@ -239,13 +300,30 @@ impl Builder<'_, '_> {
                     push_field(&mut stack, field);
                 }
                 (None, "struct") => {
-                    let kind = Kind::Struct { type_name: naming::type_name(&row.name) };
+                    let kind = Kind::Struct {
+                        type_name: naming::type_name(&row.name),
+                    };
                     open(&mut stack, kind, row, json_here);
                 }
                 (None, "") => self.open_untyped(&mut stack, row, json_here),
                 _ => {
-                    self.ctx.lint("unknown-type", row.line, format!("response field `{}` has type `{}`; read as String", row.name, row.ty));
-                    push_field(&mut stack, leaf(&row, FieldShape::Scalar { ty: ScalarType::String }));
+                    self.ctx.lint(
+                        "unknown-type",
+                        row.line,
+                        format!(
+                            "response field `{}` has type `{}`; read as String",
+                            row.name, row.ty
+                        ),
+                    );
+                    push_field(
+                        &mut stack,
+                        leaf(
+                            &row,
+                            FieldShape::Scalar {
+                                ty: ScalarType::String,
+                            },
+                        ),
+                    );
                 }
             }
         }
@@ -276,13 +354,25 @@ impl Builder<'_, '_> {
                 self.ctx.lint(
                     "response-nesting",
                     row.line,
-                    format!("`{}` breaks the sort order of its level; placed by the JSON sample", row.name),
+                    format!(
+                        "`{}` breaks the sort order of its level; placed by the JSON sample",
+                        row.name
+                    ),
                 );
             }
             return level;
         }
-        let compatible = allowed().filter(|&l| stack[l].accepts_by_order(&row.name)).count();
-        if sort_level == top && top > lowest && compatible > 1 && stack[top].json.is_none() {
+        let compatible = allowed()
+            .filter(|&l| stack[l].accepts_by_order(&row.name))
+            .count();
+        // The first row after a container opens is its first child: the natural reading.
+        let first_child = stack[top].fields.is_empty();
+        if sort_level == top
+            && top > lowest
+            && compatible > 1
+            && stack[top].json.is_none()
+            && !first_child
+        {
             self.ctx.lint(
                 "response-nesting-guess",
                 row.line,
@@ -320,17 +410,42 @@ impl Builder<'_, '_> {
                 n += 1;
             }
             if name != base {
-                self.ctx.lint("case-collision", field.line, format!("response field `{}` renamed `{name}` to stay unique", field.name));
+                self.ctx.lint(
+                    "case-collision",
+                    field.line,
+                    format!(
+                        "response field `{}` renamed `{name}` to stay unique",
+                        field.name
+                    ),
+                );
             }
             seen.push(name.clone());
             field.rust_name = name;
+            // Structs made from dotted names have unnamed members.
+            if let FieldShape::Struct {
+                fields: members, ..
+            } = &mut field.shape
+                && members.iter().any(|m| m.rust_name.is_empty())
+            {
+                *members = self.finish_fields(std::mem::take(members));
+            }
         }
         fields
     }
 
-    fn open_array(&mut self, stack: &mut Vec<Frame>, row: &RowData, item: &str, wrapper_row: Option<&RowData>, json: Option<&JsonNode>) {
+    fn open_array(
+        &mut self,
+        stack: &mut Vec<Frame>,
+        row: &RowData,
+        item: &str,
+        wrapper_row: Option<&RowData>,
+        json: Option<&JsonNode>,
+    ) {
         let (wrapper, item_json) = match wrapper_row {
-            Some(w) => (Some(w.name.clone()), json.and_then(|j| j.get(&w.name)).and_then(JsonNode::item)),
+            Some(w) => (
+                Some(w.name.clone()),
+                json.and_then(|j| j.get(&w.name)).and_then(JsonNode::item),
+            ),
             None => match json {
                 Some(JsonNode::Array(_)) => (None, json.and_then(JsonNode::item)),
                 Some(j) => match j.single_array_entry() {
@@ -343,7 +458,10 @@ impl Builder<'_, '_> {
                 None => (None, None),
             },
         };
-        let kind = Kind::Array { wrapper, type_name: naming::type_name(item) };
+        let kind = Kind::Array {
+            wrapper,
+            type_name: naming::type_name(item),
+        };
         open(stack, kind, row.clone(), item_json);
     }
 
@@ -372,7 +490,14 @@ impl Builder<'_, '_> {
             Some(j) => match j.single_array_entry() {
                 Some((key, array)) => (Some(key.to_string()), item_ty(array)),
                 None => {
-                    self.ctx.lint("list-item-key-unknown", row.line, format!("`{}` is a List; the JSON sample does not show its item key", row.name));
+                    self.ctx.lint(
+                        "list-item-key-unknown",
+                        row.line,
+                        format!(
+                            "`{}` is a List; the JSON sample does not show its item key",
+                            row.name
+                        ),
+                    );
                     (None, ScalarType::String)
                 }
             },
@@ -381,7 +506,13 @@ impl Builder<'_, '_> {
                 (None, ScalarType::String)
             }
         };
-        leaf(row, FieldShape::Array { wrapper, item: Box::new(FieldShape::Scalar { ty }) })
+        leaf(
+            row,
+            FieldShape::Array {
+                wrapper,
+                item: Box::new(FieldShape::Scalar { ty }),
+            },
+        )
     }
 
     /// A row with no type: a container whose shape only the JSON sample tells.
@@ -389,46 +520,63 @@ impl Builder<'_, '_> {
         match &json {
             Some(JsonNode::Array(_)) => {
                 let item = json.as_ref().and_then(JsonNode::item);
-                let kind = Kind::Array { wrapper: None, type_name: naming::type_name(&row.name) };
+                let kind = Kind::Array {
+                    wrapper: None,
+                    type_name: naming::type_name(&row.name),
+                };
                 open(stack, kind, row, item);
             }
-            Some(j) if j.single_array_entry().is_some_and(|(_, a)| matches!(a.item(), Some(JsonNode::Object(_)) | None)) => {
-                let (key, array) = j.single_array_entry().map(|(k, a)| (k.to_string(), a.item())).unwrap_or_default();
-                let kind = Kind::Array { wrapper: Some(key.clone()), type_name: naming::type_name(&key) };
+            Some(j)
+                if j.single_array_entry()
+                    .is_some_and(|(_, a)| matches!(a.item(), Some(JsonNode::Object(_)) | None)) =>
+            {
+                let (key, array) = j
+                    .single_array_entry()
+                    .map(|(k, a)| (k.to_string(), a.item()))
+                    .unwrap_or_default();
+                let kind = Kind::Array {
+                    wrapper: Some(key.clone()),
+                    type_name: naming::type_name(&key),
+                };
                 open(stack, kind, row, array);
             }
             Some(JsonNode::Object(_)) => {
-                let kind = Kind::Struct { type_name: naming::type_name(&row.name) };
+                let kind = Kind::Struct {
+                    type_name: naming::type_name(&row.name),
+                };
                 open(stack, kind, row, json);
             }
             _ => {
                 self.ctx.lint(
                     "response-nesting-guess",
                     row.line,
-                    format!("`{}` has no type and the JSON sample does not show it; read as a struct", row.name),
+                    format!(
+                        "`{}` has no type and the JSON sample does not show it; read as a struct",
+                        row.name
+                    ),
                 );
-                let kind = Kind::Struct { type_name: naming::type_name(&row.name) };
+                let kind = Kind::Struct {
+                    type_name: naming::type_name(&row.name),
+                };
                 open(stack, kind, row, None);
             }
         }
     }
 
-    fn legacy_sub_table(&self, row: &RowData) -> Option<&Table> {
-        if !row.ty.to_ascii_lowercase().starts_with("array") {
-            return None;
-        }
-        let caps = LEGACY_LINK.captures(&row.ty_raw)?;
-        let text = caps.get(1).map_or("", |m| m.as_str()).trim();
-        let anchor = caps.get(2).map_or("", |m| m.as_str()).trim();
-        self.sub_tables
-            .iter()
-            .find(|(name, _)| (!anchor.is_empty() && name == anchor) || name == text)
-            .map(|(_, t)| *t)
-    }
-
-    fn legacy_array(&mut self, row: &RowData, table: &Table, json: Option<&JsonNode>, depth: usize) -> Result<Field, ParseError> {
+    fn legacy_array(
+        &mut self,
+        row: &RowData,
+        table: &Table,
+        json: Option<&JsonNode>,
+        depth: usize,
+    ) -> Result<Field, ParseError> {
         let caps = LEGACY_LINK.captures(&row.ty_raw);
-        let type_text = caps.as_ref().and_then(|c| c.get(1)).map_or("", |m| m.as_str()).trim().to_string();
+        let type_text = caps
+            .as_ref()
+            .and_then(|c| c.get(1))
+            .map_or("", |m| m.as_str())
+            .trim()
+            .to_string();
         let (wrapper, item_json) = match json {
             Some(JsonNode::Array(_)) => (None, json.and_then(JsonNode::item)),
             Some(j) => match j.single_array_entry() {
@@ -437,11 +585,17 @@ impl Builder<'_, '_> {
             },
             None => {
                 // XML-derived docs wrap items in an element named after the type.
-                let guess = type_text.strip_suffix("Type").unwrap_or(&type_text).to_string();
+                let guess = type_text
+                    .strip_suffix("Type")
+                    .unwrap_or(&type_text)
+                    .to_string();
                 self.ctx.lint(
                     "response-nesting-guess",
                     row.line,
-                    format!("`{}`: wrapper `{guess}` guessed from the type name (no JSON evidence)", row.name),
+                    format!(
+                        "`{}`: wrapper `{guess}` guessed from the type name (no JSON evidence)",
+                        row.name
+                    ),
                 );
                 (Some(guess), None)
             }
@@ -451,9 +605,31 @@ impl Builder<'_, '_> {
         } else {
             Vec::new()
         };
-        let item = FieldShape::Struct { type_name: naming::type_name(&type_text), fields };
-        Ok(leaf(row, FieldShape::Array { wrapper, item: Box::new(item) }))
+        let item = FieldShape::Struct {
+            type_name: naming::type_name(&type_text),
+            fields,
+        };
+        Ok(leaf(
+            row,
+            FieldShape::Array {
+                wrapper,
+                item: Box::new(item),
+            },
+        ))
     }
+}
+
+fn legacy_sub_table<'a>(sub_tables: &'a [(String, &'a Table)], row: &RowData) -> Option<&'a Table> {
+    if !row.ty.to_ascii_lowercase().starts_with("array") {
+        return None;
+    }
+    let caps = LEGACY_LINK.captures(&row.ty_raw)?;
+    let text = caps.get(1).map_or("", |m| m.as_str()).trim();
+    let anchor = caps.get(2).map_or("", |m| m.as_str()).trim();
+    sub_tables
+        .iter()
+        .find(|(name, _)| (!anchor.is_empty() && name == anchor) || name == text)
+        .map(|(_, t)| *t)
 }
 
 fn leaf(row: &RowData, shape: FieldShape) -> Field {
@@ -485,18 +661,28 @@ fn open(stack: &mut Vec<Frame>, kind: Kind, row: RowData, json: Option<JsonNode>
 fn group_dotted(fields: Vec<Field>) -> Vec<Field> {
     let mut out: Vec<Field> = Vec::new();
     for mut field in fields {
-        let Some((head, tail)) = field.name.split_once('.').map(|(h, t)| (h.to_string(), t.to_string())) else {
+        let Some((head, tail)) = field
+            .name
+            .split_once('.')
+            .map(|(h, t)| (h.to_string(), t.to_string()))
+        else {
             out.push(field);
             continue;
         };
         field.name = tail;
-        let index = match out.iter().position(|f| f.name == head && matches!(f.shape, FieldShape::Struct { .. })) {
+        let index = match out
+            .iter()
+            .position(|f| f.name == head && matches!(f.shape, FieldShape::Struct { .. }))
+        {
             Some(i) => i,
             None => {
                 out.push(Field {
                     name: head.clone(),
                     rust_name: String::new(),
-                    shape: FieldShape::Struct { type_name: naming::type_name(&head), fields: Vec::new() },
+                    shape: FieldShape::Struct {
+                        type_name: naming::type_name(&head),
+                        fields: Vec::new(),
+                    },
                     description: String::new(),
                     example: None,
                     line: field.line,
@@ -504,7 +690,10 @@ fn group_dotted(fields: Vec<Field>) -> Vec<Field> {
                 out.len() - 1
             }
         };
-        if let FieldShape::Struct { fields: members, .. } = &mut out[index].shape {
+        if let FieldShape::Struct {
+            fields: members, ..
+        } = &mut out[index].shape
+        {
             members.push(field);
             let grouped = group_dotted(std::mem::take(members));
             *members = grouped;

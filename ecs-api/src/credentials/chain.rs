@@ -16,7 +16,10 @@ pub struct DefaultCredentialsChain {
 
 impl DefaultCredentialsChain {
     pub fn new(env: CredentialsEnv) -> Self {
-        DefaultCredentialsChain { env, metadata: None }
+        DefaultCredentialsChain {
+            env,
+            metadata: None,
+        }
     }
 
     /// Overrides the metadata service base URL (default `ALIBABA_CLOUD_ECS_METADATA_ENDPOINT`, else
@@ -49,7 +52,9 @@ impl DefaultCredentialsChain {
             .var(ENV_METADATA_DISABLED)
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
         {
-            tried.push(format!("ECS RAM role (disabled by {ENV_METADATA_DISABLED})"));
+            tried.push(format!(
+                "ECS RAM role (disabled by {ENV_METADATA_DISABLED})"
+            ));
             return Err(CredentialsError::NotFound { tried });
         }
         let imds = self

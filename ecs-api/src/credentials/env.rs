@@ -32,7 +32,11 @@ impl CredentialsEnv {
         I: IntoIterator<Item = (K, V)>,
     {
         CredentialsEnv {
-            vars: Some(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+            vars: Some(
+                vars.into_iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
+            ),
             home: None,
         }
     }

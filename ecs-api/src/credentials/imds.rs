@@ -85,7 +85,11 @@ impl EcsRamRoleProvider {
         }
     }
 
-    async fn text(&self, req: reqwest::RequestBuilder, what: &str) -> Result<String, CredentialsError> {
+    async fn text(
+        &self,
+        req: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<String, CredentialsError> {
         let resp = req
             .send()
             .await
@@ -126,7 +130,9 @@ impl EcsRamRoleProvider {
                     .await?;
                 match listing.lines().map(str::trim).find(|l| !l.is_empty()) {
                     Some(r) => r.to_owned(),
-                    None => return Err(self.fail("the instance has no RAM role attached".into(), None)),
+                    None => {
+                        return Err(self.fail("the instance has no RAM role attached".into(), None));
+                    }
                 }
             }
         };
@@ -158,15 +164,26 @@ struct RoleCredentials {
 
 fn parse_role_credentials(body: &str) -> Result<Credentials, String> {
     // Serde's message could quote the body, which holds secrets: keep only the position.
-    let rc: RoleCredentials = serde_json::from_str(body)
-        .map_err(|e| format!("role credentials are not valid JSON (line {}, column {})", e.line(), e.column()))?;
+    let rc: RoleCredentials = serde_json::from_str(body).map_err(|e| {
+        format!(
+            "role credentials are not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
     if let Some(code) = rc.code.as_deref().filter(|c| *c != "Success") {
         return Err(format!("role credentials answer has Code {code:?}"));
     }
-    if rc.access_key_id.is_empty() || rc.access_key_secret.is_empty() || rc.security_token.is_empty() {
-        return Err("role credentials answer lacks AccessKeyId, AccessKeySecret or SecurityToken".into());
+    if rc.access_key_id.is_empty()
+        || rc.access_key_secret.is_empty()
+        || rc.security_token.is_empty()
+    {
+        return Err(
+            "role credentials answer lacks AccessKeyId, AccessKeySecret or SecurityToken".into(),
+        );
     }
-    let creds = Credentials::with_security_token(rc.access_key_id, rc.access_key_secret, rc.security_token);
+    let creds =
+        Credentials::with_security_token(rc.access_key_id, rc.access_key_secret, rc.security_token);
     match rc.expiration {
         Some(exp) => {
             let t = OffsetDateTime::parse(&exp, &Rfc3339)

@@ -155,7 +155,10 @@ pub enum CredentialsError {
     /// No source of the chain had credentials; each entry says which source and why not.
     NotFound { tried: Vec<String> },
     /// A source is configured but unusable (e.g. a malformed file, a half-set environment).
-    InvalidConfig { source_name: String, message: String },
+    InvalidConfig {
+        source_name: String,
+        message: String,
+    },
     /// A source failed while fetching (e.g. the metadata service answered an error).
     Provider {
         source_name: String,
@@ -182,7 +185,10 @@ impl fmt::Display for CredentialsError {
             CredentialsError::InvalidConfig {
                 source_name,
                 message,
-            } => write!(f, "invalid credentials configuration in {source_name}: {message}"),
+            } => write!(
+                f,
+                "invalid credentials configuration in {source_name}: {message}"
+            ),
             CredentialsError::Provider {
                 source_name,
                 message,

@@ -34,25 +34,35 @@ struct CliProfile {
 }
 
 fn cli_path(env: &CredentialsEnv) -> Option<PathBuf> {
-    env.home_dir().map(|h| h.join(".aliyun").join("config.json"))
+    env.home_dir()
+        .map(|h| h.join(".aliyun").join("config.json"))
 }
 
 /// Reads the CLI config and picks the profile (`ALIBABA_CLOUD_PROFILE`, else `current`).
-fn cli_profile(env: &CredentialsEnv) -> Result<Result<(CliProfile, PathBuf), String>, CredentialsError> {
+fn cli_profile(
+    env: &CredentialsEnv,
+) -> Result<Result<(CliProfile, PathBuf), String>, CredentialsError> {
     let Some(path) = cli_path(env) else {
         return Ok(Err("aliyun CLI config (no home directory)".into()));
     };
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Err(format!("aliyun CLI config ({}: not found)", path.display())));
+            return Ok(Err(format!(
+                "aliyun CLI config ({}: not found)",
+                path.display()
+            )));
         }
         Err(e) => {
-            return Err(CredentialsError::invalid(path.display().to_string(), format!("cannot read: {e}")));
+            return Err(CredentialsError::invalid(
+                path.display().to_string(),
+                format!("cannot read: {e}"),
+            ));
         }
     };
-    let config: CliConfig = serde_json::from_str(&text)
-        .map_err(|e| CredentialsError::invalid(path.display().to_string(), format!("not valid JSON: {e}")))?;
+    let config: CliConfig = serde_json::from_str(&text).map_err(|e| {
+        CredentialsError::invalid(path.display().to_string(), format!("not valid JSON: {e}"))
+    })?;
     let wanted = env
         .var(ENV_PROFILE)
         .or(config.current.clone().filter(|c| !c.is_empty()))
@@ -104,12 +114,18 @@ impl CliConfigProvider {
         match p.mode.as_str() {
             "AK" | "" => {
                 need_keys("AK")?;
-                Ok(Lookup::Found(Credentials::new(p.access_key_id, p.access_key_secret)))
+                Ok(Lookup::Found(Credentials::new(
+                    p.access_key_id,
+                    p.access_key_secret,
+                )))
             }
             "StsToken" => {
                 need_keys("StsToken")?;
                 if p.sts_token.is_empty() {
-                    return Err(CredentialsError::invalid(source, "mode StsToken needs sts_token"));
+                    return Err(CredentialsError::invalid(
+                        source,
+                        "mode StsToken needs sts_token",
+                    ));
                 }
                 Ok(Lookup::Found(Credentials::with_security_token(
                     p.access_key_id,
@@ -144,12 +160,16 @@ impl IniFileProvider {
 
     pub(crate) fn lookup(env: &CredentialsEnv) -> Result<Lookup, CredentialsError> {
         let explicit = env.var(ENV_CREDENTIALS_FILE).map(PathBuf::from);
-        let path = match explicit
-            .clone()
-            .or_else(|| env.home_dir().map(|h| h.join(".alibabacloud").join("credentials.ini")))
-        {
+        let path = match explicit.clone().or_else(|| {
+            env.home_dir()
+                .map(|h| h.join(".alibabacloud").join("credentials.ini"))
+        }) {
             Some(p) => p,
-            None => return Ok(Lookup::NotConfigured("credentials file (no home directory)".into())),
+            None => {
+                return Ok(Lookup::NotConfigured(
+                    "credentials file (no home directory)".into(),
+                ));
+            }
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -243,9 +263,16 @@ mod tests {
 
     #[test]
     fn ini_sections_and_comments() {
-        let text = "[default]\ntype = access_key\n# c\naccess_key_id = a\n\n[other]\naccess_key_id=b\n";
+        let text =
+            "[default]\ntype = access_key\n# c\naccess_key_id = a\n\n[other]\naccess_key_id=b\n";
         let d = ini_section(text, "default").unwrap();
-        assert_eq!(d, vec![("type".into(), "access_key".into()), ("access_key_id".into(), "a".into())]);
+        assert_eq!(
+            d,
+            vec![
+                ("type".into(), "access_key".into()),
+                ("access_key_id".into(), "a".into())
+            ]
+        );
         assert_eq!(ini_section(text, "other").unwrap().len(), 1);
         assert!(ini_section(text, "none").is_none());
     }

@@ -103,6 +103,31 @@ const fn unreserved_table() -> [bool; 256] {
 }
 static UNRESERVED: [bool; 256] = unreserved_table();
 
+/// `%00%01…%FF`: the escape of byte `b` is `PCT[3 * b..3 * b + 3]`, so escaping is a `push_str` of a
+/// static slice instead of three char pushes.
+const PCT_BYTES: [u8; 768] = {
+    let mut t = [0u8; 768];
+    let mut i = 0;
+    while i < 256 {
+        t[3 * i] = b'%';
+        t[3 * i + 1] = HEX_UPPER[i >> 4];
+        t[3 * i + 2] = HEX_UPPER[i & 0xF];
+        i += 1;
+    }
+    t
+};
+pub(crate) const PCT: &str = match std::str::from_utf8(&PCT_BYTES) {
+    Ok(s) => s,
+    Err(_) => panic!("the escape table is ASCII"),
+};
+
+/// The escape of byte `b`, `%XY`.
+#[inline]
+pub(crate) fn escape(b: u8) -> &'static str {
+    let i = 3 * b as usize;
+    &PCT[i..i + 3]
+}
+
 /// Appends `s` percent-encoded as the signature spec wants: unreserved bytes kept, every other byte
 /// `%XY` with upper-case hex (space → `%20`, `*` → `%2A`, `~` kept).
 pub fn percent_encode_into(out: &mut String, s: &str) {
@@ -111,16 +136,42 @@ pub fn percent_encode_into(out: &mut String, s: &str) {
     // Copy runs of unreserved bytes in one go: most ids and names are a single run.
     for (i, &b) in bytes.iter().enumerate() {
         if !UNRESERVED[b as usize] {
-            out.push_str(&s[start..i]);
-            out.push('%');
-            out.push(HEX_UPPER[(b >> 4) as usize] as char);
-            out.push(HEX_UPPER[(b & 0xF) as usize] as char);
+            // Non-empty runs hold only unreserved (ASCII) bytes, so both ends are char boundaries;
+            // empty runs are skipped because `start` may then sit inside a multi-byte char.
+            if start < i {
+                out.push_str(&s[start..i]);
+            }
+            out.push_str(escape(b));
             start = i + 1;
         }
     }
-    // `start` is always just past an ASCII byte or 0, so it is a char boundary; non-ASCII bytes
-    // are never unreserved, so every slice above ends on a boundary too.
-    out.push_str(&s[start..]);
+    if start < bytes.len() {
+        out.push_str(&s[start..]);
+    }
+}
+
+/// Appends `s` encoded once to `once` and twice to `twice` in a single pass (the V1 canonical query
+/// and its string-to-sign form: the second encoding only turns each `%` into `%25`).
+pub(crate) fn percent_encode_once_and_twice(once: &mut String, twice: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !UNRESERVED[b as usize] {
+            if start < i {
+                once.push_str(&s[start..i]);
+                twice.push_str(&s[start..i]);
+            }
+            let e = escape(b);
+            once.push_str(e);
+            twice.push_str("%25");
+            twice.push_str(&e[1..]);
+            start = i + 1;
+        }
+    }
+    if start < bytes.len() {
+        once.push_str(&s[start..]);
+        twice.push_str(&s[start..]);
+    }
 }
 
 /// `s` percent-encoded (see [`percent_encode_into`]).
@@ -189,7 +240,10 @@ mod tests {
 
     #[test]
     fn encodes_reserved_and_keeps_unreserved() {
-        assert_eq!(percent_encode("a b*c~d/e+f=g&h%"), "a%20b%2Ac~d%2Fe%2Bf%3Dg%26h%25");
+        assert_eq!(
+            percent_encode("a b*c~d/e+f=g&h%"),
+            "a%20b%2Ac~d%2Fe%2Bf%3Dg%26h%25"
+        );
         assert_eq!(percent_encode("快"), "%E5%BF%AB");
         assert_eq!(percent_encode("AZaz09-_.~"), "AZaz09-_.~");
         assert_eq!(encoded_len("a b*快"), percent_encode("a b*快").len());

@@ -8,7 +8,9 @@ use base64::Engine as _;
 use hmac::Mac as _;
 use time::OffsetDateTime;
 
-use super::{UNRESERVED, encoded_len, percent_encode_into, sort_params, write_timestamp};
+use super::{
+    encoded_len, percent_encode_into, percent_encode_once_and_twice, sort_params, write_timestamp,
+};
 use crate::credentials::Credentials;
 
 /// The intermediate and final results of signing a full param set.
@@ -62,7 +64,11 @@ pub fn sign_string(credentials: &Credentials, string_to_sign: &str) -> String {
 }
 
 /// Signs a complete param set (common params included), returning every intermediate result.
-pub fn sign_params(credentials: &Credentials, method: &str, params: &[(&str, &str)]) -> V1Signature {
+pub fn sign_params(
+    credentials: &Credentials,
+    method: &str,
+    params: &[(&str, &str)],
+) -> V1Signature {
     let canonical_query = canonical_query(params);
     let string_to_sign = string_to_sign(method, &canonical_query);
     let signature = sign_string(credentials, &string_to_sign);
@@ -86,11 +92,21 @@ pub struct RpcRequest<'a, K = std::borrow::Cow<'static, str>, V = std::borrow::C
 }
 
 /// A signed query string, ready to send (`...&Signature=...`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignedQuery {
     query: String,
     canonical_len: usize,
+    string_to_sign: String,
     signature: String,
+}
+
+impl std::fmt::Debug for SignedQuery {
+    // The query holds the STS token: show it redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedQuery")
+            .field("query", &crate::error::redact(&self.query))
+            .finish_non_exhaustive()
+    }
 }
 
 impl SignedQuery {
@@ -105,9 +121,9 @@ impl SignedQuery {
     pub fn canonical_query(&self) -> &str {
         &self.query[..self.canonical_len]
     }
-    /// The string that was signed (rebuilt on demand; the hot path never materialises it).
-    pub fn string_to_sign(&self, method: &str) -> String {
-        string_to_sign(method, self.canonical_query())
+    /// The string that was signed.
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
     }
     /// Base64 signature, not percent-encoded.
     pub fn signature(&self) -> &str {
@@ -118,9 +134,12 @@ impl SignedQuery {
 /// Adds the common params (`Action`, `Version`, `Format=JSON`, `AccessKeyId`, `SignatureMethod`,
 /// `SignatureVersion`, `SignatureNonce`, `Timestamp`, and `SecurityToken` for STS) and signs.
 ///
-/// Built for speed: one pre-sized buffer for the query, params sorted by reference, and the
-/// string-to-sign streamed into a pre-keyed HMAC instead of being allocated.
-pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(credentials: &Credentials, req: &RpcRequest<'_, K, V>) -> SignedQuery {
+/// Built for speed: params sorted by reference, the query and the string to sign written in one pass
+/// into pre-sized buffers, and the HMAC started from the key state precomputed in `Credentials`.
+pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(
+    credentials: &Credentials,
+    req: &RpcRequest<'_, K, V>,
+) -> SignedQuery {
     let mut ts = String::with_capacity(20);
     write_timestamp(&mut ts, req.timestamp);
 
@@ -143,13 +162,24 @@ pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(credentials: &Credentials, req: &R
     // `&Signature=` (11) plus an encoded 28-char base64 signature (at most 36).
     let raw: usize = all.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let mut query = String::with_capacity(raw + raw / 8 + 64);
-    write_canonical(&mut query, &all);
+    let mut sts = String::with_capacity(raw + raw / 4 + 32);
+    sts.push_str(req.method);
+    sts.push_str("&%2F&");
+    // One pass builds the canonical query and its encoded form (the string to sign) together.
+    for (i, (k, v)) in all.iter().enumerate() {
+        if i > 0 {
+            query.push('&');
+            sts.push_str("%26");
+        }
+        percent_encode_once_and_twice(&mut query, &mut sts, k);
+        query.push('=');
+        sts.push_str("%3D");
+        percent_encode_once_and_twice(&mut query, &mut sts, v);
+    }
     let canonical_len = query.len();
 
     let mut mac = credentials.v1_key().clone();
-    mac.update(req.method.as_bytes());
-    mac.update(b"&%2F&");
-    mac_update_encoded(&mut mac, &query);
+    mac.update(sts.as_bytes());
     let digest = mac.finalize().into_bytes();
     let mut b64 = [0u8; 28];
     let n = base64::engine::general_purpose::STANDARD
@@ -162,12 +192,17 @@ pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(credentials: &Credentials, req: &R
     SignedQuery {
         query,
         canonical_len,
+        string_to_sign: sts,
         signature,
     }
 }
 
 /// A presigned URL: `endpoint` (e.g. `https://ecs.cn-beijing.aliyuncs.com`) + `/?` + the signed query.
-pub fn presigned_url<K: AsRef<str>, V: AsRef<str>>(endpoint: &str, credentials: &Credentials, req: &RpcRequest<'_, K, V>) -> String {
+pub fn presigned_url<K: AsRef<str>, V: AsRef<str>>(
+    endpoint: &str,
+    credentials: &Credentials,
+    req: &RpcRequest<'_, K, V>,
+) -> String {
     let signed = sign_rpc(credentials, req);
     let base = endpoint.trim_end_matches('/');
     let mut url = String::with_capacity(base.len() + 2 + signed.query.len());
@@ -175,29 +210,6 @@ pub fn presigned_url<K: AsRef<str>, V: AsRef<str>>(endpoint: &str, credentials: 
     url.push_str("/?");
     url.push_str(&signed.query);
     url
-}
-
-/// Feeds `enc(s)` to the MAC through a stack buffer, so the string to sign is never allocated.
-fn mac_update_encoded<M: hmac::Mac>(mac: &mut M, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut buf = [0u8; 256];
-    let mut n = 0;
-    for &b in s.as_bytes() {
-        if n + 3 > buf.len() {
-            mac.update(&buf[..n]);
-            n = 0;
-        }
-        if UNRESERVED[b as usize] {
-            buf[n] = b;
-            n += 1;
-        } else {
-            buf[n] = b'%';
-            buf[n + 1] = HEX[(b >> 4) as usize];
-            buf[n + 2] = HEX[(b & 0xF) as usize];
-            n += 3;
-        }
-    }
-    mac.update(&buf[..n]);
 }
 
 #[cfg(test)]
@@ -220,9 +232,18 @@ mod tests {
             nonce: "n-1",
         };
         let signed = sign_rpc(&creds, &req);
-        let sts = signed.string_to_sign("POST");
+        let sts = signed.string_to_sign().to_owned();
+        assert_eq!(sts, string_to_sign("POST", signed.canonical_query()));
         assert_eq!(signed.signature(), sign_string(&creds, &sts));
-        assert!(signed.query().starts_with("AccessKeyId=testid&Action=CreateSnapshotGroup&Format=JSON&"));
-        assert!(signed.query().contains("&Name=%E5%BF%AB%E7%85%A7%20group%2A~&"));
+        assert!(
+            signed
+                .query()
+                .starts_with("AccessKeyId=testid&Action=CreateSnapshotGroup&Format=JSON&")
+        );
+        assert!(
+            signed
+                .query()
+                .contains("&Name=%E5%BF%AB%E7%85%A7%20group%2A~&")
+        );
     }
 }

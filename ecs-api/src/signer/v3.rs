@@ -14,7 +14,8 @@ use crate::credentials::Credentials;
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
 /// hex(SHA-256("")): the payload hash of the empty body the RPC calls send.
-pub const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub const EMPTY_PAYLOAD_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// hex(SHA-256(body)).
 pub fn hash_payload(body: &[u8]) -> String {
@@ -33,7 +34,7 @@ pub struct Request<'a> {
 }
 
 /// Every intermediate result of a V3 signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct V3Signature {
     pub canonical_query: String,
     pub canonical_headers: String,
@@ -46,12 +47,30 @@ pub struct V3Signature {
     pub authorization: String,
 }
 
+impl std::fmt::Debug for V3Signature {
+    // Signed headers may include the STS token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::error::redact;
+        f.debug_struct("V3Signature")
+            .field("canonical_query", &self.canonical_query)
+            .field("canonical_headers", &redact(&self.canonical_headers))
+            .field("signed_headers", &self.signed_headers)
+            .field("canonical_request", &redact(&self.canonical_request))
+            .field("string_to_sign", &self.string_to_sign)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Sorted `enc(key)=enc(value)` joined by `&`.
 pub fn canonical_query(query: &[(&str, &str)]) -> String {
     let mut sorted = query.to_vec();
     sort_params(&mut sorted);
-    let mut out =
-        String::with_capacity(sorted.iter().map(|(k, v)| encoded_len(k) + encoded_len(v) + 2).sum());
+    let mut out = String::with_capacity(
+        sorted
+            .iter()
+            .map(|(k, v)| encoded_len(k) + encoded_len(v) + 2)
+            .sum(),
+    );
     for (i, (k, v)) in sorted.iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -88,7 +107,12 @@ pub fn sign(credentials: &Credentials, req: &Request<'_>) -> V3Signature {
 
     let canonical_request = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
-        req.method, req.path, canonical_query, canonical_headers, signed_headers, req.hashed_payload
+        req.method,
+        req.path,
+        canonical_query,
+        canonical_headers,
+        signed_headers,
+        req.hashed_payload
     );
     let string_to_sign = format!(
         "{ALGORITHM}\n{}",
@@ -128,7 +152,7 @@ pub struct RpcRequest<'a, K = std::borrow::Cow<'static, str>, V = std::borrow::C
 }
 
 /// A signed V3 RPC request: the query to send and the headers to add (including `Authorization`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignedRpc {
     pub query: String,
     /// Lower-case names; `host` is left to the HTTP client, which sends the same value.
@@ -136,8 +160,29 @@ pub struct SignedRpc {
     pub signature: V3Signature,
 }
 
+impl std::fmt::Debug for SignedRpc {
+    // Headers hold the STS token: show only non-secret values.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| match *k {
+                "x-acs-security-token" | "authorization" => (*k, "***"),
+                _ => (*k, v.as_str()),
+            })
+            .collect();
+        f.debug_struct("SignedRpc")
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builds the `x-acs-*` headers (plus `x-acs-accesskey-id` / `x-acs-security-token` for STS) and signs.
-pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(credentials: &Credentials, req: &RpcRequest<'_, K, V>) -> SignedRpc {
+pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(
+    credentials: &Credentials,
+    req: &RpcRequest<'_, K, V>,
+) -> SignedRpc {
     let mut date = String::with_capacity(20);
     write_timestamp(&mut date, req.timestamp);
     let mut headers: Vec<(&'static str, String)> = vec![
@@ -154,7 +199,11 @@ pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(credentials: &Credentials, req: &R
     let mut signed: Vec<(&str, &str)> = Vec::with_capacity(headers.len() + 1);
     signed.push(("host", req.host));
     signed.extend(headers.iter().map(|(k, v)| (*k, v.as_str())));
-    let query: Vec<(&str, &str)> = req.params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+    let query: Vec<(&str, &str)> = req
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect();
     let signature = sign(
         credentials,
         &Request {

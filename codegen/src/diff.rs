@@ -1,0 +1,602 @@
+//! What changed between two specs of one operation, for users of the generated crate.
+//!
+//! The comparison is semantic: params, rules, errors and response fields are matched by name, so
+//! reordered rows, moved lines and reworded prose give no change (reworded descriptions are noted
+//! as text only).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::spec::{ErrorCode, Field, FieldShape, Param, Rule, Shape, Spec};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Impact {
+    /// Code that compiled and worked against the old crate may fail to compile or be rejected.
+    Breaking,
+    /// Old code keeps working.
+    Compatible,
+    /// Only documentation text changed.
+    TextOnly,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub impact: Impact,
+    /// `param`, `error`, `response`, `operation`.
+    pub subject: String,
+    /// The param's doc name, the error code or the response path.
+    pub name: String,
+    /// `added`, `removed`, `renamed`, `type`, `required`, `constraint`, `default`, `status`, `text`.
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+    /// One line saying why it has this impact.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeReport {
+    pub operation: String,
+    pub changes: Vec<Change>,
+}
+
+impl ChangeReport {
+    pub fn is_breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.impact == Impact::Breaking)
+    }
+
+    /// Short text for the terminal: one line per change.
+    pub fn render(&self) -> String {
+        if self.changes.is_empty() {
+            return format!("{}: no API change\n", self.operation);
+        }
+        let mut out = format!("{}:\n", self.operation);
+        for c in &self.changes {
+            let arrow = match (&c.old, &c.new) {
+                (Some(a), Some(b)) => format!(": {a} -> {b}"),
+                (None, Some(b)) => format!(": {b}"),
+                (Some(a), None) => format!(": was {a}"),
+                (None, None) => String::new(),
+            };
+            let tag = match c.impact {
+                Impact::Breaking => "BREAKING",
+                Impact::Compatible => "compatible",
+                Impact::TextOnly => "text only",
+            };
+            out.push_str(&format!(
+                "  [{tag}] {} {} {}{arrow} ({})\n",
+                c.subject, c.name, c.kind, c.reason
+            ));
+        }
+        out
+    }
+}
+
+/// `Tag.n.Key` and `Tag.N.Key` are one param: N is written either way.
+fn param_key(doc_name: &str) -> String {
+    doc_name
+        .split('.')
+        .map(|s| if s == "n" { "N" } else { s })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn flatten_params<'a>(params: &'a [Param], out: &mut BTreeMap<String, &'a Param>) {
+    for p in params {
+        out.insert(param_key(&p.doc_name), p);
+        let members = match &p.shape {
+            Shape::Struct { members, .. } => Some(members),
+            Shape::List { item } => match item.as_ref() {
+                Shape::Struct { members, .. } => Some(members),
+                _ => None,
+            },
+            Shape::Scalar { .. } => None,
+        };
+        if let Some(m) = members {
+            flatten_params(m, out);
+        }
+    }
+}
+
+fn shape_text(s: &Shape) -> String {
+    match s {
+        Shape::Scalar { ty } => format!("{ty:?}"),
+        Shape::List { item } => format!("list of {}", shape_text(item)),
+        Shape::Struct { type_name, .. } => format!("struct {type_name}"),
+    }
+}
+
+fn field_shape_text(s: &FieldShape) -> String {
+    match s {
+        FieldShape::Scalar { ty } => format!("{ty:?}"),
+        FieldShape::Struct { type_name, .. } => format!("struct {type_name}"),
+        FieldShape::Array { item, .. } => format!("array of {}", field_shape_text(item)),
+    }
+}
+
+fn flatten_fields<'a>(prefix: &str, fields: &'a [Field], out: &mut BTreeMap<String, &'a Field>) {
+    for f in fields {
+        let path = if prefix.is_empty() {
+            f.name.clone()
+        } else {
+            format!("{prefix}.{}", f.name)
+        };
+        out.insert(path.clone(), f);
+        match &f.shape {
+            FieldShape::Struct { fields, .. } => flatten_fields(&path, fields, out),
+            FieldShape::Array { item, .. } => {
+                if let FieldShape::Struct { fields, .. } = item.as_ref() {
+                    flatten_fields(&path, fields, out);
+                }
+            }
+            FieldShape::Scalar { .. } => {}
+        }
+    }
+}
+
+/// The rule's kind, so that `Length 2..128` and `Length 2..64` compare as one rule that changed.
+fn rule_kind(r: &Rule) -> &'static str {
+    match r {
+        Rule::Length { .. } => "length",
+        Rule::Range { .. } => "range",
+        Rule::Count { .. } => "count",
+        Rule::Charset { .. } => "charset",
+        Rule::FirstChar { .. } => "first_char",
+        Rule::NotPrefix { .. } => "not_prefix",
+        Rule::NotContains { .. } => "not_contains",
+        Rule::Enum { .. } => "enum",
+        Rule::Condition { .. } => "condition",
+    }
+}
+
+fn rule_text(r: &Rule) -> String {
+    fn b<T: std::fmt::Display>(a: &Option<T>, b: &Option<T>) -> String {
+        format!(
+            "{}..{}",
+            a.as_ref().map(|x| x.to_string()).unwrap_or_default(),
+            b.as_ref().map(|x| x.to_string()).unwrap_or_default()
+        )
+    }
+    match r {
+        Rule::Length { min, max } => format!("length {}", b(min, max)),
+        Rule::Range { min, max } => format!("range {}", b(min, max)),
+        Rule::Count { min, max } => format!("count {}", b(min, max)),
+        Rule::Charset { class } => format!("charset [{class}]"),
+        Rule::FirstChar { class } => format!("first char [{class}]"),
+        Rule::NotPrefix { prefixes } => format!("not prefix {}", sorted(prefixes).join(", ")),
+        Rule::NotContains { needles } => format!("not contains {}", sorted(needles).join(", ")),
+        Rule::Enum { values } => format!("one of {}", sorted(values).join(", ")),
+        Rule::Condition { param, value } => format!("only when {param} = {value}"),
+    }
+}
+
+fn sorted(v: &[String]) -> Vec<String> {
+    let mut v = v.to_vec();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Whether the new bounds accept everything the old ones did.
+fn widened<T: PartialOrd + Copy>(old: (Option<T>, Option<T>), new: (Option<T>, Option<T>)) -> bool {
+    let min_ok = match (old.0, new.0) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(a), Some(b)) => b <= a,
+    };
+    let max_ok = match (old.1, new.1) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(a), Some(b)) => b >= a,
+    };
+    min_ok && max_ok
+}
+
+/// Whether `new` accepts every value `old` accepted (same kind of rule).
+fn rule_widened(old: &Rule, new: &Rule) -> bool {
+    let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<_>>();
+    match (old, new) {
+        (Rule::Length { min: a, max: b }, Rule::Length { min: c, max: d })
+        | (Rule::Count { min: a, max: b }, Rule::Count { min: c, max: d }) => {
+            widened((*a, *b), (*c, *d))
+        }
+        (Rule::Range { min: a, max: b }, Rule::Range { min: c, max: d }) => {
+            widened((*a, *b), (*c, *d))
+        }
+        (Rule::Enum { values: a }, Rule::Enum { values: b }) => set(a).is_subset(&set(b)),
+        // Fewer forbidden prefixes or needles accept more.
+        (Rule::NotPrefix { prefixes: a }, Rule::NotPrefix { prefixes: b })
+        | (Rule::NotContains { needles: a }, Rule::NotContains { needles: b }) => {
+            set(b).is_subset(&set(a))
+        }
+        (Rule::Charset { class: a }, Rule::Charset { class: b })
+        | (Rule::FirstChar { class: a }, Rule::FirstChar { class: b }) => {
+            let chars = |s: &str| s.chars().collect::<BTreeSet<_>>();
+            // A class that only gains characters (`A-Za-z` → `A-Za-z0-9`) accepts more.
+            chars(a).is_subset(&chars(b)) && b.starts_with(a.as_str())
+        }
+        (Rule::Condition { .. }, Rule::Condition { .. }) => true,
+        _ => false,
+    }
+}
+
+fn normalized_text(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn change(
+    impact: Impact,
+    subject: &str,
+    name: &str,
+    kind: &str,
+    old: Option<String>,
+    new: Option<String>,
+    reason: &str,
+) -> Change {
+    Change {
+        impact,
+        subject: subject.into(),
+        name: name.into(),
+        kind: kind.into(),
+        old,
+        new,
+        reason: reason.into(),
+    }
+}
+
+/// Compares two specs of the same operation.
+pub fn diff(old: &Spec, new: &Spec) -> ChangeReport {
+    let mut changes = Vec::new();
+    let (mut op_old, mut op_new) = (BTreeMap::new(), BTreeMap::new());
+    flatten_params(&old.operation.request, &mut op_old);
+    flatten_params(&new.operation.request, &mut op_new);
+
+    let removed: Vec<&String> = op_old.keys().filter(|k| !op_new.contains_key(*k)).collect();
+    let added: Vec<&String> = op_new.keys().filter(|k| !op_old.contains_key(*k)).collect();
+    let mut renamed = BTreeSet::new();
+    // A removal and an addition with the same shape and a similar name look like a rename.
+    for r in &removed {
+        let old_p = op_old[*r];
+        if let Some(a) = added.iter().find(|a| {
+            !renamed.contains(**a)
+                && shape_text(&op_new[**a].shape) == shape_text(&old_p.shape)
+                && similar(r, a)
+        }) {
+            renamed.insert((*a).clone());
+            renamed.insert((*r).clone());
+            changes.push(change(
+                Impact::Breaking,
+                "param",
+                r,
+                "renamed",
+                Some((*r).clone()),
+                Some((*a).clone()),
+                "the field and its setter change name",
+            ));
+        }
+    }
+    for r in removed.iter().filter(|r| !renamed.contains(**r)) {
+        changes.push(change(
+            Impact::Breaking,
+            "param",
+            r,
+            "removed",
+            Some(shape_text(&op_old[*r].shape)),
+            None,
+            "code that sets it no longer compiles",
+        ));
+    }
+    for a in added.iter().filter(|a| !renamed.contains(**a)) {
+        let p = op_new[*a];
+        let (impact, reason) = if p.required {
+            (
+                Impact::Breaking,
+                "a new required param: existing calls lack it",
+            )
+        } else {
+            (Impact::Compatible, "a new optional param")
+        };
+        changes.push(change(
+            impact,
+            "param",
+            a,
+            "added",
+            None,
+            Some(shape_text(&p.shape)),
+            reason,
+        ));
+    }
+    for (name, o) in &op_old {
+        let Some(n) = op_new.get(name) else { continue };
+        param_changes(name, o, n, &mut changes);
+    }
+
+    // Errors
+    let errs = |s: &Spec| -> BTreeMap<String, ErrorCode> {
+        s.operation
+            .errors
+            .iter()
+            .map(|e| (e.code.clone(), e.clone()))
+            .collect()
+    };
+    let (e_old, e_new) = (errs(old), errs(new));
+    for (code, e) in &e_old {
+        match e_new.get(code) {
+            None => changes.push(change(
+                Impact::Breaking,
+                "error",
+                code,
+                "removed",
+                None,
+                None,
+                "its variant disappears from the error enum",
+            )),
+            Some(n) => {
+                let statuses = |e: &ErrorCode| {
+                    e.listings
+                        .iter()
+                        .filter_map(|l| l.http_status)
+                        .collect::<BTreeSet<_>>()
+                };
+                let (a, b) = (statuses(e), statuses(n));
+                if a != b {
+                    changes.push(change(
+                        Impact::Compatible,
+                        "error",
+                        code,
+                        "status",
+                        Some(fmt_set(&a)),
+                        Some(fmt_set(&b)),
+                        "errors are matched by code, not status",
+                    ));
+                }
+                if e.retryable != n.retryable {
+                    changes.push(change(
+                        Impact::Compatible,
+                        "error",
+                        code,
+                        "retryable",
+                        Some(e.retryable.to_string()),
+                        Some(n.retryable.to_string()),
+                        "changes retry behaviour, not the API",
+                    ));
+                }
+            }
+        }
+    }
+    for code in e_new.keys().filter(|c| !e_old.contains_key(*c)) {
+        changes.push(change(
+            Impact::Compatible,
+            "error",
+            code,
+            "added",
+            None,
+            None,
+            "a new variant of a non-exhaustive enum",
+        ));
+    }
+
+    // Response
+    let (mut r_old, mut r_new) = (BTreeMap::new(), BTreeMap::new());
+    flatten_fields("", &old.operation.response, &mut r_old);
+    flatten_fields("", &new.operation.response, &mut r_new);
+    for (path, f) in &r_old {
+        match r_new.get(path) {
+            None => changes.push(change(
+                Impact::Breaking,
+                "response",
+                path,
+                "removed",
+                Some(field_shape_text(&f.shape)),
+                None,
+                "code that reads it no longer compiles",
+            )),
+            Some(n) => {
+                let (a, b) = (field_shape_text(&f.shape), field_shape_text(&n.shape));
+                if a != b {
+                    changes.push(change(
+                        Impact::Breaking,
+                        "response",
+                        path,
+                        "type",
+                        Some(a),
+                        Some(b),
+                        "the field's Rust type changes",
+                    ));
+                } else if normalized_text(&f.description) != normalized_text(&n.description) {
+                    changes.push(change(
+                        Impact::TextOnly,
+                        "response",
+                        path,
+                        "text",
+                        None,
+                        None,
+                        "description reworded",
+                    ));
+                }
+            }
+        }
+    }
+    for (path, f) in &r_new {
+        if !r_old.contains_key(path) {
+            changes.push(change(
+                Impact::Compatible,
+                "response",
+                path,
+                "added",
+                None,
+                Some(field_shape_text(&f.shape)),
+                "a new field of a non-exhaustive struct",
+            ));
+        }
+    }
+    changes.sort_by(|a, b| {
+        (a.impact, &a.subject, &a.name, &a.kind).cmp(&(b.impact, &b.subject, &b.name, &b.kind))
+    });
+    ChangeReport {
+        operation: new.operation.name.clone(),
+        changes,
+    }
+}
+
+fn fmt_set(s: &BTreeSet<u16>) -> String {
+    s.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Names that differ only in case, in a `.N` marker, or by a short edit look like a rename.
+fn similar(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    if la == lb {
+        return true;
+    }
+    let last = |s: &str| s.rsplit('.').next().unwrap_or(s).to_owned();
+    let (ta, tb) = (last(&la), last(&lb));
+    ta.contains(&tb) || tb.contains(&ta) || edit_distance(&ta, &tb) <= 2
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn param_changes(name: &str, o: &Param, n: &Param, changes: &mut Vec<Change>) {
+    let (a, b) = (shape_text(&o.shape), shape_text(&n.shape));
+    if a != b {
+        changes.push(change(
+            Impact::Breaking,
+            "param",
+            name,
+            "type",
+            Some(a),
+            Some(b),
+            "the field's Rust type changes",
+        ));
+    }
+    if o.required != n.required {
+        let (impact, reason) = if n.required {
+            (
+                Impact::Breaking,
+                "calls that leave it unset are now rejected",
+            )
+        } else {
+            (Impact::Breaking, "the constructor loses an argument")
+        };
+        changes.push(change(
+            impact,
+            "param",
+            name,
+            "required",
+            Some(o.required.to_string()),
+            Some(n.required.to_string()),
+            reason,
+        ));
+    }
+    let rules = |p: &Param| -> BTreeMap<&'static str, Rule> {
+        p.constraints
+            .iter()
+            .map(|c| (rule_kind(&c.rule), c.rule.clone()))
+            .collect()
+    };
+    let (ro, rn) = (rules(o), rules(n));
+    for (kind, old_rule) in &ro {
+        match rn.get(kind) {
+            None => changes.push(change(
+                Impact::Compatible,
+                "param",
+                name,
+                "constraint",
+                Some(rule_text(old_rule)),
+                None,
+                "a rule was dropped: more values accepted",
+            )),
+            Some(new_rule) if new_rule != old_rule => {
+                let (a, b) = (rule_text(old_rule), rule_text(new_rule));
+                if a == b {
+                    continue;
+                }
+                let (impact, reason) = if rule_widened(old_rule, new_rule) {
+                    (
+                        Impact::Compatible,
+                        "widened: every old value is still accepted",
+                    )
+                } else {
+                    (
+                        Impact::Breaking,
+                        "narrowed: some old values are now rejected",
+                    )
+                };
+                changes.push(change(
+                    impact,
+                    "param",
+                    name,
+                    "constraint",
+                    Some(a),
+                    Some(b),
+                    reason,
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for (kind, new_rule) in &rn {
+        if !ro.contains_key(kind) {
+            let (impact, reason) = if matches!(new_rule, Rule::Condition { .. }) {
+                (Impact::Compatible, "a condition only adds a warning")
+            } else {
+                (
+                    Impact::Breaking,
+                    "a new rule: some old values are now rejected",
+                )
+            };
+            changes.push(change(
+                impact,
+                "param",
+                name,
+                "constraint",
+                None,
+                Some(rule_text(new_rule)),
+                reason,
+            ));
+        }
+    }
+    let d = |p: &Param| p.default.as_ref().map(|d| d.value.clone());
+    if d(o) != d(n) {
+        changes.push(change(
+            Impact::Compatible,
+            "param",
+            name,
+            "default",
+            d(o),
+            d(n),
+            "the service-side default changed; the client sends only what is set",
+        ));
+    }
+    if normalized_text(&o.description) != normalized_text(&n.description) {
+        changes.push(change(
+            Impact::TextOnly,
+            "param",
+            name,
+            "text",
+            None,
+            None,
+            "description reworded",
+        ));
+    }
+}

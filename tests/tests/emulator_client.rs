@@ -1,0 +1,533 @@
+//! The ecs-api client against the emulator over real HTTP on 127.0.0.1: success, every error code the
+//! emulator can produce, client-side validation, faults with retries, and concurrency.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use ecs_api::wire::ValidationMode;
+use ecs_api::{
+    CallOptions, Client, Config, CreateSnapshotGroup, CreateSnapshotGroupError,
+    CreateSnapshotGroupInput, Credentials, RetryConfig, SdkError, SignatureVersion,
+};
+use ecs_emulator::{Fault, Outcome, RunningEmulator};
+
+fn config(emu: &RunningEmulator, creds: Credentials) -> ecs_api::config::ConfigBuilder {
+    Config::builder()
+        .region("cn-hangzhou")
+        .endpoint(emu.url())
+        .credentials(creds)
+        .attempt_timeout(Duration::from_secs(5))
+        .retry(
+            RetryConfig::standard()
+                .max_attempts(4)
+                .initial_backoff(Duration::from_millis(5))
+                .max_backoff(Duration::from_millis(50)),
+        )
+}
+
+fn client(emu: &RunningEmulator) -> Client {
+    Client::new(
+        config(emu, Credentials::new("testid", "testsecret"))
+            .build()
+            .unwrap(),
+    )
+}
+
+fn client_as(emu: &RunningEmulator, creds: Credentials) -> Client {
+    Client::new(config(emu, creds).build().unwrap())
+}
+
+/// The generated variant for a documented code (named by the codegen's own rule), `Unhandled` else.
+fn assert_variant(e: &CreateSnapshotGroupError) {
+    let code = e.code();
+    let debug = format!("{e:?}");
+    let expected = if CreateSnapshotGroupError::CODES.contains(&code) {
+        codegen::naming::error_variant(code)
+    } else {
+        "Unhandled".to_owned()
+    };
+    assert!(
+        debug.starts_with(&format!("{expected}(")),
+        "{code} mapped to {debug}, expected variant {expected}"
+    );
+}
+
+async fn expect_code(
+    client: &Client,
+    input: CreateSnapshotGroupInput,
+    code: &str,
+    status: u16,
+) -> CreateSnapshotGroupError {
+    let opts = CallOptions::default()
+        .no_retry()
+        .validation(ValidationMode::Off);
+    match client.call::<CreateSnapshotGroup>(input, &opts).await {
+        Err(SdkError::Service(e)) => {
+            assert_eq!(e.code(), code, "{e}");
+            assert_eq!(e.http_status(), status, "{e}");
+            assert!(e.request_id().is_some_and(|r| !r.is_empty()));
+            assert_variant(&e);
+            e
+        }
+        other => panic!("expected {code}, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn creates_a_group_with_one_snapshot_per_disk() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let out = client(&emu)
+        .create_snapshot_group("i-emu-running")
+        .exclude_disk_id("d-emu-data2")
+        .name("nightly")
+        .description("before upgrade")
+        .tag(
+            ecs_api::create_snapshot_group::Tag::new()
+                .key("env")
+                .value("test"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let id = out.snapshot_group_id.unwrap();
+    assert!(id.starts_with("ssg-"));
+    assert!(out.request_id.is_some());
+    let groups = emu.snapshot_groups();
+    assert_eq!(groups.len(), 1);
+    let g = &groups[0];
+    assert_eq!(g.snapshot_group_id, id);
+    assert_eq!(g.name.as_deref(), Some("nightly"));
+    assert_eq!(g.tags, vec![("env".to_owned(), "test".to_owned())]);
+    // The client fills a ClientToken once per call so retries are safe.
+    assert!(g.client_token.is_some());
+    let disks: Vec<String> = emu.snapshots().into_iter().map(|s| s.disk_id).collect();
+    assert_eq!(disks, ["d-emu-sys", "d-emu-data1"]);
+    assert!(
+        emu.snapshots()
+            .iter()
+            .all(|s| s.snapshot_id.starts_with("s-"))
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn stopped_instance_disk_ids_and_v3_and_sts_succeed() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let c = client(&emu);
+    c.create_snapshot_group("i-emu-stopped")
+        .send()
+        .await
+        .unwrap();
+    c.create_snapshot_group("i-emu-running")
+        .disk_id("d-emu-data1")
+        .send()
+        .await
+        .unwrap();
+    let v3 = Client::new(
+        config(&emu, Credentials::new("testid", "testsecret"))
+            .signature_version(SignatureVersion::V3)
+            .build()
+            .unwrap(),
+    );
+    v3.create_snapshot_group("i-emu-running")
+        .send()
+        .await
+        .unwrap();
+    let sts = client_as(
+        &emu,
+        Credentials::with_security_token("stsid", "stssecret", "emu-sts-token"),
+    );
+    sts.create_snapshot_group("i-emu-running")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(emu.snapshot_groups().len(), 4);
+    assert_eq!(emu.snapshots().len(), 1 + 1 + 3 + 3);
+    let schemes: Vec<_> = emu.requests().iter().map(|r| r.scheme).collect();
+    assert_eq!(schemes[2], ecs_emulator::Scheme::V3);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn every_state_error_maps_to_its_variant() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let c = client(&emu);
+    let i = CreateSnapshotGroupInput::new;
+    let cases: Vec<(CreateSnapshotGroupInput, &str, u16)> = vec![
+        (i("i-emu-starting"), "IncorrectInstanceStatus", 400),
+        (i("i-emu-locked"), "InstanceLockedForSecurity", 403),
+        (i("i-emu-ssd"), "DiskCategory.OperationNotSupported", 400),
+        (i("i-emu-eleven"), "InvalidParameter", 400),
+        (i("i-emu-huge"), "InvalidParameter", 400),
+        (i("i-emu-neverused"), "IncorrectDiskStatus.NeverUsed", 403),
+        (
+            i("i-emu-creating"),
+            "IncorrectDiskStatus.CreatingSnapshot",
+            403,
+        ),
+        (i("i-emu-arrears"), "DiskInArrears", 403),
+        (
+            i("i-emu-kms-disabled"),
+            "InvalidParameter.KMSKeyId.CMKNotEnabled",
+            403,
+        ),
+        (
+            i("i-emu-kms-unauthorized"),
+            "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            403,
+        ),
+        (i("i-emu-detaching"), "IncorrectDiskStatus", 403),
+        (i("i-nope"), "InvalidInstanceId.NotFound", 404),
+        // Exists, but in another region.
+        (i("i-emu-beijing"), "InvalidInstanceId.NotFound", 404),
+        (
+            i("i-emu-running").region_id("cn-nowhere"),
+            "InvalidRegionId.NotFound",
+            404,
+        ),
+        (
+            i("i-emu-running").exclude_disk_id("d-nope"),
+            "InvalidDiskId.NotFound",
+            404,
+        ),
+        (
+            i("i-emu-running").disk_id("d-nope"),
+            "InvalidDiskId.NotFound",
+            404,
+        ),
+        // A disk of another instance.
+        (
+            i("i-emu-running").disk_id("d-emu-stopped"),
+            "InvalidParameter",
+            400,
+        ),
+        // The SSD excluded, the ESSD left: fine; but excluding everything leaves nothing.
+        (
+            i("i-emu-running").set_exclude_disk_ids(["d-emu-sys", "d-emu-data1", "d-emu-data2"]),
+            "InvalidParameter",
+            400,
+        ),
+        (
+            i("i-emu-running")
+                .tag(
+                    ecs_api::create_snapshot_group::Tag::new()
+                        .key("a")
+                        .value("1"),
+                )
+                .tag(
+                    ecs_api::create_snapshot_group::Tag::new()
+                        .key("a")
+                        .value("2"),
+                ),
+            "Duplicate.TagKey",
+            400,
+        ),
+        // Server-side param rules (the client validation is off for these calls).
+        (
+            i("i-emu-running").name("-bad"),
+            "InvalidSnapshotName.Malformed",
+            400,
+        ),
+        (
+            i("i-emu-running").description("x"),
+            "InvalidDescription.Malformed",
+            404,
+        ),
+        (
+            i("i-emu-running")
+                .instant_access(true)
+                .instant_access_retention_days(0),
+            "InvalidRetentionDays.Malformed",
+            400,
+        ),
+        (
+            i("i-emu-running").tag(ecs_api::create_snapshot_group::Tag::new().key("aliyun-x")),
+            "InvalidTagKey.Malformed",
+            400,
+        ),
+        (
+            i("i-emu-running").tag(
+                ecs_api::create_snapshot_group::Tag::new()
+                    .key("k")
+                    .value("acs:x"),
+            ),
+            "InvalidTagValue.Malformed",
+            400,
+        ),
+        (
+            i("i-emu-running")
+                .disk_id("d-emu-sys")
+                .exclude_disk_id("d-emu-data1"),
+            "InvalidParameter",
+            400,
+        ),
+    ];
+    for (input, code, status) in cases {
+        expect_code(&c, input, code, status).await;
+    }
+    // Nothing was created by any of them.
+    assert!(emu.snapshot_groups().is_empty());
+    // The SSD instance works once the SSD is excluded.
+    c.create_snapshot_group("i-emu-ssd")
+        .exclude_disk_id("d-emu-ssd")
+        .send()
+        .await
+        .unwrap();
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn account_and_credential_errors() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let input = || CreateSnapshotGroupInput::new("i-emu-running");
+    let as_ = |id: &str, secret: &str| client_as(&emu, Credentials::new(id, secret));
+    expect_code(
+        &as_("poorid", "poorsecret"),
+        input(),
+        "InvalidAccountStatus.NotEnoughBalance",
+        403,
+    )
+    .await;
+    expect_code(
+        &as_("nosnapid", "nosnapsecret"),
+        input(),
+        "InvalidAccountStatus.SnapshotServiceUnavailable",
+        403,
+    )
+    .await;
+    // quotaid: 2 snapshots, 1 tag. i-emu-running has 3 disks.
+    let quota = as_("quotaid", "quotasecret");
+    expect_code(&quota, input(), "QuotaExceed.Snapshot", 403).await;
+    let two_tags = CreateSnapshotGroupInput::new("i-emu-stopped")
+        .tag(ecs_api::create_snapshot_group::Tag::new().key("a"))
+        .tag(ecs_api::create_snapshot_group::Tag::new().key("b"));
+    expect_code(&quota, two_tags, "QuotaExceed.Tags", 403).await;
+    expect_code(
+        &as_("nobody", "x"),
+        input(),
+        "InvalidAccessKeyId.NotFound",
+        400,
+    )
+    .await;
+    expect_code(
+        &as_("disabledid", "disabledsecret"),
+        input(),
+        "InvalidAccessKeyId.Inactive",
+        400,
+    )
+    .await;
+    let e = expect_code(
+        &as_("testid", "wrong"),
+        input(),
+        "SignatureDoesNotMatch",
+        400,
+    )
+    .await;
+    assert!(e.message().contains("server string to sign is:"));
+    let expired = client_as(
+        &emu,
+        Credentials::with_security_token("stsexpiredid", "stsexpiredsecret", "emu-expired-token"),
+    );
+    expect_code(&expired, input(), "InvalidSecurityToken.Expired", 400).await;
+    let bad_token = client_as(
+        &emu,
+        Credentials::with_security_token("stsid", "stssecret", "forged"),
+    );
+    expect_code(&bad_token, input(), "InvalidSecurityToken.Malformed", 400).await;
+    let no_token = as_("stsid", "stssecret");
+    expect_code(&no_token, input(), "InvalidSecurityToken.Malformed", 400).await;
+    assert!(emu.snapshot_groups().is_empty());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_token_replays_and_mismatches() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let c = client(&emu);
+    let first = c
+        .create_snapshot_group("i-emu-running")
+        .client_token("token-1")
+        .name("a1")
+        .send()
+        .await
+        .unwrap();
+    let again = c
+        .create_snapshot_group("i-emu-running")
+        .client_token("token-1")
+        .name("a1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.snapshot_group_id, again.snapshot_group_id);
+    assert_eq!(emu.snapshot_groups().len(), 1);
+    let input = CreateSnapshotGroupInput::new("i-emu-running")
+        .client_token("token-1")
+        .name("b2");
+    expect_code(&c, input, "IdempotentParameterMismatch", 403).await;
+    assert_eq!(emu.snapshot_groups().len(), 1);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_validation_errors_never_reach_the_emulator() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let c = client(&emu);
+    let bad = [
+        c.create_snapshot_group("i-emu-running")
+            .name("-starts-with-dash"),
+        c.create_snapshot_group("i-emu-running").name("x"),
+        c.create_snapshot_group("i-emu-running")
+            .description("http://spam"),
+        c.create_snapshot_group("i-emu-running")
+            .instant_access(true)
+            .instant_access_retention_days(70000),
+        c.create_snapshot_group("i-emu-running")
+            .disk_id("d-emu-sys")
+            .exclude_disk_id("d-emu-data1"),
+        c.create_snapshot_group("i-emu-running")
+            .set_exclude_disk_ids((0..17).map(|n| format!("d-{n}"))),
+    ];
+    for req in bad {
+        let err = req.send().await.unwrap_err();
+        assert!(matches!(err, SdkError::Validation(_)), "{err:?}");
+    }
+    assert!(emu.requests().is_empty(), "{:?}", emu.requests());
+    emu.shutdown().await;
+}
+
+/// Runs one call with `fault` on the first attempt; retries on; exactly one group must exist.
+async fn one_group_despite(
+    fault: Fault,
+    attempt_timeout: Duration,
+) -> Vec<ecs_emulator::RequestRecord> {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let c = Client::new(
+        config(&emu, Credentials::new("testid", "testsecret"))
+            .attempt_timeout(attempt_timeout)
+            .build()
+            .unwrap(),
+    );
+    emu.fail_next(Some("CreateSnapshotGroup"), 1, fault.clone());
+    let out = c
+        .create_snapshot_group("i-emu-running")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
+    let groups = emu.snapshot_groups();
+    assert_eq!(groups.len(), 1, "{fault:?}");
+    assert_eq!(
+        out.snapshot_group_id.as_deref(),
+        Some(groups[0].snapshot_group_id.as_str())
+    );
+    assert_eq!(emu.snapshots().len(), 3);
+    let requests = emu.requests();
+    assert_eq!(requests[0].fault.as_ref(), Some(&fault));
+    // Every attempt carried the same token, each with its own nonce.
+    let tokens: HashSet<_> = requests
+        .iter()
+        .map(|r| r.param("ClientToken").map(str::to_owned))
+        .collect();
+    assert_eq!(tokens.len(), 1);
+    let nonces: HashSet<_> = requests
+        .iter()
+        .map(|r| r.param("SignatureNonce").map(str::to_owned))
+        .collect();
+    assert_eq!(nonces.len(), requests.len());
+    emu.shutdown().await;
+    requests
+}
+
+#[tokio::test]
+async fn faults_before_the_effect_are_retried() {
+    let t = Duration::from_secs(5);
+    for fault in [
+        Fault::InternalError,
+        Fault::ServiceUnavailable,
+        Fault::Throttling {
+            retry_after: Duration::from_millis(30),
+        },
+        Fault::ConnectionReset,
+    ] {
+        let requests = one_group_despite(fault.clone(), t).await;
+        assert_eq!(requests.len(), 2, "{fault:?}");
+        assert!(
+            matches!(requests[1].outcome, Outcome::Created { .. }),
+            "{fault:?}"
+        );
+    }
+    let requests = one_group_despite(Fault::Latency(Duration::from_millis(100)), t).await;
+    assert_eq!(requests.len(), 1);
+}
+
+#[tokio::test]
+async fn lost_and_slow_responses_do_not_duplicate() {
+    for (fault, timeout) in [
+        (Fault::LostResponse, Duration::from_secs(5)),
+        (
+            Fault::SlowResponse(Duration::from_secs(3)),
+            Duration::from_millis(300),
+        ),
+    ] {
+        let requests = one_group_despite(fault.clone(), timeout).await;
+        assert_eq!(requests.len(), 2, "{fault:?}");
+        assert!(
+            matches!(requests[0].outcome, Outcome::Created { .. }),
+            "{fault:?}"
+        );
+        // The retry found the token and answered the first group.
+        assert!(
+            matches!(requests[1].outcome, Outcome::Replayed { .. }),
+            "{fault:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_creates_lose_and_duplicate_nothing() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    // Faults at random on a fifth of requests, before and after the effect.
+    emu.fail_rate(Some("CreateSnapshotGroup"), 0.1, Fault::InternalError);
+    emu.fail_rate(Some("CreateSnapshotGroup"), 0.1, Fault::LostResponse);
+    let c = Client::new(
+        config(&emu, Credentials::new("testid", "testsecret"))
+            .retry(
+                RetryConfig::standard()
+                    .max_attempts(10)
+                    .initial_backoff(Duration::from_millis(2))
+                    .max_backoff(Duration::from_millis(20)),
+            )
+            .build()
+            .unwrap(),
+    );
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..64 {
+        let c = c.clone();
+        tasks.spawn(async move {
+            c.create_snapshot_group("i-emu-running")
+                .name(format!("task-{n}"))
+                .send()
+                .await
+                .map(|o| o.snapshot_group_id.unwrap_or_default())
+        });
+    }
+    let mut ids = HashSet::new();
+    while let Some(r) = tasks.join_next().await {
+        let id = r.unwrap().unwrap();
+        assert!(ids.insert(id), "duplicate id returned");
+    }
+    let groups = emu.snapshot_groups();
+    assert_eq!(groups.len(), 64);
+    let stored: HashSet<String> = groups.iter().map(|g| g.snapshot_group_id.clone()).collect();
+    assert_eq!(stored, ids);
+    let names: HashSet<_> = groups.iter().filter_map(|g| g.name.clone()).collect();
+    assert_eq!(names.len(), 64);
+    assert_eq!(emu.snapshots().len(), 64 * 3);
+    let requests = emu.requests();
+    let faulted = requests.iter().filter(|r| r.fault.is_some()).count();
+    assert!(
+        faulted > 0 && requests.len() == 64 + faulted,
+        "{faulted} of {}",
+        requests.len()
+    );
+    emu.shutdown().await;
+}
