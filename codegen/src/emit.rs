@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::LazyLock;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -131,10 +132,13 @@ fn ident(name: &str) -> Ident {
 /// Text for rustdoc: plain doc prose with Markdown and HTML specials neutralised, doc-id links
 /// dropped, and URLs in code spans so `rustdoc -D warnings` stays quiet.
 pub fn doc_text(text: &str) -> String {
-    let link = regex::Regex::new(r"\[([^\]]*)\]\((?:~~\d+~~|[^)]*)\)").expect("static regex");
-    let marker = regex::Regex::new(r"~~\d+~~").expect("static regex");
-    let text = link.replace_all(text, "$1");
-    let text = marker.replace_all(&text, "");
+    static LINK: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\[([^\]]*)\]\((?:~~\d+~~|[^)]*)\)").expect("static regex")
+    });
+    static MARKER: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"~~\d+~~").expect("static regex"));
+    let text = LINK.replace_all(text, "$1");
+    let text = MARKER.replace_all(&text, "");
     let mut out = String::with_capacity(text.len() + 16);
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
@@ -579,6 +583,7 @@ impl<'a> Ctx<'a> {
         for m in members {
             fields.push(self.field(m, false, members)?);
         }
+        dedupe_setters(&mut fields);
         let decls = fields.iter().map(|f| &f.decl);
         let setters = fields.iter().flat_map(|f| &f.setters).map(|s| {
             let Setter {
@@ -616,6 +621,23 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Setter names must be unique and must not shadow the request builder's own methods
+/// (`SecurityGroupId` next to `SecurityGroupIds.N` would both want `security_group_id`).
+fn dedupe_setters(fields: &mut [FieldOut]) {
+    let mut seen = BTreeSet::new();
+    for s in fields.iter_mut().flat_map(|f| f.setters.iter_mut()) {
+        let mut n = s.name.to_string();
+        if ["new", "send", "input", "into_input", "call_options"].contains(&n.as_str()) {
+            n = format!("{n}_param");
+        }
+        while seen.contains(&n) {
+            n = format!("{n}_");
+        }
+        seen.insert(n.clone());
+        s.name = ident(n.trim_start_matches("r#"));
+    }
+}
+
 fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitError> {
     let op = &spec.operation;
     let op_name = &op.name;
@@ -648,19 +670,7 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
     for p in &op.request {
         fields.push(ctx.field(p, true, &op.request)?);
     }
-    // Setter names must be unique and must not shadow the request builder's own methods.
-    let mut seen = BTreeSet::new();
-    for s in fields.iter_mut().flat_map(|f| f.setters.iter_mut()) {
-        let mut n = s.name.to_string();
-        if ["new", "send", "input", "into_input", "call_options"].contains(&n.as_str()) {
-            n = format!("{n}_param");
-        }
-        while seen.contains(&n) {
-            n = format!("{n}_");
-        }
-        seen.insert(n.clone());
-        s.name = ident(n.trim_start_matches("r#"));
-    }
+    dedupe_setters(&mut fields);
 
     let exclusive: Vec<TokenStream> = op
         .exclusive

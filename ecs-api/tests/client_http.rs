@@ -173,10 +173,7 @@ async fn validation_errors_send_nothing() {
     let report = err.as_validation().expect("a validation error");
     assert_eq!(report.errors[0].param, "Name");
     let text = err.to_string();
-    assert!(
-        text.starts_with("validation failed: Name: length rule broken"),
-        "{text}"
-    );
+    assert!(text.starts_with("validation failed: Name: "), "{text}");
     assert!(server.seen().is_empty());
 
     // Off: the same input goes out.

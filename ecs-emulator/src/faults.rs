@@ -61,7 +61,7 @@ pub struct FaultPlan {
 
 impl Default for FaultPlan {
     fn default() -> Self {
-        FaultPlan::with_seed(0x5EED_0F_EC5)
+        FaultPlan::with_seed(0x0005_EED0_FEC5)
     }
 }
 

@@ -265,6 +265,34 @@ async fn every_state_error_maps_to_its_variant() {
     for (input, code, status) in cases {
         expect_code(&c, input, code, status).await;
     }
+    // Spelled out for a few, so a renamed variant fails to compile here.
+    let e = expect_code(&c, i("i-emu-starting"), "IncorrectInstanceStatus", 400).await;
+    assert!(matches!(
+        e,
+        CreateSnapshotGroupError::IncorrectInstanceStatus(_)
+    ));
+    let e = expect_code(
+        &c,
+        i("i-emu-kms-disabled"),
+        "InvalidParameter.KMSKeyId.CMKNotEnabled",
+        403,
+    )
+    .await;
+    assert!(matches!(
+        e,
+        CreateSnapshotGroupError::InvalidParameterKmsKeyIdCmkNotEnabled(_)
+    ));
+    let e = expect_code(
+        &c,
+        i("i-emu-creating"),
+        "IncorrectDiskStatus.CreatingSnapshot",
+        403,
+    )
+    .await;
+    assert!(matches!(
+        e,
+        CreateSnapshotGroupError::IncorrectDiskStatusCreatingSnapshot(_)
+    ));
     // Nothing was created by any of them.
     assert!(emu.snapshot_groups().is_empty());
     // The SSD instance works once the SSD is excluded.
