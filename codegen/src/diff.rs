@@ -224,8 +224,21 @@ fn rule_widened(old: &Rule, new: &Rule) -> bool {
     }
 }
 
+/// Whitespace collapsed and digit-group commas dropped (`65,536` and `65536` are one number).
 fn normalized_text(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = s.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            !(c == ','
+                && i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()))
+        })
+        .map(|(_, &c)| c)
+        .collect()
 }
 
 fn change(

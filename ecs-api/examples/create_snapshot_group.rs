@@ -19,7 +19,7 @@ use ecs_api::{CallOptions, Client, Config, SdkError};
 const USAGE: &str = "usage: create_snapshot_group --instance-id ID [--region R] [--endpoint URL]
     [--exclude-disk-id ID]... [--disk-id ID]... [--tag KEY=VALUE]... [--name N] [--description D]
     [--instant-access] [--instant-access-retention-days N] [--client-token T]
-    [--signature v1|v3] [--max-attempts N]";
+    [--signature v1|v3] [--max-attempts N] [--emulator]";
 
 #[derive(Default)]
 struct Args {
@@ -36,7 +36,8 @@ struct Args {
     client_token: Option<String>,
     signature: SignatureVersion,
     max_attempts: Option<u32>,
-    // The emulator team adds `--emulator` here: start an in-process emulator and set `endpoint`.
+    /// Start `ecs-emulator` in-process with its default world and call it (no account needed).
+    emulator: bool,
 }
 
 fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -59,6 +60,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--name" => a.name = Some(value("--name")?),
             "--description" => a.description = Some(value("--description")?),
             "--instant-access" => a.instant_access = true,
+            "--emulator" => a.emulator = true,
             "--instant-access-retention-days" => {
                 let v = value("--instant-access-retention-days")?;
                 a.retention_days = Some(v.parse().map_err(|_| format!("not a number: {v}"))?);
@@ -99,9 +101,28 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     };
 
+    // With --emulator: a local ECS on 127.0.0.1 with its default world and test account.
+    let emulator = if args.emulator {
+        match ecs_emulator::start_default().await {
+            Ok(emu) => Some(emu),
+            Err(e) => {
+                eprintln!("cannot start the emulator: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+
     // Region and endpoint: flags first, else the environment / aliyun CLI profile.
     let mut builder = Config::builder_from_env(ecs_api::credentials::CredentialsEnv::process())
         .signature_version(args.signature);
+    if let Some(emu) = &emulator {
+        builder = builder
+            .region("cn-hangzhou")
+            .endpoint(emu.url())
+            .credentials(ecs_api::Credentials::new("testid", "testsecret"));
+    }
     if let Some(r) = &args.region {
         builder = builder.region(r);
     }
