@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::LazyLock;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::spec::{ErrorCode, Field, FieldShape, Origin, Param, Rule, ScalarType, Shape, Spec};
@@ -267,14 +267,15 @@ fn scalar_type(ty: ScalarType) -> TokenStream {
 }
 
 /// How a setter takes its argument: `impl Into<String>` for text, the value itself otherwise.
-fn setter_arg(ty: &TokenStream, is_text: bool) -> (TokenStream, TokenStream) {
+/// `var` is the argument's name in the conversion expression.
+fn setter_arg(ty: &TokenStream, is_text: bool, var: &Ident) -> (TokenStream, TokenStream) {
     if is_text {
         (
             quote!(impl ::std::convert::Into<::std::string::String>),
-            quote!(v.into()),
+            quote!(#var.into()),
         )
     } else {
-        (ty.clone(), quote!(v))
+        (ty.clone(), quote!(#var))
     }
 }
 
@@ -298,11 +299,11 @@ fn singular(name: &str) -> String {
 
 /// A generated struct field with its setters.
 struct FieldOut {
-    attrs: TokenStream,
+    ident: Ident,
     decl: TokenStream,
     setters: Vec<Setter>,
-    /// `(name, type)` when the field is a constructor argument.
-    ctor: Option<(Ident, TokenStream, TokenStream)>,
+    /// `(argument type, initialiser)` when the field is a constructor argument.
+    ctor: Option<(TokenStream, TokenStream)>,
 }
 
 struct Setter {
@@ -331,50 +332,31 @@ fn is_region(p: &Param) -> bool {
         )
 }
 
+/// `length(min = 2, max = 128)`, or nothing when neither bound is known.
+fn bounds_attr(rule: &str, min: Option<Literal>, max: Option<Literal>) -> Option<TokenStream> {
+    let rule = format_ident!("{}", rule);
+    let parts: Vec<TokenStream> = [min.map(|l| quote!(min = #l)), max.map(|l| quote!(max = #l))]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| quote!(#rule(#(#parts),*)))
+}
+
 fn rule_attrs(p: &Param) -> Vec<TokenStream> {
     let mut out = Vec::new();
+    let unsigned = |v: &Option<u64>| v.map(Literal::u64_unsuffixed);
     for c in &p.constraints {
-        let opt_u = |v: &Option<u64>, n: &str| {
-            v.map(|x| {
-                let i = format_ident!("{}", n);
-                let lit = proc_macro2::Literal::u64_unsuffixed(x);
-                quote!(#i = #lit)
-            })
-        };
-        let opt_i = |v: &Option<i64>, n: &str| {
-            v.map(|x| {
-                let i = format_ident!("{}", n);
-                let lit = proc_macro2::Literal::i64_unsuffixed(x);
-                quote!(#i = #lit)
-            })
-        };
         match &c.rule {
             Rule::Length { min, max } => {
-                let parts: Vec<_> = [opt_u(min, "min"), opt_u(max, "max")]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                if !parts.is_empty() {
-                    out.push(quote!(length(#(#parts),*)));
-                }
+                out.extend(bounds_attr("length", unsigned(min), unsigned(max)))
             }
-            Rule::Range { min, max } => {
-                let parts: Vec<_> = [opt_i(min, "min"), opt_i(max, "max")]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                if !parts.is_empty() {
-                    out.push(quote!(range(#(#parts),*)));
-                }
-            }
+            Rule::Range { min, max } => out.extend(bounds_attr(
+                "range",
+                min.map(Literal::i64_unsuffixed),
+                max.map(Literal::i64_unsuffixed),
+            )),
             Rule::Count { min, max } => {
-                let parts: Vec<_> = [opt_u(min, "min"), opt_u(max, "max")]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                if !parts.is_empty() {
-                    out.push(quote!(count(#(#parts),*)));
-                }
+                out.extend(bounds_attr("count", unsigned(min), unsigned(max)))
             }
             Rule::Charset { class } => out.push(quote!(charset = #class)),
             Rule::FirstChar { class } => out.push(quote!(first_char = #class)),
@@ -508,7 +490,7 @@ impl<'a> Ctx<'a> {
         let set_doc = format!(" Sets `{}`.", p.doc_name.replace('`', "'"));
         if let Some((item, item_text)) = item_ty {
             let one = ident(&singular(&p.rust_name));
-            let (arg, conv) = setter_arg(&item, item_text);
+            let (arg, conv) = setter_arg(&item, item_text, &format_ident!("v"));
             setters.push(Setter {
                 name: one,
                 doc: format!(" Appends one item to `{}`.", p.doc_name.replace('`', "'")),
@@ -540,7 +522,7 @@ impl<'a> Ctx<'a> {
                 deprecated: deprecated.clone(),
             });
         } else {
-            let (arg, conv) = setter_arg(&ty, is_text);
+            let (arg, conv) = setter_arg(&ty, is_text, &format_ident!("v"));
             let apply = if ctor {
                 quote!(self.#name = #conv;)
             } else {
@@ -554,12 +536,9 @@ impl<'a> Ctx<'a> {
                 deprecated: deprecated.clone(),
             });
         }
-        let ctor = ctor.then(|| {
-            let (arg, conv) = setter_arg(&ty, is_text);
-            (name.clone(), arg, conv)
-        });
+        let ctor = ctor.then(|| setter_arg(&ty, is_text, &name));
         Ok(FieldOut {
-            attrs: quote!(),
+            ident: name,
             decl,
             setters,
             ctor,
@@ -723,24 +702,20 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
         }
     });
 
-    let decls = fields.iter().map(|f| {
-        let a = &f.attrs;
-        let d = &f.decl;
-        quote!(#a #d)
-    });
-    let ctor_params: Vec<_> = fields.iter().filter_map(|f| f.ctor.as_ref()).collect();
-    let ctor_args: Vec<TokenStream> = ctor_params
+    let decls = fields.iter().map(|f| &f.decl);
+    let ctor_fields: Vec<_> = fields.iter().filter(|f| f.ctor.is_some()).collect();
+    let ctor_args: Vec<TokenStream> = ctor_fields
         .iter()
-        .map(|(n, arg, _)| quote!(#n: #arg))
+        .filter_map(|f| {
+            let n = &f.ident;
+            f.ctor.as_ref().map(|(arg, _)| quote!(#n: #arg))
+        })
         .collect();
-    let ctor_names: Vec<_> = ctor_params.iter().map(|(n, _, _)| n.clone()).collect();
+    let ctor_names: Vec<_> = ctor_fields.iter().map(|f| f.ident.clone()).collect();
     let ctor_inits = fields.iter().map(|f| {
-        let field_name = field_ident(&f.decl);
+        let field_name = &f.ident;
         match &f.ctor {
-            Some((n, _, conv)) => {
-                let conv = rename_v(conv, n);
-                quote!(#field_name: #conv)
-            }
+            Some((_, init)) => quote!(#field_name: #init),
             None => quote!(#field_name: ::std::default::Default::default()),
         }
     });
@@ -801,7 +776,7 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
     let out_items = &out_types.items;
 
     // Errors
-    let (error_enum, codes_doc) = error_tokens(spec, &error)?;
+    let error_enum = error_tokens(spec, &error)?;
 
     let summary = doc_text(op.summary.trim());
     let mut module_doc = format!("`{op_name}`: {summary}");
@@ -853,7 +828,6 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
             }
         }
     };
-    let _ = codes_doc;
 
     Ok(quote! {
         #(#![doc = #module_doc_lines])*
@@ -933,34 +907,6 @@ fn operation_tokens(spec: &Spec, target: Target) -> Result<TokenStream, EmitErro
 
         #error_enum
     })
-}
-
-fn field_ident(decl: &TokenStream) -> Ident {
-    // The declaration is `#[..]* pub name: Type,`; the ident follows `pub`.
-    let mut after_pub = false;
-    for tt in decl.clone() {
-        if let proc_macro2::TokenTree::Ident(i) = &tt {
-            if after_pub {
-                return i.clone();
-            }
-            if i == "pub" {
-                after_pub = true;
-            }
-        }
-    }
-    Ident::new("unknown_field", Span::call_site())
-}
-
-fn rename_v(conv: &TokenStream, name: &Ident) -> TokenStream {
-    conv.clone()
-        .into_iter()
-        .map(|tt| match tt {
-            proc_macro2::TokenTree::Ident(ref i) if i == "v" => {
-                proc_macro2::TokenTree::Ident(name.clone())
-            }
-            other => other,
-        })
-        .collect()
 }
 
 struct OutputTypes {
@@ -1115,7 +1061,7 @@ fn error_doc(e: &ErrorCode) -> String {
     text
 }
 
-fn error_tokens(spec: &Spec, error: &Ident) -> Result<(TokenStream, String), EmitError> {
+fn error_tokens(spec: &Spec, error: &Ident) -> Result<TokenStream, EmitError> {
     let op_name = &spec.operation.name;
     let mut names = BTreeSet::new();
     for e in &spec.operation.errors {
@@ -1225,7 +1171,7 @@ fn error_tokens(spec: &Spec, error: &Ident) -> Result<(TokenStream, String), Emi
 
         impl ::std::error::Error for #error {}
     };
-    Ok((tokens, String::new()))
+    Ok(tokens)
 }
 
 /// A readable summary of what is generated for an operation, for snapshot review:

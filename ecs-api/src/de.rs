@@ -1,170 +1,98 @@
 //! Lenient deserializers for response fields: the docs and the service disagree on whether numbers
 //! and booleans are sent as JSON numbers/booleans or as strings, so generated outputs accept both.
 
-use serde::de::{self, Deserializer, Visitor};
-use std::fmt;
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+use serde_json::Value;
+
+/// Reads any JSON value (absent or `null` is `None`) and converts it with `convert`, which says what
+/// it expected when the value does not fit.
+fn lenient<'de, D, T>(
+    d: D,
+    convert: impl FnOnce(&Value) -> Option<Option<T>>,
+    expected: &str,
+) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => {
+            convert(&v).ok_or_else(|| de::Error::custom(format!("expected {expected}, got {v}")))
+        }
+    }
+}
 
 /// A string field that may arrive as a string, a number or a boolean.
 pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string, number or boolean")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(v.to_owned()))
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
-        }
-    }
-    d.deserialize_any(V)
+    lenient(
+        d,
+        |v| match v {
+            Value::String(s) => Some(Some(s.clone())),
+            Value::Number(n) => Some(Some(n.to_string())),
+            Value::Bool(b) => Some(Some(b.to_string())),
+            _ => None,
+        },
+        "a string, number or boolean",
+    )
 }
 
 /// An integer field that may arrive as a number or a numeric string (`"TotalCount": "1"`).
 pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<i64>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an integer or a string holding one")
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            i64::try_from(v).map(Some).map_err(E::custom)
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                Ok(Some(v as i64))
-            } else {
-                Err(E::custom(format!("{v} is not an integer")))
-            }
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            let t = v.trim();
-            if t.is_empty() {
-                return Ok(None);
-            }
-            t.parse()
-                .map(Some)
-                .map_err(|_| E::custom(format!("{v:?} is not an integer")))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
-        }
-    }
-    d.deserialize_any(V)
+    lenient(
+        d,
+        |v| match v {
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                        .map(|f| f as i64)
+                })
+                .map(Some),
+            Value::String(s) if s.trim().is_empty() => Some(None),
+            Value::String(s) => s.trim().parse().ok().map(Some),
+            _ => None,
+        },
+        "an integer or a string holding one",
+    )
 }
 
 /// A floating-point field that may arrive as a number or a numeric string.
 pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<f64>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a number or a string holding one")
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v as f64))
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(v as f64))
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            let t = v.trim();
-            if t.is_empty() {
-                return Ok(None);
-            }
-            t.parse()
-                .map(Some)
-                .map_err(|_| E::custom(format!("{v:?} is not a number")))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
-        }
-    }
-    d.deserialize_any(V)
+    lenient(
+        d,
+        |v| match v {
+            Value::Number(n) => n.as_f64().map(Some),
+            Value::String(s) if s.trim().is_empty() => Some(None),
+            Value::String(s) => s.trim().parse().ok().map(Some),
+            _ => None,
+        },
+        "a number or a string holding one",
+    )
 }
 
 /// A boolean field that may arrive as `true`, `"true"`, `"True"`, `1` or `"1"`.
 pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<bool>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a boolean or a string holding one")
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            match v {
-                0 => Ok(Some(false)),
-                1 => Ok(Some(true)),
-                _ => Err(E::custom(format!("{v} is not a boolean"))),
-            }
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            match v.trim() {
-                "true" | "True" | "TRUE" | "1" => Ok(Some(true)),
-                "false" | "False" | "FALSE" | "0" => Ok(Some(false)),
-                "" => Ok(None),
-                _ => Err(E::custom(format!("{v:?} is not a boolean"))),
-            }
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
-        }
-    }
-    d.deserialize_any(V)
+    lenient(
+        d,
+        |v| match v {
+            Value::Bool(b) => Some(Some(*b)),
+            Value::Number(n) => match n.as_i64() {
+                Some(0) => Some(Some(false)),
+                Some(1) => Some(Some(true)),
+                _ => None,
+            },
+            Value::String(s) => match s.trim() {
+                "true" | "True" | "TRUE" | "1" => Some(Some(true)),
+                "false" | "False" | "FALSE" | "0" => Some(Some(false)),
+                "" => Some(None),
+                _ => None,
+            },
+            _ => None,
+        },
+        "a boolean or a string holding one",
+    )
 }
 
 /// A list that may arrive as a JSON array, as the XML-derived wrapper object
@@ -174,36 +102,24 @@ where
     D: Deserializer<'de>,
     T: serde::de::DeserializeOwned,
 {
-    let value = Option::<serde_json::Value>::deserialize_opt(d)?;
+    let value = Option::<Value>::deserialize(d)?;
     let Some(value) = value else {
         return Ok(Vec::new());
     };
     let items = match value {
-        serde_json::Value::Array(items) => items,
-        serde_json::Value::Null => Vec::new(),
-        serde_json::Value::Object(map) if map.len() == 1 => {
-            match map.into_iter().next().map(|(_, v)| v) {
-                Some(serde_json::Value::Array(items)) => items,
-                Some(serde_json::Value::Null) | None => Vec::new(),
-                Some(single) => vec![single],
-            }
-        }
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        Value::Object(map) if map.len() == 1 => match map.into_iter().next().map(|(_, v)| v) {
+            Some(Value::Array(items)) => items,
+            Some(Value::Null) | None => Vec::new(),
+            Some(single) => vec![single],
+        },
         other => vec![other],
     };
     items
         .into_iter()
         .map(|v| serde_json::from_value(v).map_err(de::Error::custom))
         .collect()
-}
-
-trait DeserializeOpt<'de>: Sized {
-    fn deserialize_opt<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
-}
-
-impl<'de> DeserializeOpt<'de> for Option<serde_json::Value> {
-    fn deserialize_opt<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <Option<serde_json::Value> as serde::Deserialize>::deserialize(d)
-    }
 }
 
 #[cfg(test)]

@@ -331,12 +331,6 @@ pub struct ValidationReport {
     pub warnings: Vec<Violation>,
 }
 
-impl ValidationReport {
-    pub fn is_ok(&self) -> bool {
-        self.errors.is_empty()
-    }
-}
-
 /// Checks a value against its documented constraints, collecting every violation.
 pub trait Validate {
     /// Adds this value's violations to `report`; `prefix` is the wire name of this value.
@@ -352,6 +346,10 @@ pub trait Validate {
 }
 
 impl ValidationReport {
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
     /// Records a broken rule found by a [`check`] function, naming the param only when needed.
     pub fn error(
         &mut self,
