@@ -478,41 +478,30 @@ fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: &str, line:
         }
     }
 
-    // Allowed characters, first character, forbidden prefixes and substrings.
-    for m in CONTAIN.find_iter(sentence) {
-        if let Some((class, end)) = charset_list(&sentence[m.end()..])
-            && take(&mut spans, m.start()..m.end() + end)
-        {
-            facts
-                .constraints
-                .push(doc_constraint(Rule::Charset { class }, line));
-        }
-    }
-    for m in FIRST_CHAR.find_iter(sentence) {
-        if let Some((class, end)) = first_char_list(&sentence[m.end()..])
-            && take(&mut spans, m.start()..m.end() + end)
-        {
-            facts
-                .constraints
-                .push(doc_constraint(Rule::FirstChar { class }, line));
-        }
-    }
-    for m in NOT_PREFIX.find_iter(sentence) {
-        if let Some((prefixes, end)) = literal_list(&sentence[m.end()..])
-            && take(&mut spans, m.start()..m.end() + end)
-        {
-            facts
-                .constraints
-                .push(doc_constraint(Rule::NotPrefix { prefixes }, line));
-        }
-    }
-    for m in NOT_CONTAIN.find_iter(sentence) {
-        if let Some((needles, end)) = literal_list(&sentence[m.end()..])
-            && take(&mut spans, m.start()..m.end() + end)
-        {
-            facts
-                .constraints
-                .push(doc_constraint(Rule::NotContains { needles }, line));
+    // Allowed characters, first character, forbidden prefixes and substrings: a trigger phrase,
+    // then a list read from the text after it.
+    type ReadAfter = fn(&str) -> Option<(Rule, usize)>;
+    let phrase_rules: [(&Regex, ReadAfter); 4] = [
+        (&CONTAIN, |s| {
+            charset_list(s).map(|(class, end)| (Rule::Charset { class }, end))
+        }),
+        (&FIRST_CHAR, |s| {
+            first_char_list(s).map(|(class, end)| (Rule::FirstChar { class }, end))
+        }),
+        (&NOT_PREFIX, |s| {
+            literal_list(s).map(|(prefixes, end)| (Rule::NotPrefix { prefixes }, end))
+        }),
+        (&NOT_CONTAIN, |s| {
+            literal_list(s).map(|(needles, end)| (Rule::NotContains { needles }, end))
+        }),
+    ];
+    for (trigger, read_after) in phrase_rules {
+        for m in trigger.find_iter(sentence) {
+            if let Some((rule, end)) = read_after(&sentence[m.end()..])
+                && take(&mut spans, m.start()..m.end() + end)
+            {
+                facts.constraints.push(doc_constraint(rule, line));
+            }
         }
     }
 
