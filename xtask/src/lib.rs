@@ -81,7 +81,8 @@ pub fn list_docs(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn rel(root: &Path, path: &Path) -> String {
+/// `path` relative to `root`, with `/` separators on every platform.
+pub(crate) fn rel(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
         .unwrap_or(path)
         .to_string_lossy()

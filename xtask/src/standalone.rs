@@ -46,11 +46,7 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
     let mut chosen: BTreeMap<String, (PathBuf, Spec)> = BTreeMap::new();
     let mut duplicates = Vec::new();
     for doc in list_docs(docs)? {
-        let rel = doc
-            .strip_prefix(docs)
-            .unwrap_or(&doc)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = crate::rel(docs, &doc);
         match build_spec(docs, &doc, None, &common) {
             Ok(spec) => {
                 let mut unparsed = Vec::new();
