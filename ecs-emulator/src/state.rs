@@ -97,6 +97,8 @@ pub struct State {
     pub(crate) nonces: NonceCache,
     /// (access key id, ClientToken) → the input it was first used with and the group it made.
     tokens: HashMap<(String, String), (CreateSnapshotGroupInput, String)>,
+    /// Snapshots held per access key, kept beside `snapshots` so the quota check is not a scan.
+    held_by_owner: HashMap<String, u64>,
 }
 
 impl State {
@@ -213,7 +215,7 @@ impl State {
                 ),
             ));
         }
-        let held = self.snapshots.iter().filter(|s| s.owner == caller).count() as u64;
+        let held = self.held_by_owner.get(caller).copied().unwrap_or(0);
         if held + disks.len() as u64 > account.snapshot_quota {
             return Err(ApiError::of("QuotaExceed.Snapshot"));
         }
@@ -235,6 +237,7 @@ impl State {
                 }
             })
             .collect();
+        *self.held_by_owner.entry(caller.to_owned()).or_default() += new_snapshots.len() as u64;
         self.snapshots.extend(new_snapshots);
         self.groups.push(SnapshotGroup {
             snapshot_group_id: group_id.clone(),
