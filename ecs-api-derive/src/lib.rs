@@ -430,6 +430,9 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
     })
 }
 
+/// Lists longer than this get their item keys formatted at run time (keeps the tables small).
+const MAX_STATIC_ITEM_KEYS: u64 = 128;
+
 fn to_params(m: &Model) -> TokenStream2 {
     let ident = &m.ident;
     let writes = m.fields.iter().map(|f| {
@@ -449,8 +452,11 @@ fn to_params(m: &Model) -> TokenStream2 {
             (Card::List, Kind::Nested) => quote! {
                 if !self.#name.is_empty() {
                     let list_key = ::ecs_api::wire::key(prefix, #wire);
+                    // One buffer for every item's prefix: the items copy what they keep.
+                    let mut item = ::std::string::String::with_capacity(list_key.len() + 4);
                     for (i, v) in self.#name.iter().enumerate() {
-                        ::ecs_api::wire::ToParams::write_params(v, &::ecs_api::wire::item_key(&list_key, i), out);
+                        ::ecs_api::wire::item_key_into(&mut item, &list_key, i);
+                        ::ecs_api::wire::ToParams::write_params(v, &item, out);
                     }
                 }
             },
@@ -462,14 +468,49 @@ fn to_params(m: &Model) -> TokenStream2 {
                     out.push((::ecs_api::wire::key(prefix, #wire), #scalar));
                 }
             },
-            (Card::List, _) => quote! {
-                if !self.#name.is_empty() {
-                    let list_key = ::ecs_api::wire::key(prefix, #wire);
-                    for (i, v) in self.#name.iter().enumerate() {
-                        out.push((::std::borrow::Cow::Owned(::ecs_api::wire::item_key(&list_key, i)), #scalar));
+            (Card::List, _) => {
+                // Top-level item keys up to the documented count are static: no allocation per item.
+                let max = f
+                    .rules
+                    .iter()
+                    .find_map(|r| match r {
+                        FieldRule::Count(_, max) => *max,
+                        _ => None,
+                    })
+                    .unwrap_or(0)
+                    .min(MAX_STATIC_ITEM_KEYS);
+                let keys = (1..=max).map(|n| format!("{}.{n}", wire.value()));
+                quote! {
+                    if !self.#name.is_empty() {
+                        const KEYS: &[&str] = &[#(#keys),*];
+                        let list_key = ::ecs_api::wire::key(prefix, #wire);
+                        for (i, v) in self.#name.iter().enumerate() {
+                            let k = match KEYS.get(i) {
+                                ::std::option::Option::Some(k) if prefix.is_empty() => ::std::borrow::Cow::Borrowed(*k),
+                                _ => ::std::borrow::Cow::Owned(::ecs_api::wire::item_key(&list_key, i)),
+                            };
+                            out.push((k, #scalar));
+                        }
                     }
                 }
+            }
+        }
+    });
+    let counts = m.fields.iter().map(|f| {
+        let name = &f.ident;
+        match (f.card, f.kind) {
+            (Card::Plain, Kind::Nested) => {
+                quote!(::ecs_api::wire::ToParams::params_len_hint(&self.#name))
+            }
+            (Card::Optional, Kind::Nested) => quote! {
+                self.#name.as_ref().map_or(0, ::ecs_api::wire::ToParams::params_len_hint)
             },
+            (Card::List, Kind::Nested) => quote! {
+                self.#name.iter().map(::ecs_api::wire::ToParams::params_len_hint).sum::<usize>()
+            },
+            (Card::Plain, _) => quote!(1usize),
+            (Card::Optional, _) => quote!(usize::from(self.#name.is_some())),
+            (Card::List, _) => quote!(self.#name.len()),
         }
     });
     quote! {
@@ -478,6 +519,9 @@ fn to_params(m: &Model) -> TokenStream2 {
         impl ::ecs_api::wire::ToParams for #ident {
             fn write_params<'ecs>(&'ecs self, prefix: &str, out: &mut ::std::vec::Vec<::ecs_api::wire::Pair<'ecs>>) {
                 #(#writes)*
+            }
+            fn params_len_hint(&self) -> usize {
+                0usize #(+ #counts)*
             }
         }
     }
@@ -627,17 +671,17 @@ fn validate(m: &Model) -> TokenStream2 {
                 FieldRule::Charset(class) => {
                     let pattern = format!("^[{}]$", class.value());
                     quote! {{
-                        static RE: ::std::sync::LazyLock<::ecs_api::__private::regex::Regex> =
-                            ::std::sync::LazyLock::new(|| ::ecs_api::__private::regex::Regex::new(#pattern).expect("checked at compile time"));
-                        ::ecs_api::wire::check::charset(v, &RE, #class)
+                        static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
+                            ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
+                        ::ecs_api::wire::check::charset_in(v, &CLASS, #class)
                     }}
                 }
                 FieldRule::FirstChar(class) => {
                     let pattern = format!("^[{}]$", class.value());
                     quote! {{
-                        static RE: ::std::sync::LazyLock<::ecs_api::__private::regex::Regex> =
-                            ::std::sync::LazyLock::new(|| ::ecs_api::__private::regex::Regex::new(#pattern).expect("checked at compile time"));
-                        ::ecs_api::wire::check::first_char(v, &RE, #class)
+                        static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
+                            ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
+                        ::ecs_api::wire::check::first_char_in(v, &CLASS, #class)
                     }}
                 }
                 FieldRule::NotPrefix(list) => {
@@ -677,8 +721,11 @@ fn validate(m: &Model) -> TokenStream2 {
             (Card::List, Kind::Nested) => body.push(quote! {
                 if !self.#name.is_empty() {
                     let list_key = ::ecs_api::wire::key(prefix, #wire);
+                    // One buffer for every item's prefix: reports copy what they keep.
+                    let mut item = ::std::string::String::with_capacity(list_key.len() + 4);
                     for (i, v) in self.#name.iter().enumerate() {
-                        ::ecs_api::wire::Validate::validate_into(v, &::ecs_api::wire::item_key(&list_key, i), mode, report);
+                        ::ecs_api::wire::item_key_into(&mut item, &list_key, i);
+                        ::ecs_api::wire::Validate::validate_into(v, &item, mode, report);
                     }
                 }
             }),

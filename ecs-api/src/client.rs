@@ -70,6 +70,38 @@ impl CallOptions {
     }
 }
 
+/// A signed request ready to send (see [`Client::prepare`]). The body is empty.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PreparedRequest {
+    /// The HTTP method, `POST`.
+    pub method: &'static str,
+    /// Endpoint + `/?` + query. V1: the signed query, `Signature` last. V3: the canonical query.
+    /// Holds `AccessKeyId`, `Signature` and, for STS, `SecurityToken`: do not log it.
+    pub url: String,
+    /// Headers to add (lower-case names): the `x-acs-*` and `authorization` headers for V3, none for
+    /// V1. `host` is left to the HTTP client.
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    // The URL and headers carry credentials: show them redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| match *k {
+                "x-acs-security-token" | "authorization" | "x-acs-accesskey-id" => (*k, "***"),
+                _ => (*k, v.as_str()),
+            })
+            .collect();
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("url", &redact(&self.url))
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
 /// Client for the ECS API. Cheap to clone; clones share the connection pool and credentials cache.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -81,8 +113,8 @@ struct Inner {
     config: Config,
     http: Result<reqwest::Client, String>,
     credentials: CredentialsCache,
-    /// Endpoint base without the trailing `/`, so URLs are one push away.
-    base_url: String,
+    /// `endpoint/?` (endpoint without its trailing `/`): signers write the query right after it.
+    url_prefix: String,
     host_header: String,
 }
 
@@ -121,7 +153,7 @@ impl Client {
             CredentialsCache::new(config.credentials.clone()).with_clock(config.clock.clone());
         Client {
             inner: Arc::new(Inner {
-                base_url: config.endpoint.as_str().trim_end_matches('/').to_owned(),
+                url_prefix: format!("{}/?", config.endpoint.as_str().trim_end_matches('/')),
                 host_header: config.host_header(),
                 config,
                 http,
@@ -171,23 +203,7 @@ impl Client {
         started: &AtomicU32,
     ) -> Result<O::Output, SdkError<O::Error>> {
         let config = &self.inner.config;
-        if input.region_id().is_none() {
-            input.set_region_id(config.region.clone());
-        }
-
-        let mode = options.validation.unwrap_or(config.validation);
-        let report = input.validate(mode);
-        for w in &report.warnings {
-            tracing::warn!(param = %w.param, "{w}");
-        }
-        if !report.is_ok() {
-            return Err(SdkError::Validation(report));
-        }
-
-        // Filled once, before any attempt, so every retry carries the same token.
-        if O::IDEMPOTENCY_TOKEN.is_some() && input.idempotency_token().is_none_or(str::is_empty) {
-            input.set_idempotency_token(uuid::Uuid::new_v4().to_string());
-        }
+        self.check::<O>(&mut input, options)?;
         let idempotent = input.idempotency_token().is_some_and(|t| !t.is_empty())
             || is_read_only_action(O::ACTION);
         let params = input.to_params();
@@ -247,21 +263,80 @@ impl Client {
         }
     }
 
-    async fn attempt<O: Operation>(
+    /// Prepares the request `call` would send for `input`, without sending it: fills `RegionId`
+    /// and the idempotency token when unset (so `input` shows what is sent), validates, flattens,
+    /// signs with `credentials` (V1 or V3 as configured, with the configured clock and nonce) and
+    /// builds the full URL plus, for V3, the headers.
+    ///
+    /// `call` goes through the same steps, re-signing each attempt; use this for presigned URLs,
+    /// another HTTP stack, or to measure preparation. Credentials can come from [`Client::credentials`].
+    ///
+    /// ```
+    /// # use ecs_api::{CallOptions, Client, Config, Credentials, CreateSnapshotGroup, CreateSnapshotGroupInput};
+    /// let creds = Credentials::new("id", "secret");
+    /// let client = Client::new(Config::builder().region("cn-hangzhou").credentials(creds.clone()).build()?);
+    /// let mut input = CreateSnapshotGroupInput::new("i-bp1example");
+    /// let req = client.prepare::<CreateSnapshotGroup>(&mut input, &CallOptions::default(), &creds)?;
+    /// assert!(req.url.starts_with("https://ecs-cn-hangzhou.aliyuncs.com/?AccessKeyId=id&"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn prepare<O: Operation>(
         &self,
-        http: &reqwest::Client,
+        input: &mut O::Input,
+        options: &CallOptions,
+        credentials: &Credentials,
+    ) -> Result<PreparedRequest, SdkError<O::Error>> {
+        self.check::<O>(input, options)?;
+        let params = input.to_params();
+        Ok(self.sign::<O>(&params, credentials))
+    }
+
+    /// The credentials the next call would sign with (cached; refreshed by the configured provider).
+    pub async fn credentials(&self) -> Result<Credentials, crate::credentials::CredentialsError> {
+        self.inner.credentials.get().await
+    }
+
+    /// Once per call: fills `RegionId`, validates, fills the idempotency token.
+    fn check<O: Operation>(
+        &self,
+        input: &mut O::Input,
+        options: &CallOptions,
+    ) -> Result<(), SdkError<O::Error>> {
+        let config = &self.inner.config;
+        if input.region_id().is_none() {
+            input.set_region_id(config.region.clone());
+        }
+
+        let mode = options.validation.unwrap_or(config.validation);
+        let report = input.validate(mode);
+        for w in &report.warnings {
+            tracing::warn!(param = %w.param, "{w}");
+        }
+        if !report.is_ok() {
+            return Err(SdkError::Validation(report));
+        }
+
+        // Filled once, before any attempt, so every retry carries the same token.
+        if O::IDEMPOTENCY_TOKEN.is_some() && input.idempotency_token().is_none_or(str::is_empty) {
+            input.set_idempotency_token(uuid::Uuid::new_v4().to_string());
+        }
+        Ok(())
+    }
+
+    /// Once per attempt: a fresh nonce and timestamp, the signature, the URL and headers.
+    fn sign<O: Operation>(
+        &self,
         params: &[crate::wire::Pair<'_>],
         credentials: &Credentials,
-        attempt: u32,
-        attempt_timeout: Duration,
-    ) -> Result<O::Output, Failure<O::Error>> {
+    ) -> PreparedRequest {
         let config = &self.inner.config;
         let nonce = config.nonce.nonce();
         let timestamp = config.clock.now();
-        let base = &self.inner.base_url;
-        let request = match config.signature_version {
+        // The query is written straight after `endpoint/?`: the URL is the signer's buffer.
+        let prefix = &self.inner.url_prefix;
+        match config.signature_version {
             SignatureVersion::V1 => {
-                let signed = v1::sign_rpc(
+                let signed = v1::sign_rpc_after(
                     credentials,
                     &v1::RpcRequest {
                         method: "POST",
@@ -271,11 +346,16 @@ impl Client {
                         timestamp,
                         nonce: &nonce,
                     },
+                    prefix,
                 );
-                http.post(join_url(base, signed.query()))
+                PreparedRequest {
+                    method: "POST",
+                    url: signed.into_prefixed(),
+                    headers: Vec::new(),
+                }
             }
             SignatureVersion::V3 => {
-                let signed = v3::sign_rpc(
+                let signed = v3::sign_rpc_after(
                     credentials,
                     &v3::RpcRequest {
                         method: "POST",
@@ -286,14 +366,32 @@ impl Client {
                         timestamp,
                         nonce: &nonce,
                     },
+                    prefix,
                 );
-                let mut req = http.post(join_url(base, &signed.query));
-                for (name, value) in signed.headers {
-                    req = req.header(name, value);
+                PreparedRequest {
+                    method: "POST",
+                    url: signed.url,
+                    headers: signed.headers,
                 }
-                req
             }
-        };
+        }
+    }
+
+    async fn attempt<O: Operation>(
+        &self,
+        http: &reqwest::Client,
+        params: &[crate::wire::Pair<'_>],
+        credentials: &Credentials,
+        attempt: u32,
+        attempt_timeout: Duration,
+    ) -> Result<O::Output, Failure<O::Error>> {
+        let prepared = self.sign::<O>(params, credentials);
+        let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
+            .unwrap_or(reqwest::Method::POST);
+        let mut request = http.request(method, prepared.url);
+        for (name, value) in prepared.headers {
+            request = request.header(name, value);
+        }
         let request = request.header("accept", "application/json").body("");
 
         let exchange = async {
@@ -345,15 +443,6 @@ impl Client {
         span.record("status", status);
         decode::<O>(status, retry_after, header_request_id, &body)
     }
-}
-
-/// `base?query`, in one allocation.
-fn join_url(base: &str, query: &str) -> String {
-    let mut url = String::with_capacity(base.len() + 2 + query.len());
-    url.push_str(base);
-    url.push_str("/?");
-    url.push_str(query);
-    url
 }
 
 /// reqwest's `without_url` consumes the error; this shows one without its URL for logging.

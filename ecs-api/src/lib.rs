@@ -33,7 +33,7 @@ pub mod wire;
 pub use ecs_api_derive::{FromParams, ToParams, Validate};
 pub use generated::*;
 
-pub use client::{CallOptions, Client};
+pub use client::{CallOptions, Client, PreparedRequest};
 pub use config::Config;
 pub use credentials::Credentials;
 pub use error::SdkError;

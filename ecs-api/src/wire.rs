@@ -14,8 +14,14 @@ pub trait ToParams {
     /// Appends this value's pairs; `prefix` is the wire name of this value (empty at the top level).
     fn write_params<'a>(&'a self, prefix: &str, out: &mut Vec<Pair<'a>>);
 
+    /// How many pairs [`write_params`](ToParams::write_params) will append (derived impls count
+    /// exactly), so that flattening allocates the pair list once.
+    fn params_len_hint(&self) -> usize {
+        16
+    }
+
     fn to_params(&self) -> Vec<Pair<'_>> {
-        let mut out = Vec::with_capacity(16);
+        let mut out = Vec::with_capacity(self.params_len_hint());
         self.write_params("", &mut out);
         out
     }
@@ -35,8 +41,36 @@ pub fn item_key(list_key: &str, index: usize) -> String {
     let mut s = String::with_capacity(list_key.len() + 4);
     s.push_str(list_key);
     s.push('.');
-    let _ = fmt::Write::write_fmt(&mut s, format_args!("{}", index + 1));
+    push_decimal(&mut s, index as u64 + 1);
     s
+}
+
+/// Appends `n` in decimal (no formatting machinery: this runs for every list item sent).
+pub(crate) fn push_decimal(out: &mut String, mut n: u64) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
+/// Writes `list_key.{index + 1}` into `buf`, reusing its allocation (nested list items).
+pub fn item_key_into(buf: &mut String, list_key: &str, index: usize) {
+    buf.clear();
+    buf.push_str(list_key);
+    buf.push('.');
+    push_decimal(buf, index as u64 + 1);
 }
 
 /// Parses received pairs back into a value (the inverse of [`ToParams`]); used by the emulator.
@@ -202,7 +236,14 @@ macro_rules! wire_int {
     ($($t:ty),*) => {$(
         impl WireScalar for $t {
             fn to_wire(&self) -> Cow<'_, str> {
-                Cow::Owned(self.to_string())
+                // Widened so one body serves signed and unsigned types.
+                let v = *self as i128;
+                let mut s = String::with_capacity(12);
+                if v < 0 {
+                    s.push('-');
+                }
+                push_decimal(&mut s, v.unsigned_abs() as u64);
+                Cow::Owned(s)
             }
             fn from_wire(s: &str) -> Option<Self> {
                 s.parse().ok()
@@ -351,20 +392,28 @@ impl ValidationReport {
     }
 
     /// Records a broken rule found by a [`check`] function, naming the param only when needed.
+    // Inlined so the common no-violation case is one test at the call site; recording is cold.
+    #[inline(always)]
     pub fn error(
         &mut self,
         found: Option<Violation>,
         param: impl FnOnce() -> String,
         error_code: Option<&'static str>,
     ) {
-        if let Some(mut v) = found {
-            v.param = param();
-            v.error_code = error_code;
-            self.errors.push(v);
+        if let Some(v) = found {
+            self.push_error(v, param(), error_code);
         }
     }
 
+    #[cold]
+    fn push_error(&mut self, mut v: Violation, param: String, error_code: Option<&'static str>) {
+        v.param = param;
+        v.error_code = error_code;
+        self.errors.push(v);
+    }
+
     /// Records a rule that does not stop the request (a condition that is not met).
+    #[inline]
     pub fn warning(&mut self, found: Option<Violation>, param: impl FnOnce() -> String) {
         if let Some(mut v) = found {
             v.param = param();
@@ -570,12 +619,18 @@ pub mod check {
 
     /// `re` matches one allowed character; `class` is how the rule reads in the spec.
     pub fn charset(value: &str, re: &regex::Regex, class: &str) -> Option<Violation> {
-        let mut buf = [0u8; 4];
-        let bad: String = value
-            .chars()
-            .filter(|c| !re.is_match(c.encode_utf8(&mut buf)))
-            .take(5)
-            .collect();
+        charset_bad(
+            value,
+            |c| {
+                let mut buf = [0u8; 4];
+                re.is_match(c.encode_utf8(&mut buf))
+            },
+            class,
+        )
+    }
+
+    fn charset_bad(value: &str, ok: impl Fn(char) -> bool, class: &str) -> Option<Violation> {
+        let bad: String = value.chars().filter(|&c| !ok(c)).take(5).collect();
         (!bad.is_empty()).then(|| {
             violation(
                 RuleKind::Charset,
@@ -588,7 +643,11 @@ pub mod check {
     pub fn first_char(value: &str, re: &regex::Regex, class: &str) -> Option<Violation> {
         let first = value.chars().next()?;
         let mut buf = [0u8; 4];
-        (!re.is_match(first.encode_utf8(&mut buf))).then(|| {
+        first_char_bad(first, re.is_match(first.encode_utf8(&mut buf)), class)
+    }
+
+    fn first_char_bad(first: char, ok: bool, class: &str) -> Option<Violation> {
+        (!ok).then(|| {
             violation(
                 RuleKind::FirstChar,
                 format!("must start with [{class}]"),
@@ -597,12 +656,63 @@ pub mod check {
         })
     }
 
+    /// A character class (`^[class]$` matching one character) with its ASCII answers tabled, so
+    /// checking the usual ASCII value is a lookup per byte instead of a regex search per character.
+    #[derive(Debug)]
+    pub struct CharClass {
+        re: regex::Regex,
+        ascii: [bool; 128],
+    }
+
+    impl CharClass {
+        /// `pattern` matches exactly one allowed character, e.g. `^[A-Za-z0-9._:-]$`.
+        pub fn new(pattern: &str) -> Result<CharClass, regex::Error> {
+            let re = regex::Regex::new(pattern)?;
+            let mut ascii = [false; 128];
+            for (b, slot) in ascii.iter_mut().enumerate() {
+                let c = [b as u8];
+                // Every byte below 128 is a one-byte char.
+                *slot = std::str::from_utf8(&c).is_ok_and(|s| re.is_match(s));
+            }
+            Ok(CharClass { re, ascii })
+        }
+
+        pub fn matches(&self, c: char) -> bool {
+            match self.ascii.get(c as usize) {
+                Some(&ok) => ok,
+                None => {
+                    let mut buf = [0u8; 4];
+                    self.re.is_match(c.encode_utf8(&mut buf))
+                }
+            }
+        }
+    }
+
+    /// [`charset`] with a tabled class: all-ASCII values are checked byte by byte.
+    pub fn charset_in(value: &str, class: &CharClass, spelled: &str) -> Option<Violation> {
+        if value
+            .bytes()
+            .all(|b| class.ascii.get(b as usize) == Some(&true))
+        {
+            return None;
+        }
+        charset_bad(value, |c| class.matches(c), spelled)
+    }
+
+    /// [`first_char`] with a tabled class.
+    pub fn first_char_in(value: &str, class: &CharClass, spelled: &str) -> Option<Violation> {
+        let first = value.chars().next()?;
+        first_char_bad(first, class.matches(first), spelled)
+    }
+
     /// Case-insensitive, as the service checks `http://` and `aliyun` prefixes.
     pub fn not_prefix(value: &str, prefixes: &[&str]) -> Option<Violation> {
+        // On bytes: a head equal to a whole `&str` ends on a char boundary anyway.
         let hit = prefixes.iter().find(|p| {
             value
+                .as_bytes()
                 .get(..p.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
         })?;
         Some(violation(
             RuleKind::NotPrefix,
@@ -611,16 +721,30 @@ pub mod check {
         ))
     }
 
+    /// ASCII case-insensitive, without lower-casing copies (runs for every tag of every request).
     pub fn not_contains(value: &str, needles: &[&str]) -> Option<Violation> {
-        let lower = value.to_ascii_lowercase();
         let hit = needles
             .iter()
-            .find(|p| lower.contains(&p.to_ascii_lowercase()))?;
+            .find(|p| contains_ignore_ascii_case(value.as_bytes(), p.as_bytes()))?;
         Some(violation(
             RuleKind::NotContains,
             format!("must not contain {hit}"),
             shown(value),
         ))
+    }
+
+    fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+        let Some((&first, rest)) = needle.split_first() else {
+            return true;
+        };
+        let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+        let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+            return false;
+        };
+        // Scan for the first byte in either case, compare the rest only there.
+        hay[..=last_start].iter().enumerate().any(|(i, &b)| {
+            (b == lower || b == upper) && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+        })
     }
 
     pub fn one_of(value: &str, allowed: &[&str]) -> Option<Violation> {

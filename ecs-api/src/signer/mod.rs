@@ -102,6 +102,32 @@ const fn unreserved_table() -> [bool; 256] {
     t
 }
 static UNRESERVED: [bool; 256] = unreserved_table();
+/// The same as bytes, so eight lookups can be AND-ed together.
+static UNRESERVED_U8: [u8; 256] = {
+    let t = unreserved_table();
+    let mut u = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        u[i] = t[i] as u8;
+        i += 1;
+    }
+    u
+};
+
+/// How many of the 8 bytes from the start of `c` are unreserved before the first reserved one.
+#[inline(always)]
+fn unreserved_run(c: &[u8; 8]) -> usize {
+    let t = &UNRESERVED_U8;
+    let mask = u32::from(t[c[0] as usize])
+        | u32::from(t[c[1] as usize]) << 1
+        | u32::from(t[c[2] as usize]) << 2
+        | u32::from(t[c[3] as usize]) << 3
+        | u32::from(t[c[4] as usize]) << 4
+        | u32::from(t[c[5] as usize]) << 5
+        | u32::from(t[c[6] as usize]) << 6
+        | u32::from(t[c[7] as usize]) << 7;
+    mask.trailing_ones() as usize
+}
 
 /// `%00%01…%FF`: the escape of byte `b` is `PCT[3 * b..3 * b + 3]`, so escaping is a `push_str` of a
 /// static slice instead of three char pushes.
@@ -150,30 +176,6 @@ pub fn percent_encode_into(out: &mut String, s: &str) {
     }
 }
 
-/// Appends `s` encoded once to `once` and twice to `twice` in a single pass (the V1 canonical query
-/// and its string-to-sign form: the second encoding only turns each `%` into `%25`).
-pub(crate) fn percent_encode_once_and_twice(once: &mut String, twice: &mut String, s: &str) {
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !UNRESERVED[b as usize] {
-            if start < i {
-                once.push_str(&s[start..i]);
-                twice.push_str(&s[start..i]);
-            }
-            let e = escape(b);
-            once.push_str(e);
-            twice.push_str("%25");
-            twice.push_str(&e[1..]);
-            start = i + 1;
-        }
-    }
-    if start < bytes.len() {
-        once.push_str(&s[start..]);
-        twice.push_str(&s[start..]);
-    }
-}
-
 /// `s` percent-encoded (see [`percent_encode_into`]).
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -188,38 +190,7 @@ pub fn encoded_len(s: &str) -> usize {
 
 /// Appends the UTC timestamp exactly as `YYYY-MM-DDThh:mm:ssZ` (no fractional seconds).
 pub fn write_timestamp(out: &mut String, t: OffsetDateTime) {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    let year = t.year().clamp(0, 9999) as u32;
-    let parts = [
-        (year / 100) as u8,
-        (year % 100) as u8,
-        b'-',
-        u8::from(t.month()),
-        b'-',
-        t.day(),
-        b'T',
-        t.hour(),
-        b':',
-        t.minute(),
-        b':',
-        t.second(),
-        b'Z',
-    ];
-    // Even slots are two-digit numbers; odd slots are separators (the two year halves are both
-    // numbers, so handle them first).
-    push2(out, parts[0]);
-    push2(out, parts[1]);
-    for pair in parts[2..].chunks(2) {
-        out.push(pair[0] as char);
-        if let Some(&n) = pair.get(1) {
-            push2(out, n);
-        }
-    }
-}
-
-fn push2(out: &mut String, n: u8) {
-    out.push((b'0' + n / 10) as char);
-    out.push((b'0' + n % 10) as char);
+    out.push_str(std::str::from_utf8(&timestamp_bytes(t)).unwrap_or_default());
 }
 
 /// The UTC timestamp as `YYYY-MM-DDThh:mm:ssZ`.
@@ -227,6 +198,150 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
     let mut s = String::with_capacity(20);
     write_timestamp(&mut s, t);
     s
+}
+
+/// The bytes of `s` percent-encoded (see [`percent_encode_into`]) appended to `out`.
+///
+/// Copies each run of unreserved bytes whole: ids and names are mostly one run, so this is a
+/// scan and a `memcpy` per value.
+#[inline]
+pub(crate) fn encode_bytes(out: &mut Vec<u8>, s: &str) {
+    let mut rest = s.as_bytes();
+    // 3 per byte is the most one byte becomes.
+    out.reserve(3 * rest.len());
+    loop {
+        let run = unreserved_len(rest);
+        out.extend_from_slice(&rest[..run]);
+        let Some((&b, tail)) = rest[run..].split_first() else {
+            return;
+        };
+        out.extend_from_slice(&escaped(b));
+        rest = tail;
+    }
+}
+
+/// Appends `s` encoded once to `once` and twice to `twice` in one pass: the V1 canonical query and
+/// its string-to-sign form (the second encoding only turns each `%` into `%25`).
+// Always inlined: called twice per param, and the call costs as much as encoding a short key.
+#[inline(always)]
+pub(crate) fn encode_once_and_twice_bytes(once: &mut Vec<u8>, twice: &mut Vec<u8>, s: &str) {
+    let mut rest = s.as_bytes();
+    once.reserve(3 * rest.len());
+    twice.reserve(5 * rest.len());
+    loop {
+        let run = unreserved_len(rest);
+        once.extend_from_slice(&rest[..run]);
+        twice.extend_from_slice(&rest[..run]);
+        let Some((&b, tail)) = rest[run..].split_first() else {
+            return;
+        };
+        let e = escaped(b);
+        once.extend_from_slice(&e);
+        twice.extend_from_slice(&[b'%', b'2', b'5', e[1], e[2]]);
+        rest = tail;
+    }
+}
+
+/// A buffer the encoders built: a UTF-8 prefix followed by ASCII only, so the check cannot fail;
+/// it is kept (it costs a fast scan) so that no `unsafe` is needed.
+pub(crate) fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// `%XY` for one byte, upper-case hex.
+#[inline(always)]
+fn escaped(b: u8) -> [u8; 3] {
+    [
+        b'%',
+        HEX_UPPER[(b >> 4) as usize],
+        HEX_UPPER[(b & 0xF) as usize],
+    ]
+}
+
+/// Length of the leading run of unreserved bytes, 8 bytes at a time while they last.
+#[inline(always)]
+fn unreserved_len(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes
+        .get(i..i + 8)
+        .and_then(|c| <&[u8; 8]>::try_from(c).ok())
+    {
+        let run = unreserved_run(chunk);
+        i += run;
+        if run < 8 {
+            return i;
+        }
+    }
+    i + bytes[i..]
+        .iter()
+        .position(|&b| !UNRESERVED[b as usize])
+        .unwrap_or(bytes.len() - i)
+}
+
+/// The UTC timestamp `YYYY-MM-DDThh:mm:ssZ` on the stack.
+pub(crate) fn timestamp_bytes(t: OffsetDateTime) -> [u8; 20] {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let year = t.year().clamp(0, 9999) as u32;
+    let mut out = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, n: u32| {
+        out[at] = b'0' + (n / 10) as u8;
+        out[at + 1] = b'0' + (n % 10) as u8;
+    };
+    put(0, year / 100);
+    put(2, year % 100);
+    put(5, u8::from(t.month()).into());
+    put(8, t.day().into());
+    put(11, t.hour().into());
+    put(14, t.minute().into());
+    put(17, t.second().into());
+    out
+}
+
+/// Calls `f` with each param in raw key byte order (`ExcludeDiskId.1 < ExcludeDiskId.10 <
+/// ExcludeDiskId.2`), without moving the params.
+///
+/// Each param becomes one `u128`: its first 15 key bytes (zero-padded) big-endian, then its index.
+/// Sorting those plain integers is several times cheaper than sorting `(&str, &str)` with `memcmp`;
+/// zero padding keeps byte order (a shorter key sorts before its extensions either way), and the
+/// rare keys sharing 15 bytes (`ExcludeDiskId.1`, `ExcludeDiskId.10`) are re-sorted on full keys.
+pub(crate) fn for_each_sorted<'a>(
+    params: &[(&'a str, &'a str)],
+    mut f: impl FnMut(&'a str, &'a str),
+) {
+    const STACK: usize = 128;
+    if params.len() > STACK {
+        // Beyond the stack buffer (and the one-byte index), the plain sort; such requests are rare.
+        let mut sorted = params.to_vec();
+        sort_params(&mut sorted);
+        sorted.into_iter().for_each(|(k, v)| f(k, v));
+        return;
+    }
+    let mut buf = [0u128; STACK];
+    let keys = &mut buf[..params.len()];
+    for (i, (slot, (k, _))) in keys.iter_mut().zip(params).enumerate() {
+        let mut b = [0u8; 16];
+        let head = &k.as_bytes()[..k.len().min(15)];
+        b[..head.len()].copy_from_slice(head);
+        b[15] = i as u8;
+        *slot = u128::from_be_bytes(b);
+    }
+    keys.sort_unstable();
+    let key = |x: u128| params[(x & 0xFF) as usize].0.as_bytes();
+    let mut start = 0;
+    while start < keys.len() {
+        let mut end = start + 1;
+        while end < keys.len() && keys[end] >> 8 == keys[start] >> 8 {
+            end += 1;
+        }
+        if end - start > 1 {
+            keys[start..end].sort_unstable_by(|a, b| key(*a).cmp(key(*b)));
+        }
+        start = end;
+    }
+    for x in keys.iter() {
+        let (k, v) = params[(x & 0xFF) as usize];
+        f(k, v);
+    }
 }
 
 /// Sorts params by raw key bytes (`ExcludeDiskId.1 < ExcludeDiskId.10 < ExcludeDiskId.2`).
@@ -255,6 +370,53 @@ mod tests {
         assert_eq!(format_timestamp(t), "2016-02-23T12:46:24Z");
         let t = time::macros::datetime!(2024-01-05 03:04:05 +08:00);
         assert_eq!(format_timestamp(t), "2024-01-04T19:04:05Z");
+    }
+
+    #[test]
+    fn chunked_encoders_match_the_plain_one() {
+        for s in [
+            "",
+            "a",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgh ",
+            "a b*c~d/e+f=g&h%",
+            "nightly-db_snapshots:2024.05 快照 group*~ and a longer tail",
+            "%%%%%%%%%%%%%%%%%",
+        ] {
+            let plain = percent_encode(s);
+            let mut once = b"x".to_vec();
+            encode_bytes(&mut once, s);
+            assert_eq!(once, format!("x{plain}").into_bytes());
+            let (mut once, mut twice) = (Vec::new(), Vec::new());
+            encode_once_and_twice_bytes(&mut once, &mut twice, s);
+            assert_eq!(once, plain.as_bytes());
+            assert_eq!(twice, percent_encode(&plain).into_bytes());
+        }
+    }
+
+    #[test]
+    fn packed_sort_matches_byte_order() {
+        let keys: Vec<String> = (1..=20)
+            .map(|n| format!("ExcludeDiskId.{n}"))
+            .chain((1..=12).map(|n| format!("Tag.{n}.Key")))
+            .chain(["A\0".to_owned(), "A".to_owned(), "InstantAccess".to_owned()])
+            .chain(["InstantAccessRetentionDays".to_owned(), "Z".to_owned()])
+            .collect();
+        let pairs: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "v")).collect();
+        let mut expected = pairs.clone();
+        sort_params(&mut expected);
+        let mut got = Vec::new();
+        for_each_sorted(&pairs, |k, v| got.push((k, v)));
+        assert_eq!(got, expected);
+        // More params than the stack buffer takes the plain sort.
+        let many: Vec<String> = (0..300).rev().map(|n| format!("K.{n}")).collect();
+        let pairs: Vec<(&str, &str)> = many.iter().map(|k| (k.as_str(), "")).collect();
+        let mut expected = pairs.clone();
+        sort_params(&mut expected);
+        let mut got = Vec::new();
+        for_each_sorted(&pairs, |k, v| got.push((k, v)));
+        assert_eq!(got, expected);
     }
 
     #[test]

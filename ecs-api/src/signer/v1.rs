@@ -9,7 +9,8 @@ use hmac::Mac as _;
 use time::OffsetDateTime;
 
 use super::{
-    encoded_len, percent_encode_into, percent_encode_once_and_twice, sort_params, write_timestamp,
+    ascii_string, encode_bytes, encode_once_and_twice_bytes, encoded_len, for_each_sorted,
+    percent_encode_into, sort_params, timestamp_bytes,
 };
 use crate::credentials::Credentials;
 
@@ -94,17 +95,21 @@ pub struct RpcRequest<'a, K = std::borrow::Cow<'static, str>, V = std::borrow::C
 /// A signed query string, ready to send (`...&Signature=...`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedQuery {
-    query: String,
-    canonical_len: usize,
+    /// `prefix` (empty, or the URL up to `?` when signing for [`crate::Client::prepare`]) + query.
+    buf: String,
+    start: usize,
+    /// End of the canonical query in `buf`.
+    canonical_end: usize,
     string_to_sign: String,
-    signature: String,
+    /// Base64 of a 20-byte digest: always 28 ASCII bytes.
+    signature: [u8; 28],
 }
 
 impl std::fmt::Debug for SignedQuery {
     // The query holds the STS token: show it redacted.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignedQuery")
-            .field("query", &crate::error::redact(&self.query))
+            .field("query", &crate::error::redact(self.query()))
             .finish_non_exhaustive()
     }
 }
@@ -112,14 +117,18 @@ impl std::fmt::Debug for SignedQuery {
 impl SignedQuery {
     /// The whole query to send, `Signature` last.
     pub fn query(&self) -> &str {
-        &self.query
+        &self.buf[self.start..]
     }
     pub fn into_query(self) -> String {
-        self.query
+        if self.start == 0 {
+            self.buf
+        } else {
+            self.query().to_owned()
+        }
     }
     /// The canonicalized query the signature covers (the query without `&Signature=…`).
     pub fn canonical_query(&self) -> &str {
-        &self.query[..self.canonical_len]
+        &self.buf[self.start..self.canonical_end]
     }
     /// The string that was signed.
     pub fn string_to_sign(&self) -> &str {
@@ -127,72 +136,97 @@ impl SignedQuery {
     }
     /// Base64 signature, not percent-encoded.
     pub fn signature(&self) -> &str {
-        &self.signature
+        std::str::from_utf8(&self.signature).unwrap_or_default()
+    }
+    /// The prefix given to [`sign_rpc_after`] followed by the query, without a copy.
+    pub(crate) fn into_prefixed(self) -> String {
+        self.buf
     }
 }
 
 /// Adds the common params (`Action`, `Version`, `Format=JSON`, `AccessKeyId`, `SignatureMethod`,
 /// `SignatureVersion`, `SignatureNonce`, `Timestamp`, and `SecurityToken` for STS) and signs.
 ///
-/// Built for speed: params sorted by reference, the query and the string to sign written in one pass
-/// into pre-sized buffers, and the HMAC started from the key state precomputed in `Credentials`.
+/// Built for speed: params sorted as packed integer keys without moving them, the query and the
+/// string to sign written in one chunked loop into pre-sized buffers, and the HMAC started from the
+/// key state precomputed in `Credentials`.
 pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(
     credentials: &Credentials,
     req: &RpcRequest<'_, K, V>,
 ) -> SignedQuery {
-    let mut ts = String::with_capacity(20);
-    write_timestamp(&mut ts, req.timestamp);
+    sign_rpc_after(credentials, req, "")
+}
+
+/// [`sign_rpc`] writing the query after `prefix` in the same buffer, so that the full URL
+/// (`endpoint/?query`) costs no extra allocation or copy.
+pub(crate) fn sign_rpc_after<K: AsRef<str>, V: AsRef<str>>(
+    credentials: &Credentials,
+    req: &RpcRequest<'_, K, V>,
+    prefix: &str,
+) -> SignedQuery {
+    let ts = timestamp_bytes(req.timestamp);
+    let ts = std::str::from_utf8(&ts).unwrap_or_default();
 
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(req.params.len() + 9);
     all.extend(req.params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
-    all.push(("Action", req.action));
-    all.push(("Version", req.version));
-    all.push(("Format", "JSON"));
-    all.push(("AccessKeyId", credentials.access_key_id()));
-    all.push(("SignatureMethod", "HMAC-SHA1"));
-    all.push(("SignatureVersion", "1.0"));
-    all.push(("SignatureNonce", req.nonce));
-    all.push(("Timestamp", &ts));
+    all.extend([
+        ("Action", req.action),
+        ("Version", req.version),
+        ("Format", "JSON"),
+        ("AccessKeyId", credentials.access_key_id()),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", req.nonce),
+        ("Timestamp", ts),
+    ]);
     if let Some(token) = credentials.security_token() {
         all.push(("SecurityToken", token));
     }
-    sort_params(&mut all);
 
-    // Most keys and values are unreserved; the slack covers a few escapes, and the tail the
-    // `&Signature=` (11) plus an encoded 28-char base64 signature (at most 36).
-    let raw: usize = all.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    let mut query = String::with_capacity(raw + raw / 8 + 64);
-    let mut sts = String::with_capacity(raw + raw / 4 + 32);
-    sts.push_str(req.method);
-    sts.push_str("&%2F&");
-    // One pass builds the canonical query and its encoded form (the string to sign) together.
-    for (i, (k, v)) in all.iter().enumerate() {
-        if i > 0 {
-            query.push('&');
-            sts.push_str("%26");
-        }
-        percent_encode_once_and_twice(&mut query, &mut sts, k);
-        query.push('=');
-        sts.push_str("%3D");
-        percent_encode_once_and_twice(&mut query, &mut sts, v);
+    // Sized so the per-string worst-case reserves inside the encoders never reallocate unless
+    // escapes are unusually dense: slack of half the raw size, plus the longest string's worst case.
+    let (mut raw, mut longest) = (0usize, 0usize);
+    for (k, v) in &all {
+        raw += k.len() + v.len() + 2;
+        longest = longest.max(k.len()).max(v.len());
     }
-    let canonical_len = query.len();
+    let mut query = Vec::with_capacity(prefix.len() + raw + raw / 2 + 3 * longest + 96);
+    query.extend_from_slice(prefix.as_bytes());
+    let mut sts = Vec::with_capacity(2 * raw + 5 * longest + 64);
+    sts.extend_from_slice(req.method.as_bytes());
+    sts.extend_from_slice(b"&%2F&");
+    // One pass builds the canonical query and its encoded form (the string to sign) together.
+    let mut first = true;
+    for_each_sorted(&all, |k, v| {
+        if !first {
+            query.push(b'&');
+            sts.extend_from_slice(b"%26");
+        }
+        first = false;
+        encode_once_and_twice_bytes(&mut query, &mut sts, k);
+        query.push(b'=');
+        sts.extend_from_slice(b"%3D");
+        encode_once_and_twice_bytes(&mut query, &mut sts, v);
+    });
+    let canonical_end = query.len();
 
     let mut mac = credentials.v1_key().clone();
-    mac.update(sts.as_bytes());
+    mac.update(&sts);
     let digest = mac.finalize().into_bytes();
-    let mut b64 = [0u8; 28];
-    let n = base64::engine::general_purpose::STANDARD
-        .encode_slice(digest, &mut b64)
-        .unwrap_or(0);
-    let signature = String::from_utf8_lossy(&b64[..n]).into_owned();
+    let mut signature = [0u8; 28];
+    let _ = base64::engine::general_purpose::STANDARD.encode_slice(digest, &mut signature);
 
-    query.push_str("&Signature=");
-    percent_encode_into(&mut query, &signature);
+    query.extend_from_slice(b"&Signature=");
+    encode_bytes(
+        &mut query,
+        std::str::from_utf8(&signature).unwrap_or_default(),
+    );
+    let (buf, string_to_sign) = (ascii_string(query), ascii_string(sts));
     SignedQuery {
-        query,
-        canonical_len,
-        string_to_sign: sts,
+        buf,
+        start: prefix.len(),
+        canonical_end,
+        string_to_sign,
         signature,
     }
 }
@@ -205,10 +239,10 @@ pub fn presigned_url<K: AsRef<str>, V: AsRef<str>>(
 ) -> String {
     let signed = sign_rpc(credentials, req);
     let base = endpoint.trim_end_matches('/');
-    let mut url = String::with_capacity(base.len() + 2 + signed.query.len());
+    let mut url = String::with_capacity(base.len() + 2 + signed.query().len());
     url.push_str(base);
     url.push_str("/?");
-    url.push_str(&signed.query);
+    url.push_str(signed.query());
     url
 }
 
@@ -244,6 +278,14 @@ mod tests {
             signed
                 .query()
                 .contains("&Name=%E5%BF%AB%E7%85%A7%20group%2A~&")
+        );
+        let prefixed = sign_rpc_after(&creds, &req, "https://h/?");
+        assert_eq!(prefixed.query(), signed.query());
+        assert_eq!(prefixed.canonical_query(), signed.canonical_query());
+        assert_eq!(prefixed.signature(), signed.signature());
+        assert_eq!(
+            prefixed.into_prefixed(),
+            format!("https://h/?{}", signed.query())
         );
     }
 }

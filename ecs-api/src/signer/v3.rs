@@ -8,7 +8,10 @@ use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 
-use super::{encoded_len, percent_encode_into, sort_params, write_timestamp};
+use super::{
+    ascii_string, encode_bytes, encoded_len, for_each_sorted, percent_encode_into, sort_params,
+    timestamp_bytes, write_timestamp,
+};
 use crate::credentials::Credentials;
 
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -219,5 +222,178 @@ pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(
         query: signature.canonical_query.clone(),
         headers,
         signature,
+    }
+}
+
+/// What [`sign_rpc_after`] produces: the URL and the headers to send.
+pub(crate) struct SignedUrl {
+    /// `prefix` + canonical query.
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+const SIGNED_HEADERS: &str =
+    "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version";
+const SIGNED_HEADERS_STS: &str = "host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;\
+x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version";
+
+/// [`sign_rpc`] without the intermediate strings, for [`crate::Client::prepare`]: the canonical
+/// query is written after `prefix` (the URL up to `?`) and the canonical request is streamed into
+/// SHA-256 instead of being assembled. Same result as [`sign_rpc`] (tested below).
+pub(crate) fn sign_rpc_after<K: AsRef<str>, V: AsRef<str>>(
+    credentials: &Credentials,
+    req: &RpcRequest<'_, K, V>,
+    prefix: &str,
+) -> SignedUrl {
+    let params: Vec<(&str, &str)> = req
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect();
+    let (mut raw, mut longest) = (0usize, 0usize);
+    for (k, v) in &params {
+        raw += k.len() + v.len() + 2;
+        longest = longest.max(k.len()).max(v.len());
+    }
+    // See v1::sign_rpc_after for the sizing.
+    let mut url = Vec::with_capacity(prefix.len() + raw + raw / 2 + 3 * longest + 32);
+    url.extend_from_slice(prefix.as_bytes());
+    let mut first = true;
+    for_each_sorted(&params, |k, v| {
+        if !first {
+            url.push(b'&');
+        }
+        first = false;
+        encode_bytes(&mut url, k);
+        url.push(b'=');
+        encode_bytes(&mut url, v);
+    });
+    let url = ascii_string(url);
+
+    let date = timestamp_bytes(req.timestamp);
+    let date = std::str::from_utf8(&date).unwrap_or_default();
+    let sts_pair = credentials
+        .security_token()
+        .map(|t| (credentials.access_key_id(), t));
+    // Canonical headers in name order; `sign` trims values, so do the same.
+    let mut canonical: [(&str, &str); 8] = [("", ""); 8];
+    let mut n = 0;
+    canonical[n] = ("host", req.host);
+    n += 1;
+    if let Some((id, _)) = sts_pair {
+        canonical[n] = ("x-acs-accesskey-id", id);
+        n += 1;
+    }
+    for h in [
+        ("x-acs-action", req.action),
+        ("x-acs-content-sha256", EMPTY_PAYLOAD_SHA256),
+        ("x-acs-date", date),
+    ] {
+        canonical[n] = h;
+        n += 1;
+    }
+    if let Some((_, token)) = sts_pair {
+        canonical[n] = ("x-acs-security-token", token);
+        n += 1;
+    }
+    for h in [
+        ("x-acs-signature-nonce", req.nonce),
+        ("x-acs-version", req.version),
+    ] {
+        canonical[n] = h;
+        n += 1;
+    }
+    let signed_headers = if sts_pair.is_some() {
+        SIGNED_HEADERS_STS
+    } else {
+        SIGNED_HEADERS
+    };
+
+    let mut hash = Sha256::new();
+    hash.update(req.method.as_bytes());
+    hash.update(b"\n/\n");
+    hash.update(&url.as_bytes()[prefix.len()..]);
+    hash.update(b"\n");
+    for (name, value) in &canonical[..n] {
+        hash.update(name.as_bytes());
+        hash.update(b":");
+        hash.update(value.trim().as_bytes());
+        hash.update(b"\n");
+    }
+    hash.update(b"\n");
+    hash.update(signed_headers.as_bytes());
+    hash.update(b"\n");
+    hash.update(EMPTY_PAYLOAD_SHA256.as_bytes());
+
+    let mut sts = [0u8; ALGORITHM.len() + 1 + 64];
+    sts[..ALGORITHM.len()].copy_from_slice(ALGORITHM.as_bytes());
+    sts[ALGORITHM.len()] = b'\n';
+    let _ = hex::encode_to_slice(hash.finalize(), &mut sts[ALGORITHM.len() + 1..]);
+    let mut mac = credentials.v3_key().clone();
+    mac.update(&sts);
+    let mut signature = [0u8; 64];
+    let _ = hex::encode_to_slice(mac.finalize().into_bytes(), &mut signature);
+    let signature = std::str::from_utf8(&signature).unwrap_or_default();
+
+    let id = credentials.access_key_id();
+    let mut authorization = String::with_capacity(
+        ALGORITHM.len() + 40 + id.len() + signed_headers.len() + signature.len(),
+    );
+    for part in [
+        ALGORITHM,
+        " Credential=",
+        id,
+        ",SignedHeaders=",
+        signed_headers,
+        ",Signature=",
+        signature,
+    ] {
+        authorization.push_str(part);
+    }
+
+    let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(8);
+    headers.push(("x-acs-action", req.action.to_owned()));
+    headers.push(("x-acs-version", req.version.to_owned()));
+    headers.push(("x-acs-date", date.to_owned()));
+    headers.push(("x-acs-signature-nonce", req.nonce.to_owned()));
+    headers.push(("x-acs-content-sha256", EMPTY_PAYLOAD_SHA256.to_owned()));
+    if let Some((id, token)) = sts_pair {
+        headers.push(("x-acs-accesskey-id", id.to_owned()));
+        headers.push(("x-acs-security-token", token.to_owned()));
+    }
+    headers.push(("authorization", authorization));
+    SignedUrl { url, headers }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_path_matches_sign_rpc() {
+        let params = vec![
+            ("InstanceId".to_owned(), "i-bp1****".to_owned()),
+            ("Name".to_owned(), "快照 group*~".to_owned()),
+            ("ExcludeDiskId.10".to_owned(), "d-10".to_owned()),
+            ("ExcludeDiskId.2".to_owned(), "d-2".to_owned()),
+        ];
+        for creds in [
+            Credentials::new("testid", "testsecret"),
+            Credentials::with_security_token("stsid", "stssecret", "tok/en+="),
+        ] {
+            let req = RpcRequest {
+                method: "POST",
+                host: "ecs.cn-hangzhou.aliyuncs.com",
+                action: "CreateSnapshotGroup",
+                version: "2014-05-26",
+                params: &params,
+                timestamp: time::macros::datetime!(2024-05-26 08:00:00 UTC),
+                nonce: "n-1",
+            };
+            let slow = sign_rpc(&creds, &req);
+            let fast = sign_rpc_after(&creds, &req, "https://h/?");
+            assert_eq!(fast.url, format!("https://h/?{}", slow.query));
+            assert_eq!(fast.headers, slow.headers);
+        }
     }
 }
