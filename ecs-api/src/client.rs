@@ -318,7 +318,7 @@ impl Client {
 
         // Filled once, before any attempt, so every retry carries the same token.
         if O::IDEMPOTENCY_TOKEN.is_some() && input.idempotency_token().is_none_or(str::is_empty) {
-            input.set_idempotency_token(uuid::Uuid::new_v4().to_string());
+            input.set_idempotency_token(crate::signer::fresh_client_token());
         }
         Ok(())
     }
@@ -480,7 +480,10 @@ fn decode<O: Operation>(
     if (200..300).contains(&status) {
         return match serde_json::from_slice::<O::Output>(body) {
             Ok(out) => {
-                if let Some(id) = body_request_id(body).or(header_request_id) {
+                // A second parse of the body only pays off when someone is listening.
+                if !span.is_disabled()
+                    && let Some(id) = body_request_id(body).or(header_request_id)
+                {
                     span.record("request_id", id.as_str());
                 }
                 Ok(out)
