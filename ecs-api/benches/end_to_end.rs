@@ -17,7 +17,8 @@
 //!
 //! - `fixed-200`: a minimal hyper HTTP/1 server answering every request with the same 200 JSON body.
 //!   It costs next to nothing, so these rows show the client's own cost. Floor: raw reqwest POSTing
-//!   one URL signed once up front (pre-parsed `Url`, cloned per call).
+//!   one URL signed once up front, sent as that string each call (reqwest parses it per call,
+//!   as it does for every client that builds its URL per request).
 //! - `emulator`: `ecs-emulator` with signature verification (always on), the default world and the
 //!   snapshot quota raised. It rejects a reused nonce and has no switch for that, so its floor is raw
 //!   reqwest plus `ecs_api::signer::v1::sign_rpc` per call (fresh timestamp, nonce and ClientToken):
@@ -312,7 +313,7 @@ enum Caller {
     /// Raw reqwest POSTing one URL signed up front.
     RawPresigned {
         http: reqwest::Client,
-        url: reqwest::Url,
+        url: Arc<str>,
     },
     /// Raw reqwest, each request signed with `ecs_api::signer::v1` (fresh nonce, timestamp and
     /// ClientToken: the emulator rejects replayed nonces and short-cuts replayed tokens).
@@ -373,7 +374,7 @@ fn make_caller(client: ClientKind, server: ServerKind, base: &str) -> Caller {
             );
             Caller::RawPresigned {
                 http: raw_http(),
-                url: reqwest::Url::parse(&url).expect("presigned URL"),
+                url: Arc::from(url),
             }
         }
         (ClientKind::Raw, ServerKind::Emulator) => Caller::RawSigned {
@@ -404,7 +405,7 @@ fn make_caller(client: ClientKind, server: ServerKind, base: &str) -> Caller {
 impl Caller {
     async fn call(&self) -> Result<(), String> {
         match self {
-            Caller::RawPresigned { http, url } => raw_send(http.post(url.clone())).await,
+            Caller::RawPresigned { http, url } => raw_send(http.post(&**url)).await,
             Caller::RawSigned {
                 http,
                 base,

@@ -182,7 +182,8 @@ impl Client {
             request_id = Empty
         );
         let started = AtomicU32::new(0);
-        let run = self.run::<O>(input, options, &started).instrument(span);
+        // Boxed: the attempt future is a few KB, and the wrappers below would otherwise move it.
+        let run = Box::pin(self.run::<O>(input, options, &started)).instrument(span);
         match options.timeout.or(self.inner.config.operation_timeout) {
             None => run.await,
             Some(limit) => match tokio::time::timeout(limit, run).await {
