@@ -41,7 +41,10 @@ use bytes::Bytes;
 use ecs_api::create_snapshot_group::Tag;
 use ecs_api::signer::{Clock as _, NonceSource as _, RandomNonce, SystemClock, v1};
 use ecs_api::wire::ToParams as _;
-use ecs_api::{Client, Config, CreateSnapshotGroupInput, Credentials, SignatureVersion};
+use ecs_api::{
+    CallOptions, Client, Config, CreateSnapshotGroup, CreateSnapshotGroupInput, Credentials,
+    SignatureVersion,
+};
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
@@ -432,16 +435,9 @@ impl Caller {
                 raw_send(http.post(url)).await
             }
             Caller::Ours(client) => {
+                // What `create_snapshot_group(..)…send()` runs, with the input every row sends.
                 let out = client
-                    .create_snapshot_group(INSTANCE)
-                    .exclude_disk_id("d-emu-data2")
-                    .name("nightly-backup")
-                    .description("Nightly backup of the web tier")
-                    .instant_access(true)
-                    .instant_access_retention_days(1)
-                    .tag(Tag::new().key("env").value("bench"))
-                    .tag(Tag::new().key("team").value("storage"))
-                    .send()
+                    .call::<CreateSnapshotGroup>(typical_input(), &CallOptions::default())
                     .await
                     .map_err(|e| e.to_string())?;
                 match out.snapshot_group_id {
