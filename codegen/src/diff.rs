@@ -90,7 +90,7 @@ fn flatten_params<'a>(params: &'a [Param], out: &mut BTreeMap<String, &'a Param>
         out.insert(param_key(&p.doc_name), p);
         let members = match &p.shape {
             Shape::Struct { members, .. } => Some(members),
-            Shape::List { item } => match item.as_ref() {
+            Shape::List { item, .. } => match item.as_ref() {
                 Shape::Struct { members, .. } => Some(members),
                 _ => None,
             },
@@ -105,7 +105,7 @@ fn flatten_params<'a>(params: &'a [Param], out: &mut BTreeMap<String, &'a Param>
 fn shape_text(s: &Shape) -> String {
     match s {
         Shape::Scalar { ty } => format!("{ty:?}"),
-        Shape::List { item } => format!("list of {}", shape_text(item)),
+        Shape::List { item, .. } => format!("list of {}", shape_text(item)),
         Shape::Struct { type_name, .. } => format!("struct {type_name}"),
     }
 }

@@ -5,6 +5,7 @@
 pub mod diff;
 pub mod doc;
 pub mod emit;
+pub mod infer;
 pub mod naming;
 pub mod overrides;
 pub mod parse;

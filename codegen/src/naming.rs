@@ -138,19 +138,40 @@ pub fn error_variant(code: &str) -> String {
     out
 }
 
-/// Checks that `(source, rust_name)` pairs give distinct Rust names. The error names both sources.
-pub fn unique_names<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), String> {
-    let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
-    for (source, rust) in pairs {
-        if let Some(first) = seen.insert(rust, source)
-            && first != source
-        {
-            return Err(format!(
-                "`{first}` and `{source}` both map to the Rust name `{rust}`"
+/// Makes the Rust names of `(source, rust_name)` pairs distinct, deterministically: among sources
+/// that share a name, the one spelled exactly like the name keeps it (`InvalidParameter` over
+/// `Invalid.Parameter`), else the first in ASCII order; the others get `2`, `3`, … in that order.
+/// Returns one message per renamed source, for a lint.
+pub fn resolve_collisions(pairs: &mut [(&str, &mut String)]) -> Vec<String> {
+    let mut groups: std::collections::BTreeMap<String, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, (_, rust)) in pairs.iter().enumerate() {
+        groups.entry(rust.to_string()).or_default().push(i);
+    }
+    let taken: std::collections::BTreeSet<String> = groups.keys().cloned().collect();
+    let mut used = taken.clone();
+    let mut messages = Vec::new();
+    for (name, mut members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+        members.sort_by_key(|&i| (pairs[i].0 != name.trim_start_matches("r#"), pairs[i].0));
+        let keeper = pairs[members[0]].0.to_string();
+        for &i in &members[1..] {
+            let mut n = 2;
+            let renamed = loop {
+                let candidate = format!("{name}{n}");
+                if !used.contains(&candidate) {
+                    break candidate;
+                }
+                n += 1;
+            };
+            used.insert(renamed.clone());
+            messages.push(format!(
+                "`{keeper}` and `{}` both map to `{name}`; `{}` is `{renamed}`",
+                pairs[i].0, pairs[i].0
             ));
+            *pairs[i].1 = renamed;
         }
     }
-    Ok(())
+    messages
 }
 
 #[cfg(test)]
@@ -208,11 +229,22 @@ mod tests {
     }
 
     #[test]
-    fn collisions_name_both_sources() {
-        let a = error_variant("Foo.Bar");
-        let b = error_variant("FooBar");
-        let err = unique_names([("Foo.Bar", a.as_str()), ("FooBar", b.as_str())]).unwrap_err();
-        assert!(err.contains("Foo.Bar") && err.contains("FooBar"), "{err}");
-        assert!(unique_names([("A", "a"), ("B", "b")]).is_ok());
+    fn collisions_are_resolved_deterministically() {
+        let (mut a, mut b, mut c) = (
+            error_variant("Invalid.Parameter"),
+            error_variant("InvalidParameter"),
+            error_variant("INVALID.parameter"),
+        );
+        let mut pairs = [
+            ("Invalid.Parameter", &mut a),
+            ("InvalidParameter", &mut b),
+            ("INVALID.parameter", &mut c),
+        ];
+        let lints = resolve_collisions(&mut pairs);
+        assert_eq!(lints.len(), 2, "{lints:?}");
+        // The exact spelling keeps the name; the rest follow in ASCII order.
+        assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("InvalidParameter3", "InvalidParameter", "InvalidParameter2"));
+        let (mut x, mut y) = ("a".to_string(), "b".to_string());
+        assert!(resolve_collisions(&mut [("A", &mut x), ("B", &mut y)]).is_empty());
     }
 }

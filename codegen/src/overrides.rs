@@ -9,11 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::naming;
 use crate::parse::request::{self, find_mut, hoist_counts, is_list, segments};
 use crate::parse::{Ctx, prose::normalize_name};
 use crate::spec::{
-    Constraint, ErrorCode, ErrorListing, Exclusive, Origin, Param, Rule, ScalarType, Shape, Spec,
+    Constraint, Exclusive, Origin, Param, Rule, ScalarType, Shape, Spec,
 };
 
 /// Why an override or common-errors file could not be read or applied.
@@ -196,6 +195,7 @@ fn apply_entry(spec: &mut Spec, change: &Change, origin: Origin) -> Result<(), S
                 shape: if last.list {
                     Shape::List {
                         item: Box::new(scalar),
+                        json_array: false,
                     }
                 } else {
                     scalar
@@ -206,6 +206,7 @@ fn apply_entry(spec: &mut Spec, change: &Change, origin: Origin) -> Result<(), S
                 line: 0,
                 origin: origin.clone(),
                 deprecated: None,
+                sensitive: false,
                 default: None,
                 constraints: new
                     .constraints
@@ -375,44 +376,13 @@ impl CommonErrors {
         })
     }
 
-    /// Adds the common codes the doc does not list (origin `Common`; a doc-listed code keeps its
-    /// doc listings) and sets `retryable` on every code. Fails when two codes get one Rust name.
+    /// Decides `retryable` for every code the spec lists, from the reviewed table. The common
+    /// codes themselves are not copied into the spec: the generated crate declares them once
+    /// (`CommonErrorCode`) and every operation's error kind refers to that.
     pub fn merge_into(&self, spec: &mut Spec) -> Result<(), OverrideError> {
-        let errors = &mut spec.operation.errors;
-        let doc_codes: Vec<String> = errors.iter().map(|e| e.code.clone()).collect();
-        for common in &self.errors {
-            if doc_codes.contains(&common.code) {
-                continue;
-            }
-            let listing = ErrorListing {
-                http_status: common.http_status,
-                message: common.message.clone(),
-                description: common.description.clone(),
-                line: 0,
-            };
-            match errors.iter_mut().find(|e| e.code == common.code) {
-                Some(existing) => existing.listings.push(listing),
-                None => errors.push(ErrorCode {
-                    code: common.code.clone(),
-                    rust_name: naming::error_variant(&common.code),
-                    listings: vec![listing],
-                    retryable: false,
-                    origin: Origin::Common,
-                }),
-            }
-        }
-        for e in errors.iter_mut() {
+        for e in spec.operation.errors.iter_mut() {
             e.retryable = self.is_retryable(&e.code);
         }
-        let pairs: Vec<(&str, &str)> = errors
-            .iter()
-            .map(|e| (e.code.as_str(), e.rust_name.as_str()))
-            .collect();
-        naming::unique_names(pairs).map_err(|m| OverrideError {
-            entry: None,
-            message: m,
-        })?;
-        spec.canonicalize();
         Ok(())
     }
 }

@@ -75,6 +75,13 @@ pub struct Operation {
     /// Wire name of the idempotency token param (`ClientToken`), when the operation has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_token: Option<String>,
+    /// Whether the operation only reads (inferred from its name): such calls are always safe to
+    /// retry, even when a failed attempt may have reached the service.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
+    /// How the operation pages, when it does (inferred from its params and response).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
     /// Pairs of top-level params that cannot be set together (wire names, each pair sorted).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusive: Vec<Exclusive>,
@@ -117,6 +124,10 @@ pub struct Param {
     /// Sentences that look like constraints but were not understood. Never enforced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unparsed: Vec<SourceText>,
+    /// Passwords, private keys, secrets and tokens (inferred from the name): never shown in
+    /// `Debug` output or validation messages.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
     /// The documented error code the service answers when this param is malformed
     /// (`InvalidSnapshotName.Malformed`). Only reviewed overrides set it; the doc never says so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,8 +163,13 @@ pub enum Shape {
         #[serde(rename = "type")]
         ty: ScalarType,
     },
-    /// `X.N`: items sent as `X.1`, `X.2`, …
-    List { item: Box<Shape> },
+    /// `X.N`: items sent as `X.1`, `X.2`, …; or, when `json_array` is set, one param `X` whose
+    /// value is a JSON array (`InstanceIds=["i-1","i-2"]`), as the doc describes.
+    List {
+        item: Box<Shape>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        json_array: bool,
+    },
     /// `X.Y`: members sent as `X.Y`. `type_name` is the Rust type (`Tag`, `SystemDisk`).
     Struct {
         type_name: String,
@@ -213,6 +229,30 @@ impl Rule {
     pub fn is_lenient(&self) -> bool {
         matches!(self, Rule::Range { .. } | Rule::Count { .. })
     }
+}
+
+/// How a paginated operation pages: the request params it sets and the response fields it reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// Wire name of the page-size param (`PageSize`, `MaxResults`).
+    pub page_size: String,
+    /// Wire name of the page-number param (`PageNumber`) or the token param (`NextToken`).
+    pub cursor: String,
+    /// JSON key of the response's item list (`Instances`).
+    pub items: String,
+    /// JSON key of `TotalCount` (page-number style) or `NextToken` in the response.
+    pub progress: Option<String>,
+    /// The largest page size the doc allows, when it states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_page_size: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageStyle {
+    PageNumber,
+    NextToken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,7 +388,7 @@ fn sort_params(params: &mut [Param]) {
 fn sort_shape(shape: &mut Shape) {
     match shape {
         Shape::Scalar { .. } => {}
-        Shape::List { item } => sort_shape(item),
+        Shape::List { item, .. } => sort_shape(item),
         Shape::Struct { members, .. } => sort_params(members),
     }
 }

@@ -4,7 +4,7 @@ use codegen::overrides::{CommonErrors, Overrides};
 use codegen::parse_doc;
 use codegen::spec::{Rule, Shape, Spec};
 
-const SEED: &str = include_str!("../../spec/docs/ecs/CreateSnapshotGroup.md");
+const SEED: &str = include_str!("../../spec/docs/ecs/Snapshots/CreateSnapshotGroup.md");
 const OVERRIDES: &str = include_str!("../../spec/overrides/ecs/CreateSnapshotGroup.json");
 const COMMON_ERRORS: &str = include_str!("../../spec/common/errors.json");
 

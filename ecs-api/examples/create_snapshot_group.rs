@@ -12,7 +12,7 @@
 
 use std::process::ExitCode;
 
-use ecs_api::generated::create_snapshot_group::Tag;
+use ecs_api::types::Tag;
 use ecs_api::signer::SignatureVersion;
 use ecs_api::{CallOptions, Client, Config, SdkError};
 

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::credentials::{Credentials, CredentialsCache};
 use crate::error::{SdkError, TimeoutScope, redact, snippet};
 use crate::operation::{ErrorMeta, IdempotentInput as _, Operation, ServiceError};
-use crate::retry::{RetryConfig, is_read_only_action, parse_retry_after};
+use crate::retry::{RetryConfig, parse_retry_after};
 use crate::signer::{SignatureVersion, v1, v3};
 use crate::wire::{ToParams as _, Validate as _, ValidationMode};
 
@@ -206,7 +206,7 @@ impl Client {
         let config = &self.inner.config;
         self.check::<O>(&mut input, options)?;
         let idempotent = input.idempotency_token().is_some_and(|t| !t.is_empty())
-            || is_read_only_action(O::ACTION);
+            || O::READ_ONLY;
         let params = input.to_params();
 
         let mut retry = options

@@ -7,6 +7,12 @@ use crate::credentials::CredentialsError;
 use crate::operation::ServiceError;
 use crate::wire::ValidationReport;
 
+// Generated from spec/common/errors.json by `cargo xtask regen`.
+#[rustfmt::skip]
+#[path = "generated/common_errors.rs"]
+mod common_errors;
+pub use common_errors::CommonErrorCode;
+
 /// Which deadline ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

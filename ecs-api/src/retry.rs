@@ -97,9 +97,6 @@ fn random_unit() -> f64 {
 }
 
 /// Whether an action only reads, so repeating it after an unclear failure is harmless.
-pub fn is_read_only_action(action: &str) -> bool {
-    action.starts_with("Describe") || action.starts_with("List")
-}
 
 /// Parses `x-acs-retry-after` (milliseconds).
 pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
@@ -134,10 +131,4 @@ mod tests {
         );
     }
 
-    #[test]
-    fn read_only_rule() {
-        assert!(is_read_only_action("DescribeInstances"));
-        assert!(is_read_only_action("ListTagResources"));
-        assert!(!is_read_only_action("CreateSnapshotGroup"));
-    }
 }

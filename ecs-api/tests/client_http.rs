@@ -94,7 +94,7 @@ async fn v3_signature_with_sts_is_verified_server_side() {
     client
         .create_snapshot_group("i-1")
         .tag(
-            ecs_api::generated::create_snapshot_group::Tag::new()
+            ecs_api::types::Tag::new()
                 .key("env")
                 .value("prod"),
         )

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use ecs_api::CreateSnapshotGroupInput;
+use ecs_api::operation::create_snapshot_group::CreateSnapshotGroupInput;
 use ecs_api::wire::{FromParams as _, RuleKind, Validate as _, ValidationMode, Violation};
 use serde::Serialize;
 

@@ -1,7 +1,7 @@
 //! The generated CreateSnapshotGroup input: wire form, parse-back, and every documented
 //! constraint at its edges.
 
-use ecs_api::CreateSnapshotGroupInput;
+use ecs_api::operation::create_snapshot_group::CreateSnapshotGroupInput;
 use ecs_api::create_snapshot_group::Tag;
 use ecs_api::wire::{FromParams, RuleKind, ToParams, Validate, ValidationMode, ValidationReport};
 use proptest::prelude::*;

@@ -54,7 +54,9 @@ impl ServiceError for StartInstancesError {
         &self.0
     }
     fn is_retryable(&self) -> bool {
-        ecs_api::operation::retryable_by_prefix(&self.0.code)
+        ecs_api::error::CommonErrorCode::RETRYABLE_PREFIXES
+            .iter()
+            .any(|p| self.0.code.starts_with(p))
     }
 }
 
@@ -64,6 +66,7 @@ impl Operation for StartInstances {
     const ACTION: &'static str = "StartInstances";
     const VERSION: &'static str = "2014-05-26";
     const IDEMPOTENCY_TOKEN: Option<&'static str> = None;
+    const READ_ONLY: bool = false;
     type Input = StartInstancesInput;
     type Output = StartInstancesOutput;
     type Error = StartInstancesError;

@@ -11,6 +11,8 @@ use codegen::emit::{self, Target};
 use codegen::overrides::{CommonErrors, Overrides};
 use codegen::spec::Spec;
 
+pub mod features;
+pub mod select;
 pub mod standalone;
 
 /// Where things live in the workspace, relative to its root.
@@ -134,7 +136,7 @@ pub fn count_params(ps: &[codegen::spec::Param], unparsed: &mut Vec<String>) -> 
         }
         let members = match &p.shape {
             Shape::Struct { members, .. } => Some(members),
-            Shape::List { item } => match item.as_ref() {
+            Shape::List { item, .. } => match item.as_ref() {
                 Shape::Struct { members, .. } => Some(members),
                 _ => None,
             },
@@ -165,52 +167,94 @@ fn one_line(spec: &Spec) -> String {
     )
 }
 
+/// Reads and parses every doc under `docs`, applying overrides and common errors.
+/// Unparseable docs are returned as `(relative path, error)`.
+pub fn read_pages(
+    docs: &Path,
+    source_root: &Path,
+    overrides_dir: Option<&Path>,
+    common: &CommonErrors,
+) -> Result<(Vec<select::Page>, Vec<(String, String)>)> {
+    let mut pages = Vec::new();
+    let mut failed = Vec::new();
+    for doc in list_docs(docs)? {
+        let rel_path = rel(docs, &doc);
+        let text = read(&doc)?;
+        match build_spec(source_root, &doc, overrides_dir, common) {
+            Ok(spec) => pages.push(select::Page {
+                category: select::category(&rel_path),
+                old_layout: select::is_old_layout(&text),
+                path: doc,
+                rel: rel_path,
+                spec,
+            }),
+            Err(e) => failed.push((rel_path, e.0)),
+        }
+    }
+    Ok((pages, failed))
+}
+
 /// The plan for the workspace: specs from `spec/docs/ecs`, generated code in `ecs-api`.
 pub fn plan_workspace(root: &Path) -> Result<Plan> {
     let common = CommonErrors::from_json(&read(&root.join(COMMON_ERRORS))?)
         .map_err(|e| Error(format!("{COMMON_ERRORS}: {e}")))?;
+    let generated = root.join(GENERATED_DIR);
     let mut plan = Plan {
         owned_dirs: vec![
             (root.join(SPECS_DIR), "json"),
-            (root.join(GENERATED_DIR), "rs"),
+            (generated.clone(), "rs"),
+            (generated.join("operation"), "rs"),
         ],
         ..Plan::default()
     };
-    let mut modules = Vec::new();
-    let mut seen = BTreeMap::new();
-    for doc in list_docs(&root.join(DOCS_DIR))? {
-        let spec = build_spec(root, &doc, Some(&root.join(OVERRIDES_DIR)), &common)?;
-        let name = spec.operation.name.clone();
-        if let Some(first) = seen.insert(name.clone(), doc.clone()) {
-            return Err(Error(format!(
-                "{} and {} both document {name}; keep one",
-                first.display(),
-                doc.display()
-            )));
-        }
-        let spec_rel = format!("{SPECS_DIR}/{name}.json");
-        let json = spec_json(&spec);
-        let code = emit::emit_operation(&spec, &spec_rel, &json, Target::InCrate)
-            .map_err(|e| Error(e.to_string()))?;
-        let module = emit::module_name(&name);
+    let (pages, failed) = read_pages(
+        &root.join(DOCS_DIR),
+        root,
+        Some(&root.join(OVERRIDES_DIR)),
+        &common,
+    )?;
+    if let Some((doc, e)) = failed.first() {
+        return Err(Error(format!(
+            "{} of the docs could not be parsed; first: {doc}: {e}",
+            failed.len()
+        )));
+    }
+    let (chosen, notes) = select::choose(pages);
+    plan.summary.push(format!("page choice: {}", select::RULE));
+    plan.summary.extend(notes);
+    let mut jsons = BTreeMap::new();
+    for (name, page) in &chosen {
+        jsons.insert(name.clone(), spec_json(&page.spec));
+    }
+    let sources: Vec<emit::OpSource<'_>> = chosen
+        .iter()
+        .map(|(name, page)| emit::OpSource {
+            spec: &page.spec,
+            spec_path: format!("{SPECS_DIR}/{name}.json"),
+            spec_json: &jsons[name],
+            category: page.category.clone(),
+        })
+        .collect();
+    let out = emit::emit_crate(&sources, &common, Target::InCrate, &format!("{SPECS_DIR}/*.json"))
+        .map_err(|e| Error(e.to_string()))?;
+    for (path, code) in out.files {
+        plan.files.insert(generated.join(path), code);
+    }
+    for (name, page) in &chosen {
         plan.files
-            .insert(root.join(GENERATED_DIR).join(format!("{module}.rs")), code);
-        plan.files.insert(root.join(&spec_rel), json);
-        plan.summary.push(one_line(&spec));
-        for l in &spec.operation.lints {
+            .insert(root.join(format!("{SPECS_DIR}/{name}.json")), jsons[name].clone());
+        plan.summary.push(one_line(&page.spec));
+        for l in &page.spec.operation.lints {
             plan.lints.push(format!(
                 "{name}: line {}: [{}] {}",
                 l.line, l.kind, l.message
             ));
         }
-        modules.push((module, name));
     }
-    let header = format!(
-        "// @generated by `cargo xtask regen` from {SPECS_DIR}/*.json. Do not edit by hand.\n"
-    );
+    let manifest = root.join("ecs-api/Cargo.toml");
     plan.files.insert(
-        root.join(GENERATED_DIR).join("mod.rs"),
-        emit::emit_mod(&header, &modules),
+        manifest.clone(),
+        features::with_features(&read(&manifest)?, &out.features)?,
     );
     Ok(plan)
 }

@@ -3,16 +3,14 @@
 //! depends on this workspace's `ecs-api`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use codegen::emit::{self, Target};
 use codegen::overrides::CommonErrors;
-use codegen::spec::Spec;
 use serde_json::json;
 
 use crate::{
-    COMMON_ERRORS, Drift, Error, Plan, Result, build_spec, count_params, list_docs, spec_json,
-    workspace_root,
+    COMMON_ERRORS, Drift, Error, Plan, Result, count_params, select, spec_json, workspace_root,
 };
 
 /// One doc's line in `report.json`.
@@ -28,12 +26,6 @@ struct Entry {
     error: Option<String>,
 }
 
-/// A legacy page (`X.legacy.md`) loses to the current page of the same operation.
-fn is_legacy(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".legacy.md"))
-}
 
 pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
     let root = workspace_root();
@@ -42,117 +34,102 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
             .map_err(|e| Error(format!("{COMMON_ERRORS}: {e}")))?,
     )
     .map_err(|e| Error(format!("{COMMON_ERRORS}: {e}")))?;
-    let mut entries = Vec::new();
-    let mut chosen: BTreeMap<String, (PathBuf, Spec)> = BTreeMap::new();
-    let mut duplicates = Vec::new();
-    for doc in list_docs(docs)? {
-        let rel = crate::rel(docs, &doc);
-        match build_spec(docs, &doc, None, &common) {
-            Ok(spec) => {
-                let mut unparsed = Vec::new();
-                let params = count_params(&spec.operation.request, &mut unparsed);
-                let lints: Vec<String> = spec
-                    .operation
-                    .lints
-                    .iter()
-                    .map(|l| format!("line {}: [{}] {}", l.line, l.kind, l.message))
-                    .collect();
-                entries.push(Entry {
-                    doc: rel.clone(),
-                    status: if lints.is_empty() && unparsed.is_empty() {
-                        "ok"
-                    } else {
-                        "warning"
-                    },
-                    operation: Some(spec.operation.name.clone()),
-                    params,
-                    errors: spec
-                        .operation
-                        .errors
-                        .iter()
-                        .filter(|e| e.origin.is_doc())
-                        .count(),
-                    unparsed: unparsed.len(),
-                    lints,
-                    unparsed_notes: unparsed,
-                    error: None,
-                });
-                let name = spec.operation.name.clone();
-                match chosen.get(&name) {
-                    Some((prev, _)) => {
-                        // Keep the current page over a legacy one; between two current pages the
-                        // later path wins so the choice is stable.
-                        let replace = is_legacy(prev) && !is_legacy(&doc)
-                            || (is_legacy(prev) == is_legacy(&doc));
-                        let (kept, dropped) = if replace {
-                            (&doc, prev.clone())
-                        } else {
-                            (prev, doc.clone())
-                        };
-                        duplicates.push(format!(
-                            "{name} is documented twice: using {}, ignoring {}",
-                            kept.display(),
-                            dropped.display()
-                        ));
-                        if replace {
-                            chosen.insert(name, (doc.clone(), spec));
-                        }
-                    }
-                    None => {
-                        chosen.insert(name, (doc.clone(), spec));
-                    }
-                }
-            }
-            Err(e) => entries.push(Entry {
-                doc: rel,
-                status: "error",
-                operation: None,
-                params: 0,
-                errors: 0,
-                unparsed: 0,
-                lints: Vec::new(),
-                unparsed_notes: Vec::new(),
-                error: Some(e.to_string()),
-            }),
-        }
+    let (pages, failed) = crate::read_pages(docs, docs, None, &common)?;
+    let mut entries: Vec<Entry> = failed
+        .into_iter()
+        .map(|(doc, e)| Entry {
+            doc,
+            status: "error",
+            operation: None,
+            params: 0,
+            errors: 0,
+            unparsed: 0,
+            lints: Vec::new(),
+            unparsed_notes: Vec::new(),
+            error: Some(e),
+        })
+        .collect();
+    for page in &pages {
+        let spec = &page.spec;
+        let mut unparsed = Vec::new();
+        let params = count_params(&spec.operation.request, &mut unparsed);
+        let lints: Vec<String> = spec
+            .operation
+            .lints
+            .iter()
+            .map(|l| format!("line {}: [{}] {}", l.line, l.kind, l.message))
+            .collect();
+        entries.push(Entry {
+            doc: page.rel.clone(),
+            status: if lints.is_empty() && unparsed.is_empty() {
+                "ok"
+            } else {
+                "warning"
+            },
+            operation: Some(spec.operation.name.clone()),
+            params,
+            errors: spec.operation.errors.len(),
+            unparsed: unparsed.len(),
+            lints,
+            unparsed_notes: unparsed,
+            error: None,
+        });
     }
+    entries.sort_by(|a, b| a.doc.cmp(&b.doc));
+    let (chosen, mut duplicates) = select::choose(pages);
+    duplicates.insert(0, format!("page choice: {}", select::RULE));
     let mut plan = Plan {
-        owned_dirs: vec![(out.join("specs"), "json"), (out.join("src"), "rs")],
+        owned_dirs: vec![
+            (out.join("specs"), "json"),
+            (out.join("src"), "rs"),
+            (out.join("src/operation"), "rs"),
+        ],
         ..Plan::default()
     };
-    let mut modules = Vec::new();
     let mut all_ok = entries.iter().all(|e| e.status != "error");
-    for (name, (_, spec)) in &chosen {
-        let spec_rel = format!("specs/{name}.json");
-        let json = spec_json(spec);
-        match emit::emit_operation(spec, &spec_rel, &json, Target::Standalone) {
-            Ok(code) => {
-                let module = emit::module_name(name);
-                plan.files
-                    .insert(out.join("src").join(format!("{module}.rs")), code);
-                modules.push((module, name.clone()));
-            }
-            Err(e) => {
-                all_ok = false;
-                if let Some(entry) = entries
-                    .iter_mut()
-                    .find(|en| en.operation.as_deref() == Some(name))
-                {
-                    entry.status = "error";
-                    entry.error = Some(e.to_string());
-                }
+    let jsons: BTreeMap<String, String> = chosen
+        .iter()
+        .map(|(name, page)| (name.clone(), spec_json(&page.spec)))
+        .collect();
+    let sources: Vec<emit::OpSource<'_>> = chosen
+        .iter()
+        .map(|(name, page)| emit::OpSource {
+            spec: &page.spec,
+            spec_path: format!("specs/{name}.json"),
+            spec_json: &jsons[name],
+            category: page.category.clone(),
+        })
+        .collect();
+    match emit::emit_crate(&sources, &common, Target::Standalone, "specs/*.json") {
+        Ok(generated) => {
+            for (path, code) in generated.files {
+                plan.files.insert(out.join("src").join(path), code);
             }
         }
-        plan.files.insert(out.join(&spec_rel), json);
+        Err(e) => {
+            all_ok = false;
+            if let Some(entry) = entries
+                .iter_mut()
+                .find(|en| en.operation.as_deref() == Some(e.operation.as_str()))
+            {
+                entry.status = "error";
+                entry.error = Some(e.to_string());
+            } else {
+                return Err(Error(e.to_string()));
+            }
+        }
+    }
+    for (name, json) in &jsons {
+        plan.files.insert(out.join(format!("specs/{name}.json")), json.clone());
         plan.summary.push(format!("{name}: ok"));
     }
-    let header = "// @generated by `cargo xtask regen --docs DIR --out DIR` from specs/*.json. Do not edit by hand.\n";
     plan.files.insert(
         out.join("src/lib.rs"),
-        emit::emit_mod(header, &modules).replace(
-            "//! Generated operations, one module per operation.",
-            "//! Generated ECS operations, one module per operation.\n#![allow(clippy::all)]",
-        ),
+        "// @generated by `cargo xtask regen --docs DIR --out DIR` from specs/*.json. Do not edit by hand.\n\
+         //! Generated operations: one module per operation under `operation`, shared shapes in `types`.\n\
+         #![allow(clippy::all)]\n\
+         #[path = \"operations.rs\"]\npub mod operation;\npub mod types;\n"
+            .to_string(),
     );
     let ecs_api = root.join("ecs-api");
     plan.files.insert(

@@ -113,12 +113,13 @@ pub(crate) fn build(
             }),
         }
     }
-    let pairs: Vec<(&str, &str)> = errors
-        .iter()
-        .map(|e| (e.code.as_str(), e.rust_name.as_str()))
+    let mut pairs: Vec<(&str, &mut String)> = errors
+        .iter_mut()
+        .map(|e| (e.code.as_str(), &mut e.rust_name))
         .collect();
-    naming::unique_names(pairs)
-        .map_err(|e| ctx.error(table.line, format!("error codes collide: {e}")))?;
+    for message in naming::resolve_collisions(&mut pairs) {
+        ctx.lint("error-name-collision", table.line, message);
+    }
     Ok(errors)
 }
 

@@ -152,8 +152,9 @@ pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
         None => Vec::new(),
     };
 
+    let (service, name) = service_and_name(&mut ctx, text, name, title_line);
     let mut spec = Spec {
-        service: Service::default(),
+        service,
         operation: Operation {
             name,
             source: source_path.replace('\\', "/"),
@@ -164,12 +165,57 @@ pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
             errors,
             examples,
             idempotency_token: None,
+            read_only: false,
+            pagination: None,
             exclusive,
             lints: std::mem::take(&mut ctx.lints),
         },
     };
+    crate::infer::infer(&mut spec);
     spec.canonicalize();
     Ok(spec)
+}
+
+/// The service and the operation's exact name from the page's OpenAPI Explorer link
+/// (`product=Ecs&api=CreateSnapshotGroup&type=RPC&version=2014-05-26`). A title that differs
+/// from the link's `api` only in case is a misspelt title: the link names the real action.
+fn service_and_name(ctx: &mut Ctx, text: &str, title: String, line: usize) -> (Service, String) {
+    let mut service = Service::default();
+    let Some(start) = text.find("api.aliyun.com/#") else {
+        return (service, title);
+    };
+    let query = text[start + "api.aliyun.com/#".len()..]
+        .split([')', ' ', '\n', '"'])
+        .next()
+        .unwrap_or_default();
+    let mut api = None;
+    for pair in query.split('&') {
+        let Some((k, v)) = pair.split_once('=') else {
+            continue;
+        };
+        let v = v.trim().to_string();
+        if v.is_empty() {
+            continue;
+        }
+        match k {
+            "product" => service.product = v,
+            "version" => service.version = v,
+            "type" => service.style = v,
+            "api" => api = Some(v),
+            _ => {}
+        }
+    }
+    match api {
+        Some(api) if api != title && api.eq_ignore_ascii_case(&title) => {
+            ctx.lint(
+                "title-misspells-operation",
+                line,
+                format!("the title says `{title}`, the OpenAPI Explorer link `{api}`; using `{api}`"),
+            );
+            (service, api)
+        }
+        _ => (service, title),
+    }
 }
 
 /// Tables of a section; an unreadable table there is fatal.

@@ -158,6 +158,7 @@ fn build_table(
         let shape = if last.list {
             Shape::List {
                 item: Box::new(item_shape),
+                json_array: false,
             }
         } else {
             item_shape
@@ -206,6 +207,7 @@ fn build_table(
             line: row.line,
             origin: Origin::Doc,
             deprecated: facts.deprecated,
+            sensitive: false,
             default: facts.default,
             constraints: facts.constraints,
             unparsed: facts.unparsed,
@@ -257,6 +259,7 @@ fn container(segment: &Segment, doc_prefix: String, line: usize, origin: Origin)
         shape: if segment.list {
             Shape::List {
                 item: Box::new(strukt),
+                json_array: false,
             }
         } else {
             strukt
@@ -267,6 +270,7 @@ fn container(segment: &Segment, doc_prefix: String, line: usize, origin: Origin)
         line,
         origin,
         deprecated: None,
+        sensitive: false,
         default: None,
         constraints: Vec::new(),
         unparsed: Vec::new(),
@@ -278,7 +282,7 @@ fn container(segment: &Segment, doc_prefix: String, line: usize, origin: Origin)
 pub fn members_mut(param: &mut Param) -> Option<&mut Vec<Param>> {
     match &mut param.shape {
         Shape::Struct { members, .. } => Some(members),
-        Shape::List { item } => match item.as_mut() {
+        Shape::List { item, .. } => match item.as_mut() {
             Shape::Struct { members, .. } => Some(members),
             _ => None,
         },
@@ -289,7 +293,7 @@ pub fn members_mut(param: &mut Param) -> Option<&mut Vec<Param>> {
 pub fn members(param: &Param) -> Option<&Vec<Param>> {
     match &param.shape {
         Shape::Struct { members, .. } => Some(members),
-        Shape::List { item } => match item.as_ref() {
+        Shape::List { item, .. } => match item.as_ref() {
             Shape::Struct { members, .. } => Some(members),
             _ => None,
         },
@@ -461,11 +465,15 @@ pub(crate) fn name_params(ctx: &mut Ctx, params: &mut [Param]) -> Result<(), Par
             }
         }
     }
-    let pairs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|p| (p.doc_name.as_str(), p.rust_name.as_str()))
+    let line = params.first().map_or(0, |p| p.line);
+    let mut pairs: Vec<(&str, &mut String)> = params
+        .iter_mut()
+        .map(|p| (p.doc_name.as_str(), &mut p.rust_name))
         .collect();
-    naming::unique_names(pairs).map_err(|e| ctx.error(params.first().map_or(0, |p| p.line), e))
+    for message in naming::resolve_collisions(&mut pairs) {
+        ctx.lint("param-name-collision", line, message);
+    }
+    Ok(())
 }
 
 /// Finds a param by doc name (`Tag.N.Key`, `tag.n.key`, `Name`) anywhere in the tree.

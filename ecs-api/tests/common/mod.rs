@@ -351,6 +351,7 @@ impl ServiceError for ThingError {
 /// A mutating operation without a ClientToken.
 pub struct CreateThing;
 impl Operation for CreateThing {
+    const READ_ONLY: bool = false;
     const ACTION: &'static str = "CreateThing";
     const VERSION: &'static str = "2014-05-26";
     const IDEMPOTENCY_TOKEN: Option<&'static str> = None;
@@ -362,6 +363,7 @@ impl Operation for CreateThing {
 /// A read-only operation.
 pub struct DescribeThings;
 impl Operation for DescribeThings {
+    const READ_ONLY: bool = true;
     const ACTION: &'static str = "DescribeThings";
     const VERSION: &'static str = "2014-05-26";
     const IDEMPOTENCY_TOKEN: Option<&'static str> = None;

@@ -1,6 +1,10 @@
 //! Locks the public call shape of CreateSnapshotGroup: if a rename breaks user code, this fails.
-use ecs_api::create_snapshot_group::Tag;
-use ecs_api::{CallOptions, Client, CreateSnapshotGroupError, SdkError};
+use ecs_api::error::CommonErrorCode;
+use ecs_api::operation::create_snapshot_group::{
+    CreateSnapshotGroupError, CreateSnapshotGroupErrorKind as Kind,
+};
+use ecs_api::types::Tag;
+use ecs_api::{CallOptions, Client, SdkError};
 
 #[allow(dead_code)]
 async fn call(client: &Client) -> Result<String, SdkError<CreateSnapshotGroupError>> {
@@ -25,7 +29,8 @@ async fn call(client: &Client) -> Result<String, SdkError<CreateSnapshotGroupErr
 #[allow(dead_code)]
 fn classify(err: &SdkError<CreateSnapshotGroupError>) -> &'static str {
     match err {
-        SdkError::Service(CreateSnapshotGroupError::IncorrectInstanceStatus(_)) => "wait",
+        SdkError::Service(e) if e.kind() == Kind::IncorrectInstanceStatus => "wait",
+        SdkError::Service(e) if e.kind() == Kind::Common(CommonErrorCode::Throttling) => "slow down",
         SdkError::Service(e) if e.is_retryable() => "retry",
         SdkError::Service(e) => {
             let _ = (e.code(), e.message(), e.request_id(), e.http_status());
