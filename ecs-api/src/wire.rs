@@ -202,6 +202,27 @@ pub trait WireScalar: Sized {
     fn as_text(&self) -> Option<&str> {
         None
     }
+    /// The value as an item of a JSON-array param (`json` fields); a JSON string by default.
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.to_wire().into_owned())
+    }
+    /// Reads an item of a JSON-array param. By default as leniently as [`from_wire`]: a JSON
+    /// string, number or bool whose text the type accepts (`"5"` and `5` for an integer).
+    ///
+    /// [`from_wire`]: WireScalar::from_wire
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::String(s) => Self::from_wire(s),
+            serde_json::Value::Number(n) => Self::from_wire(&n.to_string()),
+            serde_json::Value::Bool(b) => Self::from_wire(if *b { "true" } else { "false" }),
+            _ => None,
+        }
+    }
+}
+
+/// The compact JSON array a `json` list field is sent as (`["i-1","i-2"]`).
+pub fn json_array<T: WireScalar>(items: &[T]) -> String {
+    serde_json::Value::Array(items.iter().map(WireScalar::to_json).collect()).to_string()
 }
 
 impl WireScalar for String {
@@ -214,6 +235,13 @@ impl WireScalar for String {
     const EXPECTED: &'static str = "a string";
     fn as_text(&self) -> Option<&str> {
         Some(self)
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.clone())
+    }
+    // Only JSON strings: a number where an id is expected is a mistake worth reporting.
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        value.as_str().map(str::to_owned)
     }
 }
 
@@ -230,6 +258,9 @@ impl WireScalar for bool {
         }
     }
     const EXPECTED: &'static str = "true or false";
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Bool(*self)
+    }
 }
 
 macro_rules! wire_int {
@@ -252,6 +283,9 @@ macro_rules! wire_int {
             fn as_i64(&self) -> Option<i64> {
                 i64::try_from(*self).ok()
             }
+            fn to_json(&self) -> serde_json::Value {
+                serde_json::Value::from(*self)
+            }
         }
     )*};
 }
@@ -265,6 +299,11 @@ impl WireScalar for f64 {
         s.parse().ok().filter(|v: &f64| v.is_finite())
     }
     const EXPECTED: &'static str = "a number";
+    fn to_json(&self) -> serde_json::Value {
+        // JSON has no NaN or infinity; validation of such a value is the service's call.
+        serde_json::Number::from_f64(*self)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
 }
 
 impl WireScalar for serde_json::Value {
@@ -279,6 +318,12 @@ impl WireScalar for serde_json::Value {
         Some(serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_owned())))
     }
     const EXPECTED: &'static str = "a JSON document";
+    fn to_json(&self) -> serde_json::Value {
+        self.clone()
+    }
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        Some(value.clone())
+    }
 }
 
 /// How strictly requests are checked before they are sent.
@@ -386,9 +431,31 @@ pub trait Validate {
     }
 }
 
+/// What a violation shows instead of the value of a `sensitive` param (password, key, token).
+pub const REDACTED: &str = "(redacted)";
+
+/// Replaces what was given (`actual`) with [`REDACTED`], keeping the param, rule and limit so the
+/// report still says what is wrong. An empty `actual` stays empty (nothing was shown).
+pub fn redact_actual(violations: &mut [Violation]) {
+    for v in violations.iter_mut().filter(|v| !v.actual.is_empty()) {
+        v.actual = REDACTED.to_owned();
+    }
+}
+
 impl ValidationReport {
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// [`redact_actual`] on the errors and warnings recorded after the first `errors` and
+    /// `warnings` (counts taken before checking a `sensitive` field).
+    pub fn redact_since(&mut self, errors: usize, warnings: usize) {
+        if let Some(tail) = self.errors.get_mut(errors..) {
+            redact_actual(tail);
+        }
+        if let Some(tail) = self.warnings.get_mut(warnings..) {
+            redact_actual(tail);
+        }
     }
 
     /// Records a broken rule found by a [`check`] function, naming the param only when needed.
@@ -422,363 +489,5 @@ impl ValidationReport {
     }
 }
 
-/// Readers used by derived [`FromParams`] impls. They record what is wrong and carry on, so that
-/// one parse reports every problem.
-pub mod read {
-    use super::{FromParams, ParamMap, RuleKind, Violation, WireScalar, item_key};
-
-    fn malformed<T: WireScalar>(
-        param: String,
-        value: &str,
-        code: Option<&'static str>,
-    ) -> Violation {
-        Violation {
-            param,
-            rule: RuleKind::Malformed,
-            limit: format!("must be {}", T::EXPECTED),
-            actual: format!("{value:?}"),
-            error_code: code.or(Some("InvalidParameter")),
-        }
-    }
-
-    pub fn scalar<T: WireScalar>(
-        params: &mut ParamMap,
-        key: &str,
-        code: Option<&'static str>,
-        errors: &mut Vec<Violation>,
-    ) -> Option<T> {
-        let raw = params.take(key)?;
-        let parsed = T::from_wire(&raw);
-        if parsed.is_none() {
-            errors.push(malformed::<T>(key.to_owned(), &raw, code));
-        }
-        parsed
-    }
-
-    pub fn list<T: WireScalar>(
-        params: &mut ParamMap,
-        key: &str,
-        code: Option<&'static str>,
-        errors: &mut Vec<Violation>,
-    ) -> Vec<T> {
-        let indexes = match params.indexes(key) {
-            Ok(i) => i,
-            Err(v) => {
-                errors.push(v);
-                return Vec::new();
-            }
-        };
-        let mut out = Vec::with_capacity(indexes.len());
-        for n in indexes {
-            let item = item_key(key, n - 1);
-            match params.take(&item) {
-                Some(raw) => match T::from_wire(&raw) {
-                    Some(v) => out.push(v),
-                    None => errors.push(malformed::<T>(item, &raw, code)),
-                },
-                // Only `key.N.something` was sent: not a scalar list item.
-                None => errors.push(Violation {
-                    param: item,
-                    rule: RuleKind::Malformed,
-                    limit: T::EXPECTED.to_owned(),
-                    actual: "nested members".into(),
-                    error_code: code.or(Some("InvalidParameter")),
-                }),
-            }
-        }
-        out
-    }
-
-    pub fn nested<T: FromParams>(
-        params: &mut ParamMap,
-        key: &str,
-        errors: &mut Vec<Violation>,
-    ) -> Option<T> {
-        if !params.has_prefix(key) {
-            return None;
-        }
-        match T::read_params(params, key) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors.extend(e);
-                None
-            }
-        }
-    }
-
-    pub fn nested_list<T: FromParams>(
-        params: &mut ParamMap,
-        key: &str,
-        errors: &mut Vec<Violation>,
-    ) -> Vec<T> {
-        let indexes = match params.indexes(key) {
-            Ok(i) => i,
-            Err(v) => {
-                errors.push(v);
-                return Vec::new();
-            }
-        };
-        let mut out = Vec::with_capacity(indexes.len());
-        for n in indexes {
-            let item = item_key(key, n - 1);
-            match T::read_params(params, &item) {
-                Ok(v) => out.push(v),
-                Err(e) => errors.extend(e),
-            }
-        }
-        out
-    }
-
-    pub fn missing(param: String) -> Violation {
-        Violation {
-            param,
-            rule: RuleKind::Required,
-            limit: "set".into(),
-            actual: String::new(),
-            error_code: Some("MissingParameter"),
-        }
-    }
-}
-
-/// Checks used by derived [`Validate`] impls. Each returns the violation it found, if any, with
-/// the param left empty for [`ValidationReport::error`] to fill.
-pub mod check {
-    use super::{RuleKind, Violation};
-
-    fn violation(rule: RuleKind, limit: String, actual: String) -> Violation {
-        Violation {
-            param: String::new(),
-            rule,
-            limit,
-            actual,
-            error_code: None,
-        }
-    }
-
-    /// Shows short values as they are and long ones by their length, so reports stay readable.
-    fn shown(value: &str) -> String {
-        let chars = value.chars().count();
-        if chars <= 40 {
-            format!("{value:?}")
-        } else {
-            format!("{chars} characters")
-        }
-    }
-
-    fn bounds<T: std::fmt::Display>(min: Option<T>, max: Option<T>, unit: &str) -> String {
-        match (min, max) {
-            (Some(a), Some(b)) => format!("{a} to {b}{unit}"),
-            (Some(a), None) => format!("at least {a}{unit}"),
-            (None, Some(b)) => format!("at most {b}{unit}"),
-            (None, None) => String::new(),
-        }
-    }
-
-    /// Length in characters, not bytes: the service counts characters.
-    pub fn length(value: &str, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
-        // Byte length bounds the character count from above, so most values skip the count.
-        let bytes = value.len() as u64;
-        if min.is_none_or(|m| bytes >= m) && max.is_none_or(|m| bytes <= m) && value.is_ascii() {
-            return None;
-        }
-        let n = value.chars().count() as u64;
-        let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
-        (!ok).then(|| {
-            violation(
-                RuleKind::Length,
-                format!("must be {}", bounds(min, max, " characters")),
-                format!("{n} characters"),
-            )
-        })
-    }
-
-    pub fn range(value: Option<i64>, min: Option<i64>, max: Option<i64>) -> Option<Violation> {
-        let v = value?;
-        let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
-        (!ok).then(|| {
-            violation(
-                RuleKind::Range,
-                format!("must be {}", bounds(min, max, "")),
-                v.to_string(),
-            )
-        })
-    }
-
-    pub fn count(n: usize, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
-        let n64 = n as u64;
-        // An empty list is the same as not setting it; `required` covers that case.
-        let ok = n == 0 || (min.is_none_or(|m| n64 >= m) && max.is_none_or(|m| n64 <= m));
-        (!ok).then(|| {
-            violation(
-                RuleKind::Count,
-                format!("must have {}", bounds(min, max, " items")),
-                format!("{n} items"),
-            )
-        })
-    }
-
-    /// `re` matches one allowed character; `class` is how the rule reads in the spec.
-    pub fn charset(value: &str, re: &regex::Regex, class: &str) -> Option<Violation> {
-        charset_bad(
-            value,
-            |c| {
-                let mut buf = [0u8; 4];
-                re.is_match(c.encode_utf8(&mut buf))
-            },
-            class,
-        )
-    }
-
-    fn charset_bad(value: &str, ok: impl Fn(char) -> bool, class: &str) -> Option<Violation> {
-        let bad: String = value.chars().filter(|&c| !ok(c)).take(5).collect();
-        (!bad.is_empty()).then(|| {
-            violation(
-                RuleKind::Charset,
-                format!("may contain only [{class}]"),
-                format!("{bad:?}"),
-            )
-        })
-    }
-
-    pub fn first_char(value: &str, re: &regex::Regex, class: &str) -> Option<Violation> {
-        let first = value.chars().next()?;
-        let mut buf = [0u8; 4];
-        first_char_bad(first, re.is_match(first.encode_utf8(&mut buf)), class)
-    }
-
-    fn first_char_bad(first: char, ok: bool, class: &str) -> Option<Violation> {
-        (!ok).then(|| {
-            violation(
-                RuleKind::FirstChar,
-                format!("must start with [{class}]"),
-                format!("{first:?}"),
-            )
-        })
-    }
-
-    /// A character class (`^[class]$` matching one character) with its ASCII answers tabled, so
-    /// checking the usual ASCII value is a lookup per byte instead of a regex search per character.
-    #[derive(Debug)]
-    pub struct CharClass {
-        re: regex::Regex,
-        ascii: [bool; 128],
-    }
-
-    impl CharClass {
-        /// `pattern` matches exactly one allowed character, e.g. `^[A-Za-z0-9._:-]$`.
-        pub fn new(pattern: &str) -> Result<CharClass, regex::Error> {
-            let re = regex::Regex::new(pattern)?;
-            let mut ascii = [false; 128];
-            for (b, slot) in ascii.iter_mut().enumerate() {
-                let c = [b as u8];
-                // Every byte below 128 is a one-byte char.
-                *slot = std::str::from_utf8(&c).is_ok_and(|s| re.is_match(s));
-            }
-            Ok(CharClass { re, ascii })
-        }
-
-        pub fn matches(&self, c: char) -> bool {
-            match self.ascii.get(c as usize) {
-                Some(&ok) => ok,
-                None => {
-                    let mut buf = [0u8; 4];
-                    self.re.is_match(c.encode_utf8(&mut buf))
-                }
-            }
-        }
-    }
-
-    /// [`charset`] with a tabled class: all-ASCII values are checked byte by byte.
-    pub fn charset_in(value: &str, class: &CharClass, spelled: &str) -> Option<Violation> {
-        if value
-            .bytes()
-            .all(|b| class.ascii.get(b as usize) == Some(&true))
-        {
-            return None;
-        }
-        charset_bad(value, |c| class.matches(c), spelled)
-    }
-
-    /// [`first_char`] with a tabled class.
-    pub fn first_char_in(value: &str, class: &CharClass, spelled: &str) -> Option<Violation> {
-        let first = value.chars().next()?;
-        first_char_bad(first, class.matches(first), spelled)
-    }
-
-    /// Case-insensitive, as the service checks `http://` and `aliyun` prefixes.
-    pub fn not_prefix(value: &str, prefixes: &[&str]) -> Option<Violation> {
-        // On bytes: a head equal to a whole `&str` ends on a char boundary anyway.
-        let hit = prefixes.iter().find(|p| {
-            value
-                .as_bytes()
-                .get(..p.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
-        })?;
-        Some(violation(
-            RuleKind::NotPrefix,
-            format!("must not start with {hit}"),
-            shown(value),
-        ))
-    }
-
-    /// ASCII case-insensitive, without lower-casing copies (runs for every tag of every request).
-    pub fn not_contains(value: &str, needles: &[&str]) -> Option<Violation> {
-        let hit = needles
-            .iter()
-            .find(|p| contains_ignore_ascii_case(value.as_bytes(), p.as_bytes()))?;
-        Some(violation(
-            RuleKind::NotContains,
-            format!("must not contain {hit}"),
-            shown(value),
-        ))
-    }
-
-    fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
-        let Some((&first, rest)) = needle.split_first() else {
-            return true;
-        };
-        let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-        let Some(last_start) = hay.len().checked_sub(needle.len()) else {
-            return false;
-        };
-        // Scan for the first byte in either case, compare the rest only there.
-        hay[..=last_start].iter().enumerate().any(|(i, &b)| {
-            (b == lower || b == upper) && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
-        })
-    }
-
-    pub fn one_of(value: &str, allowed: &[&str]) -> Option<Violation> {
-        (!allowed.contains(&value)).then(|| {
-            violation(
-                RuleKind::Enum,
-                format!("must be one of {}", allowed.join(", ")),
-                shown(value),
-            )
-        })
-    }
-
-    pub fn required(is_set: bool) -> Option<Violation> {
-        (!is_set).then(|| violation(RuleKind::Required, "set".into(), String::new()))
-    }
-
-    pub fn exclusive(both_set: bool, other: &str) -> Option<Violation> {
-        both_set.then(|| {
-            violation(
-                RuleKind::Exclusive,
-                format!("cannot be set together with {other}"),
-                String::new(),
-            )
-        })
-    }
-
-    /// `met` is whether the param this one depends on has the value that makes it take effect.
-    pub fn condition(is_set: bool, met: bool, depends_on: &str, value: &str) -> Option<Violation> {
-        (is_set && !met).then(|| {
-            violation(
-                RuleKind::Condition,
-                format!("takes effect only when {depends_on} is {value}"),
-                String::new(),
-            )
-        })
-    }
-}
+pub mod check;
+pub mod read;
