@@ -52,6 +52,16 @@ pub(crate) struct FieldModel {
     pub(crate) json: bool,
     /// A password, key or token: its value never appears in a violation.
     pub(crate) sensitive: bool,
+    /// Rules on members of a `nested` value (`member(key, wire = "Key", length(max = 128))`):
+    /// shared types carry no rules; each field that takes one states its page's.
+    pub(crate) members: Vec<MemberRules>,
+}
+
+pub(crate) struct MemberRules {
+    pub(crate) field: Ident,
+    pub(crate) wire: LitStr,
+    pub(crate) error_code: Option<LitStr>,
+    pub(crate) rules: Vec<FieldRule>,
 }
 
 pub(crate) enum FieldRule {
@@ -251,6 +261,7 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
     let mut error_code = None;
     let mut rules = Vec::new();
     let mut condition = None;
+    let mut members = Vec::new();
     for attr in f.attrs.iter().filter(|a| a.path().is_ident("ecs")) {
         let metas = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
         for meta in &metas {
@@ -298,6 +309,7 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                 "not_prefix" => rules.push((path.span(), FieldRule::NotPrefix(strings(meta)?))),
                 "not_contains" => rules.push((path.span(), FieldRule::NotContains(strings(meta)?))),
                 "one_of" => rules.push((path.span(), FieldRule::OneOf(strings(meta)?))),
+                "member" => members.push(parse_member(meta)?),
                 "condition" => {
                     let list = meta.require_list()?;
                     let items =
@@ -335,7 +347,7 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                         path.span(),
                         "unknown ecs attribute; expected one of: wire, required, nested, \
                          json, sensitive, error_code, length, range, count, charset, first_char, \
-                         not_prefix, not_contains, one_of, condition",
+                         not_prefix, not_contains, one_of, condition, member",
                     ));
                 }
             }
@@ -398,6 +410,14 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
             ));
         }
     }
+    if let Some(m) = members.first()
+        && kind != Kind::Nested
+    {
+        return Err(Error::new(
+            m.field.span(),
+            "`member(...)` applies only to a `nested` field",
+        ));
+    }
     if required && card == Card::Plain {
         return Err(Error::new(
             ident.span(),
@@ -416,5 +436,63 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
         condition,
         json: json.is_some(),
         sensitive,
+        members,
+    })
+}
+
+/// `member(field, wire = "Wire", error_code = "...", <rules>)`. The member's type is the nested
+/// struct's business; the runtime reads its values through `MemberValues`.
+fn parse_member(meta: &Meta) -> Result<MemberRules> {
+    let list = meta.require_list()?;
+    let items = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
+    let mut it = items.iter();
+    let field = match it.next() {
+        Some(Meta::Path(p)) if p.get_ident().is_some() => p.get_ident().cloned(),
+        _ => None,
+    }
+    .ok_or_else(|| Error::new(list.span(), "`member` starts with the member's field name"))?;
+    let (mut wire, mut error_code, mut rules) = (None, None, Vec::new());
+    for item in it {
+        let name = item.path().get_ident().map(|i| i.to_string()).unwrap_or_default();
+        match name.as_str() {
+            "wire" => wire = Some(lit_str(&item.require_name_value()?.value)?),
+            "error_code" => error_code = Some(lit_str(&item.require_name_value()?.value)?),
+            "length" => {
+                let (a, b) = bounds(item)?;
+                rules.push(FieldRule::Length(a, b));
+            }
+            "range" => {
+                let (a, b) = bounds(item)?;
+                rules.push(FieldRule::Range(a, b));
+            }
+            "count" => {
+                let (a, b) = bounds(item)?;
+                rules.push(FieldRule::Count(a, b));
+            }
+            "charset" => rules.push(FieldRule::Charset(class(lit_str(
+                &item.require_name_value()?.value,
+            )?)?)),
+            "first_char" => rules.push(FieldRule::FirstChar(class(lit_str(
+                &item.require_name_value()?.value,
+            )?)?)),
+            "not_prefix" => rules.push(FieldRule::NotPrefix(strings(item)?)),
+            "not_contains" => rules.push(FieldRule::NotContains(strings(item)?)),
+            "one_of" => rules.push(FieldRule::OneOf(strings(item)?)),
+            _ => {
+                return Err(Error::new(
+                    item.path().span(),
+                    "unknown member attribute; expected wire, error_code or a rule",
+                ));
+            }
+        }
+    }
+    let wire = wire.ok_or_else(|| {
+        Error::new(field.span(), "`member` needs `wire = \"WireName\"` for its messages")
+    })?;
+    Ok(MemberRules {
+        field,
+        wire,
+        error_code,
+        rules,
     })
 }

@@ -23,6 +23,83 @@ fn is_set(f: &FieldModel) -> TokenStream2 {
     }
 }
 
+/// A rule's check on one member value `mv` (a `WireScalar`), for `member(...)` rules.
+fn member_check(rule: &FieldRule) -> Option<TokenStream2> {
+    let text = |check: TokenStream2| {
+        quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check))
+    };
+    Some(match rule {
+        FieldRule::Length(a, b) => {
+            let (a, b) = (opt_tokens(a), opt_tokens(b));
+            text(quote!(::ecs_api::wire::check::length(v, #a, #b)))
+        }
+        FieldRule::Range(a, b) => {
+            let (a, b) = (opt_tokens(a), opt_tokens(b));
+            quote!(::ecs_api::wire::check::range(::ecs_api::wire::WireScalar::as_i64(mv), #a, #b))
+        }
+        FieldRule::Count(..) => return None,
+        FieldRule::Charset(class) | FieldRule::FirstChar(class) => {
+            let pattern = format!("^[{}]$", class.value());
+            let check = if matches!(rule, FieldRule::Charset(_)) {
+                quote!(::ecs_api::wire::check::charset_in(v, &CLASS, #class))
+            } else {
+                quote!(::ecs_api::wire::check::first_char_in(v, &CLASS, #class))
+            };
+            let check = text(check);
+            quote! {{
+                static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
+                    ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
+                #check
+            }}
+        }
+        FieldRule::NotPrefix(list) => text(quote!(::ecs_api::wire::check::not_prefix(v, &[#(#list),*]))),
+        FieldRule::NotContains(list) => {
+            text(quote!(::ecs_api::wire::check::not_contains(v, &[#(#list),*])))
+        }
+        FieldRule::OneOf(list) => text(quote!(::ecs_api::wire::check::one_of(v, &[#(#list),*]))),
+    })
+}
+
+/// Checks of `member(...)` rules on one nested value `it` whose key is `item_prefix`.
+fn member_checks(f: &FieldModel) -> TokenStream2 {
+    let per_member = f.members.iter().map(|m| {
+        let field = &m.field;
+        let wire = &m.wire;
+        let code = option_code(&m.error_code);
+        let key = quote!(|| ::ecs_api::wire::join(item_prefix, #wire));
+        let counts = m.rules.iter().filter_map(|r| match r {
+            FieldRule::Count(a, b) => {
+                let (a, b) = (opt_tokens(a), opt_tokens(b));
+                Some(quote! {
+                    report.error(::ecs_api::wire::check::count(::ecs_api::wire::MemberValues::member_count(&it.#field), #a, #b), #key, #code);
+                })
+            }
+            _ => None,
+        });
+        let checks: Vec<TokenStream2> = m
+            .rules
+            .iter()
+            .filter_map(|r| {
+                let check = member_check(r)?;
+                let gate = if r.lenient() { quote!(true) } else { quote!(strict) };
+                Some(quote!(if #gate { report.error(#check, #key, #code); }))
+            })
+            .collect();
+        let values = (!checks.is_empty()).then(|| {
+            quote! {
+                for mv in ::ecs_api::wire::MemberValues::member_values(&it.#field) {
+                    #(#checks)*
+                }
+            }
+        });
+        quote! {
+            #(#counts)*
+            #values
+        }
+    });
+    quote!(#(#per_member)*)
+}
+
 pub(crate) fn validate(m: &Model) -> TokenStream2 {
     let ident = &m.ident;
     let mut body = Vec::new();
@@ -118,13 +195,19 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
         } else {
             quote!()
         };
+        let members = member_checks(f);
         match (f.card, f.kind) {
             (Card::Plain, Kind::Nested) => field_body.push(quote! {
-                ::ecs_api::wire::Validate::validate_into(&self.#name, &::ecs_api::wire::key(prefix, #wire), mode, report);
+                let item_prefix: &str = &::ecs_api::wire::key(prefix, #wire);
+                let it = &self.#name;
+                ::ecs_api::wire::Validate::validate_into(it, item_prefix, mode, report);
+                #members
             }),
             (Card::Optional, Kind::Nested) => field_body.push(quote! {
-                if let Some(v) = &self.#name {
-                    ::ecs_api::wire::Validate::validate_into(v, &::ecs_api::wire::key(prefix, #wire), mode, report);
+                if let Some(it) = &self.#name {
+                    let item_prefix: &str = &::ecs_api::wire::key(prefix, #wire);
+                    ::ecs_api::wire::Validate::validate_into(it, item_prefix, mode, report);
+                    #members
                 }
             }),
             (Card::List, Kind::Nested) => field_body.push(quote! {
@@ -132,9 +215,11 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                     let list_key = ::ecs_api::wire::key(prefix, #wire);
                     // One buffer for every item's prefix: reports copy what they keep.
                     let mut item = ::std::string::String::with_capacity(list_key.len() + 4);
-                    for (i, v) in self.#name.iter().enumerate() {
+                    for (i, it) in self.#name.iter().enumerate() {
                         ::ecs_api::wire::item_key_into(&mut item, &list_key, i);
-                        ::ecs_api::wire::Validate::validate_into(v, &item, mode, report);
+                        ::ecs_api::wire::Validate::validate_into(it, &item, mode, report);
+                        let item_prefix: &str = &item;
+                        #members
                     }
                 }
             }),

@@ -188,6 +188,43 @@ pub fn join(prefix: &str, name: &str) -> String {
     }
 }
 
+/// The values of a member of a nested value, whatever its cardinality (`T`, `Option<T>`,
+/// `Vec<T>`): how a field checks the rules its operation's page states about the members of a
+/// shared type (`#[ecs(member(key, wire = "Key", length(max = 128)))]`).
+pub trait MemberValues {
+    type Item;
+    fn member_values(&self) -> std::slice::Iter<'_, Self::Item>;
+    fn member_count(&self) -> usize {
+        self.member_values().len()
+    }
+}
+
+impl<T> MemberValues for Option<T> {
+    type Item = T;
+    fn member_values(&self) -> std::slice::Iter<'_, T> {
+        self.as_slice().iter()
+    }
+}
+
+impl<T> MemberValues for Vec<T> {
+    type Item = T;
+    fn member_values(&self) -> std::slice::Iter<'_, T> {
+        self.iter()
+    }
+}
+
+macro_rules! plain_member_values {
+    ($($t:ty),*) => {$(
+        impl MemberValues for $t {
+            type Item = $t;
+            fn member_values(&self) -> std::slice::Iter<'_, $t> {
+                std::slice::from_ref(self).iter()
+            }
+        }
+    )*};
+}
+plain_member_values!(String, bool, i32, i64, u32, u64, f64, serde_json::Value);
+
 /// A scalar that can be sent as a query value and read back.
 pub trait WireScalar: Sized {
     fn to_wire(&self) -> Cow<'_, str>;

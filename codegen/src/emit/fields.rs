@@ -164,12 +164,22 @@ fn member_attrs(shape: &Shape) -> Vec<TokenStream> {
     members
         .iter()
         .filter_map(|m| {
-            let rules = rule_attrs(m, members);
+            // Conditions between members are documentation only (warnings at most).
+            let mut rules: Vec<TokenStream> = m
+                .constraints
+                .iter()
+                .filter(|c| rule_fits(&c.rule, &m.shape))
+                .filter_map(|c| rule_attr(&c.rule))
+                .collect();
             if rules.is_empty() {
                 return None;
             }
+            if let Some(code) = &m.error_code {
+                rules.insert(0, quote!(error_code = #code));
+            }
             let f = ident(&m.rust_name);
-            Some(quote!(member(#f, #(#rules),*)))
+            let wire = &m.wire_name;
+            Some(quote!(member(#f, wire = #wire, #(#rules),*)))
         })
         .collect()
 }

@@ -5184,20 +5184,30 @@ pub struct LaunchConfiguration {
     #[ecs(
         wire = "DataDisk",
         nested,
-        member(category, one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9.:_-"
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3"))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        )
     )]
     pub data_disks: ::std::vec::Vec<crate::types::CreateAutoProvisioningGroupDataDisk>,
     /// The ID of the deployment set.
@@ -5336,11 +5346,12 @@ pub struct LaunchConfiguration {
         nested,
         member(
             key,
+            wire = "Key",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
-        member(value, length(max = 128))
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::CreateAutoProvisioningGroupTag>,
     /// The user data of the instance. User data must be encoded in Base64. The maximum size of raw data is 16 KB. When both the LaunchTemplateId and LaunchConfiguration.\* parameters are specified, the LaunchTemplateId parameter is preferentially used.

@@ -102,11 +102,13 @@ pub struct AddTagsInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 64),
             not_prefix("aliyun", "acs:", "http://", "https://")
         ),
         member(
             value,
+            wire = "Value",
             length(max = 128),
             not_prefix("aliyun", "acs:"),
             not_contains("http://", "https://")

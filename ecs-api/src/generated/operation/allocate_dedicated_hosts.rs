@@ -233,8 +233,8 @@ pub struct AllocateDedicatedHostsInput {
     #[ecs(
         wire = "NetworkAttributes",
         nested,
-        member(slb_udp_timeout, range(min = 15, max = 310)),
-        member(udp_timeout, range(min = 15, max = 310))
+        member(slb_udp_timeout, wire = "SlbUdpTimeout", range(min = 15, max = 310)),
+        member(udp_timeout, wire = "UdpTimeout", range(min = 15, max = 310))
     )]
     pub network_attributes: ::std::option::Option<crate::types::NetworkAttributes>,
     /// The subscription period of the dedicated host. The Period parameter takes effect and is required only when the ChargeType parameter is set to PrePaid. Valid values:
@@ -318,11 +318,12 @@ pub struct AllocateDedicatedHostsInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
-        member(value, length(max = 128))
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
     /// The zone ID of the dedicated host.

@@ -162,9 +162,10 @@ pub struct CopyImageInput {
         wire = "Tag",
         nested,
         count(min = 1, max = 20),
-        member(key, length(max = 128), not_prefix("acs:", "aliyun")),
+        member(key, wire = "Key", length(max = 128), not_prefix("acs:", "aliyun")),
         member(
             value,
+            wire = "Value",
             length(max = 128),
             not_prefix("acs:"),
             not_contains("http://", "https://")

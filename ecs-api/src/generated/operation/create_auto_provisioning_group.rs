@@ -100,6 +100,7 @@ pub struct CreateAutoProvisioningGroupInput {
         nested,
         member(
             disk_category,
+            wire = "DiskCategory",
             one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")
         )
     )]
@@ -182,43 +183,68 @@ pub struct CreateAutoProvisioningGroupInput {
     #[ecs(
         wire = "LaunchConfiguration",
         nested,
-        member(credit_specification, one_of("Standard", "Unlimited")),
-        member(data_disks, count(min = 1, max = 16)),
+        member(
+            credit_specification,
+            wire = "CreditSpecification",
+            one_of("Standard", "Unlimited")
+        ),
+        member(data_disks, wire = "DataDisk", count(min = 1, max = 16)),
         member(
             instance_description,
+            wire = "InstanceDescription",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             instance_name,
+            wire = "InstanceName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9:_.-"
         ),
-        member(internet_charge_type, one_of("PayByBandwidth", "PayByTraffic")),
-        member(internet_max_bandwidth_out, range(min = 0, max = 100)),
-        member(io_optimized, one_of("none", "optimized")),
-        member(security_enhancement_strategy, one_of("Active", "Deactive")),
+        member(
+            internet_charge_type,
+            wire = "InternetChargeType",
+            one_of("PayByBandwidth", "PayByTraffic")
+        ),
+        member(
+            internet_max_bandwidth_out,
+            wire = "InternetMaxBandwidthOut",
+            range(min = 0, max = 100)
+        ),
+        member(io_optimized, wire = "IoOptimized", one_of("none", "optimized")),
+        member(
+            security_enhancement_strategy,
+            wire = "SecurityEnhancementStrategy",
+            one_of("Active", "Deactive")
+        ),
         member(
             system_disk_category,
+            wire = "SystemDiskCategory",
             one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")
         ),
         member(
             system_disk_description,
+            wire = "SystemDiskDescription",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             system_disk_name,
+            wire = "SystemDiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9.:_-"
         ),
-        member(system_disk_performance_level, one_of("PL0", "PL1", "PL2", "PL3")),
-        member(system_disk_size, range(min = 20, max = 500)),
-        member(tags, count(min = 1, max = 20))
+        member(
+            system_disk_performance_level,
+            wire = "SystemDiskPerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        ),
+        member(system_disk_size, wire = "SystemDiskSize", range(min = 20, max = 500)),
+        member(tags, wire = "Tag", count(min = 1, max = 20))
     )]
     pub launch_configuration: ::std::option::Option<crate::types::LaunchConfiguration>,
     /// The `LaunchTemplateConfig.N` parameter.
@@ -362,6 +388,7 @@ pub struct CreateAutoProvisioningGroupInput {
         nested,
         member(
             disk_category,
+            wire = "DiskCategory",
             one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")
         )
     )]

@@ -82,11 +82,12 @@ pub struct CreateAutoSnapshotPolicyInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
-        member(value, length(max = 128))
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
     /// The destination region to which to copy snapshots. You can set a destination region.

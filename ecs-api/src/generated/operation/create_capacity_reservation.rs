@@ -148,9 +148,10 @@ pub struct CreateCapacityReservationInput {
     #[ecs(
         wire = "PrivatePoolOptions",
         nested,
-        member(match_criteria, one_of("Open", "Target")),
+        member(match_criteria, wire = "MatchCriteria", one_of("Open", "Target")),
         member(
             name,
+            wire = "Name",
             length(min = 2, max = 128),
             charset = "A-Za-z0-9:_-",
             first_char = "A-Za-z",
@@ -208,8 +209,8 @@ pub struct CreateCapacityReservationInput {
         wire = "Tag",
         nested,
         count(min = 1, max = 20),
-        member(key, length(max = 128), not_prefix("acs:", "aliyun")),
-        member(value, length(max = 128))
+        member(key, wire = "Key", length(max = 128), not_prefix("acs:", "aliyun")),
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
     /// The ID of zone N within the region in which to create the capacity reservation. A capacity reservation can reserve resources within a single zone.

@@ -125,12 +125,14 @@ pub struct CreateDedicatedHostClusterInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 64),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
         member(
             value,
+            wire = "Value",
             length(max = 64),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")

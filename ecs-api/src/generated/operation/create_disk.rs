@@ -257,11 +257,12 @@ pub struct CreateDiskInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
-        member(value, length(max = 128))
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
     /// The ID of the zone in which a pay-as-you-go disk is to be created.

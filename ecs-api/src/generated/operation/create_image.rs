@@ -105,7 +105,7 @@ pub struct CreateImageInput {
     #[ecs(
         wire = "DiskDeviceMapping",
         nested,
-        member(disk_type, one_of("system", "data"))
+        member(disk_type, wire = "DiskType", one_of("system", "data"))
     )]
     pub disk_device_mappings: ::std::vec::Vec<crate::types::DiskDeviceMapping>,
     /// The name of the image family of the custom image. The name must be 2 to 128 characters in length and can contain letters, digits, colons (:), underscores (\_), and hyphens (-). It cannot contain `http://` or `https://`. It must start with a letter and cannot start with acs: or aliyun.
@@ -234,11 +234,12 @@ pub struct CreateImageInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 128),
             not_contains("http://", "https://"),
             not_prefix("acs:", "aliyun")
         ),
-        member(value, length(max = 128))
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::AddTagsTag>,
 }

@@ -186,20 +186,30 @@ pub struct CreateInstanceInput {
         wire = "DataDisk",
         nested,
         count(min = 1, max = 16),
-        member(category, one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9:_-"
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3"))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        )
     )]
     pub data_disks: ::std::vec::Vec<crate::types::CreateInstanceDataDisk>,
     /// The ID of the dedicated host on which to create the instance.
@@ -545,7 +555,7 @@ pub struct CreateInstanceInput {
     #[ecs(
         wire = "PrivatePoolOptions",
         nested,
-        member(match_criteria, one_of("Open", "Target", "None"))
+        member(match_criteria, wire = "MatchCriteria", one_of("Open", "Target", "None"))
     )]
     pub private_pool_options: ::std::option::Option<
         crate::types::CreateInstancePrivatePoolOptions,
@@ -706,21 +716,31 @@ pub struct CreateInstanceInput {
     #[ecs(
         wire = "SystemDisk",
         nested,
-        member(category, one_of("cloud_essd", "cloud_efficiency", "cloud_ssd", "cloud")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud_essd", "cloud_efficiency", "cloud_ssd", "cloud")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9:_-"
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3")),
-        member(size, range(min = 20, max = 500))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        ),
+        member(size, wire = "Size", range(min = 20, max = 500))
     )]
     pub system_disk: ::std::option::Option<crate::types::CreateInstanceSystemDisk>,
     /// The `Tag.N` parameter.
@@ -743,11 +763,12 @@ pub struct CreateInstanceInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
-        member(value, length(max = 128))
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::AddTagsTag>,
     /// Specifies whether to create the instance on a dedicated host. Valid values:

@@ -72,20 +72,30 @@ pub struct CreateLaunchTemplateInput {
         wire = "DataDisk",
         nested,
         count(min = 1, max = 16),
-        member(category, one_of("cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9:_-"
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3"))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        )
     )]
     pub data_disks: ::std::vec::Vec<crate::types::DataDisk>,
     /// The ID of the deployment set.
@@ -308,6 +318,7 @@ pub struct CreateLaunchTemplateInput {
         nested,
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         )
@@ -494,21 +505,31 @@ pub struct CreateLaunchTemplateInput {
     #[ecs(
         wire = "SystemDisk",
         nested,
-        member(category, one_of("cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9:_-"
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3")),
-        member(size, range(min = 20, max = 500))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        ),
+        member(size, wire = "Size", range(min = 20, max = 500))
     )]
     pub system_disk: ::std::option::Option<crate::types::CreateLaunchTemplateSystemDisk>,
     /// The `Tag.N` parameter.
@@ -533,12 +554,14 @@ pub struct CreateLaunchTemplateInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 64),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
         member(
             value,
+            wire = "Value",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
@@ -576,12 +599,14 @@ pub struct CreateLaunchTemplateInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
         member(
             value,
+            wire = "Value",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")

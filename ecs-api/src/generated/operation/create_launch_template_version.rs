@@ -65,20 +65,30 @@ pub struct CreateLaunchTemplateVersionInput {
         wire = "DataDisk",
         nested,
         count(min = 1, max = 16),
-        member(category, one_of("cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9:_-"
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3"))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        )
     )]
     pub data_disks: ::std::vec::Vec<crate::types::DataDisk>,
     /// The ID of the deployment set.
@@ -301,6 +311,7 @@ pub struct CreateLaunchTemplateVersionInput {
         nested,
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         )
@@ -471,21 +482,31 @@ pub struct CreateLaunchTemplateVersionInput {
     #[ecs(
         wire = "SystemDisk",
         nested,
-        member(category, one_of("cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9:_-"
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3")),
-        member(size, range(min = 20, max = 500))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        ),
+        member(size, wire = "Size", range(min = 20, max = 500))
     )]
     pub system_disk: ::std::option::Option<crate::types::CreateLaunchTemplateSystemDisk>,
     /// The `Tag.N` parameter.
@@ -510,12 +531,14 @@ pub struct CreateLaunchTemplateVersionInput {
         count(min = 1, max = 5),
         member(
             key,
+            wire = "Key",
             length(max = 64),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
         member(
             value,
+            wire = "Value",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")

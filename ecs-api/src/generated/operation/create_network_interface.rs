@@ -190,8 +190,8 @@ pub struct CreateNetworkInterfaceInput {
         wire = "Tag",
         nested,
         count(min = 1, max = 20),
-        member(key, length(max = 128)),
-        member(value, length(max = 128))
+        member(key, wire = "Key", length(max = 128)),
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
     /// The ID of the VSwitch in the specified VPC. The private IP addresses assigned to the ENI must be available IP addresses within the CIDR block of the VSwitch.

@@ -209,6 +209,7 @@ pub struct CreateSnapshotGroupInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             error_code = "InvalidTagKey.Malformed",
             length(min = 1, max = 128),
             not_prefix("aliyun", "acs:"),
@@ -216,6 +217,7 @@ pub struct CreateSnapshotGroupInput {
         ),
         member(
             value,
+            wire = "Value",
             error_code = "InvalidTagValue.Malformed",
             length(max = 128),
             not_prefix("acs:"),

@@ -57,7 +57,11 @@ pub struct DescribeImageSupportInstanceTypesInput {
     /// Wire name `Filter.N`, doc line 22.
     ///
     /// </details>
-    #[ecs(wire = "Filter", nested, member(key, one_of("imagid", "filter")))]
+    #[ecs(
+        wire = "Filter",
+        nested,
+        member(key, wire = "Key", one_of("imagid", "filter"))
+    )]
     pub filters: ::std::vec::Vec<crate::types::DescribeImageSupportInstanceTypesFilter>,
     /// The ID of the image.
     ///

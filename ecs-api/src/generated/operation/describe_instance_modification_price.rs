@@ -48,8 +48,16 @@ pub struct DescribeInstanceModificationPriceInput {
         wire = "DataDisk",
         nested,
         count(min = 1, max = 16),
-        member(category, one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3"))
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")
+        ),
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        )
     )]
     pub data_disks: ::std::vec::Vec<
         crate::types::DescribeInstanceModificationPriceDataDisk,
@@ -101,7 +109,7 @@ pub struct DescribeInstanceModificationPriceInput {
     #[ecs(
         wire = "SystemDisk",
         nested,
-        member(category, one_of("cloud_efficiency", "cloud_ssd"))
+        member(category, wire = "Category", one_of("cloud_efficiency", "cloud_ssd"))
     )]
     pub system_disk: ::std::option::Option<crate::types::SystemDisk>,
 }

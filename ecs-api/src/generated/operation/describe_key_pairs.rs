@@ -119,12 +119,14 @@ pub struct DescribeKeyPairsInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 64),
             not_prefix("aliyun", "acs:"),
             not_contains("http://", "https://")
         ),
         member(
             value,
+            wire = "Value",
             length(max = 64),
             not_prefix("aliyun", "acs:"),
             not_contains("http://", "https://")

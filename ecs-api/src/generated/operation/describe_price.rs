@@ -80,6 +80,7 @@ pub struct DescribePriceInput {
         nested,
         member(
             category,
+            wire = "Category",
             one_of(
                 "cloud",
                 "cloud_efficiency",
@@ -90,7 +91,7 @@ pub struct DescribePriceInput {
         ),
         member(
             performance_level,
-            condition(field = category, equals = "cloud_essd"),
+            wire = "PerformanceLevel",
             one_of("PL0", "PL1", "PL2", "PL3")
         )
     )]
@@ -272,6 +273,7 @@ pub struct DescribePriceInput {
         nested,
         member(
             category,
+            wire = "Category",
             one_of(
                 "cloud",
                 "cloud_efficiency",
@@ -280,8 +282,12 @@ pub struct DescribePriceInput {
                 "cloud_essd"
             )
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3")),
-        member(size, range(min = 20, max = 500))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        ),
+        member(size, wire = "Size", range(min = 20, max = 500))
     )]
     pub system_disk: ::std::option::Option<crate::types::DescribePriceSystemDisk>,
 }

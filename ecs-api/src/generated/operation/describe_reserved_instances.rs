@@ -200,8 +200,8 @@ pub struct DescribeReservedInstancesInput {
         wire = "Tag",
         nested,
         count(min = 1, max = 20),
-        member(key, length(max = 128)),
-        member(value, length(max = 128))
+        member(key, wire = "Key", length(max = 128)),
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
     /// The zone ID of the reserved instance. This parameter is required when Scope is set to Zone. You can call the DescribeZones operation to query the most recent zone list.

@@ -109,7 +109,7 @@ pub struct ImportImageInput {
     #[ecs(
         wire = "DiskDeviceMapping",
         nested,
-        member(format, one_of("RAW", "VHD", "QCOW2"))
+        member(format, wire = "Format", one_of("RAW", "VHD", "QCOW2"))
     )]
     pub disk_device_mappings: ::std::vec::Vec<
         crate::types::ImportImageDiskDeviceMapping,
@@ -242,8 +242,8 @@ pub struct ImportImageInput {
         wire = "Tag",
         nested,
         count(min = 1, max = 20),
-        member(key, length(max = 128), not_prefix("acs:", "aliyun")),
-        member(value, length(max = 128))
+        member(key, wire = "Key", length(max = 128), not_prefix("acs:", "aliyun")),
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
 }

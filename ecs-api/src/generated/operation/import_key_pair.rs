@@ -119,8 +119,8 @@ pub struct ImportKeyPairInput {
         wire = "Tag",
         nested,
         count(min = 1, max = 20),
-        member(key, length(max = 128)),
-        member(value, length(max = 128))
+        member(key, wire = "Key", length(max = 128)),
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
 }

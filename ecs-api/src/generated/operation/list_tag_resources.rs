@@ -136,8 +136,8 @@ pub struct ListTagResourcesInput {
         wire = "Tag",
         nested,
         count(min = 1, max = 20),
-        member(key, length(min = 1, max = 128)),
-        member(value, length(min = 1, max = 128))
+        member(key, wire = "Key", length(min = 1, max = 128)),
+        member(value, wire = "Value", length(min = 1, max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
     /// The `TagFilter.N` parameter.
@@ -157,8 +157,13 @@ pub struct ListTagResourcesInput {
         wire = "TagFilter",
         nested,
         count(min = 1, max = 5),
-        member(tag_key, length(min = 1, max = 128)),
-        member(tag_values, length(min = 1, max = 128), count(min = 1, max = 5))
+        member(tag_key, wire = "TagKey", length(min = 1, max = 128)),
+        member(
+            tag_values,
+            wire = "TagValues",
+            length(min = 1, max = 128),
+            count(min = 1, max = 5)
+        )
     )]
     pub tag_filters: ::std::vec::Vec<crate::types::TagFilter>,
 }

@@ -114,6 +114,7 @@ pub struct ModifyCapacityReservationInput {
         required,
         member(
             name,
+            wire = "Name",
             length(min = 2, max = 128),
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9:_-"

@@ -148,8 +148,8 @@ pub struct ModifyDedicatedHostAttributeInput {
     #[ecs(
         wire = "NetworkAttributes",
         nested,
-        member(slb_udp_timeout, range(min = 15, max = 310)),
-        member(udp_timeout, range(min = 15, max = 310))
+        member(slb_udp_timeout, wire = "SlbUdpTimeout", range(min = 15, max = 310)),
+        member(udp_timeout, wire = "UdpTimeout", range(min = 15, max = 310))
     )]
     pub network_attributes: ::std::option::Option<crate::types::NetworkAttributes>,
     /// The region ID of the dedicated host. You can call the DescribeRegions operation to query the most recent region list.

@@ -64,7 +64,7 @@ pub struct ModifyInstanceAttachmentAttributesInput {
         wire = "PrivatePoolOptions",
         nested,
         required,
-        member(match_criteria, one_of("Open", "Target", "None"))
+        member(match_criteria, wire = "MatchCriteria", one_of("Open", "Target", "None"))
     )]
     pub private_pool_options: ::std::option::Option<
         crate::types::ModifyInstanceAttachmentAttributesPrivatePoolOptions,

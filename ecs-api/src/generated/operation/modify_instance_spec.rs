@@ -147,7 +147,7 @@ pub struct ModifyInstanceSpecInput {
     #[ecs(
         wire = "SystemDisk",
         nested,
-        member(category, one_of("cloud_efficiency", "cloud_ssd"))
+        member(category, wire = "Category", one_of("cloud_efficiency", "cloud_ssd"))
     )]
     pub system_disk: ::std::option::Option<crate::types::SystemDisk>,
 }

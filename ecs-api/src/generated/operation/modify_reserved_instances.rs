@@ -58,12 +58,13 @@ pub struct ModifyReservedInstancesInput {
         required,
         member(
             reserved_instance_name,
+            wire = "ReservedInstanceName",
             length(min = 2, max = 128),
             charset = "A-Za-z0-9:_-",
             first_char = "A-Za-z",
             not_prefix("http://", "https://")
         ),
-        member(scope, one_of("Region", "Zone"))
+        member(scope, wire = "Scope", one_of("Region", "Zone"))
     )]
     pub configurations: ::std::vec::Vec<crate::types::Configuration>,
     /// Specifies whether to check this request only.

@@ -190,21 +190,31 @@ pub struct RunInstancesInput {
         wire = "DataDisk",
         nested,
         count(min = 1, max = 16),
-        member(category, one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9.:_-"
         ),
-        member(encrypted, one_of("true", "false")),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3"))
+        member(encrypted, wire = "Encrypted", one_of("true", "false")),
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        )
     )]
     pub data_disks: ::std::vec::Vec<crate::types::RunInstancesDataDisk>,
     /// The ID of the dedicated host on which to create the instance. If the DedicatedHostId parameter is specified, the SpotStrategy and SpotPriceLimit parameters are ignored. This is because preemptible instances cannot be created on dedicated hosts.
@@ -562,6 +572,7 @@ pub struct RunInstancesInput {
         nested,
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         )
@@ -658,7 +669,7 @@ pub struct RunInstancesInput {
     #[ecs(
         wire = "PrivatePoolOptions",
         nested,
-        member(match_criteria, one_of("Open", "Target", "None"))
+        member(match_criteria, wire = "MatchCriteria", one_of("Open", "Target", "None"))
     )]
     pub private_pool_options: ::std::option::Option<
         crate::types::CreateInstancePrivatePoolOptions,
@@ -851,20 +862,30 @@ pub struct RunInstancesInput {
     #[ecs(
         wire = "SystemDisk",
         nested,
-        member(category, one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")),
+        member(
+            category,
+            wire = "Category",
+            one_of("cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud")
+        ),
         member(
             description,
+            wire = "Description",
             length(min = 2, max = 256),
             not_prefix("http://", "https://")
         ),
         member(
             disk_name,
+            wire = "DiskName",
             length(min = 2, max = 128),
             first_char = "A-Za-z",
             not_prefix("http://", "https://"),
             charset = "A-Za-z0-9.:_-"
         ),
-        member(performance_level, one_of("PL0", "PL1", "PL2", "PL3"))
+        member(
+            performance_level,
+            wire = "PerformanceLevel",
+            one_of("PL0", "PL1", "PL2", "PL3")
+        )
     )]
     pub system_disk: ::std::option::Option<crate::types::RunInstancesSystemDisk>,
     /// The `Tag.N` parameter.
@@ -884,8 +905,8 @@ pub struct RunInstancesInput {
         wire = "Tag",
         nested,
         count(min = 1, max = 20),
-        member(key, length(max = 128), not_prefix("acs:", "aliyun")),
-        member(value, length(max = 128))
+        member(key, wire = "Key", length(max = 128), not_prefix("acs:", "aliyun")),
+        member(value, wire = "Value", length(max = 128))
     )]
     pub tags: ::std::vec::Vec<crate::types::Tag>,
     /// Specifies whether to create the instance on a dedicated host. Valid values:

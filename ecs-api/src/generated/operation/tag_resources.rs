@@ -124,12 +124,14 @@ pub struct TagResourcesInput {
         count(min = 1, max = 20),
         member(
             key,
+            wire = "Key",
             length(max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
         member(
             value,
+            wire = "Value",
             length(max = 128),
             not_prefix("acs:"),
             not_contains("http://", "https://")
