@@ -1,0 +1,390 @@
+//! The `#[ecs(...)]` attributes, parsed into a model of the struct and checked against the field
+//! types (a rule that cannot apply is a compile error at the rule's span).
+
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{
+    Data, DeriveInput, Error, Expr, ExprLit, Fields, GenericArgument, Ident, Lit, LitStr, Meta,
+    PathArguments, Result, Token, Type, punctuated::Punctuated,
+};
+
+/// The struct as the attributes describe it.
+pub(crate) struct Model {
+    pub(crate) ident: Ident,
+    pub(crate) fields: Vec<FieldModel>,
+    /// Pairs of fields that cannot both be set.
+    pub(crate) exclusive: Vec<(Ident, Ident)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Card {
+    /// `T`: always present.
+    Plain,
+    /// `Option<T>`
+    Optional,
+    /// `Vec<T>`: sent as `wire.1`, `wire.2`, …
+    List,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Text,
+    Integer,
+    Bool,
+    Float,
+    /// Any other scalar implementing `WireScalar` (e.g. `serde_json::Value`).
+    OtherScalar,
+    /// A struct that derives these traits itself.
+    Nested,
+}
+
+pub(crate) struct FieldModel {
+    pub(crate) ident: Ident,
+    pub(crate) card: Card,
+    pub(crate) kind: Kind,
+    pub(crate) inner: Type,
+    pub(crate) wire: LitStr,
+    pub(crate) required: bool,
+    pub(crate) error_code: Option<LitStr>,
+    pub(crate) rules: Vec<FieldRule>,
+    pub(crate) condition: Option<(Ident, LitStr)>,
+}
+
+pub(crate) enum FieldRule {
+    Length(Option<u64>, Option<u64>),
+    Range(Option<i64>, Option<i64>),
+    Count(Option<u64>, Option<u64>),
+    Charset(LitStr),
+    FirstChar(LitStr),
+    NotPrefix(Vec<LitStr>),
+    NotContains(Vec<LitStr>),
+    OneOf(Vec<LitStr>),
+}
+
+impl FieldRule {
+    /// Kept in lenient mode: the rules docs rarely get wrong.
+    pub(crate) fn lenient(&self) -> bool {
+        matches!(self, FieldRule::Range(..) | FieldRule::Count(..))
+    }
+}
+
+fn unwrap_generic<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
+    let Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != wrapper {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}
+
+fn scalar_kind(ty: &Type) -> Kind {
+    let Type::Path(p) = ty else {
+        return Kind::OtherScalar;
+    };
+    match p
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .as_deref()
+    {
+        Some("String") => Kind::Text,
+        Some("i32" | "i64" | "u32" | "u64") => Kind::Integer,
+        Some("bool") => Kind::Bool,
+        Some("f64") => Kind::Float,
+        _ => Kind::OtherScalar,
+    }
+}
+
+fn lit_str(expr: &Expr) -> Result<LitStr> {
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(s.clone()),
+        other => Err(Error::new(other.span(), "expected a string literal")),
+    }
+}
+
+fn parse_int<T: std::str::FromStr>(expr: &Expr) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    // Accept `-5` as well as `5`.
+    let text = quote!(#expr).to_string().replace(' ', "");
+    text.parse::<T>()
+        .map_err(|e| Error::new(expr.span(), format!("expected an integer: {e}")))
+}
+
+/// Reads `min = A, max = B` from `name(min = A, max = B)`.
+fn bounds<T: std::str::FromStr>(meta: &Meta) -> Result<(Option<T>, Option<T>)>
+where
+    T::Err: std::fmt::Display,
+{
+    let list = meta.require_list()?;
+    let items = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
+    let (mut min, mut max) = (None, None);
+    for item in &items {
+        let nv = item.require_name_value()?;
+        if nv.path.is_ident("min") {
+            min = Some(parse_int(&nv.value)?);
+        } else if nv.path.is_ident("max") {
+            max = Some(parse_int(&nv.value)?);
+        } else {
+            return Err(Error::new(nv.path.span(), "expected `min` or `max`"));
+        }
+    }
+    if min.is_none() && max.is_none() {
+        return Err(Error::new(list.span(), "give `min`, `max` or both"));
+    }
+    Ok((min, max))
+}
+
+fn strings(meta: &Meta) -> Result<Vec<LitStr>> {
+    let list = meta.require_list()?;
+    let items = list.parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated)?;
+    if items.is_empty() {
+        return Err(Error::new(list.span(), "give at least one string"));
+    }
+    Ok(items.into_iter().collect())
+}
+
+/// A character-class body must make a valid regex; checked here so a typo fails the build.
+fn class(lit: LitStr) -> Result<LitStr> {
+    let pattern = format!("^[{}]$", lit.value());
+    regex::Regex::new(&pattern)
+        .map_err(|e| Error::new(lit.span(), format!("invalid character class: {e}")))?;
+    Ok(lit)
+}
+
+impl Model {
+    pub(crate) fn parse(input: &DeriveInput) -> Result<Model> {
+        let Data::Struct(data) = &input.data else {
+            return Err(Error::new(
+                input.ident.span(),
+                "ecs-api derives support structs with named fields only",
+            ));
+        };
+        let Fields::Named(named) = &data.fields else {
+            return Err(Error::new(
+                input.ident.span(),
+                "ecs-api derives support structs with named fields only",
+            ));
+        };
+        if !input.generics.params.is_empty() {
+            return Err(Error::new(
+                input.generics.span(),
+                "ecs-api derives do not support generic structs",
+            ));
+        }
+        let mut fields = Vec::new();
+        for f in &named.named {
+            fields.push(parse_field(f)?);
+        }
+        let mut exclusive = Vec::new();
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident("ecs")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("exclusive") {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+                    let names: Vec<Ident> = names.into_iter().collect();
+                    if names.len() != 2 {
+                        return Err(meta.error("`exclusive` takes exactly two field names"));
+                    }
+                    for n in &names {
+                        if !fields.iter().any(|f| f.ident == *n) {
+                            return Err(Error::new(n.span(), format!("no field named `{n}`")));
+                        }
+                    }
+                    exclusive.push((names[0].clone(), names[1].clone()));
+                    Ok(())
+                } else {
+                    Err(meta.error("unknown struct attribute; expected `exclusive(a, b)`"))
+                }
+            })?;
+        }
+        for f in &fields {
+            if let Some((other, _)) = &f.condition
+                && !fields.iter().any(|g| g.ident == *other)
+            {
+                return Err(Error::new(
+                    other.span(),
+                    format!("no field named `{other}`"),
+                ));
+            }
+        }
+        Ok(Model {
+            ident: input.ident.clone(),
+            fields,
+            exclusive,
+        })
+    }
+}
+
+fn parse_field(f: &syn::Field) -> Result<FieldModel> {
+    let ident = f
+        .ident
+        .clone()
+        .ok_or_else(|| Error::new(f.span(), "expected a named field"))?;
+    let (card, inner) = if let Some(t) = unwrap_generic(&f.ty, "Option") {
+        (Card::Optional, t.clone())
+    } else if let Some(t) = unwrap_generic(&f.ty, "Vec") {
+        (Card::List, t.clone())
+    } else {
+        (Card::Plain, f.ty.clone())
+    };
+    let mut wire = None;
+    let mut required = false;
+    let mut nested = false;
+    let mut error_code = None;
+    let mut rules = Vec::new();
+    let mut condition = None;
+    for attr in f.attrs.iter().filter(|a| a.path().is_ident("ecs")) {
+        let metas = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
+        for meta in &metas {
+            let path = meta.path();
+            let name = path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            match name.as_str() {
+                "wire" => wire = Some(lit_str(&meta.require_name_value()?.value)?),
+                "required" => {
+                    meta.require_path_only()?;
+                    required = true;
+                }
+                "nested" => {
+                    meta.require_path_only()?;
+                    nested = true;
+                }
+                "error_code" => error_code = Some(lit_str(&meta.require_name_value()?.value)?),
+                "length" => {
+                    let (a, b) = bounds(meta)?;
+                    rules.push((path.span(), FieldRule::Length(a, b)));
+                }
+                "range" => {
+                    let (a, b) = bounds(meta)?;
+                    rules.push((path.span(), FieldRule::Range(a, b)));
+                }
+                "count" => {
+                    let (a, b) = bounds(meta)?;
+                    rules.push((path.span(), FieldRule::Count(a, b)));
+                }
+                "charset" => rules.push((
+                    path.span(),
+                    FieldRule::Charset(class(lit_str(&meta.require_name_value()?.value)?)?),
+                )),
+                "first_char" => rules.push((
+                    path.span(),
+                    FieldRule::FirstChar(class(lit_str(&meta.require_name_value()?.value)?)?),
+                )),
+                "not_prefix" => rules.push((path.span(), FieldRule::NotPrefix(strings(meta)?))),
+                "not_contains" => rules.push((path.span(), FieldRule::NotContains(strings(meta)?))),
+                "one_of" => rules.push((path.span(), FieldRule::OneOf(strings(meta)?))),
+                "condition" => {
+                    let list = meta.require_list()?;
+                    let items =
+                        list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
+                    let (mut field, mut equals) = (None, None);
+                    for item in &items {
+                        let nv = item.require_name_value()?;
+                        if nv.path.is_ident("field") {
+                            match &nv.value {
+                                Expr::Path(p) if p.path.get_ident().is_some() => {
+                                    field = p.path.get_ident().cloned()
+                                }
+                                other => {
+                                    return Err(Error::new(other.span(), "expected a field name"));
+                                }
+                            }
+                        } else if nv.path.is_ident("equals") {
+                            equals = Some(lit_str(&nv.value)?);
+                        } else {
+                            return Err(Error::new(nv.path.span(), "expected `field` or `equals`"));
+                        }
+                    }
+                    match (field, equals) {
+                        (Some(a), Some(b)) => condition = Some((a, b)),
+                        _ => {
+                            return Err(Error::new(
+                                list.span(),
+                                "`condition` needs `field = name, equals = \"value\"`",
+                            ));
+                        }
+                    }
+                }
+                _ => {
+                    return Err(Error::new(
+                        path.span(),
+                        "unknown ecs attribute; expected one of: wire, required, nested, \
+                         error_code, length, range, count, charset, first_char, not_prefix, \
+                         not_contains, one_of, condition",
+                    ));
+                }
+            }
+        }
+    }
+    let wire = wire.ok_or_else(|| {
+        Error::new(
+            ident.span(),
+            format!("field `{ident}` needs #[ecs(wire = \"WireName\")]"),
+        )
+    })?;
+    if wire.value().is_empty() || wire.value().contains(['.', '&', '=']) {
+        return Err(Error::new(
+            wire.span(),
+            "a wire name is one segment without `.`, `&` or `=`",
+        ));
+    }
+    let kind = if nested {
+        Kind::Nested
+    } else {
+        scalar_kind(&inner)
+    };
+    // Type checks: a rule that cannot apply to the field's type is a mistake.
+    let mut checked = Vec::new();
+    for (span, rule) in rules {
+        let ok = match &rule {
+            FieldRule::Length(..)
+            | FieldRule::Charset(_)
+            | FieldRule::FirstChar(_)
+            | FieldRule::NotPrefix(_)
+            | FieldRule::NotContains(_)
+            | FieldRule::OneOf(_) => kind == Kind::Text,
+            FieldRule::Range(..) => kind == Kind::Integer,
+            FieldRule::Count(..) => card == Card::List,
+        };
+        if !ok {
+            let what = match &rule {
+                FieldRule::Range(..) => "an integer field (i32, i64, u32, u64)",
+                FieldRule::Count(..) => "a `Vec` field",
+                _ => "a `String` field",
+            };
+            return Err(Error::new(
+                span,
+                format!("this rule applies only to {what}"),
+            ));
+        }
+        checked.push(rule);
+    }
+    if required && card == Card::Plain {
+        return Err(Error::new(
+            ident.span(),
+            "`required` is for `Option` or `Vec` fields; a plain field is always set",
+        ));
+    }
+    Ok(FieldModel {
+        ident,
+        card,
+        kind,
+        inner,
+        wire,
+        required,
+        error_code,
+        rules: checked,
+        condition,
+    })
+}

@@ -1,0 +1,175 @@
+//! `ToParams` and `FromParams`: flattening to RPC query pairs and parsing them back.
+
+use proc_macro2::{Span, TokenStream as TokenStream2};
+use quote::{quote, quote_spanned};
+use syn::{Ident, LitStr};
+
+use crate::model::{Card, FieldRule, Kind, Model};
+
+/// Lists longer than this get their item keys formatted at run time (keeps the tables small).
+const MAX_STATIC_ITEM_KEYS: u64 = 128;
+
+pub(crate) fn to_params(m: &Model) -> TokenStream2 {
+    let ident = &m.ident;
+    let writes = m.fields.iter().map(|f| {
+        let name = &f.ident;
+        let wire = &f.wire;
+        let span = f.ident.span();
+        let scalar = quote_spanned!(span=> ::ecs_api::wire::WireScalar::to_wire(v));
+        match (f.card, f.kind) {
+            (Card::Plain, Kind::Nested) => quote! {
+                { let v = &self.#name; ::ecs_api::wire::ToParams::write_params(v, &::ecs_api::wire::key(prefix, #wire), out); }
+            },
+            (Card::Optional, Kind::Nested) => quote! {
+                if let Some(v) = &self.#name {
+                    ::ecs_api::wire::ToParams::write_params(v, &::ecs_api::wire::key(prefix, #wire), out);
+                }
+            },
+            (Card::List, Kind::Nested) => quote! {
+                if !self.#name.is_empty() {
+                    let list_key = ::ecs_api::wire::key(prefix, #wire);
+                    // One buffer for every item's prefix: the items copy what they keep.
+                    let mut item = ::std::string::String::with_capacity(list_key.len() + 4);
+                    for (i, v) in self.#name.iter().enumerate() {
+                        ::ecs_api::wire::item_key_into(&mut item, &list_key, i);
+                        ::ecs_api::wire::ToParams::write_params(v, &item, out);
+                    }
+                }
+            },
+            (Card::Plain, _) => quote! {
+                { let v = &self.#name; out.push((::ecs_api::wire::key(prefix, #wire), #scalar)); }
+            },
+            (Card::Optional, _) => quote! {
+                if let Some(v) = &self.#name {
+                    out.push((::ecs_api::wire::key(prefix, #wire), #scalar));
+                }
+            },
+            (Card::List, _) => {
+                // Top-level item keys up to the documented count are static: no allocation per item.
+                let max = f
+                    .rules
+                    .iter()
+                    .find_map(|r| match r {
+                        FieldRule::Count(_, max) => *max,
+                        _ => None,
+                    })
+                    .unwrap_or(0)
+                    .min(MAX_STATIC_ITEM_KEYS);
+                let keys = (1..=max).map(|n| format!("{}.{n}", wire.value()));
+                quote! {
+                    if !self.#name.is_empty() {
+                        const KEYS: &[&str] = &[#(#keys),*];
+                        let list_key = ::ecs_api::wire::key(prefix, #wire);
+                        for (i, v) in self.#name.iter().enumerate() {
+                            let k = match KEYS.get(i) {
+                                ::std::option::Option::Some(k) if prefix.is_empty() => ::std::borrow::Cow::Borrowed(*k),
+                                _ => ::std::borrow::Cow::Owned(::ecs_api::wire::item_key(&list_key, i)),
+                            };
+                            out.push((k, #scalar));
+                        }
+                    }
+                }
+            }
+        }
+    });
+    let counts = m.fields.iter().map(|f| {
+        let name = &f.ident;
+        match (f.card, f.kind) {
+            (Card::Plain, Kind::Nested) => {
+                quote!(::ecs_api::wire::ToParams::params_len_hint(&self.#name))
+            }
+            (Card::Optional, Kind::Nested) => quote! {
+                self.#name.as_ref().map_or(0, ::ecs_api::wire::ToParams::params_len_hint)
+            },
+            (Card::List, Kind::Nested) => quote! {
+                self.#name.iter().map(::ecs_api::wire::ToParams::params_len_hint).sum::<usize>()
+            },
+            (Card::Plain, _) => quote!(1usize),
+            (Card::Optional, _) => quote!(usize::from(self.#name.is_some())),
+            (Card::List, _) => quote!(self.#name.len()),
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl ::ecs_api::wire::ToParams for #ident {
+            fn write_params<'ecs>(&'ecs self, prefix: &str, out: &mut ::std::vec::Vec<::ecs_api::wire::Pair<'ecs>>) {
+                #(#writes)*
+            }
+            fn params_len_hint(&self) -> usize {
+                0usize #(+ #counts)*
+            }
+        }
+    }
+}
+
+pub(crate) fn option_code(code: &Option<LitStr>) -> TokenStream2 {
+    match code {
+        Some(c) => quote!(::std::option::Option::Some(#c)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+pub(crate) fn from_params(m: &Model) -> TokenStream2 {
+    let ident = &m.ident;
+    let locals: Vec<Ident> = m
+        .fields
+        .iter()
+        .map(|f| Ident::new(&format!("field_{}", f.ident), Span::call_site()))
+        .collect();
+    let reads = m.fields.iter().zip(&locals).map(|(f, local)| {
+        let wire = &f.wire;
+        let inner = &f.inner;
+        let code = option_code(&f.error_code);
+        let key = quote!(&::ecs_api::wire::key(prefix, #wire));
+        let read = match (f.card, f.kind) {
+            (Card::List, Kind::Nested) => {
+                quote!(::ecs_api::wire::read::nested_list::<#inner>(params, #key, &mut errors))
+            }
+            (_, Kind::Nested) => {
+                quote!(::ecs_api::wire::read::nested::<#inner>(params, #key, &mut errors))
+            }
+            (Card::List, _) => {
+                quote!(::ecs_api::wire::read::list::<#inner>(params, #key, #code, &mut errors))
+            }
+            (_, _) => {
+                quote!(::ecs_api::wire::read::scalar::<#inner>(params, #key, #code, &mut errors))
+            }
+        };
+        let missing = if f.card == Card::Plain {
+            quote! {
+                if #local.is_none() && !errors.iter().any(|e| e.param.starts_with(&*::ecs_api::wire::key(prefix, #wire))) {
+                    errors.push(::ecs_api::wire::read::missing(::ecs_api::wire::key(prefix, #wire).into_owned()));
+                }
+            }
+        } else {
+            quote!()
+        };
+        quote! { let #local = #read; #missing }
+    });
+    let builds = m.fields.iter().zip(&locals).map(|(f, local)| {
+        let name = &f.ident;
+        if f.card == Card::Plain {
+            quote!(#name: #local.unwrap_or_default())
+        } else {
+            quote!(#name: #local)
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl ::ecs_api::wire::FromParams for #ident {
+            fn read_params(
+                params: &mut ::ecs_api::wire::ParamMap,
+                prefix: &str,
+            ) -> ::std::result::Result<Self, ::std::vec::Vec<::ecs_api::wire::Violation>> {
+                let mut errors = ::std::vec::Vec::new();
+                #(#reads)*
+                if !errors.is_empty() {
+                    return ::std::result::Result::Err(errors);
+                }
+                ::std::result::Result::Ok(Self { #(#builds),* })
+            }
+        }
+    }
+}

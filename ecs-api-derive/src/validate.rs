@@ -1,0 +1,187 @@
+//! `Validate`: the documented constraints, checked before anything is sent.
+
+use proc_macro2::TokenStream as TokenStream2;
+use quote::quote;
+
+use crate::model::{Card, FieldModel, FieldRule, Kind, Model};
+use crate::params::option_code;
+
+fn opt_tokens<T: quote::ToTokens>(v: &Option<T>) -> TokenStream2 {
+    match v {
+        Some(x) => quote!(::std::option::Option::Some(#x)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// Whether a field counts as set, for `required`, `exclusive` and `condition`.
+fn is_set(f: &FieldModel) -> TokenStream2 {
+    let name = &f.ident;
+    match f.card {
+        Card::Plain => quote!(true),
+        Card::Optional => quote!(self.#name.is_some()),
+        Card::List => quote!(!self.#name.is_empty()),
+    }
+}
+
+pub(crate) fn validate(m: &Model) -> TokenStream2 {
+    let ident = &m.ident;
+    let mut body = Vec::new();
+    for f in &m.fields {
+        let name = &f.ident;
+        let wire = &f.wire;
+        let code = option_code(&f.error_code);
+        let key = quote!(|| ::ecs_api::wire::key(prefix, #wire).into_owned());
+        if f.required {
+            let set = is_set(f);
+            body.push(quote! {
+                report.error(::ecs_api::wire::check::required(#set), #key, ::std::option::Option::Some("MissingParameter"));
+            });
+        }
+        if let Some((other, value)) = &f.condition {
+            let set = is_set(f);
+            let other_field = m
+                .fields
+                .iter()
+                .find(|g| g.ident == *other)
+                .expect("checked in Model::parse");
+            let other_wire = &other_field.wire;
+            let met = match other_field.card {
+                Card::Optional => quote! {
+                    self.#other.as_ref().is_some_and(|v| ::ecs_api::wire::WireScalar::to_wire(v) == #value)
+                },
+                Card::Plain => quote!(::ecs_api::wire::WireScalar::to_wire(&self.#other) == #value),
+                Card::List => quote!(!self.#other.is_empty()),
+            };
+            body.push(quote! {
+                if strict {
+                    report.warning(::ecs_api::wire::check::condition(#set, #met, #other_wire, #value), #key);
+                }
+            });
+        }
+        // Per-value checks, applied to the value, each item of a list, or recursed into.
+        let mut value_checks = Vec::new();
+        for rule in &f.rules {
+            let gate = if rule.lenient() {
+                quote!(true)
+            } else {
+                quote!(strict)
+            };
+            let check = match rule {
+                FieldRule::Length(a, b) => {
+                    let (a, b) = (opt_tokens(a), opt_tokens(b));
+                    quote!(::ecs_api::wire::check::length(v, #a, #b))
+                }
+                FieldRule::Range(a, b) => {
+                    let (a, b) = (opt_tokens(a), opt_tokens(b));
+                    quote!(::ecs_api::wire::check::range(::ecs_api::wire::WireScalar::as_i64(v), #a, #b))
+                }
+                FieldRule::Count(..) => continue,
+                FieldRule::Charset(class) => {
+                    let pattern = format!("^[{}]$", class.value());
+                    quote! {{
+                        static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
+                            ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
+                        ::ecs_api::wire::check::charset_in(v, &CLASS, #class)
+                    }}
+                }
+                FieldRule::FirstChar(class) => {
+                    let pattern = format!("^[{}]$", class.value());
+                    quote! {{
+                        static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
+                            ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
+                        ::ecs_api::wire::check::first_char_in(v, &CLASS, #class)
+                    }}
+                }
+                FieldRule::NotPrefix(list) => {
+                    quote!(::ecs_api::wire::check::not_prefix(v, &[#(#list),*]))
+                }
+                FieldRule::NotContains(list) => {
+                    quote!(::ecs_api::wire::check::not_contains(v, &[#(#list),*]))
+                }
+                FieldRule::OneOf(list) => quote!(::ecs_api::wire::check::one_of(v, &[#(#list),*])),
+            };
+            value_checks.push(quote! {
+                if #gate { report.error(#check, &item_key, #code); }
+            });
+        }
+        for rule in &f.rules {
+            if let FieldRule::Count(a, b) = rule {
+                let (a, b) = (opt_tokens(a), opt_tokens(b));
+                body.push(quote! {
+                    report.error(::ecs_api::wire::check::count(self.#name.len(), #a, #b), #key, #code);
+                });
+            }
+        }
+        let text_binding = if f.kind == Kind::Text {
+            quote!(let v: &str = v.as_str();)
+        } else {
+            quote!()
+        };
+        match (f.card, f.kind) {
+            (Card::Plain, Kind::Nested) => body.push(quote! {
+                ::ecs_api::wire::Validate::validate_into(&self.#name, &::ecs_api::wire::key(prefix, #wire), mode, report);
+            }),
+            (Card::Optional, Kind::Nested) => body.push(quote! {
+                if let Some(v) = &self.#name {
+                    ::ecs_api::wire::Validate::validate_into(v, &::ecs_api::wire::key(prefix, #wire), mode, report);
+                }
+            }),
+            (Card::List, Kind::Nested) => body.push(quote! {
+                if !self.#name.is_empty() {
+                    let list_key = ::ecs_api::wire::key(prefix, #wire);
+                    // One buffer for every item's prefix: reports copy what they keep.
+                    let mut item = ::std::string::String::with_capacity(list_key.len() + 4);
+                    for (i, v) in self.#name.iter().enumerate() {
+                        ::ecs_api::wire::item_key_into(&mut item, &list_key, i);
+                        ::ecs_api::wire::Validate::validate_into(v, &item, mode, report);
+                    }
+                }
+            }),
+            _ if value_checks.is_empty() => {}
+            (Card::Plain, _) => body.push(quote! {
+                { let v = &self.#name; #text_binding let item_key = #key; #(#value_checks)* }
+            }),
+            (Card::Optional, _) => body.push(quote! {
+                if let Some(v) = &self.#name { #text_binding let item_key = #key; #(#value_checks)* }
+            }),
+            (Card::List, _) => body.push(quote! {
+                for (i, v) in self.#name.iter().enumerate() {
+                    #text_binding
+                    let item_key = || ::ecs_api::wire::item_key(&::ecs_api::wire::key(prefix, #wire), i);
+                    #(#value_checks)*
+                }
+            }),
+        }
+    }
+    for (a, b) in &m.exclusive {
+        let fa = m.fields.iter().find(|f| f.ident == *a).expect("checked");
+        let fb = m.fields.iter().find(|f| f.ident == *b).expect("checked");
+        let (sa, sb) = (is_set(fa), is_set(fb));
+        let (wa, wb) = (&fa.wire, &fb.wire);
+        body.push(quote! {
+            report.error(
+                ::ecs_api::wire::check::exclusive(#sa && #sb, #wb),
+                || ::ecs_api::wire::key(prefix, #wa).into_owned(),
+                ::std::option::Option::Some("InvalidParameter"),
+            );
+        });
+    }
+    quote! {
+        #[automatically_derived]
+        #[allow(deprecated, unused_variables, clippy::redundant_closure)]
+        impl ::ecs_api::wire::Validate for #ident {
+            fn validate_into(
+                &self,
+                prefix: &str,
+                mode: ::ecs_api::wire::ValidationMode,
+                report: &mut ::ecs_api::wire::ValidationReport,
+            ) {
+                if mode == ::ecs_api::wire::ValidationMode::Off {
+                    return;
+                }
+                let strict = mode == ::ecs_api::wire::ValidationMode::Strict;
+                #(#body)*
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Checks used by derived [`Validate`](super::Validate) impls. Each returns the violation it found,
+//! if any, with the param left empty for [`ValidationReport::error`](super::ValidationReport::error) to fill.
+
+use super::{RuleKind, Violation};
+
+fn violation(rule: RuleKind, limit: String, actual: String) -> Violation {
+    Violation {
+        param: String::new(),
+        rule,
+        limit,
+        actual,
+        error_code: None,
+    }
+}
+
+/// Shows short values as they are and long ones by their length, so reports stay readable.
+fn shown(value: &str) -> String {
+    let chars = value.chars().count();
+    if chars <= 40 {
+        format!("{value:?}")
+    } else {
+        format!("{chars} characters")
+    }
+}
+
+fn bounds<T: std::fmt::Display>(min: Option<T>, max: Option<T>, unit: &str) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("{a} to {b}{unit}"),
+        (Some(a), None) => format!("at least {a}{unit}"),
+        (None, Some(b)) => format!("at most {b}{unit}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Length in characters, not bytes: the service counts characters.
+pub fn length(value: &str, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
+    // Byte length bounds the character count from above, so most values skip the count.
+    let bytes = value.len() as u64;
+    if min.is_none_or(|m| bytes >= m) && max.is_none_or(|m| bytes <= m) && value.is_ascii() {
+        return None;
+    }
+    let n = value.chars().count() as u64;
+    let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
+    (!ok).then(|| {
+        violation(
+            RuleKind::Length,
+            format!("must be {}", bounds(min, max, " characters")),
+            format!("{n} characters"),
+        )
+    })
+}
+
+pub fn range(value: Option<i64>, min: Option<i64>, max: Option<i64>) -> Option<Violation> {
+    let v = value?;
+    let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
+    (!ok).then(|| {
+        violation(
+            RuleKind::Range,
+            format!("must be {}", bounds(min, max, "")),
+            v.to_string(),
+        )
+    })
+}
+
+pub fn count(n: usize, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
+    let n64 = n as u64;
+    // An empty list is the same as not setting it; `required` covers that case.
+    let ok = n == 0 || (min.is_none_or(|m| n64 >= m) && max.is_none_or(|m| n64 <= m));
+    (!ok).then(|| {
+        violation(
+            RuleKind::Count,
+            format!("must have {}", bounds(min, max, " items")),
+            format!("{n} items"),
+        )
+    })
+}
+
+/// `re` matches one allowed character; `class` is how the rule reads in the spec.
+pub fn charset(value: &str, re: &regex::Regex, class: &str) -> Option<Violation> {
+    charset_bad(
+        value,
+        |c| {
+            let mut buf = [0u8; 4];
+            re.is_match(c.encode_utf8(&mut buf))
+        },
+        class,
+    )
+}
+
+fn charset_bad(value: &str, ok: impl Fn(char) -> bool, class: &str) -> Option<Violation> {
+    let bad: String = value.chars().filter(|&c| !ok(c)).take(5).collect();
+    (!bad.is_empty()).then(|| {
+        violation(
+            RuleKind::Charset,
+            format!("may contain only [{class}]"),
+            format!("{bad:?}"),
+        )
+    })
+}
+
+pub fn first_char(value: &str, re: &regex::Regex, class: &str) -> Option<Violation> {
+    let first = value.chars().next()?;
+    let mut buf = [0u8; 4];
+    first_char_bad(first, re.is_match(first.encode_utf8(&mut buf)), class)
+}
+
+fn first_char_bad(first: char, ok: bool, class: &str) -> Option<Violation> {
+    (!ok).then(|| {
+        violation(
+            RuleKind::FirstChar,
+            format!("must start with [{class}]"),
+            format!("{first:?}"),
+        )
+    })
+}
+
+/// A character class (`^[class]$` matching one character) with its ASCII answers tabled, so
+/// checking the usual ASCII value is a lookup per byte instead of a regex search per character.
+#[derive(Debug)]
+pub struct CharClass {
+    re: regex::Regex,
+    ascii: [bool; 128],
+}
+
+impl CharClass {
+    /// `pattern` matches exactly one allowed character, e.g. `^[A-Za-z0-9._:-]$`.
+    pub fn new(pattern: &str) -> Result<CharClass, regex::Error> {
+        let re = regex::Regex::new(pattern)?;
+        let mut ascii = [false; 128];
+        for (b, slot) in ascii.iter_mut().enumerate() {
+            let c = [b as u8];
+            // Every byte below 128 is a one-byte char.
+            *slot = std::str::from_utf8(&c).is_ok_and(|s| re.is_match(s));
+        }
+        Ok(CharClass { re, ascii })
+    }
+
+    pub fn matches(&self, c: char) -> bool {
+        match self.ascii.get(c as usize) {
+            Some(&ok) => ok,
+            None => {
+                let mut buf = [0u8; 4];
+                self.re.is_match(c.encode_utf8(&mut buf))
+            }
+        }
+    }
+}
+
+/// [`charset`] with a tabled class: all-ASCII values are checked byte by byte.
+pub fn charset_in(value: &str, class: &CharClass, spelled: &str) -> Option<Violation> {
+    if value
+        .bytes()
+        .all(|b| class.ascii.get(b as usize) == Some(&true))
+    {
+        return None;
+    }
+    charset_bad(value, |c| class.matches(c), spelled)
+}
+
+/// [`first_char`] with a tabled class.
+pub fn first_char_in(value: &str, class: &CharClass, spelled: &str) -> Option<Violation> {
+    let first = value.chars().next()?;
+    first_char_bad(first, class.matches(first), spelled)
+}
+
+/// Case-insensitive, as the service checks `http://` and `aliyun` prefixes.
+pub fn not_prefix(value: &str, prefixes: &[&str]) -> Option<Violation> {
+    // On bytes: a head equal to a whole `&str` ends on a char boundary anyway.
+    let hit = prefixes.iter().find(|p| {
+        value
+            .as_bytes()
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+    })?;
+    Some(violation(
+        RuleKind::NotPrefix,
+        format!("must not start with {hit}"),
+        shown(value),
+    ))
+}
+
+/// ASCII case-insensitive, without lower-casing copies (runs for every tag of every request).
+pub fn not_contains(value: &str, needles: &[&str]) -> Option<Violation> {
+    let hit = needles
+        .iter()
+        .find(|p| contains_ignore_ascii_case(value.as_bytes(), p.as_bytes()))?;
+    Some(violation(
+        RuleKind::NotContains,
+        format!("must not contain {hit}"),
+        shown(value),
+    ))
+}
+
+fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    // Scan for the first byte in either case, compare the rest only there.
+    hay[..=last_start].iter().enumerate().any(|(i, &b)| {
+        (b == lower || b == upper) && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+    })
+}
+
+pub fn one_of(value: &str, allowed: &[&str]) -> Option<Violation> {
+    (!allowed.contains(&value)).then(|| {
+        violation(
+            RuleKind::Enum,
+            format!("must be one of {}", allowed.join(", ")),
+            shown(value),
+        )
+    })
+}
+
+pub fn required(is_set: bool) -> Option<Violation> {
+    (!is_set).then(|| violation(RuleKind::Required, "set".into(), String::new()))
+}
+
+pub fn exclusive(both_set: bool, other: &str) -> Option<Violation> {
+    both_set.then(|| {
+        violation(
+            RuleKind::Exclusive,
+            format!("cannot be set together with {other}"),
+            String::new(),
+        )
+    })
+}
+
+/// `met` is whether the param this one depends on has the value that makes it take effect.
+pub fn condition(is_set: bool, met: bool, depends_on: &str, value: &str) -> Option<Violation> {
+    (is_set && !met).then(|| {
+        violation(
+            RuleKind::Condition,
+            format!("takes effect only when {depends_on} is {value}"),
+            String::new(),
+        )
+    })
+}

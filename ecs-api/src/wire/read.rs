@@ -1,0 +1,112 @@
+//! Readers used by derived [`FromParams`] impls. They record what is wrong and
+//! carry on, so that one parse reports every problem.
+
+use super::{FromParams, ParamMap, RuleKind, Violation, WireScalar, item_key};
+
+fn malformed<T: WireScalar>(param: String, value: &str, code: Option<&'static str>) -> Violation {
+    Violation {
+        param,
+        rule: RuleKind::Malformed,
+        limit: format!("must be {}", T::EXPECTED),
+        actual: format!("{value:?}"),
+        error_code: code.or(Some("InvalidParameter")),
+    }
+}
+
+pub fn scalar<T: WireScalar>(
+    params: &mut ParamMap,
+    key: &str,
+    code: Option<&'static str>,
+    errors: &mut Vec<Violation>,
+) -> Option<T> {
+    let raw = params.take(key)?;
+    let parsed = T::from_wire(&raw);
+    if parsed.is_none() {
+        errors.push(malformed::<T>(key.to_owned(), &raw, code));
+    }
+    parsed
+}
+
+pub fn list<T: WireScalar>(
+    params: &mut ParamMap,
+    key: &str,
+    code: Option<&'static str>,
+    errors: &mut Vec<Violation>,
+) -> Vec<T> {
+    let indexes = match params.indexes(key) {
+        Ok(i) => i,
+        Err(v) => {
+            errors.push(v);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::with_capacity(indexes.len());
+    for n in indexes {
+        let item = item_key(key, n - 1);
+        match params.take(&item) {
+            Some(raw) => match T::from_wire(&raw) {
+                Some(v) => out.push(v),
+                None => errors.push(malformed::<T>(item, &raw, code)),
+            },
+            // Only `key.N.something` was sent: not a scalar list item.
+            None => errors.push(Violation {
+                param: item,
+                rule: RuleKind::Malformed,
+                limit: T::EXPECTED.to_owned(),
+                actual: "nested members".into(),
+                error_code: code.or(Some("InvalidParameter")),
+            }),
+        }
+    }
+    out
+}
+
+pub fn nested<T: FromParams>(
+    params: &mut ParamMap,
+    key: &str,
+    errors: &mut Vec<Violation>,
+) -> Option<T> {
+    if !params.has_prefix(key) {
+        return None;
+    }
+    match T::read_params(params, key) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    }
+}
+
+pub fn nested_list<T: FromParams>(
+    params: &mut ParamMap,
+    key: &str,
+    errors: &mut Vec<Violation>,
+) -> Vec<T> {
+    let indexes = match params.indexes(key) {
+        Ok(i) => i,
+        Err(v) => {
+            errors.push(v);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::with_capacity(indexes.len());
+    for n in indexes {
+        let item = item_key(key, n - 1);
+        match T::read_params(params, &item) {
+            Ok(v) => out.push(v),
+            Err(e) => errors.extend(e),
+        }
+    }
+    out
+}
+
+pub fn missing(param: String) -> Violation {
+    Violation {
+        param,
+        rule: RuleKind::Required,
+        limit: "set".into(),
+        actual: String::new(),
+        error_code: Some("MissingParameter"),
+    }
+}
