@@ -14,6 +14,10 @@
 //!     pub name: Option<String>,
 //!     #[ecs(wire = "Tag", nested, count(max = 20))]
 //!     pub tags: Vec<Tag>,
+//!     // One param holding a JSON array: `InstanceIds=["i-1","i-2"]`. `count` limits the items,
+//!     // the other rules apply to each item.
+//!     #[ecs(wire = "InstanceIds", json, count(max = 100), length(max = 64))]
+//!     pub instance_ids: Vec<String>,
 //! }
 //! ```
 

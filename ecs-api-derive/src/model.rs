@@ -48,6 +48,8 @@ pub(crate) struct FieldModel {
     pub(crate) error_code: Option<LitStr>,
     pub(crate) rules: Vec<FieldRule>,
     pub(crate) condition: Option<(Ident, LitStr)>,
+    /// `Vec<T>` sent as one param holding a JSON array (`InstanceIds=["i-1","i-2"]`).
+    pub(crate) json: bool,
 }
 
 pub(crate) enum FieldRule {
@@ -242,6 +244,7 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
     let mut wire = None;
     let mut required = false;
     let mut nested = false;
+    let mut json = None;
     let mut error_code = None;
     let mut rules = Vec::new();
     let mut condition = None;
@@ -259,6 +262,10 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                 "nested" => {
                     meta.require_path_only()?;
                     nested = true;
+                }
+                "json" => {
+                    meta.require_path_only()?;
+                    json = Some(path.span());
                 }
                 "error_code" => error_code = Some(lit_str(&meta.require_name_value()?.value)?),
                 "length" => {
@@ -320,7 +327,7 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                     return Err(Error::new(
                         path.span(),
                         "unknown ecs attribute; expected one of: wire, required, nested, \
-                         error_code, length, range, count, charset, first_char, not_prefix, \
+                         json, error_code, length, range, count, charset, first_char, not_prefix, \
                          not_contains, one_of, condition",
                     ));
                 }
@@ -370,6 +377,20 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
         }
         checked.push(rule);
     }
+    if let Some(span) = json {
+        if card != Card::List {
+            return Err(Error::new(
+                span,
+                "`json` applies only to a `Vec` field: its items are sent as one JSON array",
+            ));
+        }
+        if kind == Kind::Nested {
+            return Err(Error::new(
+                span,
+                "`json` lists hold scalars (`WireScalar` items), not `nested` structs",
+            ));
+        }
+    }
     if required && card == Card::Plain {
         return Err(Error::new(
             ident.span(),
@@ -386,5 +407,6 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
         error_code,
         rules: checked,
         condition,
+        json: json.is_some(),
     })
 }

@@ -44,6 +44,15 @@ pub(crate) fn to_params(m: &Model) -> TokenStream2 {
                     out.push((::ecs_api::wire::key(prefix, #wire), #scalar));
                 }
             },
+            (Card::List, _) if f.json => {
+                let array = quote_spanned!(span=> ::ecs_api::wire::json_array(&self.#name));
+                quote! {
+                    // One param for the whole list; an empty list is not sent, like `wire.N` lists.
+                    if !self.#name.is_empty() {
+                        out.push((::ecs_api::wire::key(prefix, #wire), ::std::borrow::Cow::Owned(#array)));
+                    }
+                }
+            }
             (Card::List, _) => {
                 // Top-level item keys up to the documented count are static: no allocation per item.
                 let max = f
@@ -86,6 +95,7 @@ pub(crate) fn to_params(m: &Model) -> TokenStream2 {
             },
             (Card::Plain, _) => quote!(1usize),
             (Card::Optional, _) => quote!(usize::from(self.#name.is_some())),
+            (Card::List, _) if f.json => quote!(usize::from(!self.#name.is_empty())),
             (Card::List, _) => quote!(self.#name.len()),
         }
     });
@@ -128,6 +138,9 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
             }
             (_, Kind::Nested) => {
                 quote!(::ecs_api::wire::read::nested::<#inner>(params, #key, &mut errors))
+            }
+            (Card::List, _) if f.json => {
+                quote!(::ecs_api::wire::read::json_list::<#inner>(params, #key, #code, &mut errors))
             }
             (Card::List, _) => {
                 quote!(::ecs_api::wire::read::list::<#inner>(params, #key, #code, &mut errors))

@@ -27,13 +27,14 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
     let ident = &m.ident;
     let mut body = Vec::new();
     for f in &m.fields {
+        let mut field_body = Vec::new();
         let name = &f.ident;
         let wire = &f.wire;
         let code = option_code(&f.error_code);
         let key = quote!(|| ::ecs_api::wire::key(prefix, #wire).into_owned());
         if f.required {
             let set = is_set(f);
-            body.push(quote! {
+            field_body.push(quote! {
                 report.error(::ecs_api::wire::check::required(#set), #key, ::std::option::Option::Some("MissingParameter"));
             });
         }
@@ -52,7 +53,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 Card::Plain => quote!(::ecs_api::wire::WireScalar::to_wire(&self.#other) == #value),
                 Card::List => quote!(!self.#other.is_empty()),
             };
-            body.push(quote! {
+            field_body.push(quote! {
                 if strict {
                     report.warning(::ecs_api::wire::check::condition(#set, #met, #other_wire, #value), #key);
                 }
@@ -107,7 +108,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
         for rule in &f.rules {
             if let FieldRule::Count(a, b) = rule {
                 let (a, b) = (opt_tokens(a), opt_tokens(b));
-                body.push(quote! {
+                field_body.push(quote! {
                     report.error(::ecs_api::wire::check::count(self.#name.len(), #a, #b), #key, #code);
                 });
             }
@@ -118,15 +119,15 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
             quote!()
         };
         match (f.card, f.kind) {
-            (Card::Plain, Kind::Nested) => body.push(quote! {
+            (Card::Plain, Kind::Nested) => field_body.push(quote! {
                 ::ecs_api::wire::Validate::validate_into(&self.#name, &::ecs_api::wire::key(prefix, #wire), mode, report);
             }),
-            (Card::Optional, Kind::Nested) => body.push(quote! {
+            (Card::Optional, Kind::Nested) => field_body.push(quote! {
                 if let Some(v) = &self.#name {
                     ::ecs_api::wire::Validate::validate_into(v, &::ecs_api::wire::key(prefix, #wire), mode, report);
                 }
             }),
-            (Card::List, Kind::Nested) => body.push(quote! {
+            (Card::List, Kind::Nested) => field_body.push(quote! {
                 if !self.#name.is_empty() {
                     let list_key = ::ecs_api::wire::key(prefix, #wire);
                     // One buffer for every item's prefix: reports copy what they keep.
@@ -138,13 +139,21 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 }
             }),
             _ if value_checks.is_empty() => {}
-            (Card::Plain, _) => body.push(quote! {
+            (Card::Plain, _) => field_body.push(quote! {
                 { let v = &self.#name; #text_binding let item_key = #key; #(#value_checks)* }
             }),
-            (Card::Optional, _) => body.push(quote! {
+            (Card::Optional, _) => field_body.push(quote! {
                 if let Some(v) = &self.#name { #text_binding let item_key = #key; #(#value_checks)* }
             }),
-            (Card::List, _) => body.push(quote! {
+            // One param on the wire: every item's violation names it.
+            (Card::List, _) if f.json => field_body.push(quote! {
+                let item_key = #key;
+                for v in &self.#name {
+                    #text_binding
+                    #(#value_checks)*
+                }
+            }),
+            (Card::List, _) => field_body.push(quote! {
                 for (i, v) in self.#name.iter().enumerate() {
                     #text_binding
                     let item_key = || ::ecs_api::wire::item_key(&::ecs_api::wire::key(prefix, #wire), i);
@@ -152,6 +161,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 }
             }),
         }
+        body.extend(field_body);
     }
     for (a, b) in &m.exclusive {
         let fa = m.fields.iter().find(|f| f.ident == *a).expect("checked");

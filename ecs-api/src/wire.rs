@@ -202,6 +202,27 @@ pub trait WireScalar: Sized {
     fn as_text(&self) -> Option<&str> {
         None
     }
+    /// The value as an item of a JSON-array param (`json` fields); a JSON string by default.
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.to_wire().into_owned())
+    }
+    /// Reads an item of a JSON-array param. By default as leniently as [`from_wire`]: a JSON
+    /// string, number or bool whose text the type accepts (`"5"` and `5` for an integer).
+    ///
+    /// [`from_wire`]: WireScalar::from_wire
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::String(s) => Self::from_wire(s),
+            serde_json::Value::Number(n) => Self::from_wire(&n.to_string()),
+            serde_json::Value::Bool(b) => Self::from_wire(if *b { "true" } else { "false" }),
+            _ => None,
+        }
+    }
+}
+
+/// The compact JSON array a `json` list field is sent as (`["i-1","i-2"]`).
+pub fn json_array<T: WireScalar>(items: &[T]) -> String {
+    serde_json::Value::Array(items.iter().map(WireScalar::to_json).collect()).to_string()
 }
 
 impl WireScalar for String {
@@ -214,6 +235,13 @@ impl WireScalar for String {
     const EXPECTED: &'static str = "a string";
     fn as_text(&self) -> Option<&str> {
         Some(self)
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.clone())
+    }
+    // Only JSON strings: a number where an id is expected is a mistake worth reporting.
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        value.as_str().map(str::to_owned)
     }
 }
 
@@ -230,6 +258,9 @@ impl WireScalar for bool {
         }
     }
     const EXPECTED: &'static str = "true or false";
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Bool(*self)
+    }
 }
 
 macro_rules! wire_int {
@@ -252,6 +283,9 @@ macro_rules! wire_int {
             fn as_i64(&self) -> Option<i64> {
                 i64::try_from(*self).ok()
             }
+            fn to_json(&self) -> serde_json::Value {
+                serde_json::Value::from(*self)
+            }
         }
     )*};
 }
@@ -265,6 +299,11 @@ impl WireScalar for f64 {
         s.parse().ok().filter(|v: &f64| v.is_finite())
     }
     const EXPECTED: &'static str = "a number";
+    fn to_json(&self) -> serde_json::Value {
+        // JSON has no NaN or infinity; validation of such a value is the service's call.
+        serde_json::Number::from_f64(*self)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
 }
 
 impl WireScalar for serde_json::Value {
@@ -279,6 +318,12 @@ impl WireScalar for serde_json::Value {
         Some(serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_owned())))
     }
     const EXPECTED: &'static str = "a JSON document";
+    fn to_json(&self) -> serde_json::Value {
+        self.clone()
+    }
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        Some(value.clone())
+    }
 }
 
 /// How strictly requests are checked before they are sent.

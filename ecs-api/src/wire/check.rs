@@ -14,7 +14,7 @@ fn violation(rule: RuleKind, limit: String, actual: String) -> Violation {
 }
 
 /// Shows short values as they are and long ones by their length, so reports stay readable.
-fn shown(value: &str) -> String {
+pub(crate) fn shown(value: &str) -> String {
     let chars = value.chars().count();
     if chars <= 40 {
         format!("{value:?}")

@@ -1,6 +1,7 @@
 //! Readers used by derived [`FromParams`] impls. They record what is wrong and
 //! carry on, so that one parse reports every problem.
 
+use super::check::shown;
 use super::{FromParams, ParamMap, RuleKind, Violation, WireScalar, item_key};
 
 fn malformed<T: WireScalar>(param: String, value: &str, code: Option<&'static str>) -> Violation {
@@ -55,6 +56,46 @@ pub fn list<T: WireScalar>(
                 limit: T::EXPECTED.to_owned(),
                 actual: "nested members".into(),
                 error_code: code.or(Some("InvalidParameter")),
+            }),
+        }
+    }
+    out
+}
+
+/// A `json` list: one param holding a JSON array. Not sent means empty.
+pub fn json_list<T: WireScalar>(
+    params: &mut ParamMap,
+    key: &str,
+    code: Option<&'static str>,
+    errors: &mut Vec<Violation>,
+) -> Vec<T> {
+    let Some(raw) = params.take(key) else {
+        return Vec::new();
+    };
+    let code = code.or(Some("InvalidParameter"));
+    let items = match serde_json::from_str::<serde_json::Value>(&raw) {
+        Ok(serde_json::Value::Array(items)) => items,
+        _ => {
+            errors.push(Violation {
+                param: key.to_owned(),
+                rule: RuleKind::Malformed,
+                limit: format!("must be a JSON array, each item {}", T::EXPECTED),
+                actual: shown(&raw),
+                error_code: code,
+            });
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match T::from_json(item) {
+            Some(v) => out.push(v),
+            None => errors.push(Violation {
+                param: key.to_owned(),
+                rule: RuleKind::Malformed,
+                limit: format!("each item must be {}", T::EXPECTED),
+                actual: format!("item {}: {}", i + 1, shown(&item.to_string())),
+                error_code: code,
             }),
         }
     }
