@@ -18,6 +18,9 @@
 //!     // the other rules apply to each item.
 //!     #[ecs(wire = "InstanceIds", json, count(max = 100), length(max = 64))]
 //!     pub instance_ids: Vec<String>,
+//!     // A secret: violations say which rule it broke but never show the value (`(redacted)`).
+//!     #[ecs(wire = "Password", sensitive, length(min = 8, max = 30))]
+//!     pub password: Option<String>,
 //! }
 //! ```
 

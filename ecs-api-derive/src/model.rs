@@ -50,6 +50,8 @@ pub(crate) struct FieldModel {
     pub(crate) condition: Option<(Ident, LitStr)>,
     /// `Vec<T>` sent as one param holding a JSON array (`InstanceIds=["i-1","i-2"]`).
     pub(crate) json: bool,
+    /// A password, key or token: its value never appears in a violation.
+    pub(crate) sensitive: bool,
 }
 
 pub(crate) enum FieldRule {
@@ -245,6 +247,7 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
     let mut required = false;
     let mut nested = false;
     let mut json = None;
+    let mut sensitive = false;
     let mut error_code = None;
     let mut rules = Vec::new();
     let mut condition = None;
@@ -266,6 +269,10 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                 "json" => {
                     meta.require_path_only()?;
                     json = Some(path.span());
+                }
+                "sensitive" => {
+                    meta.require_path_only()?;
+                    sensitive = true;
                 }
                 "error_code" => error_code = Some(lit_str(&meta.require_name_value()?.value)?),
                 "length" => {
@@ -327,8 +334,8 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                     return Err(Error::new(
                         path.span(),
                         "unknown ecs attribute; expected one of: wire, required, nested, \
-                         json, error_code, length, range, count, charset, first_char, not_prefix, \
-                         not_contains, one_of, condition",
+                         json, sensitive, error_code, length, range, count, charset, first_char, \
+                         not_prefix, not_contains, one_of, condition",
                     ));
                 }
             }
@@ -408,5 +415,6 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
         rules: checked,
         condition,
         json: json.is_some(),
+        sensitive,
     })
 }

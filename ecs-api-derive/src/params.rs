@@ -158,7 +158,19 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
         } else {
             quote!()
         };
-        quote! { let #local = #read; #missing }
+        if f.sensitive {
+            // Malformed-value reports quote what was sent: not for a password or key.
+            quote! {
+                let mark = errors.len();
+                let #local = #read;
+                if let ::std::option::Option::Some(tail) = errors.get_mut(mark..) {
+                    ::ecs_api::wire::redact_actual(tail);
+                }
+                #missing
+            }
+        } else {
+            quote! { let #local = #read; #missing }
+        }
     });
     let builds = m.fields.iter().zip(&locals).map(|(f, local)| {
         let name = &f.ident;

@@ -161,7 +161,16 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 }
             }),
         }
-        body.extend(field_body);
+        if f.sensitive {
+            // Whatever the rules quote of the value (characters, prefixes, length) is replaced.
+            body.push(quote! {{
+                let mark = (report.errors.len(), report.warnings.len());
+                #(#field_body)*
+                report.redact_since(mark.0, mark.1);
+            }});
+        } else {
+            body.extend(field_body);
+        }
     }
     for (a, b) in &m.exclusive {
         let fa = m.fields.iter().find(|f| f.ident == *a).expect("checked");

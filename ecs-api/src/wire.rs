@@ -431,9 +431,31 @@ pub trait Validate {
     }
 }
 
+/// What a violation shows instead of the value of a `sensitive` param (password, key, token).
+pub const REDACTED: &str = "(redacted)";
+
+/// Replaces what was given (`actual`) with [`REDACTED`], keeping the param, rule and limit so the
+/// report still says what is wrong. An empty `actual` stays empty (nothing was shown).
+pub fn redact_actual(violations: &mut [Violation]) {
+    for v in violations.iter_mut().filter(|v| !v.actual.is_empty()) {
+        v.actual = REDACTED.to_owned();
+    }
+}
+
 impl ValidationReport {
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// [`redact_actual`] on the errors and warnings recorded after the first `errors` and
+    /// `warnings` (counts taken before checking a `sensitive` field).
+    pub fn redact_since(&mut self, errors: usize, warnings: usize) {
+        if let Some(tail) = self.errors.get_mut(errors..) {
+            redact_actual(tail);
+        }
+        if let Some(tail) = self.warnings.get_mut(warnings..) {
+            redact_actual(tail);
+        }
     }
 
     /// Records a broken rule found by a [`check`] function, naming the param only when needed.
