@@ -26,6 +26,7 @@ pub mod error;
 #[rustfmt::skip]
 pub mod generated;
 pub mod operation;
+pub mod paginator;
 pub mod retry;
 pub mod signer;
 pub mod wire;
@@ -37,6 +38,7 @@ pub use client::{CallOptions, Client, PreparedRequest};
 pub use config::Config;
 pub use credentials::Credentials;
 pub use error::SdkError;
+pub use paginator::Paginator;
 pub use retry::RetryConfig;
 pub use signer::SignatureVersion;
 
