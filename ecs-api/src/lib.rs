@@ -40,6 +40,7 @@ pub use paginator::Paginator;
 pub use config::Config;
 pub use credentials::Credentials;
 pub use error::SdkError;
+pub use paginator::Paginator;
 pub use retry::RetryConfig;
 pub use signer::SignatureVersion;
 

@@ -1,4 +1,4 @@
-//! Readers used by derived [`FromParams`](super::FromParams) impls. They record what is wrong and
+//! Readers used by derived [`FromParams`] impls. They record what is wrong and
 //! carry on, so that one parse reports every problem.
 
 use super::check::shown;
