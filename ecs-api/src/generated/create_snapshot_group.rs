@@ -494,6 +494,7 @@ impl ::ecs_api::Client {
 }
 /// Output of [`CreateSnapshotGroup`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
 #[non_exhaustive]
 pub struct CreateSnapshotGroupOutput {
