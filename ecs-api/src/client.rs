@@ -68,6 +68,11 @@ impl CallOptions {
         self.validation = Some(mode);
         self
     }
+    /// The validation mode set for this call, if any (`dynamic` validates before calling).
+    #[cfg_attr(not(feature = "dynamic"), allow(dead_code))]
+    pub(crate) fn validation_mode(&self) -> Option<ValidationMode> {
+        self.validation
+    }
 }
 
 /// A signed request ready to send (see [`Client::prepare`]). The body is empty.

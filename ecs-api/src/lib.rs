@@ -21,6 +21,9 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod de;
+// Calls by action name with wire params, for the `ecs` CLI (feature `dynamic`).
+#[cfg(feature = "dynamic")]
+pub mod dynamic;
 pub mod error;
 pub mod operation;
 pub mod paginator;

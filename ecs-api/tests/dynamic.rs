@@ -1,0 +1,401 @@
+//! `ecs_api::dynamic`: calls by action name with wire params, against a scripted local server and
+//! the emulator. Built only with the `dynamic` feature.
+
+mod common;
+
+use common::{Reply, TestServer, ThingError};
+use ecs_api::dynamic::{self, DynError, FailureKind, OPERATIONS};
+use ecs_api::operation::{IdempotentInput, Operation};
+use ecs_api::paginator::{PageStyle, Paginated};
+use ecs_api::wire::RuleKind;
+use ecs_api::{CallOptions, Client, Config, Credentials, FromParams, ToParams, Validate};
+use serde_json::json;
+
+fn client(endpoint: &str) -> Client {
+    Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .endpoint(endpoint)
+            .credentials(Credentials::new("testid", "testsecret"))
+            .build()
+            .unwrap(),
+    )
+}
+
+fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+async fn call(client: &Client, pairs: &[(&str, &str)]) -> Result<serde_json::Value, DynError> {
+    let entry = dynamic::find(OPERATIONS, "CreateSnapshotGroup").unwrap();
+    (entry.call)(client, params(pairs), CallOptions::default().no_retry()).await
+}
+
+#[tokio::test]
+async fn call_sends_the_wire_params_and_returns_the_output_by_wire_name() {
+    let server = TestServer::start(vec![Reply::ok("ssg-1")]).await;
+    let c = client(&server.endpoint());
+    let out = call(
+        &c,
+        &[
+            ("InstanceId", "i-1"),
+            ("ExcludeDiskId.1", "d-1"),
+            ("ExcludeDiskId.2", "d-2"),
+            ("Tag.1.Key", "team"),
+            ("Tag.1.Value", "storage"),
+            ("Name", "nightly"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        out,
+        json!({"RequestId": "req-ok", "SnapshotGroupId": "ssg-1"})
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    let p = |k| seen[0].param(k);
+    assert_eq!(p("Action").as_deref(), Some("CreateSnapshotGroup"));
+    assert_eq!(p("RegionId").as_deref(), Some("cn-hangzhou"));
+    assert_eq!(p("ExcludeDiskId.2").as_deref(), Some("d-2"));
+    assert_eq!(p("Tag.1.Value").as_deref(), Some("storage"));
+    assert!(p("ClientToken").is_some());
+    assert!(seen[0].verify_v1(&Credentials::new("testid", "testsecret")));
+}
+
+#[tokio::test]
+async fn every_violation_is_reported_and_nothing_is_sent() {
+    let server = TestServer::start(vec![Reply::ok("ssg-1")]).await;
+    let c = client(&server.endpoint());
+
+    // Params that parse: unknown and repeated keys plus every documented rule broken.
+    let e = call(
+        &c,
+        &[
+            ("InstanceId", "i-1"),
+            ("Name", "_x"),
+            ("Description", "http://no"),
+            ("Colour", "blue"),
+            ("Tag.1.Key", "a"),
+            ("Tag.1.Key", "b"),
+        ],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    let named = |e: &DynError| -> Vec<(String, RuleKind)> {
+        e.violations()
+            .iter()
+            .map(|v| (v.param.clone(), v.rule))
+            .collect()
+    };
+    let got = named(&e);
+    for want in [
+        ("Name", RuleKind::FirstChar),
+        ("Description", RuleKind::NotPrefix),
+        ("Colour", RuleKind::Unknown),
+        ("Tag.1.Key", RuleKind::Malformed),
+    ] {
+        assert!(
+            got.contains(&(want.0.to_owned(), want.1)),
+            "{want:?} missing from {got:?}"
+        );
+    }
+    let text = e.to_string();
+    assert!(
+        text.contains("Colour: not a parameter of this operation"),
+        "{text}"
+    );
+    assert!(text.contains("[InvalidSnapshotName.Malformed]"), "{text}");
+
+    // Params that do not parse: malformed and missing values, plus the unknown key.
+    let e = call(&c, &[("InstantAccess", "yes"), ("Colour", "blue")])
+        .await
+        .unwrap_err();
+    let got = named(&e);
+    assert!(got.contains(&("InstantAccess".into(), RuleKind::Malformed)));
+    assert!(got.contains(&("InstanceId".into(), RuleKind::Required)));
+    assert!(got.contains(&("Colour".into(), RuleKind::Unknown)));
+
+    // Valid params with one rule broken: reported by the client's own validation.
+    let e = call(&c, &[("InstanceId", "i-1"), ("Name", "x")])
+        .await
+        .unwrap_err();
+    assert_eq!(named(&e), vec![("Name".to_owned(), RuleKind::Length)]);
+    assert!(server.seen().is_empty());
+}
+
+#[tokio::test]
+async fn service_and_transport_errors_exit_1() {
+    let server = TestServer::start(vec![Reply::error(
+        403,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    )])
+    .await;
+    let c = client(&server.endpoint());
+    let e = call(&c, &[("InstanceId", "i-1")]).await.unwrap_err();
+    assert_eq!(e.exit_code(), 1);
+    assert_eq!(e.code(), Some("IncorrectInstanceStatus"));
+    assert_eq!(e.request_id(), Some("req-IncorrectInstanceStatus"));
+    assert_eq!(e.service().map(|m| m.http_status), Some(403));
+    let text = e.to_string();
+    assert!(
+        text.contains("Code:      IncorrectInstanceStatus"),
+        "{text}"
+    );
+    assert!(
+        text.contains("RequestId: req-IncorrectInstanceStatus"),
+        "{text}"
+    );
+
+    // Nothing listens on the port of a dropped listener.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let c = client(&format!("http://127.0.0.1:{port}"));
+    let e = call(&c, &[("InstanceId", "i-1")]).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DynError::Failed {
+                kind: FailureKind::Transport,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.exit_code(), 1);
+    assert!(!e.to_string().contains("testid"), "{e}");
+}
+
+#[tokio::test]
+async fn call_against_the_emulator() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let c = client(&emu.url());
+    let out = call(
+        &c,
+        &[
+            ("InstanceId", "i-emu-running"),
+            ("ExcludeDiskId.1", "d-emu-data2"),
+        ],
+    )
+    .await
+    .unwrap();
+    let id = out["SnapshotGroupId"].as_str().unwrap();
+    assert!(id.starts_with("ssg-"), "{out}");
+    assert!(out["RequestId"].is_string());
+    assert_eq!(emu.snapshot_groups().len(), 1);
+
+    let e = call(&c, &[("InstanceId", "i-emu-starting")])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("IncorrectInstanceStatus"), "{e}");
+    assert!(e.request_id().is_some());
+}
+
+// ---- hand-written paged operations ----
+
+#[derive(Debug, Clone, PartialEq, Default, ToParams, FromParams, Validate)]
+struct ListInput {
+    #[ecs(wire = "RegionId", required)]
+    region_id: Option<String>,
+    /// JSON array text on the wire, as the aliyun CLI sends it.
+    #[ecs(wire = "InstanceIds")]
+    instance_ids: Option<serde_json::Value>,
+    #[ecs(wire = "PageNumber", range(min = 1))]
+    page_number: Option<i64>,
+    #[ecs(wire = "PageSize", range(min = 1, max = 2))]
+    page_size: Option<i64>,
+    #[ecs(wire = "NextToken")]
+    next_token: Option<String>,
+}
+
+impl IdempotentInput for ListInput {
+    fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    fn set_region_id(&mut self, region: String) {
+        self.region_id = Some(region);
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+struct ListOutput {
+    #[serde(rename = "RequestId")]
+    request_id: Option<String>,
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    total_count: Option<i64>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+    #[serde(rename = "Items")]
+    items: Vec<String>,
+}
+
+struct ListThings;
+impl Operation for ListThings {
+    const ACTION: &'static str = "DescribeThings";
+    const VERSION: &'static str = "2014-05-26";
+    const IDEMPOTENCY_TOKEN: Option<&'static str> = None;
+    type Input = ListInput;
+    type Output = ListOutput;
+    type Error = ThingError;
+}
+impl Paginated for ListThings {
+    type Item = String;
+    const STYLE: PageStyle = PageStyle::PageNumber;
+    const MAX_PAGE_SIZE: Option<i64> = Some(2);
+    fn page_size(input: &ListInput) -> Option<i64> {
+        input.page_size
+    }
+    fn set_page_size(input: &mut ListInput, size: i64) {
+        input.page_size = Some(size);
+    }
+    fn page_number(input: &ListInput) -> Option<i64> {
+        input.page_number
+    }
+    fn set_page_number(input: &mut ListInput, n: i64) {
+        input.page_number = Some(n);
+    }
+    fn total_count(output: &ListOutput) -> Option<i64> {
+        output.total_count
+    }
+    fn take_items(output: &mut ListOutput) -> Vec<String> {
+        std::mem::take(&mut output.items)
+    }
+    fn put_items(output: &mut ListOutput, items: Vec<String>) {
+        output.items = items;
+    }
+}
+
+struct ScanThings;
+impl Operation for ScanThings {
+    const ACTION: &'static str = "ListThings";
+    const VERSION: &'static str = "2014-05-26";
+    const IDEMPOTENCY_TOKEN: Option<&'static str> = None;
+    type Input = ListInput;
+    type Output = ListOutput;
+    type Error = ThingError;
+}
+impl Paginated for ScanThings {
+    type Item = String;
+    const STYLE: PageStyle = PageStyle::NextToken;
+    const MAX_PAGE_SIZE: Option<i64> = None;
+    fn page_size(input: &ListInput) -> Option<i64> {
+        input.page_size
+    }
+    fn set_page_size(input: &mut ListInput, size: i64) {
+        input.page_size = Some(size);
+    }
+    fn set_next_token(input: &mut ListInput, token: String) {
+        input.next_token = Some(token);
+    }
+    fn next_token(output: &ListOutput) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn take_items(output: &mut ListOutput) -> Vec<String> {
+        std::mem::take(&mut output.items)
+    }
+    fn put_items(output: &mut ListOutput, items: Vec<String>) {
+        output.items = items;
+    }
+}
+
+fn page(body: serde_json::Value) -> Reply {
+    Reply::json(200, &body.to_string())
+}
+
+#[tokio::test]
+async fn all_pages_by_page_number_gathers_items_into_the_last_page() {
+    let server = TestServer::start(vec![
+        page(json!({"RequestId": "r1", "TotalCount": 5, "Items": ["a", "b"]})),
+        page(json!({"RequestId": "r2", "TotalCount": 5, "Items": ["c", "d"]})),
+        page(json!({"RequestId": "r3", "TotalCount": 5, "Items": ["e"]})),
+        page(json!({"RequestId": "r4", "TotalCount": 5, "Items": ["never asked"]})),
+    ])
+    .await;
+    let c = client(&server.endpoint());
+    let out = dynamic::all_pages::<ListThings>(
+        &c,
+        params(&[("InstanceIds", r#"["i-1","i-2"]"#)]),
+        CallOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        out,
+        json!({"RequestId": "r3", "TotalCount": 5, "Items": ["a", "b", "c", "d", "e"]})
+    );
+    let seen = server.seen();
+    let pages: Vec<_> = seen.iter().map(|s| s.param("PageNumber")).collect();
+    assert_eq!(
+        pages,
+        [Some("1".into()), Some("2".into()), Some("3".into())]
+    );
+    assert!(
+        seen.iter()
+            .all(|s| s.param("PageSize").as_deref() == Some("2"))
+    );
+    assert_eq!(
+        seen[0].param("InstanceIds").as_deref(),
+        Some(r#"["i-1","i-2"]"#)
+    );
+
+    // Invalid params stop before the first page.
+    let e = dynamic::all_pages::<ListThings>(
+        &c,
+        params(&[("PageSize", "9"), ("Bogus", "1")]),
+        CallOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert_eq!(e.violations().len(), 2, "{e}");
+    assert_eq!(server.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn all_pages_by_next_token_follows_the_tokens() {
+    let server = TestServer::start(vec![
+        page(json!({"RequestId": "r1", "NextToken": "t1", "Items": ["a"]})),
+        page(json!({"RequestId": "r2", "NextToken": "t2", "Items": ["b", "c"]})),
+        page(json!({"RequestId": "r3", "NextToken": "", "Items": []})),
+    ])
+    .await;
+    let c = client(&server.endpoint());
+    let out = dynamic::all_pages::<ScanThings>(&c, Vec::new(), CallOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        json!({"RequestId": "r3", "NextToken": "", "Items": ["a", "b", "c"]})
+    );
+    let tokens: Vec<_> = server.seen().iter().map(|s| s.param("NextToken")).collect();
+    assert_eq!(tokens, [None, Some("t1".into()), Some("t2".into())]);
+
+    // A service repeating its token would page forever: stopped with an error.
+    let server = TestServer::start(vec![page(
+        json!({"RequestId": "r", "NextToken": "same", "Items": ["x"]}),
+    )])
+    .await;
+    let c = client(&server.endpoint());
+    let e = dynamic::all_pages::<ScanThings>(&c, Vec::new(), CallOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DynError::Failed {
+                kind: FailureKind::Pagination,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(server.seen().len(), 2);
+}
