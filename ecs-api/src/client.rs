@@ -278,7 +278,8 @@ impl Client {
     /// another HTTP stack, or to measure preparation. Credentials can come from [`Client::credentials`].
     ///
     /// ```
-    /// # use ecs_api::{CallOptions, Client, Config, Credentials, CreateSnapshotGroup, CreateSnapshotGroupInput};
+    /// # use ecs_api::{CallOptions, Client, Config, Credentials};
+    /// # use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupInput};
     /// let creds = Credentials::new("id", "secret");
     /// let client = Client::new(Config::builder().region("cn-hangzhou").credentials(creds.clone()).build()?);
     /// let mut input = CreateSnapshotGroupInput::new("i-bp1example");

@@ -239,6 +239,7 @@ struct ListOutput {
 
 struct ListThings;
 impl Operation for ListThings {
+    const READ_ONLY: bool = true;
     const ACTION: &'static str = "DescribeThings";
     const VERSION: &'static str = "2014-05-26";
     const IDEMPOTENCY_TOKEN: Option<&'static str> = None;
@@ -275,6 +276,7 @@ impl Paginated for ListThings {
 
 struct ScanThings;
 impl Operation for ScanThings {
+    const READ_ONLY: bool = true;
     const ACTION: &'static str = "ListThings";
     const VERSION: &'static str = "2014-05-26";
     const IDEMPOTENCY_TOKEN: Option<&'static str> = None;

@@ -100,6 +100,7 @@ fn put(output: &mut DescribeWidgetsOutput, items: Vec<Widget>) {
 /// PageNumber style, at most 50 per page.
 struct DescribeWidgets;
 impl Operation for DescribeWidgets {
+    const READ_ONLY: bool = true;
     const ACTION: &'static str = "DescribeWidgets";
     const VERSION: &'static str = "2014-05-26";
     const IDEMPOTENCY_TOKEN: Option<&'static str> = None;
@@ -137,6 +138,7 @@ impl Paginated for DescribeWidgets {
 /// NextToken style, at most 100 per page.
 struct ListWidgets;
 impl Operation for ListWidgets {
+    const READ_ONLY: bool = true;
     const ACTION: &'static str = "ListWidgets";
     const VERSION: &'static str = "2014-05-26";
     const IDEMPOTENCY_TOKEN: Option<&'static str> = None;

@@ -2,7 +2,7 @@
 //! constraint at its edges.
 
 use ecs_api::operation::create_snapshot_group::CreateSnapshotGroupInput;
-use ecs_api::create_snapshot_group::Tag;
+use ecs_api::types::Tag;
 use ecs_api::wire::{FromParams, RuleKind, ToParams, Validate, ValidationMode, ValidationReport};
 use proptest::prelude::*;
 

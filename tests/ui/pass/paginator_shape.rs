@@ -56,6 +56,7 @@ impl ServiceError for DescribeThingsError {
 
 pub struct DescribeThings;
 impl Operation for DescribeThings {
+    const READ_ONLY: bool = true;
     const ACTION: &'static str = "DescribeThings";
     const VERSION: &'static str = "2014-05-26";
     const IDEMPOTENCY_TOKEN: Option<&'static str> = None;
