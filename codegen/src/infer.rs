@@ -2,9 +2,7 @@
 //! operation only reads, which params are secrets, which strings carry a JSON array, and how the
 //! operation pages. Runs on every parsed page, so no operation needs an override for these.
 
-use crate::spec::{
-    FieldShape, Lint, PageStyle, Pagination, Param, Rule, ScalarType, Shape, Spec,
-};
+use crate::spec::{FieldShape, Lint, PageStyle, Pagination, Param, Rule, ScalarType, Shape, Spec};
 
 /// Name prefixes of operations that only read. Such calls are always safe to retry.
 const READ_ONLY_PREFIXES: &[&str] = &["Describe", "List", "Query", "Get"];

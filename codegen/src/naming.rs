@@ -243,7 +243,10 @@ mod tests {
         let lints = resolve_collisions(&mut pairs);
         assert_eq!(lints.len(), 2, "{lints:?}");
         // The exact spelling keeps the name; the rest follow in ASCII order.
-        assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("InvalidParameter3", "InvalidParameter", "InvalidParameter2"));
+        assert_eq!(
+            (a.as_str(), b.as_str(), c.as_str()),
+            ("InvalidParameter3", "InvalidParameter", "InvalidParameter2")
+        );
         let (mut x, mut y) = ("a".to_string(), "b".to_string());
         assert!(resolve_collisions(&mut [("A", &mut x), ("B", &mut y)]).is_empty());
     }

@@ -11,9 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::parse::request::{self, find_mut, hoist_counts, is_list, segments};
 use crate::parse::{Ctx, prose::normalize_name};
-use crate::spec::{
-    Constraint, Exclusive, Origin, Param, Rule, ScalarType, Shape, Spec,
-};
+use crate::spec::{Constraint, Exclusive, Origin, Param, Rule, ScalarType, Shape, Spec};
 
 /// Why an override or common-errors file could not be read or applied.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -134,7 +134,9 @@ fn seed_with_common_errors_and_overrides() {
         .map(|e| e.code.as_str())
         .collect();
     assert!(retryable.contains(&"InternalError") && retryable.contains(&"IdempotentProcessing"));
-    assert!(retryable.contains(&"Throttling") && !retryable.contains(&"IncorrectDiskStatus"));
+    assert!(!retryable.contains(&"IncorrectDiskStatus"));
+    // Common codes are not copied into the spec: the generated crate declares them once.
+    assert!(!op.errors.iter().any(|e| e.code == "Throttling"));
     // A doc-listed code keeps its doc listings only.
     let mismatch = op
         .errors
@@ -271,11 +273,22 @@ fn stale_or_unreasoned_overrides_fail() {
 }
 
 #[test]
-fn colliding_error_codes_are_an_error() {
+fn colliding_error_codes_are_resolved_with_a_lint() {
     let doc = "# Op\n\n## Request parameters\n\n|Name|Type|Required|Description|\n|-|-|-|-|\n|A|String|No|x|\n\n## Error codes\n\n|HTTP status code|Error code|Error message|Description|\n|-|-|-|-|\n|400|Foo.Bar|m|d|\n|400|FooBar|m|d|\n";
-    let err = parse_doc("a.md", doc).unwrap_err();
-    assert!(
-        err.reason.contains("Foo.Bar") && err.reason.contains("FooBar"),
-        "{err}"
-    );
+    let spec = parse_doc("a.md", doc).unwrap();
+    let names: Vec<(&str, &str)> = spec
+        .operation
+        .errors
+        .iter()
+        .map(|e| (e.code.as_str(), e.rust_name.as_str()))
+        .collect();
+    // The code spelled like the name keeps it; the other is numbered.
+    assert_eq!(names, [("Foo.Bar", "FooBar2"), ("FooBar", "FooBar")]);
+    let lint = spec
+        .operation
+        .lints
+        .iter()
+        .find(|l| l.kind == "error-name-collision")
+        .expect("a lint records the renaming");
+    assert!(lint.message.contains("Foo.Bar") && lint.message.contains("FooBar2"));
 }

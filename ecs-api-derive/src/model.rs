@@ -453,7 +453,11 @@ fn parse_member(meta: &Meta) -> Result<MemberRules> {
     .ok_or_else(|| Error::new(list.span(), "`member` starts with the member's field name"))?;
     let (mut wire, mut error_code, mut rules) = (None, None, Vec::new());
     for item in it {
-        let name = item.path().get_ident().map(|i| i.to_string()).unwrap_or_default();
+        let name = item
+            .path()
+            .get_ident()
+            .map(|i| i.to_string())
+            .unwrap_or_default();
         match name.as_str() {
             "wire" => wire = Some(lit_str(&item.require_name_value()?.value)?),
             "error_code" => error_code = Some(lit_str(&item.require_name_value()?.value)?),
@@ -487,7 +491,10 @@ fn parse_member(meta: &Meta) -> Result<MemberRules> {
         }
     }
     let wire = wire.ok_or_else(|| {
-        Error::new(field.span(), "`member` needs `wire = \"WireName\"` for its messages")
+        Error::new(
+            field.span(),
+            "`member` needs `wire = \"WireName\"` for its messages",
+        )
     })?;
     Ok(MemberRules {
         field,

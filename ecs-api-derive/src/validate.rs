@@ -25,9 +25,8 @@ fn is_set(f: &FieldModel) -> TokenStream2 {
 
 /// A rule's check on one member value `mv` (a `WireScalar`), for `member(...)` rules.
 fn member_check(rule: &FieldRule) -> Option<TokenStream2> {
-    let text = |check: TokenStream2| {
-        quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check))
-    };
+    let text =
+        |check: TokenStream2| quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check));
     Some(match rule {
         FieldRule::Length(a, b) => {
             let (a, b) = (opt_tokens(a), opt_tokens(b));
@@ -52,7 +51,9 @@ fn member_check(rule: &FieldRule) -> Option<TokenStream2> {
                 #check
             }}
         }
-        FieldRule::NotPrefix(list) => text(quote!(::ecs_api::wire::check::not_prefix(v, &[#(#list),*]))),
+        FieldRule::NotPrefix(list) => {
+            text(quote!(::ecs_api::wire::check::not_prefix(v, &[#(#list),*])))
+        }
         FieldRule::NotContains(list) => {
             text(quote!(::ecs_api::wire::check::not_contains(v, &[#(#list),*])))
         }

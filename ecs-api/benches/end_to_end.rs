@@ -39,12 +39,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupInput};
-use ecs_api::types::Tag;
 use ecs_api::signer::{Clock as _, NonceSource as _, RandomNonce, SystemClock, v1};
+use ecs_api::types::Tag;
 use ecs_api::wire::ToParams as _;
-use ecs_api::{
-    CallOptions, Client, Config, Credentials, SignatureVersion,
-};
+use ecs_api::{CallOptions, Client, Config, Credentials, SignatureVersion};
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};

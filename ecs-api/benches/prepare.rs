@@ -25,12 +25,10 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupInput};
-use ecs_api::types::Tag;
 use ecs_api::signer::{FixedClock, FixedNonce, v1, v3};
+use ecs_api::types::Tag;
 use ecs_api::wire::ToParams as _;
-use ecs_api::{
-    CallOptions, Client, Config, Credentials, SignatureVersion,
-};
+use ecs_api::{CallOptions, Client, Config, Credentials, SignatureVersion};
 use hmac::{Hmac, Mac as _};
 use sha1::Sha1;
 use sha2::Sha256;

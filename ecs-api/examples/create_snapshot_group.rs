@@ -12,8 +12,8 @@
 
 use std::process::ExitCode;
 
-use ecs_api::types::Tag;
 use ecs_api::signer::SignatureVersion;
+use ecs_api::types::Tag;
 use ecs_api::{CallOptions, Client, Config, SdkError};
 
 const USAGE: &str = "usage: create_snapshot_group --instance-id ID [--region R] [--endpoint URL]

@@ -210,8 +210,7 @@ impl Client {
     ) -> Result<O::Output, SdkError<O::Error>> {
         let config = &self.inner.config;
         self.check::<O>(&mut input, options)?;
-        let idempotent = input.idempotency_token().is_some_and(|t| !t.is_empty())
-            || O::READ_ONLY;
+        let idempotent = input.idempotency_token().is_some_and(|t| !t.is_empty()) || O::READ_ONLY;
         let params = input.to_params();
 
         let mut retry = options

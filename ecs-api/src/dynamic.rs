@@ -501,7 +501,8 @@ mod tests {
             find(OPERATIONS, "createSNAPSHOTgroup").map(|e| e.category),
             Some("Snapshots")
         );
-        assert!(find(OPERATIONS, "CreateSnapshot").is_none());
+        assert!(find(OPERATIONS, "CreateSnapshotGroupX").is_none());
+        assert!(OPERATIONS.len() > 200, "every operation is in the registry");
     }
 
     #[test]

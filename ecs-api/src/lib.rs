@@ -37,10 +37,10 @@ pub mod wire;
 #[path = "generated/types.rs"]
 pub mod types;
 
-pub use ecs_api_derive::{FromParams, ToParams, Validate};
 pub use client::{CallOptions, Client, PreparedRequest};
 pub use config::Config;
 pub use credentials::Credentials;
+pub use ecs_api_derive::{FromParams, ToParams, Validate};
 pub use error::SdkError;
 pub use paginator::Paginator;
 pub use retry::RetryConfig;

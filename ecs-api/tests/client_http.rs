@@ -93,11 +93,7 @@ async fn v3_signature_with_sts_is_verified_server_side() {
     );
     client
         .create_snapshot_group("i-1")
-        .tag(
-            ecs_api::types::Tag::new()
-                .key("env")
-                .value("prod"),
-        )
+        .tag(ecs_api::types::Tag::new().key("env").value("prod"))
         .send()
         .await
         .unwrap();

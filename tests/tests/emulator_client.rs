@@ -4,11 +4,11 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use ecs_api::wire::ValidationMode;
 use ecs_api::operation::create_snapshot_group::{
     CreateSnapshotGroup, CreateSnapshotGroupError, CreateSnapshotGroupErrorKind as Kind,
     CreateSnapshotGroupInput,
 };
+use ecs_api::wire::ValidationMode;
 use ecs_api::{CallOptions, Client, Config, Credentials, RetryConfig, SdkError, SignatureVersion};
 use ecs_emulator::{Fault, Outcome, RunningEmulator};
 
@@ -79,11 +79,7 @@ async fn creates_a_group_with_one_snapshot_per_disk() {
         .exclude_disk_id("d-emu-data2")
         .name("nightly")
         .description("before upgrade")
-        .tag(
-            ecs_api::types::Tag::new()
-                .key("env")
-                .value("test"),
-        )
+        .tag(ecs_api::types::Tag::new().key("env").value("test"))
         .send()
         .await
         .unwrap();
@@ -207,16 +203,8 @@ async fn every_state_error_maps_to_its_variant() {
         ),
         (
             i("i-emu-running")
-                .tag(
-                    ecs_api::types::Tag::new()
-                        .key("a")
-                        .value("1"),
-                )
-                .tag(
-                    ecs_api::types::Tag::new()
-                        .key("a")
-                        .value("2"),
-                ),
+                .tag(ecs_api::types::Tag::new().key("a").value("1"))
+                .tag(ecs_api::types::Tag::new().key("a").value("2")),
             "Duplicate.TagKey",
             400,
         ),
@@ -244,11 +232,7 @@ async fn every_state_error_maps_to_its_variant() {
             400,
         ),
         (
-            i("i-emu-running").tag(
-                ecs_api::types::Tag::new()
-                    .key("k")
-                    .value("acs:x"),
-            ),
+            i("i-emu-running").tag(ecs_api::types::Tag::new().key("k").value("acs:x")),
             "InvalidTagValue.Malformed",
             400,
         ),

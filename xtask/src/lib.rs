@@ -235,14 +235,21 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
             category: page.category.clone(),
         })
         .collect();
-    let out = emit::emit_crate(&sources, &common, Target::InCrate, &format!("{SPECS_DIR}/*.json"))
-        .map_err(|e| Error(e.to_string()))?;
+    let out = emit::emit_crate(
+        &sources,
+        &common,
+        Target::InCrate,
+        &format!("{SPECS_DIR}/*.json"),
+    )
+    .map_err(|e| Error(e.to_string()))?;
     for (path, code) in out.files {
         plan.files.insert(generated.join(path), code);
     }
     for (name, page) in &chosen {
-        plan.files
-            .insert(root.join(format!("{SPECS_DIR}/{name}.json")), jsons[name].clone());
+        plan.files.insert(
+            root.join(format!("{SPECS_DIR}/{name}.json")),
+            jsons[name].clone(),
+        );
         plan.summary.push(one_line(&page.spec));
         for l in &page.spec.operation.lints {
             plan.lints.push(format!(

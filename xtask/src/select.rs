@@ -24,7 +24,8 @@ pub struct Page {
 }
 
 /// The rule, as regen prints it.
-pub const RULE: &str = "a `.legacy.md` page loses, then a page in the 2018-2019 layout, then the earlier path";
+pub const RULE: &str =
+    "a `.legacy.md` page loses, then a page in the 2018-2019 layout, then the earlier path";
 
 pub fn is_legacy(rel: &str) -> bool {
     rel.ends_with(".legacy.md")
@@ -44,10 +45,12 @@ fn rank(p: &Page) -> (bool, bool, &str) {
 
 /// One page per operation, and a line for every page left out.
 pub fn choose(pages: Vec<Page>) -> (BTreeMap<String, Page>, Vec<String>) {
+    // Keyed case-insensitively: `DescribeUserdata` and `DescribeUserData` are one action (the
+    // service matches names exactly, so the kept page's spelling is the one sent).
     let mut chosen: BTreeMap<String, Page> = BTreeMap::new();
     let mut notes = Vec::new();
     for page in pages {
-        let name = page.spec.operation.name.clone();
+        let name = page.spec.operation.name.to_ascii_lowercase();
         match chosen.remove(&name) {
             None => {
                 chosen.insert(name, page);
@@ -59,7 +62,8 @@ pub fn choose(pages: Vec<Page>) -> (BTreeMap<String, Page>, Vec<String>) {
                     (prev, page)
                 };
                 notes.push(format!(
-                    "{name} is documented twice: using {}, ignoring {} ({})",
+                    "{} is documented twice: using {}, ignoring {} ({})",
+                    kept.spec.operation.name,
                     kept.rel,
                     dropped.rel,
                     if is_legacy(&dropped.rel) {
@@ -74,6 +78,10 @@ pub fn choose(pages: Vec<Page>) -> (BTreeMap<String, Page>, Vec<String>) {
             }
         }
     }
+    let chosen = chosen
+        .into_values()
+        .map(|p| (p.spec.operation.name.clone(), p))
+        .collect();
     (chosen, notes)
 }
 

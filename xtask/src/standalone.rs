@@ -26,7 +26,6 @@ struct Entry {
     error: Option<String>,
 }
 
-
 pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
     let root = workspace_root();
     let common = CommonErrors::from_json(
@@ -120,7 +119,8 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
         }
     }
     for (name, json) in &jsons {
-        plan.files.insert(out.join(format!("specs/{name}.json")), json.clone());
+        plan.files
+            .insert(out.join(format!("specs/{name}.json")), json.clone());
         plan.summary.push(format!("{name}: ok"));
     }
     plan.files.insert(

@@ -12,9 +12,8 @@ use crate::spec::{ErrorCode, Origin, Param, Rule, Shape};
 /// Plain doc prose with Markdown and HTML specials neutralised. Links keep their text and their
 /// target when it is a web address; doc-internal links (`~~123~~`, relative) keep only the text.
 pub fn doc_text(text: &str) -> String {
-    static LINK: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"\[([^\]]*)\]\(([^)]*)\)").expect("static regex")
-    });
+    static LINK: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\[([^\]]*)\]\(([^)]*)\)").expect("static regex"));
     static MARKER: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r"~~\d+~~").expect("static regex"));
     let text = LINK.replace_all(text, |c: &regex::Captures<'_>| {
@@ -115,9 +114,7 @@ pub fn first_sentence(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let end = flat
         .char_indices()
-        .find(|&(i, c)| {
-            c == '.' && flat[i + 1..].starts_with(' ') && !flat[..i].ends_with("e.g")
-        })
+        .find(|&(i, c)| c == '.' && flat[i + 1..].starts_with(' ') && !flat[..i].ends_with("e.g"))
         .map(|(i, _)| i + 1)
         .unwrap_or(flat.len());
     flat[..end].to_string()
@@ -237,11 +234,19 @@ pub fn error_doc(e: &ErrorCode) -> String {
         };
         let _ = write!(text, "\n- HTTP {status}: {msg}");
         if !l.description.trim().is_empty() {
-            let _ = write!(text, " {}", doc_text(l.description.trim()).replace('\n', " "));
+            let _ = write!(
+                text,
+                " {}",
+                doc_text(l.description.trim()).replace('\n', " ")
+            );
         }
     }
     if let Origin::Override { reason } = &e.origin {
-        let _ = write!(text, "\n\nAdded by a reviewed override: {}", doc_text(reason));
+        let _ = write!(
+            text,
+            "\n\nAdded by a reviewed override: {}",
+            doc_text(reason)
+        );
     }
     text.push_str(if e.retryable {
         "\n\nRetryable."

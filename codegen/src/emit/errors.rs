@@ -102,7 +102,10 @@ pub(crate) fn common_file(common: &CommonErrors) -> TokenStream {
         }
     }
     codes.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut names: Vec<String> = codes.iter().map(|c| naming::error_variant(&c.code)).collect();
+    let mut names: Vec<String> = codes
+        .iter()
+        .map(|c| naming::error_variant(&c.code))
+        .collect();
     {
         let mut pairs: Vec<(&str, &mut String)> = codes
             .iter()

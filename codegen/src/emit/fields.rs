@@ -200,13 +200,19 @@ pub(crate) fn field(
     let region = top_level && is_region(p);
     let ctor = top_level && p.required && !region && matches!(p.shape, Shape::Scalar { .. });
     let (ty, is_text, item_ty) = match &p.shape {
-        Shape::Scalar { ty } => (scalar::tokens(*ty, Side::Input), *ty == ScalarType::String, None),
+        Shape::Scalar { ty } => (
+            scalar::tokens(*ty, Side::Input),
+            *ty == ScalarType::String,
+            None,
+        ),
         Shape::List { item, json_array } => {
             if *json_array {
                 ecs.push(quote!(json));
             }
             let (t, text) = match item.as_ref() {
-                Shape::Scalar { ty } => (scalar::tokens(*ty, Side::Input), *ty == ScalarType::String),
+                Shape::Scalar { ty } => {
+                    (scalar::tokens(*ty, Side::Input), *ty == ScalarType::String)
+                }
                 Shape::Struct { members, .. } if !json_array => {
                     ecs.push(quote!(nested));
                     (table.request_type(members), false)
@@ -268,7 +274,11 @@ pub(crate) fn field(
         });
         let (iarg, iconv) = if item_text {
             (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+                quote!(
+                    impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >
+                ),
                 quote!(v.into_iter().map(::std::convert::Into::into).collect()),
             )
         } else {

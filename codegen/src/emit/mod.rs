@@ -121,8 +121,7 @@ pub fn emit_crate(
     for op in &ops {
         let module = &modules[&op.spec.operation.name];
         let code = operation::emit(op, &table, target, module)?;
-        out.files
-            .insert(format!("operation/{module}.rs"), code);
+        out.files.insert(format!("operation/{module}.rs"), code);
         out.modules
             .insert(op.spec.operation.name.clone(), module.clone());
         if let (Target::InCrate, Some(c)) = (target, &op.category) {
@@ -130,11 +129,17 @@ pub fn emit_crate(
         }
     }
     let header = header_all(specs_glob);
-    out.files
-        .insert("types.rs".into(), format_file(&header, table.emit(), "types")?);
+    out.files.insert(
+        "types.rs".into(),
+        format_file(&header, table.emit(), "types")?,
+    );
     out.files.insert(
         "operations.rs".into(),
-        format_file(&header, registry::operations_file(&ops, &modules, target), "operations")?,
+        format_file(
+            &header,
+            registry::operations_file(&ops, &modules, target),
+            "operations",
+        )?,
     );
     if target == Target::InCrate {
         out.files.insert(
@@ -174,9 +179,7 @@ pub(crate) fn ident(name: &str) -> Ident {
         Ident::new(name, Span::call_site())
     } else if matches!(name, "self" | "Self" | "super" | "crate" | "_") || name.is_empty() {
         Ident::new(&format!("{name}_"), Span::call_site())
-    } else if name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    } else if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit())
     {
         Ident::new_raw(name, Span::call_site())

@@ -8,7 +8,9 @@ use quote::{format_ident, quote};
 use super::docs::doc_text;
 use super::fields::{self, dedupe_setters, is_region, redacting_debug, setter_methods};
 use super::shapes::TypeTable;
-use super::{EmitError, OpSource, Target, err, errors, feature_name, format_file, header, ident, output};
+use super::{
+    EmitError, OpSource, Target, err, errors, feature_name, format_file, header, ident, output,
+};
 use crate::spec::{FieldShape, PageStyle, ScalarType, Shape, Spec};
 
 pub(crate) fn emit(
@@ -18,7 +20,11 @@ pub(crate) fn emit(
     module: &str,
 ) -> Result<String, EmitError> {
     let tokens = tokens(src.spec, table, target, module)?;
-    let mut code = format_file(&header(&src.spec_path, src.spec_json), tokens, &src.spec.operation.name)?;
+    let mut code = format_file(
+        &header(&src.spec_path, src.spec_json),
+        tokens,
+        &src.spec.operation.name,
+    )?;
     if target == Target::InCrate
         && let Some(c) = &src.category
     {
@@ -58,7 +64,11 @@ fn tokens(
         .exclusive
         .iter()
         .filter_map(|e| {
-            let find = |w: &str| op.request.iter().find(|p| p.wire_name == w || p.doc_name == w);
+            let find = |w: &str| {
+                op.request
+                    .iter()
+                    .find(|p| p.wire_name == w || p.doc_name == w)
+            };
             let (a, b) = (find(e.params.first()?)?, find(e.params.get(1)?)?);
             let (a, b) = (ident(&a.rust_name), ident(&b.rust_name));
             Some(quote!(#[ecs(exclusive(#a, #b))]))
@@ -70,7 +80,12 @@ fn tokens(
             .iter()
             .find(|p| {
                 p.wire_name == wire
-                    && matches!(p.shape, Shape::Scalar { ty: ScalarType::String })
+                    && matches!(
+                        p.shape,
+                        Shape::Scalar {
+                            ty: ScalarType::String
+                        }
+                    )
                     && !p.required
             })
             .map(|p| ident(&p.rust_name))
@@ -158,10 +173,19 @@ fn tokens(
         }
     }
     let behaviour = match (read_only, &op.idempotency_token, &op.pagination) {
-        (true, _, Some(_)) => "\n\nRead-only (always retried on transient failures); pages with [`into_paginator`](" .to_string() + &format!("{request}::into_paginator)."),
+        (true, _, Some(_)) => {
+            "\n\nRead-only (always retried on transient failures); pages with [`into_paginator`]("
+                .to_string()
+                + &format!("{request}::into_paginator).")
+        }
         (true, _, None) => "\n\nRead-only: always retried on transient failures.".to_string(),
-        (false, Some(t), _) => format!("\n\nIdempotent through `{t}`: the client fills it once per call, so retries never repeat the effect."),
-        (false, None, _) => "\n\nNot idempotent: never retried once a request may have reached the service.".to_string(),
+        (false, Some(t), _) => format!(
+            "\n\nIdempotent through `{t}`: the client fills it once per call, so retries never repeat the effect."
+        ),
+        (false, None, _) => {
+            "\n\nNot idempotent: never retried once a request may have reached the service."
+                .to_string()
+        }
     };
     module_doc.push_str(&behaviour);
     let module_doc_lines: Vec<String> = module_doc.lines().map(|l| format!(" {l}")).collect();
@@ -301,7 +325,12 @@ fn paginated_impl(
         op.request
             .iter()
             .find(|p| p.wire_name == wire)
-            .ok_or_else(|| err(&op.name, format!("pagination names a missing param `{wire}`")))
+            .ok_or_else(|| {
+                err(
+                    &op.name,
+                    format!("pagination names a missing param `{wire}`"),
+                )
+            })
     };
     let size = param(&pg.page_size)?;
     let cursor = param(&pg.cursor)?;
@@ -327,7 +356,9 @@ fn paginated_impl(
     };
     let item_ty = output::item_type(item, table);
     let int_ty = |p: &crate::spec::Param| match p.shape {
-        Shape::Scalar { ty: ScalarType::Integer } => quote!(i32),
+        Shape::Scalar {
+            ty: ScalarType::Integer,
+        } => quote!(i32),
         _ => quote!(i64),
     };
     let size_ty = int_ty(size);

@@ -50,7 +50,10 @@ pub(crate) fn fields(fields: &[Field], table: &TypeTable) -> Vec<TokenStream> {
 }
 
 /// The Rust type of a response shape and the lenient deserializer it needs.
-pub(crate) fn field_type(shape: &FieldShape, table: &TypeTable) -> (TokenStream, Option<&'static str>) {
+pub(crate) fn field_type(
+    shape: &FieldShape,
+    table: &TypeTable,
+) -> (TokenStream, Option<&'static str>) {
     match shape {
         FieldShape::Scalar { ty } => {
             let t = scalar::tokens(*ty, Side::Output);
@@ -79,9 +82,9 @@ pub(crate) fn item_type(item: &FieldShape, table: &TypeTable) -> TokenStream {
 /// Derives of every response struct: `Serialize` too when the crate's `dynamic` feature is on,
 /// so that the `ecs` command can print responses.
 pub(crate) fn derives(in_crate: bool) -> TokenStream {
-    let serialize = in_crate.then(|| {
-        quote!(#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))])
-    });
+    let serialize = in_crate.then(
+        || quote!(#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]),
+    );
     quote! {
         #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
         #serialize

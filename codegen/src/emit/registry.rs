@@ -10,9 +10,7 @@ use super::{EmitError, OpSource, Target, feature_name, ident, module_name};
 
 /// Module of every operation. Operations whose names differ only in case would share a module;
 /// the later one (ASCII order) gets a numeric suffix.
-pub(crate) fn module_names(
-    ops: &[&OpSource<'_>],
-) -> Result<BTreeMap<String, String>, EmitError> {
+pub(crate) fn module_names(ops: &[&OpSource<'_>]) -> Result<BTreeMap<String, String>, EmitError> {
     let mut out = BTreeMap::new();
     let mut used = std::collections::BTreeSet::new();
     for op in ops {

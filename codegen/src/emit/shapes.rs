@@ -160,7 +160,14 @@ impl TypeTable {
                 s => s,
             };
             if let Shape::Struct { type_name, members } = shape {
-                record(&mut self.request, request_key(members), type_name, members, op, feature);
+                record(
+                    &mut self.request,
+                    request_key(members),
+                    type_name,
+                    members,
+                    op,
+                    feature,
+                );
                 self.walk_params(members, op, feature);
             }
         }
@@ -173,7 +180,14 @@ impl TypeTable {
                 shape = item;
             }
             if let FieldShape::Struct { type_name, fields } = shape {
-                record(&mut self.response, response_key(fields), type_name, fields, op, feature);
+                record(
+                    &mut self.response,
+                    response_key(fields),
+                    type_name,
+                    fields,
+                    op,
+                    feature,
+                );
                 self.walk_fields(fields, op, feature);
             }
         }
@@ -199,8 +213,7 @@ impl TypeTable {
     }
 
     fn cfg(&self, features: &BTreeSet<String>) -> Option<TokenStream> {
-        if self.target != Target::InCrate || features.is_empty() || *features == self.all_features
-        {
+        if self.target != Target::InCrate || features.is_empty() || *features == self.all_features {
             return None;
         }
         let fs = features.iter();
@@ -281,11 +294,7 @@ impl TypeTable {
         let cfg = self.cfg(&e.features);
         let fs = output::fields(&e.first, self);
         let derives = output::derives(self.target == Target::InCrate);
-        let doc = format!(
-            " A `{}` in a response.{}",
-            e.wanted,
-            Self::used_by(&e.ops)
-        );
+        let doc = format!(" A `{}` in a response.{}", e.wanted, Self::used_by(&e.ops));
         quote! {
             #[doc = #doc]
             #cfg
@@ -301,7 +310,10 @@ impl TypeTable {
 fn assign_names<T>(map: &mut BTreeMap<String, Entry<T>>, taken: &mut BTreeSet<String>) {
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (key, e) in map.iter() {
-        groups.entry(e.wanted.clone()).or_default().push(key.clone());
+        groups
+            .entry(e.wanted.clone())
+            .or_default()
+            .push(key.clone());
     }
     for (wanted, mut keys) in groups {
         keys.sort_by(|a, b| {

@@ -11,7 +11,10 @@ use crate::spec::{Field, FieldShape, Origin, Param, Shape, Spec};
 fn shape(s: &Shape) -> String {
     match s {
         Shape::Scalar { ty } => rust_name(*ty, Side::Input).to_owned(),
-        Shape::List { item, json_array: true } => format!("Vec<{}> (JSON array)", shape(item)),
+        Shape::List {
+            item,
+            json_array: true,
+        } => format!("Vec<{}> (JSON array)", shape(item)),
         Shape::List { item, .. } => format!("Vec<{}>", shape(item)),
         Shape::Struct { type_name, .. } => type_name.clone(),
     }
@@ -36,7 +39,11 @@ fn params(out: &mut String, ps: &[Param], indent: usize) {
             p.rust_name,
             shape(&p.shape),
             if p.required { " [required]" } else { "" },
-            if p.deprecated.is_some() { " [deprecated]" } else { "" },
+            if p.deprecated.is_some() {
+                " [deprecated]"
+            } else {
+                ""
+            },
             if p.sensitive { " [sensitive]" } else { "" },
             if rules.is_empty() {
                 String::new()
@@ -55,7 +62,9 @@ fn fields(out: &mut String, fs: &[Field], indent: usize) {
         let out_ty = |ty| rust_name(ty, Side::Output);
         let (ty, children): (String, Option<&[Field]>) = match &f.shape {
             FieldShape::Scalar { ty } => (format!("Option<{}>", out_ty(*ty)), None),
-            FieldShape::Struct { type_name, fields } => (format!("Option<{type_name}>"), Some(fields)),
+            FieldShape::Struct { type_name, fields } => {
+                (format!("Option<{type_name}>"), Some(fields))
+            }
             FieldShape::Array { item, wrapper } => match item.as_ref() {
                 FieldShape::Struct { type_name, fields } => (
                     format!(
@@ -119,7 +128,11 @@ pub fn summary(spec: &Spec) -> String {
         let statuses: BTreeSet<String> = e
             .listings
             .iter()
-            .map(|l| l.http_status.map(|s| s.to_string()).unwrap_or_else(|| "?".into()))
+            .map(|l| {
+                l.http_status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "?".into())
+            })
             .collect();
         let _ = writeln!(
             out,
@@ -128,7 +141,11 @@ pub fn summary(spec: &Spec) -> String {
             e.rust_name,
             statuses.into_iter().collect::<Vec<_>>().join(","),
             if e.retryable { " retryable" } else { "" },
-            if matches!(e.origin, Origin::Override { .. }) { " (override)" } else { "" },
+            if matches!(e.origin, Origin::Override { .. }) {
+                " (override)"
+            } else {
+                ""
+            },
         );
     }
     out

@@ -210,7 +210,9 @@ fn service_and_name(ctx: &mut Ctx, text: &str, title: String, line: usize) -> (S
             ctx.lint(
                 "title-misspells-operation",
                 line,
-                format!("the title says `{title}`, the OpenAPI Explorer link `{api}`; using `{api}`"),
+                format!(
+                    "the title says `{title}`, the OpenAPI Explorer link `{api}`; using `{api}`"
+                ),
             );
             (service, api)
         }

@@ -392,9 +392,6 @@ pub mod describe_tasks;
 #[cfg(feature = "instances")]
 #[path = "operation/describe_user_data.rs"]
 pub mod describe_user_data;
-#[cfg(feature = "instances")]
-#[path = "operation/describe_userdata.rs"]
-pub mod describe_userdata;
 #[cfg(feature = "regions")]
 #[path = "operation/describe_zones.rs"]
 pub mod describe_zones;

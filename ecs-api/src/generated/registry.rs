@@ -1321,15 +1321,6 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         >,
         all_pages: ::std::option::Option::None,
     },
-    #[cfg(feature = "instances")]
-    crate::dynamic::OperationEntry {
-        action: "DescribeUserdata",
-        category: "Instances",
-        call: crate::dynamic::boxed_call::<
-            crate::operation::describe_userdata::DescribeUserdata,
-        >,
-        all_pages: ::std::option::Option::None,
-    },
     #[cfg(feature = "regions")]
     crate::dynamic::OperationEntry {
         action: "DescribeZones",
