@@ -96,8 +96,6 @@ fn random_unit() -> f64 {
     bits as f64 / ((1u64 << 53) - 1) as f64
 }
 
-/// Whether an action only reads, so repeating it after an unclear failure is harmless.
-
 /// Parses `x-acs-retry-after` (milliseconds).
 pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
     v.trim().parse::<u64>().ok().map(Duration::from_millis)

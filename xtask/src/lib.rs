@@ -167,14 +167,16 @@ fn one_line(spec: &Spec) -> String {
     )
 }
 
+/// Docs that could not be parsed: `(relative path, error)`.
+pub type Failures = Vec<(String, String)>;
+
 /// Reads and parses every doc under `docs`, applying overrides and common errors.
-/// Unparseable docs are returned as `(relative path, error)`.
 pub fn read_pages(
     docs: &Path,
     source_root: &Path,
     overrides_dir: Option<&Path>,
     common: &CommonErrors,
-) -> Result<(Vec<select::Page>, Vec<(String, String)>)> {
+) -> Result<(Vec<select::Page>, Failures)> {
     let mut pages = Vec::new();
     let mut failed = Vec::new();
     for doc in list_docs(docs)? {

@@ -40,6 +40,22 @@ pub(crate) fn operation_error(spec: &Spec) -> TokenStream {
         })
         .collect();
     let retry_arm = (!retryable.is_empty()).then(|| quote!(#(Self::#retryable)|* => true,));
+    let common = quote! {
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
+        }
+    };
+    let from_code = if codes.is_empty() {
+        common
+    } else {
+        quote! {
+            match code {
+                #(#codes => Self::#variants,)*
+                _ => #common,
+            }
+        }
+    };
     let kind_doc = format!(
         " What went wrong in a `{op}` call: one variant per code its reference page documents, \
          [`Common`]({kind}::Common) for the codes every ECS operation can return, and \
@@ -63,13 +79,7 @@ pub(crate) fn operation_error(spec: &Spec) -> TokenStream {
 
         impl ::ecs_api::operation::ErrorKind for #kind {
             fn from_code(code: &str) -> Self {
-                match code {
-                    #(#codes => Self::#variants,)*
-                    other => match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                        ::std::option::Option::Some(c) => Self::Common(c),
-                        ::std::option::Option::None => Self::Unhandled,
-                    },
-                }
+                #from_code
             }
             fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
                 match self {

@@ -123,6 +123,7 @@ fn tokens(
     let ctor_inits = fields.iter().map(|f| {
         let n = &f.ident;
         match &f.ctor {
+            Some((_, init)) if *n == init.to_string() => quote!(#n),
             Some((_, init)) => quote!(#n: #init),
             None => quote!(#n: ::std::default::Default::default()),
         }
@@ -143,6 +144,7 @@ fn tokens(
     let request_setters = setter_methods(&fields, true);
     let input_debug = redacting_debug(&input, &fields);
     let input_derive_debug = input_debug.is_none().then(|| quote!(Debug,));
+    let input_derive_default = ctor_args.is_empty().then(|| quote!(Default,));
 
     let out_fields = output::fields(&op.response, table);
     let out_derives = output::derives(target == Target::InCrate);
@@ -247,7 +249,7 @@ fn tokens(
         }
 
         #[doc = #input_doc]
-        #[derive(#input_derive_debug Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::FromParams, ::ecs_api::Validate)]
+        #[derive(#input_derive_debug #input_derive_default Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::FromParams, ::ecs_api::Validate)]
         #(#exclusive)*
         #[non_exhaustive]
         pub struct #input {
@@ -362,19 +364,34 @@ fn paginated_impl(
         _ => quote!(i64),
     };
     let size_ty = int_ty(size);
+    // i32 params widen to the trait's i64 and narrow back (a size that does not fit is unset).
+    let get = |f: &proc_macro2::Ident, ty: &TokenStream| {
+        if ty.to_string() == "i64" {
+            quote!(input.#f)
+        } else {
+            quote!(input.#f.map(i64::from))
+        }
+    };
+    let set = |f: &proc_macro2::Ident, ty: &TokenStream, v: TokenStream| {
+        if ty.to_string() == "i64" {
+            quote!(input.#f = ::std::option::Option::Some(#v);)
+        } else {
+            quote!(input.#f = <#ty>::try_from(#v).ok();)
+        }
+    };
+    let (get_size, set_size_body) = (get(&size_f, &size_ty), set(&size_f, &size_ty, quote!(size)));
     let max = match pg.max_page_size {
         Some(m) => quote!(::std::option::Option::Some(#m)),
         None => quote!(::std::option::Option::None),
     };
     let set_size = quote! {
-        fn page_size(input: &#input) -> ::std::option::Option<i64> { input.#size_f.map(i64::from) }
-        fn set_page_size(input: &mut #input, size: i64) {
-            input.#size_f = <#size_ty>::try_from(size).ok();
-        }
+        fn page_size(input: &#input) -> ::std::option::Option<i64> { #get_size }
+        fn set_page_size(input: &mut #input, size: i64) { #set_size_body }
     };
     let (style, style_methods) = match pg.style {
         PageStyle::PageNumber => {
             let cursor_ty = int_ty(cursor);
+            let (get_n, set_n) = (get(&cursor_f, &cursor_ty), set(&cursor_f, &cursor_ty, quote!(n)));
             let total = pg.progress.as_deref().and_then(out_field).map(|t| {
                 quote! {
                     fn total_count(output: &#output) -> ::std::option::Option<i64> { output.#t }
@@ -383,10 +400,8 @@ fn paginated_impl(
             (
                 quote!(PageNumber),
                 quote! {
-                    fn page_number(input: &#input) -> ::std::option::Option<i64> { input.#cursor_f.map(i64::from) }
-                    fn set_page_number(input: &mut #input, n: i64) {
-                        input.#cursor_f = <#cursor_ty>::try_from(n).ok();
-                    }
+                    fn page_number(input: &#input) -> ::std::option::Option<i64> { #get_n }
+                    fn set_page_number(input: &mut #input, n: i64) { #set_n }
                     #total
                 },
             )

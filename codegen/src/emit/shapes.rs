@@ -216,6 +216,9 @@ impl TypeTable {
         if self.target != Target::InCrate || features.is_empty() || *features == self.all_features {
             return None;
         }
+        if let [one] = features.iter().collect::<Vec<_>>().as_slice() {
+            return Some(quote!(#[cfg(feature = #one)]));
+        }
         let fs = features.iter();
         Some(quote!(#[cfg(any(#(feature = #fs),*))]))
     }

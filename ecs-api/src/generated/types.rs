@@ -3,7 +3,7 @@
 //! structures inside responses. A shape used by several operations is one type.
 #![allow(clippy::doc_lazy_continuation)]
 /// A `Account` in a response. Used by `DescribeImageSharePermission`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -14,7 +14,7 @@ pub struct Account {
     pub aliyun_id: ::std::option::Option<::std::string::String>,
 }
 /// A `AccountAttributeItem` in a response. Used by `DescribeAccountAttributes`.
-#[cfg(any(feature = "others"))]
+#[cfg(feature = "others")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -42,7 +42,7 @@ pub struct AccountAttributeItem {
     pub attribute_values: ::std::vec::Vec<crate::types::ValueItem>,
 }
 /// A `ActionOnMaintenance` in a response. Used by `DescribeInstanceMaintenanceAttributes`.
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -62,7 +62,7 @@ pub struct ActionOnMaintenance {
     pub value: ::std::option::Option<::std::string::String>,
 }
 /// A `Activation` in a response. Used by `DescribeActivations`, `DisableActivation`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -100,7 +100,7 @@ pub struct Activation {
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 /// A `ActivityDetail` in a response. Used by `DescribeAutoProvisioningGroupHistory`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -213,7 +213,7 @@ impl AddTagsTag {
     )
 )]
 /// A `AllocatedResource` in a response. Used by `DescribeCapacityReservations`, `DescribeElasticityAssurances`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -233,7 +233,7 @@ pub struct AllocatedResource {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `AssociatedPublicIp` in a response. Used by `DescribeNetworkInterfaces`.
-#[cfg(any(feature = "elastic-network-interfaces"))]
+#[cfg(feature = "elastic-network-interfaces")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -247,7 +247,7 @@ pub struct AssociatedPublicIp {
     pub public_ip_address: ::std::option::Option<::std::string::String>,
 }
 /// A `AttachInstanceRamRoleResult` in a response. Used by `AttachInstanceRamRole`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -267,7 +267,7 @@ pub struct AttachInstanceRamRoleResult {
     pub success: ::std::option::Option<bool>,
 }
 /// A `Attachment` in a response. Used by `DescribeNetworkInterfaces`.
-#[cfg(any(feature = "elastic-network-interfaces"))]
+#[cfg(feature = "elastic-network-interfaces")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -278,7 +278,7 @@ pub struct Attachment {
     pub device_index: ::std::option::Option<i64>,
 }
 /// A `AutoProvisioningGroup` in a response. Used by `DescribeAutoProvisioningGroups`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -337,7 +337,7 @@ pub struct AutoProvisioningGroup {
     pub pay_as_you_go_options: ::std::option::Option<crate::types::PayAsYouGoOptions>,
 }
 /// A `AutoProvisioningGroupHistory` in a response. Used by `DescribeAutoProvisioningGroupHistory`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -363,7 +363,7 @@ pub struct AutoProvisioningGroupHistory {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 /// A `AutoSnapshotPolicy` in a response. Used by `DescribeAutoSnapshotPolicyEx`.
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -425,7 +425,7 @@ pub struct AutoSnapshotPolicy {
     pub volume_nums: ::std::option::Option<i64>,
 }
 /// A `AvailableResource` in a response. Used by `DescribeAvailableResource`, `DescribeResourcesModification`.
-#[cfg(any(feature = "regions"))]
+#[cfg(feature = "regions")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -446,7 +446,7 @@ pub struct AvailableResource {
     pub type_: ::std::option::Option<::std::string::String>,
 }
 /// A `AvailableSpotResource` in a response. Used by `DescribeSpotAdvice`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -471,7 +471,7 @@ pub struct AvailableSpotResource {
     pub interruption_rate: ::std::option::Option<f64>,
 }
 /// A `AvailableSpotZone` in a response. Used by `DescribeSpotAdvice`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -485,7 +485,7 @@ pub struct AvailableSpotZone {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `AvailableZone` in a response. Used by `DescribeAvailableResource`, `DescribeResourcesModification`.
-#[cfg(any(feature = "regions"))]
+#[cfg(feature = "regions")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -514,7 +514,7 @@ pub struct AvailableZone {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `Bandwidth` in a response. Used by `DescribeBandwidthLimitation`.
-#[cfg(any(feature = "networks"))]
+#[cfg(feature = "networks")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -536,7 +536,7 @@ pub struct Bandwidth {
     pub unit: ::std::option::Option<::std::string::String>,
 }
 /// A `CapacityReservationItem` in a response. Used by `DescribeCapacityReservations`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -600,7 +600,7 @@ pub struct CapacityReservationItem {
     pub time_slot: ::std::option::Option<::std::string::String>,
 }
 /// A `Command` in a response. Used by `DescribeCommands`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -653,7 +653,7 @@ pub struct Command {
     pub working_dir: ::std::option::Option<::std::string::String>,
 }
 /// The `Configuration` value of a request. Used by `ModifyReservedInstances`.
-#[cfg(any(feature = "reserved-instances"))]
+#[cfg(feature = "reserved-instances")]
 #[derive(
     Debug,
     Clone,
@@ -688,7 +688,7 @@ pub struct Configuration {
     #[ecs(wire = "ZoneId")]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "reserved-instances"))]
+#[cfg(feature = "reserved-instances")]
 #[allow(deprecated)]
 impl Configuration {
     /// An empty value; set its members with the methods below.
@@ -730,9 +730,9 @@ impl Configuration {
         self
     }
 }
-#[cfg(any(feature = "reserved-instances"))]
+#[cfg(feature = "reserved-instances")]
 /// The `CpuOptions` value of a request. Used by `RunInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -756,7 +756,7 @@ pub struct CpuOptions {
     #[ecs(wire = "ThreadsPerCore")]
     pub threads_per_core: ::std::option::Option<i32>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl CpuOptions {
     /// An empty value; set its members with the methods below.
@@ -779,9 +779,9 @@ impl CpuOptions {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// A `CpuOptions` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -798,7 +798,7 @@ pub struct CpuOptionsInfo {
     pub threads_per_core: ::std::option::Option<i64>,
 }
 /// The `DataDisk` value of a request. Used by `CreateAutoProvisioningGroup`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(
     Debug,
     Clone,
@@ -879,7 +879,7 @@ pub struct CreateAutoProvisioningGroupDataDisk {
     #[ecs(wire = "SnapshotId")]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[allow(deprecated)]
 impl CreateAutoProvisioningGroupDataDisk {
     /// An empty value; set its members with the methods below.
@@ -958,9 +958,9 @@ impl CreateAutoProvisioningGroupDataDisk {
         self
     }
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 /// The `Tag` value of a request. Used by `CreateAutoProvisioningGroup`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(
     Debug,
     Clone,
@@ -983,7 +983,7 @@ pub struct CreateAutoProvisioningGroupTag {
     #[ecs(wire = "Value")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[allow(deprecated)]
 impl CreateAutoProvisioningGroupTag {
     /// An empty value; set its members with the methods below.
@@ -1001,9 +1001,9 @@ impl CreateAutoProvisioningGroupTag {
         self
     }
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 /// The `PrivatePoolOptions` value of a request. Used by `CreateCapacityReservation`, `CreateElasticityAssurance`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(
     Debug,
     Clone,
@@ -1029,7 +1029,7 @@ pub struct CreateCapacityReservationPrivatePoolOptions {
     #[ecs(wire = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[allow(deprecated)]
 impl CreateCapacityReservationPrivatePoolOptions {
     /// An empty value; set its members with the methods below.
@@ -1050,9 +1050,9 @@ impl CreateCapacityReservationPrivatePoolOptions {
         self
     }
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 /// The `DataDisk` value of a request. Used by `CreateInstance`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -1126,7 +1126,7 @@ pub struct CreateInstanceDataDisk {
     #[ecs(wire = "SnapshotId")]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl CreateInstanceDataDisk {
     /// An empty value; set its members with the methods below.
@@ -1206,9 +1206,9 @@ impl CreateInstanceDataDisk {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// The `PrivatePoolOptions` value of a request. Used by `CreateInstance`, `RunInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -1237,7 +1237,7 @@ pub struct CreateInstancePrivatePoolOptions {
     #[ecs(wire = "MatchCriteria")]
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl CreateInstancePrivatePoolOptions {
     /// An empty value; set its members with the methods below.
@@ -1258,9 +1258,9 @@ impl CreateInstancePrivatePoolOptions {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `CreateInstance`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -1312,7 +1312,7 @@ pub struct CreateInstanceSystemDisk {
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl CreateInstanceSystemDisk {
     /// An empty value; set its members with the methods below.
@@ -1357,9 +1357,9 @@ impl CreateInstanceSystemDisk {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(
     Debug,
     Clone,
@@ -1414,7 +1414,7 @@ pub struct CreateLaunchTemplateSystemDisk {
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
 }
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[allow(deprecated)]
 impl CreateLaunchTemplateSystemDisk {
     /// An empty value; set its members with the methods below.
@@ -1464,9 +1464,9 @@ impl CreateLaunchTemplateSystemDisk {
         self
     }
 }
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 /// The `DataDisk` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(
     Debug,
     Clone,
@@ -1530,7 +1530,7 @@ pub struct DataDisk {
     #[ecs(wire = "SnapshotId")]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[allow(deprecated)]
 impl DataDisk {
     /// An empty value; set its members with the methods below.
@@ -1596,9 +1596,9 @@ impl DataDisk {
         self
     }
 }
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 /// The `DataDiskConfig` value of a request. Used by `CreateAutoProvisioningGroup`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(
     Debug,
     Clone,
@@ -1620,7 +1620,7 @@ pub struct DataDiskConfig {
     #[ecs(wire = "DiskCategory")]
     pub disk_category: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[allow(deprecated)]
 impl DataDiskConfig {
     /// An empty value; set its members with the methods below.
@@ -1636,9 +1636,9 @@ impl DataDiskConfig {
         self
     }
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 /// A `DataDisk` in a response. Used by `DescribeLaunchTemplateVersions`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1678,7 +1678,7 @@ pub struct DataDiskInfo {
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 /// A `DataPoint` in a response. Used by `DescribeSnapshotMonitorData`.
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1692,7 +1692,7 @@ pub struct DataPoint {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 /// A `DedicatedBlockStorageCluster` in a response. Used by `DescribeDedicatedBlockStorageClusters`.
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1745,7 +1745,7 @@ pub struct DedicatedBlockStorageCluster {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `DedicatedBlockStorageClusterCapacity` in a response. Used by `DescribeDedicatedBlockStorageClusters`.
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1759,7 +1759,7 @@ pub struct DedicatedBlockStorageClusterCapacity {
     pub total_capacity: ::std::option::Option<i64>,
 }
 /// A `DedicatedHostAttribute` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1779,7 +1779,7 @@ pub struct DedicatedHostAttribute {
     pub dedicated_host_name: ::std::option::Option<::std::string::String>,
 }
 /// A `DedicatedHostRenewAttribute` in a response. Used by `DescribeDedicatedHostAutoRenew`.
-#[cfg(any(feature = "dedicated-hosts"))]
+#[cfg(feature = "dedicated-hosts")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1807,7 +1807,7 @@ pub struct DedicatedHostRenewAttribute {
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 /// A `DedicatedHostType` in a response. Used by `DescribeDedicatedHostTypes`.
-#[cfg(any(feature = "dedicated-hosts"))]
+#[cfg(feature = "dedicated-hosts")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1875,7 +1875,7 @@ pub struct DedicatedHostType {
     pub total_vgpus: ::std::option::Option<i64>,
 }
 /// A `DedicatedInstanceAttribute` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1893,7 +1893,7 @@ pub struct DedicatedInstanceAttribute {
     pub tenancy: ::std::option::Option<::std::string::String>,
 }
 /// A `Activation` in a response. Used by `DeleteActivation`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1928,7 +1928,7 @@ pub struct DeleteActivationActivation {
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 /// A `Demand` in a response. Used by `DescribeDemands`.
-#[cfg(any(feature = "others"))]
+#[cfg(feature = "others")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -1995,7 +1995,7 @@ pub struct Demand {
     pub supply_infos: ::std::vec::Vec<crate::types::SupplyInfo>,
 }
 /// A `DeploymentSet` in a response. Used by `DescribeDeploymentSets`.
-#[cfg(any(feature = "deployment-sets"))]
+#[cfg(feature = "deployment-sets")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2039,7 +2039,7 @@ pub struct DeploymentSet {
     pub strategy: ::std::option::Option<::std::string::String>,
 }
 /// A `Instance` in a response. Used by `DescribeAutoProvisioningGroupInstances`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2087,7 +2087,7 @@ pub struct DescribeAutoProvisioningGroupInstancesInstance {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `Tag` in a response. Used by `DescribeAutoSnapshotPolicyEx`.
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2104,7 +2104,7 @@ pub struct DescribeAutoSnapshotPolicyExTag {
     pub target_copy_regions: ::std::option::Option<::std::string::String>,
 }
 /// The `PrivatePoolOptions` value of a request. Used by `DescribeCapacityReservations`, `DescribeElasticityAssurances`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(
     Debug,
     Clone,
@@ -2120,7 +2120,7 @@ pub struct DescribeCapacityReservationsPrivatePoolOptions {
     #[ecs(wire = "Ids")]
     pub ids: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[allow(deprecated)]
 impl DescribeCapacityReservationsPrivatePoolOptions {
     /// An empty value; set its members with the methods below.
@@ -2133,9 +2133,9 @@ impl DescribeCapacityReservationsPrivatePoolOptions {
         self
     }
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 /// The `Tag` value of a request. Used by `DescribeDisks`.
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[derive(
     Debug,
     Clone,
@@ -2163,7 +2163,7 @@ pub struct DescribeDisksTag {
     #[ecs(wire = "value")]
     pub value_lowercase: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[allow(deprecated)]
 impl DescribeDisksTag {
     /// An empty value; set its members with the methods below.
@@ -2197,9 +2197,9 @@ impl DescribeDisksTag {
         self
     }
 }
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 /// The `Filter` value of a request. Used by `DescribeImageSupportInstanceTypes`, `DescribeImages`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(
     Debug,
     Clone,
@@ -2222,7 +2222,7 @@ pub struct DescribeImageSupportInstanceTypesFilter {
     #[ecs(wire = "Value")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[allow(deprecated)]
 impl DescribeImageSupportInstanceTypesFilter {
     /// An empty value; set its members with the methods below.
@@ -2240,9 +2240,9 @@ impl DescribeImageSupportInstanceTypesFilter {
         self
     }
 }
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 /// A `DiskDeviceMapping` in a response. Used by `DescribeImages`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2278,7 +2278,7 @@ pub struct DescribeImagesDiskDeviceMapping {
     pub type_: ::std::option::Option<::std::string::String>,
 }
 /// A `Image` in a response. Used by `DescribeImages`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2381,7 +2381,7 @@ pub struct DescribeImagesImage {
     pub usage: ::std::option::Option<::std::string::String>,
 }
 /// A `Instance` in a response. Used by `DescribeInstanceAttachmentAttributes`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2406,7 +2406,7 @@ pub struct DescribeInstanceAttachmentAttributesInstance {
     >,
 }
 /// The `DataDisk` value of a request. Used by `DescribeInstanceModificationPrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(
     Debug,
     Clone,
@@ -2449,7 +2449,7 @@ pub struct DescribeInstanceModificationPriceDataDisk {
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
 }
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[allow(deprecated)]
 impl DescribeInstanceModificationPriceDataDisk {
     /// An empty value; set its members with the methods below.
@@ -2478,9 +2478,9 @@ impl DescribeInstanceModificationPriceDataDisk {
         self
     }
 }
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 /// A `Price` in a response. Used by `DescribeInstanceModificationPrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2502,7 +2502,7 @@ pub struct DescribeInstanceModificationPricePrice {
     pub trade_price: ::std::option::Option<f64>,
 }
 /// A `PriceInfo` in a response. Used by `DescribeInstanceModificationPrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2518,7 +2518,7 @@ pub struct DescribeInstanceModificationPricePriceInfo {
     pub rules: ::std::vec::Vec<crate::types::Rule>,
 }
 /// A `InstanceType` in a response. Used by `DescribeInstanceTypes`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2630,7 +2630,7 @@ pub struct DescribeInstanceTypesInstanceType {
     pub total_eni_queue_quantity: ::std::option::Option<i64>,
 }
 /// A `Instance` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2865,7 +2865,7 @@ pub struct DescribeInstancesInstance {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `Invocation` in a response. Used by `DescribeInvocations`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2938,7 +2938,7 @@ pub struct DescribeInvocationsInvocation {
     pub username: ::std::option::Option<::std::string::String>,
 }
 /// A `NetworkInterface` in a response. Used by `DescribeLaunchTemplateVersions`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -2966,7 +2966,7 @@ pub struct DescribeLaunchTemplateVersionsNetworkInterface {
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 /// A `Instance` in a response. Used by `DescribeManagedInstances`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3018,7 +3018,7 @@ pub struct DescribeManagedInstancesInstance {
     pub registration_time: ::std::option::Option<::std::string::String>,
 }
 /// A `Ipv6Set` in a response. Used by `DescribeNetworkInterfaces`.
-#[cfg(any(feature = "elastic-network-interfaces"))]
+#[cfg(feature = "elastic-network-interfaces")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3055,7 +3055,7 @@ pub struct DescribeNetworkInterfacesIpv6Set {
     >,
 }
 /// A `PrivateIpSet` in a response. Used by `DescribeNetworkInterfaces`.
-#[cfg(any(feature = "elastic-network-interfaces"))]
+#[cfg(feature = "elastic-network-interfaces")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3102,7 +3102,7 @@ pub struct DescribeNetworkInterfacesPrivateIpSet {
     pub tags: ::std::vec::Vec<crate::types::DescribeNetworkInterfacesTag>,
 }
 /// A `Tag` in a response. Used by `DescribeNetworkInterfaces`.
-#[cfg(any(feature = "elastic-network-interfaces"))]
+#[cfg(feature = "elastic-network-interfaces")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3128,7 +3128,7 @@ pub struct DescribeNetworkInterfacesTag {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// The `DataDisk` value of a request. Used by `DescribePrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(
     Debug,
     Clone,
@@ -3168,7 +3168,7 @@ pub struct DescribePriceDataDisk {
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
 }
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[allow(deprecated)]
 impl DescribePriceDataDisk {
     /// An empty value; set its members with the methods below.
@@ -3197,9 +3197,9 @@ impl DescribePriceDataDisk {
         self
     }
 }
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 /// The `SystemDisk` value of a request. Used by `DescribePrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(
     Debug,
     Clone,
@@ -3241,7 +3241,7 @@ pub struct DescribePriceSystemDisk {
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
 }
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[allow(deprecated)]
 impl DescribePriceSystemDisk {
     /// An empty value; set its members with the methods below.
@@ -3270,9 +3270,9 @@ impl DescribePriceSystemDisk {
         self
     }
 }
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 /// A `OperationLock` in a response. Used by `DescribeReservedInstances`.
-#[cfg(any(feature = "reserved-instances"))]
+#[cfg(feature = "reserved-instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3288,7 +3288,7 @@ pub struct DescribeReservedInstancesOperationLock {
     pub platform: ::std::option::Option<::std::string::String>,
 }
 /// A `Tag` in a response. Used by `DescribeReservedInstances`.
-#[cfg(any(feature = "reserved-instances"))]
+#[cfg(feature = "reserved-instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3305,7 +3305,7 @@ pub struct DescribeReservedInstancesTag {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `Invocation` in a response. Used by `DescribeSendFileResults`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3369,7 +3369,7 @@ pub struct DescribeSendFileResultsInvocation {
     pub vm_count: ::std::option::Option<i64>,
 }
 /// A `InvokeInstance` in a response. Used by `DescribeSendFileResults`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3433,7 +3433,7 @@ pub struct DescribeSendFileResultsInvokeInstance {
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 /// A `Snapshot` in a response. Used by `DescribeSnapshots`.
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3464,7 +3464,7 @@ pub struct DescribeSnapshotsSnapshot {
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A `Tag` in a response. Used by `DescribeSnapshots`.
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3475,7 +3475,7 @@ pub struct DescribeSnapshotsTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 /// A `Tag` in a response. Used by `DescribeTags`.
-#[cfg(any(feature = "tags"))]
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3492,7 +3492,7 @@ pub struct DescribeTagsTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 /// A `DetachInstanceRamRoleResult` in a response. Used by `DetachInstanceRamRole`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3515,7 +3515,7 @@ pub struct DetachInstanceRamRoleResult {
     pub success: ::std::option::Option<bool>,
 }
 /// The `Disk` value of a request. Used by `ResetDisks`.
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[derive(
     Debug,
     Clone,
@@ -3534,7 +3534,7 @@ pub struct Disk {
     #[ecs(wire = "SnapshotId")]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[allow(deprecated)]
 impl Disk {
     /// An empty value; set its members with the methods below.
@@ -3558,9 +3558,9 @@ impl Disk {
         self
     }
 }
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 /// The `DiskDeviceMapping` value of a request. Used by `CreateImage`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(
     Debug,
     Clone,
@@ -3595,7 +3595,7 @@ pub struct DiskDeviceMapping {
     #[ecs(wire = "SnapshotId")]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[allow(deprecated)]
 impl DiskDeviceMapping {
     /// An empty value; set its members with the methods below.
@@ -3632,9 +3632,9 @@ impl DiskDeviceMapping {
         self
     }
 }
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 /// A `DiskDeviceMapping` in a response. Used by `DescribeImageFromFamily`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3664,7 +3664,7 @@ pub struct DiskDeviceMappingInfo {
     pub type_: ::std::option::Option<::std::string::String>,
 }
 /// A `DiskEventType` in a response. Used by `DescribeDisksFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3687,7 +3687,7 @@ pub struct DiskEventType {
     pub impact_level: ::std::option::Option<::std::string::String>,
 }
 /// A `DiskFullStatusType` in a response. Used by `DescribeDisksFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3715,7 +3715,7 @@ pub struct DiskFullStatusType {
     pub status: ::std::option::Option<crate::types::EventType>,
 }
 /// A `Disk` in a response. Used by `DescribeDisks`.
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3888,7 +3888,7 @@ pub struct DiskInfo {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `DiskMonitorData` in a response. Used by `DescribeDiskMonitorData`.
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3926,7 +3926,7 @@ pub struct DiskMonitorData {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 /// A `DiskReplicaPair` in a response. Used by `DescribeDiskReplicaPairs`.
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3964,7 +3964,7 @@ pub struct DiskReplicaPair {
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A `EcsCapacityReservationAttr` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -3984,7 +3984,7 @@ pub struct EcsCapacityReservationAttr {
     pub capacity_reservation_preference: ::std::option::Option<::std::string::String>,
 }
 /// A `EipAddress` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4012,7 +4012,7 @@ pub struct EipAddress {
     pub is_support_unassociate: ::std::option::Option<bool>,
 }
 /// A `ElasticityAssuranceItem` in a response. Used by `DescribeElasticityAssurances`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4069,7 +4069,7 @@ pub struct ElasticityAssuranceItem {
     pub used_assurance_times: ::std::option::Option<i64>,
 }
 /// A `EniMonitorData` in a response. Used by `DescribeEniMonitorData`.
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4101,7 +4101,7 @@ pub struct EniMonitorData {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 /// The `EventPublishTime` value of a request. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(
     Debug,
     Clone,
@@ -4120,7 +4120,7 @@ pub struct EventPublishTime {
     #[ecs(wire = "Start")]
     pub start: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[allow(deprecated)]
 impl EventPublishTime {
     /// An empty value; set its members with the methods below.
@@ -4138,9 +4138,9 @@ impl EventPublishTime {
         self
     }
 }
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 /// The `EventTime` value of a request. Used by `DescribeDisksFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(
     Debug,
     Clone,
@@ -4161,7 +4161,7 @@ pub struct EventTime {
     #[ecs(wire = "Start")]
     pub start: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[allow(deprecated)]
 impl EventTime {
     /// An empty value; set its members with the methods below.
@@ -4179,9 +4179,9 @@ impl EventTime {
         self
     }
 }
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 /// A `EventType` in a response. Used by `DescribeDisksFullStatus`, `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4199,7 +4199,7 @@ pub struct EventType {
     pub name: ::std::option::Option<::std::string::String>,
 }
 /// A `ExtendedAttribute` in a response. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4272,7 +4272,7 @@ impl Filter {
 }
 #[cfg(any(feature = "disk", feature = "instances", feature = "snapshots"))]
 /// A `HibernationOptions` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4283,7 +4283,7 @@ pub struct HibernationOptions {
     pub configured: ::std::option::Option<bool>,
 }
 /// A `HpcCluster` in a response. Used by `DescribeHpcClusters`.
-#[cfg(any(feature = "hpc-clusters"))]
+#[cfg(feature = "hpc-clusters")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4300,7 +4300,7 @@ pub struct HpcCluster {
     pub name: ::std::option::Option<::std::string::String>,
 }
 /// A `Image` in a response. Used by `DescribeImageFromFamily`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4394,7 +4394,7 @@ pub struct Image {
     pub usage: ::std::option::Option<::std::string::String>,
 }
 /// The `DiskDeviceMapping` value of a request. Used by `ImportImage`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(
     Debug,
     Clone,
@@ -4439,7 +4439,7 @@ pub struct ImportImageDiskDeviceMapping {
     #[ecs(wire = "OSSObject")]
     pub oss_object: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[allow(deprecated)]
 impl ImportImageDiskDeviceMapping {
     /// An empty value; set its members with the methods below.
@@ -4491,9 +4491,9 @@ impl ImportImageDiskDeviceMapping {
         self
     }
 }
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 /// A `InactiveDisk` in a response. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4526,7 +4526,7 @@ pub struct InactiveDisk {
     pub release_time: ::std::option::Option<::std::string::String>,
 }
 /// A `Instance` in a response. Used by `DeregisterManagedInstance`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4573,7 +4573,7 @@ pub struct Instance {
     pub registration_time: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceCloudAssistantStatus` in a response. Used by `DescribeCloudAssistantStatus`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4607,7 +4607,7 @@ pub struct InstanceCloudAssistantStatus {
     pub os_type: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceFullStatusType` in a response. Used by `DescribeInstancesFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4632,7 +4632,7 @@ pub struct InstanceFullStatusType {
     pub status: ::std::option::Option<crate::types::EventType>,
 }
 /// A `InstanceIdSet` in a response. Used by `DescribeCapacityReservationInstances`, `DescribeElasticityAssuranceInstances`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4643,7 +4643,7 @@ pub struct InstanceIdSet {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceMonitorData` in a response. Used by `DescribeInstanceMonitorData`.
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4708,7 +4708,7 @@ pub struct InstanceMonitorData {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceRamRoleSet` in a response. Used by `DescribeInstanceRamRole`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4725,7 +4725,7 @@ pub struct InstanceRamRoleSet {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceRamRoleSets` in a response. Used by `DetachInstanceRamRole`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4739,7 +4739,7 @@ pub struct InstanceRamRoleSets {
     pub ram_role_name: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceRenewAttribute` in a response. Used by `DescribeInstanceAutoRenewAttribute`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4765,7 +4765,7 @@ pub struct InstanceRenewAttribute {
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceResponse` in a response. Used by `StartInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4788,7 +4788,7 @@ pub struct InstanceResponse {
     pub previous_status: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceStatus` in a response. Used by `DescribeInstanceStatus`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4802,7 +4802,7 @@ pub struct InstanceStatus {
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceSystemEventType` in a response. Used by `DescribeInstanceHistoryEvents`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4840,7 +4840,7 @@ pub struct InstanceSystemEventType {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceTag` in a response. Used by `DescribeLaunchTemplateVersions`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4854,7 +4854,7 @@ pub struct InstanceTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 /// A `InstanceType` in a response. Used by `DescribeImageSupportInstanceTypes`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4874,7 +4874,7 @@ pub struct InstanceType {
     pub memory_size: ::std::option::Option<f64>,
 }
 /// A `InstanceTypeFamily` in a response. Used by `DescribeInstanceTypeFamilies`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4888,7 +4888,7 @@ pub struct InstanceTypeFamily {
     pub instance_type_family_id: ::std::option::Option<::std::string::String>,
 }
 /// A `Invocation` in a response. Used by `DescribeInvocationResults`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -4908,7 +4908,7 @@ pub struct Invocation {
     pub total_count: ::std::option::Option<i64>,
 }
 /// A `InvocationResult` in a response. Used by `DescribeInvocationResults`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5017,7 +5017,7 @@ pub struct InvocationResult {
     pub username: ::std::option::Option<::std::string::String>,
 }
 /// A `InvokeInstance` in a response. Used by `DescribeInvocations`.
-#[cfg(any(feature = "cloud-assistant"))]
+#[cfg(feature = "cloud-assistant")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5126,7 +5126,7 @@ pub struct InvokeInstance {
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 /// A `Ipv6Set` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5137,7 +5137,7 @@ pub struct Ipv6Set {
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 /// A `KeyPair` in a response. Used by `DescribeKeyPairs`.
-#[cfg(any(feature = "ssh-key-pairs"))]
+#[cfg(feature = "ssh-key-pairs")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5157,7 +5157,7 @@ pub struct KeyPair {
     pub tags: ::std::option::Option<crate::types::TagInfo>,
 }
 /// The `LaunchConfiguration` value of a request. Used by `CreateAutoProvisioningGroup`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(
     Debug,
     Clone,
@@ -5358,7 +5358,7 @@ pub struct LaunchConfiguration {
     #[ecs(wire = "UserData")]
     pub user_data: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[allow(deprecated)]
 impl LaunchConfiguration {
     /// An empty value; set its members with the methods below.
@@ -5563,9 +5563,9 @@ impl LaunchConfiguration {
         self
     }
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 /// A `LaunchResult` in a response. Used by `CreateAutoProvisioningGroup`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5594,7 +5594,7 @@ pub struct LaunchResult {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// The `LaunchTemplateConfig` value of a request. Used by `CreateAutoProvisioningGroup`, `ModifyAutoProvisioningGroup`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(
     Debug,
     Clone,
@@ -5627,7 +5627,7 @@ pub struct LaunchTemplateConfig {
     #[ecs(wire = "WeightedCapacity")]
     pub weighted_capacity: ::std::option::Option<f64>,
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[allow(deprecated)]
 impl LaunchTemplateConfig {
     /// An empty value; set its members with the methods below.
@@ -5666,9 +5666,9 @@ impl LaunchTemplateConfig {
         self
     }
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 /// A `LaunchTemplateConfig` in a response. Used by `DescribeAutoProvisioningGroups`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5691,7 +5691,7 @@ pub struct LaunchTemplateConfigInfo {
     pub weighted_capacity: ::std::option::Option<f64>,
 }
 /// A `LaunchTemplateData` in a response. Used by `DescribeLaunchTemplateVersions`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5819,7 +5819,7 @@ pub struct LaunchTemplateData {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `LaunchTemplateSet` in a response. Used by `DescribeLaunchTemplates`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5857,7 +5857,7 @@ pub struct LaunchTemplateSet {
     pub tags: ::std::option::Option<crate::types::TagInfo>,
 }
 /// A `LaunchTemplateVersionSet` in a response. Used by `DescribeLaunchTemplateVersions`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5892,7 +5892,7 @@ pub struct LaunchTemplateVersionSet {
     pub version_number: ::std::option::Option<i64>,
 }
 /// A `Link` in a response. Used by `DescribeClassicLinkInstances`.
-#[cfg(any(feature = "networks"))]
+#[cfg(feature = "networks")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5906,7 +5906,7 @@ pub struct Link {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 /// A `LockReason` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5925,7 +5925,7 @@ pub struct LockReason {
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 /// A `MaintenanceAttribute` in a response. Used by `DescribeInstanceMaintenanceAttributes`.
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -5945,7 +5945,7 @@ pub struct MaintenanceAttribute {
     pub notify_on_maintenance: ::std::option::Option<bool>,
 }
 /// The `MaintenanceWindow` value of a request. Used by `ModifyInstanceMaintenanceAttributes`.
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[derive(
     Debug,
     Clone,
@@ -5964,7 +5964,7 @@ pub struct MaintenanceWindow {
     #[ecs(wire = "StartTime")]
     pub start_time: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[allow(deprecated)]
 impl MaintenanceWindow {
     /// An empty value; set its members with the methods below.
@@ -5988,9 +5988,9 @@ impl MaintenanceWindow {
         self
     }
 }
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 /// A `MaintenanceWindow` in a response. Used by `DescribeInstanceMaintenanceAttributes`.
-#[cfg(any(feature = "operations-and-monitoring"))]
+#[cfg(feature = "operations-and-monitoring")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6004,7 +6004,7 @@ pub struct MaintenanceWindowInfo {
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 /// A `MetadataOptions` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6028,7 +6028,7 @@ pub struct MetadataOptions {
     pub http_tokens: ::std::option::Option<::std::string::String>,
 }
 /// The `PrivatePoolOptions` value of a request. Used by `ModifyCapacityReservation`, `ModifyElasticityAssurance`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(
     Debug,
     Clone,
@@ -6049,7 +6049,7 @@ pub struct ModifyCapacityReservationPrivatePoolOptions {
     #[ecs(wire = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[allow(deprecated)]
 impl ModifyCapacityReservationPrivatePoolOptions {
     /// An empty value; set its members with the methods below.
@@ -6067,9 +6067,9 @@ impl ModifyCapacityReservationPrivatePoolOptions {
         self
     }
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 /// The `PrivatePoolOptions` value of a request. Used by `ModifyInstanceAttachmentAttributes`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(
     Debug,
     Clone,
@@ -6095,7 +6095,7 @@ pub struct ModifyInstanceAttachmentAttributesPrivatePoolOptions {
     #[ecs(wire = "MatchCriteria", required)]
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[allow(deprecated)]
 impl ModifyInstanceAttachmentAttributesPrivatePoolOptions {
     /// An empty value; set its members with the methods below.
@@ -6116,9 +6116,9 @@ impl ModifyInstanceAttachmentAttributesPrivatePoolOptions {
         self
     }
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 /// A `MountInstance` in a response. Used by `DescribeDisks`.
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6135,7 +6135,7 @@ pub struct MountInstance {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 /// The `NetworkAttributes` value of a request. Used by `AllocateDedicatedHosts`, `ModifyDedicatedHostAttribute`.
-#[cfg(any(feature = "dedicated-hosts"))]
+#[cfg(feature = "dedicated-hosts")]
 #[derive(
     Debug,
     Clone,
@@ -6158,7 +6158,7 @@ pub struct NetworkAttributes {
     #[ecs(wire = "UdpTimeout")]
     pub udp_timeout: ::std::option::Option<i32>,
 }
-#[cfg(any(feature = "dedicated-hosts"))]
+#[cfg(feature = "dedicated-hosts")]
 #[allow(deprecated)]
 impl NetworkAttributes {
     /// An empty value; set its members with the methods below.
@@ -6176,9 +6176,9 @@ impl NetworkAttributes {
         self
     }
 }
-#[cfg(any(feature = "dedicated-hosts"))]
+#[cfg(feature = "dedicated-hosts")]
 /// The `NetworkInterface` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(
     Debug,
     Clone,
@@ -6213,7 +6213,7 @@ pub struct NetworkInterface {
     #[ecs(wire = "VSwitchId")]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[allow(deprecated)]
 impl NetworkInterface {
     /// An empty value; set its members with the methods below.
@@ -6282,9 +6282,9 @@ impl NetworkInterface {
         self
     }
 }
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 /// A `NetworkInterface` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6312,7 +6312,7 @@ pub struct NetworkInterfaceInfo {
     pub type_: ::std::option::Option<::std::string::String>,
 }
 /// A `NetworkInterfaceSet` in a response. Used by `DescribeNetworkInterfaces`.
-#[cfg(any(feature = "elastic-network-interfaces"))]
+#[cfg(feature = "elastic-network-interfaces")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6341,7 +6341,7 @@ pub struct NetworkInterfaceSet {
     pub trunk_network_interface_id: ::std::option::Option<::std::string::String>,
 }
 /// The `NotBefore` value of a request. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(
     Debug,
     Clone,
@@ -6360,7 +6360,7 @@ pub struct NotBefore {
     #[ecs(wire = "Start")]
     pub start: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[allow(deprecated)]
 impl NotBefore {
     /// An empty value; set its members with the methods below.
@@ -6378,9 +6378,9 @@ impl NotBefore {
         self
     }
 }
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 /// A `OperationLock` in a response. Used by `DescribeDisks`.
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6413,7 +6413,7 @@ pub struct OperationProgress {
     pub related_item_set: ::std::vec::Vec<crate::types::RelatedItem>,
 }
 /// A `PayAsYouGoOptions` in a response. Used by `DescribeAutoProvisioningGroups`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6433,7 +6433,7 @@ pub struct PayAsYouGoOptions {
     pub spot_options: ::std::option::Option<crate::types::SpotOptions>,
 }
 /// A `Permission` in a response. Used by `DescribeSecurityGroupAttribute`.
-#[cfg(any(feature = "security-groups"))]
+#[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6504,7 +6504,7 @@ pub struct Permission {
     pub source_port_range: ::std::option::Option<::std::string::String>,
 }
 /// A `Price` in a response. Used by `DescribePrice`, `DescribeRenewalPrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6534,7 +6534,7 @@ pub struct Price {
     pub trade_price: ::std::option::Option<f64>,
 }
 /// A `PriceInfo` in a response. Used by `DescribePrice`, `DescribeRenewalPrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6559,7 +6559,7 @@ pub struct PrivateIpSet {
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 /// The `PrivatePoolOptions` value of a request. Used by `DescribeCapacityReservationInstances`, `DescribeElasticityAssuranceInstances`, `ReleaseCapacityReservation`.
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[derive(
     Debug,
     Clone,
@@ -6575,7 +6575,7 @@ pub struct PrivatePoolOptions {
     #[ecs(wire = "Id", required)]
     pub id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 #[allow(deprecated)]
 impl PrivatePoolOptions {
     /// An empty value; set its members with the methods below.
@@ -6588,9 +6588,9 @@ impl PrivatePoolOptions {
         self
     }
 }
-#[cfg(any(feature = "resource-assurance"))]
+#[cfg(feature = "resource-assurance")]
 /// A `ReferencingSecurityGroup` in a response. Used by `DescribeSecurityGroupReferences`.
-#[cfg(any(feature = "security-groups"))]
+#[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6604,7 +6604,7 @@ pub struct ReferencingSecurityGroup {
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 /// A `Region` in a response. Used by `DescribeRegions`.
-#[cfg(any(feature = "regions"))]
+#[cfg(feature = "regions")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6640,7 +6640,7 @@ pub struct RelatedItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 /// The `SystemDisk` value of a request. Used by `ReplaceSystemDisk`.
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[derive(
     Debug,
     Clone,
@@ -6658,7 +6658,7 @@ pub struct ReplaceSystemDiskSystemDisk {
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
 }
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 #[allow(deprecated)]
 impl ReplaceSystemDiskSystemDisk {
     /// An empty value; set its members with the methods below.
@@ -6671,9 +6671,9 @@ impl ReplaceSystemDiskSystemDisk {
         self
     }
 }
-#[cfg(any(feature = "disk"))]
+#[cfg(feature = "disk")]
 /// A `ReservedInstance` in a response. Used by `DescribeReservedInstances`.
-#[cfg(any(feature = "reserved-instances"))]
+#[cfg(feature = "reserved-instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6736,14 +6736,14 @@ pub struct ReservedInstance {
     pub total_count: ::std::option::Option<i64>,
 }
 /// A `ResourcePriceModel` in a response. Used by `DescribePrice`, `DescribeRenewalPrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
 #[non_exhaustive]
 pub struct ResourcePriceModel {}
 /// A `ResourceTypeCount` in a response. Used by `DescribeTags`.
-#[cfg(any(feature = "tags"))]
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6781,7 +6781,7 @@ pub struct ResourceTypeCount {
     pub volume: ::std::option::Option<i64>,
 }
 /// A `ResourcesInfo` in a response. Used by `DescribeZones`.
-#[cfg(any(feature = "regions"))]
+#[cfg(feature = "regions")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6820,7 +6820,7 @@ pub struct ResourcesInfo {
     pub system_disk_categories: ::std::vec::Vec<::std::string::String>,
 }
 /// A `ResultType` in a response. Used by `AttachKeyPair`, `DetachKeyPair`.
-#[cfg(any(feature = "ssh-key-pairs"))]
+#[cfg(feature = "ssh-key-pairs")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6840,7 +6840,7 @@ pub struct ResultType {
     pub success: ::std::option::Option<::std::string::String>,
 }
 /// A `Rule` in a response. Used by `DescribeInstanceModificationPrice`, `DescribePrice`, `DescribeRenewalPrice`.
-#[cfg(any(feature = "pricing"))]
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -6854,7 +6854,7 @@ pub struct Rule {
     pub rule_id: ::std::option::Option<i64>,
 }
 /// The `DataDisk` value of a request. Used by `RunInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -6935,7 +6935,7 @@ pub struct RunInstancesDataDisk {
     #[ecs(wire = "SnapshotId")]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl RunInstancesDataDisk {
     /// An empty value; set its members with the methods below.
@@ -7026,9 +7026,9 @@ impl RunInstancesDataDisk {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// The `NetworkInterface` value of a request. Used by `RunInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -7071,7 +7071,7 @@ pub struct RunInstancesNetworkInterface {
     #[ecs(wire = "VSwitchId")]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl RunInstancesNetworkInterface {
     /// An empty value; set its members with the methods below.
@@ -7145,9 +7145,9 @@ impl RunInstancesNetworkInterface {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `RunInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -7199,7 +7199,7 @@ pub struct RunInstancesSystemDisk {
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl RunInstancesSystemDisk {
     /// An empty value; set its members with the methods below.
@@ -7252,9 +7252,9 @@ impl RunInstancesSystemDisk {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// A `ScheduledSystemEventType` in a response. Used by `DescribeInstancesFullStatus`.
-#[cfg(any(feature = "system-event"))]
+#[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7286,7 +7286,7 @@ pub struct ScheduledSystemEventType {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 /// The `SchedulerOptions` value of a request. Used by `RunInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -7309,7 +7309,7 @@ pub struct SchedulerOptions {
     #[ecs(wire = "DedicatedHostClusterId")]
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl SchedulerOptions {
     /// An empty value; set its members with the methods below.
@@ -7325,9 +7325,9 @@ impl SchedulerOptions {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// A `SecurityGroup` in a response. Used by `DescribeSecurityGroups`.
-#[cfg(any(feature = "security-groups"))]
+#[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7376,7 +7376,7 @@ pub struct SecurityGroup {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 /// A `SecurityGroupReference` in a response. Used by `DescribeSecurityGroupReferences`.
-#[cfg(any(feature = "security-groups"))]
+#[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7395,7 +7395,7 @@ pub struct SecurityGroupReference {
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 /// The `SecurityOptions` value of a request. Used by `RunInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(
     Debug,
     Clone,
@@ -7416,7 +7416,7 @@ pub struct SecurityOptions {
     #[ecs(wire = "TrustedSystemMode")]
     pub trusted_system_mode: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[allow(deprecated)]
 impl SecurityOptions {
     /// An empty value; set its members with the methods below.
@@ -7432,9 +7432,9 @@ impl SecurityOptions {
         self
     }
 }
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 /// A `ShareGroup` in a response. Used by `DescribeImageSharePermission`.
-#[cfg(any(feature = "images"))]
+#[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7445,7 +7445,7 @@ pub struct ShareGroup {
     pub group: ::std::option::Option<::std::string::String>,
 }
 /// A `Snapshot` in a response. Used by `DescribeSnapshotGroups`.
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7478,7 +7478,7 @@ pub struct Snapshot {
     pub source_disk_type: ::std::option::Option<::std::string::String>,
 }
 /// A `SnapshotGroup` in a response. Used by `DescribeSnapshotGroups`.
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7513,7 +7513,7 @@ pub struct SnapshotGroup {
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A `SnapshotLink` in a response. Used by `DescribeSnapshotLinks`.
-#[cfg(any(feature = "snapshots"))]
+#[cfg(feature = "snapshots")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7562,7 +7562,7 @@ pub struct SnapshotLink {
     pub total_size: ::std::option::Option<i64>,
 }
 /// A `SpotOptions` in a response. Used by `DescribeAutoProvisioningGroups`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7629,7 +7629,7 @@ pub struct SpotOptions {
     pub valid_until: ::std::option::Option<::std::string::String>,
 }
 /// A `SpotPriceType` in a response. Used by `DescribeSpotPriceHistory`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7658,7 +7658,7 @@ pub struct SpotPriceType {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `StorageCapacityUnit` in a response. Used by `DescribeStorageCapacityUnits`.
-#[cfg(any(feature = "storage-capacity-units"))]
+#[cfg(feature = "storage-capacity-units")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7701,7 +7701,7 @@ pub struct StorageCapacityUnit {
     pub storage_capacity_unit_id: ::std::option::Option<::std::string::String>,
 }
 /// A `SupplyInfo` in a response. Used by `DescribeDemands`.
-#[cfg(any(feature = "others"))]
+#[cfg(feature = "others")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7732,7 +7732,7 @@ pub struct SupplyInfo {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `SupportedResource` in a response. Used by `DescribeAvailableResource`, `DescribeResourcesModification`.
-#[cfg(any(feature = "regions"))]
+#[cfg(feature = "regions")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7804,7 +7804,7 @@ impl SystemDisk {
 }
 #[cfg(any(feature = "instances", feature = "pricing"))]
 /// The `SystemDiskConfig` value of a request. Used by `CreateAutoProvisioningGroup`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(
     Debug,
     Clone,
@@ -7826,7 +7826,7 @@ pub struct SystemDiskConfig {
     #[ecs(wire = "DiskCategory")]
     pub disk_category: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[allow(deprecated)]
 impl SystemDiskConfig {
     /// An empty value; set its members with the methods below.
@@ -7842,9 +7842,9 @@ impl SystemDiskConfig {
         self
     }
 }
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 /// A `SystemDisk` in a response. Used by `DescribeLaunchTemplateVersions`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -7965,7 +7965,7 @@ impl Tag {
     )
 )]
 /// The `TagFilter` value of a request. Used by `ListTagResources`.
-#[cfg(any(feature = "tags"))]
+#[cfg(feature = "tags")]
 #[derive(
     Debug,
     Clone,
@@ -7994,7 +7994,7 @@ pub struct TagFilter {
     #[ecs(wire = "TagValues")]
     pub tag_values: ::std::vec::Vec<::std::string::String>,
 }
-#[cfg(any(feature = "tags"))]
+#[cfg(feature = "tags")]
 #[allow(deprecated)]
 impl TagFilter {
     /// An empty value; set its members with the methods below.
@@ -8028,7 +8028,7 @@ impl TagFilter {
         self
     }
 }
-#[cfg(any(feature = "tags"))]
+#[cfg(feature = "tags")]
 /// A `Tag` in a response. Used by `CreateNetworkInterface`, `DescribeDisks`, `DescribeImageFromFamily`, `DescribeImages`, `DescribeInstances`, `DescribeKeyPairs`, `DescribeLaunchTemplates`, `DescribeSecurityGroups`.
 #[cfg(
     any(
@@ -8054,7 +8054,7 @@ pub struct TagInfo {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 /// A `TagResource` in a response. Used by `ListTagResources`.
-#[cfg(any(feature = "tags"))]
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -8089,7 +8089,7 @@ pub struct TagResource {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 /// A `TargetCapacitySpecification` in a response. Used by `DescribeAutoProvisioningGroups`.
-#[cfg(any(feature = "auto-provisioning-group"))]
+#[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -8120,7 +8120,7 @@ pub struct TargetCapacitySpecification {
     pub total_target_capacity: ::std::option::Option<f64>,
 }
 /// A `Task` in a response. Used by `DescribeTasks`.
-#[cfg(any(feature = "others"))]
+#[cfg(feature = "others")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -8146,7 +8146,7 @@ pub struct Task {
     pub task_status: ::std::option::Option<::std::string::String>,
 }
 /// The `TemplateTag` value of a request. Used by `CreateLaunchTemplate`, `DescribeLaunchTemplates`.
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[derive(
     Debug,
     Clone,
@@ -8169,7 +8169,7 @@ pub struct TemplateTag {
     #[ecs(wire = "Value")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 #[allow(deprecated)]
 impl TemplateTag {
     /// An empty value; set its members with the methods below.
@@ -8187,9 +8187,9 @@ impl TemplateTag {
         self
     }
 }
-#[cfg(any(feature = "launch-templates"))]
+#[cfg(feature = "launch-templates")]
 /// A `ValueItem` in a response. Used by `DescribeAccountAttributes`.
-#[cfg(any(feature = "others"))]
+#[cfg(feature = "others")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -8241,7 +8241,7 @@ pub struct ValueItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 /// A `VpcAttributes` in a response. Used by `DescribeInstances`.
-#[cfg(any(feature = "instances"))]
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]
@@ -8261,7 +8261,7 @@ pub struct VpcAttributes {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 /// A `Zone` in a response. Used by `DescribeZones`.
-#[cfg(any(feature = "regions"))]
+#[cfg(feature = "regions")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
 #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
 #[serde(crate = "::ecs_api::__private::serde", default)]

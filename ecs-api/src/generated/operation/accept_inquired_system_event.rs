@@ -235,8 +235,8 @@ impl ::ecs_api::operation::ErrorKind for AcceptInquiredSystemEventErrorKind {
             "OperationFail.InstanceStatusNotSupported" => {
                 Self::OperationFailInstanceStatusNotSupported
             }
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -324,8 +324,8 @@ impl ::ecs_api::operation::ErrorKind for AddTagsErrorKind {
             "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
             "InvalidTagCount" => Self::InvalidTagCount,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

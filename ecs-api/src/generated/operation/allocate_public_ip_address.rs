@@ -293,8 +293,8 @@ impl ::ecs_api::operation::ErrorKind for AllocatePublicIpAddressErrorKind {
             "NAT_PUBLIC_IP_ALLOCATE_FAILED" => Self::NatPublicIpAllocateFailed,
             "NAT_PUBLIC_IP_BINDING_FAILED" => Self::NatPublicIpBindingFailed,
             "OperationDenied" => Self::OperationDenied,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -430,8 +430,8 @@ impl ::ecs_api::operation::ErrorKind for AssignPrivateIpAddressesErrorKind {
             "Operation.Conflict" => Self::OperationConflict,
             "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
             "UnsupportedParameter" => Self::UnsupportedParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -284,8 +284,8 @@ impl ::ecs_api::operation::ErrorKind for AttachClassicLinkVpcErrorKind {
             "InvalidVpcId.Malformed" => Self::InvalidVpcIdMalformed,
             "OperationDenied" => Self::OperationDenied,
             "QuotaExceeded" => Self::QuotaExceeded,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

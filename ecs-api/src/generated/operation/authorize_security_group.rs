@@ -904,8 +904,8 @@ impl ::ecs_api::operation::ErrorKind for AuthorizeSecurityGroupErrorKind {
             "MissingParameter.Source" => Self::MissingParameterSource,
             "OperationDenied" => Self::OperationDenied,
             "VPCDisabled" => Self::VpcDisabled,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

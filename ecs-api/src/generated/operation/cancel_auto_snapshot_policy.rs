@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for CancelAutoSnapshotPolicy {
 /// Input of [`CancelAutoSnapshotPolicy`]. Build it with [`CancelAutoSnapshotPolicyInput::new`] and the setters, or use [`CancelAutoSnapshotPolicyRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -207,8 +208,8 @@ impl ::ecs_api::operation::ErrorKind for CancelAutoSnapshotPolicyErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "ParameterInvalid" => Self::ParameterInvalid,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -232,8 +232,8 @@ impl ::ecs_api::operation::ErrorKind for CancelCopyImageErrorKind {
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
             "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for CancelSimulatedSystemEvents {
 /// Input of [`CancelSimulatedSystemEvents`]. Build it with [`CancelSimulatedSystemEventsInput::new`] and the setters, or use [`CancelSimulatedSystemEventsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -235,8 +236,8 @@ impl ::ecs_api::operation::ErrorKind for CancelSimulatedSystemEventsErrorKind {
             "InvalidEventId.NotFound" => Self::InvalidEventIdNotFound,
             "InvalidParameter" => Self::InvalidParameter,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -620,8 +620,8 @@ impl ::ecs_api::operation::ErrorKind for CopyImageErrorKind {
             "SizeExceed.Image" => Self::SizeExceedImage,
             "SourceRegion.NotFound" => Self::SourceRegionNotFound,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

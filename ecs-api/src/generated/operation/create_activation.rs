@@ -331,13 +331,9 @@ pub enum CreateActivationErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind for CreateActivationErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

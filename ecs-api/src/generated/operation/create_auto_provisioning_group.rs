@@ -1091,8 +1091,8 @@ impl ::ecs_api::operation::ErrorKind for CreateAutoProvisioningGroupErrorKind {
                 Self::InvalidFleetExcessCapacityTerminationPolicyValueNotSupported
             }
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

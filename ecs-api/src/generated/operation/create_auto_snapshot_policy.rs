@@ -190,7 +190,7 @@ impl CreateAutoSnapshotPolicyInput {
             auto_snapshot_policy_name: ::std::default::Default::default(),
             region_id: ::std::default::Default::default(),
             repeat_weekdays: ::std::default::Default::default(),
-            retention_days: retention_days,
+            retention_days,
             time_points: ::std::default::Default::default(),
         }
     }
@@ -571,8 +571,8 @@ impl ::ecs_api::operation::ErrorKind for CreateAutoSnapshotPolicyErrorKind {
             "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
             "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
             "ParameterInvalid" => Self::ParameterInvalid,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

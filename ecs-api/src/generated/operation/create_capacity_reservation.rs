@@ -238,7 +238,7 @@ impl CreateCapacityReservationInput {
             description: ::std::default::Default::default(),
             end_time: ::std::default::Default::default(),
             end_time_type: ::std::default::Default::default(),
-            instance_amount: instance_amount,
+            instance_amount,
             instance_type: instance_type.into(),
             platform: ::std::default::Default::default(),
             private_pool_options: ::std::default::Default::default(),
@@ -684,8 +684,8 @@ impl ::ecs_api::operation::ErrorKind for CreateCapacityReservationErrorKind {
             "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
             "Zone.NotOnSale" => Self::ZoneNotOnSale,
             "Zone.NotOpen" => Self::ZoneNotOpen,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

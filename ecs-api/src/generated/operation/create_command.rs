@@ -442,8 +442,8 @@ impl ::ecs_api::operation::ErrorKind for CreateCommandErrorKind {
             "CmdParamName.ExceedLimit" => Self::CmdParamNameExceedLimit,
             "InternalError.Dispatch" => Self::InternalErrorDispatch,
             "InvalidCmdType.NotFound" => Self::InvalidCmdTypeNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -166,7 +166,7 @@ impl CreateDedicatedBlockStorageClusterInput {
         zone_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            capacity: capacity,
+            capacity,
             category: category.into(),
             client_token: ::std::default::Default::default(),
             dedicated_block_storage_cluster_name: ::std::default::Default::default(),
@@ -474,8 +474,8 @@ impl ::ecs_api::operation::ErrorKind for CreateDedicatedBlockStorageClusterError
         match code {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for CreateDedicatedHostCluster {
 /// Input of [`CreateDedicatedHostCluster`]. Build it with [`CreateDedicatedHostClusterInput::new`] and the setters, or use [`CreateDedicatedHostClusterRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -410,8 +411,8 @@ impl ::ecs_api::operation::ErrorKind for CreateDedicatedHostClusterErrorKind {
             "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
             "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
             "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -21,6 +21,7 @@ impl ::ecs_api::operation::Operation for CreateDeploymentSet {
 /// Input of [`CreateDeploymentSet`]. Build it with [`CreateDeploymentSetInput::new`] and the setters, or use [`CreateDeploymentSetRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -396,8 +397,8 @@ impl ::ecs_api::operation::ErrorKind for CreateDeploymentSetErrorKind {
             "InvalidParameter.Strategy" => Self::InvalidParameterStrategy,
             "InvalidParameter.granularity" => Self::InvalidParameterGranularity,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -27,6 +27,7 @@ impl ::ecs_api::operation::Operation for CreateDisk {
 /// Input of [`CreateDisk`]. Build it with [`CreateDiskInput::new`] and the setters, or use [`CreateDiskRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -1034,8 +1035,8 @@ impl ::ecs_api::operation::ErrorKind for CreateDiskErrorKind {
             "SecurityRisk.3DVerification" => Self::SecurityRisk3DVerification,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
             "Zone.NotOnSale" => Self::ZoneNotOnSale,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

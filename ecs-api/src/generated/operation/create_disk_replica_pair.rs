@@ -363,8 +363,8 @@ impl ::ecs_api::operation::ErrorKind for CreateDiskReplicaPairErrorKind {
             "IncompleteParamter" => Self::IncompleteParamter,
             "IncorrectDiskStatus" => Self::IncorrectDiskStatus,
             "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -28,6 +28,7 @@ impl ::ecs_api::operation::Operation for CreateElasticityAssurance {
 /// Input of [`CreateElasticityAssurance`]. Build it with [`CreateElasticityAssuranceInput::new`] and the setters, or use [`CreateElasticityAssuranceRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -696,8 +697,8 @@ impl ::ecs_api::operation::ErrorKind for CreateElasticityAssuranceErrorKind {
             "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
             "Zone.NotOnSale" => Self::ZoneNotOnSale,
             "Zone.NotOpen" => Self::ZoneNotOpen,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

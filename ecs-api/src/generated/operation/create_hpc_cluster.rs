@@ -302,8 +302,8 @@ impl ::ecs_api::operation::ErrorKind for CreateHpcClusterErrorKind {
             "InvalidHpcClusterName.Malformed" => Self::InvalidHpcClusterNameMalformed,
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -39,6 +39,7 @@ impl ::ecs_api::operation::Operation for CreateImage {
 /// Input of [`CreateImage`]. Build it with [`CreateImageInput::new`] and the setters, or use [`CreateImageRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -853,8 +854,8 @@ impl ::ecs_api::operation::ErrorKind for CreateImageErrorKind {
             "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot,
             "QuotaExceed.Tags" => Self::QuotaExceedTags,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

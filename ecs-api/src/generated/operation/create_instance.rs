@@ -3130,8 +3130,8 @@ impl ::ecs_api::operation::ErrorKind for CreateInstanceErrorKind {
             "VpcNotFound" => Self::VpcNotFound,
             "Zone.NotOnSale" => Self::ZoneNotOnSale,
             "Zone.NotOpen" => Self::ZoneNotOpen,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -311,8 +311,8 @@ impl ::ecs_api::operation::ErrorKind for CreateKeyPairErrorKind {
         match code {
             "KeyPair.AlreadyExist" => Self::KeyPairAlreadyExist,
             "QuotaExceed.KeyPair" => Self::QuotaExceedKeyPair,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -1656,8 +1656,8 @@ impl ::ecs_api::operation::ErrorKind for CreateLaunchTemplateErrorKind {
             "LaunchTemplateName.Duplicated" => Self::LaunchTemplateNameDuplicated,
             "MissingParameter" => Self::MissingParameter,
             "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

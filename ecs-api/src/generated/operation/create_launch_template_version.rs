@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for CreateLaunchTemplateVersion {
 /// Input of [`CreateLaunchTemplateVersion`]. Build it with [`CreateLaunchTemplateVersionInput::new`] and the setters, or use [`CreateLaunchTemplateVersionRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -1502,8 +1503,8 @@ impl ::ecs_api::operation::ErrorKind for CreateLaunchTemplateVersionErrorKind {
             "InvalidUserData.SizeExceeded" => Self::InvalidUserDataSizeExceeded,
             "LaunchTemplateVersionLimitExceed" => Self::LaunchTemplateVersionLimitExceed,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -28,6 +28,7 @@ impl ::ecs_api::operation::Operation for CreateSecurityGroup {
 /// Input of [`CreateSecurityGroup`]. Build it with [`CreateSecurityGroupInput::new`] and the setters, or use [`CreateSecurityGroupRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -509,8 +510,8 @@ impl ::ecs_api::operation::ErrorKind for CreateSecurityGroupErrorKind {
             "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound,
             "QuotaExceed.SecurityGroup" => Self::QuotaExceedSecurityGroup,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -344,8 +344,8 @@ impl ::ecs_api::operation::ErrorKind for CreateSimulatedSystemEventsErrorKind {
             "InvalidParameter" => Self::InvalidParameter,
             "MissingParameter" => Self::MissingParameter,
             "SimulatedEventLimitExceeded" => Self::SimulatedEventLimitExceeded,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

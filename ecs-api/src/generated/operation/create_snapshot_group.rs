@@ -814,8 +814,8 @@ impl ::ecs_api::operation::ErrorKind for CreateSnapshotGroupErrorKind {
             "InvalidVolumeId.NotFound" => Self::InvalidVolumeIdNotFound,
             "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot,
             "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -76,7 +76,7 @@ impl DeleteAutoProvisioningGroupInput {
         Self {
             auto_provisioning_group_id: auto_provisioning_group_id.into(),
             region_id: ::std::default::Default::default(),
-            terminate_instances: terminate_instances,
+            terminate_instances,
         }
     }
     /// Sets `AutoProvisioningGroupId`. The ID of the auto provisioning group to be deleted.
@@ -221,8 +221,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteAutoProvisioningGroupErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "Forbidden.RAM" => Self::ForbiddenRam,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

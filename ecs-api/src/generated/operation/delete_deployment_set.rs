@@ -199,8 +199,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteDeploymentSetErrorKind {
             "DependencyViolation.NotEmpty" => Self::DependencyViolationNotEmpty,
             "DependencyViolation.ReferByHPC" => Self::DependencyViolationReferByHpc,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

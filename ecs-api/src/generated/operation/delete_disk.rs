@@ -167,8 +167,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteDiskErrorKind {
             "DiskStillAttached" => Self::DiskStillAttached,
             "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

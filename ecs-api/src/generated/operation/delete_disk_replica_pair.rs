@@ -193,8 +193,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteDiskReplicaPairErrorKind {
         match code {
             "InternalError" => Self::InternalError,
             "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -258,8 +258,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteHpcClusterErrorKind {
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
             "NotEmpty.HpcCluster" => Self::NotEmptyHpcCluster,
             "NotExists.HpcCluster" => Self::NotExistsHpcCluster,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -245,8 +245,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteImageErrorKind {
             "ImageUsingByInstance" => Self::ImageUsingByInstance,
             "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
             "OperationDenied.ImageCopying" => Self::OperationDeniedImageCopying,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -30,6 +30,7 @@ impl ::ecs_api::operation::Operation for DeleteKeyPairs {
 /// Input of [`DeleteKeyPairs`]. Build it with [`DeleteKeyPairsInput::new`] and the setters, or use [`DeleteKeyPairsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -231,8 +232,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteKeyPairsErrorKind {
                 Self::InvalidKeyPairNamesValueNotSupported
             }
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

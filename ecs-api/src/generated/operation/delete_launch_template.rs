@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DeleteLaunchTemplate {
 /// Input of [`DeleteLaunchTemplate`]. Build it with [`DeleteLaunchTemplateInput::new`] and the setters, or use [`DeleteLaunchTemplateRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -219,8 +220,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteLaunchTemplateErrorKind {
             "InvalidParameter" => Self::InvalidParameter,
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DeleteLaunchTemplateVersion {
 /// Input of [`DeleteLaunchTemplateVersion`]. Build it with [`DeleteLaunchTemplateVersionInput::new`] and the setters, or use [`DeleteLaunchTemplateVersionRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -279,8 +280,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteLaunchTemplateVersionErrorKind {
             "InvalidParameter" => Self::InvalidParameter,
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -346,8 +346,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteNetworkInterfaceErrorKind {
             "MissingParameter" => Self::MissingParameter,
             "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
             "UnsupportedParameter" => Self::UnsupportedParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

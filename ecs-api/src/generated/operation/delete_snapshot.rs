@@ -213,8 +213,8 @@ impl ::ecs_api::operation::ErrorKind for DeleteSnapshotErrorKind {
             "Operation.Conflict" => Self::OperationConflict,
             "SnapshotCreatedDisk" => Self::SnapshotCreatedDisk,
             "SnapshotCreatedImage" => Self::SnapshotCreatedImage,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeAccountAttributes {
 /// Input of [`DescribeAccountAttributes`]. Build it with [`DescribeAccountAttributesInput::new`] and the setters, or use [`DescribeAccountAttributesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -275,8 +276,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeAccountAttributesErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "Invalid.Parameter" => Self::InvalidParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -330,8 +330,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeAutoProvisioningGroupHistoryErr
         match code {
             "Forbidden.RAM" => Self::ForbiddenRam,
             "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -278,8 +278,8 @@ for DescribeAutoProvisioningGroupInstancesErrorKind {
         match code {
             "Forbidden.RAM" => Self::ForbiddenRam,
             "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeAutoProvisioningGroups {
 /// Input of [`DescribeAutoProvisioningGroups`]. Build it with [`DescribeAutoProvisioningGroupsInput::new`] and the setters, or use [`DescribeAutoProvisioningGroupsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -384,8 +385,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeAutoProvisioningGroupsErrorKind
     fn from_code(code: &str) -> Self {
         match code {
             "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeAutoSnapshotPolicyEx {
 /// Input of [`DescribeAutoSnapshotPolicyEx`]. Build it with [`DescribeAutoSnapshotPolicyExInput::new`] and the setters, or use [`DescribeAutoSnapshotPolicyExRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -329,8 +330,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeAutoSnapshotPolicyExErrorKind {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
             "InvalidTagCount" => Self::InvalidTagCount,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

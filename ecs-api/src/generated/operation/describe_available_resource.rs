@@ -731,8 +731,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeAvailableResourceErrorKind {
             "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
             "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound,
             "Unavailable.Regions" => Self::UnavailableRegions,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeBandwidthLimitation {
 /// Input of [`DescribeBandwidthLimitation`]. Build it with [`DescribeBandwidthLimitationInput::new`] and the setters, or use [`DescribeBandwidthLimitationRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -365,8 +366,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeBandwidthLimitationErrorKind {
             "InvalidInstanceType.ValueNotSupported" => {
                 Self::InvalidInstanceTypeValueNotSupported
             }
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeCapacityReservationInstances {
 /// Input of [`DescribeCapacityReservationInstances`]. Build it with [`DescribeCapacityReservationInstancesInput::new`] and the setters, or use [`DescribeCapacityReservationInstancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -264,8 +265,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeCapacityReservationInstancesErr
         match code {
             "InternalError" => Self::InternalError,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeCapacityReservations {
 /// Input of [`DescribeCapacityReservations`]. Build it with [`DescribeCapacityReservationsInput::new`] and the setters, or use [`DescribeCapacityReservationsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -421,8 +422,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeCapacityReservationsErrorKind {
         match code {
             "InternalError" => Self::InternalError,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -27,6 +27,7 @@ impl ::ecs_api::operation::Operation for DescribeClassicLinkInstances {
 /// Input of [`DescribeClassicLinkInstances`]. Build it with [`DescribeClassicLinkInstancesInput::new`] and the setters, or use [`DescribeClassicLinkInstancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -291,8 +292,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeClassicLinkInstancesErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidInstanceId.NotBelong" => Self::InvalidInstanceIdNotBelong,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

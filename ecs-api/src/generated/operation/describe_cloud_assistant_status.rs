@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeCloudAssistantStatus {
 /// Input of [`DescribeCloudAssistantStatus`]. Build it with [`DescribeCloudAssistantStatusInput::new`] and the setters, or use [`DescribeCloudAssistantStatusRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -343,8 +344,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeCloudAssistantStatusErrorKind {
             "InternalError.Dispatch" => Self::InternalErrorDispatch,
             "InvalidInstance.NotFound" => Self::InvalidInstanceNotFound,
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }
@@ -403,18 +404,18 @@ impl ::ecs_api::paginator::Paginated for DescribeCloudAssistantStatus {
     fn page_size(
         input: &DescribeCloudAssistantStatusInput,
     ) -> ::std::option::Option<i64> {
-        input.page_size.map(i64::from)
+        input.page_size
     }
     fn set_page_size(input: &mut DescribeCloudAssistantStatusInput, size: i64) {
-        input.page_size = <i64>::try_from(size).ok();
+        input.page_size = ::std::option::Option::Some(size);
     }
     fn page_number(
         input: &DescribeCloudAssistantStatusInput,
     ) -> ::std::option::Option<i64> {
-        input.page_number.map(i64::from)
+        input.page_number
     }
     fn set_page_number(input: &mut DescribeCloudAssistantStatusInput, n: i64) {
-        input.page_number = <i64>::try_from(n).ok();
+        input.page_number = ::std::option::Option::Some(n);
     }
     fn total_count(
         output: &DescribeCloudAssistantStatusOutput,

@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for DescribeDedicatedBlockStorageClusters {
 /// Input of [`DescribeDedicatedBlockStorageClusters`]. Build it with [`DescribeDedicatedBlockStorageClustersInput::new`] and the setters, or use [`DescribeDedicatedBlockStorageClustersRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -412,8 +413,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeDedicatedBlockStorageClustersEr
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "InvalidStatus.ValueNotSupported" => Self::InvalidStatusValueNotSupported,
             "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeDedicatedHostTypes {
 /// Input of [`DescribeDedicatedHostTypes`]. Build it with [`DescribeDedicatedHostTypesInput::new`] and the setters, or use [`DescribeDedicatedHostTypesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -199,13 +200,9 @@ pub enum DescribeDedicatedHostTypesErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind for DescribeDedicatedHostTypesErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

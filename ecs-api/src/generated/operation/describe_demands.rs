@@ -24,6 +24,7 @@ impl ::ecs_api::operation::Operation for DescribeDemands {
 /// Input of [`DescribeDemands`]. Build it with [`DescribeDemandsInput::new`] and the setters, or use [`DescribeDemandsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -514,8 +515,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeDemandsErrorKind {
                 Self::InvalidInstanceChargeTypeNotFound
             }
             "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -23,6 +23,7 @@ for DescribeDeploymentSetSupportedInstanceTypeFamily {
 /// Input of [`DescribeDeploymentSetSupportedInstanceTypeFamily`]. Build it with [`DescribeDeploymentSetSupportedInstanceTypeFamilyInput::new`] and the setters, or use [`DescribeDeploymentSetSupportedInstanceTypeFamilyRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -157,13 +158,9 @@ pub enum DescribeDeploymentSetSupportedInstanceTypeFamilyErrorKind {
 impl ::ecs_api::operation::ErrorKind
 for DescribeDeploymentSetSupportedInstanceTypeFamilyErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeDeploymentSets {
 /// Input of [`DescribeDeploymentSets`]. Build it with [`DescribeDeploymentSetsInput::new`] and the setters, or use [`DescribeDeploymentSetsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -414,8 +415,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeDeploymentSetsErrorKind {
             "InvalidDeploymentSetIds.TooManyInput" => {
                 Self::InvalidDeploymentSetIdsTooManyInput
             }
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

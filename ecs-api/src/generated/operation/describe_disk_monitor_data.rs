@@ -323,8 +323,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeDiskMonitorDataErrorKind {
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed,
             "InvalidStartTime.TooEarly" => Self::InvalidStartTimeTooEarly,
             "Throttling" => Self::Throttling,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

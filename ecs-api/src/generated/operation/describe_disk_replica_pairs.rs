@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for DescribeDiskReplicaPairs {
 /// Input of [`DescribeDiskReplicaPairs`]. Build it with [`DescribeDiskReplicaPairsInput::new`] and the setters, or use [`DescribeDiskReplicaPairsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -238,8 +239,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeDiskReplicaPairsErrorKind {
             "InternalError" => Self::InternalError,
             "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
             "InvalidParamter" => Self::InvalidParamter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

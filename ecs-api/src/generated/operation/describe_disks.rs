@@ -30,6 +30,7 @@ impl ::ecs_api::operation::Operation for DescribeDisks {
 /// Input of [`DescribeDisks`]. Build it with [`DescribeDisksInput::new`] and the setters, or use [`DescribeDisksRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -1194,8 +1195,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeDisksErrorKind {
             "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
             "MissingParamter.RegionId" => Self::MissingParamterRegionId,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

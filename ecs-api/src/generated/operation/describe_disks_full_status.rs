@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeDisksFullStatus {
 /// Input of [`DescribeDisksFullStatus`]. Build it with [`DescribeDisksFullStatusInput::new`] and the setters, or use [`DescribeDisksFullStatusRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -529,8 +530,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeDisksFullStatusErrorKind {
             "MissingParameter" => Self::MissingParameter,
             "OperationDenied.NotInWhiteList" => Self::OperationDeniedNotInWhiteList,
             "TooManyDiskEvent.DiskIdRequired" => Self::TooManyDiskEventDiskIdRequired,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

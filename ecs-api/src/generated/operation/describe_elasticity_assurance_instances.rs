@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for DescribeElasticityAssuranceInstances {
 /// Input of [`DescribeElasticityAssuranceInstances`]. Build it with [`DescribeElasticityAssuranceInstancesInput::new`] and the setters, or use [`DescribeElasticityAssuranceInstancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -267,8 +268,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeElasticityAssuranceInstancesErr
         match code {
             "InternalError" => Self::InternalError,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeElasticityAssurances {
 /// Input of [`DescribeElasticityAssurances`]. Build it with [`DescribeElasticityAssurancesInput::new`] and the setters, or use [`DescribeElasticityAssurancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -383,8 +384,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeElasticityAssurancesErrorKind {
         match code {
             "InternalError" => Self::InternalError,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

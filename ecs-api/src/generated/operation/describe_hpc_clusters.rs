@@ -21,6 +21,7 @@ impl ::ecs_api::operation::Operation for DescribeHpcClusters {
 /// Input of [`DescribeHpcClusters`]. Build it with [`DescribeHpcClustersInput::new`] and the setters, or use [`DescribeHpcClustersRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -338,8 +339,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeHpcClustersErrorKind {
             "InvalidHpcClusterIds.Malformed" => Self::InvalidHpcClusterIdsMalformed,
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "MissingParameter.HpcClusterId" => Self::MissingParameterHpcClusterId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -202,8 +202,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeImageFromFamilyErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeImageSupportInstanceTypes {
 /// Input of [`DescribeImageSupportInstanceTypes`]. Build it with [`DescribeImageSupportInstanceTypesInput::new`] and the setters, or use [`DescribeImageSupportInstanceTypesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -304,8 +305,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeImageSupportInstanceTypesErrorK
             }
             "InvalidParamter" => Self::InvalidParamter,
             "InvalidUsage" => Self::InvalidUsage,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -24,6 +24,7 @@ impl ::ecs_api::operation::Operation for DescribeImages {
 /// Input of [`DescribeImages`]. Build it with [`DescribeImagesInput::new`] and the setters, or use [`DescribeImagesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -857,8 +858,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeImagesErrorKind {
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
             "InvalidTagCount" => Self::InvalidTagCount,
             "InvalidUsage" => Self::InvalidUsage,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

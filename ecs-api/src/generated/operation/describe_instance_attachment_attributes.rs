@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeInstanceAttachmentAttributes {
 /// Input of [`DescribeInstanceAttachmentAttributes`]. Build it with [`DescribeInstanceAttachmentAttributesInput::new`] and the setters, or use [`DescribeInstanceAttachmentAttributesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -306,8 +307,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstanceAttachmentAttributesErr
             "InternalError" => Self::InternalError,
             "InvalidInstanceIds.NotFound" => Self::InvalidInstanceIdsNotFound,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeInstanceAutoRenewAttribute {
 /// Input of [`DescribeInstanceAutoRenewAttribute`]. Build it with [`DescribeInstanceAutoRenewAttributeInput::new`] and the setters, or use [`DescribeInstanceAutoRenewAttributeRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -347,8 +348,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstanceAutoRenewAttributeError
                 Self::InvalidParameterToManyInstanceIds
             }
             "MissingParameter.InstanceId" => Self::MissingParameterInstanceId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

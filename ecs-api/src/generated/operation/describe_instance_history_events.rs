@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeInstanceHistoryEvents {
 /// Input of [`DescribeInstanceHistoryEvents`]. Build it with [`DescribeInstanceHistoryEventsInput::new`] and the setters, or use [`DescribeInstanceHistoryEventsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -659,8 +660,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstanceHistoryEventsErrorKind 
             }
             "MissingParameter" => Self::MissingParameter,
             "OperationDenied.NotInWhiteList" => Self::OperationDeniedNotInWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -26,6 +26,7 @@ impl ::ecs_api::operation::Operation for DescribeInstanceMaintenanceAttributes {
 /// Input of [`DescribeInstanceMaintenanceAttributes`]. Build it with [`DescribeInstanceMaintenanceAttributesInput::new`] and the setters, or use [`DescribeInstanceMaintenanceAttributesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -318,8 +319,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstanceMaintenanceAttributesEr
             "InvalidParameter" => Self::InvalidParameter,
             "MissingParameter" => Self::MissingParameter,
             "OperationDenied.NotInWhiteList" => Self::OperationDeniedNotInWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }
@@ -366,18 +367,18 @@ impl ::ecs_api::paginator::Paginated for DescribeInstanceMaintenanceAttributes {
     fn page_size(
         input: &DescribeInstanceMaintenanceAttributesInput,
     ) -> ::std::option::Option<i64> {
-        input.page_size.map(i64::from)
+        input.page_size
     }
     fn set_page_size(input: &mut DescribeInstanceMaintenanceAttributesInput, size: i64) {
-        input.page_size = <i64>::try_from(size).ok();
+        input.page_size = ::std::option::Option::Some(size);
     }
     fn page_number(
         input: &DescribeInstanceMaintenanceAttributesInput,
     ) -> ::std::option::Option<i64> {
-        input.page_number.map(i64::from)
+        input.page_number
     }
     fn set_page_number(input: &mut DescribeInstanceMaintenanceAttributesInput, n: i64) {
-        input.page_number = <i64>::try_from(n).ok();
+        input.page_number = ::std::option::Option::Some(n);
     }
     fn total_count(
         output: &DescribeInstanceMaintenanceAttributesOutput,

@@ -448,8 +448,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstanceModificationPriceErrorK
             "PriceNotFound" => Self::PriceNotFound,
             "RegionUnauthorized" => Self::RegionUnauthorized,
             "Throttling" => Self::Throttling,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

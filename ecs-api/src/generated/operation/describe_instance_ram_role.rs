@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for DescribeInstanceRamRole {
 /// Input of [`DescribeInstanceRamRole`]. Build it with [`DescribeInstanceRamRoleInput::new`] and the setters, or use [`DescribeInstanceRamRoleRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -301,8 +302,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstanceRamRoleErrorKind {
                 Self::InvalidNetworkTypeMismatchRamRole
             }
             "InvalidParameter.AllEmpty" => Self::InvalidParameterAllEmpty,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeInstanceStatus {
 /// Input of [`DescribeInstanceStatus`]. Build it with [`DescribeInstanceStatusInput::new`] and the setters, or use [`DescribeInstanceStatusRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -331,13 +332,9 @@ pub enum DescribeInstanceStatusErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInstanceStatusErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeInstanceTypeFamilies {
 /// Input of [`DescribeInstanceTypeFamilies`]. Build it with [`DescribeInstanceTypeFamiliesInput::new`] and the setters, or use [`DescribeInstanceTypeFamiliesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -189,13 +190,9 @@ pub enum DescribeInstanceTypeFamiliesErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInstanceTypeFamiliesErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeInstanceTypes {
 /// Input of [`DescribeInstanceTypes`]. Build it with [`DescribeInstanceTypesInput::new`] and the setters, or use [`DescribeInstanceTypesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -193,13 +194,9 @@ pub enum DescribeInstanceTypesErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInstanceTypesErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

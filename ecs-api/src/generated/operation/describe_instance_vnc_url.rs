@@ -237,8 +237,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstanceVncUrlErrorKind {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "InvalidRegionInstance" => Self::InvalidRegionInstance,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

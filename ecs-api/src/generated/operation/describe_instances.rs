@@ -30,6 +30,7 @@ impl ::ecs_api::operation::Operation for DescribeInstances {
 /// Input of [`DescribeInstances`]. Build it with [`DescribeInstancesInput::new`] and the setters, or use [`DescribeInstancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -1354,8 +1355,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstancesErrorKind {
             "InvalidStatus.NotFound" => Self::InvalidStatusNotFound,
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
             "InvalidTagCount" => Self::InvalidTagCount,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

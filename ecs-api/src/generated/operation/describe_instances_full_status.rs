@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeInstancesFullStatus {
 /// Input of [`DescribeInstancesFullStatus`]. Build it with [`DescribeInstancesFullStatusInput::new`] and the setters, or use [`DescribeInstancesFullStatusRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -633,8 +634,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInstancesFullStatusErrorKind {
             }
             "MissingParameter" => Self::MissingParameter,
             "OperationDenied.NotInWhiteList" => Self::OperationDeniedNotInWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeInvocationResults {
 /// Input of [`DescribeInvocationResults`]. Build it with [`DescribeInvocationResultsInput::new`] and the setters, or use [`DescribeInvocationResultsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -417,8 +418,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInvocationResultsErrorKind {
             "InvalidParam.PageNumber" => Self::InvalidParamPageNumber,
             "InvalidParam.PageSize" => Self::InvalidParamPageSize,
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

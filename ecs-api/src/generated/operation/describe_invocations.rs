@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeInvocations {
 /// Input of [`DescribeInvocations`]. Build it with [`DescribeInvocationsInput::new`] and the setters, or use [`DescribeInvocationsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -528,8 +529,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeInvocationsErrorKind {
             "InvalidParam.PageNumber" => Self::InvalidParamPageNumber,
             "InvalidParam.PageSize" => Self::InvalidParamPageSize,
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }
@@ -584,16 +585,16 @@ impl ::ecs_api::paginator::Paginated for DescribeInvocations {
     const STYLE: ::ecs_api::paginator::PageStyle = ::ecs_api::paginator::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: ::std::option::Option<i64> = ::std::option::Option::Some(50i64);
     fn page_size(input: &DescribeInvocationsInput) -> ::std::option::Option<i64> {
-        input.page_size.map(i64::from)
+        input.page_size
     }
     fn set_page_size(input: &mut DescribeInvocationsInput, size: i64) {
-        input.page_size = <i64>::try_from(size).ok();
+        input.page_size = ::std::option::Option::Some(size);
     }
     fn page_number(input: &DescribeInvocationsInput) -> ::std::option::Option<i64> {
-        input.page_number.map(i64::from)
+        input.page_number
     }
     fn set_page_number(input: &mut DescribeInvocationsInput, n: i64) {
-        input.page_number = <i64>::try_from(n).ok();
+        input.page_number = ::std::option::Option::Some(n);
     }
     fn total_count(output: &DescribeInvocationsOutput) -> ::std::option::Option<i64> {
         output.total_count

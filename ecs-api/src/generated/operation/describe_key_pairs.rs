@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeKeyPairs {
 /// Input of [`DescribeKeyPairs`]. Build it with [`DescribeKeyPairsInput::new`] and the setters, or use [`DescribeKeyPairsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -370,13 +371,9 @@ pub enum DescribeKeyPairsErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind for DescribeKeyPairsErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

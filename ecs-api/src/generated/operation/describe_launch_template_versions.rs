@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeLaunchTemplateVersions {
 /// Input of [`DescribeLaunchTemplateVersions`]. Build it with [`DescribeLaunchTemplateVersionsInput::new`] and the setters, or use [`DescribeLaunchTemplateVersionsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -419,8 +420,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeLaunchTemplateVersionsErrorKind
             "InvalidParameter" => Self::InvalidParameter,
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

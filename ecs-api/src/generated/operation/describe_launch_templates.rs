@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeLaunchTemplates {
 /// Input of [`DescribeLaunchTemplates`]. Build it with [`DescribeLaunchTemplatesInput::new`] and the setters, or use [`DescribeLaunchTemplatesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -413,8 +414,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeLaunchTemplatesErrorKind {
             "InvalidParameter" => Self::InvalidParameter,
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeManagedInstances {
 /// Input of [`DescribeManagedInstances`]. Build it with [`DescribeManagedInstancesInput::new`] and the setters, or use [`DescribeManagedInstancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -408,8 +409,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeManagedInstancesErrorKind {
             "InternalError.Dispatch" => Self::InternalErrorDispatch,
             "InvalidParam.PageNumber" => Self::InvalidParamPageNumber,
             "InvalidParam.PageSize" => Self::InvalidParamPageSize,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }
@@ -458,16 +459,16 @@ impl ::ecs_api::paginator::Paginated for DescribeManagedInstances {
     const STYLE: ::ecs_api::paginator::PageStyle = ::ecs_api::paginator::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: ::std::option::Option<i64> = ::std::option::Option::Some(50i64);
     fn page_size(input: &DescribeManagedInstancesInput) -> ::std::option::Option<i64> {
-        input.page_size.map(i64::from)
+        input.page_size
     }
     fn set_page_size(input: &mut DescribeManagedInstancesInput, size: i64) {
-        input.page_size = <i64>::try_from(size).ok();
+        input.page_size = ::std::option::Option::Some(size);
     }
     fn page_number(input: &DescribeManagedInstancesInput) -> ::std::option::Option<i64> {
-        input.page_number.map(i64::from)
+        input.page_number
     }
     fn set_page_number(input: &mut DescribeManagedInstancesInput, n: i64) {
-        input.page_number = <i64>::try_from(n).ok();
+        input.page_number = ::std::option::Option::Some(n);
     }
     fn total_count(
         output: &DescribeManagedInstancesOutput,

@@ -27,6 +27,7 @@ impl ::ecs_api::operation::Operation for DescribeNetworkInterfaces {
 /// Input of [`DescribeNetworkInterfaces`]. Build it with [`DescribeNetworkInterfacesInput::new`] and the setters, or use [`DescribeNetworkInterfacesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -896,8 +897,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeNetworkInterfacesErrorKind {
             "MissingParameter" => Self::MissingParameter,
             "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
             "UnsupportedParameter" => Self::UnsupportedParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -28,6 +28,7 @@ impl ::ecs_api::operation::Operation for DescribePrice {
 /// Input of [`DescribePrice`]. Build it with [`DescribePriceInput::new`] and the setters, or use [`DescribePriceRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -1124,8 +1125,8 @@ impl ::ecs_api::operation::ErrorKind for DescribePriceErrorKind {
             "QuotaExceed.PortableCloudDisk" => Self::QuotaExceedPortableCloudDisk,
             "RegionUnauthorized" => Self::RegionUnauthorized,
             "Throttling" => Self::Throttling,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeRegions {
 /// Input of [`DescribeRegions`]. Build it with [`DescribeRegionsInput::new`] and the setters, or use [`DescribeRegionsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -238,8 +239,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeRegionsErrorKind {
             "InvalidAcceptLanguage.NotFound" => Self::InvalidAcceptLanguageNotFound,
             "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
             "Unauthorized.EmptyRegion" => Self::UnauthorizedEmptyRegion,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeReservedInstances {
 /// Input of [`DescribeReservedInstances`]. Build it with [`DescribeReservedInstancesInput::new`] and the setters, or use [`DescribeReservedInstancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -664,8 +665,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeReservedInstancesErrorKind {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "InvalidZone.NotFound" => Self::InvalidZoneNotFound,
             "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -27,6 +27,7 @@ impl ::ecs_api::operation::Operation for DescribeSecurityGroupReferences {
 /// Input of [`DescribeSecurityGroupReferences`]. Build it with [`DescribeSecurityGroupReferencesInput::new`] and the setters, or use [`DescribeSecurityGroupReferencesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -234,8 +235,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeSecurityGroupReferencesErrorKin
         match code {
             "InvalidSecurityGroupId.Malformed" => Self::InvalidSecurityGroupIdMalformed,
             "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

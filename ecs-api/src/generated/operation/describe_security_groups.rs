@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeSecurityGroups {
 /// Input of [`DescribeSecurityGroups`]. Build it with [`DescribeSecurityGroupsInput::new`] and the setters, or use [`DescribeSecurityGroupsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -534,8 +535,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeSecurityGroupsErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "InternalError" => Self::InternalError,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

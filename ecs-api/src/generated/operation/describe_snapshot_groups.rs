@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for DescribeSnapshotGroups {
 /// Input of [`DescribeSnapshotGroups`]. Build it with [`DescribeSnapshotGroupsInput::new`] and the setters, or use [`DescribeSnapshotGroupsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -386,8 +387,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeSnapshotGroupsErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidStatus.ValueNotSupported" => Self::InvalidStatusValueNotSupported,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

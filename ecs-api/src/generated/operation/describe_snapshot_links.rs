@@ -26,6 +26,7 @@ impl ::ecs_api::operation::Operation for DescribeSnapshotLinks {
 /// Input of [`DescribeSnapshotLinks`]. Build it with [`DescribeSnapshotLinksInput::new`] and the setters, or use [`DescribeSnapshotLinksRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -367,8 +368,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeSnapshotLinksErrorKind {
             "InvalidDiskIds" => Self::InvalidDiskIds,
             "InvalidRegionId" => Self::InvalidRegionId,
             "InvalidSnapshotLinkIds" => Self::InvalidSnapshotLinkIds,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for DescribeSnapshots {
 /// Input of [`DescribeSnapshots`]. Build it with [`DescribeSnapshotsInput::new`] and the setters, or use [`DescribeSnapshotsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -931,8 +932,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeSnapshotsErrorKind {
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
             "InvalidTagCount" => Self::InvalidTagCount,
             "InvalidUsage" => Self::InvalidUsage,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

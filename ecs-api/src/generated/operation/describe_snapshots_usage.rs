@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeSnapshotsUsage {
 /// Input of [`DescribeSnapshotsUsage`]. Build it with [`DescribeSnapshotsUsageInput::new`] and the setters, or use [`DescribeSnapshotsUsageRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -155,8 +156,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeSnapshotsUsageErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidParam.RegionId" => Self::InvalidParamRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

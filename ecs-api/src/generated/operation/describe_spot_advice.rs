@@ -34,6 +34,7 @@ impl ::ecs_api::operation::Operation for DescribeSpotAdvice {
 /// Input of [`DescribeSpotAdvice`]. Build it with [`DescribeSpotAdviceInput::new`] and the setters, or use [`DescribeSpotAdviceRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -499,8 +500,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeSpotAdviceErrorKind {
             }
             "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
             "Unavailable.Regions" => Self::UnavailableRegions,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

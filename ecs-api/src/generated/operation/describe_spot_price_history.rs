@@ -585,8 +585,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeSpotPriceHistoryErrorKind {
             "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
             "MissingParameter" => Self::MissingParameter,
             "UnsupportedParameter" => Self::UnsupportedParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

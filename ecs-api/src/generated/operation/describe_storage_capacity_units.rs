@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeStorageCapacityUnits {
 /// Input of [`DescribeStorageCapacityUnits`]. Build it with [`DescribeStorageCapacityUnitsInput::new`] and the setters, or use [`DescribeStorageCapacityUnitsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -440,8 +441,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeStorageCapacityUnitsErrorKind {
             "InvalidParameter.CapacityExceed" => Self::InvalidParameterCapacityExceed,
             "InvalidParameter.Name" => Self::InvalidParameterName,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

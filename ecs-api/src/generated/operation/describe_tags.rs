@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for DescribeTags {
 /// Input of [`DescribeTags`]. Build it with [`DescribeTagsInput::new`] and the setters, or use [`DescribeTagsRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -358,8 +359,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeTagsErrorKind {
             "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
             "InvalidTagCount" => Self::InvalidTagCount,
             "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

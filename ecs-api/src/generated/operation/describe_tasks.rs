@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for DescribeTasks {
 /// Input of [`DescribeTasks`]. Build it with [`DescribeTasksInput::new`] and the setters, or use [`DescribeTasksRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -389,8 +390,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeTasksErrorKind {
         match code {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

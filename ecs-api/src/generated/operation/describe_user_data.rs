@@ -198,8 +198,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeUserDataErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

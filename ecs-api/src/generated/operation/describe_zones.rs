@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for DescribeZones {
 /// Input of [`DescribeZones`]. Build it with [`DescribeZonesInput::new`] and the setters, or use [`DescribeZonesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -289,8 +290,8 @@ impl ::ecs_api::operation::ErrorKind for DescribeZonesErrorKind {
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "InvalidSpotStrategy" => Self::InvalidSpotStrategy,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -274,8 +274,8 @@ impl ::ecs_api::operation::ErrorKind for DetachClassicLinkVpcErrorKind {
             "InvalidStatus.InstanceStatus" => Self::InvalidStatusInstanceStatus,
             "InvalidVpcId.Malformed" => Self::InvalidVpcIdMalformed,
             "OperationDenied" => Self::OperationDenied,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

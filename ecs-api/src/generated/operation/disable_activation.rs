@@ -191,8 +191,8 @@ impl ::ecs_api::operation::ErrorKind for DisableActivationErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -457,8 +457,8 @@ impl ::ecs_api::operation::ErrorKind for ExportImageErrorKind {
             "OperationDenied" => Self::OperationDenied,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
             "WeeklyQuotaExceed.ExportImage" => Self::WeeklyQuotaExceedExportImage,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

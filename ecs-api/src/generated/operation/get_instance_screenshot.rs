@@ -251,8 +251,8 @@ impl ::ecs_api::operation::ErrorKind for GetInstanceScreenshotErrorKind {
             "MissingParameter" => Self::MissingParameter,
             "NotSupported" => Self::NotSupported,
             "Throttling" => Self::Throttling,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -37,6 +37,7 @@ impl ::ecs_api::operation::Operation for ImportImage {
 /// Input of [`ImportImage`]. Build it with [`ImportImageInput::new`] and the setters, or use [`ImportImageRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -771,8 +772,8 @@ impl ::ecs_api::operation::ErrorKind for ImportImageErrorKind {
             "NoSetRoletoECSServiceAcount" => Self::NoSetRoletoEcsServiceAcount,
             "QuotaExceed.Image" => Self::QuotaExceedImage,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -376,8 +376,8 @@ impl ::ecs_api::operation::ErrorKind for ImportKeyPairErrorKind {
             "KeyPair.AlreadyExist" => Self::KeyPairAlreadyExist,
             "MissingParameter" => Self::MissingParameter,
             "QuotaExceed.KeyPair" => Self::QuotaExceedKeyPair,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

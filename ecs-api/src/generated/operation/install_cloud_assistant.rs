@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for InstallCloudAssistant {
 /// Input of [`InstallCloudAssistant`]. Build it with [`InstallCloudAssistantInput::new`] and the setters, or use [`InstallCloudAssistantRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -213,8 +214,8 @@ impl ::ecs_api::operation::ErrorKind for InstallCloudAssistantErrorKind {
         match code {
             "InternalError.Dispatch" => Self::InternalErrorDispatch,
             "InvalidInstance.NotFound" => Self::InvalidInstanceNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

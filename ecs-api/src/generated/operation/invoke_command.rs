@@ -536,8 +536,8 @@ impl ::ecs_api::operation::ErrorKind for InvokeCommandErrorKind {
             "ParameterKey.ExceedLimit" => Self::ParameterKeyExceedLimit,
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported,
             "Username.ExceedLimit" => Self::UsernameExceedLimit,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for JoinResourceGroup {
 /// Input of [`JoinResourceGroup`]. Build it with [`JoinResourceGroupInput::new`] and the setters, or use [`JoinResourceGroupRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -281,8 +282,8 @@ impl ::ecs_api::operation::ErrorKind for JoinResourceGroupErrorKind {
             "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound,
             "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

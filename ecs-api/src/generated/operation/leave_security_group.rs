@@ -319,8 +319,8 @@ impl ::ecs_api::operation::ErrorKind for LeaveSecurityGroupErrorKind {
             "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
             "RequestTimeout" => Self::RequestTimeout,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

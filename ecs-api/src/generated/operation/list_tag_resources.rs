@@ -559,8 +559,8 @@ impl ::ecs_api::operation::ErrorKind for ListTagResourcesErrorKind {
             "OperationDenied.QuotaExceed" => Self::OperationDeniedQuotaExceed,
             "PermissionDenied.Scope" => Self::PermissionDeniedScope,
             "PermissionDenied.TagOwnerUid" => Self::PermissionDeniedTagOwnerUid,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -26,6 +26,7 @@ impl ::ecs_api::operation::Operation for ModifyAutoProvisioningGroup {
 /// Input of [`ModifyAutoProvisioningGroup`]. Build it with [`ModifyAutoProvisioningGroupInput::new`] and the setters, or use [`ModifyAutoProvisioningGroupRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -480,8 +481,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyAutoProvisioningGroupErrorKind {
         match code {
             "Forbidden.RAM" => Self::ForbiddenRam,
             "OperationDenied" => Self::OperationDenied,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for ModifyCapacityReservation {
 /// Input of [`ModifyCapacityReservation`]. Build it with [`ModifyCapacityReservationInput::new`] and the setters, or use [`ModifyCapacityReservationRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -394,8 +395,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyCapacityReservationErrorKind {
         match code {
             "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized,
             "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -463,8 +463,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyDedicatedHostAttributeErrorKind {
             "InvalidParameter.SlbUdpTimeout" => Self::InvalidParameterSlbUdpTimeout,
             "InvalidParameter.UdpTimeout" => Self::InvalidParameterUdpTimeout,
             "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

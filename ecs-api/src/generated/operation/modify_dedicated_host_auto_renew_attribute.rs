@@ -362,8 +362,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyDedicatedHostAutoRenewAttributeEr
                 Self::InvalidPeriodUnitValueNotSupported
             }
             "MissingParameter.DedicatedHostId" => Self::MissingParameterDedicatedHostId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

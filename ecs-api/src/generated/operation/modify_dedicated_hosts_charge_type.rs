@@ -21,6 +21,7 @@ impl ::ecs_api::operation::Operation for ModifyDedicatedHostsChargeType {
 /// Input of [`ModifyDedicatedHostsChargeType`]. Build it with [`ModifyDedicatedHostsChargeTypeInput::new`] and the setters, or use [`ModifyDedicatedHostsChargeTypeRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -603,8 +604,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyDedicatedHostsChargeTypeErrorKind
             "RealNameAuthenticationError" => Self::RealNameAuthenticationError,
             "ReleaseTimeHaveBeenSet" => Self::ReleaseTimeHaveBeenSet,
             "Throttling" => Self::Throttling,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -295,8 +295,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyDeploymentSetAttributeErrorKind {
             "QuotaExceed.DeploymentSetInstanceQuotaFull" => {
                 Self::QuotaExceedDeploymentSetInstanceQuotaFull
             }
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

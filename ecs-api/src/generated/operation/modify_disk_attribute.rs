@@ -23,6 +23,7 @@ impl ::ecs_api::operation::Operation for ModifyDiskAttribute {
 /// Input of [`ModifyDiskAttribute`]. Build it with [`ModifyDiskAttributeInput::new`] and the setters, or use [`ModifyDiskAttributeRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -446,8 +447,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyDiskAttributeErrorKind {
             "NoAttributeToModify" => Self::NoAttributeToModify,
             "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -19,6 +19,7 @@ impl ::ecs_api::operation::Operation for ModifyElasticityAssurance {
 /// Input of [`ModifyElasticityAssurance`]. Build it with [`ModifyElasticityAssuranceInput::new`] and the setters, or use [`ModifyElasticityAssuranceRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -242,8 +243,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyElasticityAssuranceErrorKind {
         match code {
             "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized,
             "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

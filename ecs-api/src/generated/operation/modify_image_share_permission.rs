@@ -356,8 +356,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyImageSharePermissionErrorKind {
             "OperationDeined.EncryptedSnapshot" => Self::OperationDeinedEncryptedSnapshot,
             "QuotaExceed.ShareImage" => Self::QuotaExceedShareImage,
             "QuotaExceed.ShareImageUser" => Self::QuotaExceedShareImageUser,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -244,8 +244,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyInstanceAttachmentAttributesError
         match code {
             "InternalError" => Self::InternalError,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

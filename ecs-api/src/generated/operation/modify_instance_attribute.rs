@@ -666,8 +666,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyInstanceAttributeErrorKind {
             "InvalidUserData.SizeExceeded" => Self::InvalidUserDataSizeExceeded,
             "OperationDenied" => Self::OperationDenied,
             "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -40,6 +40,7 @@ impl ::ecs_api::operation::Operation for ModifyInstanceChargeType {
 /// Input of [`ModifyInstanceChargeType`]. Build it with [`ModifyInstanceChargeTypeInput::new`] and the setters, or use [`ModifyInstanceChargeTypeRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -696,8 +697,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyInstanceChargeTypeErrorKind {
             "RealNameAuthenticationError" => Self::RealNameAuthenticationError,
             "ReleaseTimeHaveBeenSet" => Self::ReleaseTimeHaveBeenSet,
             "Throttling" => Self::Throttling,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

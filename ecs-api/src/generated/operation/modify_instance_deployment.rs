@@ -516,8 +516,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyInstanceDeploymentErrorKind {
             }
             "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
             "OperationDenied.UnstoppedInstance" => Self::OperationDeniedUnstoppedInstance,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -26,6 +26,7 @@ impl ::ecs_api::operation::Operation for ModifyInstanceMaintenanceAttributes {
 /// Input of [`ModifyInstanceMaintenanceAttributes`]. Build it with [`ModifyInstanceMaintenanceAttributesInput::new`] and the setters, or use [`ModifyInstanceMaintenanceAttributesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -331,8 +332,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyInstanceMaintenanceAttributesErro
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
             "InvalidParameter" => Self::InvalidParameter,
             "OperationDenied.NotInWhiteList" => Self::OperationDeniedNotInWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -615,8 +615,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyInstanceNetworkSpecErrorKind {
             "OperationDenied" => Self::OperationDenied,
             "OperationDenied.UnpaidOrder" => Self::OperationDeniedUnpaidOrder,
             "Throttling" => Self::Throttling,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

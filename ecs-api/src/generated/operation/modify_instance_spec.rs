@@ -689,8 +689,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyInstanceSpecErrorKind {
             "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota,
             "SecurityRisk.3DVerification" => Self::SecurityRisk3DVerification,
             "Throttling" => Self::Throttling,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -264,8 +264,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyInstanceVncPasswdErrorKind {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "NoSuchResource" => Self::NoSuchResource,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

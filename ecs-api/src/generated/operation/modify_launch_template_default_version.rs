@@ -75,7 +75,7 @@ impl ModifyLaunchTemplateDefaultVersionInput {
     /// An input with its required params: `default_version_number`.
     pub fn new(default_version_number: i64) -> Self {
         Self {
-            default_version_number: default_version_number,
+            default_version_number,
             launch_template_id: ::std::default::Default::default(),
             launch_template_name: ::std::default::Default::default(),
             region_id: ::std::default::Default::default(),
@@ -257,8 +257,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyLaunchTemplateDefaultVersionError
             "InvalidParameter" => Self::InvalidParameter,
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
             "MissingParameter" => Self::MissingParameter,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

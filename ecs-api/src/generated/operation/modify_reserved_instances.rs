@@ -29,6 +29,7 @@ impl ::ecs_api::operation::Operation for ModifyReservedInstances {
 /// Input of [`ModifyReservedInstances`]. Build it with [`ModifyReservedInstancesInput::new`] and the setters, or use [`ModifyReservedInstancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -311,13 +312,9 @@ pub enum ModifyReservedInstancesErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind for ModifyReservedInstancesErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

@@ -267,8 +267,8 @@ impl ::ecs_api::operation::ErrorKind for ModifySecurityGroupAttributeErrorKind {
     fn from_code(code: &str) -> Self {
         match code {
             "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

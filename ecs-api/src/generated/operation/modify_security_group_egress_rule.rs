@@ -860,8 +860,8 @@ impl ::ecs_api::operation::ErrorKind for ModifySecurityGroupEgressRuleErrorKind 
             "OperationDenied" => Self::OperationDenied,
             "SecurityGroupRule.NotFound" => Self::SecurityGroupRuleNotFound,
             "VPCDisabled" => Self::VpcDisabled,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -290,8 +290,8 @@ impl ::ecs_api::operation::ErrorKind for ModifySecurityGroupPolicyErrorKind {
             "InvalidPolicy.Malformed" => Self::InvalidPolicyMalformed,
             "InvalidSecurityGroupId.Malformed" => Self::InvalidSecurityGroupIdMalformed,
             "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

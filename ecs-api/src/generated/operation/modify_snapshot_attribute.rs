@@ -274,8 +274,8 @@ impl ::ecs_api::operation::ErrorKind for ModifySnapshotAttributeErrorKind {
             "InvalidSnapshotId.NotFound" => Self::InvalidSnapshotIdNotFound,
             "InvalidSnapshotName.Malformed" => Self::InvalidSnapshotNameMalformed,
             "NoAttributeToModify" => Self::NoAttributeToModify,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -269,8 +269,8 @@ impl ::ecs_api::operation::ErrorKind for ModifyStorageCapacityUnitAttributeError
         match code {
             "InvalidParameter.Name" => Self::InvalidParameterName,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -167,10 +167,10 @@ impl PurchaseReservedInstancesOfferingInput {
         scope: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            instance_amount: instance_amount,
+            instance_amount,
             instance_type: instance_type.into(),
             offering_type: offering_type.into(),
-            period: period,
+            period,
             period_unit: period_unit.into(),
             region_id: ::std::default::Default::default(),
             reserved_instance_name: ::std::default::Default::default(),
@@ -430,13 +430,9 @@ pub enum PurchaseReservedInstancesOfferingErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind for PurchaseReservedInstancesOfferingErrorKind {
     fn from_code(code: &str) -> Self {
-        match code {
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
+        match ::ecs_api::error::CommonErrorCode::from_code(code) {
+            ::std::option::Option::Some(c) => Self::Common(c),
+            ::std::option::Option::None => Self::Unhandled,
         }
     }
     fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {

@@ -167,7 +167,7 @@ impl PurchaseStorageCapacityUnitInput {
     pub fn new(capacity: i32) -> Self {
         Self {
             amount: ::std::default::Default::default(),
-            capacity: capacity,
+            capacity,
             client_token: ::std::default::Default::default(),
             description: ::std::default::Default::default(),
             name: ::std::default::Default::default(),
@@ -473,8 +473,8 @@ impl ::ecs_api::operation::ErrorKind for PurchaseStorageCapacityUnitErrorKind {
             "InvalidStartTime.NotSupported" => Self::InvalidStartTimeNotSupported,
             "MissingParameter.Capacity" => Self::MissingParameterCapacity,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -331,8 +331,8 @@ impl ::ecs_api::operation::ErrorKind for ReInitDiskErrorKind {
             "InvalidSnapshot.TooOld" => Self::InvalidSnapshotTooOld,
             "InvalidSourceSnapshot" => Self::InvalidSourceSnapshot,
             "OperationDenied" => Self::OperationDenied,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -233,8 +233,8 @@ impl ::ecs_api::operation::ErrorKind for RedeployInstanceErrorKind {
             "InternalError" => Self::InternalError,
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
             "InvalidOperation.RedeployInstance" => Self::InvalidOperationRedeployInstance,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

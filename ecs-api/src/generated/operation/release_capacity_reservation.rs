@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for ReleaseCapacityReservation {
 /// Input of [`ReleaseCapacityReservation`]. Build it with [`ReleaseCapacityReservationInput::new`] and the setters, or use [`ReleaseCapacityReservationRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -205,8 +206,8 @@ impl ::ecs_api::operation::ErrorKind for ReleaseCapacityReservationErrorKind {
         match code {
             "InternalError" => Self::InternalError,
             "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

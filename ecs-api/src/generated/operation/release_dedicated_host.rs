@@ -214,8 +214,8 @@ impl ::ecs_api::operation::ErrorKind for ReleaseDedicatedHostErrorKind {
             "InstanceExist" => Self::InstanceExist,
             "InternalError" => Self::InternalError,
             "InvalidDedicatedHostId.NotFound" => Self::InvalidDedicatedHostIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -289,8 +289,8 @@ impl ::ecs_api::operation::ErrorKind for RemoveTagsErrorKind {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
             "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
             "InvalidTagCount" => Self::InvalidTagCount,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -99,7 +99,7 @@ impl RenewInstanceInput {
         Self {
             client_token: ::std::default::Default::default(),
             instance_id: instance_id.into(),
-            period: period,
+            period,
             period_unit: ::std::default::Default::default(),
         }
     }
@@ -522,8 +522,8 @@ impl ::ecs_api::operation::ErrorKind for RenewInstanceErrorKind {
             "OperationDenied" => Self::OperationDenied,
             "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
             "Upgrade.NotSupported" => Self::UpgradeNotSupported,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -787,8 +787,8 @@ impl ::ecs_api::operation::ErrorKind for ReplaceSystemDiskErrorKind {
             "OperationDenied.UnpaidOrder" => Self::OperationDeniedUnpaidOrder,
             "QuotaExceed.BuyImage" => Self::QuotaExceedBuyImage,
             "ResourcesNotInSameZone" => Self::ResourcesNotInSameZone,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

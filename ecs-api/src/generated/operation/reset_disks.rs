@@ -22,6 +22,7 @@ impl ::ecs_api::operation::Operation for ResetDisks {
 /// Input of [`ResetDisks`]. Build it with [`ResetDisksInput::new`] and the setters, or use [`ResetDisksRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -330,8 +331,8 @@ impl ::ecs_api::operation::ErrorKind for ResetDisksErrorKind {
             "Operation.Conflict" => Self::OperationConflict,
             "OperationDenied" => Self::OperationDenied,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -102,7 +102,7 @@ impl ResizeDiskInput {
         Self {
             client_token: ::std::default::Default::default(),
             disk_id: disk_id.into(),
-            new_size: new_size,
+            new_size,
             type_: ::std::default::Default::default(),
         }
     }
@@ -458,8 +458,8 @@ impl ::ecs_api::operation::ErrorKind for ResizeDiskErrorKind {
             "OperationDenied" => Self::OperationDenied,
             "SecurityRisk.3DVerification" => Self::SecurityRisk3DVerification,
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -853,8 +853,8 @@ impl ::ecs_api::operation::ErrorKind for RevokeSecurityGroupEgressErrorKind {
             "MissingParameter" => Self::MissingParameter,
             "MissingParameter.Dest" => Self::MissingParameterDest,
             "VPCDisabled" => Self::VpcDisabled,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -786,8 +786,8 @@ impl ::ecs_api::operation::ErrorKind for RunCommandErrorKind {
             "MissingParam.Frequency" => Self::MissingParamFrequency,
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported,
             "Username.ExceedLimit" => Self::UsernameExceedLimit,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -47,6 +47,7 @@ impl ::ecs_api::operation::Operation for RunInstances {
 }
 /// Input of [`RunInstances`]. Build it with [`RunInstancesInput::new`] and the setters, or use [`RunInstancesRequest`].
 #[derive(
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -3774,8 +3775,8 @@ impl ::ecs_api::operation::ErrorKind for RunInstancesErrorKind {
             "VpcNotFound" => Self::VpcNotFound,
             "Zone.NotOnSale" => Self::ZoneNotOnSale,
             "Zone.NotOpen" => Self::ZoneNotOpen,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -592,8 +592,8 @@ impl ::ecs_api::operation::ErrorKind for SendFileErrorKind {
             "FileTargetDir.Invalid" => Self::FileTargetDirInvalid,
             "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit,
             "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -293,8 +293,8 @@ impl ::ecs_api::operation::ErrorKind for StartInstanceErrorKind {
                 Self::OperationDeniedSpotPriceLowerThanPublicPrice
             }
             "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -27,6 +27,7 @@ impl ::ecs_api::operation::Operation for StartInstances {
 /// Input of [`StartInstances`]. Build it with [`StartInstancesInput::new`] and the setters, or use [`StartInstancesRequest`].
 #[derive(
     Debug,
+    Default,
     Clone,
     PartialEq,
     ::ecs_api::ToParams,
@@ -325,8 +326,8 @@ impl ::ecs_api::operation::ErrorKind for StartInstancesErrorKind {
             "OperationDenied.SpotPriceLowerThanPublicPrice" => {
                 Self::OperationDeniedSpotPriceLowerThanPublicPrice
             }
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

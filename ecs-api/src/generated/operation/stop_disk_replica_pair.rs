@@ -196,8 +196,8 @@ impl ::ecs_api::operation::ErrorKind for StopDiskReplicaPairErrorKind {
         match code {
             "InternalError" => Self::InternalError,
             "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -252,8 +252,8 @@ impl ::ecs_api::operation::ErrorKind for StopInvocationErrorKind {
         match code {
             "InternalError.Dispatch" => Self::InternalErrorDispatch,
             "InvalidInvokeId.NotFound" => Self::InvalidInvokeIdNotFound,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }

@@ -479,8 +479,8 @@ impl ::ecs_api::operation::ErrorKind for TagResourcesErrorKind {
             "PermissionDenied.Scope" => Self::PermissionDeniedScope,
             "PermissionDenied.TagOwnerUid" => Self::PermissionDeniedTagOwnerUid,
             "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            other => {
-                match ::ecs_api::error::CommonErrorCode::from_code(other) {
+            _ => {
+                match ::ecs_api::error::CommonErrorCode::from_code(code) {
                     ::std::option::Option::Some(c) => Self::Common(c),
                     ::std::option::Option::None => Self::Unhandled,
                 }
