@@ -391,7 +391,10 @@ fn paginated_impl(
     let (style, style_methods) = match pg.style {
         PageStyle::PageNumber => {
             let cursor_ty = int_ty(cursor);
-            let (get_n, set_n) = (get(&cursor_f, &cursor_ty), set(&cursor_f, &cursor_ty, quote!(n)));
+            let (get_n, set_n) = (
+                get(&cursor_f, &cursor_ty),
+                set(&cursor_f, &cursor_ty, quote!(n)),
+            );
             let total = pg.progress.as_deref().and_then(out_field).map(|t| {
                 quote! {
                     fn total_count(output: &#output) -> ::std::option::Option<i64> { output.#t }
