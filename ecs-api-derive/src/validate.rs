@@ -72,7 +72,7 @@ fn member_checks(f: &FieldModel) -> TokenStream2 {
             FieldRule::Count(a, b) => {
                 let (a, b) = (opt_tokens(a), opt_tokens(b));
                 Some(quote! {
-                    report.error(::ecs_api::wire::check::count(::ecs_api::wire::MemberValues::member_count(&it.#field), #a, #b), #key, #code);
+                    report.error(::ecs_api::wire::check::count(::ecs_api::wire::MemberValues::member_count(&it.#field), #a, #b), &#key, #code);
                 })
             }
             _ => None,
@@ -83,7 +83,7 @@ fn member_checks(f: &FieldModel) -> TokenStream2 {
             .filter_map(|r| {
                 let check = member_check(r)?;
                 let gate = if r.lenient() { quote!(true) } else { quote!(strict) };
-                Some(quote!(if #gate { report.error(#check, #key, #code); }))
+                Some(quote!(if #gate { report.error(#check, &#key, #code); }))
             })
             .collect();
         let values = (!checks.is_empty()).then(|| {
@@ -113,7 +113,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
         if f.required {
             let set = is_set(f);
             field_body.push(quote! {
-                report.error(::ecs_api::wire::check::required(#set), #key, ::std::option::Option::Some("MissingParameter"));
+                report.error(::ecs_api::wire::check::required(#set), &#key, ::std::option::Option::Some("MissingParameter"));
             });
         }
         if let Some((other, value)) = &f.condition {
@@ -133,7 +133,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
             };
             field_body.push(quote! {
                 if strict {
-                    report.warning(::ecs_api::wire::check::condition(#set, #met, #other_wire, #value), #key);
+                    report.warning(::ecs_api::wire::check::condition(#set, #met, #other_wire, #value), &#key);
                 }
             });
         }
@@ -187,7 +187,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
             if let FieldRule::Count(a, b) = rule {
                 let (a, b) = (opt_tokens(a), opt_tokens(b));
                 field_body.push(quote! {
-                    report.error(::ecs_api::wire::check::count(self.#name.len(), #a, #b), #key, #code);
+                    report.error(::ecs_api::wire::check::count(self.#name.len(), #a, #b), &#key, #code);
                 });
             }
         }
@@ -266,7 +266,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
         body.push(quote! {
             report.error(
                 ::ecs_api::wire::check::exclusive(#sa && #sb, #wb),
-                || ::ecs_api::wire::key(prefix, #wa).into_owned(),
+                &|| ::ecs_api::wire::key(prefix, #wa).into_owned(),
                 ::std::option::Option::Some("InvalidParameter"),
             );
         });

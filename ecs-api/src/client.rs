@@ -128,8 +128,9 @@ enum RetryHint {
     Never,
     /// Safe whatever the operation (the request did not take effect, or the code says so).
     Always(Option<Duration>),
-    /// The request may have reached the server: only with a ClientToken or for read-only actions.
-    IfIdempotent,
+    /// The request may have reached the server (timeouts, dropped connections, 5xx): only with a
+    /// ClientToken or for read-only actions.
+    IfIdempotent(Option<Duration>),
 }
 
 struct Failure<E> {
@@ -251,8 +252,8 @@ impl Client {
             let retry_after = match failure.hint {
                 RetryHint::Never => return Err(failure.error),
                 RetryHint::Always(after) => after,
-                RetryHint::IfIdempotent if idempotent => None,
-                RetryHint::IfIdempotent => {
+                RetryHint::IfIdempotent(after) if idempotent => after,
+                RetryHint::IfIdempotent(_) => {
                     tracing::debug!(
                         "not retrying: the request may have reached the service and has no idempotency token"
                     );
@@ -423,7 +424,7 @@ impl Client {
                             after: attempt_timeout,
                             attempts: attempt,
                         },
-                        hint: RetryHint::IfIdempotent,
+                        hint: RetryHint::IfIdempotent(None),
                     });
                 }
                 Ok(Err(e)) => {
@@ -431,7 +432,7 @@ impl Client {
                     let hint = if e.is_connect() {
                         RetryHint::Always(None)
                     } else {
-                        RetryHint::IfIdempotent
+                        RetryHint::IfIdempotent(None)
                     };
                     tracing::debug!(error = %e.without_url_ref(), "transport failure");
                     return Err(Failure {
@@ -526,10 +527,12 @@ fn decode<O: Operation>(
                 http_status: status,
             };
             let error = O::Error::from_meta(meta);
-            let hint = if error.is_retryable() {
-                RetryHint::Always(retry_after)
-            } else {
-                RetryHint::Never
+            // A retryable 5xx code (InternalError, ServiceUnavailable) says the service failed,
+            // not that nothing happened: retrying a create without a token could repeat it.
+            let hint = match (error.is_retryable(), status >= 500) {
+                (false, _) => RetryHint::Never,
+                (true, true) => RetryHint::IfIdempotent(retry_after),
+                (true, false) => RetryHint::Always(retry_after),
             };
             Err(Failure {
                 error: SdkError::Service(error),
@@ -542,9 +545,9 @@ fn decode<O: Operation>(
             } else {
                 "not a JSON or XML error document"
             };
-            // A gateway's 5xx page says nothing about the request: try again.
+            // A gateway's 5xx page says nothing about the request: try again when that is safe.
             let hint = if matches!(status, 500 | 502 | 503 | 504) {
-                RetryHint::Always(retry_after)
+                RetryHint::IfIdempotent(retry_after)
             } else {
                 RetryHint::Never
             };

@@ -496,12 +496,12 @@ impl ValidationReport {
     }
 
     /// Records a broken rule found by a [`check`] function, naming the param only when needed.
-    // Inlined so the common no-violation case is one test at the call site; recording is cold.
-    #[inline(always)]
+    // One copy for every call site (the param name comes through `dyn`): generated validators
+    // call this thousands of times, and a generic per closure multiplied the crate's code.
     pub fn error(
         &mut self,
         found: Option<Violation>,
-        param: impl FnOnce() -> String,
+        param: &dyn Fn() -> String,
         error_code: Option<&'static str>,
     ) {
         if let Some(v) = found {
@@ -518,7 +518,7 @@ impl ValidationReport {
 
     /// Records a rule that does not stop the request (a condition that is not met).
     #[inline]
-    pub fn warning(&mut self, found: Option<Violation>, param: impl FnOnce() -> String) {
+    pub fn warning(&mut self, found: Option<Violation>, param: &dyn Fn() -> String) {
         if let Some(mut v) = found {
             v.param = param();
             self.warnings.push(v);

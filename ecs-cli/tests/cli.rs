@@ -156,7 +156,10 @@ fn list_and_help_show_the_actions_by_category() {
         .find("  CreateSnapshotGroup\n")
         .expect("CreateSnapshotGroup listed");
     assert!(group > snapshots, "{out}");
-    assert!(out.contains("  DescribeInstances\n"), "{out}");
+    assert!(
+        out.contains("  DescribeInstances  (--all-pages)\n"),
+        "{out}"
+    );
     let o = ecs(&["--help"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("upper-case letter"));

@@ -15,47 +15,32 @@ pub(crate) fn operation_error(spec: &Spec) -> TokenStream {
     let op = &spec.operation.name;
     let kind = format_ident!("{}ErrorKind", op);
     let error = format_ident!("{}Error", op);
-    let errors: Vec<_> = spec
+    // Sorted by code: the runtime looks codes up by binary search.
+    let mut errors: Vec<_> = spec
         .operation
         .errors
         .iter()
         .filter(|e| !matches!(e.rust_name.as_str(), "Common" | "Unhandled"))
         .collect();
+    errors.sort_by(|a, b| a.code.cmp(&b.code));
     let variants: Vec<Ident> = errors.iter().map(|e| ident(&e.rust_name)).collect();
-    let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
     let docs: Vec<TokenStream> = errors.iter().map(|e| doc_attr(&error_doc(e))).collect();
-    let retryable: Vec<&Ident> = errors
+    let table: Vec<TokenStream> = errors
         .iter()
         .zip(&variants)
-        .filter(|(e, _)| e.retryable)
-        .map(|(_, v)| v)
-        .collect();
-    let statuses: Vec<TokenStream> = errors
-        .iter()
-        .map(|e| {
+        .map(|(e, v)| {
             let l = e.listings.first();
             let status = l.and_then(|l| l.http_status).unwrap_or(400);
             let message = l.map(|l| l.message.trim()).unwrap_or_default();
-            quote!(::std::option::Option::Some((#status, #message)))
+            let code = &e.code;
+            let retryable = e.retryable;
+            quote! {
+                ::ecs_api::operation::DocumentedCode {
+                    code: #code, kind: Self::#v, http_status: #status, message: #message, retryable: #retryable,
+                }
+            }
         })
         .collect();
-    let retry_arm = (!retryable.is_empty()).then(|| quote!(#(Self::#retryable)|* => true,));
-    let common = quote! {
-        match ::ecs_api::error::CommonErrorCode::from_code(code) {
-            ::std::option::Option::Some(c) => Self::Common(c),
-            ::std::option::Option::None => Self::Unhandled,
-        }
-    };
-    let from_code = if codes.is_empty() {
-        common
-    } else {
-        quote! {
-            match code {
-                #(#codes => Self::#variants,)*
-                _ => #common,
-            }
-        }
-    };
     let kind_doc = format!(
         " What went wrong in a `{op}` call: one variant per code its reference page documents, \
          [`Common`]({kind}::Common) for the codes every ECS operation can return, and \
@@ -67,7 +52,7 @@ pub(crate) fn operation_error(spec: &Spec) -> TokenStream {
     );
     quote! {
         #[doc = #kind_doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum #kind {
             #( #docs #variants, )*
@@ -78,21 +63,15 @@ pub(crate) fn operation_error(spec: &Spec) -> TokenStream {
         }
 
         impl ::ecs_api::operation::ErrorKind for #kind {
-            fn from_code(code: &str) -> Self {
-                #from_code
+            const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[#(#table),*];
+            const UNHANDLED: Self = Self::Unhandled;
+            fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+                Self::Common(code)
             }
-            fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+            fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
                 match self {
-                    #(Self::#variants => #statuses,)*
-                    Self::Common(c) => ::std::option::Option::Some((c.http_status(), c.message())),
-                    Self::Unhandled => ::std::option::Option::None,
-                }
-            }
-            fn is_retryable(&self) -> bool {
-                match self {
-                    #retry_arm
-                    Self::Common(c) => c.is_retryable(),
-                    _ => false,
+                    Self::Common(c) => ::std::option::Option::Some(*c),
+                    _ => ::std::option::Option::None,
                 }
             }
         }

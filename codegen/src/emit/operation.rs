@@ -146,7 +146,9 @@ fn tokens(
     let input_derive_debug = input_debug.is_none().then(|| quote!(Debug,));
     let input_derive_default = ctor_args.is_empty().then(|| quote!(Default,));
 
-    let out_fields = output::fields(&op.response, table);
+    let from_params = from_params_derive(target);
+    let out_fields = output::fields(&op.response, table, target == Target::InCrate);
+    let out_decode = output::decode_impl(&output, &op.response, table);
     let out_derives = output::derives(target == Target::InCrate);
     let error_kind = errors::operation_error(spec);
     let paginated = paginated_impl(spec, table, &op_ident, &input, &output)?;
@@ -249,7 +251,8 @@ fn tokens(
         }
 
         #[doc = #input_doc]
-        #[derive(#input_derive_debug #input_derive_default Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::FromParams, ::ecs_api::Validate)]
+        #[derive(#input_derive_debug #input_derive_default Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+        #from_params
         #(#exclusive)*
         #[non_exhaustive]
         pub struct #input {
@@ -305,10 +308,21 @@ fn tokens(
             #(#out_fields)*
         }
 
+        #out_decode
+
         #error_kind
 
         #paginated
     })
+}
+
+/// `FromParams` (parsing wire params back) serves the emulator and the `ecs` command, not calls:
+/// in-crate it is compiled with the `dynamic` feature only.
+pub(crate) fn from_params_derive(target: Target) -> TokenStream {
+    match target {
+        Target::InCrate => quote!(#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]),
+        Target::Standalone => quote!(#[derive(::ecs_api::FromParams)]),
+    }
 }
 
 /// The `Paginated` impl: which params page, and where the items and progress are in the output.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attr, doc_text};
@@ -26,8 +26,9 @@ pub(crate) fn field_names(fields: &[Field]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Field declarations of an output struct.
-pub(crate) fn fields(fields: &[Field], table: &TypeTable) -> Vec<TokenStream> {
+/// Field declarations of an output struct. In-crate, the wire name is kept for `Serialize`
+/// (feature `dynamic`), so printed responses look like the service's.
+pub(crate) fn fields(fields: &[Field], table: &TypeTable, in_crate: bool) -> Vec<TokenStream> {
     field_names(fields)
         .into_iter()
         .zip(fields)
@@ -38,34 +39,62 @@ pub(crate) fn fields(fields: &[Field], table: &TypeTable) -> Vec<TokenStream> {
                 doc = format!("`{json}` in the response.");
             }
             let docs = doc_attr(&doc);
-            let (ty, with) = field_type(&f.shape, table);
-            let with = with.map(|w| quote!(deserialize_with = #w,));
+            let (ty, _) = field_type(&f.shape, table);
+            let rename =
+                in_crate.then(|| quote!(#[cfg_attr(feature = "dynamic", serde(rename = #json))]));
             quote! {
                 #docs
-                #[serde(rename = #json, #with)]
+                #rename
                 pub #name: #ty,
             }
         })
         .collect()
 }
 
-/// The Rust type of a response shape and the lenient deserializer it needs.
-pub(crate) fn field_type(
-    shape: &FieldShape,
-    table: &TypeTable,
-) -> (TokenStream, Option<&'static str>) {
+/// `Deserialize` through `ecs_api::de::Fields`: one lenient call per field, a small body however
+/// many response types the API has (serde's derive writes a visitor per type and a wrapper type
+/// per `deserialize_with` field).
+pub(crate) fn decode_impl(type_name: &Ident, fields: &[Field], table: &TypeTable) -> TokenStream {
+    let inits = field_names(fields)
+        .into_iter()
+        .zip(fields)
+        .map(|((rust, json), f)| {
+            let name = ident(&rust);
+            let reader = Ident::new(field_type(&f.shape, table).1, Span::call_site());
+            quote!(#name: f.#reader(#json)?)
+        });
+    let f = Ident::new(
+        if fields.is_empty() { "_f" } else { "f" },
+        Span::call_site(),
+    );
+    quote! {
+        impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for #type_name {
+            fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                ::ecs_api::de::deserialize_fields(d)
+            }
+        }
+        impl ::ecs_api::de::FromFields for #type_name {
+            fn from_fields(#f: &mut ::ecs_api::de::Fields) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+                ::std::result::Result::Ok(Self { #(#inits,)* })
+            }
+        }
+    }
+}
+
+/// The Rust type of a response shape and the `ecs_api::de::Fields` method that reads it.
+pub(crate) fn field_type(shape: &FieldShape, table: &TypeTable) -> (TokenStream, &'static str) {
     match shape {
         FieldShape::Scalar { ty } => {
             let t = scalar::tokens(*ty, Side::Output);
-            (quote!(::std::option::Option<#t>), scalar::deserializer(*ty))
+            (quote!(::std::option::Option<#t>), scalar::field_reader(*ty))
         }
         FieldShape::Struct { fields, .. } => {
             let t = table.response_type(fields);
-            (quote!(::std::option::Option<#t>), None)
+            (quote!(::std::option::Option<#t>), "nested")
         }
         FieldShape::Array { item, .. } => {
             let t = item_type(item, table);
-            (quote!(::std::vec::Vec<#t>), Some("::ecs_api::de::list"))
+            (quote!(::std::vec::Vec<#t>), "list")
         }
     }
 }
@@ -82,12 +111,13 @@ pub(crate) fn item_type(item: &FieldShape, table: &TypeTable) -> TokenStream {
 /// Derives of every response struct: `Serialize` too when the crate's `dynamic` feature is on,
 /// so that the `ecs` command can print responses.
 pub(crate) fn derives(in_crate: bool) -> TokenStream {
-    let serialize = in_crate.then(
-        || quote!(#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]),
-    );
+    let serialize = in_crate.then(|| {
+        quote! {
+            #[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize), serde(crate = "::ecs_api::__private::serde"))]
+        }
+    });
     quote! {
-        #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         #serialize
-        #[serde(crate = "::ecs_api::__private::serde", default)]
     }
 }

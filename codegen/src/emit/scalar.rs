@@ -39,13 +39,14 @@ pub fn tokens(ty: ScalarType, side: Side) -> TokenStream {
     }
 }
 
-/// The lenient deserializer of an output scalar (numbers and booleans also arrive as strings).
-pub fn deserializer(ty: ScalarType) -> Option<&'static str> {
+/// The lenient `ecs_api::de::Fields` reader of an output scalar (numbers and booleans also arrive
+/// as strings).
+pub fn field_reader(ty: ScalarType) -> &'static str {
     match ty {
-        ScalarType::String => Some("::ecs_api::de::string"),
-        ScalarType::Integer | ScalarType::Long => Some("::ecs_api::de::integer"),
-        ScalarType::Float | ScalarType::Double => Some("::ecs_api::de::float"),
-        ScalarType::Boolean => Some("::ecs_api::de::boolean"),
-        ScalarType::Json => None,
+        ScalarType::String => "string",
+        ScalarType::Integer | ScalarType::Long => "integer",
+        ScalarType::Float | ScalarType::Double => "float",
+        ScalarType::Boolean => "boolean",
+        ScalarType::Json => "json",
     }
 }

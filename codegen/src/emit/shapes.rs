@@ -267,6 +267,7 @@ impl TypeTable {
         let decls = fs.iter().map(|f| &f.decl);
         let setters = setter_methods(&fs, false);
         let debug = redacting_debug(&tn, &fs);
+        let from_params = super::operation::from_params_derive(self.target);
         let derive_debug = debug.is_none().then(|| quote!(Debug,));
         let doc = format!(
             " The `{}` value of a request.{}",
@@ -276,7 +277,8 @@ impl TypeTable {
         quote! {
             #[doc = #doc]
             #cfg
-            #[derive(#derive_debug Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::FromParams, ::ecs_api::Validate)]
+            #[derive(#derive_debug Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+            #from_params
             #[non_exhaustive]
             pub struct #tn { #(#decls)* }
 
@@ -295,8 +297,10 @@ impl TypeTable {
     fn response_item(&self, e: &Entry<Field>) -> TokenStream {
         let tn = ident(&e.name);
         let cfg = self.cfg(&e.features);
-        let fs = output::fields(&e.first, self);
-        let derives = output::derives(self.target == Target::InCrate);
+        let in_crate = self.target == Target::InCrate;
+        let fs = output::fields(&e.first, self, in_crate);
+        let derives = output::derives(in_crate);
+        let decode = output::decode_impl(&tn, &e.first, self);
         let doc = format!(" A `{}` in a response.{}", e.wanted, Self::used_by(&e.ops));
         quote! {
             #[doc = #doc]
@@ -304,6 +308,8 @@ impl TypeTable {
             #derives
             #[non_exhaustive]
             pub struct #tn { #(#fs)* }
+            #cfg
+            #decode
         }
     }
 }

@@ -4,20 +4,43 @@
 #![allow(clippy::doc_lazy_continuation)]
 /// A `Account` in a response. Used by `DescribeImageSharePermission`.
 #[cfg(feature = "images")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Account {
     /// The ID of the Alibaba Cloud account.
-    #[serde(rename = "AliyunId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AliyunId"))]
     pub aliyun_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "images")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Account {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            aliyun_id: f.string("AliyunId")?,
+        })
+    }
 }
 /// A `AccountAttributeItem` in a response. Used by `DescribeAccountAttributes`.
 #[cfg(feature = "others")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AccountAttributeItem {
     /// The type of the resource quota in the specified region. Valid values:
@@ -35,87 +58,177 @@ pub struct AccountAttributeItem {
     /// - max-axt-command-count: the maximum number of Cloud Assistant scripts
     /// - max-axt-invocation-daily: the maximum number of Cloud Assistant scripts that can be run each day
     /// - real-name-authentication: whether the account has passed the real-name verification
-    #[serde(rename = "AttributeName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AttributeName"))]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The specific values of resource quotas.
-    #[serde(rename = "AttributeValues", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AttributeValues"))]
     pub attribute_values: ::std::vec::Vec<crate::types::ValueItem>,
+}
+#[cfg(feature = "others")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AccountAttributeItem {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AccountAttributeItem {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            attribute_name: f.string("AttributeName")?,
+            attribute_values: f.list("AttributeValues")?,
+        })
+    }
 }
 /// A `ActionOnMaintenance` in a response. Used by `DescribeInstanceMaintenanceAttributes`.
 #[cfg(feature = "operations-and-monitoring")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ActionOnMaintenance {
     /// The default maintenance action.
-    #[serde(rename = "DefaultValue", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DefaultValue"))]
     pub default_value: ::std::option::Option<::std::string::String>,
     /// Details of the supported maintenance actions.
-    #[serde(rename = "SupportedValues", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupportedValues"))]
     pub supported_values: ::std::vec::Vec<::std::string::String>,
     /// The current maintenance action. Valid values:
     /// - Stop: The instance is shutdown.
     /// - AutoRecover: The instance is automatically recovered.
     /// - AutoRedeploy: Failover is performed, which may cause damage to the data disks attached to the instance.
-    #[serde(rename = "Value", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
     pub value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "operations-and-monitoring")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ActionOnMaintenance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ActionOnMaintenance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            default_value: f.string("DefaultValue")?,
+            supported_values: f.list("SupportedValues")?,
+            value: f.string("Value")?,
+        })
+    }
 }
 /// A `Activation` in a response. Used by `DescribeActivations`, `DisableActivation`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Activation {
     /// The ID of the activation code.
-    #[serde(rename = "ActivationId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The time when the task was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The number of instances that were deregistered.
-    #[serde(rename = "DeregisteredCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeregisteredCount"))]
     pub deregistered_count: ::std::option::Option<i64>,
     /// The description of the activation code.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether the activation code is disabled.
-    #[serde(rename = "Disabled", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Disabled"))]
     pub disabled: ::std::option::Option<bool>,
     /// The maximum number of times that the activation code were used to register managed instances.
-    #[serde(rename = "InstanceCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceCount"))]
     pub instance_count: ::std::option::Option<i64>,
     /// The default instance name prefix.
-    #[serde(rename = "InstanceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The IP addresses of hosts that are allowed to use the activation code.
-    #[serde(rename = "IpAddressRange", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IpAddressRange"))]
     pub ip_address_range: ::std::option::Option<::std::string::String>,
     /// The number of instances that were registered by using the activation code.
-    #[serde(rename = "RegisteredCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegisteredCount"))]
     pub registered_count: ::std::option::Option<i64>,
     /// The validity period of the activation code. Unit: hours.
-    #[serde(rename = "TimeToLiveInHours", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TimeToLiveInHours"))]
     pub time_to_live_in_hours: ::std::option::Option<i64>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Activation {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Activation {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            activation_id: f.string("ActivationId")?,
+            creation_time: f.string("CreationTime")?,
+            deregistered_count: f.integer("DeregisteredCount")?,
+            description: f.string("Description")?,
+            disabled: f.boolean("Disabled")?,
+            instance_count: f.integer("InstanceCount")?,
+            instance_name: f.string("InstanceName")?,
+            ip_address_range: f.string("IpAddressRange")?,
+            registered_count: f.integer("RegisteredCount")?,
+            time_to_live_in_hours: f.integer("TimeToLiveInHours")?,
+        })
+    }
 }
 /// A `ActivityDetail` in a response. Used by `DescribeAutoProvisioningGroupHistory`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ActivityDetail {
     /// The execution details of instance creation performed by the single scheduling task.
-    #[serde(rename = "Detail", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Detail"))]
     pub detail: ::std::option::Option<::std::string::String>,
     /// The execution status of instance creation performed by the single scheduling task. Valid values:
     /// - Successful: Instances are created.
     /// - Failed: Instances failed to be created.
     /// - InProgress: Instances are being created.
     /// - Warning: Partial instances are created.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ActivityDetail {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ActivityDetail {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            detail: f.string("Detail")?,
+            status: f.string("Status")?,
+        })
+    }
 }
 /// The `Tag` value of a request. Used by `AddTags`, `CreateImage`, `CreateInstance`, `CreateSecurityGroup`, `CreateSnapshot`, `DescribeImages`, `DescribeInstances`, `DescribeSecurityGroups` and 2 more.
 #[cfg(
@@ -127,15 +240,8 @@ pub struct ActivityDetail {
         feature = "tags"
     )
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct AddTagsTag {
     /// The tag key of the resource. Valid values of N: 1 to 20. It cannot be a null string. It can be a maximum of 64 characters in length. It cannot start with aliyun, acs:, `http://`, or `https://`.
@@ -214,225 +320,378 @@ impl AddTagsTag {
 )]
 /// A `AllocatedResource` in a response. Used by `DescribeCapacityReservations`, `DescribeElasticityAssurances`.
 #[cfg(feature = "resource-assurance")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AllocatedResource {
     /// The instance type of instances to be created by using the capacity reservation.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The total number of instances reserved for a single instance type.
-    #[serde(rename = "TotalAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalAmount"))]
     pub total_amount: ::std::option::Option<i64>,
     /// The number of instances reserved by the capacity reservation that have been used.
-    #[serde(rename = "UsedAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "UsedAmount"))]
     pub used_amount: ::std::option::Option<i64>,
     /// The zone ID of the capacity reservation.
-    #[serde(rename = "zoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "zoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "resource-assurance")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AllocatedResource {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AllocatedResource {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_type: f.string("InstanceType")?,
+            total_amount: f.integer("TotalAmount")?,
+            used_amount: f.integer("UsedAmount")?,
+            zone_id: f.string("zoneId")?,
+        })
+    }
 }
 /// A `AssociatedPublicIp` in a response. Used by `DescribeNetworkInterfaces`.
 #[cfg(feature = "elastic-network-interfaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AssociatedPublicIp {
     /// The ID of the EIP.
-    #[serde(rename = "AllocationId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationId"))]
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// The public IP address of the instance.
-    #[serde(rename = "PublicIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PublicIpAddress"))]
     pub public_ip_address: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "elastic-network-interfaces")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AssociatedPublicIp {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AssociatedPublicIp {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            allocation_id: f.string("AllocationId")?,
+            public_ip_address: f.string("PublicIpAddress")?,
+        })
+    }
 }
 /// A `AttachInstanceRamRoleResult` in a response. Used by `AttachInstanceRamRole`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AttachInstanceRamRoleResult {
     /// Indicates whether the instance RAM role was bound. If 200 is returned, the RAM role was bound. If any other value is returned, the RAM role failed to be bound. For more information, see the "Error codes" section of this topic.
-    #[serde(rename = "Code", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
     pub code: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instance RAM role was bound. If success is returned, the RAM role was bound. If any other value is returned, the RAM role failed to be bound. For more information, see the "Error codes" section of this topic.
-    #[serde(rename = "Message", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Message"))]
     pub message: ::std::option::Option<::std::string::String>,
     /// Indicates whether the RAM role was bound.
-    #[serde(rename = "Success", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Success"))]
     pub success: ::std::option::Option<bool>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AttachInstanceRamRoleResult {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AttachInstanceRamRoleResult {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            code: f.string("Code")?,
+            instance_id: f.string("InstanceId")?,
+            message: f.string("Message")?,
+            success: f.boolean("Success")?,
+        })
+    }
 }
 /// A `Attachment` in a response. Used by `DescribeNetworkInterfaces`.
 #[cfg(feature = "elastic-network-interfaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Attachment {
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "DeviceIndex", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceIndex"))]
     pub device_index: ::std::option::Option<i64>,
+}
+#[cfg(feature = "elastic-network-interfaces")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Attachment {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            device_index: f.integer("DeviceIndex")?,
+        })
+    }
 }
 /// A `AutoProvisioningGroup` in a response. Used by `DescribeAutoProvisioningGroups`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AutoProvisioningGroup {
     /// The ID of the auto provisioning group.
-    #[serde(
-        rename = "AutoProvisioningGroupId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupId"))]
     pub auto_provisioning_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the auto provisioning group.
-    #[serde(
-        rename = "AutoProvisioningGroupName",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupName"))]
     pub auto_provisioning_group_name: ::std::option::Option<::std::string::String>,
     /// The delivery type of the auto provisioning group. Valid values:
     /// - request: one-time delivery.After the auto provisioning group is started, it attempts to deliver an instance cluster once. If the cluster fails to be delivered, the group does not retry the operation.
     /// - maintain: continuous delivery.After the auto provisioning group is started, it continuously attempts to deliver an instance cluster. The auto provisioning group compares the real-time capacity and the target cluster capacity. If the cluster does not meet the target capacity, the group creates instances until the cluster meets the target capacity.
-    #[serde(
-        rename = "AutoProvisioningGroupType",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupType"))]
     pub auto_provisioning_group_type: ::std::option::Option<::std::string::String>,
     /// The time when the auto provisioning group was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether to release the scaled-in instances when the real-time capacity exceeds the target capacity and the group is triggered to scale in. Valid values:
     /// - termination: releases the scaled-in instances.
     /// - no-termination: removes the scaled-in instances from the auto provisioning group but not releases the instances.
-    #[serde(
-        rename = "ExcessCapacityTerminationPolicy",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExcessCapacityTerminationPolicy"))]
     pub excess_capacity_termination_policy: ::std::option::Option<::std::string::String>,
     /// Details about the extended configurations.
-    #[serde(rename = "LaunchTemplateConfigs", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateConfigs"))]
     pub launch_template_configs: ::std::vec::Vec<crate::types::LaunchTemplateConfigInfo>,
     /// The ID of the launch template associated with the auto provisioning group.
-    #[serde(rename = "LaunchTemplateId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// The version of the launch template associated with the auto provisioning group.
-    #[serde(
-        rename = "LaunchTemplateVersion",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateVersion"))]
     pub launch_template_version: ::std::option::Option<::std::string::String>,
     /// The maximum price for preemptible instances in the auto provisioning group.
     /// Note: If both the MaxSpotPrice and LaunchTemplateConfig.N.MaxPrice parameters are specified, the maximum price is the lower value of the two parameters.
     /// The LaunchTemplateConfig.N.MaxPrice parameter is set when the auto provisioning group is created, and cannot be modified.
-    #[serde(rename = "MaxSpotPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MaxSpotPrice"))]
     pub max_spot_price: ::std::option::Option<f64>,
     /// The policies related to pay-as-you-go instances.
-    #[serde(rename = "PayAsYouGoOptions")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PayAsYouGoOptions"))]
     pub pay_as_you_go_options: ::std::option::Option<crate::types::PayAsYouGoOptions>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AutoProvisioningGroup {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AutoProvisioningGroup {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_provisioning_group_id: f.string("AutoProvisioningGroupId")?,
+            auto_provisioning_group_name: f.string("AutoProvisioningGroupName")?,
+            auto_provisioning_group_type: f.string("AutoProvisioningGroupType")?,
+            creation_time: f.string("CreationTime")?,
+            excess_capacity_termination_policy: f
+                .string("ExcessCapacityTerminationPolicy")?,
+            launch_template_configs: f.list("LaunchTemplateConfigs")?,
+            launch_template_id: f.string("LaunchTemplateId")?,
+            launch_template_version: f.string("LaunchTemplateVersion")?,
+            max_spot_price: f.float("MaxSpotPrice")?,
+            pay_as_you_go_options: f.nested("PayAsYouGoOptions")?,
+        })
+    }
 }
 /// A `AutoProvisioningGroupHistory` in a response. Used by `DescribeAutoProvisioningGroupHistory`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AutoProvisioningGroupHistory {
     /// An array consisting of ActivityDetail data.
-    #[serde(rename = "ActivityDetails", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActivityDetails"))]
     pub activity_details: ::std::vec::Vec<crate::types::ActivityDetail>,
     /// The execution time of the last instance creation performed by the single scheduling task.
-    #[serde(rename = "LastEventTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LastEventTime"))]
     pub last_event_time: ::std::option::Option<::std::string::String>,
     /// The start time of executing the single scheduling task.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The execution status of the single scheduling task. Valid values:
     /// - prepare: The scheduling task is being executed.
     /// - success: The scheduling task is executed.
     /// - failed: The scheduling task failed to be executed.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The ID of the scheduling task.
-    #[serde(rename = "TaskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
     pub task_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for AutoProvisioningGroupHistory {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AutoProvisioningGroupHistory {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            activity_details: f.list("ActivityDetails")?,
+            last_event_time: f.string("LastEventTime")?,
+            start_time: f.string("StartTime")?,
+            status: f.string("Status")?,
+            task_id: f.string("TaskId")?,
+        })
+    }
 }
 /// A `AutoSnapshotPolicy` in a response. Used by `DescribeAutoSnapshotPolicyEx`.
 #[cfg(feature = "snapshots")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AutoSnapshotPolicy {
     /// The ID of the automatic snapshot policy.
-    #[serde(rename = "AutoSnapshotPolicyId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoSnapshotPolicyId"))]
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// The name of the automatic snapshot policy.
-    #[serde(
-        rename = "AutoSnapshotPolicyName",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoSnapshotPolicyName"))]
     pub auto_snapshot_policy_name: ::std::option::Option<::std::string::String>,
     /// Note: This parameter will be available soon.
-    #[serde(
-        rename = "CopiedSnapshotsRetentionDays",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CopiedSnapshotsRetentionDays"))]
     pub copied_snapshots_retention_days: ::std::option::Option<i64>,
     /// The time when the auto snapshot policy was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The number of disks to which the automatic snapshot policy is applied.
-    #[serde(rename = "DiskNums", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskNums"))]
     pub disk_nums: ::std::option::Option<i64>,
     /// Note: This parameter will be available soon.
-    #[serde(
-        rename = "EnableCrossRegionCopy",
-        deserialize_with = "::ecs_api::de::boolean",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EnableCrossRegionCopy"))]
     pub enable_cross_region_copy: ::std::option::Option<bool>,
     /// The region ID of the automatic snapshot policy.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The days of the week on which automatic snapshots are created. Valid values are 1 to 7, which correspond to the days of the week. 1 indicates Monday. One or more days can be specified.
-    #[serde(rename = "RepeatWeekdays", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RepeatWeekdays"))]
     pub repeat_weekdays: ::std::option::Option<::std::string::String>,
     /// The retention period of the automatic snapshot. Unit: days. Valid values:
     /// - -1: The automatic snapshot is permanently retained.
     /// - 1 to 65536: The automatic snapshot is retained for the specified number of days.
-    #[serde(rename = "RetentionDays", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RetentionDays"))]
     pub retention_days: ::std::option::Option<i64>,
     /// The status of the automatic snapshot policy. Valid values:
     /// - Normal: The automatic snapshot policy is normal.
     /// - Expire: The automatic snapshot policy cannot be used because you have overdue payments in your account.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// Details about tags of the automatic snapshots.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::DescribeAutoSnapshotPolicyExTag>,
     /// The points in time of the day at which automatic snapshots are created.
     /// The time is displayed in UTC+8. Unit: hours. Valid values are 0 to 23, which correspond to the 24 points in time on the hour from 00:00:00 to 23:00:00. 1 indicates 01:00:00. Multiple points in time can be specified.
     /// The parameter value is a JSON-formatted array such as \["0", "1",... "23"\].The array can contain a maximum of 24 points in time separated by commas (,).
-    #[serde(rename = "TimePoints", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TimePoints"))]
     pub time_points: ::std::option::Option<::std::string::String>,
     /// The number of extended volumes to which the policy is applied.
-    #[serde(rename = "VolumeNums", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VolumeNums"))]
     pub volume_nums: ::std::option::Option<i64>,
+}
+#[cfg(feature = "snapshots")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AutoSnapshotPolicy {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AutoSnapshotPolicy {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_snapshot_policy_id: f.string("AutoSnapshotPolicyId")?,
+            auto_snapshot_policy_name: f.string("AutoSnapshotPolicyName")?,
+            copied_snapshots_retention_days: f.integer("CopiedSnapshotsRetentionDays")?,
+            creation_time: f.string("CreationTime")?,
+            disk_nums: f.integer("DiskNums")?,
+            enable_cross_region_copy: f.boolean("EnableCrossRegionCopy")?,
+            region_id: f.string("RegionId")?,
+            repeat_weekdays: f.string("RepeatWeekdays")?,
+            retention_days: f.integer("RetentionDays")?,
+            status: f.string("Status")?,
+            tags: f.list("Tags")?,
+            time_points: f.string("TimePoints")?,
+            volume_nums: f.integer("VolumeNums")?,
+        })
+    }
 }
 /// A `AvailableResource` in a response. Used by `DescribeAvailableResource`, `DescribeResourcesModification`.
 #[cfg(feature = "regions")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AvailableResource {
     /// An array consisting of available resource types.
-    #[serde(rename = "SupportedResources", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupportedResources"))]
     pub supported_resources: ::std::vec::Vec<crate::types::SupportedResource>,
     /// The type of the resource. Valid values:
     /// - Zone: zone
@@ -442,227 +701,390 @@ pub struct AvailableResource {
     /// - DataDisk: data disk
     /// - Network: network type
     /// - ddh: dedicated host
-    #[serde(rename = "Type", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "regions")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AvailableResource {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AvailableResource {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            supported_resources: f.list("SupportedResources")?,
+            type_: f.string("Type")?,
+        })
+    }
 }
 /// A `AvailableSpotResource` in a response. Used by `DescribeSpotAdvice`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AvailableSpotResource {
     /// The percentage of the average preemptible instance relative to the pay-as-you-go instance price in the last 30 days. Unit: percent (%). Valid values: 1 to 100.
     /// You can calculate the average preemptible instance price based on the return value. For example, if the pay-as-you-go instance price is 1 and the return value of this parameter is 20, the average preemptible instance price in the last 30 days is 0.2.
-    #[serde(rename = "AverageSpotDiscount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AverageSpotDiscount"))]
     pub average_spot_discount: ::std::option::Option<i64>,
     /// The instance type.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The release rate range of preemptible instances in the last 30 days, which corresponds to the InterruptionRate value. Valid values:
     ///  - 0-3%
     /// - 3-5%
     /// - 5-10%
     /// - 10-100%
-    #[serde(rename = "InterruptRateDesc", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InterruptRateDesc"))]
     pub interrupt_rate_desc: ::std::option::Option<::std::string::String>,
     /// The average release rate of preemptible instances in the last 30 days. Unit: percent (%).
-    #[serde(rename = "InterruptionRate", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InterruptionRate"))]
     pub interruption_rate: ::std::option::Option<f64>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AvailableSpotResource {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AvailableSpotResource {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            average_spot_discount: f.integer("AverageSpotDiscount")?,
+            instance_type: f.string("InstanceType")?,
+            interrupt_rate_desc: f.string("InterruptRateDesc")?,
+            interruption_rate: f.float("InterruptionRate")?,
+        })
+    }
 }
 /// A `AvailableSpotZone` in a response. Used by `DescribeSpotAdvice`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AvailableSpotZone {
     /// Details about preemptible instances in the last 30 days, including release rates and percentages of average preemptible instance prices relative to pay-as-you-go instance prices.
-    #[serde(rename = "AvailableSpotResources", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableSpotResources"))]
     pub available_spot_resources: ::std::vec::Vec<crate::types::AvailableSpotResource>,
     /// The ID of the zone.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AvailableSpotZone {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AvailableSpotZone {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            available_spot_resources: f.list("AvailableSpotResources")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `AvailableZone` in a response. Used by `DescribeAvailableResource`, `DescribeResourcesModification`.
 #[cfg(feature = "regions")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AvailableZone {
     /// An array consisting of available resource types.
-    #[serde(rename = "AvailableResources", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableResources"))]
     pub available_resources: ::std::vec::Vec<crate::types::AvailableResource>,
     /// The region ID of the resource.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The status of the resource. Valid values:
     /// - Available
     /// - SoldOut
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The resource category based on the stock. Valid values:
     /// - WithStock: Resources are in sufficient stock.
     /// - ClosedWithStock: Resources are insufficient. We recommend that you use resources in sufficient stock.
     /// - WithoutStock: Resources are sold out and will be replenished. We recommend that you use resources in sufficient stock.
     /// - ClosedWithoutStock: Resources are sold out and will not be replenished.We recommend that you use resources in sufficient stock.
-    #[serde(rename = "StatusCategory", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StatusCategory"))]
     pub status_category: ::std::option::Option<::std::string::String>,
     /// The zone ID of the resource.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "regions")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AvailableZone {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AvailableZone {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            available_resources: f.list("AvailableResources")?,
+            region_id: f.string("RegionId")?,
+            status: f.string("Status")?,
+            status_category: f.string("StatusCategory")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `Bandwidth` in a response. Used by `DescribeBandwidthLimitation`.
 #[cfg(feature = "networks")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Bandwidth {
     /// The billing method for network usage. Valid values:
     /// - PayByBandwidth
     /// - PayByTraffic
-    #[serde(rename = "InternetChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// The maximum public bandwidth.
-    #[serde(rename = "Max", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Max"))]
     pub max: ::std::option::Option<i64>,
     /// The minimum public bandwidth.
-    #[serde(rename = "Min", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Min"))]
     pub min: ::std::option::Option<i64>,
     /// The unit of the public bandwidth.
-    #[serde(rename = "Unit", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Unit"))]
     pub unit: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "networks")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Bandwidth {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Bandwidth {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            internet_charge_type: f.string("InternetChargeType")?,
+            max: f.integer("Max")?,
+            min: f.integer("Min")?,
+            unit: f.string("Unit")?,
+        })
+    }
 }
 /// A `CapacityReservationItem` in a response. Used by `DescribeCapacityReservations`.
 #[cfg(feature = "resource-assurance")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CapacityReservationItem {
     /// Details of allocated resources.
-    #[serde(rename = "AllocatedResources", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AllocatedResources"))]
     pub allocated_resources: ::std::vec::Vec<crate::types::AllocatedResource>,
     /// The description of the capacity reservation.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The expiration time of the capacity reservation.
-    #[serde(rename = "EndTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EndTime"))]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// The release mode of the capacity reservation. Valid values:
     /// - Limited: The capacity reservation is automatically released at the specified time.
     /// - Unlimited: The capacity reservation is manually released. You can release capacity reservations at any time.
-    #[serde(rename = "EndTimeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EndTimeType"))]
     pub end_time_type: ::std::option::Option<::std::string::String>,
     /// The billing method of the instances to be created by using the capacity reservation.
-    #[serde(rename = "InstanceChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The operating system of the instances to be created by using the capacity reservation. Valid values:
     /// - windows
     /// - linux
-    #[serde(rename = "Platform", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Platform"))]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The ID of the capacity reservation.
-    #[serde(rename = "PrivatePoolOptionsId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// The type of the private pool generated after the capacity reservation takes effect. Valid values:
     /// - Open: open private pool
     /// - Target: targeted private pool
-    #[serde(
-        rename = "PrivatePoolOptionsMatchCriteria",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
     pub private_pool_options_match_criteria: ::std::option::Option<
         ::std::string::String,
     >,
     /// The name of the capacity reservation.
-    #[serde(
-        rename = "PrivatePoolOptionsName",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsName"))]
     pub private_pool_options_name: ::std::option::Option<::std::string::String>,
     /// The region ID of the capacity reservation.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The effective time of the capacity reservation.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the capacity reservation. Valid values:
     /// - Preparing: The capacity reservation is being prepared.
     /// - Active: The capacity reservation is in effect.
     /// - Released: The capacity reservation has been released manually or automatically upon expiration.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and not available.
-    #[serde(rename = "TimeSlot", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TimeSlot"))]
     pub time_slot: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "resource-assurance")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CapacityReservationItem {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CapacityReservationItem {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            allocated_resources: f.list("AllocatedResources")?,
+            description: f.string("Description")?,
+            end_time: f.string("EndTime")?,
+            end_time_type: f.string("EndTimeType")?,
+            instance_charge_type: f.string("InstanceChargeType")?,
+            platform: f.string("Platform")?,
+            private_pool_options_id: f.string("PrivatePoolOptionsId")?,
+            private_pool_options_match_criteria: f
+                .string("PrivatePoolOptionsMatchCriteria")?,
+            private_pool_options_name: f.string("PrivatePoolOptionsName")?,
+            region_id: f.string("RegionId")?,
+            start_time: f.string("StartTime")?,
+            status: f.string("Status")?,
+            time_slot: f.string("TimeSlot")?,
+        })
+    }
 }
 /// A `Command` in a response. Used by `DescribeCommands`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Command {
     /// The category of the public command.
-    #[serde(rename = "Category", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
     pub category: ::std::option::Option<::std::string::String>,
     /// The Base64-encoded command content.
-    #[serde(rename = "CommandContent", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandContent"))]
     pub command_content: ::std::option::Option<::std::string::String>,
     /// The ID of the command.
-    #[serde(rename = "CommandId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The time when the command was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the command.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether the custom parameter feature was enabled for the command.
-    #[serde(rename = "EnableParameter", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EnableParameter"))]
     pub enable_parameter: ::std::option::Option<bool>,
     /// The number of tasks created by using the command.
-    #[serde(rename = "InvokeTimes", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeTimes"))]
     pub invoke_times: ::std::option::Option<i64>,
     /// Indicates whether the public command is of the latest version. If multiple public commands of the same provider (Provider) and the same category have the same name, these commands are of different versions of the same command. This parameter is not returned for the Cloud Assistant commands that you created.
-    #[serde(rename = "Latest", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Latest"))]
     pub latest: ::std::option::Option<bool>,
     /// The name of the command.
-    #[serde(rename = "Name", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// A list of custom parameter names that are parsed from the command content specified when the command was being created. If the custom parameter feature is not enabled, an empty list is returned.
-    #[serde(rename = "ParameterNames", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ParameterNames"))]
     pub parameter_names: ::std::vec::Vec<::std::string::String>,
     /// The provider of the public command.
-    #[serde(rename = "Provider", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Provider"))]
     pub provider: ::std::option::Option<::std::string::String>,
     /// The timeout period.
-    #[serde(rename = "Timeout", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Timeout"))]
     pub timeout: ::std::option::Option<i64>,
     /// The command type.
-    #[serde(rename = "Type", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The version of the public command. If multiple public commands of the same provider (Provider) and the same category have the same name, these commands are of different versions of the same command. This parameter is not returned for the Cloud Assistant commands that you created.
-    #[serde(rename = "Version", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Version"))]
     pub version: ::std::option::Option<i64>,
     /// The working directory of the command.
-    #[serde(rename = "WorkingDir", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "WorkingDir"))]
     pub working_dir: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Command {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Command {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            category: f.string("Category")?,
+            command_content: f.string("CommandContent")?,
+            command_id: f.string("CommandId")?,
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            enable_parameter: f.boolean("EnableParameter")?,
+            invoke_times: f.integer("InvokeTimes")?,
+            latest: f.boolean("Latest")?,
+            name: f.string("Name")?,
+            parameter_names: f.list("ParameterNames")?,
+            provider: f.string("Provider")?,
+            timeout: f.integer("Timeout")?,
+            type_: f.string("Type")?,
+            version: f.integer("Version")?,
+            working_dir: f.string("WorkingDir")?,
+        })
+    }
 }
 /// The `Configuration` value of a request. Used by `ModifyReservedInstances`.
 #[cfg(feature = "reserved-instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct Configuration {
     /// Number of instances allocated to an RI (An RI is a coupon that includes one or more allocated instances.)
@@ -733,15 +1155,8 @@ impl Configuration {
 #[cfg(feature = "reserved-instances")]
 /// The `CpuOptions` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CpuOptions {
     /// The number of CPU cores. This parameter cannot be specified but only uses its default value.
@@ -782,32 +1197,47 @@ impl CpuOptions {
 #[cfg(feature = "instances")]
 /// A `CpuOptions` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CpuOptionsInfo {
     /// The number of CPU cores.
-    #[serde(rename = "CoreCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CoreCount"))]
     pub core_count: ::std::option::Option<i64>,
     /// The number of threads allocated. Valid value: 2.
-    #[serde(rename = "Numa", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Numa"))]
     pub numa: ::std::option::Option<::std::string::String>,
     /// The number of threads per core.
-    #[serde(rename = "ThreadsPerCore", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ThreadsPerCore"))]
     pub threads_per_core: ::std::option::Option<i64>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CpuOptionsInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CpuOptionsInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            core_count: f.integer("CoreCount")?,
+            numa: f.string("Numa")?,
+            threads_per_core: f.integer("ThreadsPerCore")?,
+        })
+    }
 }
 /// The `DataDisk` value of a request. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateAutoProvisioningGroupDataDisk {
     /// The category of data disk N. Valid values of N: 1 to 16. Valid values:
@@ -961,15 +1391,8 @@ impl CreateAutoProvisioningGroupDataDisk {
 #[cfg(feature = "auto-provisioning-group")]
 /// The `Tag` value of a request. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateAutoProvisioningGroupTag {
     /// The key of tag N of the instance. Valid values of N: 1 to 20. The tag key cannot be an empty string. It can be up to 128 characters in length and cannot start with acs: or aliyun. It cannot contain `http://` or `https://`. When both the LaunchTemplateId and LaunchConfiguration.\* parameters are specified, the LaunchTemplateId parameter is preferentially used.
@@ -1004,15 +1427,8 @@ impl CreateAutoProvisioningGroupTag {
 #[cfg(feature = "auto-provisioning-group")]
 /// The `PrivatePoolOptions` value of a request. Used by `CreateCapacityReservation`, `CreateElasticityAssurance`.
 #[cfg(feature = "resource-assurance")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateCapacityReservationPrivatePoolOptions {
     /// The type of the private pool to be generated after the capacity reservation takes effect. Valid values:
@@ -1053,15 +1469,8 @@ impl CreateCapacityReservationPrivatePoolOptions {
 #[cfg(feature = "resource-assurance")]
 /// The `DataDisk` value of a request. Used by `CreateInstance`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateInstanceDataDisk {
     /// The category of data disk N. Valid values:
@@ -1209,15 +1618,8 @@ impl CreateInstanceDataDisk {
 #[cfg(feature = "instances")]
 /// The `PrivatePoolOptions` value of a request. Used by `CreateInstance`, `RunInstances`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateInstancePrivatePoolOptions {
     /// The ID of the private pool. The ID of a private pool is the same as that of the elasticity assurance or capacity reservation for which the private pool is generated.
@@ -1261,15 +1663,8 @@ impl CreateInstancePrivatePoolOptions {
 #[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `CreateInstance`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateInstanceSystemDisk {
     /// The category of the system disk. Valid values:
@@ -1360,15 +1755,8 @@ impl CreateInstanceSystemDisk {
 #[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
 #[cfg(feature = "launch-templates")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateSystemDisk {
     /// The category of the system disk. Valid values:
@@ -1467,15 +1855,8 @@ impl CreateLaunchTemplateSystemDisk {
 #[cfg(feature = "launch-templates")]
 /// The `DataDisk` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
 #[cfg(feature = "launch-templates")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DataDisk {
     /// The category of data disk N. Valid values:
@@ -1599,15 +1980,8 @@ impl DataDisk {
 #[cfg(feature = "launch-templates")]
 /// The `DataDiskConfig` value of a request. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DataDiskConfig {
     /// The category of data disk N. You can use this parameter to specify multiple disk categories and specify the priority for each disk category. When a disk category is unavailable, the system changes the disk category. Valid values:
@@ -1639,318 +2013,533 @@ impl DataDiskConfig {
 #[cfg(feature = "auto-provisioning-group")]
 /// A `DataDisk` in a response. Used by `DescribeLaunchTemplateVersions`.
 #[cfg(feature = "launch-templates")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DataDiskInfo {
     /// The category of the data disk.
-    #[serde(rename = "Category", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
     pub category: ::std::option::Option<::std::string::String>,
     /// Indicates whether to release the data disk when the instance is released.
-    #[serde(rename = "DeleteWithInstance", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeleteWithInstance"))]
     pub delete_with_instance: ::std::option::Option<bool>,
     /// The description of the data disk.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The device name of the data disk.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "Device", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The name of the data disk.
-    #[serde(rename = "DiskName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskName"))]
     pub disk_name: ::std::option::Option<::std::string::String>,
     /// Indicates whether to encrypt the data disk.
-    #[serde(rename = "Encrypted", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Encrypted"))]
     pub encrypted: ::std::option::Option<::std::string::String>,
     /// The performance level of the enhanced SSD (ESSD) used as the data disk. This parameter has a value only when the value of Category is cloud\_essd. Valid values:
     ///  - PL0: A single ESSD can deliver up to 10,000 random read/write IOPS.
     /// - PL1: A single ESSD can deliver up to 50,000 random read/write IOPS.
     /// - PL2: A single ESSD can deliver up to 100,000 random read/write IOPS.
     /// - PL3: A single ESSD can deliver up to 1,000,000 random read/write IOPS.
-    #[serde(rename = "PerformanceLevel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PerformanceLevel"))]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// The size of the data disk.
-    #[serde(rename = "Size", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
     pub size: ::std::option::Option<i64>,
     /// The ID of the snapshot used to create the data disk.
-    #[serde(rename = "SnapshotId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "launch-templates")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DataDiskInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DataDiskInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            category: f.string("Category")?,
+            delete_with_instance: f.boolean("DeleteWithInstance")?,
+            description: f.string("Description")?,
+            device: f.string("Device")?,
+            disk_name: f.string("DiskName")?,
+            encrypted: f.string("Encrypted")?,
+            performance_level: f.string("PerformanceLevel")?,
+            size: f.integer("Size")?,
+            snapshot_id: f.string("SnapshotId")?,
+        })
+    }
 }
 /// A `DataPoint` in a response. Used by `DescribeSnapshotMonitorData`.
 #[cfg(feature = "operations-and-monitoring")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DataPoint {
     /// The total size of the snapshots. Unit: bytes.
-    #[serde(rename = "Size", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
     pub size: ::std::option::Option<i64>,
     /// The timestamp that corresponds to a snapshot size.
-    #[serde(rename = "TimeStamp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TimeStamp"))]
     pub time_stamp: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "operations-and-monitoring")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DataPoint {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DataPoint {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            size: f.integer("Size")?,
+            time_stamp: f.string("TimeStamp")?,
+        })
+    }
 }
 /// A `DedicatedBlockStorageCluster` in a response. Used by `DescribeDedicatedBlockStorageClusters`.
 #[cfg(feature = "disk")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DedicatedBlockStorageCluster {
     /// The category of the disk on the dedicated block storage cluster. Valid value: cloud\_essd.
-    #[serde(rename = "Category", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
     pub category: ::std::option::Option<::std::string::String>,
     /// The time when the dedicated block storage cluster was created.
-    #[serde(rename = "CreateTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreateTime"))]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The storage capacity of the dedicated block storage cluster.
-    #[serde(rename = "DedicatedBlockStorageClusterCapacity")]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedBlockStorageClusterCapacity")
+    )]
     pub dedicated_block_storage_cluster_capacity: ::std::option::Option<
         crate::types::DedicatedBlockStorageClusterCapacity,
     >,
     /// The ID of the dedicated block storage cluster.
-    #[serde(
-        rename = "DedicatedBlockStorageClusterId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusterId"))]
     pub dedicated_block_storage_cluster_id: ::std::option::Option<::std::string::String>,
     /// The name of the dedicated block storage cluster.
-    #[serde(
-        rename = "DedicatedBlockStorageClusterName",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusterName"))]
     pub dedicated_block_storage_cluster_name: ::std::option::Option<
         ::std::string::String,
     >,
     /// The description of the dedicated block storage cluster.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The expiration time of the dedicated block storage cluster.
-    #[serde(rename = "ExpiredTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The performance level of the ESSD. Valid value: PL1.
     /// For information about the performance parameters of PL1 ESSDs, see Enhanced ESSDs.
-    #[serde(rename = "PerformanceLevel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PerformanceLevel"))]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// The status of the dedicated block storage cluster. Valid values:
     /// - Preparing: The cluster is pending delivery.
     /// - Running: The cluster is running.
     /// - Expired: The cluster expires.
     /// - Offline: The cluster is offline.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The zone ID of the dedicated block storage cluster.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "disk")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DedicatedBlockStorageCluster {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DedicatedBlockStorageCluster {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            category: f.string("Category")?,
+            create_time: f.string("CreateTime")?,
+            dedicated_block_storage_cluster_capacity: f
+                .nested("DedicatedBlockStorageClusterCapacity")?,
+            dedicated_block_storage_cluster_id: f
+                .string("DedicatedBlockStorageClusterId")?,
+            dedicated_block_storage_cluster_name: f
+                .string("DedicatedBlockStorageClusterName")?,
+            description: f.string("Description")?,
+            expired_time: f.string("ExpiredTime")?,
+            performance_level: f.string("PerformanceLevel")?,
+            status: f.string("Status")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `DedicatedBlockStorageClusterCapacity` in a response. Used by `DescribeDedicatedBlockStorageClusters`.
 #[cfg(feature = "disk")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DedicatedBlockStorageClusterCapacity {
     /// The available capacity of the dedicated block storage cluster. Unit: TB.
-    #[serde(rename = "AvailableCapacity", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableCapacity"))]
     pub available_capacity: ::std::option::Option<i64>,
     /// The total capacity of the dedicated block storage clusters. Unit: TB.
-    #[serde(rename = "TotalCapacity", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCapacity"))]
     pub total_capacity: ::std::option::Option<i64>,
+}
+#[cfg(feature = "disk")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DedicatedBlockStorageClusterCapacity {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DedicatedBlockStorageClusterCapacity {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            available_capacity: f.integer("AvailableCapacity")?,
+            total_capacity: f.integer("TotalCapacity")?,
+        })
+    }
 }
 /// A `DedicatedHostAttribute` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DedicatedHostAttribute {
     /// The ID of the dedicated host cluster.
-    #[serde(
-        rename = "DedicatedHostClusterId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostClusterId"))]
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the dedicated host.
-    #[serde(rename = "DedicatedHostId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostId"))]
     pub dedicated_host_id: ::std::option::Option<::std::string::String>,
     /// The name of the dedicated host.
-    #[serde(rename = "DedicatedHostName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostName"))]
     pub dedicated_host_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DedicatedHostAttribute {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DedicatedHostAttribute {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            dedicated_host_cluster_id: f.string("DedicatedHostClusterId")?,
+            dedicated_host_id: f.string("DedicatedHostId")?,
+            dedicated_host_name: f.string("DedicatedHostName")?,
+        })
+    }
 }
 /// A `DedicatedHostRenewAttribute` in a response. Used by `DescribeDedicatedHostAutoRenew`.
 #[cfg(feature = "dedicated-hosts")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DedicatedHostRenewAttribute {
     /// Indicates whether auto-renewal is enabled.
-    #[serde(rename = "AutoRenewEnabled", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoRenewEnabled"))]
     pub auto_renew_enabled: ::std::option::Option<bool>,
     /// The ID of the dedicated host.
-    #[serde(rename = "DedicatedHostId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostId"))]
     pub dedicated_host_id: ::std::option::Option<::std::string::String>,
     /// The auto-renewal period.
-    #[serde(rename = "Duration", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Duration"))]
     pub duration: ::std::option::Option<i64>,
     /// The unit of the auto-renewal period. Valid values:
     /// - Week
     /// - Month
-    #[serde(rename = "PeriodUnit", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PeriodUnit"))]
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// Indicates whether the subscription dedicated host is automatically renewed. Valid values:
     /// - AutoRenewal: The dedicated host is automatically renewed.
     /// - Normal: The dedicated host is not automatically renewed but you still receive notifications for renewals.
     /// - NotRenewal: Auto-renewal is disabled and no expiration notification is sent. You receive notifications for renewal three days before the expiration time of the subscription dedicated host. You can change the value of this parameter from NotRenewal to Normal for a dedicated host and manually renew it by calling the RenewDedicatedHosts operation. Alternatively, you can renew it by setting this parameter to AutoRenewal.
-    #[serde(rename = "RenewalStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RenewalStatus"))]
     pub renewal_status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "dedicated-hosts")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DedicatedHostRenewAttribute {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DedicatedHostRenewAttribute {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_renew_enabled: f.boolean("AutoRenewEnabled")?,
+            dedicated_host_id: f.string("DedicatedHostId")?,
+            duration: f.integer("Duration")?,
+            period_unit: f.string("PeriodUnit")?,
+            renewal_status: f.string("RenewalStatus")?,
+        })
+    }
 }
 /// A `DedicatedHostType` in a response. Used by `DescribeDedicatedHostTypes`.
 #[cfg(feature = "dedicated-hosts")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DedicatedHostType {
     /// The number of cores in a single physical CPU.
-    #[serde(rename = "Cores", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Cores"))]
     pub cores: ::std::option::Option<i64>,
     /// The supported CPU overcommit ratio range.
-    #[serde(
-        rename = "CpuOverCommitRatioRange",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CpuOverCommitRatioRange"))]
     pub cpu_over_commit_ratio_range: ::std::option::Option<::std::string::String>,
     /// The type of the dedicated host. You can submit a ticket to request more dedicated host types.
-    #[serde(rename = "DedicatedHostType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostType"))]
     pub dedicated_host_type: ::std::option::Option<::std::string::String>,
     /// The GPU model.
-    #[serde(rename = "GPUSpec", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "GPUSpec"))]
     pub gpu_spec: ::std::option::Option<::std::string::String>,
     /// The number of local disks on a dedicated host.
-    #[serde(rename = "LocalStorageAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageAmount"))]
     pub local_storage_amount: ::std::option::Option<i64>,
     /// The capacity of a local disk. Unit: GiB.
-    #[serde(
-        rename = "LocalStorageCapacity",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCapacity"))]
     pub local_storage_capacity: ::std::option::Option<i64>,
     /// The category of the local disks.
-    #[serde(rename = "LocalStorageCategory", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCategory"))]
     pub local_storage_category: ::std::option::Option<::std::string::String>,
     /// The size of the memory. Unit: GiB.
-    #[serde(rename = "MemorySize", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MemorySize"))]
     pub memory_size: ::std::option::Option<f64>,
     /// The number of physical GPUs.
-    #[serde(rename = "PhysicalGpus", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PhysicalGpus"))]
     pub physical_gpus: ::std::option::Option<i64>,
     /// The number of physical CPUs.
-    #[serde(rename = "Sockets", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Sockets"))]
     pub sockets: ::std::option::Option<i64>,
     /// Indicates whether the CPU overcommit ratio setting is supported.
-    #[serde(
-        rename = "SupportCpuOverCommitRatio",
-        deserialize_with = "::ecs_api::de::boolean",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupportCpuOverCommitRatio"))]
     pub support_cpu_over_commit_ratio: ::std::option::Option<bool>,
     /// The ECS instance families supported by the dedicated host.
-    #[serde(
-        rename = "SupportedInstanceTypeFamilies",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupportedInstanceTypeFamilies"))]
     pub supported_instance_type_families: ::std::vec::Vec<::std::string::String>,
     /// The ECS instance types supported by the dedicated host.
-    #[serde(
-        rename = "SupportedInstanceTypesList",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupportedInstanceTypesList"))]
     pub supported_instance_types_list: ::std::vec::Vec<::std::string::String>,
     /// The total number of vCPUs.
-    #[serde(rename = "TotalVcpus", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalVcpus"))]
     pub total_vcpus: ::std::option::Option<i64>,
     /// The total number of vGPUs.
-    #[serde(rename = "TotalVgpus", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalVgpus"))]
     pub total_vgpus: ::std::option::Option<i64>,
+}
+#[cfg(feature = "dedicated-hosts")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DedicatedHostType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DedicatedHostType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            cores: f.integer("Cores")?,
+            cpu_over_commit_ratio_range: f.string("CpuOverCommitRatioRange")?,
+            dedicated_host_type: f.string("DedicatedHostType")?,
+            gpu_spec: f.string("GPUSpec")?,
+            local_storage_amount: f.integer("LocalStorageAmount")?,
+            local_storage_capacity: f.integer("LocalStorageCapacity")?,
+            local_storage_category: f.string("LocalStorageCategory")?,
+            memory_size: f.float("MemorySize")?,
+            physical_gpus: f.integer("PhysicalGpus")?,
+            sockets: f.integer("Sockets")?,
+            support_cpu_over_commit_ratio: f.boolean("SupportCpuOverCommitRatio")?,
+            supported_instance_type_families: f.list("SupportedInstanceTypeFamilies")?,
+            supported_instance_types_list: f.list("SupportedInstanceTypesList")?,
+            total_vcpus: f.integer("TotalVcpus")?,
+            total_vgpus: f.integer("TotalVgpus")?,
+        })
+    }
 }
 /// A `DedicatedInstanceAttribute` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DedicatedInstanceAttribute {
     /// Indicates whether the instance on a dedicated host is associated with the dedicated host. Valid values:
     ///  - default: The instance is not associated with the dedicated host. When the instance is restarted from the No Fees for Stopped Instances (VPC-Connected) state, the instance may be automatically deployed to another dedicated host in the automatic deployment resource pool.
     /// - host: The instance is associated with the dedicated host. When the instance is restarted from the No Fees for Stopped Instances (VPC-Connected) state, the instance still resides on the original dedicated host.
-    #[serde(rename = "Affinity", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Affinity"))]
     pub affinity: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instance is hosted on a dedicated host. Valid values:
     ///  - default: The instance is not hosted on a dedicated host.
     /// - host: The instance is hosted on a dedicated host.
-    #[serde(rename = "Tenancy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tenancy"))]
     pub tenancy: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DedicatedInstanceAttribute {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DedicatedInstanceAttribute {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            affinity: f.string("Affinity")?,
+            tenancy: f.string("Tenancy")?,
+        })
+    }
 }
 /// A `Activation` in a response. Used by `DeleteActivation`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeleteActivationActivation {
     /// The ID of the activation code.
-    #[serde(rename = "ActivationId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The time when the task was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The number of instances that were deregistered.
-    #[serde(rename = "DeregisteredCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeregisteredCount"))]
     pub deregistered_count: ::std::option::Option<i64>,
     /// The description of the activation code.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The maximum number of times that the activation code can be used to register managed instances.
-    #[serde(rename = "InstanceCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceCount"))]
     pub instance_count: ::std::option::Option<i64>,
     /// The default instance name prefix.
-    #[serde(rename = "InstanceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The IP addresses of hosts that are allowed to use the activation code.
-    #[serde(rename = "IpAddressRange", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IpAddressRange"))]
     pub ip_address_range: ::std::option::Option<::std::string::String>,
     /// The number of instances that were registered by using the activation code.
-    #[serde(rename = "RegisteredCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegisteredCount"))]
     pub registered_count: ::std::option::Option<i64>,
     /// The validity period of the activation code. Unit: hours.
-    #[serde(rename = "TimeToLiveInHours", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TimeToLiveInHours"))]
     pub time_to_live_in_hours: ::std::option::Option<i64>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteActivationActivation {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeleteActivationActivation {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            activation_id: f.string("ActivationId")?,
+            creation_time: f.string("CreationTime")?,
+            deregistered_count: f.integer("DeregisteredCount")?,
+            description: f.string("Description")?,
+            instance_count: f.integer("InstanceCount")?,
+            instance_name: f.string("InstanceName")?,
+            ip_address_range: f.string("IpAddressRange")?,
+            registered_count: f.integer("RegisteredCount")?,
+            time_to_live_in_hours: f.integer("TimeToLiveInHours")?,
+        })
+    }
 }
 /// A `Demand` in a response. Used by `DescribeDemands`.
 #[cfg(feature = "others")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Demand {
     /// The number of instances available for the filed resources.
-    #[serde(rename = "AvailableAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableAmount"))]
     pub available_amount: ::std::option::Option<i64>,
     /// The feedback on the denied request for filing resources.
-    #[serde(rename = "Comment", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Comment"))]
     pub comment: ::std::option::Option<::std::string::String>,
     /// The number of instances to be delivered in the filed resources.
-    #[serde(rename = "DeliveringAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeliveringAmount"))]
     pub delivering_amount: ::std::option::Option<i64>,
     /// The description of the filing ticket.
-    #[serde(rename = "DemandDescription", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DemandDescription"))]
     pub demand_description: ::std::option::Option<::std::string::String>,
     /// The ID of the filing ticket.
-    #[serde(rename = "DemandId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DemandId"))]
     pub demand_id: ::std::option::Option<::std::string::String>,
     /// The name of the filing ticket.
-    #[serde(rename = "DemandName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DemandName"))]
     pub demand_name: ::std::option::Option<::std::string::String>,
     /// The status of the filing ticket or resource usage. Valid values:
     /// - Creating: The filing ticket is being created.
@@ -1959,161 +2548,268 @@ pub struct Demand {
     /// - Finished: The filed resources are consumed.
     /// - Refused: The filing request is denied. For reasons why the request is denied, see the Comment response parameter.
     /// - Cancelled: The filing request is canceled. After the filing request is canceled, the delivery status of the resources becomes invalid.
-    #[serde(rename = "DemandStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DemandStatus"))]
     pub demand_status: ::std::option::Option<::std::string::String>,
     /// The time when the filing ticket was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "DemandTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DemandTime"))]
     pub demand_time: ::std::option::Option<::std::string::String>,
     /// The expected end time for the purchase of the filed resources. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "EndTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EndTime"))]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// The billing method of the filed resources. Valid values:
     /// - Prepaid: subscription
     /// - Postpaid: pay-as-you-go
-    #[serde(rename = "InstanceChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The instance type of the filed instance.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The instance family of the filed instance.
-    #[serde(rename = "InstanceTypeFamily", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// The usage duration of the filed resource.
-    #[serde(rename = "Period", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Period"))]
     pub period: ::std::option::Option<i64>,
     /// The unit of the usage duration of the filed resource. Valid values:
     /// - Hour
     /// - Day
     /// - Month
-    #[serde(rename = "PeriodUnit", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PeriodUnit"))]
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// The expected start time for the purchase of the filed resources. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Details about the delivery status of the filed resources.
-    #[serde(rename = "SupplyInfos", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupplyInfos"))]
     pub supply_infos: ::std::vec::Vec<crate::types::SupplyInfo>,
+}
+#[cfg(feature = "others")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Demand {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Demand {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            available_amount: f.integer("AvailableAmount")?,
+            comment: f.string("Comment")?,
+            delivering_amount: f.integer("DeliveringAmount")?,
+            demand_description: f.string("DemandDescription")?,
+            demand_id: f.string("DemandId")?,
+            demand_name: f.string("DemandName")?,
+            demand_status: f.string("DemandStatus")?,
+            demand_time: f.string("DemandTime")?,
+            end_time: f.string("EndTime")?,
+            instance_charge_type: f.string("InstanceChargeType")?,
+            instance_type: f.string("InstanceType")?,
+            instance_type_family: f.string("InstanceTypeFamily")?,
+            period: f.integer("Period")?,
+            period_unit: f.string("PeriodUnit")?,
+            start_time: f.string("StartTime")?,
+            supply_infos: f.list("SupplyInfos")?,
+        })
+    }
 }
 /// A `DeploymentSet` in a response. Used by `DescribeDeploymentSets`.
 #[cfg(feature = "deployment-sets")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeploymentSet {
     /// The time when the deployment set was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the deployment set.
-    #[serde(
-        rename = "DeploymentSetDescription",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetDescription"))]
     pub deployment_set_description: ::std::option::Option<::std::string::String>,
     /// The ID of the deployment set.
-    #[serde(rename = "DeploymentSetId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetId"))]
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// The name of the deployment set.
-    #[serde(rename = "DeploymentSetName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetName"))]
     pub deployment_set_name: ::std::option::Option<::std::string::String>,
     /// The deployment strategy.
-    #[serde(rename = "DeploymentStrategy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentStrategy"))]
     pub deployment_strategy: ::std::option::Option<::std::string::String>,
     /// The deployment domain.
-    #[serde(rename = "Domain", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Domain"))]
     pub domain: ::std::option::Option<::std::string::String>,
     /// The deployment granularity.
-    #[serde(rename = "Granularity", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Granularity"))]
     pub granularity: ::std::option::Option<::std::string::String>,
     /// `GroupCount` in the response.
-    #[serde(rename = "GroupCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "GroupCount"))]
     pub group_count: ::std::option::Option<i64>,
     /// The number of instances in the deployment set.
-    #[serde(rename = "InstanceAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceAmount"))]
     pub instance_amount: ::std::option::Option<i64>,
     /// The IDs of the instances in the deployment set.
-    #[serde(rename = "InstanceIds", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceIds"))]
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
     /// The deployment strategy.
-    #[serde(rename = "Strategy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Strategy"))]
     pub strategy: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "deployment-sets")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeploymentSet {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeploymentSet {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            creation_time: f.string("CreationTime")?,
+            deployment_set_description: f.string("DeploymentSetDescription")?,
+            deployment_set_id: f.string("DeploymentSetId")?,
+            deployment_set_name: f.string("DeploymentSetName")?,
+            deployment_strategy: f.string("DeploymentStrategy")?,
+            domain: f.string("Domain")?,
+            granularity: f.string("Granularity")?,
+            group_count: f.integer("GroupCount")?,
+            instance_amount: f.integer("InstanceAmount")?,
+            instance_ids: f.list("InstanceIds")?,
+            strategy: f.string("Strategy")?,
+        })
+    }
 }
 /// A `Instance` in a response. Used by `DescribeAutoProvisioningGroupInstances`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupInstancesInstance {
     /// The number of vCPUs.
-    #[serde(rename = "CPU", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CPU"))]
     pub cpu: ::std::option::Option<i64>,
     /// The time when the instance was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The instance type of the ECS instance.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instance is I/O optimized.
-    #[serde(rename = "IoOptimized", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
     pub io_optimized: ::std::option::Option<bool>,
     /// Indicates whether the instance is a preemptible instance.
-    #[serde(rename = "IsSpot", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSpot"))]
     pub is_spot: ::std::option::Option<bool>,
     /// The memory size of the instance. Unit: MiB.
-    #[serde(rename = "Memory", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Memory"))]
     pub memory: ::std::option::Option<i64>,
     /// The network type of the instance. Valid values:
     /// - vpc
     /// - classic
-    #[serde(rename = "NetworkType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkType"))]
     pub network_type: ::std::option::Option<::std::string::String>,
     /// The operating system type of the instance. Valid values:
     /// - windows
     /// - linux
-    #[serde(rename = "OsType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OsType"))]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The region ID of the instance.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The status of the instance.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The zone ID of the instance.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeAutoProvisioningGroupInstancesInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeAutoProvisioningGroupInstancesInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            cpu: f.integer("CPU")?,
+            creation_time: f.string("CreationTime")?,
+            instance_id: f.string("InstanceId")?,
+            instance_type: f.string("InstanceType")?,
+            io_optimized: f.boolean("IoOptimized")?,
+            is_spot: f.boolean("IsSpot")?,
+            memory: f.integer("Memory")?,
+            network_type: f.string("NetworkType")?,
+            os_type: f.string("OsType")?,
+            region_id: f.string("RegionId")?,
+            status: f.string("Status")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `Tag` in a response. Used by `DescribeAutoSnapshotPolicyEx`.
 #[cfg(feature = "snapshots")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPolicyExTag {
     /// The tag key of the snapshot.
-    #[serde(rename = "TagKey", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the snapshot.
-    #[serde(rename = "TagValue", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
     pub tag_value: ::std::option::Option<::std::string::String>,
     /// Note: This parameter will be available soon.
-    #[serde(rename = "TargetCopyRegions", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TargetCopyRegions"))]
     pub target_copy_regions: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "snapshots")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeAutoSnapshotPolicyExTag {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeAutoSnapshotPolicyExTag {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            tag_key: f.string("TagKey")?,
+            tag_value: f.string("TagValue")?,
+            target_copy_regions: f.string("TargetCopyRegions")?,
+        })
+    }
 }
 /// The `PrivatePoolOptions` value of a request. Used by `DescribeCapacityReservations`, `DescribeElasticityAssurances`.
 #[cfg(feature = "resource-assurance")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsPrivatePoolOptions {
     /// The IDs of the capacity reservations. The value can be a JSON array that consists of up to 100 IDs. Separate multiple IDs with commas (,).
@@ -2136,15 +2832,8 @@ impl DescribeCapacityReservationsPrivatePoolOptions {
 #[cfg(feature = "resource-assurance")]
 /// The `Tag` value of a request. Used by `DescribeDisks`.
 #[cfg(feature = "disk")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeDisksTag {
     /// The key of tag N of the disk. Valid values of N: 1 to 20.
@@ -2200,15 +2889,8 @@ impl DescribeDisksTag {
 #[cfg(feature = "disk")]
 /// The `Filter` value of a request. Used by `DescribeImageSupportInstanceTypes`, `DescribeImages`.
 #[cfg(feature = "images")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeImageSupportInstanceTypesFilter {
     /// The key of filter condition N. Only the image ID can be used to filter instance types. Valid values:
@@ -2243,179 +2925,263 @@ impl DescribeImageSupportInstanceTypesFilter {
 #[cfg(feature = "images")]
 /// A `DiskDeviceMapping` in a response. Used by `DescribeImages`.
 #[cfg(feature = "images")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeImagesDiskDeviceMapping {
     /// The device name of the disk. Example: /dev/xvdb.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "Device", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The format of the image.
-    #[serde(rename = "Format", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Format"))]
     pub format: ::std::option::Option<::std::string::String>,
     /// The Object Storage Service (OSS) bucket that contains the imported image file.
-    #[serde(rename = "ImportOSSBucket", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImportOSSBucket"))]
     pub import_oss_bucket: ::std::option::Option<::std::string::String>,
     /// The OSS object that corresponds to the imported image file.
-    #[serde(rename = "ImportOSSObject", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImportOSSObject"))]
     pub import_oss_object: ::std::option::Option<::std::string::String>,
     /// The progress of an image copy task.
-    #[serde(rename = "Progress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The remaining time for an image copy task. Unit: seconds.
-    #[serde(rename = "RemainTime", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RemainTime"))]
     pub remain_time: ::std::option::Option<i64>,
     /// The size of the disk.
-    #[serde(rename = "Size", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
     pub size: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot.
-    #[serde(rename = "SnapshotId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// The type of the image.
-    #[serde(rename = "Type", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "images")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeImagesDiskDeviceMapping {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeImagesDiskDeviceMapping {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            device: f.string("Device")?,
+            format: f.string("Format")?,
+            import_oss_bucket: f.string("ImportOSSBucket")?,
+            import_oss_object: f.string("ImportOSSObject")?,
+            progress: f.string("Progress")?,
+            remain_time: f.integer("RemainTime")?,
+            size: f.string("Size")?,
+            snapshot_id: f.string("SnapshotId")?,
+            type_: f.string("Type")?,
+        })
+    }
 }
 /// A `Image` in a response. Used by `DescribeImages`.
 #[cfg(feature = "images")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeImagesImage {
     /// The image architecture. Valid values:
     /// - i386
     /// - x86\_64
     /// - arm64
-    #[serde(rename = "Architecture", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Architecture"))]
     pub architecture: ::std::option::Option<::std::string::String>,
     /// The time when the image was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the image.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The mappings between disks and snapshots under the image.
-    #[serde(rename = "DiskDeviceMappings", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskDeviceMappings"))]
     pub disk_device_mappings: ::std::vec::Vec<
         crate::types::DescribeImagesDiskDeviceMapping,
     >,
     /// The name of the image family.
-    #[serde(rename = "ImageFamily", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageFamily"))]
     pub image_family: ::std::option::Option<::std::string::String>,
     /// The ID of the image.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The name of the image.
-    #[serde(rename = "ImageName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageName"))]
     pub image_name: ::std::option::Option<::std::string::String>,
     /// The source of the image. Valid values:
     /// - system: public images provided by Alibaba Cloud.
     /// - self: your custom images.
     /// - others: shared images from other Alibaba Cloud accounts.
     /// - marketplace: Alibaba Cloud Marketplace images.
-    #[serde(rename = "ImageOwnerAlias", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageOwnerAlias"))]
     pub image_owner_alias: ::std::option::Option<::std::string::String>,
     /// The version of the image.
-    #[serde(rename = "ImageVersion", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageVersion"))]
     pub image_version: ::std::option::Option<::std::string::String>,
     /// Indicates whether the image is a copy of another image.
-    #[serde(rename = "IsCopied", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsCopied"))]
     pub is_copied: ::std::option::Option<bool>,
     /// Indicates whether the image is shared with other Alibaba Cloud accounts.
-    #[serde(rename = "IsSelfShared", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSelfShared"))]
     pub is_self_shared: ::std::option::Option<::std::string::String>,
     /// Indicates whether you have subscribed to the image that corresponds to the specified product code.
-    #[serde(rename = "IsSubscribed", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSubscribed"))]
     pub is_subscribed: ::std::option::Option<bool>,
     /// Indicates whether the image supports cloud-init.
-    #[serde(rename = "IsSupportCloudinit", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportCloudinit"))]
     pub is_support_cloudinit: ::std::option::Option<bool>,
     /// Indicates whether the image can be used on I/O optimized instances.
-    #[serde(
-        rename = "IsSupportIoOptimized",
-        deserialize_with = "::ecs_api::de::boolean",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportIoOptimized"))]
     pub is_support_io_optimized: ::std::option::Option<bool>,
     /// The Chinese name of the operating system.
-    #[serde(rename = "OSName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSName"))]
     pub os_name: ::std::option::Option<::std::string::String>,
     /// The English name of the operating system.
-    #[serde(rename = "OSNameEn", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSNameEn"))]
     pub os_name_en: ::std::option::Option<::std::string::String>,
     /// The type of the operating system. Valid values:
     /// - windows
     /// - linux
-    #[serde(rename = "OSType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSType"))]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The platform of the operating system.
-    #[serde(rename = "Platform", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Platform"))]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The product code of the Alibaba Cloud Marketplace image.
-    #[serde(rename = "ProductCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ProductCode"))]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The image creation progress. Unit: percent (%).
-    #[serde(rename = "Progress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the image belongs.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The size of the image. Unit: GiB.
-    #[serde(rename = "Size", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
     pub size: ::std::option::Option<i64>,
     /// The status of the image. Valid values:
     /// - UnAvailable: The image is unavailable.
     /// - Available: The image is available.
     /// - Creating: The image is being created.
     /// - CreateFailed: The image failed to be created.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The tags of the image.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// Indicates whether the image has been used to create ECS instances. Valid values:
     /// - instance: The image has been used to create one or more ECS instances.
     /// - none: The image has not been used to create ECS instances.
-    #[serde(rename = "Usage", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Usage"))]
     pub usage: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "images")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeImagesImage {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeImagesImage {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            architecture: f.string("Architecture")?,
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            disk_device_mappings: f.list("DiskDeviceMappings")?,
+            image_family: f.string("ImageFamily")?,
+            image_id: f.string("ImageId")?,
+            image_name: f.string("ImageName")?,
+            image_owner_alias: f.string("ImageOwnerAlias")?,
+            image_version: f.string("ImageVersion")?,
+            is_copied: f.boolean("IsCopied")?,
+            is_self_shared: f.string("IsSelfShared")?,
+            is_subscribed: f.boolean("IsSubscribed")?,
+            is_support_cloudinit: f.boolean("IsSupportCloudinit")?,
+            is_support_io_optimized: f.boolean("IsSupportIoOptimized")?,
+            os_name: f.string("OSName")?,
+            os_name_en: f.string("OSNameEn")?,
+            os_type: f.string("OSType")?,
+            platform: f.string("Platform")?,
+            product_code: f.string("ProductCode")?,
+            progress: f.string("Progress")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            size: f.integer("Size")?,
+            status: f.string("Status")?,
+            tags: f.list("Tags")?,
+            usage: f.string("Usage")?,
+        })
+    }
 }
 /// A `Instance` in a response. Used by `DescribeInstanceAttachmentAttributes`.
 #[cfg(feature = "resource-assurance")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttachmentAttributesInstance {
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of the private pool. When the value of PrivatePoolOptionsMatchCriteria is Open, the private pool ID is the ID that was allocated by the system for automatic match.
-    #[serde(rename = "PrivatePoolOptionsId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// The match mode of the private pool. Valid values:
     /// - Open: Instances automatically match an open private pool.
     /// - Target: Instances match a specified private pool.
     /// - None: Instances do not use private pools.
-    #[serde(
-        rename = "PrivatePoolOptionsMatchCriteria",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
     pub private_pool_options_match_criteria: ::std::option::Option<
         ::std::string::String,
     >,
 }
+#[cfg(feature = "resource-assurance")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInstanceAttachmentAttributesInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstanceAttachmentAttributesInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_id: f.string("InstanceId")?,
+            private_pool_options_id: f.string("PrivatePoolOptionsId")?,
+            private_pool_options_match_criteria: f
+                .string("PrivatePoolOptionsMatchCriteria")?,
+        })
+    }
+}
 /// The `DataDisk` value of a request. Used by `DescribeInstanceModificationPrice`.
 #[cfg(feature = "pricing")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPriceDataDisk {
     /// The category of data disk N. You can specify this parameter if you want to query the pricing information about newly attached subscription data disks. Valid values of N: 1 to 16. Valid values:
@@ -2481,189 +3247,263 @@ impl DescribeInstanceModificationPriceDataDisk {
 #[cfg(feature = "pricing")]
 /// A `Price` in a response. Used by `DescribeInstanceModificationPrice`.
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPricePrice {
     /// The currency unit. Valid values:
     ///  - CNY
     /// - USD
-    #[serde(rename = "Currency", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Currency"))]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The discount.
-    #[serde(rename = "DiscountPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiscountPrice"))]
     pub discount_price: ::std::option::Option<f64>,
     /// The original price.
-    #[serde(rename = "OriginalPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OriginalPrice"))]
     pub original_price: ::std::option::Option<f64>,
     /// The transaction price, which is equal to the original price minus the discount.
-    #[serde(rename = "TradePrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
     pub trade_price: ::std::option::Option<f64>,
+}
+#[cfg(feature = "pricing")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInstanceModificationPricePrice {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstanceModificationPricePrice {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            currency: f.string("Currency")?,
+            discount_price: f.float("DiscountPrice")?,
+            original_price: f.float("OriginalPrice")?,
+            trade_price: f.float("TradePrice")?,
+        })
+    }
 }
 /// A `PriceInfo` in a response. Used by `DescribeInstanceModificationPrice`.
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPricePriceInfo {
     /// The price.
-    #[serde(rename = "Price")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Price"))]
     pub price: ::std::option::Option<
         crate::types::DescribeInstanceModificationPricePrice,
     >,
     /// The promotion rules.
-    #[serde(rename = "Rules", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Rules"))]
     pub rules: ::std::vec::Vec<crate::types::Rule>,
+}
+#[cfg(feature = "pricing")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInstanceModificationPricePriceInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstanceModificationPricePriceInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            price: f.nested("Price")?,
+            rules: f.list("Rules")?,
+        })
+    }
 }
 /// A `InstanceType` in a response. Used by `DescribeInstanceTypes`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypesInstanceType {
     /// The baseline vCPU computing performance (overall computing performance of all vCPUs) of the t5 or t6 burstable instance family.
-    #[serde(rename = "BaselineCredit", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "BaselineCredit"))]
     pub baseline_credit: ::std::option::Option<i64>,
     /// The number of vCPUs.
-    #[serde(rename = "CpuCoreCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CpuCoreCount"))]
     pub cpu_core_count: ::std::option::Option<i64>,
     /// The maximum number of cloud disks that can be attached per instance.
-    #[serde(rename = "DiskQuantity", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskQuantity"))]
     pub disk_quantity: ::std::option::Option<i64>,
     /// The maximum number of IPv6 addresses per elastic network interface (ENI).
-    #[serde(
-        rename = "EniIpv6AddressQuantity",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EniIpv6AddressQuantity"))]
     pub eni_ipv6_address_quantity: ::std::option::Option<i64>,
     /// The maximum number of private IP addresses per ENI.
-    #[serde(
-        rename = "EniPrivateIpAddressQuantity",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EniPrivateIpAddressQuantity"))]
     pub eni_private_ip_address_quantity: ::std::option::Option<i64>,
     /// The maximum number of ENIs that can be bound per instance.
-    #[serde(rename = "EniQuantity", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EniQuantity"))]
     pub eni_quantity: ::std::option::Option<i64>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "EniTotalQuantity", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EniTotalQuantity"))]
     pub eni_total_quantity: ::std::option::Option<i64>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "EniTrunkSupported", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EniTrunkSupported"))]
     pub eni_trunk_supported: ::std::option::Option<bool>,
     /// The number of GPUs.
-    #[serde(rename = "GPUAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "GPUAmount"))]
     pub gpu_amount: ::std::option::Option<i64>,
     /// The GPU type.
-    #[serde(rename = "GPUSpec", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "GPUSpec"))]
     pub gpu_spec: ::std::option::Option<::std::string::String>,
     /// The initial vCPU credits of the t5 or t6 burstable instance family.
-    #[serde(rename = "InitialCredit", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InitialCredit"))]
     pub initial_credit: ::std::option::Option<i64>,
     /// The maximum inbound internal bandwidth. Unit: Kbit/s
-    #[serde(rename = "InstanceBandwidthRx", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceBandwidthRx"))]
     pub instance_bandwidth_rx: ::std::option::Option<i64>,
     /// The maximum outbound internal bandwidth. Unit: Kbit/s
-    #[serde(rename = "InstanceBandwidthTx", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceBandwidthTx"))]
     pub instance_bandwidth_tx: ::std::option::Option<i64>,
     /// The level of the instance family. Valid values:
     ///  - EntryLevel.
     /// - EnterpriseLevel.
     /// - CreditEntryLevel. For more information, see Burstable instance families.
-    #[serde(rename = "InstanceFamilyLevel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceFamilyLevel"))]
     pub instance_family_level: ::std::option::Option<::std::string::String>,
     /// The inbound packet forwarding rate over the internal network. Unit: pps.
-    #[serde(rename = "InstancePpsRx", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstancePpsRx"))]
     pub instance_pps_rx: ::std::option::Option<i64>,
     /// The outbound packet forwarding rate over the internal network. Unit: pps.
-    #[serde(rename = "InstancePpsTx", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstancePpsTx"))]
     pub instance_pps_tx: ::std::option::Option<i64>,
     /// The instance family.
-    #[serde(rename = "InstanceTypeFamily", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// The ID of the instance type.
-    #[serde(rename = "InstanceTypeId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeId"))]
     pub instance_type_id: ::std::option::Option<::std::string::String>,
     /// The number of local disks attached per instance.
-    #[serde(rename = "LocalStorageAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageAmount"))]
     pub local_storage_amount: ::std::option::Option<i64>,
     /// The capacity of each local disk attached per instance. Unit: GiB.
-    #[serde(
-        rename = "LocalStorageCapacity",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCapacity"))]
     pub local_storage_capacity: ::std::option::Option<i64>,
     /// The category of the local disks. For more information, see Local disks. Valid values:
     ///  - local\_hdd\_pro: local SATA HDDs, which are attached to d1ne or d1 instances
     /// - local\_ssd\_pro: local NVMe SSDs, which are attached to i2, i2g, i1, ga1, or gn5 instances
-    #[serde(rename = "LocalStorageCategory", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCategory"))]
     pub local_storage_category: ::std::option::Option<::std::string::String>,
     /// The maximum number of queues per ENI.
-    #[serde(
-        rename = "MaximumQueueNumberPerEni",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MaximumQueueNumberPerEni"))]
     pub maximum_queue_number_per_eni: ::std::option::Option<i64>,
     /// The memory size. Unit: GiB.
-    #[serde(rename = "MemorySize", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MemorySize"))]
     pub memory_size: ::std::option::Option<f64>,
     /// The default number of queues supported by the primary ENI.
-    #[serde(
-        rename = "PrimaryEniQueueNumber",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrimaryEniQueueNumber"))]
     pub primary_eni_queue_number: ::std::option::Option<i64>,
     /// The default number of queues supported by the secondary ENI.
-    #[serde(
-        rename = "SecondaryEniQueueNumber",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecondaryEniQueueNumber"))]
     pub secondary_eni_queue_number: ::std::option::Option<i64>,
     /// The maximum number of queues on ENIs that the instance type supports.
-    #[serde(
-        rename = "TotalEniQueueQuantity",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalEniQueueQuantity"))]
     pub total_eni_queue_quantity: ::std::option::Option<i64>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInstanceTypesInstanceType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstanceTypesInstanceType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            baseline_credit: f.integer("BaselineCredit")?,
+            cpu_core_count: f.integer("CpuCoreCount")?,
+            disk_quantity: f.integer("DiskQuantity")?,
+            eni_ipv6_address_quantity: f.integer("EniIpv6AddressQuantity")?,
+            eni_private_ip_address_quantity: f.integer("EniPrivateIpAddressQuantity")?,
+            eni_quantity: f.integer("EniQuantity")?,
+            eni_total_quantity: f.integer("EniTotalQuantity")?,
+            eni_trunk_supported: f.boolean("EniTrunkSupported")?,
+            gpu_amount: f.integer("GPUAmount")?,
+            gpu_spec: f.string("GPUSpec")?,
+            initial_credit: f.integer("InitialCredit")?,
+            instance_bandwidth_rx: f.integer("InstanceBandwidthRx")?,
+            instance_bandwidth_tx: f.integer("InstanceBandwidthTx")?,
+            instance_family_level: f.string("InstanceFamilyLevel")?,
+            instance_pps_rx: f.integer("InstancePpsRx")?,
+            instance_pps_tx: f.integer("InstancePpsTx")?,
+            instance_type_family: f.string("InstanceTypeFamily")?,
+            instance_type_id: f.string("InstanceTypeId")?,
+            local_storage_amount: f.integer("LocalStorageAmount")?,
+            local_storage_capacity: f.integer("LocalStorageCapacity")?,
+            local_storage_category: f.string("LocalStorageCategory")?,
+            maximum_queue_number_per_eni: f.integer("MaximumQueueNumberPerEni")?,
+            memory_size: f.float("MemorySize")?,
+            primary_eni_queue_number: f.integer("PrimaryEniQueueNumber")?,
+            secondary_eni_queue_number: f.integer("SecondaryEniQueueNumber")?,
+            total_eni_queue_quantity: f.integer("TotalEniQueueQuantity")?,
+        })
+    }
 }
 /// A `Instance` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstance {
     /// The automatic release time of the pay-as-you-go instance.
-    #[serde(rename = "AutoReleaseTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoReleaseTime"))]
     pub auto_release_time: ::std::option::Option<::std::string::String>,
     /// The ID of the cluster to which the instance belongs.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "ClusterId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ClusterId"))]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// The number of vCPUs.
-    #[serde(rename = "Cpu", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Cpu"))]
     pub cpu: ::std::option::Option<i64>,
     /// The CPU options.
-    #[serde(rename = "CpuOptions")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CpuOptions"))]
     pub cpu_options: ::std::option::Option<crate::types::CpuOptionsInfo>,
     /// The time when the instance was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC. For more information, see ISO 8601.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The performance mode of the burstable instance. Valid values:
     ///  - Standard: the standard mode. For more information, see the "Standard mode" section in Overview.
     /// - Unlimited: the unlimited mode. For more information, see the "Unlimited mode" section in Overview.
-    #[serde(rename = "CreditSpecification", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreditSpecification"))]
     pub credit_specification: ::std::option::Option<::std::string::String>,
     /// Details about the dedicated hosts. It is an array that consists of the DedicatedHostClusterId, DedicatedHostId, and DedicatedHostName parameters.
-    #[serde(rename = "DedicatedHostAttribute")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostAttribute"))]
     pub dedicated_host_attribute: ::std::option::Option<
         crate::types::DedicatedHostAttribute,
     >,
     /// The attributes of the instance on a dedicated host.
-    #[serde(rename = "DedicatedInstanceAttribute")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedInstanceAttribute"))]
     pub dedicated_instance_attribute: ::std::option::Option<
         crate::types::DedicatedInstanceAttribute,
     >,
@@ -2671,223 +3511,292 @@ pub struct DescribeInstancesInstance {
     ///  - true: Release protection is enabled for the instance.
     /// - false: Release protection is disabled for the instance.
     /// Note: This parameter is applicable only to pay-as-you-go instances. It can protect only against manual releases, not against automatic releases.
-    #[serde(rename = "DeletionProtection", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeletionProtection"))]
     pub deletion_protection: ::std::option::Option<bool>,
     /// The group number of the instance in a deployment set when the deployment set is used to distribute instances across multiple physical machines.
-    #[serde(
-        rename = "DeploymentSetGroupNo",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetGroupNo"))]
     pub deployment_set_group_no: ::std::option::Option<i64>,
     /// The ID of the deployment set.
-    #[serde(rename = "DeploymentSetId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetId"))]
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// The description of the instance.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether data disks can be attached to the instance.
-    #[serde(rename = "DeviceAvailable", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceAvailable"))]
     pub device_available: ::std::option::Option<bool>,
     /// Details about the capacity reservation related to the instance.
-    #[serde(rename = "EcsCapacityReservationAttr")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EcsCapacityReservationAttr"))]
     pub ecs_capacity_reservation_attr: ::std::option::Option<
         crate::types::EcsCapacityReservationAttr,
     >,
     /// Details about the EIP associated with the instance.
-    #[serde(rename = "EipAddress")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EipAddress"))]
     pub eip_address: ::std::option::Option<crate::types::EipAddress>,
     /// The expiration time of the instance. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC. For more information, see ISO 8601.
-    #[serde(rename = "ExpiredTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The number of GPUs for the instance type.
-    #[serde(rename = "GPUAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "GPUAmount"))]
     pub gpu_amount: ::std::option::Option<i64>,
     /// The category of GPUs for the instance type.
-    #[serde(rename = "GPUSpec", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "GPUSpec"))]
     pub gpu_spec: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "HibernationOptions")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HibernationOptions"))]
     pub hibernation_options: ::std::option::Option<crate::types::HibernationOptions>,
     /// The hostname of the instance.
-    #[serde(rename = "HostName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HostName"))]
     pub host_name: ::std::option::Option<::std::string::String>,
     /// The ID of the HPC cluster to which the instance belongs.
-    #[serde(rename = "HpcClusterId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HpcClusterId"))]
     pub hpc_cluster_id: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "ISP", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ISP"))]
     pub isp: ::std::option::Option<::std::string::String>,
     /// The ID of the image that the instance is running.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The internal IP address of the classic network-type instance.
-    #[serde(rename = "InnerIpAddress", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InnerIpAddress"))]
     pub inner_ip_address: ::std::vec::Vec<::std::string::String>,
     /// The billing method of the instance. Valid values:
     ///  - PrePaid: subscription
     /// - PostPaid: pay-as-you-go
-    #[serde(rename = "InstanceChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance.
-    #[serde(rename = "InstanceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The network type of the instance. Valid values:
     ///  - classic: classic network
     /// - vpc
-    #[serde(rename = "InstanceNetworkType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceNetworkType"))]
     pub instance_network_type: ::std::option::Option<::std::string::String>,
     /// The instance type of the instance.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The instance family of the instance.
-    #[serde(rename = "InstanceTypeFamily", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// The billing method for network usage. Valid values:
     ///  - PayByBandwidth: pay-by-bandwidth
     /// - PayByTraffic: pay-by-traffic
-    #[serde(rename = "InternetChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// The maximum inbound public bandwidth. Unit: Mbit/s.
-    #[serde(
-        rename = "InternetMaxBandwidthIn",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetMaxBandwidthIn"))]
     pub internet_max_bandwidth_in: ::std::option::Option<i64>,
     /// The maximum outbound public bandwidth. Unit: Mbit/s.
-    #[serde(
-        rename = "InternetMaxBandwidthOut",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetMaxBandwidthOut"))]
     pub internet_max_bandwidth_out: ::std::option::Option<i64>,
     /// Indicates whether the instance is I/O optimized.
-    #[serde(rename = "IoOptimized", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
     pub io_optimized: ::std::option::Option<bool>,
     /// The name of the key pair.
-    #[serde(rename = "KeyPairName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The number of local disks attached to the instance.
-    #[serde(rename = "LocalStorageAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageAmount"))]
     pub local_storage_amount: ::std::option::Option<i64>,
     /// The capacity of local disks attached to the instance.
-    #[serde(
-        rename = "LocalStorageCapacity",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCapacity"))]
     pub local_storage_capacity: ::std::option::Option<i64>,
     /// The memory size of the instance. Unit: MiB.
-    #[serde(rename = "Memory", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Memory"))]
     pub memory: ::std::option::Option<i64>,
     /// The metadata options.
-    #[serde(rename = "MetadataOptions")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MetadataOptions"))]
     pub metadata_options: ::std::option::Option<crate::types::MetadataOptions>,
     /// The ENIs bound to the instance.
-    #[serde(rename = "NetworkInterfaces", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaces"))]
     pub network_interfaces: ::std::vec::Vec<crate::types::NetworkInterfaceInfo>,
     /// The name of the operating system for the instance.
-    #[serde(rename = "OSName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSName"))]
     pub os_name: ::std::option::Option<::std::string::String>,
     /// The English name of the operating system for the instance.
-    #[serde(rename = "OSNameEn", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSNameEn"))]
     pub os_name_en: ::std::option::Option<::std::string::String>,
     /// The type of the operating system for the instance. Valid values:
     ///  - windows: Windows Server
     /// - linux
-    #[serde(rename = "OSType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSType"))]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The reasons why the instance was locked.
-    #[serde(rename = "OperationLocks", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OperationLocks"))]
     pub operation_locks: ::std::vec::Vec<crate::types::LockReason>,
     /// The public IP address of the instance.
-    #[serde(rename = "PublicIpAddress", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PublicIpAddress"))]
     pub public_ip_address: ::std::vec::Vec<::std::string::String>,
     /// The RDMA IP address of the HPC instance.
-    #[serde(rename = "RdmaIpAddress", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RdmaIpAddress"))]
     pub rdma_ip_address: ::std::vec::Vec<::std::string::String>,
     /// Indicates whether the instance can be recycled.
-    #[serde(rename = "Recyclable", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Recyclable"))]
     pub recyclable: ::std::option::Option<bool>,
     /// The region ID of the instance.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the instance belongs.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The billing cycle of the instance.
-    #[serde(rename = "SaleCycle", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SaleCycle"))]
     pub sale_cycle: ::std::option::Option<::std::string::String>,
     /// The IDs of the security groups to which the instance belongs.
-    #[serde(rename = "SecurityGroupIds", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The serial number of the instance.
-    #[serde(rename = "SerialNumber", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SerialNumber"))]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// The protection period of the preemptible instance. Unit: hours. Valid values: 0, 1, 2, 3, 4, 5, and 6.
     ///  - Protection periods of 2, 3, 4, 5, and 6 hours are in invitational preview. If you want to set the protection period value to one of these values, submit a ticket.
     /// - A value of 0 indicates that the preemptible instance has no protection period.
-    #[serde(rename = "SpotDuration", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotDuration"))]
     pub spot_duration: ::std::option::Option<i64>,
     /// The maximum hourly price for the instance. It can be accurate to three decimal places. This parameter is valid when the SpotStrategy parameter is set to SpotWithPriceLimit.
-    #[serde(rename = "SpotPriceLimit", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotPriceLimit"))]
     pub spot_price_limit: ::std::option::Option<f64>,
     /// The bidding policy for the preemptible instance. Valid values:
     ///  - NoSpot: The instance is a regular pay-as-you-go instance.
     /// - SpotWithPriceLimit: The instance is a preemptible instance with a user-defined maximum hourly price.
     /// - SpotAsPriceGo: The instance is a preemptible instance for which the market price is automatically used as the bid price. The market price can be up to the pay-as-you-go price.
-    #[serde(rename = "SpotStrategy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotStrategy"))]
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// The time when the instance was last started. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC. For more information, see ISO 8601.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the instance.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instance continues to be billed after it is stopped. Valid values:
     ///  - KeepCharging: The billing of the instance continues after it is stopped, and resources are retained for the instance.
     /// - StopCharging: The billing of the instance stops when it is stopped. When the instance is stopped, its resources such as vCPUs, memory, and public IP address are released. You may be unable to restart the instance if some types of resources are out of stock in the current region.
     /// - Not-applicable: The No Fees for Stopped Instances (VPC-Connected) feature is not applicable to the instance.
-    #[serde(rename = "StoppedMode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StoppedMode"))]
     pub stopped_mode: ::std::option::Option<::std::string::String>,
     /// The tags of the instance.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// The virtual local area network (VLAN) ID of the instance.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "VlanId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VlanId"))]
     pub vlan_id: ::std::option::Option<::std::string::String>,
     /// The VPC attributes of the instance.
-    #[serde(rename = "VpcAttributes")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VpcAttributes"))]
     pub vpc_attributes: ::std::option::Option<crate::types::VpcAttributes>,
     /// The zone ID of the instance.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeInstancesInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstancesInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_release_time: f.string("AutoReleaseTime")?,
+            cluster_id: f.string("ClusterId")?,
+            cpu: f.integer("Cpu")?,
+            cpu_options: f.nested("CpuOptions")?,
+            creation_time: f.string("CreationTime")?,
+            credit_specification: f.string("CreditSpecification")?,
+            dedicated_host_attribute: f.nested("DedicatedHostAttribute")?,
+            dedicated_instance_attribute: f.nested("DedicatedInstanceAttribute")?,
+            deletion_protection: f.boolean("DeletionProtection")?,
+            deployment_set_group_no: f.integer("DeploymentSetGroupNo")?,
+            deployment_set_id: f.string("DeploymentSetId")?,
+            description: f.string("Description")?,
+            device_available: f.boolean("DeviceAvailable")?,
+            ecs_capacity_reservation_attr: f.nested("EcsCapacityReservationAttr")?,
+            eip_address: f.nested("EipAddress")?,
+            expired_time: f.string("ExpiredTime")?,
+            gpu_amount: f.integer("GPUAmount")?,
+            gpu_spec: f.string("GPUSpec")?,
+            hibernation_options: f.nested("HibernationOptions")?,
+            host_name: f.string("HostName")?,
+            hpc_cluster_id: f.string("HpcClusterId")?,
+            isp: f.string("ISP")?,
+            image_id: f.string("ImageId")?,
+            inner_ip_address: f.list("InnerIpAddress")?,
+            instance_charge_type: f.string("InstanceChargeType")?,
+            instance_id: f.string("InstanceId")?,
+            instance_name: f.string("InstanceName")?,
+            instance_network_type: f.string("InstanceNetworkType")?,
+            instance_type: f.string("InstanceType")?,
+            instance_type_family: f.string("InstanceTypeFamily")?,
+            internet_charge_type: f.string("InternetChargeType")?,
+            internet_max_bandwidth_in: f.integer("InternetMaxBandwidthIn")?,
+            internet_max_bandwidth_out: f.integer("InternetMaxBandwidthOut")?,
+            io_optimized: f.boolean("IoOptimized")?,
+            key_pair_name: f.string("KeyPairName")?,
+            local_storage_amount: f.integer("LocalStorageAmount")?,
+            local_storage_capacity: f.integer("LocalStorageCapacity")?,
+            memory: f.integer("Memory")?,
+            metadata_options: f.nested("MetadataOptions")?,
+            network_interfaces: f.list("NetworkInterfaces")?,
+            os_name: f.string("OSName")?,
+            os_name_en: f.string("OSNameEn")?,
+            os_type: f.string("OSType")?,
+            operation_locks: f.list("OperationLocks")?,
+            public_ip_address: f.list("PublicIpAddress")?,
+            rdma_ip_address: f.list("RdmaIpAddress")?,
+            recyclable: f.boolean("Recyclable")?,
+            region_id: f.string("RegionId")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            sale_cycle: f.string("SaleCycle")?,
+            security_group_ids: f.list("SecurityGroupIds")?,
+            serial_number: f.string("SerialNumber")?,
+            spot_duration: f.integer("SpotDuration")?,
+            spot_price_limit: f.float("SpotPriceLimit")?,
+            spot_strategy: f.string("SpotStrategy")?,
+            start_time: f.string("StartTime")?,
+            status: f.string("Status")?,
+            stopped_mode: f.string("StoppedMode")?,
+            tags: f.list("Tags")?,
+            vlan_id: f.string("VlanId")?,
+            vpc_attributes: f.nested("VpcAttributes")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `Invocation` in a response. Used by `DescribeInvocations`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInvocationsInvocation {
     /// The Base64-encoded command content.
-    #[serde(rename = "CommandContent", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandContent"))]
     pub command_content: ::std::option::Option<::std::string::String>,
     /// The ID of the command.
-    #[serde(rename = "CommandId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The name of the command.
-    #[serde(rename = "CommandName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandName"))]
     pub command_name: ::std::option::Option<::std::string::String>,
     /// The type of the command.
-    #[serde(rename = "CommandType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandType"))]
     pub command_type: ::std::option::Option<::std::string::String>,
     /// The time when the task was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The schedule on which the recurring execution of the command takes place. For more information about the value specifications, see Cron expression.
-    #[serde(rename = "Frequency", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Frequency"))]
     pub frequency: ::std::option::Option<::std::string::String>,
     /// The overall execution status of the command. The value of this parameter depends on the execution status on all the involved instances. Valid values:
     /// - Pending: The system is verifying or sending the command. When the execution status on at least one instance is Pending, the overall execution status is Pending.
@@ -2908,236 +3817,402 @@ pub struct DescribeInvocationsInvocation {
     ///     - Terminated: The execution is terminated.
     /// - PartialFailed: The execution succeeds on some instances and fails on some other instances. When the execution status is Success on some instances and is Failed or Stopped on the other instances, the overall execution status is PartialFailed.
     /// Note: The InvokeStatus response parameter is similar to this parameter, but we recommend that you check the return value of this parameter.
-    #[serde(rename = "InvocationStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
-    #[serde(rename = "InvokeId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// Details of the instances on which the command is run.
-    #[serde(rename = "InvokeInstances", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeInstances"))]
     pub invoke_instances: ::std::vec::Vec<crate::types::InvokeInstance>,
     /// The overall execution status of the command.
     /// Note: We recommend that you ignore this parameter and check the return value of the InvocationStatus parameter for the overall execution status.
-    #[serde(rename = "InvokeStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeStatus"))]
     pub invoke_status: ::std::option::Option<::std::string::String>,
     /// The custom parameters in the command.
-    #[serde(rename = "Parameters", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Parameters"))]
     pub parameters: ::std::option::Option<::std::string::String>,
     /// Indicates the execution mode of the command. Valid values:
     /// - Once: The command is immediately run.
     /// - Period: The command is run on a regular basis.
     /// - NextRebootOnly: The command is automatically run the next time the instance starts.
     /// - EveryReboot: The command is automatically run every time the instance starts.
-    #[serde(rename = "RepeatMode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RepeatMode"))]
     pub repeat_mode: ::std::option::Option<::std::string::String>,
     /// Indicates whether the command is to be automatically run.
-    #[serde(rename = "Timed", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Timed"))]
     pub timed: ::std::option::Option<bool>,
     /// The username that was used to run the command on the instance.
-    #[serde(rename = "Username", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Username"))]
     pub username: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInvocationsInvocation {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInvocationsInvocation {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            command_content: f.string("CommandContent")?,
+            command_id: f.string("CommandId")?,
+            command_name: f.string("CommandName")?,
+            command_type: f.string("CommandType")?,
+            creation_time: f.string("CreationTime")?,
+            frequency: f.string("Frequency")?,
+            invocation_status: f.string("InvocationStatus")?,
+            invoke_id: f.string("InvokeId")?,
+            invoke_instances: f.list("InvokeInstances")?,
+            invoke_status: f.string("InvokeStatus")?,
+            parameters: f.string("Parameters")?,
+            repeat_mode: f.string("RepeatMode")?,
+            timed: f.boolean("Timed")?,
+            username: f.string("Username")?,
+        })
+    }
 }
 /// A `NetworkInterface` in a response. Used by `DescribeLaunchTemplateVersions`.
 #[cfg(feature = "launch-templates")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsNetworkInterface {
     /// The description of the secondary ENI.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the secondary ENI.
-    #[serde(rename = "NetworkInterfaceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceName"))]
     pub network_interface_name: ::std::option::Option<::std::string::String>,
     /// The primary private IP address of the secondary ENI.
-    #[serde(rename = "PrimaryIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrimaryIpAddress"))]
     pub primary_ip_address: ::std::option::Option<::std::string::String>,
     /// The ID of the security group to which to assign the secondary ENI. The security group and the ENI must belong to the same virtual private cloud (VPC).
     /// Note: The SecurityGroupId and SecurityGroupIds parameters are mutually exclusive in the response.
-    #[serde(rename = "SecurityGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// The IDs of the security groups to which to assign the secondary ENI.
     /// Note: The SecurityGroupId and SecurityGroupIds parameters are mutually exclusive in the response.
-    #[serde(rename = "SecurityGroupIds", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The ID of the vSwitch to which to connect the ENI.
-    #[serde(rename = "VSwitchId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "launch-templates")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeLaunchTemplateVersionsNetworkInterface {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeLaunchTemplateVersionsNetworkInterface {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            description: f.string("Description")?,
+            network_interface_name: f.string("NetworkInterfaceName")?,
+            primary_ip_address: f.string("PrimaryIpAddress")?,
+            security_group_id: f.string("SecurityGroupId")?,
+            security_group_ids: f.list("SecurityGroupIds")?,
+            v_switch_id: f.string("VSwitchId")?,
+        })
+    }
 }
 /// A `Instance` in a response. Used by `DescribeManagedInstances`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeManagedInstancesInstance {
     /// The ID of the activation code.
-    #[serde(rename = "ActivationId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The version number of the Cloud Assistant client.
-    #[serde(rename = "AgentVersion", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AgentVersion"))]
     pub agent_version: ::std::option::Option<::std::string::String>,
     /// Indicates whether the managed instance is connected. Valid values:
     /// - True: The managed instance is connected and you can manage this instance by using Cloud Assistant.
     /// - False: The managed instance is not connected because the managed instance is down or the Cloud Assistant client is not installed correctly.
-    #[serde(rename = "Connected", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Connected"))]
     pub connected: ::std::option::Option<bool>,
     /// The hostname of the managed instance.
-    #[serde(rename = "Hostname", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Hostname"))]
     pub hostname: ::std::option::Option<::std::string::String>,
     /// The ID of the managed instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the managed instance.
-    #[serde(rename = "InstanceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The public IP address of the managed instance.
-    #[serde(rename = "InternetIp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetIp"))]
     pub internet_ip: ::std::option::Option<::std::string::String>,
     /// The internal IP address of the managed instance.
-    #[serde(rename = "IntranetIp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetIp"))]
     pub intranet_ip: ::std::option::Option<::std::string::String>,
     /// The number of times that Cloud Assistant tasks were executed on the managed instance.
-    #[serde(rename = "InvocationCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationCount"))]
     pub invocation_count: ::std::option::Option<i64>,
     /// The time when the Cloud Assistant task was last executed.
-    #[serde(rename = "LastInvokedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LastInvokedTime"))]
     pub last_invoked_time: ::std::option::Option<::std::string::String>,
     /// The machine code of the managed instance.
-    #[serde(rename = "MachineId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MachineId"))]
     pub machine_id: ::std::option::Option<::std::string::String>,
     /// The operating system type of the managed instance.
-    #[serde(rename = "OsType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OsType"))]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The version information of the operating system.
-    #[serde(rename = "OsVersion", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OsVersion"))]
     pub os_version: ::std::option::Option<::std::string::String>,
     /// The time when the managed instance was registered.
-    #[serde(rename = "RegistrationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegistrationTime"))]
     pub registration_time: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeManagedInstancesInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeManagedInstancesInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            activation_id: f.string("ActivationId")?,
+            agent_version: f.string("AgentVersion")?,
+            connected: f.boolean("Connected")?,
+            hostname: f.string("Hostname")?,
+            instance_id: f.string("InstanceId")?,
+            instance_name: f.string("InstanceName")?,
+            internet_ip: f.string("InternetIp")?,
+            intranet_ip: f.string("IntranetIp")?,
+            invocation_count: f.integer("InvocationCount")?,
+            last_invoked_time: f.string("LastInvokedTime")?,
+            machine_id: f.string("MachineId")?,
+            os_type: f.string("OsType")?,
+            os_version: f.string("OsVersion")?,
+            registration_time: f.string("RegistrationTime")?,
+        })
+    }
 }
 /// A `Ipv6Set` in a response. Used by `DescribeNetworkInterfaces`.
 #[cfg(feature = "elastic-network-interfaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesIpv6Set {
     /// The IPv6 address assigned to the ENI.
-    #[serde(rename = "Ipv6Address", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6Address"))]
     pub ipv6_address: ::std::option::Option<::std::string::String>,
     /// The MAC address of the ENI.
-    #[serde(rename = "MacAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MacAddress"))]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// The ID of the ENI.
-    #[serde(rename = "NetworkInterfaceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceId"))]
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// The name of the ENI.
-    #[serde(rename = "NetworkInterfaceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceName"))]
     pub network_interface_name: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(
-        rename = "NetworkInterfaceTrafficMode",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceTrafficMode"))]
     pub network_interface_traffic_mode: ::std::option::Option<::std::string::String>,
     /// The ID of the account to which the ENI belongs.
-    #[serde(rename = "OwnerId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OwnerId"))]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// The private IP address of the ENI.
-    #[serde(rename = "PrivateIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
     /// Details about the private IP addresses of the ENI.
-    #[serde(rename = "PrivateIpSets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpSets"))]
     pub private_ip_sets: ::std::vec::Vec<
         crate::types::DescribeNetworkInterfacesPrivateIpSet,
     >,
 }
+#[cfg(feature = "elastic-network-interfaces")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeNetworkInterfacesIpv6Set {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesIpv6Set {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            ipv6_address: f.string("Ipv6Address")?,
+            mac_address: f.string("MacAddress")?,
+            network_interface_id: f.string("NetworkInterfaceId")?,
+            network_interface_name: f.string("NetworkInterfaceName")?,
+            network_interface_traffic_mode: f.string("NetworkInterfaceTrafficMode")?,
+            owner_id: f.string("OwnerId")?,
+            private_ip_address: f.string("PrivateIpAddress")?,
+            private_ip_sets: f.list("PrivateIpSets")?,
+        })
+    }
+}
 /// A `PrivateIpSet` in a response. Used by `DescribeNetworkInterfaces`.
 #[cfg(feature = "elastic-network-interfaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesPrivateIpSet {
     /// The EIP associated with the ENI.
-    #[serde(rename = "AssociatedPublicIp")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AssociatedPublicIp"))]
     pub associated_public_ip: ::std::option::Option<crate::types::AssociatedPublicIp>,
     /// Indicates whether the IP address is the primary private IP address. Valid values:
     ///  - true
     /// - false
-    #[serde(rename = "Primary", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Primary"))]
     pub primary: ::std::option::Option<bool>,
     /// The private IP address of the instance.
-    #[serde(rename = "PrivateIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
     /// The number of queues supported by the ENI.
     ///  - If the ENI is a secondary ENI in the InUse (InUse) state and the number of queues supported by this ENI has never been modified, the default number of queues per secondary ENI that the instance type supports is returned.
     /// - If the number of queues supported by the secondary ENI has been modified, the new number of queues is returned.
     /// - If the ENI is a secondary ENI in the Available (Available) state and the number of queues supported by this ENI has never been modified, an empty value is returned.
     /// - If the ENI is a primary ENI, the default number of queues per primary ENI that the instance type supports is returned.
-    #[serde(rename = "QueueNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "QueueNumber"))]
     pub queue_number: ::std::option::Option<i64>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "QueuePairNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "QueuePairNumber"))]
     pub queue_pair_number: ::std::option::Option<i64>,
     /// The ID of the resource group to which the ENI belongs.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The IDs of the security groups to which the ENI belongs.
-    #[serde(rename = "SecurityGroupIds", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The ID of the distributor to which the ENI belongs.
-    #[serde(rename = "ServiceID", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceID"))]
     pub service_id: ::std::option::Option<i64>,
     /// Indicates whether the user is an Alibaba Cloud service or a distributor.
-    #[serde(rename = "ServiceManaged", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceManaged"))]
     pub service_managed: ::std::option::Option<bool>,
     /// The status of the ENI.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The tags of the ENI.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::DescribeNetworkInterfacesTag>,
+}
+#[cfg(feature = "elastic-network-interfaces")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeNetworkInterfacesPrivateIpSet {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesPrivateIpSet {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            associated_public_ip: f.nested("AssociatedPublicIp")?,
+            primary: f.boolean("Primary")?,
+            private_ip_address: f.string("PrivateIpAddress")?,
+            queue_number: f.integer("QueueNumber")?,
+            queue_pair_number: f.integer("QueuePairNumber")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            security_group_ids: f.list("SecurityGroupIds")?,
+            service_id: f.integer("ServiceID")?,
+            service_managed: f.boolean("ServiceManaged")?,
+            status: f.string("Status")?,
+            tags: f.list("Tags")?,
+        })
+    }
 }
 /// A `Tag` in a response. Used by `DescribeNetworkInterfaces`.
 #[cfg(feature = "elastic-network-interfaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesTag {
     /// The tag key of the ENI.
-    #[serde(rename = "TagKey", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the ENI.
-    #[serde(rename = "TagValue", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
     pub tag_value: ::std::option::Option<::std::string::String>,
     /// The type of the ENI.
-    #[serde(rename = "Type", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The ID of the vSwitch to which the ENI is connected.
-    #[serde(rename = "VSwitchId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC to which the ENI belongs.
-    #[serde(rename = "VpcId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// The zone ID of the ENI.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "elastic-network-interfaces")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeNetworkInterfacesTag {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesTag {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            tag_key: f.string("TagKey")?,
+            tag_value: f.string("TagValue")?,
+            type_: f.string("Type")?,
+            v_switch_id: f.string("VSwitchId")?,
+            vpc_id: f.string("VpcId")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// The `DataDisk` value of a request. Used by `DescribePrice`.
 #[cfg(feature = "pricing")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribePriceDataDisk {
     /// The category of the first data disk. Valid values:
@@ -3200,15 +4275,8 @@ impl DescribePriceDataDisk {
 #[cfg(feature = "pricing")]
 /// The `SystemDisk` value of a request. Used by `DescribePrice`.
 #[cfg(feature = "pricing")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribePriceSystemDisk {
     /// The category of the system disk. Valid values:
@@ -3273,66 +4341,114 @@ impl DescribePriceSystemDisk {
 #[cfg(feature = "pricing")]
 /// A `OperationLock` in a response. Used by `DescribeReservedInstances`.
 #[cfg(feature = "reserved-instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOperationLock {
     /// The reason why the reserved instance was locked.
-    #[serde(rename = "LockReason", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LockReason"))]
     pub lock_reason: ::std::option::Option<::std::string::String>,
     /// The operating system of the reserved instance. Valid values:
     /// - Windows: Windows Server operating systems
     /// - Linux: Linux and Unix-like operating systems
-    #[serde(rename = "Platform", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Platform"))]
     pub platform: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "reserved-instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeReservedInstancesOperationLock {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeReservedInstancesOperationLock {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            lock_reason: f.string("LockReason")?,
+            platform: f.string("Platform")?,
+        })
+    }
 }
 /// A `Tag` in a response. Used by `DescribeReservedInstances`.
 #[cfg(feature = "reserved-instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesTag {
     /// The tag key of the reserved instance.
-    #[serde(rename = "TagKey", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the reserved instance.
-    #[serde(rename = "TagValue", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
     pub tag_value: ::std::option::Option<::std::string::String>,
     /// The zone ID of the reserved instance.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "reserved-instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeReservedInstancesTag {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeReservedInstancesTag {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            tag_key: f.string("TagKey")?,
+            tag_value: f.string("TagValue")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `Invocation` in a response. Used by `DescribeSendFileResults`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSendFileResultsInvocation {
     /// The content of the file.
-    #[serde(rename = "Content", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Content"))]
     pub content: ::std::option::Option<::std::string::String>,
     /// The content type of the file. Valid values:
     /// - PlainText
     /// - Base64
-    #[serde(rename = "ContentType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ContentType"))]
     pub content_type: ::std::option::Option<::std::string::String>,
     /// The time when the file sending task was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the file.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The group of the file.
-    #[serde(rename = "FileGroup", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FileGroup"))]
     pub file_group: ::std::option::Option<::std::string::String>,
     /// The permissions on the file.
-    #[serde(rename = "FileMode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FileMode"))]
     pub file_mode: ::std::option::Option<::std::string::String>,
     /// The owner of the file.
-    #[serde(rename = "FileOwner", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FileOwner"))]
     pub file_owner: ::std::option::Option<::std::string::String>,
     /// The overall sending status of the file. The overall sending status of the file depends on its sending status on all the destination instances. Valid values:
     /// - Pending: The system is verifying or sending the file. If the sending status of the file on at least one instance is Pending, the overall sending status of the file is Pending.
@@ -3345,38 +4461,72 @@ pub struct DescribeSendFileResultsInvocation {
     ///     - Timeout: The file sending task timed out.
     ///     - Error: An error occurred while the file is being sent.
     /// - PartialFailed: The file was sent to some of the specified instances and failed to be sent to the others. The overall sending status of the file is PartialFailed only when its sending status is Success on some instances and is Failed on the others.
-    #[serde(rename = "InvocationStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
-    #[serde(rename = "InvokeId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// Details about the destination instances.
-    #[serde(rename = "InvokeInstances", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeInstances"))]
     pub invoke_instances: ::std::vec::Vec<
         crate::types::DescribeSendFileResultsInvokeInstance,
     >,
     /// The name of the file.
-    #[serde(rename = "Name", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// Indicates whether a file in the destination directory is overwritten if the file has the same name as the sent file.
-    #[serde(rename = "Overwrite", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Overwrite"))]
     pub overwrite: ::std::option::Option<::std::string::String>,
     /// The destination directory.
-    #[serde(rename = "TargetDir", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TargetDir"))]
     pub target_dir: ::std::option::Option<::std::string::String>,
     /// The number of instances to which you attempted to send the file.
-    #[serde(rename = "VmCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VmCount"))]
     pub vm_count: ::std::option::Option<i64>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSendFileResultsInvocation {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSendFileResultsInvocation {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            content: f.string("Content")?,
+            content_type: f.string("ContentType")?,
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            file_group: f.string("FileGroup")?,
+            file_mode: f.string("FileMode")?,
+            file_owner: f.string("FileOwner")?,
+            invocation_status: f.string("InvocationStatus")?,
+            invoke_id: f.string("InvokeId")?,
+            invoke_instances: f.list("InvokeInstances")?,
+            name: f.string("Name")?,
+            overwrite: f.string("Overwrite")?,
+            target_dir: f.string("TargetDir")?,
+            vm_count: f.integer("VmCount")?,
+        })
+    }
 }
 /// A `InvokeInstance` in a response. Used by `DescribeSendFileResults`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSendFileResultsInvokeInstance {
     /// The time when the file sending task was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The error code returned when the file failed to be sent to the instance. If this parameter is empty, the file was sent to the instance. Valid values:
     /// - InstanceNotExists: The instance does not exist or was released.
@@ -3394,7 +4544,7 @@ pub struct DescribeSendFileResultsInvokeInstance {
     /// - FileNameInvalid: The file name is invalid.
     /// - FilePathInvalid: The specified directory is invalid.
     /// - FileAuthorityInvalid: The specified permissions on the file are invalid.
-    #[serde(rename = "ErrorCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The error message returned when the file failed to be sent to the instance or the file sending task failed to be executed on the instance. If this parameter is empty, the file was sent to the instance. Valid values:
     /// - the specified instance does not exists
@@ -3414,117 +4564,226 @@ pub struct DescribeSendFileResultsInvokeInstance {
     /// - Owner not exists
     /// - Group not exists
     /// - Mode is invalid
-    #[serde(rename = "ErrorInfo", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorInfo"))]
     pub error_info: ::std::option::Option<::std::string::String>,
     /// The time when the file sending task finished being executed.
-    #[serde(rename = "FinishTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FinishTime"))]
     pub finish_time: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The status of the file sending task.
-    #[serde(rename = "InvocationStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The time when the file sending task started to be executed on the instance.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The time when the task status was updated.
-    #[serde(rename = "UpdateTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "UpdateTime"))]
     pub update_time: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSendFileResultsInvokeInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSendFileResultsInvokeInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            creation_time: f.string("CreationTime")?,
+            error_code: f.string("ErrorCode")?,
+            error_info: f.string("ErrorInfo")?,
+            finish_time: f.string("FinishTime")?,
+            instance_id: f.string("InstanceId")?,
+            invocation_status: f.string("InvocationStatus")?,
+            start_time: f.string("StartTime")?,
+            update_time: f.string("UpdateTime")?,
+        })
+    }
 }
 /// A `Snapshot` in a response. Used by `DescribeSnapshots`.
 #[cfg(feature = "snapshots")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsSnapshot {
     /// The time when the snapshot was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instant access feature was enabled. Valid values:
     /// - true: The instant access feature was enabled. This feature can be enabled only for enhanced SSDs (ESSDs).
     /// - false: The instant access feature was disabled. The snapshot is a normal snapshot for which the instant access feature was disabled.
-    #[serde(rename = "InstantAccess", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccess"))]
     pub instant_access: ::std::option::Option<bool>,
     /// The progress of the snapshot creation task. Unit: percent (%).
-    #[serde(rename = "Progress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The remaining time required to create the snapshot. Unit: seconds.
-    #[serde(rename = "RemainTime", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RemainTime"))]
     pub remain_time: ::std::option::Option<i64>,
     /// The capacity of the source disk. Unit: GiB.
-    #[serde(rename = "SourceDiskSize", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskSize"))]
     pub source_disk_size: ::std::option::Option<::std::string::String>,
     /// The status of the snapshot. Valid values:
     /// - progressing
     /// - accomplished
     /// - failed
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "snapshots")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeSnapshotsSnapshot {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSnapshotsSnapshot {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            creation_time: f.string("CreationTime")?,
+            instant_access: f.boolean("InstantAccess")?,
+            progress: f.string("Progress")?,
+            remain_time: f.integer("RemainTime")?,
+            source_disk_size: f.string("SourceDiskSize")?,
+            status: f.string("Status")?,
+        })
+    }
 }
 /// A `Tag` in a response. Used by `DescribeSnapshots`.
 #[cfg(feature = "snapshots")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsTag {
     /// The tag value of the snapshot.
-    #[serde(rename = "TagValue", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
     pub tag_value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "snapshots")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeSnapshotsTag {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSnapshotsTag {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            tag_value: f.string("TagValue")?,
+        })
+    }
 }
 /// A `Tag` in a response. Used by `DescribeTags`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeTagsTag {
     /// The number of resource types.
-    #[serde(rename = "ResourceTypeCount")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceTypeCount"))]
     pub resource_type_count: ::std::option::Option<crate::types::ResourceTypeCount>,
     /// The key of the tag.
-    #[serde(rename = "TagKey", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The value of the tag.
-    #[serde(rename = "TagValue", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
     pub tag_value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "tags")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeTagsTag {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeTagsTag {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            resource_type_count: f.nested("ResourceTypeCount")?,
+            tag_key: f.string("TagKey")?,
+            tag_value: f.string("TagValue")?,
+        })
+    }
 }
 /// A `DetachInstanceRamRoleResult` in a response. Used by `DetachInstanceRamRole`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleResult {
     /// Indicates whether the RAM role is detached. If 200 is returned, the operation is successful. If other values are returned, the operation fails. For more information, see Error codes.
-    #[serde(rename = "Code", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
     pub code: ::std::option::Option<::std::string::String>,
     /// The ID of the ECS instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The RAM role set.
-    #[serde(rename = "InstanceRamRoleSets")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceRamRoleSets"))]
     pub instance_ram_role_sets: ::std::option::Option<crate::types::InstanceRamRoleSets>,
     /// Indicates whether the RAM role is detached. If Success is returned, the operation is successful. If other values are returned, the operation fails. For more information, see Error codes.
-    #[serde(rename = "Message", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Message"))]
     pub message: ::std::option::Option<::std::string::String>,
     /// Indicates whether the RAM role is detached.
-    #[serde(rename = "Success", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Success"))]
     pub success: ::std::option::Option<bool>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DetachInstanceRamRoleResult {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DetachInstanceRamRoleResult {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            code: f.string("Code")?,
+            instance_id: f.string("InstanceId")?,
+            instance_ram_role_sets: f.nested("InstanceRamRoleSets")?,
+            message: f.string("Message")?,
+            success: f.boolean("Success")?,
+        })
+    }
 }
 /// The `Disk` value of a request. Used by `ResetDisks`.
 #[cfg(feature = "snapshots")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct Disk {
     /// The ID of disk N to be rolled back. Valid values of N: 1 to 10.
@@ -3561,15 +4820,8 @@ impl Disk {
 #[cfg(feature = "snapshots")]
 /// The `DiskDeviceMapping` value of a request. Used by `CreateImage`.
 #[cfg(feature = "images")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DiskDeviceMapping {
     /// The device name of disk N in the custom image. Valid values:
@@ -3635,101 +4887,179 @@ impl DiskDeviceMapping {
 #[cfg(feature = "images")]
 /// A `DiskDeviceMapping` in a response. Used by `DescribeImageFromFamily`.
 #[cfg(feature = "images")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DiskDeviceMappingInfo {
     /// The device name of the disk. Example: /dev/xvdb.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "Device", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The format of the image.
-    #[serde(rename = "Format", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Format"))]
     pub format: ::std::option::Option<::std::string::String>,
     /// The OSS bucket that contains the imported image file.
-    #[serde(rename = "ImportOSSBucket", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImportOSSBucket"))]
     pub import_oss_bucket: ::std::option::Option<::std::string::String>,
     /// The OSS object corresponding to the imported image file.
-    #[serde(rename = "ImportOSSObject", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImportOSSObject"))]
     pub import_oss_object: ::std::option::Option<::std::string::String>,
     /// The size of the disk. Unit: GiB.
-    #[serde(rename = "Size", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
     pub size: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot.
-    #[serde(rename = "SnapshotId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// The type of the image.
-    #[serde(rename = "Type", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "images")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskDeviceMappingInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DiskDeviceMappingInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            device: f.string("Device")?,
+            format: f.string("Format")?,
+            import_oss_bucket: f.string("ImportOSSBucket")?,
+            import_oss_object: f.string("ImportOSSObject")?,
+            size: f.string("Size")?,
+            snapshot_id: f.string("SnapshotId")?,
+            type_: f.string("Type")?,
+        })
+    }
 }
 /// A `DiskEventType` in a response. Used by `DescribeDisksFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DiskEventType {
     /// The time when the event ended.
-    #[serde(rename = "EventEndTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventEndTime"))]
     pub event_end_time: ::std::option::Option<::std::string::String>,
     /// The ID of the event.
-    #[serde(rename = "EventId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventId"))]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The time when the event started.
-    #[serde(rename = "EventTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventTime"))]
     pub event_time: ::std::option::Option<::std::string::String>,
     /// The event type.
-    #[serde(rename = "EventType")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventType"))]
     pub event_type: ::std::option::Option<crate::types::EventType>,
     /// The impact level of the event.
-    #[serde(rename = "ImpactLevel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImpactLevel"))]
     pub impact_level: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "system-event")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskEventType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DiskEventType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            event_end_time: f.string("EventEndTime")?,
+            event_id: f.string("EventId")?,
+            event_time: f.string("EventTime")?,
+            event_type: f.nested("EventType")?,
+            impact_level: f.string("ImpactLevel")?,
+        })
+    }
 }
 /// A `DiskFullStatusType` in a response. Used by `DescribeDisksFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DiskFullStatusType {
     /// The device name of the EBS device that is attached to an instance. Example: /dev/xvdb.
     /// This parameter has a value only when the value of Status is In\_use.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "Device", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The events about the EBS device.
-    #[serde(rename = "DiskEventSet", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskEventSet"))]
     pub disk_event_set: ::std::vec::Vec<crate::types::DiskEventType>,
     /// The ID of the EBS device.
-    #[serde(rename = "DiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The health status of the EBS device.
-    #[serde(rename = "HealthStatus")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HealthStatus"))]
     pub health_status: ::std::option::Option<crate::types::EventType>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The lifecycle status of the EBS device.
-    #[serde(rename = "Status")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<crate::types::EventType>,
+}
+#[cfg(feature = "system-event")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskFullStatusType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DiskFullStatusType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            device: f.string("Device")?,
+            disk_event_set: f.list("DiskEventSet")?,
+            disk_id: f.string("DiskId")?,
+            health_status: f.nested("HealthStatus")?,
+            instance_id: f.string("InstanceId")?,
+            status: f.nested("Status")?,
+        })
+    }
 }
 /// A `Disk` in a response. Used by `DescribeDisks`.
 #[cfg(feature = "disk")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DiskInfo {
     /// The time when the disk was attached. The time follows the ISO 8601 standard in the yyyy-MM-ddThh:mmZ format. The time is displayed in UTC.
     /// This parameter is valid only when the Status value is Available.
-    #[serde(rename = "AttachedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AttachedTime"))]
     pub attached_time: ::std::option::Option<::std::string::String>,
     /// The ID of the automatic snapshot policy that is applied to the cloud disk.
-    #[serde(rename = "AutoSnapshotPolicyId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoSnapshotPolicyId"))]
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// This parameter is in invitational preview and unavailable.
-    #[serde(rename = "BdfId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "BdfId"))]
     pub bdf_id: ::std::option::Option<::std::string::String>,
     /// The category of the disk. Valid values:
     /// - cloud: basic disk
@@ -3740,122 +5070,116 @@ pub struct DiskInfo {
     /// - local\_hdd\_pro: throughput-intensive local disk
     /// - ephemeral: retired local disk
     /// - ephemeral\_ssd: retired local SSD
-    #[serde(rename = "Category", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
     pub category: ::std::option::Option<::std::string::String>,
     /// The time when the disk was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The ID of the dedicated block storage cluster to which the cloud disk belongs. If your cloud disk belongs to the public block storage cluster, this parameter is empty.
-    #[serde(
-        rename = "DedicatedBlockStorageClusterId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusterId"))]
     pub dedicated_block_storage_cluster_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the automatic snapshots of the cloud disk are deleted when the disk is released. Valid values:
     /// - true: The automatic snapshots of the cloud disk are deleted when the disk is released.
     /// - false: The automatic snapshots of the cloud disk are retained when the disk is released.
     /// Snapshots that are created by calling the CreateSnapshot operation or using the Elastic Compute Service (ECS) console are retained and not affected by this parameter.
-    #[serde(rename = "DeleteAutoSnapshot", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeleteAutoSnapshot"))]
     pub delete_auto_snapshot: ::std::option::Option<bool>,
     /// Indicates whether the cloud disk is released when its associated instance is released. Valid values:
     /// - true: The cloud disk is released when its associated instance is released.
     /// - false: The cloud disk is retained when its associated instance is released.
-    #[serde(rename = "DeleteWithInstance", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeleteWithInstance"))]
     pub delete_with_instance: ::std::option::Option<bool>,
     /// The description of the disk.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the cloud disk was detached.
     /// This parameter is valid only when the Status value is Available.
-    #[serde(rename = "DetachedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DetachedTime"))]
     pub detached_time: ::std::option::Option<::std::string::String>,
     /// The device name of the disk on its associated instance. Example: /dev/xvdb.
     /// This parameter has a value only when the Status value is In\_use.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "Device", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The billing method of the disk. Valid values:
     /// - PrePaid: subscription
     /// - PostPaid: pay-as-you-go
-    #[serde(rename = "DiskChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskChargeType"))]
     pub disk_charge_type: ::std::option::Option<::std::string::String>,
     /// The ID of the disk.
-    #[serde(rename = "DiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The name of the disk.
-    #[serde(rename = "DiskName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskName"))]
     pub disk_name: ::std::option::Option<::std::string::String>,
     /// Indicates whether the automatic snapshot policy feature was enabled for the cloud disk.
-    #[serde(rename = "EnableAutoSnapshot", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EnableAutoSnapshot"))]
     pub enable_auto_snapshot: ::std::option::Option<bool>,
     /// Indicates whether an automatic snapshot policy was applied to the cloud disk.
-    #[serde(
-        rename = "EnableAutomatedSnapshotPolicy",
-        deserialize_with = "::ecs_api::de::boolean",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EnableAutomatedSnapshotPolicy"))]
     pub enable_automated_snapshot_policy: ::std::option::Option<bool>,
     /// Indicates whether the cloud disk was encrypted.
-    #[serde(rename = "Encrypted", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Encrypted"))]
     pub encrypted: ::std::option::Option<bool>,
     /// The time when the subscription cloud disk expires.
-    #[serde(rename = "ExpiredTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The number of input/output operations per second (IOPS).
-    #[serde(rename = "IOPS", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IOPS"))]
     pub iops: ::std::option::Option<i64>,
     /// The number of I/O reads per second.
-    #[serde(rename = "IOPSRead", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSRead"))]
     pub iops_read: ::std::option::Option<i64>,
     /// The number of I/O writes per second.
-    #[serde(rename = "IOPSWrite", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSWrite"))]
     pub iops_write: ::std::option::Option<i64>,
     /// The ID of the image that is used to create the instance. This parameter is empty unless the cloud disk was created from an image. The value of this parameter remains unchanged throughout the lifecycle of the cloud disk.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The ID of the instance to which the disk is attached.
     /// This parameter has a value only when the Status value is In\_use.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of the KMS key that is used by the cloud disk.
-    #[serde(rename = "KMSKeyId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KMSKeyId"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// The number of instances to which the Shared Block Storage device is attached.
-    #[serde(rename = "MountInstanceNum", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MountInstanceNum"))]
     pub mount_instance_num: ::std::option::Option<i64>,
     /// The attaching information of the disk.
-    #[serde(rename = "MountInstances", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MountInstances"))]
     pub mount_instances: ::std::vec::Vec<crate::types::MountInstance>,
     /// The reasons why the disk was locked.
-    #[serde(rename = "OperationLocks", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OperationLocks"))]
     pub operation_locks: ::std::vec::Vec<crate::types::OperationLock>,
     /// The performance level of the ESSD. Valid values:
     /// - PL0: A single ESSD can deliver up to 10,000 random read/write IOPS.
     /// - PL1: A single ESSD can deliver up to 50,000 random read/write IOPS.
     /// - PL2: A single ESSD can deliver up to 100,000 random read/write IOPS.
     /// - PL3: A single ESSD can deliver up to 1,000,000 random read/write IOPS.
-    #[serde(rename = "PerformanceLevel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PerformanceLevel"))]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// Indicates whether the disk is removable.
-    #[serde(rename = "Portable", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Portable"))]
     pub portable: ::std::option::Option<bool>,
     /// The product code in Alibaba Cloud Marketplace.
-    #[serde(rename = "ProductCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ProductCode"))]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The region ID of the disk.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the disk belongs.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The serial number of the disk.
-    #[serde(rename = "SerialNumber", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SerialNumber"))]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// The size of the disk. Unit: GiB.
-    #[serde(rename = "Size", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
     pub size: ::std::option::Option<i64>,
     /// The ID of the snapshot that is used to create the cloud disk.
     /// This parameter is empty unless the cloud disk was created from a snapshot. The value of this parameter remains unchanged throughout the lifecycle of the cloud disk.
-    #[serde(rename = "SourceSnapshotId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceSnapshotId"))]
     pub source_snapshot_id: ::std::option::Option<::std::string::String>,
     /// The state of the cloud disk. Valid values:
     /// - In\_use
@@ -3864,94 +5188,182 @@ pub struct DiskInfo {
     /// - Detaching
     /// - Creating
     /// - ReIniting
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The ID of the storage set.
-    #[serde(rename = "StorageSetId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StorageSetId"))]
     pub storage_set_id: ::std::option::Option<::std::string::String>,
     /// The maximum number of partitions in a storage set.
-    #[serde(
-        rename = "StorageSetPartitionNumber",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StorageSetPartitionNumber"))]
     pub storage_set_partition_number: ::std::option::Option<i64>,
     /// The tags of the disk.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// The type of the disk. Valid values:
     /// - system: system disk
     /// - data: data disk
-    #[serde(rename = "Type", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The zone ID of the disk.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "disk")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DiskInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            attached_time: f.string("AttachedTime")?,
+            auto_snapshot_policy_id: f.string("AutoSnapshotPolicyId")?,
+            bdf_id: f.string("BdfId")?,
+            category: f.string("Category")?,
+            creation_time: f.string("CreationTime")?,
+            dedicated_block_storage_cluster_id: f
+                .string("DedicatedBlockStorageClusterId")?,
+            delete_auto_snapshot: f.boolean("DeleteAutoSnapshot")?,
+            delete_with_instance: f.boolean("DeleteWithInstance")?,
+            description: f.string("Description")?,
+            detached_time: f.string("DetachedTime")?,
+            device: f.string("Device")?,
+            disk_charge_type: f.string("DiskChargeType")?,
+            disk_id: f.string("DiskId")?,
+            disk_name: f.string("DiskName")?,
+            enable_auto_snapshot: f.boolean("EnableAutoSnapshot")?,
+            enable_automated_snapshot_policy: f
+                .boolean("EnableAutomatedSnapshotPolicy")?,
+            encrypted: f.boolean("Encrypted")?,
+            expired_time: f.string("ExpiredTime")?,
+            iops: f.integer("IOPS")?,
+            iops_read: f.integer("IOPSRead")?,
+            iops_write: f.integer("IOPSWrite")?,
+            image_id: f.string("ImageId")?,
+            instance_id: f.string("InstanceId")?,
+            kms_key_id: f.string("KMSKeyId")?,
+            mount_instance_num: f.integer("MountInstanceNum")?,
+            mount_instances: f.list("MountInstances")?,
+            operation_locks: f.list("OperationLocks")?,
+            performance_level: f.string("PerformanceLevel")?,
+            portable: f.boolean("Portable")?,
+            product_code: f.string("ProductCode")?,
+            region_id: f.string("RegionId")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            serial_number: f.string("SerialNumber")?,
+            size: f.integer("Size")?,
+            source_snapshot_id: f.string("SourceSnapshotId")?,
+            status: f.string("Status")?,
+            storage_set_id: f.string("StorageSetId")?,
+            storage_set_partition_number: f.integer("StorageSetPartitionNumber")?,
+            tags: f.list("Tags")?,
+            type_: f.string("Type")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `DiskMonitorData` in a response. Used by `DescribeDiskMonitorData`.
 #[cfg(feature = "operations-and-monitoring")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DiskMonitorData {
     /// The read bandwidth of the system disk. Unit: Byte/s.
-    #[serde(rename = "BPSRead", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "BPSRead"))]
     pub bps_read: ::std::option::Option<i64>,
     /// The total read and write bandwidth of the system disk. Unit: Byte/s.
-    #[serde(rename = "BPSTotal", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "BPSTotal"))]
     pub bps_total: ::std::option::Option<i64>,
     /// The write bandwidth of the system disk. Unit: Byte/s.
-    #[serde(rename = "BPSWrite", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "BPSWrite"))]
     pub bps_write: ::std::option::Option<i64>,
     /// The ID of the disk.
-    #[serde(rename = "DiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The number of read I/O operations per second on the system disk.
-    #[serde(rename = "IOPSRead", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSRead"))]
     pub iops_read: ::std::option::Option<i64>,
     /// The total number of read and write I/O operations per second on the system disk.
-    #[serde(rename = "IOPSTotal", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSTotal"))]
     pub iops_total: ::std::option::Option<i64>,
     /// The number of write I/O operations per second on the system disk.
-    #[serde(rename = "IOPSWrite", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSWrite"))]
     pub iops_write: ::std::option::Option<i64>,
     /// The read latency of the disk. Unit: μs.
-    #[serde(rename = "LatencyRead", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LatencyRead"))]
     pub latency_read: ::std::option::Option<i64>,
     /// The write latency of the disk. Unit: μs.
-    #[serde(rename = "LatencyWrite", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LatencyWrite"))]
     pub latency_write: ::std::option::Option<i64>,
     /// The timestamp of monitoring data query. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "TimeStamp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TimeStamp"))]
     pub time_stamp: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "operations-and-monitoring")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskMonitorData {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DiskMonitorData {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            bps_read: f.integer("BPSRead")?,
+            bps_total: f.integer("BPSTotal")?,
+            bps_write: f.integer("BPSWrite")?,
+            disk_id: f.string("DiskId")?,
+            iops_read: f.integer("IOPSRead")?,
+            iops_total: f.integer("IOPSTotal")?,
+            iops_write: f.integer("IOPSWrite")?,
+            latency_read: f.integer("LatencyRead")?,
+            latency_write: f.integer("LatencyWrite")?,
+            time_stamp: f.string("TimeStamp")?,
+        })
+    }
 }
 /// A `DiskReplicaPair` in a response. Used by `DescribeDiskReplicaPairs`.
 #[cfg(feature = "disk")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DiskReplicaPair {
     /// The description of the replication relationship.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the secondary disk.
-    #[serde(rename = "DestinationDiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DestinationDiskId"))]
     pub destination_disk_id: ::std::option::Option<::std::string::String>,
     /// The region ID of the secondary disk.
-    #[serde(rename = "DestinationRegion", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DestinationRegion"))]
     pub destination_region: ::std::option::Option<::std::string::String>,
     /// The name of the replication relationship.
-    #[serde(rename = "PairName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PairName"))]
     pub pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the replication relationship.
-    #[serde(rename = "ReplicaPairId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ReplicaPairId"))]
     pub replica_pair_id: ::std::option::Option<::std::string::String>,
     /// The ID of the primary disk.
-    #[serde(rename = "SourceDiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskId"))]
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The region ID of the primary disk.
-    #[serde(rename = "SourceRegion", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceRegion"))]
     pub source_region: ::std::option::Option<::std::string::String>,
     /// The status of the replication relationship. Valid values:
     /// - inactive
@@ -3960,157 +5372,263 @@ pub struct DiskReplicaPair {
     /// - pausing
     /// - starting
     /// - deleting
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "disk")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskReplicaPair {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DiskReplicaPair {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            description: f.string("Description")?,
+            destination_disk_id: f.string("DestinationDiskId")?,
+            destination_region: f.string("DestinationRegion")?,
+            pair_name: f.string("PairName")?,
+            replica_pair_id: f.string("ReplicaPairId")?,
+            source_disk_id: f.string("SourceDiskId")?,
+            source_region: f.string("SourceRegion")?,
+            status: f.string("Status")?,
+        })
+    }
 }
 /// A `EcsCapacityReservationAttr` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct EcsCapacityReservationAttr {
     /// The ID of the capacity reservation.
-    #[serde(
-        rename = "CapacityReservationId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CapacityReservationId"))]
     pub capacity_reservation_id: ::std::option::Option<::std::string::String>,
     /// The preference of the capacity reservation.
-    #[serde(
-        rename = "CapacityReservationPreference",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CapacityReservationPreference"))]
     pub capacity_reservation_preference: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for EcsCapacityReservationAttr {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for EcsCapacityReservationAttr {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            capacity_reservation_id: f.string("CapacityReservationId")?,
+            capacity_reservation_preference: f.string("CapacityReservationPreference")?,
+        })
+    }
 }
 /// A `EipAddress` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct EipAddress {
     /// The ID of the EIP.
-    #[serde(rename = "AllocationId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationId"))]
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// The maximum public bandwidth of the EIP. Unit: Mbit/s.
-    #[serde(rename = "Bandwidth", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Bandwidth"))]
     pub bandwidth: ::std::option::Option<i64>,
     /// The billing method of the EIP. Valid values:
     ///  - PayByBandwidth: pay-by-bandwidth
     /// - PayByTraffic: pay-by-traffic
-    #[serde(rename = "InternetChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// The EIP.
-    #[serde(rename = "IpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IpAddress"))]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// Indicates whether the EIP can be disassociated.
-    #[serde(
-        rename = "IsSupportUnassociate",
-        deserialize_with = "::ecs_api::de::boolean",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportUnassociate"))]
     pub is_support_unassociate: ::std::option::Option<bool>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for EipAddress {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for EipAddress {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            allocation_id: f.string("AllocationId")?,
+            bandwidth: f.integer("Bandwidth")?,
+            internet_charge_type: f.string("InternetChargeType")?,
+            ip_address: f.string("IpAddress")?,
+            is_support_unassociate: f.boolean("IsSupportUnassociate")?,
+        })
+    }
 }
 /// A `ElasticityAssuranceItem` in a response. Used by `DescribeElasticityAssurances`.
 #[cfg(feature = "resource-assurance")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ElasticityAssuranceItem {
     /// Details about the allocated resources.
-    #[serde(rename = "AllocatedResources", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AllocatedResources"))]
     pub allocated_resources: ::std::vec::Vec<crate::types::AllocatedResource>,
     /// The description of the elasticity assurance.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the elasticity assurance expires.
-    #[serde(rename = "EndTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EndTime"))]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is unavailable.
-    #[serde(rename = "LatestStartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LatestStartTime"))]
     pub latest_start_time: ::std::option::Option<::std::string::String>,
     /// The ID of the elasticity assurance.
-    #[serde(rename = "PrivatePoolOptionsId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// The match mode of the private pool corresponding to the elasticity assurance. Valid values:
     ///  - Open: An open private pool is used.
     /// - Target: A specified private pool is used.
-    #[serde(
-        rename = "PrivatePoolOptionsMatchCriteria",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
     pub private_pool_options_match_criteria: ::std::option::Option<
         ::std::string::String,
     >,
     /// The name of the elasticity assurance.
-    #[serde(
-        rename = "PrivatePoolOptionsName",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsName"))]
     pub private_pool_options_name: ::std::option::Option<::std::string::String>,
     /// The region ID of the elasticity assurance.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The time when the elasticity assurance takes effect.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the elasticity assurance. Valid values:
     ///  - Preparing
     /// - Active
     /// - Released
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The total number of times that the elasticity assurance has been applied.
-    #[serde(rename = "TotalAssuranceTimes", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalAssuranceTimes"))]
     pub total_assurance_times: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is unavailable.
-    #[serde(rename = "UsedAssuranceTimes", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "UsedAssuranceTimes"))]
     pub used_assurance_times: ::std::option::Option<i64>,
+}
+#[cfg(feature = "resource-assurance")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ElasticityAssuranceItem {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ElasticityAssuranceItem {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            allocated_resources: f.list("AllocatedResources")?,
+            description: f.string("Description")?,
+            end_time: f.string("EndTime")?,
+            latest_start_time: f.string("LatestStartTime")?,
+            private_pool_options_id: f.string("PrivatePoolOptionsId")?,
+            private_pool_options_match_criteria: f
+                .string("PrivatePoolOptionsMatchCriteria")?,
+            private_pool_options_name: f.string("PrivatePoolOptionsName")?,
+            region_id: f.string("RegionId")?,
+            start_time: f.string("StartTime")?,
+            status: f.string("Status")?,
+            total_assurance_times: f.string("TotalAssuranceTimes")?,
+            used_assurance_times: f.integer("UsedAssuranceTimes")?,
+        })
+    }
 }
 /// A `EniMonitorData` in a response. Used by `DescribeEniMonitorData`.
 #[cfg(feature = "operations-and-monitoring")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct EniMonitorData {
     /// The discarded intranet data packets received by the secondary ENI. Unit: packets.
-    #[serde(rename = "DropPacketRx", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DropPacketRx"))]
     pub drop_packet_rx: ::std::option::Option<::std::string::String>,
     /// The discarded intranet data packets sent by the secondary ENI. Unit: packets.
-    #[serde(rename = "DropPacketTx", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DropPacketTx"))]
     pub drop_packet_tx: ::std::option::Option<::std::string::String>,
     /// The ID of the secondary ENI.
-    #[serde(rename = "EniId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EniId"))]
     pub eni_id: ::std::option::Option<::std::string::String>,
     /// The internal data traffic received by the secondary ENI. Unit: Kbit/s.
-    #[serde(rename = "IntranetRx", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetRx"))]
     pub intranet_rx: ::std::option::Option<::std::string::String>,
     /// The internal data traffic sent by the secondary ENI. Unit: Kbit/s.
-    #[serde(rename = "IntranetTx", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetTx"))]
     pub intranet_tx: ::std::option::Option<::std::string::String>,
     /// The intranet data traffic packets received by the secondary ENI. Unit: packets.
-    #[serde(rename = "PacketRx", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PacketRx"))]
     pub packet_rx: ::std::option::Option<::std::string::String>,
     /// The intranet data packets sent by the secondary ENI. Unit: packets.
-    #[serde(rename = "PacketTx", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PacketTx"))]
     pub packet_tx: ::std::option::Option<::std::string::String>,
     /// The timestamp of the monitoring data. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "TimeStamp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TimeStamp"))]
     pub time_stamp: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "operations-and-monitoring")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for EniMonitorData {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for EniMonitorData {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            drop_packet_rx: f.string("DropPacketRx")?,
+            drop_packet_tx: f.string("DropPacketTx")?,
+            eni_id: f.string("EniId")?,
+            intranet_rx: f.string("IntranetRx")?,
+            intranet_tx: f.string("IntranetTx")?,
+            packet_rx: f.string("PacketRx")?,
+            packet_tx: f.string("PacketTx")?,
+            time_stamp: f.string("TimeStamp")?,
+        })
+    }
 }
 /// The `EventPublishTime` value of a request. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct EventPublishTime {
     /// The end time of the period during which the system event is published. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
@@ -4141,15 +5659,8 @@ impl EventPublishTime {
 #[cfg(feature = "system-event")]
 /// The `EventTime` value of a request. Used by `DescribeDisksFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct EventTime {
     /// The end of the time range to query.
@@ -4182,67 +5693,125 @@ impl EventTime {
 #[cfg(feature = "system-event")]
 /// A `EventType` in a response. Used by `DescribeDisksFullStatus`, `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct EventType {
     /// The code of the event type.
-    #[serde(rename = "Code", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
     pub code: ::std::option::Option<i64>,
     /// The name of the event type. Valid values:
     /// - Degraded: The performance of the EBS device was degraded.
     /// - SeverelyDegraded: The performance of the EBS device was severely degraded.
     /// - Stalled: The performance of the EBS device was severely affected.
     /// - ErrorDetected: The local disk was damaged.
-    #[serde(rename = "Name", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "system-event")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for EventType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for EventType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            code: f.integer("Code")?,
+            name: f.string("Name")?,
+        })
+    }
 }
 /// A `ExtendedAttribute` in a response. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ExtendedAttribute {
     /// The device name of the local disk.
-    #[serde(rename = "Device", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The ID of the local disk.
-    #[serde(rename = "DiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// Details about inactive cloud disks or local disks that have been released but must be removed.
-    #[serde(rename = "InactiveDisks", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InactiveDisks"))]
     pub inactive_disks: ::std::vec::Vec<crate::types::InactiveDisk>,
+}
+#[cfg(feature = "system-event")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ExtendedAttribute {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ExtendedAttribute {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            device: f.string("Device")?,
+            disk_id: f.string("DiskId")?,
+            inactive_disks: f.list("InactiveDisks")?,
+        })
+    }
 }
 /// A `FeeOfInstance` in a response. Used by `ModifyDedicatedHostsChargeType`, `ModifyInstanceChargeType`.
 #[cfg(any(feature = "dedicated-hosts", feature = "instances"))]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct FeeOfInstance {
     /// The unit of currency for the bill.
-    #[serde(rename = "Currency", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Currency"))]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The cost value.
-    #[serde(rename = "Fee", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Fee"))]
     pub fee: ::std::option::Option<::std::string::String>,
     /// The ID of the dedicated host.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "dedicated-hosts", feature = "instances"))]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for FeeOfInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for FeeOfInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            currency: f.string("Currency")?,
+            fee: f.string("Fee")?,
+            instance_id: f.string("InstanceId")?,
+        })
+    }
 }
 /// The `Filter` value of a request. Used by `DescribeDisks`, `DescribeInstances`, `DescribeSnapshots`.
 #[cfg(any(feature = "disk", feature = "instances", feature = "snapshots"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct Filter {
     /// The key of filter 1 that is used to query resources. Set the value to CreationStartTime. You can set both Filter.1.Key and Filter.1.Value to specify the beginning of the time range in which to query the created resources.
@@ -4273,137 +5842,211 @@ impl Filter {
 #[cfg(any(feature = "disk", feature = "instances", feature = "snapshots"))]
 /// A `HibernationOptions` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct HibernationOptions {
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "Configured", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Configured"))]
     pub configured: ::std::option::Option<bool>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for HibernationOptions {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for HibernationOptions {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            configured: f.boolean("Configured")?,
+        })
+    }
 }
 /// A `HpcCluster` in a response. Used by `DescribeHpcClusters`.
 #[cfg(feature = "hpc-clusters")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct HpcCluster {
     /// The description of the HPC cluster.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the HPC cluster.
-    #[serde(rename = "HpcClusterId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HpcClusterId"))]
     pub hpc_cluster_id: ::std::option::Option<::std::string::String>,
     /// The name of the HPC cluster.
-    #[serde(rename = "Name", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "hpc-clusters")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for HpcCluster {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for HpcCluster {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            description: f.string("Description")?,
+            hpc_cluster_id: f.string("HpcClusterId")?,
+            name: f.string("Name")?,
+        })
+    }
 }
 /// A `Image` in a response. Used by `DescribeImageFromFamily`.
 #[cfg(feature = "images")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Image {
     /// The image architecture. Valid values:
     /// - i386
     /// - x86\_64
-    #[serde(rename = "Architecture", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Architecture"))]
     pub architecture: ::std::option::Option<::std::string::String>,
     /// The time when the image was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the image.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The mappings between the disks and snapshots under the image.
-    #[serde(rename = "DiskDeviceMappings", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskDeviceMappings"))]
     pub disk_device_mappings: ::std::vec::Vec<crate::types::DiskDeviceMappingInfo>,
     /// The name of the image family.
-    #[serde(rename = "ImageFamily", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageFamily"))]
     pub image_family: ::std::option::Option<::std::string::String>,
     /// The ID of the image.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The name of the image.
-    #[serde(rename = "ImageName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageName"))]
     pub image_name: ::std::option::Option<::std::string::String>,
     /// The alias of the image owner. Valid values:
     /// - system: public images provided by Alibaba Cloud
     /// - self: your custom images
     /// - others: shared images from other Alibaba Cloud accounts
     /// - marketplace: Alibaba Cloud Marketplace images
-    #[serde(rename = "ImageOwnerAlias", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageOwnerAlias"))]
     pub image_owner_alias: ::std::option::Option<::std::string::String>,
     /// The version of the image.
-    #[serde(rename = "ImageVersion", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageVersion"))]
     pub image_version: ::std::option::Option<::std::string::String>,
     /// Indicates whether the image is a copy of another image.
-    #[serde(rename = "IsCopied", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsCopied"))]
     pub is_copied: ::std::option::Option<bool>,
     /// Indicates whether the image has been shared to other Alibaba Cloud accounts.
-    #[serde(rename = "IsSelfShared", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSelfShared"))]
     pub is_self_shared: ::std::option::Option<::std::string::String>,
     /// Indicates whether you have subscribed to the image corresponding to the specified product code.
-    #[serde(rename = "IsSubscribed", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSubscribed"))]
     pub is_subscribed: ::std::option::Option<bool>,
     /// Indicates whether the image supports cloud-init.
-    #[serde(rename = "IsSupportCloudinit", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportCloudinit"))]
     pub is_support_cloudinit: ::std::option::Option<bool>,
     /// Indicates whether the image can be used on I/O optimized instances.
-    #[serde(
-        rename = "IsSupportIoOptimized",
-        deserialize_with = "::ecs_api::de::boolean",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportIoOptimized"))]
     pub is_support_io_optimized: ::std::option::Option<bool>,
     /// The name of the operating system.
-    #[serde(rename = "OSName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSName"))]
     pub os_name: ::std::option::Option<::std::string::String>,
     /// The type of the operating system. Valid values:
     /// - windows
     /// - linux
-    #[serde(rename = "OSType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSType"))]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The platform of the operating system.
-    #[serde(rename = "Platform", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Platform"))]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The product code of the Alibaba Cloud Marketplace image.
-    #[serde(rename = "ProductCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ProductCode"))]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The image creation progress. Unit: percent (%).
-    #[serde(rename = "Progress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The size of the image. Unit: GiB.
-    #[serde(rename = "Size", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
     pub size: ::std::option::Option<i64>,
     /// The status of the image. Valid values:
     /// - UnAvailable: The image is unavailable.
     /// - Available: The image is available.
     /// - Creating: The image is being created.
     /// - CreateFailed: The image failed to be created.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// An array that consists of Tag data.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// Indicates whether the image has been used to create ECS instances. Valid values:
     /// - instance: The image has been used to create one or more ECS instances.
     /// - none: The image has not been used to create ECS instances.
-    #[serde(rename = "Usage", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Usage"))]
     pub usage: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "images")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Image {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Image {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            architecture: f.string("Architecture")?,
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            disk_device_mappings: f.list("DiskDeviceMappings")?,
+            image_family: f.string("ImageFamily")?,
+            image_id: f.string("ImageId")?,
+            image_name: f.string("ImageName")?,
+            image_owner_alias: f.string("ImageOwnerAlias")?,
+            image_version: f.string("ImageVersion")?,
+            is_copied: f.boolean("IsCopied")?,
+            is_self_shared: f.string("IsSelfShared")?,
+            is_subscribed: f.boolean("IsSubscribed")?,
+            is_support_cloudinit: f.boolean("IsSupportCloudinit")?,
+            is_support_io_optimized: f.boolean("IsSupportIoOptimized")?,
+            os_name: f.string("OSName")?,
+            os_type: f.string("OSType")?,
+            platform: f.string("Platform")?,
+            product_code: f.string("ProductCode")?,
+            progress: f.string("Progress")?,
+            size: f.integer("Size")?,
+            status: f.string("Status")?,
+            tags: f.list("Tags")?,
+            usage: f.string("Usage")?,
+        })
+    }
 }
 /// The `DiskDeviceMapping` value of a request. Used by `ImportImage`.
 #[cfg(feature = "images")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ImportImageDiskDeviceMapping {
     /// The device name of disk N in the custom image.
@@ -4494,13 +6137,16 @@ impl ImportImageDiskDeviceMapping {
 #[cfg(feature = "images")]
 /// A `InactiveDisk` in a response. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InactiveDisk {
     /// The time when the disk was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The category of the disk. Valid values:
     /// - cloud: basic disk
@@ -4511,414 +6157,793 @@ pub struct InactiveDisk {
     /// - local\_hdd\_pro: throughput intensive local disk
     /// - ephemeral: retired local disk
     /// - ephemeral\_ssd: retired local SSD
-    #[serde(rename = "DeviceCategory", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceCategory"))]
     pub device_category: ::std::option::Option<::std::string::String>,
     /// The size of the disk. Unit: GiB.
-    #[serde(rename = "DeviceSize", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceSize"))]
     pub device_size: ::std::option::Option<::std::string::String>,
     /// The type of the disk. Valid values:
     /// - system: system disk
     /// - data: data disk
-    #[serde(rename = "DeviceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceType"))]
     pub device_type: ::std::option::Option<::std::string::String>,
     /// The time when the disk was released. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "ReleaseTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ReleaseTime"))]
     pub release_time: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "system-event")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InactiveDisk {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InactiveDisk {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            creation_time: f.string("CreationTime")?,
+            device_category: f.string("DeviceCategory")?,
+            device_size: f.string("DeviceSize")?,
+            device_type: f.string("DeviceType")?,
+            release_time: f.string("ReleaseTime")?,
+        })
+    }
 }
 /// A `Instance` in a response. Used by `DeregisterManagedInstance`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Instance {
     /// The ID of the activation code.
-    #[serde(rename = "ActivationId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The version number of the Cloud Assistant client.
-    #[serde(rename = "AgentVersion", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AgentVersion"))]
     pub agent_version: ::std::option::Option<::std::string::String>,
     /// The hostname of the managed instance.
-    #[serde(rename = "Hostname", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Hostname"))]
     pub hostname: ::std::option::Option<::std::string::String>,
     /// The ID of the managed instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the managed instance.
-    #[serde(rename = "InstanceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The public IP address of the managed instance.
-    #[serde(rename = "InternetIp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetIp"))]
     pub internet_ip: ::std::option::Option<::std::string::String>,
     /// The internal IP address of the managed instance.
-    #[serde(rename = "IntranetIp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetIp"))]
     pub intranet_ip: ::std::option::Option<::std::string::String>,
     /// The number of times that Cloud Assistant tasks were executed on the managed instance.
-    #[serde(rename = "InvocationCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationCount"))]
     pub invocation_count: ::std::option::Option<i64>,
     /// The time when the Cloud Assistant task was last executed.
-    #[serde(rename = "LastInvokedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LastInvokedTime"))]
     pub last_invoked_time: ::std::option::Option<::std::string::String>,
     /// The machine code of the managed instance.
-    #[serde(rename = "MachineId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MachineId"))]
     pub machine_id: ::std::option::Option<::std::string::String>,
     /// The operating system type of the managed instance.
-    #[serde(rename = "OsType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OsType"))]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The version information of the operating system.
-    #[serde(rename = "OsVersion", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OsVersion"))]
     pub os_version: ::std::option::Option<::std::string::String>,
     /// The time when the managed instance was registered.
-    #[serde(rename = "RegistrationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegistrationTime"))]
     pub registration_time: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Instance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Instance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            activation_id: f.string("ActivationId")?,
+            agent_version: f.string("AgentVersion")?,
+            hostname: f.string("Hostname")?,
+            instance_id: f.string("InstanceId")?,
+            instance_name: f.string("InstanceName")?,
+            internet_ip: f.string("InternetIp")?,
+            intranet_ip: f.string("IntranetIp")?,
+            invocation_count: f.integer("InvocationCount")?,
+            last_invoked_time: f.string("LastInvokedTime")?,
+            machine_id: f.string("MachineId")?,
+            os_type: f.string("OsType")?,
+            os_version: f.string("OsVersion")?,
+            registration_time: f.string("RegistrationTime")?,
+        })
+    }
 }
 /// A `InstanceCloudAssistantStatus` in a response. Used by `DescribeCloudAssistantStatus`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceCloudAssistantStatus {
     /// The number of commands that are being run.
-    #[serde(rename = "ActiveTaskCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActiveTaskCount"))]
     pub active_task_count: ::std::option::Option<i64>,
     /// Indicates whether the Cloud Assistant client is installed on the instance.
-    #[serde(rename = "CloudAssistantStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CloudAssistantStatus"))]
     pub cloud_assistant_status: ::std::option::Option<::std::string::String>,
     /// The version number of the Cloud Assistant client.
-    #[serde(
-        rename = "CloudAssistantVersion",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CloudAssistantVersion"))]
     pub cloud_assistant_version: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The total number of commands that have been run.
-    #[serde(rename = "InvocationCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationCount"))]
     pub invocation_count: ::std::option::Option<i64>,
     /// The latest time when the command was run.
-    #[serde(rename = "LastInvokedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LastInvokedTime"))]
     pub last_invoked_time: ::std::option::Option<::std::string::String>,
     /// The operating system of the instance. Valid values:
     /// - Windows
     /// - Linux
-    #[serde(rename = "OSType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OSType"))]
     pub os_type: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for InstanceCloudAssistantStatus {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceCloudAssistantStatus {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            active_task_count: f.integer("ActiveTaskCount")?,
+            cloud_assistant_status: f.string("CloudAssistantStatus")?,
+            cloud_assistant_version: f.string("CloudAssistantVersion")?,
+            instance_id: f.string("InstanceId")?,
+            invocation_count: f.integer("InvocationCount")?,
+            last_invoked_time: f.string("LastInvokedTime")?,
+            os_type: f.string("OSType")?,
+        })
+    }
 }
 /// A `InstanceFullStatusType` in a response. Used by `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceFullStatusType {
     /// The health status of the instance.
-    #[serde(rename = "HealthStatus")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HealthStatus"))]
     pub health_status: ::std::option::Option<crate::types::EventType>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Details about the scheduled system events.
-    #[serde(
-        rename = "ScheduledSystemEventSet",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ScheduledSystemEventSet"))]
     pub scheduled_system_event_set: ::std::vec::Vec<
         crate::types::ScheduledSystemEventType,
     >,
     /// The lifecycle status of the instance.
-    #[serde(rename = "Status")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<crate::types::EventType>,
+}
+#[cfg(feature = "system-event")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceFullStatusType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceFullStatusType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            health_status: f.nested("HealthStatus")?,
+            instance_id: f.string("InstanceId")?,
+            scheduled_system_event_set: f.list("ScheduledSystemEventSet")?,
+            status: f.nested("Status")?,
+        })
+    }
 }
 /// A `InstanceIdSet` in a response. Used by `DescribeCapacityReservationInstances`, `DescribeElasticityAssuranceInstances`.
 #[cfg(feature = "resource-assurance")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceIdSet {
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "resource-assurance")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceIdSet {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceIdSet {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_id: f.string("InstanceId")?,
+        })
+    }
 }
 /// A `InstanceMonitorData` in a response. Used by `DescribeInstanceMonitorData`.
 #[cfg(feature = "operations-and-monitoring")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceMonitorData {
     /// The read bandwidth of the system disk. Unit: Byte/s.
-    #[serde(rename = "BPSRead", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "BPSRead"))]
     pub bps_read: ::std::option::Option<i64>,
     /// The write bandwidth of the system disk. Unit: Byte/s.
-    #[serde(rename = "BPSWrite", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "BPSWrite"))]
     pub bps_write: ::std::option::Option<i64>,
     /// The vCPU utilization of the instance. Unit: percent (%).
-    #[serde(rename = "CPU", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CPU"))]
     pub cpu: ::std::option::Option<i64>,
     /// The overdrawn CPU credits of the burstable instance.
-    #[serde(
-        rename = "CPUAdvanceCreditBalance",
-        deserialize_with = "::ecs_api::de::float",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CPUAdvanceCreditBalance"))]
     pub cpu_advance_credit_balance: ::std::option::Option<f64>,
     /// The total CPU credits of the burstable instance.
-    #[serde(rename = "CPUCreditBalance", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CPUCreditBalance"))]
     pub cpu_credit_balance: ::std::option::Option<f64>,
     /// The number of CPU credits consumed by the burstable instance.
-    #[serde(rename = "CPUCreditUsage", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CPUCreditUsage"))]
     pub cpu_credit_usage: ::std::option::Option<f64>,
     /// The unpaid excess credits.
-    #[serde(
-        rename = "CPUNotpaidSurplusCreditUsage",
-        deserialize_with = "::ecs_api::de::float",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CPUNotpaidSurplusCreditUsage"))]
     pub cpu_notpaid_surplus_credit_usage: ::std::option::Option<f64>,
     /// The number of read I/O operations per second on the system disk.
-    #[serde(rename = "IOPSRead", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSRead"))]
     pub iops_read: ::std::option::Option<i64>,
     /// The number of write I/O operations per second on the system disk.
-    #[serde(rename = "IOPSWrite", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSWrite"))]
     pub iops_write: ::std::option::Option<i64>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The public bandwidth of the instance. Unit: Kbit/s.
-    #[serde(rename = "InternetBandwidth", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetBandwidth"))]
     pub internet_bandwidth: ::std::option::Option<i64>,
     /// The public data traffic received by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
-    #[serde(rename = "InternetRX", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetRX"))]
     pub internet_rx: ::std::option::Option<i64>,
     /// The public data traffic sent by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
-    #[serde(rename = "InternetTX", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetTX"))]
     pub internet_tx: ::std::option::Option<i64>,
     /// The internal bandwidth of the instance. Unit: Kbit/s.
-    #[serde(rename = "IntranetBandwidth", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetBandwidth"))]
     pub intranet_bandwidth: ::std::option::Option<i64>,
     /// The internal data traffic received by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
-    #[serde(rename = "IntranetRX", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetRX"))]
     pub intranet_rx: ::std::option::Option<i64>,
     /// The internal data traffic sent by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
-    #[serde(rename = "IntranetTX", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetTX"))]
     pub intranet_tx: ::std::option::Option<i64>,
     /// The timestamp of monitoring data query.
-    #[serde(rename = "TimeStamp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TimeStamp"))]
     pub time_stamp: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "operations-and-monitoring")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceMonitorData {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceMonitorData {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            bps_read: f.integer("BPSRead")?,
+            bps_write: f.integer("BPSWrite")?,
+            cpu: f.integer("CPU")?,
+            cpu_advance_credit_balance: f.float("CPUAdvanceCreditBalance")?,
+            cpu_credit_balance: f.float("CPUCreditBalance")?,
+            cpu_credit_usage: f.float("CPUCreditUsage")?,
+            cpu_notpaid_surplus_credit_usage: f.float("CPUNotpaidSurplusCreditUsage")?,
+            iops_read: f.integer("IOPSRead")?,
+            iops_write: f.integer("IOPSWrite")?,
+            instance_id: f.string("InstanceId")?,
+            internet_bandwidth: f.integer("InternetBandwidth")?,
+            internet_rx: f.integer("InternetRX")?,
+            internet_tx: f.integer("InternetTX")?,
+            intranet_bandwidth: f.integer("IntranetBandwidth")?,
+            intranet_rx: f.integer("IntranetRX")?,
+            intranet_tx: f.integer("IntranetTX")?,
+            time_stamp: f.string("TimeStamp")?,
+        })
+    }
 }
 /// A `InstanceRamRoleSet` in a response. Used by `DescribeInstanceRamRole`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceRamRoleSet {
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance RAM role.
-    #[serde(rename = "RamRoleName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// The region ID of the instance RAM role.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceRamRoleSet {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceRamRoleSet {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_id: f.string("InstanceId")?,
+            ram_role_name: f.string("RamRoleName")?,
+            region_id: f.string("RegionId")?,
+        })
+    }
 }
 /// A `InstanceRamRoleSets` in a response. Used by `DetachInstanceRamRole`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceRamRoleSets {
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the RAM role for the instance.
-    #[serde(rename = "RamRoleName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceRamRoleSets {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceRamRoleSets {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_id: f.string("InstanceId")?,
+            ram_role_name: f.string("RamRoleName")?,
+        })
+    }
 }
 /// A `InstanceRenewAttribute` in a response. Used by `DescribeInstanceAutoRenewAttribute`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceRenewAttribute {
     /// Indicates whether auto-renewal was enabled.
-    #[serde(rename = "AutoRenewEnabled", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoRenewEnabled"))]
     pub auto_renew_enabled: ::std::option::Option<bool>,
     /// The auto-renewal period.
-    #[serde(rename = "Duration", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Duration"))]
     pub duration: ::std::option::Option<i64>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The unit of the auto-renewal period.
-    #[serde(rename = "PeriodUnit", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PeriodUnit"))]
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// The auto-renewal status of the instance. Valid values:
     /// - AutoRenewal: Auto-renewal is enabled for the instance.
     /// - Normal: Auto-renewal is disabled for the instance.
     /// - NotRenewal: The instance is not to be renewed. The system sends no more expiration reminders, but sends only a non-renewal reminder three days before the expiration date. For an instance that is not to be renewed, you can call the ModifyInstanceAutoRenewAttribute operation to change its auto-renewal status to Normal. Then you can manually renew the instance or enable auto-renewal for the instance.
-    #[serde(rename = "RenewalStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RenewalStatus"))]
     pub renewal_status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceRenewAttribute {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceRenewAttribute {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_renew_enabled: f.boolean("AutoRenewEnabled")?,
+            duration: f.integer("Duration")?,
+            instance_id: f.string("InstanceId")?,
+            period_unit: f.string("PeriodUnit")?,
+            renewal_status: f.string("RenewalStatus")?,
+        })
+    }
 }
 /// A `InstanceResponse` in a response. Used by `StartInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceResponse {
     /// The error code of the operation result. The return value 200 indicates success. For more information, see the "Error codes" section in this topic.
-    #[serde(rename = "Code", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
     pub code: ::std::option::Option<::std::string::String>,
     /// The current status of the instance.
-    #[serde(rename = "CurrentStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CurrentStatus"))]
     pub current_status: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The error message for an instance operation. The return value Success indicates operation success. For more information, see the "Error codes" section in this topic.
-    #[serde(rename = "Message", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Message"))]
     pub message: ::std::option::Option<::std::string::String>,
     /// The status of the instance before the operation is called.
-    #[serde(rename = "PreviousStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PreviousStatus"))]
     pub previous_status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceResponse {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceResponse {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            code: f.string("Code")?,
+            current_status: f.string("CurrentStatus")?,
+            instance_id: f.string("InstanceId")?,
+            message: f.string("Message")?,
+            previous_status: f.string("PreviousStatus")?,
+        })
+    }
 }
 /// A `InstanceStatus` in a response. Used by `DescribeInstanceStatus`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceStatus {
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The status of the instance.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceStatus {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceStatus {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_id: f.string("InstanceId")?,
+            status: f.string("Status")?,
+        })
+    }
 }
 /// A `InstanceSystemEventType` in a response. Used by `DescribeInstanceHistoryEvents`.
 #[cfg(feature = "system-event")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceSystemEventType {
     /// The lifecycle status of the system event.
-    #[serde(rename = "EventCycleStatus")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventCycleStatus"))]
     pub event_cycle_status: ::std::option::Option<crate::types::EventType>,
     /// The time when the system event ended. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "EventFinishTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventFinishTime"))]
     pub event_finish_time: ::std::option::Option<::std::string::String>,
     /// The ID of the system event.
-    #[serde(rename = "EventId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventId"))]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The time when the system event was published. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "EventPublishTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventPublishTime"))]
     pub event_publish_time: ::std::option::Option<::std::string::String>,
     /// The type of the system event.
-    #[serde(rename = "EventType")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventType"))]
     pub event_type: ::std::option::Option<crate::types::EventType>,
     /// The extended attribute of the system event.
-    #[serde(rename = "ExtendedAttribute")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExtendedAttribute"))]
     pub extended_attribute: ::std::option::Option<crate::types::ExtendedAttribute>,
     /// The impact level of the system event.
-    #[serde(rename = "ImpactLevel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImpactLevel"))]
     pub impact_level: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The scheduled execution time of the system event. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "NotBefore", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NotBefore"))]
     pub not_before: ::std::option::Option<::std::string::String>,
     /// The reason for scheduling the system event.
-    #[serde(rename = "Reason", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Reason"))]
     pub reason: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "system-event")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceSystemEventType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceSystemEventType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            event_cycle_status: f.nested("EventCycleStatus")?,
+            event_finish_time: f.string("EventFinishTime")?,
+            event_id: f.string("EventId")?,
+            event_publish_time: f.string("EventPublishTime")?,
+            event_type: f.nested("EventType")?,
+            extended_attribute: f.nested("ExtendedAttribute")?,
+            impact_level: f.string("ImpactLevel")?,
+            instance_id: f.string("InstanceId")?,
+            not_before: f.string("NotBefore")?,
+            reason: f.string("Reason")?,
+        })
+    }
 }
 /// A `InstanceTag` in a response. Used by `DescribeLaunchTemplateVersions`.
 #[cfg(feature = "launch-templates")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceTag {
     /// The tag key of the instance.
-    #[serde(rename = "Key", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Key"))]
     pub key: ::std::option::Option<::std::string::String>,
     /// The tag value of the instance.
-    #[serde(rename = "Value", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
     pub value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "launch-templates")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceTag {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceTag {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            key: f.string("Key")?,
+            value: f.string("Value")?,
+        })
+    }
 }
 /// A `InstanceType` in a response. Used by `DescribeImageSupportInstanceTypes`.
 #[cfg(feature = "images")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceType {
     /// The number of vCPUs of the instance type.
-    #[serde(rename = "CpuCoreCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CpuCoreCount"))]
     pub cpu_core_count: ::std::option::Option<i64>,
     /// The instance family.
-    #[serde(rename = "InstanceTypeFamily", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamily"))]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// The ID of the instance type.
-    #[serde(rename = "InstanceTypeId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeId"))]
     pub instance_type_id: ::std::option::Option<::std::string::String>,
     /// The memory size of the instance type. Unit: GiB.
-    #[serde(rename = "MemorySize", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MemorySize"))]
     pub memory_size: ::std::option::Option<f64>,
+}
+#[cfg(feature = "images")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            cpu_core_count: f.integer("CpuCoreCount")?,
+            instance_type_family: f.string("InstanceTypeFamily")?,
+            instance_type_id: f.string("InstanceTypeId")?,
+            memory_size: f.float("MemorySize")?,
+        })
+    }
 }
 /// A `InstanceTypeFamily` in a response. Used by `DescribeInstanceTypeFamilies`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InstanceTypeFamily {
     /// The generation of the instance family.
-    #[serde(rename = "Generation", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Generation"))]
     pub generation: ::std::option::Option<::std::string::String>,
     /// The ID of the instance family.
-    #[serde(rename = "InstanceTypeFamilyId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamilyId"))]
     pub instance_type_family_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceTypeFamily {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InstanceTypeFamily {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            generation: f.string("Generation")?,
+            instance_type_family_id: f.string("InstanceTypeFamilyId")?,
+        })
+    }
 }
 /// A `Invocation` in a response. Used by `DescribeInvocationResults`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Invocation {
     /// The collection of execution results.
-    #[serde(rename = "InvocationResults", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationResults"))]
     pub invocation_results: ::std::vec::Vec<crate::types::InvocationResult>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries return per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The total number of commands.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Invocation {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Invocation {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            invocation_results: f.list("InvocationResults")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /// A `InvocationResult` in a response. Used by `DescribeInvocationResults`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InvocationResult {
     /// The ID of the command.
-    #[serde(rename = "CommandId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The size of truncated and discarded text when the size of text in the Output response parameter is larger than 24 KB.
-    #[serde(rename = "Dropped", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Dropped"))]
     pub dropped: ::std::option::Option<i64>,
     /// The code for the cause why a command fails to be sent or executed. Valid values:
     /// - If this parameter is empty, the command is run normally.
@@ -4938,7 +6963,7 @@ pub struct InvocationResult {
     /// - ExecutionException: An exception occurs while the command is being run.
     /// - ExecutionInterrupted: The execution is interrupted.
     /// - ExitCodeNonzero: The execution is complete but the exit code is not zero.
-    #[serde(rename = "ErrorCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The detailed cause why a command fails to be sent or executed. Valid values:
     /// - If this parameter is empty, the command is run normally.
@@ -4958,18 +6983,18 @@ pub struct InvocationResult {
     /// - the command execution got an exception
     /// - the command execution has been interrupted
     /// - the command execution exit code is not zero
-    #[serde(rename = "ErrorInfo", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorInfo"))]
     pub error_info: ::std::option::Option<::std::string::String>,
     /// The exit code of the command execution.
     /// - For Linux instances, the exit code is the exit code of the shell command.
     /// - For Windows instances, the exit code is the exit code of the batch or PowerShell command.
-    #[serde(rename = "ExitCode", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExitCode"))]
     pub exit_code: ::std::option::Option<i64>,
     /// The time when the execution was complete. If an execution times out, the completion time of the execution is subject to the value of the TimedOut parameter specified in the CreateCommand operation.
-    #[serde(rename = "FinishedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FinishedTime"))]
     pub finished_time: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The command execution progress on a single instance. Valid values:
     /// - Pending: The system is verifying or sending the command.
@@ -4990,44 +7015,78 @@ pub struct InvocationResult {
     /// - Scheduled:
     ///     - One-time execution: not applicable.
     ///     - Recurring execution: The command is waiting to be run.
-    #[serde(rename = "InvocationStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
-    #[serde(rename = "InvokeId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// The status of the execution.
-    #[serde(rename = "InvokeRecordStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeRecordStatus"))]
     pub invoke_record_status: ::std::option::Option<::std::string::String>,
     /// The output of the execution.
-    #[serde(rename = "Output", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Output"))]
     pub output: ::std::option::Option<::std::string::String>,
     /// The number of executions on the instance.
     /// - If the execution mode is one-time execution, the value is 0 or 1.
     /// - If the execution mode is recurring execution, the value is the number of executions that have occurred.
-    #[serde(rename = "Repeats", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Repeats"))]
     pub repeats: ::std::option::Option<i64>,
     /// The time when the command started to be run on the instance.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The time when the command stopped being run on the instance. If you called the StopInvocation operation to manually stop the execution, the value is the time when you call the operation.
-    #[serde(rename = "StopTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StopTime"))]
     pub stop_time: ::std::option::Option<::std::string::String>,
     /// The username that was used to run the command on the ECS instance.
-    #[serde(rename = "Username", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Username"))]
     pub username: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InvocationResult {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InvocationResult {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            command_id: f.string("CommandId")?,
+            dropped: f.integer("Dropped")?,
+            error_code: f.string("ErrorCode")?,
+            error_info: f.string("ErrorInfo")?,
+            exit_code: f.integer("ExitCode")?,
+            finished_time: f.string("FinishedTime")?,
+            instance_id: f.string("InstanceId")?,
+            invocation_status: f.string("InvocationStatus")?,
+            invoke_id: f.string("InvokeId")?,
+            invoke_record_status: f.string("InvokeRecordStatus")?,
+            output: f.string("Output")?,
+            repeats: f.integer("Repeats")?,
+            start_time: f.string("StartTime")?,
+            stop_time: f.string("StopTime")?,
+            username: f.string("Username")?,
+        })
+    }
 }
 /// A `InvokeInstance` in a response. Used by `DescribeInvocations`.
 #[cfg(feature = "cloud-assistant")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct InvokeInstance {
     /// The start time of the execution.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The size of truncated and discarded text when the size of text in the Output response parameter is larger than 24 KB.
-    #[serde(rename = "Dropped", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Dropped"))]
     pub dropped: ::std::option::Option<i64>,
     /// The code for the cause why a command failed to be sent or run. Valid values:
     /// - If this parameter is empty, the command is run normally.
@@ -5047,7 +7106,7 @@ pub struct InvokeInstance {
     /// - ExecutionException: An exception occurs when the command is being run.
     /// - ExecutionInterrupted: The execution is interrupted.
     /// - ExitCodeNonzero: The execution is complete but the exit code is not 0.
-    #[serde(rename = "ErrorCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The details of the cause why the command failed to be sent or run. Valid values:
     /// - If this parameter is empty, the command is run normally.
@@ -5067,21 +7126,21 @@ pub struct InvokeInstance {
     /// - the command execution got an exception
     /// - the command execution has been interrupted
     /// - the command execution exit code is not zero
-    #[serde(rename = "ErrorInfo", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorInfo"))]
     pub error_info: ::std::option::Option<::std::string::String>,
     /// The exit code of the execution. Valid values:
     /// - For Linux instances, the exit code is the exit code of the shell process.
     /// - For Windows instances, the exit code is the exit code of the batch or PowerShell process.
-    #[serde(rename = "ExitCode", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExitCode"))]
     pub exit_code: ::std::option::Option<i64>,
     /// The end time of the execution.
-    #[serde(rename = "FinishTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FinishTime"))]
     pub finish_time: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Note: We recommend that you ignore this parameter and check the return value of the InvocationStatus parameter for the overall execution status.
-    #[serde(rename = "InstanceInvokeStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceInvokeStatus"))]
     pub instance_invoke_status: ::std::option::Option<::std::string::String>,
     /// The execution status on a single instance. Valid values:
     /// - Pending: The system is verifying or sending the command.
@@ -5102,71 +7161,138 @@ pub struct InvokeInstance {
     /// - Scheduled:
     ///     - One-time execution: not applicable.
     ///     - Recurring execution: The command is waiting to be run.
-    #[serde(rename = "InvocationStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The output of the command.
-    #[serde(rename = "Output", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Output"))]
     pub output: ::std::option::Option<::std::string::String>,
     /// The number of times that the command is run on the instance.
     /// - If the execution is a one-time execution, the value is 0 or 1.
     /// - If the execution is a recurring execution, the value is the number of times that the command is run.
-    #[serde(rename = "Repeats", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Repeats"))]
     pub repeats: ::std::option::Option<i64>,
     /// The time when the command started to be run on the instance.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The time when the command stopped being run on the instance. If you called the StopInvocation operation to manually stop the execution, the value is the time when you call the operation.
-    #[serde(rename = "StopTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StopTime"))]
     pub stop_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether the command is to be automatically run.
-    #[serde(rename = "Timed", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Timed"))]
     pub timed: ::std::option::Option<bool>,
     /// The time when the execution status was updated.
-    #[serde(rename = "UpdateTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "UpdateTime"))]
     pub update_time: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "cloud-assistant")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InvokeInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for InvokeInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            creation_time: f.string("CreationTime")?,
+            dropped: f.integer("Dropped")?,
+            error_code: f.string("ErrorCode")?,
+            error_info: f.string("ErrorInfo")?,
+            exit_code: f.integer("ExitCode")?,
+            finish_time: f.string("FinishTime")?,
+            instance_id: f.string("InstanceId")?,
+            instance_invoke_status: f.string("InstanceInvokeStatus")?,
+            invocation_status: f.string("InvocationStatus")?,
+            output: f.string("Output")?,
+            repeats: f.integer("Repeats")?,
+            start_time: f.string("StartTime")?,
+            stop_time: f.string("StopTime")?,
+            timed: f.boolean("Timed")?,
+            update_time: f.string("UpdateTime")?,
+        })
+    }
 }
 /// A `Ipv6Set` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Ipv6Set {
     /// The IPv6 address assigned to the ENI.
-    #[serde(rename = "Ipv6Address", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6Address"))]
     pub ipv6_address: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Ipv6Set {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Ipv6Set {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            ipv6_address: f.string("Ipv6Address")?,
+        })
+    }
 }
 /// A `KeyPair` in a response. Used by `DescribeKeyPairs`.
 #[cfg(feature = "ssh-key-pairs")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct KeyPair {
     /// The fingerprint of the key pair.
-    #[serde(rename = "KeyPairFingerPrint", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairFingerPrint"))]
     pub key_pair_finger_print: ::std::option::Option<::std::string::String>,
     /// The name of the key pair.
-    #[serde(rename = "KeyPairName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The tags of the key pair.
-    #[serde(rename = "Tags")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::option::Option<crate::types::TagInfo>,
+}
+#[cfg(feature = "ssh-key-pairs")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for KeyPair {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for KeyPair {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            key_pair_finger_print: f.string("KeyPairFingerPrint")?,
+            key_pair_name: f.string("KeyPairName")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            tags: f.nested("Tags")?,
+        })
+    }
 }
 /// The `LaunchConfiguration` value of a request. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct LaunchConfiguration {
     /// The performance mode of the burstable instance. Valid values:
@@ -5566,44 +7692,62 @@ impl LaunchConfiguration {
 #[cfg(feature = "auto-provisioning-group")]
 /// A `LaunchResult` in a response. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct LaunchResult {
     /// The error code returned when the instance fails to be created.
-    #[serde(rename = "ErrorCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The error message returned when the instance fails to be created.
-    #[serde(rename = "ErrorMsg", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorMsg"))]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// The IDs of instances created.
-    #[serde(rename = "InstanceIds", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceIds"))]
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
     /// The instance type of the instance.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The preemption policy for the pay-as-you-go instance. Valid values:
     /// - NoSpot: The instance is created as a regular pay-as-you-go instance.
     /// - SpotWithPriceLimit: The instance is created as a preemptible instance with a user-defined maximum hourly price.
     /// - SpotAsPriceGo: The instance is created as a preemptible instance whose price is based on the market price at the time of purchase.
-    #[serde(rename = "SpotStrategy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotStrategy"))]
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// The zone ID of the instance.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchResult {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for LaunchResult {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            error_code: f.string("ErrorCode")?,
+            error_msg: f.string("ErrorMsg")?,
+            instance_ids: f.list("InstanceIds")?,
+            instance_type: f.string("InstanceType")?,
+            spot_strategy: f.string("SpotStrategy")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// The `LaunchTemplateConfig` value of a request. Used by `CreateAutoProvisioningGroup`, `ModifyAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct LaunchTemplateConfig {
     /// The instance type of extended configuration N. Valid values of N: 1 to 20. For more information about valid values of this parameter, see Instance families.
@@ -5669,251 +7813,397 @@ impl LaunchTemplateConfig {
 #[cfg(feature = "auto-provisioning-group")]
 /// A `LaunchTemplateConfig` in a response. Used by `DescribeAutoProvisioningGroups`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct LaunchTemplateConfigInfo {
     /// The instance type specified in the extended configurations.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The maximum price of the instance type specified in the extended configurations.
-    #[serde(rename = "MaxPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MaxPrice"))]
     pub max_price: ::std::option::Option<f64>,
     /// The priority of the instance type specified in the extended configurations. A value of 0 indicates the highest priority.
-    #[serde(rename = "Priority", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Priority"))]
     pub priority: ::std::option::Option<f64>,
     /// The ID of the vSwitch specified in the extended configurations.
-    #[serde(rename = "VSwitchId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The weight of the instance type specified in the extended configurations.
-    #[serde(rename = "WeightedCapacity", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "WeightedCapacity"))]
     pub weighted_capacity: ::std::option::Option<f64>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchTemplateConfigInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for LaunchTemplateConfigInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_type: f.string("InstanceType")?,
+            max_price: f.float("MaxPrice")?,
+            priority: f.float("Priority")?,
+            v_switch_id: f.string("VSwitchId")?,
+            weighted_capacity: f.float("WeightedCapacity")?,
+        })
+    }
 }
 /// A `LaunchTemplateData` in a response. Used by `DescribeLaunchTemplateVersions`.
 #[cfg(feature = "launch-templates")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct LaunchTemplateData {
     /// The time when to automatically release the launch template.
-    #[serde(rename = "AutoReleaseTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoReleaseTime"))]
     pub auto_release_time: ::std::option::Option<::std::string::String>,
     /// Details about the data disks.
-    #[serde(rename = "DataDisks", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DataDisks"))]
     pub data_disks: ::std::vec::Vec<crate::types::DataDiskInfo>,
     /// The ID of the deployment set.
-    #[serde(rename = "DeploymentSetId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetId"))]
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// The description of the instance.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether to enable the operating system configuration of the instance.
-    #[serde(rename = "EnableVmOsConfig", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EnableVmOsConfig"))]
     pub enable_vm_os_config: ::std::option::Option<bool>,
     /// The hostname of the instance.
-    #[serde(rename = "HostName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HostName"))]
     pub host_name: ::std::option::Option<::std::string::String>,
     /// The ID of the image.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The source of the image.
-    #[serde(rename = "ImageOwnerAlias", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageOwnerAlias"))]
     pub image_owner_alias: ::std::option::Option<::std::string::String>,
     /// The billing method of the instance.
-    #[serde(rename = "InstanceChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The name of the instance.
-    #[serde(rename = "InstanceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The instance type.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The billing method for network usage.
-    #[serde(rename = "InternetChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetChargeType"))]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// The maximum inbound public bandwidth.
-    #[serde(
-        rename = "InternetMaxBandwidthIn",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetMaxBandwidthIn"))]
     pub internet_max_bandwidth_in: ::std::option::Option<i64>,
     /// The maximum outbound public bandwidth.
-    #[serde(
-        rename = "InternetMaxBandwidthOut",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InternetMaxBandwidthOut"))]
     pub internet_max_bandwidth_out: ::std::option::Option<i64>,
     /// Indicates whether the instance is I/O optimized.
-    #[serde(rename = "IoOptimized", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
     pub io_optimized: ::std::option::Option<::std::string::String>,
     /// The name of the key pair.
-    #[serde(rename = "KeyPairName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// Details about the secondary elastic network interfaces (ENIs).
-    #[serde(rename = "NetworkInterfaces", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaces"))]
     pub network_interfaces: ::std::vec::Vec<
         crate::types::DescribeLaunchTemplateVersionsNetworkInterface,
     >,
     /// The network type.
-    #[serde(rename = "NetworkType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkType"))]
     pub network_type: ::std::option::Option<::std::string::String>,
     /// Indicates whether the username and password pair preset in the image is used.
-    #[serde(rename = "PasswordInherit", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PasswordInherit"))]
     pub password_inherit: ::std::option::Option<bool>,
     /// The subscription period.
-    #[serde(rename = "Period", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Period"))]
     pub period: ::std::option::Option<i64>,
     /// The private IP address of the instance.
-    #[serde(rename = "PrivateIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
     /// The name of the instance Resource Access Management (RAM) role.
-    #[serde(rename = "RamRoleName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the launch template belongs.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether to enable security hardening.
-    #[serde(
-        rename = "SecurityEnhancementStrategy",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityEnhancementStrategy"))]
     pub security_enhancement_strategy: ::std::option::Option<::std::string::String>,
     /// The ID of the security group to which to assign the instance.
     /// Note: The SecurityGroupId and SecurityGroupIds parameters are mutually exclusive in the response.
-    #[serde(rename = "SecurityGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// The IDs of the security groups to which to assign the instance.
     /// Note: The SecurityGroupId and SecurityGroupIds parameters are mutually exclusive in the response.
-    #[serde(rename = "SecurityGroupIds", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The protection period of the preemptible instance. Unit: hours. Valid values: 0 to 6.
     ///  - Protection periods of 2, 3, 4, 5, and 6 hours are in invitational preview. If you want to set this parameter to one of these values, submit a ticket.
     /// - A value of 0 indicates that no protection period is configured for the preemptible instance.
-    #[serde(rename = "SpotDuration", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotDuration"))]
     pub spot_duration: ::std::option::Option<i64>,
     /// The maximum hourly price of the preemptible instance.
-    #[serde(rename = "SpotPriceLimit", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotPriceLimit"))]
     pub spot_price_limit: ::std::option::Option<f64>,
     /// The bidding policy of the preemptible instance.
-    #[serde(rename = "SpotStrategy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotStrategy"))]
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// `SystemDisk` in the response.
-    #[serde(rename = "SystemDisk")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SystemDisk"))]
     pub system_disk: ::std::option::Option<crate::types::SystemDiskInfo>,
     /// The tags of the instance.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::InstanceTag>,
     /// The user data of the instance, which is Base64-encoded.
-    #[serde(rename = "UserData", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "UserData"))]
     pub user_data: ::std::option::Option<::std::string::String>,
     /// The ID of the vSwitch to which to connect the instance.
-    #[serde(rename = "VSwitchId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC.
-    #[serde(rename = "VpcId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// The ID of the zone.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "launch-templates")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchTemplateData {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for LaunchTemplateData {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_release_time: f.string("AutoReleaseTime")?,
+            data_disks: f.list("DataDisks")?,
+            deployment_set_id: f.string("DeploymentSetId")?,
+            description: f.string("Description")?,
+            enable_vm_os_config: f.boolean("EnableVmOsConfig")?,
+            host_name: f.string("HostName")?,
+            image_id: f.string("ImageId")?,
+            image_owner_alias: f.string("ImageOwnerAlias")?,
+            instance_charge_type: f.string("InstanceChargeType")?,
+            instance_name: f.string("InstanceName")?,
+            instance_type: f.string("InstanceType")?,
+            internet_charge_type: f.string("InternetChargeType")?,
+            internet_max_bandwidth_in: f.integer("InternetMaxBandwidthIn")?,
+            internet_max_bandwidth_out: f.integer("InternetMaxBandwidthOut")?,
+            io_optimized: f.string("IoOptimized")?,
+            key_pair_name: f.string("KeyPairName")?,
+            network_interfaces: f.list("NetworkInterfaces")?,
+            network_type: f.string("NetworkType")?,
+            password_inherit: f.boolean("PasswordInherit")?,
+            period: f.integer("Period")?,
+            private_ip_address: f.string("PrivateIpAddress")?,
+            ram_role_name: f.string("RamRoleName")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            security_enhancement_strategy: f.string("SecurityEnhancementStrategy")?,
+            security_group_id: f.string("SecurityGroupId")?,
+            security_group_ids: f.list("SecurityGroupIds")?,
+            spot_duration: f.integer("SpotDuration")?,
+            spot_price_limit: f.float("SpotPriceLimit")?,
+            spot_strategy: f.string("SpotStrategy")?,
+            system_disk: f.nested("SystemDisk")?,
+            tags: f.list("Tags")?,
+            user_data: f.string("UserData")?,
+            v_switch_id: f.string("VSwitchId")?,
+            vpc_id: f.string("VpcId")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `LaunchTemplateSet` in a response. Used by `DescribeLaunchTemplates`.
 #[cfg(feature = "launch-templates")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct LaunchTemplateSet {
     /// The creation time of the instance launch template.
-    #[serde(rename = "CreateTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreateTime"))]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The creator of the instance launch template.
-    #[serde(rename = "CreatedBy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreatedBy"))]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The default version number of the template.
-    #[serde(
-        rename = "DefaultVersionNumber",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DefaultVersionNumber"))]
     pub default_version_number: ::std::option::Option<i64>,
     /// The latest version number of the template.
-    #[serde(rename = "LatestVersionNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LatestVersionNumber"))]
     pub latest_version_number: ::std::option::Option<i64>,
     /// The ID of the instance launch template.
-    #[serde(rename = "LaunchTemplateId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance launch template.
-    #[serde(rename = "LaunchTemplateName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateName"))]
     pub launch_template_name: ::std::option::Option<::std::string::String>,
     /// The time when the template was last modified.
-    #[serde(rename = "ModifiedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ModifiedTime"))]
     pub modified_time: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the launch template belongs.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The tag of the launch template.
-    #[serde(rename = "Tags")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::option::Option<crate::types::TagInfo>,
+}
+#[cfg(feature = "launch-templates")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchTemplateSet {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for LaunchTemplateSet {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            create_time: f.string("CreateTime")?,
+            created_by: f.string("CreatedBy")?,
+            default_version_number: f.integer("DefaultVersionNumber")?,
+            latest_version_number: f.integer("LatestVersionNumber")?,
+            launch_template_id: f.string("LaunchTemplateId")?,
+            launch_template_name: f.string("LaunchTemplateName")?,
+            modified_time: f.string("ModifiedTime")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            tags: f.nested("Tags")?,
+        })
+    }
 }
 /// A `LaunchTemplateVersionSet` in a response. Used by `DescribeLaunchTemplateVersions`.
 #[cfg(feature = "launch-templates")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersionSet {
     /// The time when the launch template was created.
-    #[serde(rename = "CreateTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreateTime"))]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The creator of the launch template.
-    #[serde(rename = "CreatedBy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreatedBy"))]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The default version of the launch template.
-    #[serde(rename = "DefaultVersion", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DefaultVersion"))]
     pub default_version: ::std::option::Option<bool>,
     /// The configurations of the launch template.
-    #[serde(rename = "LaunchTemplateData")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateData"))]
     pub launch_template_data: ::std::option::Option<crate::types::LaunchTemplateData>,
     /// The ID of the launch template.
-    #[serde(rename = "LaunchTemplateId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// The name of the launch template.
-    #[serde(rename = "LaunchTemplateName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateName"))]
     pub launch_template_name: ::std::option::Option<::std::string::String>,
     /// The time when the launch template was modified.
-    #[serde(rename = "ModifiedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ModifiedTime"))]
     pub modified_time: ::std::option::Option<::std::string::String>,
     /// The description of the launch template version.
-    #[serde(rename = "VersionDescription", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VersionDescription"))]
     pub version_description: ::std::option::Option<::std::string::String>,
     /// The number of the launch template version.
-    #[serde(rename = "VersionNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VersionNumber"))]
     pub version_number: ::std::option::Option<i64>,
+}
+#[cfg(feature = "launch-templates")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchTemplateVersionSet {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for LaunchTemplateVersionSet {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            create_time: f.string("CreateTime")?,
+            created_by: f.string("CreatedBy")?,
+            default_version: f.boolean("DefaultVersion")?,
+            launch_template_data: f.nested("LaunchTemplateData")?,
+            launch_template_id: f.string("LaunchTemplateId")?,
+            launch_template_name: f.string("LaunchTemplateName")?,
+            modified_time: f.string("ModifiedTime")?,
+            version_description: f.string("VersionDescription")?,
+            version_number: f.integer("VersionNumber")?,
+        })
+    }
 }
 /// A `Link` in a response. Used by `DescribeClassicLinkInstances`.
 #[cfg(feature = "networks")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Link {
     /// The ID of an instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of a VPC.
-    #[serde(rename = "VpcId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
     pub vpc_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "networks")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Link {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Link {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_id: f.string("InstanceId")?,
+            vpc_id: f.string("VpcId")?,
+        })
+    }
 }
 /// A `LockReason` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct LockReason {
     /// The description of the locked instance.
-    #[serde(rename = "LockMsg", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LockMsg"))]
     pub lock_msg: ::std::option::Option<::std::string::String>,
     /// The reason why the instance was locked. Valid values:
     ///  - financial: The instance was locked due to overdue payments.
@@ -5921,40 +8211,74 @@ pub struct LockReason {
     /// - recycling: The preemptible instance is locked and pending for release.
     /// - dedicatedhostfinancial: The instance was locked due to overdue payments for the dedicated host.
     /// - refunded: The instance was locked because a refund was made for the instance.
-    #[serde(rename = "LockReason", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LockReason"))]
     pub lock_reason: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LockReason {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for LockReason {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            lock_msg: f.string("LockMsg")?,
+            lock_reason: f.string("LockReason")?,
+        })
+    }
 }
 /// A `MaintenanceAttribute` in a response. Used by `DescribeInstanceMaintenanceAttributes`.
 #[cfg(feature = "operations-and-monitoring")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct MaintenanceAttribute {
     /// The property of the maintenance action of the instance.
-    #[serde(rename = "ActionOnMaintenance")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActionOnMaintenance"))]
     pub action_on_maintenance: ::std::option::Option<crate::types::ActionOnMaintenance>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Details of the maintenance window.
-    #[serde(rename = "MaintenanceWindows", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MaintenanceWindows"))]
     pub maintenance_windows: ::std::vec::Vec<crate::types::MaintenanceWindowInfo>,
     /// Indicates whether an event notification was sent before instance shutdown.
-    #[serde(rename = "NotifyOnMaintenance", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NotifyOnMaintenance"))]
     pub notify_on_maintenance: ::std::option::Option<bool>,
+}
+#[cfg(feature = "operations-and-monitoring")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for MaintenanceAttribute {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for MaintenanceAttribute {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            action_on_maintenance: f.nested("ActionOnMaintenance")?,
+            instance_id: f.string("InstanceId")?,
+            maintenance_windows: f.list("MaintenanceWindows")?,
+            notify_on_maintenance: f.boolean("NotifyOnMaintenance")?,
+        })
+    }
 }
 /// The `MaintenanceWindow` value of a request. Used by `ModifyInstanceMaintenanceAttributes`.
 #[cfg(feature = "operations-and-monitoring")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct MaintenanceWindow {
     /// The end time of maintenance window N. The time must be on the hour at exactly 0 minute and 0 second. The MaintenanceWindow.N.StartTime and MaintenanceWindow.N.EndTime parameters must be specified at the same time. The MaintenanceWindow.N.Endtime value must be 1 to 23 hours later than the MaintenanceWindow.N.StartTime value. Specify the time in the HH:mm:ss format. The time must be in UTC+8. Set the value of N to 1.
@@ -5991,53 +8315,86 @@ impl MaintenanceWindow {
 #[cfg(feature = "operations-and-monitoring")]
 /// A `MaintenanceWindow` in a response. Used by `DescribeInstanceMaintenanceAttributes`.
 #[cfg(feature = "operations-and-monitoring")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct MaintenanceWindowInfo {
     /// The end time of the maintenance window.
-    #[serde(rename = "EndTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EndTime"))]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// The start time of the maintenance window.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "operations-and-monitoring")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for MaintenanceWindowInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for MaintenanceWindowInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            end_time: f.string("EndTime")?,
+            start_time: f.string("StartTime")?,
+        })
+    }
 }
 /// A `MetadataOptions` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct MetadataOptions {
     /// Indicates whether the access channel for instance metadata was enabled. Valid values:
     ///  - enabled
     /// - disabled
-    #[serde(rename = "HttpEndpoint", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HttpEndpoint"))]
     pub http_endpoint: ::std::option::Option<::std::string::String>,
     /// This parameter is unavailable.
-    #[serde(
-        rename = "HttpPutResponseHopLimit",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HttpPutResponseHopLimit"))]
     pub http_put_response_hop_limit: ::std::option::Option<i64>,
     /// Indicates whether to forcibly use the security hardening mode (IMDSv2) to access instance metadata. Valid values:
     ///  - optional: does not forcibly use the security-enhanced mode (IMDSv2).
     /// - required: forcibly uses the security-enhanced mode (IMDSv2).
-    #[serde(rename = "HttpTokens", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HttpTokens"))]
     pub http_tokens: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for MetadataOptions {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for MetadataOptions {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            http_endpoint: f.string("HttpEndpoint")?,
+            http_put_response_hop_limit: f.integer("HttpPutResponseHopLimit")?,
+            http_tokens: f.string("HttpTokens")?,
+        })
+    }
 }
 /// The `PrivatePoolOptions` value of a request. Used by `ModifyCapacityReservation`, `ModifyElasticityAssurance`.
 #[cfg(feature = "resource-assurance")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyCapacityReservationPrivatePoolOptions {
     /// The ID of the capacity reservation.
@@ -6070,15 +8427,8 @@ impl ModifyCapacityReservationPrivatePoolOptions {
 #[cfg(feature = "resource-assurance")]
 /// The `PrivatePoolOptions` value of a request. Used by `ModifyInstanceAttachmentAttributes`.
 #[cfg(feature = "resource-assurance")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceAttachmentAttributesPrivatePoolOptions {
     /// The ID of the private pool. Set the value to the ID of the elasticity assurance or capacity reservation that generates the private pool.
@@ -6119,32 +8469,47 @@ impl ModifyInstanceAttachmentAttributesPrivatePoolOptions {
 #[cfg(feature = "resource-assurance")]
 /// A `MountInstance` in a response. Used by `DescribeDisks`.
 #[cfg(feature = "disk")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct MountInstance {
     /// The time when the cloud disk was attached. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "AttachedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AttachedTime"))]
     pub attached_time: ::std::option::Option<::std::string::String>,
     /// The mount point of the disk.
-    #[serde(rename = "Device", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The ID of the instance to which the disk is attached.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "disk")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for MountInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for MountInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            attached_time: f.string("AttachedTime")?,
+            device: f.string("Device")?,
+            instance_id: f.string("InstanceId")?,
+        })
+    }
 }
 /// The `NetworkAttributes` value of a request. Used by `AllocateDedicatedHosts`, `ModifyDedicatedHostAttribute`.
 #[cfg(feature = "dedicated-hosts")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct NetworkAttributes {
     /// The timeout period for a UDP session between a Server Load Balancer (SLB) instance and the dedicated host. Unit: seconds. Valid values: 15 to 310.
@@ -6179,15 +8544,8 @@ impl NetworkAttributes {
 #[cfg(feature = "dedicated-hosts")]
 /// The `NetworkInterface` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
 #[cfg(feature = "launch-templates")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct NetworkInterface {
     /// The description of secondary ENI N. The description must be 2 to 256 characters in length and cannot start with `http://` or `https://`. The value of N in NetworkInterface.N cannot be greater than 1.
@@ -6285,72 +8643,112 @@ impl NetworkInterface {
 #[cfg(feature = "launch-templates")]
 /// A `NetworkInterface` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct NetworkInterfaceInfo {
     /// The IPv6 addresses assigned to the ENI. This parameter has a value only when the AdditionalAttributes.N request parameter is set to NETWORK\_PRIMARY\_ENI\_IP.
-    #[serde(rename = "Ipv6Sets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6Sets"))]
     pub ipv6_sets: ::std::vec::Vec<crate::types::Ipv6Set>,
     /// The MAC address of the ENI.
-    #[serde(rename = "MacAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MacAddress"))]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// The ID of the ENI.
-    #[serde(rename = "NetworkInterfaceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceId"))]
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// The primary private IP address of the ENI.
-    #[serde(rename = "PrimaryIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrimaryIpAddress"))]
     pub primary_ip_address: ::std::option::Option<::std::string::String>,
     /// Details about the private IP addresses of the ENI.
-    #[serde(rename = "PrivateIpSets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpSets"))]
     pub private_ip_sets: ::std::vec::Vec<crate::types::PrivateIpSet>,
     /// The type of the ENI. Valid values:
     ///  - Primary
     /// - Secondary
-    #[serde(rename = "Type", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for NetworkInterfaceInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for NetworkInterfaceInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            ipv6_sets: f.list("Ipv6Sets")?,
+            mac_address: f.string("MacAddress")?,
+            network_interface_id: f.string("NetworkInterfaceId")?,
+            primary_ip_address: f.string("PrimaryIpAddress")?,
+            private_ip_sets: f.list("PrivateIpSets")?,
+            type_: f.string("Type")?,
+        })
+    }
 }
 /// A `NetworkInterfaceSet` in a response. Used by `DescribeNetworkInterfaces`.
 #[cfg(feature = "elastic-network-interfaces")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct NetworkInterfaceSet {
     /// The elastic IP address (EIP) associated with the secondary private IP address of the ENI.
-    #[serde(rename = "AssociatedPublicIp")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AssociatedPublicIp"))]
     pub associated_public_ip: ::std::option::Option<crate::types::AssociatedPublicIp>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "Attachment")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Attachment"))]
     pub attachment: ::std::option::Option<crate::types::Attachment>,
     /// The time when the ENI was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the ENI.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(
-        rename = "TrunkNetworkInterfaceId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TrunkNetworkInterfaceId"))]
     pub trunk_network_interface_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "elastic-network-interfaces")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for NetworkInterfaceSet {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for NetworkInterfaceSet {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            associated_public_ip: f.nested("AssociatedPublicIp")?,
+            attachment: f.nested("Attachment")?,
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            instance_id: f.string("InstanceId")?,
+            trunk_network_interface_id: f.string("TrunkNetworkInterfaceId")?,
+        })
+    }
 }
 /// The `NotBefore` value of a request. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct NotBefore {
     /// The end time of the scheduled event execution period. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
@@ -6381,194 +8779,349 @@ impl NotBefore {
 #[cfg(feature = "system-event")]
 /// A `OperationLock` in a response. Used by `DescribeDisks`.
 #[cfg(feature = "disk")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct OperationLock {
     /// The security reason why the disk was locked.
-    #[serde(rename = "LockReason", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LockReason"))]
     pub lock_reason: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "disk")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for OperationLock {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for OperationLock {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            lock_reason: f.string("LockReason")?,
+        })
+    }
 }
 /// A `OperationProgress` in a response. Used by `DeleteSnapshotGroup`, `DescribeTaskAttribute`, `ResetDisks`.
 #[cfg(any(feature = "others", feature = "snapshots"))]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct OperationProgress {
     /// The error code. This parameter is empty when the operation was successful.
     /// For more information about error codes and error messages, visit the API error center.
-    #[serde(rename = "ErrorCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The error message. This parameter is empty when the operation was successful.
     /// For more information about error codes and error messages, visit the API error center.
-    #[serde(rename = "ErrorMsg", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorMsg"))]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Indicates whether the operation was successful. If the operation was successful, a value of Success is returned. If the operation failed, error codes and messages are returned.
-    #[serde(rename = "OperationStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OperationStatus"))]
     pub operation_status: ::std::option::Option<::std::string::String>,
     /// Details about the resources.
-    #[serde(rename = "RelatedItemSet", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RelatedItemSet"))]
     pub related_item_set: ::std::vec::Vec<crate::types::RelatedItem>,
+}
+#[cfg(any(feature = "others", feature = "snapshots"))]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for OperationProgress {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for OperationProgress {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            error_code: f.string("ErrorCode")?,
+            error_msg: f.string("ErrorMsg")?,
+            operation_status: f.string("OperationStatus")?,
+            related_item_set: f.list("RelatedItemSet")?,
+        })
+    }
 }
 /// A `PayAsYouGoOptions` in a response. Used by `DescribeAutoProvisioningGroups`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct PayAsYouGoOptions {
     /// The provisioning policy for pay-as-you-go instances. Valid values:
     /// - lowest-price: the cost optimization policy.This policy indicates that instance types of the lowest cost are used to create instances.
     /// - prioritized: the priority-based policy.This policy indicates that instances are created based on the priority specified by the LaunchTemplateConfig.N.Priority parameter.
     /// Note: The LaunchTemplateConfig.N.Priority parameter is set when the auto provisioning group is created, and cannot be modified.
-    #[serde(rename = "AllocationStrategy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationStrategy"))]
     pub allocation_strategy: ::std::option::Option<::std::string::String>,
     /// The region ID of the auto provisioning group.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The policy related to preemptible instances.
-    #[serde(rename = "SpotOptions")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotOptions"))]
     pub spot_options: ::std::option::Option<crate::types::SpotOptions>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for PayAsYouGoOptions {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for PayAsYouGoOptions {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            allocation_strategy: f.string("AllocationStrategy")?,
+            region_id: f.string("RegionId")?,
+            spot_options: f.nested("SpotOptions")?,
+        })
+    }
 }
 /// A `Permission` in a response. Used by `DescribeSecurityGroupAttribute`.
 #[cfg(feature = "security-groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Permission {
     /// The time when the security group rule was created. The time is displayed in UTC.
-    #[serde(rename = "CreateTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreateTime"))]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The description of the security group.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The destination CIDR block for outbound access control.
-    #[serde(rename = "DestCidrIp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DestCidrIp"))]
     pub dest_cidr_ip: ::std::option::Option<::std::string::String>,
     /// The ID of the destination security group for outbound access control.
-    #[serde(rename = "DestGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DestGroupId"))]
     pub dest_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the destination security group.
-    #[serde(rename = "DestGroupName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DestGroupName"))]
     pub dest_group_name: ::std::option::Option<::std::string::String>,
     /// The Alibaba Cloud account that manages the destination security group.
-    #[serde(
-        rename = "DestGroupOwnerAccount",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DestGroupOwnerAccount"))]
     pub dest_group_owner_account: ::std::option::Option<::std::string::String>,
     /// The direction in which the security group rule is applied.
-    #[serde(rename = "Direction", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Direction"))]
     pub direction: ::std::option::Option<::std::string::String>,
     /// The transport layer protocol.
-    #[serde(rename = "IpProtocol", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IpProtocol"))]
     pub ip_protocol: ::std::option::Option<::std::string::String>,
     /// The destination IPv6 CIDR block.
-    #[serde(rename = "Ipv6DestCidrIp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6DestCidrIp"))]
     pub ipv6_dest_cidr_ip: ::std::option::Option<::std::string::String>,
     /// The source IPv6 CIDR block.
-    #[serde(rename = "Ipv6SourceCidrIp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6SourceCidrIp"))]
     pub ipv6_source_cidr_ip: ::std::option::Option<::std::string::String>,
     /// The NIC type of the security group rule.
-    #[serde(rename = "NicType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NicType"))]
     pub nic_type: ::std::option::Option<::std::string::String>,
     /// The authorization policy.
-    #[serde(rename = "Policy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Policy"))]
     pub policy: ::std::option::Option<::std::string::String>,
     /// The port range.
-    #[serde(rename = "PortRange", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PortRange"))]
     pub port_range: ::std::option::Option<::std::string::String>,
     /// The rule priority.
-    #[serde(rename = "Priority", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Priority"))]
     pub priority: ::std::option::Option<::std::string::String>,
     /// The source CIDR block for inbound access control.
-    #[serde(rename = "SourceCidrIp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceCidrIp"))]
     pub source_cidr_ip: ::std::option::Option<::std::string::String>,
     /// The ID of the source security group for inbound access control.
-    #[serde(rename = "SourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceGroupId"))]
     pub source_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the source security group.
-    #[serde(rename = "SourceGroupName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceGroupName"))]
     pub source_group_name: ::std::option::Option<::std::string::String>,
     /// The Alibaba Cloud account that manages the source security group.
-    #[serde(
-        rename = "SourceGroupOwnerAccount",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceGroupOwnerAccount"))]
     pub source_group_owner_account: ::std::option::Option<::std::string::String>,
     /// The source port range.
-    #[serde(rename = "SourcePortRange", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourcePortRange"))]
     pub source_port_range: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "security-groups")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Permission {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Permission {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            create_time: f.string("CreateTime")?,
+            description: f.string("Description")?,
+            dest_cidr_ip: f.string("DestCidrIp")?,
+            dest_group_id: f.string("DestGroupId")?,
+            dest_group_name: f.string("DestGroupName")?,
+            dest_group_owner_account: f.string("DestGroupOwnerAccount")?,
+            direction: f.string("Direction")?,
+            ip_protocol: f.string("IpProtocol")?,
+            ipv6_dest_cidr_ip: f.string("Ipv6DestCidrIp")?,
+            ipv6_source_cidr_ip: f.string("Ipv6SourceCidrIp")?,
+            nic_type: f.string("NicType")?,
+            policy: f.string("Policy")?,
+            port_range: f.string("PortRange")?,
+            priority: f.string("Priority")?,
+            source_cidr_ip: f.string("SourceCidrIp")?,
+            source_group_id: f.string("SourceGroupId")?,
+            source_group_name: f.string("SourceGroupName")?,
+            source_group_owner_account: f.string("SourceGroupOwnerAccount")?,
+            source_port_range: f.string("SourcePortRange")?,
+        })
+    }
 }
 /// A `Price` in a response. Used by `DescribePrice`, `DescribeRenewalPrice`.
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Price {
     /// The currency unit.
-    #[serde(rename = "Currency", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Currency"))]
     pub currency: ::std::option::Option<::std::string::String>,
     /// Details about the price.
     /// Note: This parameter is in invitational preview and unavailable.
-    #[serde(rename = "DetailInfos", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DetailInfos"))]
     pub detail_infos: ::std::vec::Vec<crate::types::ResourcePriceModel>,
     /// The discount.
-    #[serde(rename = "DiscountPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiscountPrice"))]
     pub discount_price: ::std::option::Option<f64>,
     /// The original price.
-    #[serde(rename = "OriginalPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OriginalPrice"))]
     pub original_price: ::std::option::Option<f64>,
     /// The name of the resource.
-    #[serde(rename = "Resource", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Resource"))]
     pub resource: ::std::option::Option<::std::string::String>,
     /// Details about the pricing rules.
-    #[serde(rename = "SubRules", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SubRules"))]
     pub sub_rules: ::std::vec::Vec<crate::types::Rule>,
     /// The transaction price.
-    #[serde(rename = "TradePrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
     pub trade_price: ::std::option::Option<f64>,
+}
+#[cfg(feature = "pricing")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Price {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Price {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            currency: f.string("Currency")?,
+            detail_infos: f.list("DetailInfos")?,
+            discount_price: f.float("DiscountPrice")?,
+            original_price: f.float("OriginalPrice")?,
+            resource: f.string("Resource")?,
+            sub_rules: f.list("SubRules")?,
+            trade_price: f.float("TradePrice")?,
+        })
+    }
 }
 /// A `PriceInfo` in a response. Used by `DescribePrice`, `DescribeRenewalPrice`.
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct PriceInfo {
     /// The price.
-    #[serde(rename = "Price")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Price"))]
     pub price: ::std::option::Option<crate::types::Price>,
+}
+#[cfg(feature = "pricing")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for PriceInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for PriceInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self { price: f.nested("Price")? })
+    }
 }
 /// A `PrivateIpSet` in a response. Used by `CreateNetworkInterface`, `DescribeInstances`.
 #[cfg(any(feature = "elastic-network-interfaces", feature = "instances"))]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct PrivateIpSet {
     /// Indicates whether the IP address is the primary private IP address.
-    #[serde(rename = "Primary", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Primary"))]
     pub primary: ::std::option::Option<bool>,
     /// The private IP address of the instance.
-    #[serde(rename = "PrivateIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "elastic-network-interfaces", feature = "instances"))]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for PrivateIpSet {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for PrivateIpSet {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            primary: f.boolean("Primary")?,
+            private_ip_address: f.string("PrivateIpAddress")?,
+        })
+    }
 }
 /// The `PrivatePoolOptions` value of a request. Used by `DescribeCapacityReservationInstances`, `DescribeElasticityAssuranceInstances`, `ReleaseCapacityReservation`.
 #[cfg(feature = "resource-assurance")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct PrivatePoolOptions {
     /// The ID of the capacity reservation.
@@ -6591,65 +9144,123 @@ impl PrivatePoolOptions {
 #[cfg(feature = "resource-assurance")]
 /// A `ReferencingSecurityGroup` in a response. Used by `DescribeSecurityGroupReferences`.
 #[cfg(feature = "security-groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ReferencingSecurityGroup {
     /// The ID of the Alibaba Cloud account to which the security group belongs.
-    #[serde(rename = "AliUid", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AliUid"))]
     pub ali_uid: ::std::option::Option<::std::string::String>,
     /// The ID of the security group.
-    #[serde(rename = "SecurityGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
     pub security_group_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "security-groups")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ReferencingSecurityGroup {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ReferencingSecurityGroup {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            ali_uid: f.string("AliUid")?,
+            security_group_id: f.string("SecurityGroupId")?,
+        })
+    }
 }
 /// A `Region` in a response. Used by `DescribeRegions`.
 #[cfg(feature = "regions")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Region {
     /// The name of the region.
-    #[serde(rename = "LocalName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalName"))]
     pub local_name: ::std::option::Option<::std::string::String>,
     /// The endpoint of the region.
-    #[serde(rename = "RegionEndpoint", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionEndpoint"))]
     pub region_endpoint: ::std::option::Option<::std::string::String>,
     /// The region ID.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the cluster is sold out. Valid values:
     /// - available
     /// - soldOut
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "regions")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Region {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Region {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            local_name: f.string("LocalName")?,
+            region_endpoint: f.string("RegionEndpoint")?,
+            region_id: f.string("RegionId")?,
+            status: f.string("Status")?,
+        })
+    }
 }
 /// A `RelatedItem` in a response. Used by `DeleteSnapshotGroup`, `DescribeTaskAttribute`, `ResetDisks`.
 #[cfg(any(feature = "others", feature = "snapshots"))]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct RelatedItem {
     /// The name of the resource.
-    #[serde(rename = "Name", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// The ID of the resource.
-    #[serde(rename = "Value", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
     pub value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "others", feature = "snapshots"))]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for RelatedItem {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for RelatedItem {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            name: f.string("Name")?,
+            value: f.string("Value")?,
+        })
+    }
 }
 /// The `SystemDisk` value of a request. Used by `ReplaceSystemDisk`.
 #[cfg(feature = "disk")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ReplaceSystemDiskSystemDisk {
     /// The capacity of the new system disk. Unit: GiB. Valid values: Max{20, the size of the image specified by ImageId} to 500.
@@ -6674,117 +9285,203 @@ impl ReplaceSystemDiskSystemDisk {
 #[cfg(feature = "disk")]
 /// A `ReservedInstance` in a response. Used by `DescribeReservedInstances`.
 #[cfg(feature = "reserved-instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ReservedInstance {
     /// Indicates the sharing status of the reserved instance when the AllocationType parameter is set to Shared. Valid values:
     /// - allocated: The reserved instance is allocated to another account.
     /// - beAllocated: The reserved instance is allocated by another account.
-    #[serde(rename = "AllocationStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationStatus"))]
     pub allocation_status: ::std::option::Option<::std::string::String>,
     /// The time when the reserved instance was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the reserved instance.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the reserved instance expires.
-    #[serde(rename = "ExpiredTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The number of pay-as-you-go instances that are of the same instance type as the reserved instance and can be matched to the reserved instance.
-    #[serde(rename = "InstanceAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceAmount"))]
     pub instance_amount: ::std::option::Option<i64>,
     /// The instance type of the pay-as-you-go instances that can be matched to the reserved instance.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The payment option of the reserved instance.
-    #[serde(rename = "OfferingType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OfferingType"))]
     pub offering_type: ::std::option::Option<::std::string::String>,
     /// Details about the lock status of the reserved instance.
-    #[serde(rename = "OperationLocks", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OperationLocks"))]
     pub operation_locks: ::std::vec::Vec<
         crate::types::DescribeReservedInstancesOperationLock,
     >,
     /// The region ID of the reserved instance.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the reserved instance.
-    #[serde(rename = "ReservedInstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstanceId"))]
     pub reserved_instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the reserved instance.
-    #[serde(rename = "ReservedInstanceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstanceName"))]
     pub reserved_instance_name: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The scope of the reserved instance.
-    #[serde(rename = "Scope", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Scope"))]
     pub scope: ::std::option::Option<::std::string::String>,
     /// The time when the reserved instance took effect.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the reserved instance.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// Details about the tags of the reserved instance.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::DescribeReservedInstancesTag>,
     /// The total number of reserved instances.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+#[cfg(feature = "reserved-instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ReservedInstance {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ReservedInstance {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            allocation_status: f.string("AllocationStatus")?,
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            expired_time: f.string("ExpiredTime")?,
+            instance_amount: f.integer("InstanceAmount")?,
+            instance_type: f.string("InstanceType")?,
+            offering_type: f.string("OfferingType")?,
+            operation_locks: f.list("OperationLocks")?,
+            region_id: f.string("RegionId")?,
+            reserved_instance_id: f.string("ReservedInstanceId")?,
+            reserved_instance_name: f.string("ReservedInstanceName")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            scope: f.string("Scope")?,
+            start_time: f.string("StartTime")?,
+            status: f.string("Status")?,
+            tags: f.list("Tags")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /// A `ResourcePriceModel` in a response. Used by `DescribePrice`, `DescribeRenewalPrice`.
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ResourcePriceModel {}
+#[cfg(feature = "pricing")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResourcePriceModel {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ResourcePriceModel {
+    fn from_fields(
+        _f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {})
+    }
+}
 /// A `ResourceTypeCount` in a response. Used by `DescribeTags`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ResourceTypeCount {
     /// The number of dedicated hosts to which the tag is bound.
-    #[serde(rename = "Ddh", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Ddh"))]
     pub ddh: ::std::option::Option<i64>,
     /// The number of disks to which the tag is bound.
-    #[serde(rename = "Disk", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Disk"))]
     pub disk: ::std::option::Option<i64>,
     /// The number of ENIs to which the tag is bound.
-    #[serde(rename = "Eni", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Eni"))]
     pub eni: ::std::option::Option<i64>,
     /// The number of images to which the tag is bound.
-    #[serde(rename = "Image", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Image"))]
     pub image: ::std::option::Option<i64>,
     /// The number of instances to which the tag is bound.
-    #[serde(rename = "Instance", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Instance"))]
     pub instance: ::std::option::Option<i64>,
     /// The number of key pairs to which the tag is bound.
-    #[serde(rename = "KeyPair", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPair"))]
     pub key_pair: ::std::option::Option<i64>,
     /// The number of launch templates to which the tag is bound.
-    #[serde(rename = "LaunchTemplate", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplate"))]
     pub launch_template: ::std::option::Option<i64>,
     /// The number of security groups to which the tag is bound.
-    #[serde(rename = "Securitygroup", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Securitygroup"))]
     pub securitygroup: ::std::option::Option<i64>,
     /// The number of snapshots to which the tag is bound.
-    #[serde(rename = "Snapshot", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Snapshot"))]
     pub snapshot: ::std::option::Option<i64>,
     /// The number of extended volumes to which the tag is bound.
-    #[serde(rename = "Volume", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Volume"))]
     pub volume: ::std::option::Option<i64>,
+}
+#[cfg(feature = "tags")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResourceTypeCount {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ResourceTypeCount {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            ddh: f.integer("Ddh")?,
+            disk: f.integer("Disk")?,
+            eni: f.integer("Eni")?,
+            image: f.integer("Image")?,
+            instance: f.integer("Instance")?,
+            key_pair: f.integer("KeyPair")?,
+            launch_template: f.integer("LaunchTemplate")?,
+            securitygroup: f.integer("Securitygroup")?,
+            snapshot: f.integer("Snapshot")?,
+            volume: f.integer("Volume")?,
+        })
+    }
 }
 /// A `ResourcesInfo` in a response. Used by `DescribeZones`.
 #[cfg(feature = "regions")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ResourcesInfo {
     /// The categories of data disks. The data type of this parameter is List. Valid values:
@@ -6793,77 +9490,137 @@ pub struct ResourcesInfo {
     /// - cloud\_ssd: standard SSD
     /// - cloud\_essd: enhanced SSD (ESSD)
     /// - ephemeral\_ssd: local SSD
-    #[serde(rename = "DataDiskCategories", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DataDiskCategories"))]
     pub data_disk_categories: ::std::vec::Vec<::std::string::String>,
     /// The generation numbers of instance families. The data type of this parameter is List.
-    #[serde(rename = "InstanceGenerations", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceGenerations"))]
     pub instance_generations: ::std::vec::Vec<::std::string::String>,
     /// The collection of supported instance families. The data type of this parameter is List.
-    #[serde(rename = "InstanceTypeFamilies", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamilies"))]
     pub instance_type_families: ::std::vec::Vec<::std::string::String>,
     /// The instance types of instances. The data type of this parameter is List.
-    #[serde(rename = "InstanceTypes", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypes"))]
     pub instance_types: ::std::vec::Vec<::std::string::String>,
     /// Indicates whether the instance is I/O optimized.
-    #[serde(rename = "IoOptimized", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
     pub io_optimized: ::std::option::Option<bool>,
     /// The types of the network. The data type of this parameter is List. Valid values:
     /// - VPC
     /// - Classic
-    #[serde(rename = "NetworkTypes", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkTypes"))]
     pub network_types: ::std::vec::Vec<::std::string::String>,
     /// The categories of system disks. The data type of this parameter is List. Valid values:
     /// - cloud: basic disk
     /// - cloud\_efficiency: ultra disk
     /// - cloud\_ssd: standard SSD
-    #[serde(rename = "SystemDiskCategories", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SystemDiskCategories"))]
     pub system_disk_categories: ::std::vec::Vec<::std::string::String>,
+}
+#[cfg(feature = "regions")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResourcesInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ResourcesInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            data_disk_categories: f.list("DataDiskCategories")?,
+            instance_generations: f.list("InstanceGenerations")?,
+            instance_type_families: f.list("InstanceTypeFamilies")?,
+            instance_types: f.list("InstanceTypes")?,
+            io_optimized: f.boolean("IoOptimized")?,
+            network_types: f.list("NetworkTypes")?,
+            system_disk_categories: f.list("SystemDiskCategories")?,
+        })
+    }
 }
 /// A `ResultType` in a response. Used by `AttachKeyPair`, `DetachKeyPair`.
 #[cfg(feature = "ssh-key-pairs")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ResultType {
     /// The operation status code returned. 200 indicates that the operation is successful.
-    #[serde(rename = "Code", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
     pub code: ::std::option::Option<::std::string::String>,
     /// The ID of an instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The operation information returned. When the value of code is 200, the value of message becomes successful.
-    #[serde(rename = "Message", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Message"))]
     pub message: ::std::option::Option<::std::string::String>,
     /// The message returned indicating whether the operation is successful.
-    #[serde(rename = "Success", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Success"))]
     pub success: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "ssh-key-pairs")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResultType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ResultType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            code: f.string("Code")?,
+            instance_id: f.string("InstanceId")?,
+            message: f.string("Message")?,
+            success: f.string("Success")?,
+        })
+    }
 }
 /// A `Rule` in a response. Used by `DescribeInstanceModificationPrice`, `DescribePrice`, `DescribeRenewalPrice`.
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Rule {
     /// The description of the promotion rule.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the rule.
-    #[serde(rename = "RuleId", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RuleId"))]
     pub rule_id: ::std::option::Option<i64>,
+}
+#[cfg(feature = "pricing")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Rule {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Rule {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            description: f.string("Description")?,
+            rule_id: f.integer("RuleId")?,
+        })
+    }
 }
 /// The `DataDisk` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct RunInstancesDataDisk {
     /// The ID of the automatic snapshot policy to be applied to data disk N.
@@ -7029,15 +9786,8 @@ impl RunInstancesDataDisk {
 #[cfg(feature = "instances")]
 /// The `NetworkInterface` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct RunInstancesNetworkInterface {
     /// The description of secondary ENI N. Set the value of N to 1. The description must be 2 to 256 characters in length and cannot start with `http://` or `https://`.
@@ -7148,15 +9898,8 @@ impl RunInstancesNetworkInterface {
 #[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct RunInstancesSystemDisk {
     /// The ID of the automatic snapshot policy to be applied to the system disk.
@@ -7255,47 +9998,67 @@ impl RunInstancesSystemDisk {
 #[cfg(feature = "instances")]
 /// A `ScheduledSystemEventType` in a response. Used by `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ScheduledSystemEventType {
     /// The status of the system event.
-    #[serde(rename = "EventCycleStatus")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventCycleStatus"))]
     pub event_cycle_status: ::std::option::Option<crate::types::EventType>,
     /// The ID of the instance event.
-    #[serde(rename = "EventId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventId"))]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The time when the system event was published. The time is displayed in UTC.
-    #[serde(rename = "EventPublishTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventPublishTime"))]
     pub event_publish_time: ::std::option::Option<::std::string::String>,
     /// The type of the system event. Valid values:
-    #[serde(rename = "EventType")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventType"))]
     pub event_type: ::std::option::Option<crate::types::EventType>,
     /// The extended attribute of system events for instances that have local disks attached.
-    #[serde(rename = "ExtendedAttribute")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExtendedAttribute"))]
     pub extended_attribute: ::std::option::Option<crate::types::ExtendedAttribute>,
     /// The level of the system event impact.
-    #[serde(rename = "ImpactLevel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImpactLevel"))]
     pub impact_level: ::std::option::Option<::std::string::String>,
     /// The scheduled execution time of the system event. The time is displayed in UTC.
-    #[serde(rename = "NotBefore", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NotBefore"))]
     pub not_before: ::std::option::Option<::std::string::String>,
     /// The reason for scheduling the system event.
-    #[serde(rename = "Reason", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Reason"))]
     pub reason: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "system-event")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ScheduledSystemEventType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ScheduledSystemEventType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            event_cycle_status: f.nested("EventCycleStatus")?,
+            event_id: f.string("EventId")?,
+            event_publish_time: f.string("EventPublishTime")?,
+            event_type: f.nested("EventType")?,
+            extended_attribute: f.nested("ExtendedAttribute")?,
+            impact_level: f.string("ImpactLevel")?,
+            not_before: f.string("NotBefore")?,
+            reason: f.string("Reason")?,
+        })
+    }
 }
 /// The `SchedulerOptions` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct SchedulerOptions {
     /// The ID of the dedicated host cluster in which to create the instance. The system then selects one dedicated host from the cluster to create the instance.
@@ -7328,83 +10091,122 @@ impl SchedulerOptions {
 #[cfg(feature = "instances")]
 /// A `SecurityGroup` in a response. Used by `DescribeSecurityGroups`.
 #[cfg(feature = "security-groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// `AvailableInstanceAmount` in the response.
-    #[serde(
-        rename = "AvailableInstanceAmount",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableInstanceAmount"))]
     pub available_instance_amount: ::std::option::Option<i64>,
     /// The time when the security group was created. The time follows the ISO 8601 standard in the yyyy-MM-ddThh:mmZ format. The time is displayed in UTC.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the security group.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// `EcsCount` in the response.
-    #[serde(rename = "EcsCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EcsCount"))]
     pub ecs_count: ::std::option::Option<i64>,
     /// The ID of the resource group to which the security group belongs.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The ID of the security group.
-    #[serde(rename = "SecurityGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the security group.
-    #[serde(rename = "SecurityGroupName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupName"))]
     pub security_group_name: ::std::option::Option<::std::string::String>,
     /// The type of the security group. Valid values:
     /// - normal: basic security group
     /// - enterprise: advanced security group
-    #[serde(rename = "SecurityGroupType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupType"))]
     pub security_group_type: ::std::option::Option<::std::string::String>,
     /// The ID of the distributor to which the security group belongs.
-    #[serde(rename = "ServiceID", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceID"))]
     pub service_id: ::std::option::Option<i64>,
     /// Indicates whether the user is an Alibaba Cloud service or a distributor.
-    #[serde(rename = "ServiceManaged", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceManaged"))]
     pub service_managed: ::std::option::Option<bool>,
     /// The tags of the security groups.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// The ID of the VPC to which the security group belongs.
-    #[serde(rename = "VpcId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
     pub vpc_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "security-groups")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SecurityGroup {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SecurityGroup {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            available_instance_amount: f.integer("AvailableInstanceAmount")?,
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            ecs_count: f.integer("EcsCount")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            security_group_id: f.string("SecurityGroupId")?,
+            security_group_name: f.string("SecurityGroupName")?,
+            security_group_type: f.string("SecurityGroupType")?,
+            service_id: f.integer("ServiceID")?,
+            service_managed: f.boolean("ServiceManaged")?,
+            tags: f.list("Tags")?,
+            vpc_id: f.string("VpcId")?,
+        })
+    }
 }
 /// A `SecurityGroupReference` in a response. Used by `DescribeSecurityGroupReferences`.
 #[cfg(feature = "security-groups")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SecurityGroupReference {
     /// An array consisting of ReferencingSecurityGroup data.
-    #[serde(
-        rename = "ReferencingSecurityGroups",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ReferencingSecurityGroups"))]
     pub referencing_security_groups: ::std::vec::Vec<
         crate::types::ReferencingSecurityGroup,
     >,
     /// The ID of the queried security group.
-    #[serde(rename = "SecurityGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
     pub security_group_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "security-groups")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SecurityGroupReference {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SecurityGroupReference {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            referencing_security_groups: f.list("ReferencingSecurityGroups")?,
+            security_group_id: f.string("SecurityGroupId")?,
+        })
+    }
 }
 /// The `SecurityOptions` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct SecurityOptions {
     /// The trusted system mode. Set the value to vTPM.
@@ -7435,165 +10237,260 @@ impl SecurityOptions {
 #[cfg(feature = "instances")]
 /// A `ShareGroup` in a response. Used by `DescribeImageSharePermission`.
 #[cfg(feature = "images")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ShareGroup {
     /// The shared group.
-    #[serde(rename = "Group", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Group"))]
     pub group: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "images")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ShareGroup {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ShareGroup {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self { group: f.string("Group")? })
+    }
 }
 /// A `Snapshot` in a response. Used by `DescribeSnapshotGroups`.
 #[cfg(feature = "snapshots")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Indicates whether the instant access feature is enabled. Valid values:
     ///  - true: The instant access feature is enabled. This feature can be enabled only for enhanced SSDs (ESSDs).
     /// - false: The instant access feature is disabled. The snapshot is a normal snapshot for which the instant access feature is disabled.
-    #[serde(rename = "InstantAccess", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccess"))]
     pub instant_access: ::std::option::Option<bool>,
     /// The retention period of the instant access feature. After the retention period ends, the snapshot is automatically released.
-    #[serde(
-        rename = "InstantAccessRetentionDays",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccessRetentionDays"))]
     pub instant_access_retention_days: ::std::option::Option<i64>,
     /// The progress of the snapshot creation task. Unit: percent (%).
-    #[serde(rename = "Progress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot.
-    #[serde(rename = "SnapshotId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// The ID of the source disk. This parameter is retained even after the source disk is released.
-    #[serde(rename = "SourceDiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskId"))]
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The category of the source disk. Valid values:
     ///  - system: system disk
     /// - data: data disk
-    #[serde(rename = "SourceDiskType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskType"))]
     pub source_disk_type: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "snapshots")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Snapshot {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Snapshot {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instant_access: f.boolean("InstantAccess")?,
+            instant_access_retention_days: f.integer("InstantAccessRetentionDays")?,
+            progress: f.string("Progress")?,
+            snapshot_id: f.string("SnapshotId")?,
+            source_disk_id: f.string("SourceDiskId")?,
+            source_disk_type: f.string("SourceDiskType")?,
+        })
+    }
 }
 /// A `SnapshotGroup` in a response. Used by `DescribeSnapshotGroups`.
 #[cfg(feature = "snapshots")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SnapshotGroup {
     /// The time when the instance snapshot was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the instance for which the instance snapshot was created.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance snapshot.
-    #[serde(rename = "Name", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is unavailable.
-    #[serde(rename = "ProgressStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ProgressStatus"))]
     pub progress_status: ::std::option::Option<::std::string::String>,
     /// The ID of the instance snapshot.
-    #[serde(rename = "SnapshotGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotGroupId"))]
     pub snapshot_group_id: ::std::option::Option<::std::string::String>,
     /// Details about the snapshots contained in the instance snapshot.
-    #[serde(rename = "Snapshots", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Snapshots"))]
     pub snapshots: ::std::vec::Vec<crate::types::Snapshot>,
     /// The status of the instance snapshot. Valid values:
     ///  - progressing: The instance snapshot is being created.
     /// - accomplished: The instance snapshot is created.
     /// - failed: The instance snapshot fails to be created.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "snapshots")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SnapshotGroup {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SnapshotGroup {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            instance_id: f.string("InstanceId")?,
+            name: f.string("Name")?,
+            progress_status: f.string("ProgressStatus")?,
+            snapshot_group_id: f.string("SnapshotGroupId")?,
+            snapshots: f.list("Snapshots")?,
+            status: f.string("Status")?,
+        })
+    }
 }
 /// A `SnapshotLink` in a response. Used by `DescribeSnapshotLinks`.
 #[cfg(feature = "snapshots")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SnapshotLink {
     /// The category of the snapshot.
     /// Note: This parameter will be removed in the future. We recommend that you use the InstantAccess parameter to ensure future compatibility.
-    #[serde(rename = "Category", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
     pub category: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance.
-    #[serde(rename = "InstanceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instant access feature is enabled. Valid values:
     /// - true: The instant access feature is enabled. This feature can be enabled only for enhanced SSDs (ESSDs).
     /// - false: The instant access feature is disabled The snapshot is a normal snapshot for which the instant access feature is disabled.
-    #[serde(rename = "InstantAccess", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccess"))]
     pub instant_access: ::std::option::Option<bool>,
     /// The ID of the region in which the source disk of the snapshot chain is located.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot chain.
-    #[serde(rename = "SnapshotLinkId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotLinkId"))]
     pub snapshot_link_id: ::std::option::Option<::std::string::String>,
     /// The ID of the source disk. This parameter is retained even if the source disk is deleted.
-    #[serde(rename = "SourceDiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskId"))]
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The name of the source disk.
-    #[serde(rename = "SourceDiskName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskName"))]
     pub source_disk_name: ::std::option::Option<::std::string::String>,
     /// The capacity of the source disk. Unit: GiB.
-    #[serde(rename = "SourceDiskSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskSize"))]
     pub source_disk_size: ::std::option::Option<i64>,
     /// The category of the source disk. Valid values:
     /// - system: system disk
     /// - data: data disk
-    #[serde(rename = "SourceDiskType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskType"))]
     pub source_disk_type: ::std::option::Option<::std::string::String>,
     /// The total number of snapshots.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
     /// The total capacity of all snapshots in the snapshot chain. Unit: byte.
-    #[serde(rename = "TotalSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalSize"))]
     pub total_size: ::std::option::Option<i64>,
+}
+#[cfg(feature = "snapshots")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SnapshotLink {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SnapshotLink {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            category: f.string("Category")?,
+            instance_id: f.string("InstanceId")?,
+            instance_name: f.string("InstanceName")?,
+            instant_access: f.boolean("InstantAccess")?,
+            region_id: f.string("RegionId")?,
+            snapshot_link_id: f.string("SnapshotLinkId")?,
+            source_disk_id: f.string("SourceDiskId")?,
+            source_disk_name: f.string("SourceDiskName")?,
+            source_disk_size: f.integer("SourceDiskSize")?,
+            source_disk_type: f.string("SourceDiskType")?,
+            total_count: f.integer("TotalCount")?,
+            total_size: f.integer("TotalSize")?,
+        })
+    }
 }
 /// A `SpotOptions` in a response. Used by `DescribeAutoProvisioningGroups`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SpotOptions {
     /// The provisioning policy for preemptible instances. Valid values:
     /// - lowest-price: the cost optimization policy.This policy indicates that instance types of the lowest cost are used to create instances.
     /// - diversified: balanced distribution policy.This policy indicates that instances are created evenly across multiple zones specified in the extended configurations.
-    #[serde(rename = "AllocationStrategy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationStrategy"))]
     pub allocation_strategy: ::std::option::Option<::std::string::String>,
     /// The action to be performed after the extra preemptible instances are stopped. Valid values:
     /// - stop: retains the extra preemptible instances in the stopped state.
     /// - terminate: releases the extra preemptible instances.
-    #[serde(
-        rename = "InstanceInterruptionBehavior",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceInterruptionBehavior"))]
     pub instance_interruption_behavior: ::std::option::Option<::std::string::String>,
     /// The number of instances that the auto provisioning group used the instance type of the lowest cost to create.
     /// Note: This parameter is set when the auto provisioning group is created, and cannot be modified.
-    #[serde(
-        rename = "InstancePoolsToUseCount",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstancePoolsToUseCount"))]
     pub instance_pools_to_use_count: ::std::option::Option<i64>,
     /// The overall status of instance scheduling of the auto provisioning group. Valid values:
     /// - fulfilled: Scheduling is complete and the instance cluster is delivered.
     /// - pending-fulfillment: The instances are being created.
     /// - pending-termination: The instances are being removed.
     /// - error: An exception has occurred during scheduling and the instance cluster was not delivered.
-    #[serde(rename = "State", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "State"))]
     pub state: ::std::option::Option<::std::string::String>,
     /// The status of the auto provisioning group. Valid values:
     /// - submitted: The auto provisioning group is created and has not started to execute scheduling tasks.
@@ -7601,179 +10498,299 @@ pub struct SpotOptions {
     /// - deleted: The auto provisioning group is deleted.
     /// - deleted-running: The auto provisioning group is being deleted.
     /// - modifying: The auto provisioning group is being modified.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The settings of the target capacity of the auto provisioning group.
-    #[serde(rename = "TargetCapacitySpecification")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TargetCapacitySpecification"))]
     pub target_capacity_specification: ::std::option::Option<
         crate::types::TargetCapacitySpecification,
     >,
     /// Indicates whether to release the instances in the auto provisioning group when the auto provisioning group is deleted. Valid values:
     /// - true: releases the instances.
     /// - false: retains the instances.
-    #[serde(rename = "TerminateInstances", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TerminateInstances"))]
     pub terminate_instances: ::std::option::Option<bool>,
     /// Indicates whether to release instances in the auto provisioning group when the auto provisioning group expires. Valid values:
     /// - true: releases the instances.
     /// - false: removes the instances in the group from the auto provisioning group but not releases the instances.
-    #[serde(
-        rename = "TerminateInstancesWithExpiration",
-        deserialize_with = "::ecs_api::de::boolean",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TerminateInstancesWithExpiration"))]
     pub terminate_instances_with_expiration: ::std::option::Option<bool>,
     /// The time when the auto provisioning group was started. The period of time between this point in time and the point in time specified by the ValidUntil parameter is the effective time period of the auto provisioning group.
-    #[serde(rename = "ValidFrom", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ValidFrom"))]
     pub valid_from: ::std::option::Option<::std::string::String>,
     /// The time when the auto provisioning group expires. The period of time between this point in time and the point in time specified by the ValidFrom parameter is the effective time period of the auto provisioning group.
-    #[serde(rename = "ValidUntil", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ValidUntil"))]
     pub valid_until: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SpotOptions {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SpotOptions {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            allocation_strategy: f.string("AllocationStrategy")?,
+            instance_interruption_behavior: f.string("InstanceInterruptionBehavior")?,
+            instance_pools_to_use_count: f.integer("InstancePoolsToUseCount")?,
+            state: f.string("State")?,
+            status: f.string("Status")?,
+            target_capacity_specification: f.nested("TargetCapacitySpecification")?,
+            terminate_instances: f.boolean("TerminateInstances")?,
+            terminate_instances_with_expiration: f
+                .boolean("TerminateInstancesWithExpiration")?,
+            valid_from: f.string("ValidFrom")?,
+            valid_until: f.string("ValidUntil")?,
+        })
+    }
 }
 /// A `SpotPriceType` in a response. Used by `DescribeSpotPriceHistory`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SpotPriceType {
     /// The instance type of the preemptible instance.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Indicates whether the preemptible instance is I/O optimized.
-    #[serde(rename = "IoOptimized", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
     pub io_optimized: ::std::option::Option<::std::string::String>,
     /// The network type of the preemptible instance.
-    #[serde(rename = "NetworkType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkType"))]
     pub network_type: ::std::option::Option<::std::string::String>,
     /// The price for a pay-as-you-go instance that has the same configuration as the specified preemptible instance.
-    #[serde(rename = "OriginPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OriginPrice"))]
     pub origin_price: ::std::option::Option<f64>,
     /// The spot price of the preemptible instance.
-    #[serde(rename = "SpotPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotPrice"))]
     pub spot_price: ::std::option::Option<f64>,
     /// The time that corresponds to the queried spot price. The time is in the yyyy-MM-ddTHH:mm:ssZ format.
-    #[serde(rename = "Timestamp", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Timestamp"))]
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// The zone ID of the preemptible instance.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SpotPriceType {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SpotPriceType {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_type: f.string("InstanceType")?,
+            io_optimized: f.string("IoOptimized")?,
+            network_type: f.string("NetworkType")?,
+            origin_price: f.float("OriginPrice")?,
+            spot_price: f.float("SpotPrice")?,
+            timestamp: f.string("Timestamp")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `StorageCapacityUnit` in a response. Used by `DescribeStorageCapacityUnits`.
 #[cfg(feature = "storage-capacity-units")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct StorageCapacityUnit {
     /// Indicates the sharing status when the AllocationType parameter is set to Shared. Valid values:
     /// - Allocated: The SCU is shared to other accounts.
     /// - BeAllocated: The SCU is shared from another account.
-    #[serde(rename = "AllocationStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationStatus"))]
     pub allocation_status: ::std::option::Option<::std::string::String>,
     /// The capacity of the SCU.
-    #[serde(rename = "Capacity", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Capacity"))]
     pub capacity: ::std::option::Option<i64>,
     /// The time when the SCU was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the SCU.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the SCU expires.
-    #[serde(rename = "ExpiredTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The name of the SCU.
-    #[serde(rename = "Name", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
     pub name: ::std::option::Option<::std::string::String>,
     /// The region ID of the SCU.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The time when the SCU took effect.
-    #[serde(rename = "StartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the SCU.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The ID of the SCU.
-    #[serde(
-        rename = "StorageCapacityUnitId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StorageCapacityUnitId"))]
     pub storage_capacity_unit_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "storage-capacity-units")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for StorageCapacityUnit {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for StorageCapacityUnit {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            allocation_status: f.string("AllocationStatus")?,
+            capacity: f.integer("Capacity")?,
+            creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            expired_time: f.string("ExpiredTime")?,
+            name: f.string("Name")?,
+            region_id: f.string("RegionId")?,
+            start_time: f.string("StartTime")?,
+            status: f.string("Status")?,
+            storage_capacity_unit_id: f.string("StorageCapacityUnitId")?,
+        })
+    }
 }
 /// A `SupplyInfo` in a response. Used by `DescribeDemands`.
 #[cfg(feature = "others")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SupplyInfo {
     /// The number of delivered instances.
-    #[serde(rename = "Amount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Amount"))]
     pub amount: ::std::option::Option<i64>,
     /// The end time when the filed resources are delivered and available. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "SupplyEndTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupplyEndTime"))]
     pub supply_end_time: ::std::option::Option<::std::string::String>,
     /// The start time when the filed resources are delivered and available. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "SupplyStartTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupplyStartTime"))]
     pub supply_start_time: ::std::option::Option<::std::string::String>,
     /// The delivery status of the filed resource. Valid values:
     /// - Delivered: The filed resource is delivered.
     /// - Delivering: The filed resource is being delivered.
-    #[serde(rename = "SupplyStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupplyStatus"))]
     pub supply_status: ::std::option::Option<::std::string::String>,
     /// The number of filed instances.
-    #[serde(rename = "TotalAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalAmount"))]
     pub total_amount: ::std::option::Option<i64>,
     /// The number of consumed instances.
-    #[serde(rename = "UsedAmount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "UsedAmount"))]
     pub used_amount: ::std::option::Option<i64>,
     /// The ID of the zone where the filed resource resides.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "others")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SupplyInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SupplyInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            amount: f.integer("Amount")?,
+            supply_end_time: f.string("SupplyEndTime")?,
+            supply_start_time: f.string("SupplyStartTime")?,
+            supply_status: f.string("SupplyStatus")?,
+            total_amount: f.integer("TotalAmount")?,
+            used_amount: f.integer("UsedAmount")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `SupportedResource` in a response. Used by `DescribeAvailableResource`, `DescribeResourcesModification`.
 #[cfg(feature = "regions")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SupportedResource {
     /// The maximum number of resources of a specific type that can be created. No value is returned when this parameter is empty.
-    #[serde(rename = "Max", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Max"))]
     pub max: ::std::option::Option<i64>,
     /// The minimum value of resources of a specific type that can be created. No value is returned when the parameter is empty.
-    #[serde(rename = "Min", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Min"))]
     pub min: ::std::option::Option<i64>,
     /// The status of the resource. Valid values:
     /// - Available
     /// - SoldOut
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// The resource category based on the stock. Valid values:
     /// - WithStock: Resources are in sufficient stock.
     /// - ClosedWithStock: Resources are insufficient. We recommend that you use resources in sufficient stock.
     /// - WithoutStock: Resources are sold out and will be replenished. We recommend that you use resources in sufficient stock.
     /// - ClosedWithoutStock: Resources are sold out and will not be replenished.We recommend that you use resources in sufficient stock.
-    #[serde(rename = "StatusCategory", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StatusCategory"))]
     pub status_category: ::std::option::Option<::std::string::String>,
     /// The unit of the resource type. No value is returned when the parameter is empty.
-    #[serde(rename = "Unit", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Unit"))]
     pub unit: ::std::option::Option<::std::string::String>,
     /// The value of the resource.
-    #[serde(rename = "Value", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
     pub value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "regions")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SupportedResource {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SupportedResource {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            max: f.integer("Max")?,
+            min: f.integer("Min")?,
+            status: f.string("Status")?,
+            status_category: f.string("StatusCategory")?,
+            unit: f.string("Unit")?,
+            value: f.string("Value")?,
+        })
+    }
 }
 /// The `SystemDisk` value of a request. Used by `DescribeInstanceModificationPrice`, `ModifyInstanceSpec`, `ModifyPrepayInstanceSpec`.
 #[cfg(any(feature = "instances", feature = "pricing"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// The category of the system disk. You must specify this parameter only when you upgrade a non-I/O optimized instance of a retired instance type to an I/O optimized instance of an available instance type. For more information about instance types, see Instance families and Retired instance types.
@@ -7805,15 +10822,8 @@ impl SystemDisk {
 #[cfg(any(feature = "instances", feature = "pricing"))]
 /// The `SystemDiskConfig` value of a request. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct SystemDiskConfig {
     /// The category of system disk N. You can use this parameter to specify multiple disk categories and specify the priority for each disk category. When a disk category is unavailable, the system changes the disk category. Valid values:
@@ -7845,37 +10855,63 @@ impl SystemDiskConfig {
 #[cfg(feature = "auto-provisioning-group")]
 /// A `SystemDisk` in a response. Used by `DescribeLaunchTemplateVersions`.
 #[cfg(feature = "launch-templates")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SystemDiskInfo {
     /// The category of the system disk.
-    #[serde(rename = "Category", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
     pub category: ::std::option::Option<::std::string::String>,
     /// Indicates whether to release the system disk when the instance is released.
-    #[serde(rename = "DeleteWithInstance", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeleteWithInstance"))]
     pub delete_with_instance: ::std::option::Option<bool>,
     /// The description of the system disk.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the system disk.
-    #[serde(rename = "DiskName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskName"))]
     pub disk_name: ::std::option::Option<::std::string::String>,
     /// The number of I/O operations per second (IOPS) on the system disk.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "Iops", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Iops"))]
     pub iops: ::std::option::Option<i64>,
     /// The performance level of the ESSD used as the system disk. This parameter has a value only when the value of SystemDisk.Category is cloud\_essd. Valid values:
     ///  - PL0: A single ESSD can deliver up to 10,000 random read/write IOPS.
     /// - PL1: A single ESSD can deliver up to 50,000 random read/write IOPS.
     /// - PL2: A single ESSD can deliver up to 100,000 random read/write IOPS.
     /// - PL3: A single ESSD can deliver up to 1,000,000 random read/write IOPS.
-    #[serde(rename = "PerformanceLevel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PerformanceLevel"))]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// The size of the system disk. Unit: GiB.
-    #[serde(rename = "Size", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
     pub size: ::std::option::Option<i64>,
+}
+#[cfg(feature = "launch-templates")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SystemDiskInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SystemDiskInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            category: f.string("Category")?,
+            delete_with_instance: f.boolean("DeleteWithInstance")?,
+            description: f.string("Description")?,
+            disk_name: f.string("DiskName")?,
+            iops: f.integer("Iops")?,
+            performance_level: f.string("PerformanceLevel")?,
+            size: f.integer("Size")?,
+        })
+    }
 }
 /// The `Tag` value of a request. Used by `AllocateDedicatedHosts`, `CopyImage`, `CreateAutoSnapshotPolicy`, `CreateCapacityReservation`, `CreateDedicatedHostCluster`, `CreateDisk`, `CreateElasticityAssurance`, `CreateKeyPair` and 14 more.
 #[cfg(
@@ -7893,15 +10929,8 @@ pub struct SystemDiskInfo {
         feature = "tags"
     )
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct Tag {
     /// The key of tag N to be bound to the dedicated host. Valid values of N: 1 to 20.
@@ -7966,15 +10995,8 @@ impl Tag {
 )]
 /// The `TagFilter` value of a request. Used by `ListTagResources`.
 #[cfg(feature = "tags")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct TagFilter {
     /// The key of tag N used for fuzzy search of ECS resources. The tag key must be 1 to 128 characters in length. Valid values of N: 1 to 5.
@@ -8041,27 +11063,61 @@ impl TagFilter {
         feature = "ssh-key-pairs"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct TagInfo {
     /// The tag key of the ENI.
-    #[serde(rename = "TagKey", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the ENI.
-    #[serde(rename = "TagValue", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
     pub tag_value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "disk",
+        feature = "elastic-network-interfaces",
+        feature = "images",
+        feature = "instances",
+        feature = "launch-templates",
+        feature = "security-groups",
+        feature = "ssh-key-pairs"
+    )
+)]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for TagInfo {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for TagInfo {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            tag_key: f.string("TagKey")?,
+            tag_value: f.string("TagValue")?,
+        })
+    }
 }
 /// A `TagResource` in a response. Used by `ListTagResources`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct TagResource {
     /// The ID of the resource.
-    #[serde(rename = "ResourceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceId"))]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// The type of the resource. Valid values:
     /// - instance: ECS instance
@@ -8079,83 +11135,138 @@ pub struct TagResource {
     /// - snapshotpolicy: automatic snapshot policy
     /// - elasticityassurance: elasticity assurance
     /// - capacityreservation: capacity reservation
-    #[serde(rename = "ResourceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceType"))]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// The tag key of the resource.
-    #[serde(rename = "TagKey", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the resource.
-    #[serde(rename = "TagValue", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
     pub tag_value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "tags")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for TagResource {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for TagResource {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            resource_id: f.string("ResourceId")?,
+            resource_type: f.string("ResourceType")?,
+            tag_key: f.string("TagKey")?,
+            tag_value: f.string("TagValue")?,
+        })
+    }
 }
 /// A `TargetCapacitySpecification` in a response. Used by `DescribeAutoProvisioningGroups`.
 #[cfg(feature = "auto-provisioning-group")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct TargetCapacitySpecification {
     /// The billing method of supplemental instances. The target capacity of the auto provisioning group must be at least the sum of the pay-as-you-go instance capacity specified by the PayAsYouGoTargetCapacity parameter and the preemptible instance capacity specified by the SpotTargetCapacity parameter. Valid values:
     /// - PayAsYouGo: pay-as-you-go
     /// - Spot: preemptible instance
-    #[serde(
-        rename = "DefaultTargetCapacityType",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DefaultTargetCapacityType"))]
     pub default_target_capacity_type: ::std::option::Option<::std::string::String>,
     /// The target capacity of pay-as-you-go instances in the auto provisioning group.
-    #[serde(
-        rename = "PayAsYouGoTargetCapacity",
-        deserialize_with = "::ecs_api::de::float",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PayAsYouGoTargetCapacity"))]
     pub pay_as_you_go_target_capacity: ::std::option::Option<f64>,
     /// The target capacity of preemptible instances in the auto provisioning group.
-    #[serde(rename = "SpotTargetCapacity", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotTargetCapacity"))]
     pub spot_target_capacity: ::std::option::Option<f64>,
     /// The target capacity of the auto provisioning group. The capacity consists of the following three parts:
     /// - PayAsYouGoTargetCapacity
     /// - SpotTargetCapacity
     /// - The supplemental capacity besides instance capacities specified by the PayAsYouGoTargetCapacity and SpotTargetCapacity parameters
-    #[serde(rename = "TotalTargetCapacity", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalTargetCapacity"))]
     pub total_target_capacity: ::std::option::Option<f64>,
+}
+#[cfg(feature = "auto-provisioning-group")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for TargetCapacitySpecification {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for TargetCapacitySpecification {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            default_target_capacity_type: f.string("DefaultTargetCapacityType")?,
+            pay_as_you_go_target_capacity: f.float("PayAsYouGoTargetCapacity")?,
+            spot_target_capacity: f.float("SpotTargetCapacity")?,
+            total_target_capacity: f.float("TotalTargetCapacity")?,
+        })
+    }
 }
 /// A `Task` in a response. Used by `DescribeTasks`.
 #[cfg(feature = "others")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Task {
     /// The time when the disk was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The time when the task is completed.
-    #[serde(rename = "FinishedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FinishedTime"))]
     pub finished_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether the task can be canceled.
-    #[serde(rename = "SupportCancel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupportCancel"))]
     pub support_cancel: ::std::option::Option<::std::string::String>,
     /// The name of the task.
-    #[serde(rename = "TaskAction", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskAction"))]
     pub task_action: ::std::option::Option<::std::string::String>,
     /// The ID of the task.
-    #[serde(rename = "TaskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// The status of the task.
-    #[serde(rename = "TaskStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskStatus"))]
     pub task_status: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "others")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Task {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Task {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            creation_time: f.string("CreationTime")?,
+            finished_time: f.string("FinishedTime")?,
+            support_cancel: f.string("SupportCancel")?,
+            task_action: f.string("TaskAction")?,
+            task_id: f.string("TaskId")?,
+            task_status: f.string("TaskStatus")?,
+        })
+    }
 }
 /// The `TemplateTag` value of a request. Used by `CreateLaunchTemplate`, `DescribeLaunchTemplates`.
 #[cfg(feature = "launch-templates")]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct TemplateTag {
     /// The key of tag N of the launch template. Valid values of N: 1 to 20. The tag key cannot be an empty string. It can be up to 128 characters in length and cannot start with acs: or aliyun. It cannot contain `http://` or `https://`.
@@ -8190,28 +11301,31 @@ impl TemplateTag {
 #[cfg(feature = "launch-templates")]
 /// A `ValueItem` in a response. Used by `DescribeAccountAttributes`.
 #[cfg(feature = "others")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ValueItem {
     /// The number of privilege attribute types.
-    #[serde(rename = "Count", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Count"))]
     pub count: ::std::option::Option<i64>,
     /// The category of the data disk. Valid values:
     /// - cloud\_efficiency: ultra disk
     /// - cloud\_ssd: standard SSD
     /// - cloud\_essd: enhanced SSD (ESSD)
-    #[serde(rename = "DiskCategory", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskCategory"))]
     pub disk_category: ::std::option::Option<::std::string::String>,
     /// The expiration time of a privilege. This parameter is returned only when the account privilege has an expiration time. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
-    #[serde(rename = "ExpiredTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The billing method of the instance.
-    #[serde(rename = "InstanceChargeType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The instance type.
-    #[serde(rename = "InstanceType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The specific quota of the specified resource in the current region or all regions. Valid values:
     /// The return values of the following parameters are 0 or positive integers:
@@ -8234,79 +11348,138 @@ pub struct ValueItem {
     /// When the AttributeName parameter is set to instance-network-type, the following values are returned:
     /// - vpc
     /// - classic
-    #[serde(rename = "Value", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
     pub value: ::std::option::Option<::std::string::String>,
     /// The zone ID.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "others")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ValueItem {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ValueItem {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            count: f.integer("Count")?,
+            disk_category: f.string("DiskCategory")?,
+            expired_time: f.string("ExpiredTime")?,
+            instance_charge_type: f.string("InstanceChargeType")?,
+            instance_type: f.string("InstanceType")?,
+            value: f.string("Value")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /// A `VpcAttributes` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct VpcAttributes {
     /// The Network Address Translation (NAT) IP address of the instance. It is used by ECS instances in different VPCs for communication.
-    #[serde(rename = "NatIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NatIpAddress"))]
     pub nat_ip_address: ::std::option::Option<::std::string::String>,
     /// The private IP address of the instance.
-    #[serde(rename = "PrivateIpAddress", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: ::std::vec::Vec<::std::string::String>,
     /// The ID of the vSwitch.
-    #[serde(rename = "VSwitchId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC.
-    #[serde(rename = "VpcId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
     pub vpc_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "instances")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for VpcAttributes {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for VpcAttributes {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            nat_ip_address: f.string("NatIpAddress")?,
+            private_ip_address: f.list("PrivateIpAddress")?,
+            v_switch_id: f.string("VSwitchId")?,
+            vpc_id: f.string("VpcId")?,
+        })
+    }
 }
 /// A `Zone` in a response. Used by `DescribeZones`.
 #[cfg(feature = "regions")]
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct Zone {
     /// The supported types of dedicated hosts. The data type of this parameter is List.
-    #[serde(
-        rename = "AvailableDedicatedHostTypes",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableDedicatedHostTypes"))]
     pub available_dedicated_host_types: ::std::vec::Vec<::std::string::String>,
     /// The supported disk categories. The data type of this parameter is List.
-    #[serde(
-        rename = "AvailableDiskCategories",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableDiskCategories"))]
     pub available_disk_categories: ::std::vec::Vec<::std::string::String>,
     /// The instance types of instances that can be created. The data type of this parameter is List.
-    #[serde(rename = "AvailableInstanceTypes", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableInstanceTypes"))]
     pub available_instance_types: ::std::vec::Vec<::std::string::String>,
     /// The types of the resources that can be created. The data type of this parameter is List.
-    #[serde(
-        rename = "AvailableResourceCreation",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableResourceCreation"))]
     pub available_resource_creation: ::std::vec::Vec<::std::string::String>,
     /// An array consisting of ResourcesInfo data.
-    #[serde(rename = "AvailableResources", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableResources"))]
     pub available_resources: ::std::vec::Vec<crate::types::ResourcesInfo>,
     /// The categories of available shared storage. The data type of this parameter is List.
-    #[serde(
-        rename = "AvailableVolumeCategories",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableVolumeCategories"))]
     pub available_volume_categories: ::std::vec::Vec<::std::string::String>,
     /// The generation numbers of dedicated hosts. The data type of this parameter is List.
-    #[serde(
-        rename = "DedicatedHostGenerations",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostGenerations"))]
     pub dedicated_host_generations: ::std::vec::Vec<::std::string::String>,
     /// The name of the zone in the local language.
-    #[serde(rename = "LocalName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LocalName"))]
     pub local_name: ::std::option::Option<::std::string::String>,
     /// The zone ID.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "regions")]
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Zone {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for Zone {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            available_dedicated_host_types: f.list("AvailableDedicatedHostTypes")?,
+            available_disk_categories: f.list("AvailableDiskCategories")?,
+            available_instance_types: f.list("AvailableInstanceTypes")?,
+            available_resource_creation: f.list("AvailableResourceCreation")?,
+            available_resources: f.list("AvailableResources")?,
+            available_volume_categories: f.list("AvailableVolumeCategories")?,
+            dedicated_host_generations: f.list("DedicatedHostGenerations")?,
+            local_name: f.string("LocalName")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }

@@ -85,15 +85,59 @@ impl fmt::Display for ErrorMeta {
     }
 }
 
+/// One code an operation's page documents: what the generated table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentedCode<K> {
+    pub code: &'static str,
+    pub kind: K,
+    /// The status and message of the page's first listing of the code.
+    pub http_status: u16,
+    pub message: &'static str,
+    /// From the reviewed retryable table.
+    pub retryable: bool,
+}
+
 /// The classified error code of one operation: a generated enum with a variant per code its
-/// page documents, `Common(CommonErrorCode)` and `Unhandled`.
+/// page documents, `Common(CommonErrorCode)` and `Unhandled`. The generated part is data (the
+/// table of documented codes); the lookups are written once, here.
 pub trait ErrorKind: Copy + fmt::Debug + PartialEq + Send + Sync + 'static {
-    fn from_code(code: &str) -> Self;
+    /// Every code the page documents, sorted by code (ASCII).
+    const DOCUMENTED: &'static [DocumentedCode<Self>];
+    /// The kind of a code neither the page nor the common table has.
+    const UNHANDLED: Self;
+    /// The kind of a common code the page does not list.
+    fn common(code: crate::error::CommonErrorCode) -> Self;
+    /// The common code, for the `Common` kind.
+    fn as_common(&self) -> Option<crate::error::CommonErrorCode>;
+
+    fn from_code(code: &str) -> Self {
+        match Self::DOCUMENTED.binary_search_by(|d| d.code.cmp(code)) {
+            Ok(i) => Self::DOCUMENTED[i].kind,
+            Err(_) => {
+                crate::error::CommonErrorCode::from_code(code).map_or(Self::UNHANDLED, Self::common)
+            }
+        }
+    }
     /// The HTTP status and message the page (or the common table) gives this code, the first
-    /// when it lists several; `None` for `Unhandled`.
-    fn documented(&self) -> Option<(u16, &'static str)>;
+    /// when it lists several; `None` for the unhandled kind.
+    fn documented(&self) -> Option<(u16, &'static str)> {
+        if let Some(c) = self.as_common() {
+            return Some((c.http_status(), c.message()));
+        }
+        Self::DOCUMENTED
+            .iter()
+            .find(|d| d.kind == *self)
+            .map(|d| (d.http_status, d.message))
+    }
     /// Whether a retry can succeed, decided by code (the reviewed table in the spec).
-    fn is_retryable(&self) -> bool;
+    fn is_retryable(&self) -> bool {
+        match self.as_common() {
+            Some(c) => c.is_retryable(),
+            None => Self::DOCUMENTED
+                .iter()
+                .any(|d| d.kind == *self && d.retryable),
+        }
+    }
 }
 
 /// A failed call's service error: its classified kind and what the service said. Every

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for AcceptInquiredSystemEvent {
     type Error = AcceptInquiredSystemEventError;
 }
 /// Input of [`AcceptInquiredSystemEvent`]. Build it with [`AcceptInquiredSystemEventInput::new`] and the setters, or use [`AcceptInquiredSystemEventRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct AcceptInquiredSystemEventInput {
     /// The ID of the system event.
@@ -156,19 +150,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`AcceptInquiredSystemEvent`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AcceptInquiredSystemEventOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for AcceptInquiredSystemEventOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AcceptInquiredSystemEventOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `AcceptInquiredSystemEvent` call: one variant per code its reference page documents, [`Common`](AcceptInquiredSystemEventErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](AcceptInquiredSystemEventErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`AcceptInquiredSystemEventError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AcceptInquiredSystemEventErrorKind {
     /// `IncorrectInstanceStatus`
@@ -217,60 +231,72 @@ pub enum AcceptInquiredSystemEventErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for AcceptInquiredSystemEventErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InvalidEventId.NoInquiringEventFound" => {
-                Self::InvalidEventIdNoInquiringEventFound
-            }
-            "InvalidParameter" => Self::InvalidParameter,
-            "MissingParameter" => Self::MissingParameter,
-            "OperationConflict" => Self::OperationConflict,
-            "OperationFail.DiskCategoryNotSupported" => {
-                Self::OperationFailDiskCategoryNotSupported
-            }
-            "OperationFail.DiskStatusNotSupported" => {
-                Self::OperationFailDiskStatusNotSupported
-            }
-            "OperationFail.InstanceStatusNotSupported" => {
-                Self::OperationFailInstanceStatusNotSupported
-            }
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEventId.NoInquiringEventFound",
+            kind: Self::InvalidEventIdNoInquiringEventFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationConflict",
+            kind: Self::OperationConflict,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationFail.DiskCategoryNotSupported",
+            kind: Self::OperationFailDiskCategoryNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationFail.DiskStatusNotSupported",
+            kind: Self::OperationFailDiskStatusNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationFail.InstanceStatusNotSupported",
+            kind: Self::OperationFailInstanceStatusNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::IncorrectInstanceStatus => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidEventIdNoInquiringEventFound => {
-                ::std::option::Option::Some((404u16, "%s"))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::OperationConflict => ::std::option::Option::Some((403u16, "%s")),
-            Self::OperationFailDiskCategoryNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::OperationFailDiskStatusNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::OperationFailInstanceStatusNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

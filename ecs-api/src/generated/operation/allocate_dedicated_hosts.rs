@@ -27,14 +27,8 @@ impl ::ecs_api::operation::Operation for AllocateDedicatedHosts {
     type Error = AllocateDedicatedHostsError;
 }
 /// Input of [`AllocateDedicatedHosts`]. Build it with [`AllocateDedicatedHostsInput::new`] and the setters, or use [`AllocateDedicatedHostsRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct AllocateDedicatedHostsInput {
     /// The policy used to migrate the instances deployed on the dedicated host when the dedicated host fails or needs to be repaired online. Valid values:
@@ -796,22 +790,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`AllocateDedicatedHosts`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AllocateDedicatedHostsOutput {
     /// The IDs of the dedicated hosts.
-    #[serde(rename = "DedicatedHostIdSets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostIdSets"))]
     pub dedicated_host_id_sets: ::std::vec::Vec<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for AllocateDedicatedHostsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AllocateDedicatedHostsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            dedicated_host_id_sets: f.list("DedicatedHostIdSets")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `AllocateDedicatedHosts` call: one variant per code its reference page documents, [`Common`](AllocateDedicatedHostsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](AllocateDedicatedHostsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`AllocateDedicatedHostsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AllocateDedicatedHostsErrorKind {
     /// `Account.Arrearage`
@@ -962,212 +977,205 @@ pub enum AllocateDedicatedHostsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for AllocateDedicatedHostsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Account.Arrearage" => Self::AccountArrearage,
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "InternalError" => Self::InternalError,
-            "InvalidAutoRenewPeriod.ValueNotSupported" => {
-                Self::InvalidAutoRenewPeriodValueNotSupported
-            }
-            "InvalidChargeType.ValueNotSupported" => {
-                Self::InvalidChargeTypeValueNotSupported
-            }
-            "InvalidDedicatedHostName.Malformed" => {
-                Self::InvalidDedicatedHostNameMalformed
-            }
-            "InvalidDedicatedHostType.ValueNotSupported" => {
-                Self::InvalidDedicatedHostTypeValueNotSupported
-            }
-            "InvalidDedicatedHostType.ZoneNotSupported" => {
-                Self::InvalidDedicatedHostTypeZoneNotSupported
-            }
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidInstanceType.ValueUnauthorized" => {
-                Self::InvalidInstanceTypeValueUnauthorized
-            }
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidParameter.NotMatch" => Self::InvalidParameterNotMatch,
-            "InvalidParameter.ResourceOwnerAccount" => {
-                Self::InvalidParameterResourceOwnerAccount
-            }
-            "InvalidParameter.SlbUdpTimeout" => Self::InvalidParameterSlbUdpTimeout,
-            "InvalidParameter.UdpTimeout" => Self::InvalidParameterUdpTimeout,
-            "InvalidPeriodUnit.ValueNotSupported" => {
-                Self::InvalidPeriodUnitValueNotSupported
-            }
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "InvalidUserData.Forbidden" => Self::InvalidUserDataForbidden,
-            "NodeControllerUnavailable" => Self::NodeControllerUnavailable,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "PaymentMethodNotFound" => Self::PaymentMethodNotFound,
-            "QuotaExceed.AfterpayDedicatedHost" => Self::QuotaExceedAfterpayDedicatedHost,
-            "RegionUnauthorized" => Self::RegionUnauthorized,
-            "Zone.NotOnSale" => Self::ZoneNotOnSale,
-            "Zone.NotOpen" => Self::ZoneNotOpen,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Account.Arrearage",
+            kind: Self::AccountArrearage,
+            http_status: 403u16,
+            message: "Your account has been in arrears.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAutoRenewPeriod.ValueNotSupported",
+            kind: Self::InvalidAutoRenewPeriodValueNotSupported,
+            http_status: 400u16,
+            message: "The specified autoRenewPeriod is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidChargeType.ValueNotSupported",
+            kind: Self::InvalidChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "ChargeType is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostName.Malformed",
+            kind: Self::InvalidDedicatedHostNameMalformed,
+            http_status: 404u16,
+            message: "The specified parameter DedicatedHostName is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostType.ValueNotSupported",
+            kind: Self::InvalidDedicatedHostTypeValueNotSupported,
+            http_status: 403u16,
+            message: "The specified DedicatedHostType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostType.ZoneNotSupported",
+            kind: Self::InvalidDedicatedHostTypeZoneNotSupported,
+            http_status: 403u16,
+            message: "The specified zone does not support this dedicatedHostType.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Description\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueUnauthorized",
+            kind: Self::InvalidInstanceTypeValueUnauthorized,
+            http_status: 400u16,
+            message: "The specified InstanceType is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "The specified region and cluster do not match.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.NotMatch",
+            kind: Self::InvalidParameterNotMatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.ResourceOwnerAccount",
+            kind: Self::InvalidParameterResourceOwnerAccount,
+            http_status: 403u16,
+            message: "ResourceOwnerAccount is Invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.SlbUdpTimeout",
+            kind: Self::InvalidParameterSlbUdpTimeout,
+            http_status: 400u16,
+            message: "The specified value is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.UdpTimeout",
+            kind: Self::InvalidParameterUdpTimeout,
+            http_status: 400u16,
+            message: "The specified value is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriodUnit.ValueNotSupported",
+            kind: Self::InvalidPeriodUnitValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter PeriodUnit is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.Forbidden",
+            kind: Self::InvalidUserDataForbidden,
+            http_status: 403u16,
+            message: "User not authorized to input the parameter \"UserData\", please apply for permission \"UserData\"",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NodeControllerUnavailable",
+            kind: Self::NodeControllerUnavailable,
+            http_status: 403u16,
+            message: "The Node Controller is temporarily unavailable.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The creation of Host to the specified Zone is not allowed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PaymentMethodNotFound",
+            kind: Self::PaymentMethodNotFound,
+            http_status: 404u16,
+            message: "No payment method has been registered on the account.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.AfterpayDedicatedHost",
+            kind: Self::QuotaExceedAfterpayDedicatedHost,
+            http_status: 400u16,
+            message: "The maximum number of Pay-As-You-Go DedicatedHosts is exceeded: %s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionUnauthorized",
+            kind: Self::RegionUnauthorized,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Zone.NotOnSale",
+            kind: Self::ZoneNotOnSale,
+            http_status: 403u16,
+            message: "The specified zone is not available for purchase.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Zone.NotOpen",
+            kind: Self::ZoneNotOpen,
+            http_status: 403u16,
+            message: "The specified zone is not granted to you to buy resources yet.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AccountArrearage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account has been in arrears.",
-                ))
-            }
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidAutoRenewPeriodValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified autoRenewPeriod is not valid.",
-                ))
-            }
-            Self::InvalidChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "ChargeType is not valid"))
-            }
-            Self::InvalidDedicatedHostNameMalformed => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter DedicatedHostName is not valid.",
-                ))
-            }
-            Self::InvalidDedicatedHostTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified DedicatedHostType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidDedicatedHostTypeZoneNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone does not support this dedicatedHostType.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Description\" is not valid.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueUnauthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not authorized.",
-                ))
-            }
-            Self::InvalidParameterConflict => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified region and cluster do not match.",
-                ))
-            }
-            Self::InvalidParameterNotMatch => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameterResourceOwnerAccount => {
-                ::std::option::Option::Some((403u16, "ResourceOwnerAccount is Invalid."))
-            }
-            Self::InvalidParameterSlbUdpTimeout => {
-                ::std::option::Option::Some((400u16, "The specified value is invalid."))
-            }
-            Self::InvalidParameterUdpTimeout => {
-                ::std::option::Option::Some((400u16, "The specified value is invalid."))
-            }
-            Self::InvalidPeriodUnitValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter PeriodUnit is not valid.",
-                ))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::InvalidUserDataForbidden => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "User not authorized to input the parameter \"UserData\", please apply for permission \"UserData\"",
-                ))
-            }
-            Self::NodeControllerUnavailable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The Node Controller is temporarily unavailable.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The creation of Host to the specified Zone is not allowed.",
-                ))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
-                ))
-            }
-            Self::PaymentMethodNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "No payment method has been registered on the account.",
-                ))
-            }
-            Self::QuotaExceedAfterpayDedicatedHost => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The maximum number of Pay-As-You-Go DedicatedHosts is exceeded: %s",
-                ))
-            }
-            Self::RegionUnauthorized => ::std::option::Option::Some((400u16, "%s")),
-            Self::ZoneNotOnSale => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone is not available for purchase.",
-                ))
-            }
-            Self::ZoneNotOpen => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone is not granted to you to buy resources yet.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -28,14 +28,8 @@ impl ::ecs_api::operation::Operation for AllocatePublicIpAddress {
     type Error = AllocatePublicIpAddressError;
 }
 /// Input of [`AllocatePublicIpAddress`]. Build it with [`AllocatePublicIpAddressInput::new`] and the setters, or use [`AllocatePublicIpAddressRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct AllocatePublicIpAddressInput {
     /// The ID of the instance to which to assign a public IP address.
@@ -180,22 +174,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`AllocatePublicIpAddress`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AllocatePublicIpAddressOutput {
     /// The public IP address of the instance.
-    #[serde(rename = "IpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "IpAddress"))]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for AllocatePublicIpAddressOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AllocatePublicIpAddressOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            ip_address: f.string("IpAddress")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `AllocatePublicIpAddress` call: one variant per code its reference page documents, [`Common`](AllocatePublicIpAddressErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](AllocatePublicIpAddressErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`AllocatePublicIpAddressError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AllocatePublicIpAddressErrorKind {
     /// `AllocateIpInvalidInstanceBandwidth`
@@ -275,119 +290,114 @@ pub enum AllocatePublicIpAddressErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for AllocatePublicIpAddressErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "AllocateIpInvalidInstanceBandwidth" => {
-                Self::AllocateIpInvalidInstanceBandwidth
-            }
-            "AllocatedAlready" => Self::AllocatedAlready,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceExpiredOrInArrears" => Self::InstanceExpiredOrInArrears,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InsufficientPublicIp" => Self::InsufficientPublicIp,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidIpAddress.Malformed" => Self::InvalidIpAddressMalformed,
-            "InvalidIpAddress.NotFound" => Self::InvalidIpAddressNotFound,
-            "InvalidVlanId.NotFound" => Self::InvalidVlanIdNotFound,
-            "IpInUse" => Self::IpInUse,
-            "NAT_PUBLIC_IP_ALLOCATE_FAILED" => Self::NatPublicIpAllocateFailed,
-            "NAT_PUBLIC_IP_BINDING_FAILED" => Self::NatPublicIpBindingFailed,
-            "OperationDenied" => Self::OperationDenied,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "AllocateIpInvalidInstanceBandwidth",
+            kind: Self::AllocateIpInvalidInstanceBandwidth,
+            http_status: 400u16,
+            message: "OperationDenied The InternetMaxBandwidthOut of the specified instance cannot be less than 0.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "AllocatedAlready",
+            kind: Self::AllocatedAlready,
+            http_status: 403u16,
+            message: "There is an IpAddress allocated already for the specified instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpiredOrInArrears",
+            kind: Self::InstanceExpiredOrInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InsufficientPublicIp",
+            kind: Self::InsufficientPublicIp,
+            http_status: 400u16,
+            message: "Ip address not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIpAddress.Malformed",
+            kind: Self::InvalidIpAddressMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"IpAddress\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIpAddress.NotFound",
+            kind: Self::InvalidIpAddressNotFound,
+            http_status: 404u16,
+            message: "The specified IP is not in the specified vlan.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVlanId.NotFound",
+            kind: Self::InvalidVlanIdNotFound,
+            http_status: 404u16,
+            message: "The VlanId provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IpInUse",
+            kind: Self::IpInUse,
+            http_status: 403u16,
+            message: "The specified IP is already in use.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NAT_PUBLIC_IP_ALLOCATE_FAILED",
+            kind: Self::NatPublicIpAllocateFailed,
+            http_status: 403u16,
+            message: "Nat public ip binding failed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NAT_PUBLIC_IP_BINDING_FAILED",
+            kind: Self::NatPublicIpBindingFailed,
+            http_status: 403u16,
+            message: "Binding nat public ip failed",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 400u16,
+            message: "Specified operation is denied as your instance is in VPC.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AllocateIpInvalidInstanceBandwidth => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "OperationDenied The InternetMaxBandwidthOut of the specified instance cannot be less than 0.",
-                ))
-            }
-            Self::AllocatedAlready => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "There is an IpAddress allocated already for the specified instance.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceExpiredOrInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InsufficientPublicIp => {
-                ::std::option::Option::Some((400u16, "Ip address not found"))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidIpAddressMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"IpAddress\" is not valid.",
-                ))
-            }
-            Self::InvalidIpAddressNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified IP is not in the specified vlan.",
-                ))
-            }
-            Self::InvalidVlanIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The VlanId provided does not exist in our records.",
-                ))
-            }
-            Self::IpInUse => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified IP is already in use.",
-                ))
-            }
-            Self::NatPublicIpAllocateFailed => {
-                ::std::option::Option::Some((403u16, "Nat public ip binding failed."))
-            }
-            Self::NatPublicIpBindingFailed => {
-                ::std::option::Option::Some((403u16, "Binding nat public ip failed"))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified operation is denied as your instance is in VPC.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -21,14 +21,8 @@ impl ::ecs_api::operation::Operation for ApplyAutoSnapshotPolicy {
     type Error = ApplyAutoSnapshotPolicyError;
 }
 /// Input of [`ApplyAutoSnapshotPolicy`]. Build it with [`ApplyAutoSnapshotPolicyInput::new`] and the setters, or use [`ApplyAutoSnapshotPolicyRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ApplyAutoSnapshotPolicyInput {
     /// The ID of the automatic snapshot policy.
@@ -219,19 +213,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ApplyAutoSnapshotPolicy`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ApplyAutoSnapshotPolicyOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ApplyAutoSnapshotPolicyOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ApplyAutoSnapshotPolicyOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ApplyAutoSnapshotPolicy` call: one variant per code its reference page documents, [`Common`](ApplyAutoSnapshotPolicyErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ApplyAutoSnapshotPolicyErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ApplyAutoSnapshotPolicyError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ApplyAutoSnapshotPolicyErrorKind {
     /// `DiskCategory.OperationNotSupported`
@@ -274,78 +288,58 @@ pub enum ApplyAutoSnapshotPolicyErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ApplyAutoSnapshotPolicyErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskCategory.OperationNotSupported" => {
-                Self::DiskCategoryOperationNotSupported
-            }
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAccountStatus.SnapshotServiceUnavailable" => {
-                Self::InvalidAccountStatusSnapshotServiceUnavailable
-            }
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "ParameterInvalid" => Self::ParameterInvalid,
-            "PartofDiskCategory.OperationNotSupported" => {
-                Self::PartofDiskCategoryOperationNotSupported
-            }
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCategory.OperationNotSupported",
+            kind: Self::DiskCategoryOperationNotSupported,
+            http_status: 400u16,
+            message: "The type of the specified disk does not support creating a snapshot.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.SnapshotServiceUnavailable",
+            kind: Self::InvalidAccountStatusSnapshotServiceUnavailable,
+            http_status: 403u16,
+            message: "Snapshot service has not been opened yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 404u16,
+            message: "The specified disk does not exist in the region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ParameterInvalid",
+            kind: Self::ParameterInvalid,
+            http_status: 404u16,
+            message: "The specified automatic snapshot policy does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PartofDiskCategory.OperationNotSupported",
+            kind: Self::PartofDiskCategoryOperationNotSupported,
+            http_status: 400u16,
+            message: "The types of some disks in the disk list do not support creating snapshots.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskCategoryOperationNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The type of the specified disk does not support creating a snapshot.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAccountStatusSnapshotServiceUnavailable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Snapshot service has not been opened yet.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk does not exist in the region.",
-                ))
-            }
-            Self::ParameterInvalid => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified automatic snapshot policy does not exist.",
-                ))
-            }
-            Self::PartofDiskCategoryOperationNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The types of some disks in the disk list do not support creating snapshots.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -25,14 +25,8 @@ impl ::ecs_api::operation::Operation for AttachClassicLinkVpc {
     type Error = AttachClassicLinkVpcError;
 }
 /// Input of [`AttachClassicLinkVpc`]. Build it with [`AttachClassicLinkVpcInput::new`] and the setters, or use [`AttachClassicLinkVpcRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct AttachClassicLinkVpcInput {
     /// ID of the classic network instance. You can call DescribeInstances to obtain all of your instance IDs.
@@ -201,19 +195,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`AttachClassicLinkVpc`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AttachClassicLinkVpcOutput {
     /// `RequestId` in the response.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AttachClassicLinkVpcOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AttachClassicLinkVpcOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `AttachClassicLinkVpc` call: one variant per code its reference page documents, [`Common`](AttachClassicLinkVpcErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](AttachClassicLinkVpcErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`AttachClassicLinkVpcError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttachClassicLinkVpcErrorKind {
     /// `Abs.InvalidInstanceId.MalFormed`
@@ -272,95 +285,86 @@ pub enum AttachClassicLinkVpcErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for AttachClassicLinkVpcErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Abs.InvalidInstanceId.MalFormed" => Self::AbsInvalidInstanceIdMalFormed,
-            "InvalidInstanceId.MalFormed" => Self::InvalidInstanceIdMalFormed,
-            "InvalidInstanceId.NotBelong" => Self::InvalidInstanceIdNotBelong,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed,
-            "InvalidStatus.InstanceLocked" => Self::InvalidStatusInstanceLocked,
-            "InvalidStatus.InstanceStatus" => Self::InvalidStatusInstanceStatus,
-            "InvalidVpcId.Malformed" => Self::InvalidVpcIdMalformed,
-            "OperationDenied" => Self::OperationDenied,
-            "QuotaExceeded" => Self::QuotaExceeded,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Abs.InvalidInstanceId.MalFormed",
+            kind: Self::AbsInvalidInstanceIdMalFormed,
+            http_status: 400u16,
+            message: "The specified instance has already been linked to another VPC.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.MalFormed",
+            kind: Self::InvalidInstanceIdMalFormed,
+            http_status: 400u16,
+            message: "The specified instance is not a classic network type instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotBelong",
+            kind: Self::InvalidInstanceIdNotBelong,
+            http_status: 403u16,
+            message: "The user does not own the specified instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.Malformed",
+            kind: Self::InvalidRegionIdMalformed,
+            http_status: 400u16,
+            message: "The specified RegionId is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.InstanceLocked",
+            kind: Self::InvalidStatusInstanceLocked,
+            http_status: 403u16,
+            message: "The specified instance is in another processing list.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.InstanceStatus",
+            kind: Self::InvalidStatusInstanceStatus,
+            http_status: 403u16,
+            message: "Only the Running or Stopped InstanceStatus is allowed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVpcId.Malformed",
+            kind: Self::InvalidVpcIdMalformed,
+            http_status: 400u16,
+            message: "The specified VpcId is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The specified VPC are unable to attach ClassicLink.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceeded",
+            kind: Self::QuotaExceeded,
+            http_status: 403u16,
+            message: "The maximum number of links in the specified VPC exceeds.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AbsInvalidInstanceIdMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance has already been linked to another VPC.",
-                ))
-            }
-            Self::InvalidInstanceIdMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance is not a classic network type instance.",
-                ))
-            }
-            Self::InvalidInstanceIdNotBelong => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user does not own the specified instance.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidRegionIdMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId is invalid.",
-                ))
-            }
-            Self::InvalidStatusInstanceLocked => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance is in another processing list.",
-                ))
-            }
-            Self::InvalidStatusInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Only the Running or Stopped InstanceStatus is allowed.",
-                ))
-            }
-            Self::InvalidVpcIdMalformed => {
-                ::std::option::Option::Some((400u16, "The specified VpcId is invalid."))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified VPC are unable to attach ClassicLink.",
-                ))
-            }
-            Self::QuotaExceeded => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The maximum number of links in the specified VPC exceeds.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

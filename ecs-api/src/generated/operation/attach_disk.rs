@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for AttachDisk {
     type Error = AttachDiskError;
 }
 /// Input of [`AttachDisk`]. Build it with [`AttachDiskInput::new`] and the setters, or use [`AttachDiskRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct AttachDiskInput {
     /// Indicates whether the disk is to be released together with the instance. Default value: false.
@@ -215,19 +209,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`AttachDisk`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AttachDiskOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AttachDiskOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AttachDiskOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `AttachDisk` call: one variant per code its reference page documents, [`Common`](AttachDiskErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](AttachDiskErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`AttachDiskError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttachDiskErrorKind {
     /// `DiskError`
@@ -296,108 +309,100 @@ pub enum AttachDiskErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for AttachDiskErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskError" => Self::DiskError,
-            "DiskId.StatusNotSupported" => Self::DiskIdStatusNotSupported,
-            "DiskId.ValueNotSupported" => Self::DiskIdValueNotSupported,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceDiskLimitExceeded" => Self::InstanceDiskLimitExceeded,
-            "InstanceExpiredOrInArrears" => Self::InstanceExpiredOrInArrears,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InvalidDevice.InUse" => Self::InvalidDeviceInUse,
-            "InvalidDevice.Malformed" => Self::InvalidDeviceMalformed,
-            "InvalidDisk.InUse" => Self::InvalidDiskInUse,
-            "InvalidOperation.InstanceTypeNotSupport" => {
-                Self::InvalidOperationInstanceTypeNotSupport
-            }
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskError",
+            kind: Self::DiskError,
+            http_status: 403u16,
+            message: "IncorrectDiskStatus.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskId.StatusNotSupported",
+            kind: Self::DiskIdStatusNotSupported,
+            http_status: 403u16,
+            message: "The specified disk status is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskId.ValueNotSupported",
+            kind: Self::DiskIdValueNotSupported,
+            http_status: 403u16,
+            message: "The specified parameter diskid is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 400u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDiskLimitExceeded",
+            kind: Self::InstanceDiskLimitExceeded,
+            http_status: 403u16,
+            message: "The amount of the disk on instance in question reach its limits.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpiredOrInArrears",
+            kind: Self::InstanceExpiredOrInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The instance is locked due to security.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDevice.InUse",
+            kind: Self::InvalidDeviceInUse,
+            http_status: 403u16,
+            message: "The specified device has been occupied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDevice.Malformed",
+            kind: Self::InvalidDeviceMalformed,
+            http_status: 400u16,
+            message: "The specified port is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDisk.InUse",
+            kind: Self::InvalidDiskInUse,
+            http_status: 404u16,
+            message: "The specified disk has been occupied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InstanceTypeNotSupport",
+            kind: Self::InvalidOperationInstanceTypeNotSupport,
+            http_status: 400u16,
+            message: "The instance type of the specified instance does not support hot attach disk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in disk white list.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskError => {
-                ::std::option::Option::Some((403u16, "IncorrectDiskStatus."))
-            }
-            Self::DiskIdStatusNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk status is not supported.",
-                ))
-            }
-            Self::DiskIdValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter diskid is not supported.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceDiskLimitExceeded => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The amount of the disk on instance in question reach its limits.",
-                ))
-            }
-            Self::InstanceExpiredOrInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance is locked due to security.",
-                ))
-            }
-            Self::InvalidDeviceInUse => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified device has been occupied.",
-                ))
-            }
-            Self::InvalidDeviceMalformed => {
-                ::std::option::Option::Some((400u16, "The specified port is not valid."))
-            }
-            Self::InvalidDiskInUse => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk has been occupied.",
-                ))
-            }
-            Self::InvalidOperationInstanceTypeNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The instance type of the specified instance does not support hot attach disk.",
-                ))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in disk white list.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for AttachInstanceRamRole {
     type Error = AttachInstanceRamRoleError;
 }
 /// Input of [`AttachInstanceRamRole`]. Build it with [`AttachInstanceRamRoleInput::new`] and the setters, or use [`AttachInstanceRamRoleRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct AttachInstanceRamRoleInput {
     /// The IDs of instances to which you want to bind the instance RAM role. It can be a JSON array that consists of up to 100 instance IDs. Separate multiple instance IDs with commas (,).
@@ -246,36 +240,56 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`AttachInstanceRamRole`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AttachInstanceRamRoleOutput {
     /// Details about the results of binding the instance RAM role.
-    #[serde(
-        rename = "AttachInstanceRamRoleResults",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AttachInstanceRamRoleResults"))]
     pub attach_instance_ram_role_results: ::std::vec::Vec<
         crate::types::AttachInstanceRamRoleResult,
     >,
     /// The number of RAM roles that fail to be bound.
-    #[serde(rename = "FailCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FailCount"))]
     pub fail_count: ::std::option::Option<i64>,
     /// The name of the instance RAM role.
-    #[serde(rename = "RamRoleName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of instances to which you attempted to attach the instance RAM role.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AttachInstanceRamRoleOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AttachInstanceRamRoleOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            attach_instance_ram_role_results: f.list("AttachInstanceRamRoleResults")?,
+            fail_count: f.integer("FailCount")?,
+            ram_role_name: f.string("RamRoleName")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `AttachInstanceRamRole` call: one variant per code its reference page documents, [`Common`](AttachInstanceRamRoleErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](AttachInstanceRamRoleErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`AttachInstanceRamRoleError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttachInstanceRamRoleErrorKind {
     /// `InvalidInstanceId.NotFound`
@@ -314,72 +328,58 @@ pub enum AttachInstanceRamRoleErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for AttachInstanceRamRoleErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed,
-            "InvalidNetworkType.MismatchRamRole" => {
-                Self::InvalidNetworkTypeMismatchRamRole
-            }
-            "InvalidRamRole.NotEcsRole" => Self::InvalidRamRoleNotEcsRole,
-            "InvalidRamRole.NotFound" => Self::InvalidRamRoleNotFound,
-            "InvalidUser.PassRoleForbidden" => Self::InvalidUserPassRoleForbidden,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified instanceId does not exist",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceIds.Malformed",
+            kind: Self::InvalidInstanceIdsMalformed,
+            http_status: 400u16,
+            message: "The specified instanceIds are not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.MismatchRamRole",
+            kind: Self::InvalidNetworkTypeMismatchRamRole,
+            http_status: 403u16,
+            message: "Ram role cannot be applied to instances of Classic network type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRamRole.NotEcsRole",
+            kind: Self::InvalidRamRoleNotEcsRole,
+            http_status: 404u16,
+            message: "The specified ram role is not authorized for ecs, please check your role policy.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRamRole.NotFound",
+            kind: Self::InvalidRamRoleNotFound,
+            http_status: 404u16,
+            message: "The specified RAMRoleName does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUser.PassRoleForbidden",
+            kind: Self::InvalidUserPassRoleForbidden,
+            http_status: 403u16,
+            message: "The RAM user does not have the privilege to pass a RAM role.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified instanceId does not exist",
-                ))
-            }
-            Self::InvalidInstanceIdsMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instanceIds are not valid.",
-                ))
-            }
-            Self::InvalidNetworkTypeMismatchRamRole => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Ram role cannot be applied to instances of Classic network type.",
-                ))
-            }
-            Self::InvalidRamRoleNotEcsRole => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ram role is not authorized for ecs, please check your role policy.",
-                ))
-            }
-            Self::InvalidRamRoleNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RAMRoleName does not exist.",
-                ))
-            }
-            Self::InvalidUserPassRoleForbidden => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The RAM user does not have the privilege to pass a RAM role.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -27,14 +27,8 @@ impl ::ecs_api::operation::Operation for AttachKeyPair {
     type Error = AttachKeyPairError;
 }
 /// Input of [`AttachKeyPair`]. Build it with [`AttachKeyPairInput::new`] and the setters, or use [`AttachKeyPairRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct AttachKeyPairInput {
     /// The IDs of instances to which you want to attach an SSH key pair. The value can contain a JSON array consisting of up to 50 instance IDs. The IDs must be separated by commas (,).
@@ -223,31 +217,54 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`AttachKeyPair`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct AttachKeyPairOutput {
     /// The number of instances to which key pairs fail to be attached.
-    #[serde(rename = "FailCount", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FailCount"))]
     pub fail_count: ::std::option::Option<::std::string::String>,
     /// The name of a key pair.
-    #[serde(rename = "KeyPairName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The result set of attachment operations.
-    #[serde(rename = "Results", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Results"))]
     pub results: ::std::vec::Vec<crate::types::ResultType>,
     /// The total number of instances to which key pairs are bound.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AttachKeyPairOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for AttachKeyPairOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            fail_count: f.string("FailCount")?,
+            key_pair_name: f.string("KeyPairName")?,
+            request_id: f.string("RequestId")?,
+            results: f.list("Results")?,
+            total_count: f.string("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `AttachKeyPair` call: one variant per code its reference page documents, [`Common`](AttachKeyPairErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](AttachKeyPairErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`AttachKeyPairError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttachKeyPairErrorKind {
     /// `DependencyViolation.IoOptimize`
@@ -266,44 +283,30 @@ pub enum AttachKeyPairErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for AttachKeyPairErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DependencyViolation.IoOptimize" => Self::DependencyViolationIoOptimize,
-            "DependencyViolation.WindowsInstance" => {
-                Self::DependencyViolationWindowsInstance
-            }
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.IoOptimize",
+            kind: Self::DependencyViolationIoOptimize,
+            http_status: 400u16,
+            message: "The specified parameter InstanceIds is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.WindowsInstance",
+            kind: Self::DependencyViolationWindowsInstance,
+            http_status: 403u16,
+            message: "The instance creating is windows, cannot use ssh key pair to login",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DependencyViolationIoOptimize => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter InstanceIds is not valid.",
-                ))
-            }
-            Self::DependencyViolationWindowsInstance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance creating is windows, cannot use ssh key pair to login",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

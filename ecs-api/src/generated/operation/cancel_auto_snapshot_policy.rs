@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for CancelAutoSnapshotPolicy {
     type Error = CancelAutoSnapshotPolicyError;
 }
 /// Input of [`CancelAutoSnapshotPolicy`]. Build it with [`CancelAutoSnapshotPolicyInput::new`] and the setters, or use [`CancelAutoSnapshotPolicyRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CancelAutoSnapshotPolicyInput {
     /// The disk ID. When you want to cancel the automatic snapshot policy for multiple disks, you can set the DiskIds to a JSON array in the format of \["d-xxxxxxxxx", "d-yyyyyyyyy", … "d-zzzzzzzzz"\], and the IDs are separated by half-width commas (,).
@@ -178,19 +171,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CancelAutoSnapshotPolicy`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CancelAutoSnapshotPolicyOutput {
     /// `RequestId` in the response.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CancelAutoSnapshotPolicyOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CancelAutoSnapshotPolicyOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CancelAutoSnapshotPolicy` call: one variant per code its reference page documents, [`Common`](CancelAutoSnapshotPolicyErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CancelAutoSnapshotPolicyErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CancelAutoSnapshotPolicyError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CancelAutoSnapshotPolicyErrorKind {
     /// `ParameterInvalid`
@@ -205,35 +218,23 @@ pub enum CancelAutoSnapshotPolicyErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CancelAutoSnapshotPolicyErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ParameterInvalid" => Self::ParameterInvalid,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ParameterInvalid",
+            kind: Self::ParameterInvalid,
+            http_status: 404u16,
+            message: "The specified DiskIds are invalid.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ParameterInvalid => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified DiskIds are invalid.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

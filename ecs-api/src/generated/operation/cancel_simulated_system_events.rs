@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for CancelSimulatedSystemEvents {
     type Error = CancelSimulatedSystemEventsError;
 }
 /// Input of [`CancelSimulatedSystemEvents`]. Build it with [`CancelSimulatedSystemEventsInput::new`] and the setters, or use [`CancelSimulatedSystemEventsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CancelSimulatedSystemEventsInput {
     /// The ID of system event N. Valid values of N: 1 to 100. Specify multiple values in the repeated list format.
@@ -181,19 +174,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CancelSimulatedSystemEvents`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CancelSimulatedSystemEventsOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CancelSimulatedSystemEventsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CancelSimulatedSystemEventsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CancelSimulatedSystemEvents` call: one variant per code its reference page documents, [`Common`](CancelSimulatedSystemEventsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CancelSimulatedSystemEventsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CancelSimulatedSystemEventsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CancelSimulatedSystemEventsErrorKind {
     /// `CannotCancelSystemEvent.NotSimulated`
@@ -227,42 +240,51 @@ pub enum CancelSimulatedSystemEventsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CancelSimulatedSystemEventsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "CannotCancelSystemEvent.NotSimulated" => {
-                Self::CannotCancelSystemEventNotSimulated
-            }
-            "EventIdLimitExceeded" => Self::EventIdLimitExceeded,
-            "InvalidEventId.NotFound" => Self::InvalidEventIdNotFound,
-            "InvalidParameter" => Self::InvalidParameter,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "CannotCancelSystemEvent.NotSimulated",
+            kind: Self::CannotCancelSystemEventNotSimulated,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "EventIdLimitExceeded",
+            kind: Self::EventIdLimitExceeded,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEventId.NotFound",
+            kind: Self::InvalidEventIdNotFound,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::CannotCancelSystemEventNotSimulated => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::EventIdLimitExceeded => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidEventIdNotFound => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameter => ::std::option::Option::Some((403u16, "%s")),
-            Self::MissingParameter => ::std::option::Option::Some((404u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

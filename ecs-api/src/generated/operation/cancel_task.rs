@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for CancelTask {
     type Error = CancelTaskError;
 }
 /// Input of [`CancelTask`]. Build it with [`CancelTaskInput::new`] and the setters, or use [`CancelTaskRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CancelTaskInput {
     /// The region ID. You can call the DescribeRegions operation to query the most recent region list.
@@ -153,19 +147,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CancelTask`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CancelTaskOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CancelTaskOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CancelTaskOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CancelTask` call: one variant per code its reference page documents, [`Common`](CancelTaskErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CancelTaskErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CancelTaskError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CancelTaskErrorKind {
     /// `CancelTaskFailed`
@@ -205,72 +218,58 @@ pub enum CancelTaskErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CancelTaskErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "CancelTaskFailed" => Self::CancelTaskFailed,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidTaskId.IncorrectTaskStatus" => Self::InvalidTaskIdIncorrectTaskStatus,
-            "InvalidTaskId.NotFound" => Self::InvalidTaskIdNotFound,
-            "InvalidTaskId.TaskActionNotSupport" => {
-                Self::InvalidTaskIdTaskActionNotSupport
-            }
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "CancelTaskFailed",
+            kind: Self::CancelTaskFailed,
+            http_status: 403u16,
+            message: "The task is failed to cancel, Please contact the administrator.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 400u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTaskId.IncorrectTaskStatus",
+            kind: Self::InvalidTaskIdIncorrectTaskStatus,
+            http_status: 403u16,
+            message: "The specified task status is not invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTaskId.NotFound",
+            kind: Self::InvalidTaskIdNotFound,
+            http_status: 400u16,
+            message: "The specified \"TaskId\" is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTaskId.TaskActionNotSupport",
+            kind: Self::InvalidTaskIdTaskActionNotSupport,
+            http_status: 403u16,
+            message: "The specified task action not support.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "An input parameter \"RegionId\" that is mandatory for processing the request is not supplied.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::CancelTaskFailed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The task is failed to cancel, Please contact the administrator.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::InvalidTaskIdIncorrectTaskStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified task status is not invalid.",
-                ))
-            }
-            Self::InvalidTaskIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified \"TaskId\" is not found.",
-                ))
-            }
-            Self::InvalidTaskIdTaskActionNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified task action not support.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "An input parameter \"RegionId\" that is mandatory for processing the request is not supplied.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -29,14 +29,8 @@ impl ::ecs_api::operation::Operation for ConvertNatPublicIpToEip {
     type Error = ConvertNatPublicIpToEipError;
 }
 /// Input of [`ConvertNatPublicIpToEip`]. Build it with [`ConvertNatPublicIpToEipInput::new`] and the setters, or use [`ConvertNatPublicIpToEipRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ConvertNatPublicIpToEipInput {
     /// The ID of the instance for which you want to convert its public IP address to an EIP.
@@ -168,19 +162,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ConvertNatPublicIpToEip`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ConvertNatPublicIpToEipOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ConvertNatPublicIpToEipOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ConvertNatPublicIpToEipOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ConvertNatPublicIpToEip` call: one variant per code its reference page documents, [`Common`](ConvertNatPublicIpToEipErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ConvertNatPublicIpToEipErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ConvertNatPublicIpToEipError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConvertNatPublicIpToEipErrorKind {
     /// `Forbidden.RiskControl`
@@ -245,81 +259,93 @@ pub enum ConvertNatPublicIpToEipErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ConvertNatPublicIpToEipErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Forbidden.RiskControl" => Self::ForbiddenRiskControl,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidEndTime.OperateNotSupport" => Self::InvalidEndTimeOperateNotSupport,
-            "InvalidInstance.OverduePayment" => Self::InvalidInstanceOverduePayment,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceId.PlanedChange" => Self::InvalidInstanceIdPlanedChange,
-            "InvalidInstanceStatus.Released" => Self::InvalidInstanceStatusReleased,
-            "InvalidInternetChargeType.ValueNotSupported" => {
-                Self::InvalidInternetChargeTypeValueNotSupported
-            }
-            "MaxEIPQuotaExceeded" => Self::MaxEipQuotaExceeded,
-            "OperationDenied" => Self::OperationDenied,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.RiskControl",
+            kind: Self::ForbiddenRiskControl,
+            http_status: 403u16,
+            message: "This operation is forbidden by Aliyun RiskControl system.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEndTime.OperateNotSupport",
+            kind: Self::InvalidEndTimeOperateNotSupport,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.OverduePayment",
+            kind: Self::InvalidInstanceOverduePayment,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.PlanedChange",
+            kind: Self::InvalidInstanceIdPlanedChange,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceStatus.Released",
+            kind: Self::InvalidInstanceStatusReleased,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.ValueNotSupported",
+            kind: Self::InvalidInternetChargeTypeValueNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MaxEIPQuotaExceeded",
+            kind: Self::MaxEipQuotaExceeded,
+            http_status: 403u16,
+            message: "The number of EIP exceeds the limit per region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ForbiddenRiskControl => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "This operation is forbidden by Aliyun RiskControl system.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidEndTimeOperateNotSupport => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidInstanceOverduePayment => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((404u16, "%s"))
-            }
-            Self::InvalidInstanceIdPlanedChange => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidInstanceStatusReleased => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidInternetChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::MaxEipQuotaExceeded => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The number of EIP exceeds the limit per region.",
-                ))
-            }
-            Self::OperationDenied => ::std::option::Option::Some((403u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

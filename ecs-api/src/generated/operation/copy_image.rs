@@ -27,14 +27,8 @@ impl ::ecs_api::operation::Operation for CopyImage {
     type Error = CopyImageError;
 }
 /// Input of [`CopyImage`]. Build it with [`CopyImageInput::new`] and the setters, or use [`CopyImageRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CopyImageInput {
     /// The description of the image copy. The description must be 2 to 256 characters in length and cannot start with `http://` or `https://`.
@@ -417,22 +411,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CopyImage`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CopyImageOutput {
     /// The ID of the image copy.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CopyImageOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CopyImageOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            image_id: f.string("ImageId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CopyImage` call: one variant per code its reference page documents, [`Common`](CopyImageErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CopyImageErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CopyImageError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CopyImageErrorKind {
     /// `DestinationRegion.NotFound`
@@ -584,201 +598,212 @@ pub enum CopyImageErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CopyImageErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DestinationRegion.NotFound" => Self::DestinationRegionNotFound,
-            "Forbbiden" => Self::Forbbiden,
-            "IncorrectDestinationRegion" => Self::IncorrectDestinationRegion,
-            "IncorrectImageStatus" => Self::IncorrectImageStatus,
-            "InternalError" => Self::InternalError,
-            "InvalidAliUid.IsNull" => Self::InvalidAliUidIsNull,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
-            "InvalidImageName.Duplicated" => Self::InvalidImageNameDuplicated,
-            "InvalidImageName.Malformed" => Self::InvalidImageNameMalformed,
-            "InvalidParameter.EncryptedIllegal" => Self::InvalidParameterEncryptedIllegal,
-            "InvalidParameter.KMSKeyId.CMKNotEnabled" => {
-                Self::InvalidParameterKmsKeyIdCmkNotEnabled
-            }
-            "InvalidParameter.KMSKeyId.KMSUnauthorized" => {
-                Self::InvalidParameterKmsKeyIdKmsUnauthorized
-            }
-            "InvalidParameter.KMSKeyId.NotFound" => {
-                Self::InvalidParameterKmsKeyIdNotFound
-            }
-            "InvalidRegion.NotSupport" => Self::InvalidRegionNotSupport,
-            "InvalidSnapshot.TooOld" => Self::InvalidSnapshotTooOld,
-            "InvalidSnapshotId.NotFound" => Self::InvalidSnapshotIdNotFound,
-            "OperationDeined.EncryptedSnapshot" => Self::OperationDeinedEncryptedSnapshot,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.ImageCopying" => Self::OperationDeniedImageCopying,
-            "OperationDenied.NotPublished" => Self::OperationDeniedNotPublished,
-            "OperationDenied.SameRegionOnly" => Self::OperationDeniedSameRegionOnly,
-            "QuotaExceed.Image" => Self::QuotaExceedImage,
-            "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot,
-            "RegionNotSupportCopy" => Self::RegionNotSupportCopy,
-            "SizeExceed.Image" => Self::SizeExceedImage,
-            "SourceRegion.NotFound" => Self::SourceRegionNotFound,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DestinationRegion.NotFound",
+            kind: Self::DestinationRegionNotFound,
+            http_status: 400u16,
+            message: "The destination region not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbbiden",
+            kind: Self::Forbbiden,
+            http_status: 403u16,
+            message: "User not authorized to operate on the specified resource.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDestinationRegion",
+            kind: Self::IncorrectDestinationRegion,
+            http_status: 403u16,
+            message: "The destination region is not equal the target region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectImageStatus",
+            kind: Self::IncorrectImageStatus,
+            http_status: 400u16,
+            message: "The image not available.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 403u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAliUid.IsNull",
+            kind: Self::InvalidAliUidIsNull,
+            http_status: 401u16,
+            message: "The aliUid must not be null",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified destination description is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.NotFound",
+            kind: Self::InvalidImageIdNotFound,
+            http_status: 404u16,
+            message: "The specified ImageId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageName.Duplicated",
+            kind: Self::InvalidImageNameDuplicated,
+            http_status: 400u16,
+            message: "The destination image is exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageName.Malformed",
+            kind: Self::InvalidImageNameMalformed,
+            http_status: 400u16,
+            message: "The specified Image name is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.EncryptedIllegal",
+            kind: Self::InvalidParameterEncryptedIllegal,
+            http_status: 400u16,
+            message: "The specified parameter Encrypted must be true when kmsKeyId is not empty.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.CMKNotEnabled",
+            kind: Self::InvalidParameterKmsKeyIdCmkNotEnabled,
+            http_status: 403u16,
+            message: "The CMK needs to be enabled.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            kind: Self::InvalidParameterKmsKeyIdKmsUnauthorized,
+            http_status: 403u16,
+            message: "ECS service have no right to access your KMS.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.NotFound",
+            kind: Self::InvalidParameterKmsKeyIdNotFound,
+            http_status: 404u16,
+            message: "The specified KMSKeyId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotSupport",
+            kind: Self::InvalidRegionNotSupport,
+            http_status: 403u16,
+            message: "The specified region does not support byok.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshot.TooOld",
+            kind: Self::InvalidSnapshotTooOld,
+            http_status: 403u16,
+            message: "This operation is denied because the specified snapshot is created before 2013-07-15.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotFound",
+            kind: Self::InvalidSnapshotIdNotFound,
+            http_status: 400u16,
+            message: "The specified SnapshotId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDeined.EncryptedSnapshot",
+            kind: Self::OperationDeinedEncryptedSnapshot,
+            http_status: 403u16,
+            message: "The image contains encrypted snapshots, which do not support copying.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The specified snapshot is not allowed to create image.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.ImageCopying",
+            kind: Self::OperationDeniedImageCopying,
+            http_status: 403u16,
+            message: "The Image are coping.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NotPublished",
+            kind: Self::OperationDeniedNotPublished,
+            http_status: 403u16,
+            message: "The operation is denied because corresponding marketplace image is not published in destination region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.SameRegionOnly",
+            kind: Self::OperationDeniedSameRegionOnly,
+            http_status: 403u16,
+            message: "The image shared from others can not be copied to another region directly.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Image",
+            kind: Self::QuotaExceedImage,
+            http_status: 403u16,
+            message: "The Image Quota exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Snapshot",
+            kind: Self::QuotaExceedSnapshot,
+            http_status: 403u16,
+            message: "The snapshot quota exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionNotSupportCopy",
+            kind: Self::RegionNotSupportCopy,
+            http_status: 403u16,
+            message: "The region not support copy.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SizeExceed.Image",
+            kind: Self::SizeExceedImage,
+            http_status: 403u16,
+            message: "The image exceeds the maximum size. Please open a ticket to add the account to the white list.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SourceRegion.NotFound",
+            kind: Self::SourceRegionNotFound,
+            http_status: 400u16,
+            message: "The source region not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in byok white list.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DestinationRegionNotFound => {
-                ::std::option::Option::Some((400u16, "The destination region not found"))
-            }
-            Self::Forbbiden => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "User not authorized to operate on the specified resource.",
-                ))
-            }
-            Self::IncorrectDestinationRegion => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The destination region is not equal the target region.",
-                ))
-            }
-            Self::IncorrectImageStatus => {
-                ::std::option::Option::Some((400u16, "The image not available."))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidAliUidIsNull => {
-                ::std::option::Option::Some((401u16, "The aliUid must not be null"))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified destination description is wrongly formed.",
-                ))
-            }
-            Self::InvalidImageIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ImageId does not exist.",
-                ))
-            }
-            Self::InvalidImageNameDuplicated => {
-                ::std::option::Option::Some((400u16, "The destination image is exist."))
-            }
-            Self::InvalidImageNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image name is wrongly formed.",
-                ))
-            }
-            Self::InvalidParameterEncryptedIllegal => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Encrypted must be true when kmsKeyId is not empty.",
-                ))
-            }
-            Self::InvalidParameterKmsKeyIdCmkNotEnabled => {
-                ::std::option::Option::Some((403u16, "The CMK needs to be enabled."))
-            }
-            Self::InvalidParameterKmsKeyIdKmsUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service have no right to access your KMS.",
-                ))
-            }
-            Self::InvalidParameterKmsKeyIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified KMSKeyId does not exist.",
-                ))
-            }
-            Self::InvalidRegionNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified region does not support byok.",
-                ))
-            }
-            Self::InvalidSnapshotTooOld => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "This operation is denied because the specified snapshot is created before 2013-07-15.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified SnapshotId does not exist.",
-                ))
-            }
-            Self::OperationDeinedEncryptedSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The image contains encrypted snapshots, which do not support copying.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot is not allowed to create image.",
-                ))
-            }
-            Self::OperationDeniedImageCopying => {
-                ::std::option::Option::Some((403u16, "The Image are coping."))
-            }
-            Self::OperationDeniedNotPublished => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is denied because corresponding marketplace image is not published in destination region.",
-                ))
-            }
-            Self::OperationDeniedSameRegionOnly => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The image shared from others can not be copied to another region directly.",
-                ))
-            }
-            Self::QuotaExceedImage => {
-                ::std::option::Option::Some((403u16, "The Image Quota exceeds."))
-            }
-            Self::QuotaExceedSnapshot => {
-                ::std::option::Option::Some((403u16, "The snapshot quota exceeds."))
-            }
-            Self::RegionNotSupportCopy => {
-                ::std::option::Option::Some((403u16, "The region not support copy."))
-            }
-            Self::SizeExceedImage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The image exceeds the maximum size. Please open a ticket to add the account to the white list.",
-                ))
-            }
-            Self::SourceRegionNotFound => {
-                ::std::option::Option::Some((400u16, "The source region not found"))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in byok white list.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

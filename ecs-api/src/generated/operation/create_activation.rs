@@ -32,14 +32,8 @@ impl ::ecs_api::operation::Operation for CreateActivation {
     type Error = CreateActivationError;
 }
 /// Input of [`CreateActivation`]. Build it with [`CreateActivationInput::new`] and the setters, or use [`CreateActivationRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateActivationInput {
     /// The description of the activation code. The description can be 1 to 100 characters in length and cannot start with `http://` or `https://`.
@@ -303,25 +297,46 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateActivation`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateActivationOutput {
     /// The value of the activation code. The value is returned only once after the CreateActivation operation is called and cannot be queried subsequently. Be sure to properly save the return value.
-    #[serde(rename = "ActivationCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationCode"))]
     pub activation_code: ::std::option::Option<::std::string::String>,
     /// The ID of the activation code.
-    #[serde(rename = "ActivationId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateActivationOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateActivationOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            activation_code: f.string("ActivationCode")?,
+            activation_id: f.string("ActivationId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateActivation` call: one variant per code its reference page documents, [`Common`](CreateActivationErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateActivationErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateActivationError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateActivationErrorKind {
     /// A code every ECS operation can return (gateway, authentication, throttling).
@@ -330,24 +345,15 @@ pub enum CreateActivationErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateActivationErrorKind {
-    fn from_code(code: &str) -> Self {
-        match ::ecs_api::error::CommonErrorCode::from_code(code) {
-            ::std::option::Option::Some(c) => Self::Common(c),
-            ::std::option::Option::None => Self::Unhandled,
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

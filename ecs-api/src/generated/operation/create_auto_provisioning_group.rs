@@ -25,14 +25,8 @@ impl ::ecs_api::operation::Operation for CreateAutoProvisioningGroup {
     type Error = CreateAutoProvisioningGroupError;
 }
 /// Input of [`CreateAutoProvisioningGroup`]. Build it with [`CreateAutoProvisioningGroupInput::new`] and the setters, or use [`CreateAutoProvisioningGroupRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateAutoProvisioningGroupInput {
     /// The name of the auto provisioning group. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with `http://` or `https://`. It can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
@@ -1039,28 +1033,47 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateAutoProvisioningGroup`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateAutoProvisioningGroupOutput {
     /// The ID of the auto provisioning group.
-    #[serde(
-        rename = "AutoProvisioningGroupId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupId"))]
     pub auto_provisioning_group_id: ::std::option::Option<::std::string::String>,
     /// Details about the instances created by the auto provisioning group. This parameter value is returned only when the AutoProvisioningGroupType parameter is set to instant.
-    #[serde(rename = "LaunchResults", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchResults"))]
     pub launch_results: ::std::vec::Vec<crate::types::LaunchResult>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CreateAutoProvisioningGroupOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateAutoProvisioningGroupOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_provisioning_group_id: f.string("AutoProvisioningGroupId")?,
+            launch_results: f.list("LaunchResults")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateAutoProvisioningGroup` call: one variant per code its reference page documents, [`Common`](CreateAutoProvisioningGroupErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateAutoProvisioningGroupErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateAutoProvisioningGroupError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateAutoProvisioningGroupErrorKind {
     /// `InternalError`
@@ -1084,47 +1097,37 @@ pub enum CreateAutoProvisioningGroupErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateAutoProvisioningGroupErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidFleetExcessCapacityTerminationPolicy.ValueNotSupported" => {
-                Self::InvalidFleetExcessCapacityTerminationPolicyValueNotSupported
-            }
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidFleetExcessCapacityTerminationPolicy.ValueNotSupported",
+            kind: Self::InvalidFleetExcessCapacityTerminationPolicyValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"ExcessCapacityTerminationPolicy\" is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidFleetExcessCapacityTerminationPolicyValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"ExcessCapacityTerminationPolicy\" is not supported.",
-                ))
-            }
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

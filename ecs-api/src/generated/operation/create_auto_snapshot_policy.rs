@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for CreateAutoSnapshotPolicy {
     type Error = CreateAutoSnapshotPolicyError;
 }
 /// Input of [`CreateAutoSnapshotPolicy`]. Build it with [`CreateAutoSnapshotPolicyInput::new`] and the setters, or use [`CreateAutoSnapshotPolicyRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateAutoSnapshotPolicyInput {
     /// The retention period of the snapshot copy in the destination region. Unit: days. Valid values:
@@ -488,22 +482,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateAutoSnapshotPolicy`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateAutoSnapshotPolicyOutput {
     /// The ID of the automatic snapshot policy.
-    #[serde(rename = "AutoSnapshotPolicyId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoSnapshotPolicyId"))]
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CreateAutoSnapshotPolicyOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateAutoSnapshotPolicyOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_snapshot_policy_id: f.string("AutoSnapshotPolicyId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateAutoSnapshotPolicy` call: one variant per code its reference page documents, [`Common`](CreateAutoSnapshotPolicyErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateAutoSnapshotPolicyErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateAutoSnapshotPolicyError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateAutoSnapshotPolicyErrorKind {
     /// `AutoSnapshotPolicy.QuotaExceed`
@@ -555,90 +570,72 @@ pub enum CreateAutoSnapshotPolicyErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateAutoSnapshotPolicyErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "AutoSnapshotPolicy.QuotaExceed" => Self::AutoSnapshotPolicyQuotaExceed,
-            "DiskCategory.OperationNotSupported" => {
-                Self::DiskCategoryOperationNotSupported
-            }
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAccountStatus.SnapshotServiceUnavailable" => {
-                Self::InvalidAccountStatusSnapshotServiceUnavailable
-            }
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "ParameterInvalid" => Self::ParameterInvalid,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "AutoSnapshotPolicy.QuotaExceed",
+            kind: Self::AutoSnapshotPolicyQuotaExceed,
+            http_status: 403u16,
+            message: "The maximum number of automatic snapshot policy has been reached.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCategory.OperationNotSupported",
+            kind: Self::DiskCategoryOperationNotSupported,
+            http_status: 400u16,
+            message: "The type of the specified disk does not support creating a snapshot.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.SnapshotServiceUnavailable",
+            kind: Self::InvalidAccountStatusSnapshotServiceUnavailable,
+            http_status: 403u16,
+            message: "Snapshot service has not been opened yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ParameterInvalid",
+            kind: Self::ParameterInvalid,
+            http_status: 403u16,
+            message: "The specified RegionId parameter is invalid.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AutoSnapshotPolicyQuotaExceed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The maximum number of automatic snapshot policy has been reached.",
-                ))
-            }
-            Self::DiskCategoryOperationNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The type of the specified disk does not support creating a snapshot.",
-                ))
-            }
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAccountStatusSnapshotServiceUnavailable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Snapshot service has not been opened yet.",
-                ))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::ParameterInvalid => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified RegionId parameter is invalid.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

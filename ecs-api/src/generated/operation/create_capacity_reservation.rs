@@ -27,14 +27,8 @@ impl ::ecs_api::operation::Operation for CreateCapacityReservation {
     type Error = CreateCapacityReservationError;
 }
 /// Input of [`CreateCapacityReservation`]. Build it with [`CreateCapacityReservationInput::new`] and the setters, or use [`CreateCapacityReservationRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateCapacityReservationInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The ClientToken value can contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -591,22 +585,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateCapacityReservation`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateCapacityReservationOutput {
     /// The ID of the capacity reservation.
-    #[serde(rename = "PrivatePoolOptionsId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsId"))]
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CreateCapacityReservationOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateCapacityReservationOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            private_pool_options_id: f.string("PrivatePoolOptionsId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateCapacityReservation` call: one variant per code its reference page documents, [`Common`](CreateCapacityReservationErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateCapacityReservationErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateCapacityReservationError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateCapacityReservationErrorKind {
     /// `InternalError`
@@ -671,106 +686,93 @@ pub enum CreateCapacityReservationErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateCapacityReservationErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidInstanceType.NotSupported" => Self::InvalidInstanceTypeNotSupported,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidStartTime.MalFormed" => Self::InvalidStartTimeMalFormed,
-            "InvalidStartTime.NotSupported" => Self::InvalidStartTimeNotSupported,
-            "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
-            "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "Zone.NotOnSale" => Self::ZoneNotOnSale,
-            "Zone.NotOpen" => Self::ZoneNotOpen,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error, exception or failure.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.NotSupported",
+            kind: Self::InvalidInstanceTypeNotSupported,
+            http_status: 403u16,
+            message: "The specified InstanceType is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStartTime.MalFormed",
+            kind: Self::InvalidStartTimeMalFormed,
+            http_status: 400u16,
+            message: "The specified StartTime is out of the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStartTime.NotSupported",
+            kind: Self::InvalidStartTimeNotSupported,
+            http_status: 400u16,
+            message: "The specified StartTime should be within 180 calendar days from the current date, and you must specify a precision to hour.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidZoneId.NotFound",
+            kind: Self::InvalidZoneIdNotFound,
+            http_status: 404u16,
+            message: "The specified zoneId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.RegionId",
+            kind: Self::MissingParameterRegionId,
+            http_status: 400u16,
+            message: "The specified RegionId should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 400u16,
+            message: "The specified InstanceType or Zone is not available or not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The resource is out of stock in the specified zone. Please try other types, or choose other regions and zones.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Zone.NotOnSale",
+            kind: Self::ZoneNotOnSale,
+            http_status: 403u16,
+            message: "The specified zone is not available for purchase.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Zone.NotOpen",
+            kind: Self::ZoneNotOpen,
+            http_status: 403u16,
+            message: "The specified zone is not granted to you to buy resources yet.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error, exception or failure.",
-                ))
-            }
-            Self::InvalidInstanceTypeNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified InstanceType is invalid.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidStartTimeMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified StartTime is out of the permitted range.",
-                ))
-            }
-            Self::InvalidStartTimeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified StartTime should be within 180 calendar days from the current date, and you must specify a precision to hour.",
-                ))
-            }
-            Self::InvalidZoneIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified zoneId does not exist.",
-                ))
-            }
-            Self::MissingParameterRegionId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId should not be null.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType or Zone is not available or not authorized.",
-                ))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The resource is out of stock in the specified zone. Please try other types, or choose other regions and zones.",
-                ))
-            }
-            Self::ZoneNotOnSale => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone is not available for purchase.",
-                ))
-            }
-            Self::ZoneNotOpen => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone is not granted to you to buy resources yet.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -36,14 +36,8 @@ impl ::ecs_api::operation::Operation for CreateCommand {
     type Error = CreateCommandError;
 }
 /// Input of [`CreateCommand`]. Build it with [`CreateCommandInput::new`] and the setters, or use [`CreateCommandRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateCommandInput {
     /// The Base64-encoded content of the command.
@@ -368,22 +362,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateCommand`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateCommandOutput {
     /// The ID of the command.
-    #[serde(rename = "CommandId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateCommandOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateCommandOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            command_id: f.string("CommandId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateCommand` call: one variant per code its reference page documents, [`Common`](CreateCommandErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateCommandErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateCommandError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateCommandErrorKind {
     /// `CmdCount.ExceedQuota`
@@ -432,84 +446,72 @@ pub enum CreateCommandErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateCommandErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "CmdCount.ExceedQuota" => Self::CmdCountExceedQuota,
-            "CmdDesc.ExceedLimit" => Self::CmdDescExceedLimit,
-            "CmdName.ExceedLimit" => Self::CmdNameExceedLimit,
-            "CmdParam.EmptyKey" => Self::CmdParamEmptyKey,
-            "CmdParam.InvalidParamName" => Self::CmdParamInvalidParamName,
-            "CmdParamName.ExceedLimit" => Self::CmdParamNameExceedLimit,
-            "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            "InvalidCmdType.NotFound" => Self::InvalidCmdTypeNotFound,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdCount.ExceedQuota",
+            kind: Self::CmdCountExceedQuota,
+            http_status: 403u16,
+            message: "The total number of commands in the current region exceeds the quota.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdDesc.ExceedLimit",
+            kind: Self::CmdDescExceedLimit,
+            http_status: 403u16,
+            message: "The length of the command description exceeds the upper limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdName.ExceedLimit",
+            kind: Self::CmdNameExceedLimit,
+            http_status: 403u16,
+            message: "The length of the command name exceeds the upper limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdParam.EmptyKey",
+            kind: Self::CmdParamEmptyKey,
+            http_status: 403u16,
+            message: "You must specify the parameter names.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdParam.InvalidParamName",
+            kind: Self::CmdParamInvalidParamName,
+            http_status: 403u16,
+            message: "Invalid parameter name. The name can contain only lowercase letters (a to z), uppercase letters (A to Z), numbers (0 to 9), hyphens (-), and underscores (_).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdParamName.ExceedLimit",
+            kind: Self::CmdParamNameExceedLimit,
+            http_status: 403u16,
+            message: "The maximum length of a parameter name is exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError.Dispatch",
+            kind: Self::InternalErrorDispatch,
+            http_status: 500u16,
+            message: "An error occurred when you dispatched the request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidCmdType.NotFound",
+            kind: Self::InvalidCmdTypeNotFound,
+            http_status: 403u16,
+            message: "The specified command type does not exist.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::CmdCountExceedQuota => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The total number of commands in the current region exceeds the quota.",
-                ))
-            }
-            Self::CmdDescExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The length of the command description exceeds the upper limit.",
-                ))
-            }
-            Self::CmdNameExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The length of the command name exceeds the upper limit.",
-                ))
-            }
-            Self::CmdParamEmptyKey => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "You must specify the parameter names.",
-                ))
-            }
-            Self::CmdParamInvalidParamName => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Invalid parameter name. The name can contain only lowercase letters (a to z), uppercase letters (A to Z), numbers (0 to 9), hyphens (-), and underscores (_).",
-                ))
-            }
-            Self::CmdParamNameExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The maximum length of a parameter name is exceeded.",
-                ))
-            }
-            Self::InternalErrorDispatch => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "An error occurred when you dispatched the request.",
-                ))
-            }
-            Self::InvalidCmdTypeNotFound => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified command type does not exist.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

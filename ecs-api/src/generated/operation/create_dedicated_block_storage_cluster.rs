@@ -23,14 +23,8 @@ impl ::ecs_api::operation::Operation for CreateDedicatedBlockStorageCluster {
     type Error = CreateDedicatedBlockStorageClusterError;
 }
 /// Input of [`CreateDedicatedBlockStorageCluster`]. Build it with [`CreateDedicatedBlockStorageClusterInput::new`] and the setters, or use [`CreateDedicatedBlockStorageClusterRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateDedicatedBlockStorageClusterInput {
     /// The capacity of the dedicated block storage cluster. Valid values: 72 to 2304. Unit: TB.
@@ -425,33 +419,54 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateDedicatedBlockStorageCluster`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateDedicatedBlockStorageClusterOutput {
     /// The ID of the dedicated block storage cluster.
-    #[serde(
-        rename = "DedicatedBlockStorageClusterId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusterId"))]
     pub dedicated_block_storage_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the order.
-    #[serde(
-        rename = "DedicatedBlockStorageClusterOrderId",
-        deserialize_with = "::ecs_api::de::string",
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedBlockStorageClusterOrderId")
     )]
     pub dedicated_block_storage_cluster_order_id: ::std::option::Option<
         ::std::string::String,
     >,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CreateDedicatedBlockStorageClusterOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateDedicatedBlockStorageClusterOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            dedicated_block_storage_cluster_id: f
+                .string("DedicatedBlockStorageClusterId")?,
+            dedicated_block_storage_cluster_order_id: f
+                .string("DedicatedBlockStorageClusterOrderId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateDedicatedBlockStorageCluster` call: one variant per code its reference page documents, [`Common`](CreateDedicatedBlockStorageClusterErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateDedicatedBlockStorageClusterErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateDedicatedBlockStorageClusterError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateDedicatedBlockStorageClusterErrorKind {
     /// `InvalidRegionId.NotFound`
@@ -470,42 +485,30 @@ pub enum CreateDedicatedBlockStorageClusterErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateDedicatedBlockStorageClusterErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified region does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidZoneId.NotFound",
+            kind: Self::InvalidZoneIdNotFound,
+            http_status: 404u16,
+            message: "The specified zone does not exist.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified region does not exist.",
-                ))
-            }
-            Self::InvalidZoneIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified zone does not exist.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

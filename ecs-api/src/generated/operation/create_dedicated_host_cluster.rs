@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for CreateDedicatedHostCluster {
     type Error = CreateDedicatedHostClusterError;
 }
 /// Input of [`CreateDedicatedHostCluster`]. Build it with [`CreateDedicatedHostClusterInput::new`] and the setters, or use [`CreateDedicatedHostClusterRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateDedicatedHostClusterInput {
     /// The name of the dedicated host cluster. The name must be 2 to 128 characters in length and can contain letters, digits, periods (.), underscores (\_), and hyphens (-). It must start with a letter. It cannot contain `http://` or `https://`.
@@ -358,25 +351,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateDedicatedHostCluster`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateDedicatedHostClusterOutput {
     /// The ID of the dedicated host cluster.
-    #[serde(
-        rename = "DedicatedHostClusterId",
-        deserialize_with = "::ecs_api::de::string",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostClusterId"))]
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CreateDedicatedHostClusterOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateDedicatedHostClusterOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            dedicated_host_cluster_id: f.string("DedicatedHostClusterId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateDedicatedHostCluster` call: one variant per code its reference page documents, [`Common`](CreateDedicatedHostClusterErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateDedicatedHostClusterErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateDedicatedHostClusterError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateDedicatedHostClusterErrorKind {
     /// `Duplicate.TagKey`
@@ -405,56 +416,44 @@ pub enum CreateDedicatedHostClusterErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateDedicatedHostClusterErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

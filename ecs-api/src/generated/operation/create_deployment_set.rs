@@ -19,15 +19,8 @@ impl ::ecs_api::operation::Operation for CreateDeploymentSet {
     type Error = CreateDeploymentSetError;
 }
 /// Input of [`CreateDeploymentSet`]. Build it with [`CreateDeploymentSetInput::new`] and the setters, or use [`CreateDeploymentSetRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateDeploymentSetInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The ClientToken value can only contain ASCII characters and cannot exceed 64 characters in length. For more information, see Ensure idempotence.
@@ -311,22 +304,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateDeploymentSet`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateDeploymentSetOutput {
     /// The ID of the deployment set.
-    #[serde(rename = "DeploymentSetId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetId"))]
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateDeploymentSetOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateDeploymentSetOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            deployment_set_id: f.string("DeploymentSetId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateDeploymentSet` call: one variant per code its reference page documents, [`Common`](CreateDeploymentSetErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateDeploymentSetErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateDeploymentSetError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateDeploymentSetErrorKind {
     /// `DEPLOYMENTSET.QUOTA_FULL`
@@ -380,94 +393,79 @@ pub enum CreateDeploymentSetErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateDeploymentSetErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DEPLOYMENTSET.QUOTA_FULL" => Self::DeploymentsetQuotaFull,
-            "DependencyViolation.domain.granularity" => {
-                Self::DependencyViolationDomainGranularity
-            }
-            "DependencyViolation.strategy.granularity" => {
-                Self::DependencyViolationStrategyGranularity
-            }
-            "InvalidDeploymentSetName.Malformed" => {
-                Self::InvalidDeploymentSetNameMalformed
-            }
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidParameter.Domain" => Self::InvalidParameterDomain,
-            "InvalidParameter.Strategy" => Self::InvalidParameterStrategy,
-            "InvalidParameter.granularity" => Self::InvalidParameterGranularity,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DEPLOYMENTSET.QUOTA_FULL",
+            kind: Self::DeploymentsetQuotaFull,
+            http_status: 400u16,
+            message: "The deploymentSet quota is full",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.domain.granularity",
+            kind: Self::DependencyViolationDomainGranularity,
+            http_status: 400u16,
+            message: "The DeploymentSet domain and granularity is violation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.strategy.granularity",
+            kind: Self::DependencyViolationStrategyGranularity,
+            http_status: 400u16,
+            message: "The DeploymentSet strategy and granularity is violation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDeploymentSetName.Malformed",
+            kind: Self::InvalidDeploymentSetNameMalformed,
+            http_status: 400u16,
+            message: "Specified deployment set name is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter Description is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Domain",
+            kind: Self::InvalidParameterDomain,
+            http_status: 400u16,
+            message: "The specified parameter Domain is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Strategy",
+            kind: Self::InvalidParameterStrategy,
+            http_status: 400u16,
+            message: "The specified parameter Strategy is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.granularity",
+            kind: Self::InvalidParameterGranularity,
+            http_status: 400u16,
+            message: "The specified parameter Granularity is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter RegionId that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DeploymentsetQuotaFull => {
-                ::std::option::Option::Some((400u16, "The deploymentSet quota is full"))
-            }
-            Self::DependencyViolationDomainGranularity => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The DeploymentSet domain and granularity is violation.",
-                ))
-            }
-            Self::DependencyViolationStrategyGranularity => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The DeploymentSet strategy and granularity is violation.",
-                ))
-            }
-            Self::InvalidDeploymentSetNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified deployment set name is not valid.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Description is not valid.",
-                ))
-            }
-            Self::InvalidParameterDomain => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Domain is not valid.",
-                ))
-            }
-            Self::InvalidParameterStrategy => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Strategy is not valid",
-                ))
-            }
-            Self::InvalidParameterGranularity => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Granularity is not valid.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter RegionId that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -25,15 +25,8 @@ impl ::ecs_api::operation::Operation for CreateDisk {
     type Error = CreateDiskError;
 }
 /// Input of [`CreateDisk`]. Build it with [`CreateDiskInput::new`] and the setters, or use [`CreateDiskRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, and you must make sure that it is unique among different requests. The ClientToken value can only contain ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -657,26 +650,47 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateDisk`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateDiskOutput {
     /// The ID of the disk.
-    #[serde(rename = "DiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The ID of the order.
     /// Note: This parameter is returned only when you create a subscription disk.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateDiskOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateDiskOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            disk_id: f.string("DiskId")?,
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateDisk` call: one variant per code its reference page documents, [`Common`](CreateDiskErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateDiskErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateDiskError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateDiskErrorKind {
     /// `Account.Arrearage`
@@ -955,376 +969,380 @@ pub enum CreateDiskErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateDiskErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Account.Arrearage" => Self::AccountArrearage,
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "EncryptedOption.Conflict" => Self::EncryptedOptionConflict,
-            "InstanceDiskCategoryLimitExceed" => Self::InstanceDiskCategoryLimitExceed,
-            "InternalError" => Self::InternalError,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAccountStatus.SnapshotServiceUnavailable" => {
-                Self::InvalidAccountStatusSnapshotServiceUnavailable
-            }
-            "InvalidDataDiskCategory.NotSupported" => {
-                Self::InvalidDataDiskCategoryNotSupported
-            }
-            "InvalidDataDiskCategory.ValueNotSupported" => {
-                Self::InvalidDataDiskCategoryValueNotSupported
-            }
-            "InvalidDataDiskSize.ValueNotSupported" => {
-                Self::InvalidDataDiskSizeValueNotSupported
-            }
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidDiskCategory.NotSupported" => Self::InvalidDiskCategoryNotSupported,
-            "InvalidDiskCategory.ValueNotSupported" => {
-                Self::InvalidDiskCategoryValueNotSupported
-            }
-            "InvalidDiskCategory.ValueUnauthorized" => {
-                Self::InvalidDiskCategoryValueUnauthorized
-            }
-            "InvalidDiskName.Malformed" => Self::InvalidDiskNameMalformed,
-            "InvalidDiskSize.NotSupported" => Self::InvalidDiskSizeNotSupported,
-            "InvalidDiskSize.TooSmall" => Self::InvalidDiskSizeTooSmall,
-            "InvalidDiskSizeOrCategory" => Self::InvalidDiskSizeOrCategory,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidParameter.EncryptedIllegal" => Self::InvalidParameterEncryptedIllegal,
-            "InvalidParameter.EncryptedNotSupported" => {
-                Self::InvalidParameterEncryptedNotSupported
-            }
-            "InvalidParameter.KMSKeyId.CMKNotEnabled" => {
-                Self::InvalidParameterKmsKeyIdCmkNotEnabled
-            }
-            "InvalidParameter.KMSKeyId.KMSUnauthorized" => {
-                Self::InvalidParameterKmsKeyIdKmsUnauthorized
-            }
-            "InvalidParameter.KMSKeyId.NotFound" => {
-                Self::InvalidParameterKmsKeyIdNotFound
-            }
-            "InvalidPayMethod" => Self::InvalidPayMethod,
-            "InvalidPerformanceLevel.Malformed" => Self::InvalidPerformanceLevelMalformed,
-            "InvalidRegion.NotSupport" => Self::InvalidRegionNotSupport,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidSize.ValueNotSupported" => Self::InvalidSizeValueNotSupported,
-            "InvalidSnapshot.NotReady" => Self::InvalidSnapshotNotReady,
-            "InvalidSnapshot.TooLarge" => Self::InvalidSnapshotTooLarge,
-            "InvalidSnapshot.TooOld" => Self::InvalidSnapshotTooOld,
-            "InvalidSnapshotId.NotDataDiskSnapshot" => {
-                Self::InvalidSnapshotIdNotDataDiskSnapshot
-            }
-            "InvalidSnapshotId.NotFound" => Self::InvalidSnapshotIdNotFound,
-            "InvalidSnapshotId.NotReady" => Self::InvalidSnapshotIdNotReady,
-            "InvalidStatus.Upgrading" => Self::InvalidStatusUpgrading,
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
-            "LastTokenProcessing" => Self::LastTokenProcessing,
-            "MissingParameter" => Self::MissingParameter,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.SnapshotNotAllowed" => {
-                Self::OperationDeniedSnapshotNotAllowed
-            }
-            "QuotaExceed.PortableCloudDisk" => Self::QuotaExceedPortableCloudDisk,
-            "QuotaExceed.PostPaidDisk" => Self::QuotaExceedPostPaidDisk,
-            "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            "RegionUnauthorized" => Self::RegionUnauthorized,
-            "SecurityRisk.3DVerification" => Self::SecurityRisk3DVerification,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            "Zone.NotOnSale" => Self::ZoneNotOnSale,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Account.Arrearage",
+            kind: Self::AccountArrearage,
+            http_status: 400u16,
+            message: "Your account has an outstanding payment.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "EncryptedOption.Conflict",
+            kind: Self::EncryptedOptionConflict,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDiskCategoryLimitExceed",
+            kind: Self::InstanceDiskCategoryLimitExceed,
+            http_status: 403u16,
+            message: "The total size of specified disk category in an instance exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.SnapshotServiceUnavailable",
+            kind: Self::InvalidAccountStatusSnapshotServiceUnavailable,
+            http_status: 403u16,
+            message: "Snapshot service has not been opened yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskCategory.NotSupported",
+            kind: Self::InvalidDataDiskCategoryNotSupported,
+            http_status: 403u16,
+            message: "Specified disk category is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDataDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskSize.ValueNotSupported",
+            kind: Self::InvalidDataDiskSizeValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified description is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.NotSupported",
+            kind: Self::InvalidDiskCategoryNotSupported,
+            http_status: 400u16,
+            message: "The specified disk category is not support.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DiskCategory\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.ValueUnauthorized",
+            kind: Self::InvalidDiskCategoryValueUnauthorized,
+            http_status: 403u16,
+            message: "The disk category is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskName.Malformed",
+            kind: Self::InvalidDiskNameMalformed,
+            http_status: 400u16,
+            message: "The specified disk name is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskSize.NotSupported",
+            kind: Self::InvalidDiskSizeNotSupported,
+            http_status: 403u16,
+            message: "disk size is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskSize.TooSmall",
+            kind: Self::InvalidDiskSizeTooSmall,
+            http_status: 403u16,
+            message: "Specified disk size is less than the size of snapshot.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskSizeOrCategory",
+            kind: Self::InvalidDiskSizeOrCategory,
+            http_status: 400u16,
+            message: "The specified disk category or size is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The InstanceId provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.EncryptedIllegal",
+            kind: Self::InvalidParameterEncryptedIllegal,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.EncryptedNotSupported",
+            kind: Self::InvalidParameterEncryptedNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.CMKNotEnabled",
+            kind: Self::InvalidParameterKmsKeyIdCmkNotEnabled,
+            http_status: 403u16,
+            message: "The CMK needs to be enabled.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            kind: Self::InvalidParameterKmsKeyIdKmsUnauthorized,
+            http_status: 403u16,
+            message: "ECS service have no right to access your KMS.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.NotFound",
+            kind: Self::InvalidParameterKmsKeyIdNotFound,
+            http_status: 404u16,
+            message: "The specified KMSKeyId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPayMethod",
+            kind: Self::InvalidPayMethod,
+            http_status: 403u16,
+            message: "The specified pay method is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPerformanceLevel.Malformed",
+            kind: Self::InvalidPerformanceLevelMalformed,
+            http_status: 400u16,
+            message: "The specified parameter PerformanceLevel is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotSupport",
+            kind: Self::InvalidRegionNotSupport,
+            http_status: 403u16,
+            message: "The specified region does not support byok.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSize.ValueNotSupported",
+            kind: Self::InvalidSizeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter Size is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshot.NotReady",
+            kind: Self::InvalidSnapshotNotReady,
+            http_status: 403u16,
+            message: "The specified snapshot creation is not completed yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshot.TooLarge",
+            kind: Self::InvalidSnapshotTooLarge,
+            http_status: 403u16,
+            message: "The capacity of snapshot exceeds 2000GB.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshot.TooOld",
+            kind: Self::InvalidSnapshotTooOld,
+            http_status: 403u16,
+            message: "This operation is forbidden because the specified snapshot is created before 2013-07-15.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotDataDiskSnapshot",
+            kind: Self::InvalidSnapshotIdNotDataDiskSnapshot,
+            http_status: 403u16,
+            message: "The specified snapshot is system disk snapshot.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotFound",
+            kind: Self::InvalidSnapshotIdNotFound,
+            http_status: 404u16,
+            message: "The specified SnapshotId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotReady",
+            kind: Self::InvalidSnapshotIdNotReady,
+            http_status: 403u16,
+            message: "The specified snapshot has not completed yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.Upgrading",
+            kind: Self::InvalidStatusUpgrading,
+            http_status: 403u16,
+            message: "The instance is upgrading; please try again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidZoneId.NotFound",
+            kind: Self::InvalidZoneIdNotFound,
+            http_status: 404u16,
+            message: "The specified zone does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LastTokenProcessing",
+            kind: Self::LastTokenProcessing,
+            http_status: 403u16,
+            message: "The last token request is processing.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter either \"SnapshotId\" or \"Size\" should be specified.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The specified snapshot is not allowed to create disk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.SnapshotNotAllowed",
+            kind: Self::OperationDeniedSnapshotNotAllowed,
+            http_status: 403u16,
+            message: "The specified snapshot is not allowed to create disk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.PortableCloudDisk",
+            kind: Self::QuotaExceedPortableCloudDisk,
+            http_status: 403u16,
+            message: "The quota of portable cloud disk exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.PostPaidDisk",
+            kind: Self::QuotaExceedPostPaidDisk,
+            http_status: 403u16,
+            message: "Living postPaid disks quota exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Tags",
+            kind: Self::QuotaExceedTags,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionUnauthorized",
+            kind: Self::RegionUnauthorized,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityRisk.3DVerification",
+            kind: Self::SecurityRisk3DVerification,
+            http_status: 403u16,
+            message: "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in disk white list.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Zone.NotOnSale",
+            kind: Self::ZoneNotOnSale,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AccountArrearage => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Your account has an outstanding payment.",
-                ))
-            }
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::EncryptedOptionConflict => ::std::option::Option::Some((400u16, "%s")),
-            Self::InstanceDiskCategoryLimitExceed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The total size of specified disk category in an instance exceeds.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAccountStatusSnapshotServiceUnavailable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Snapshot service has not been opened yet.",
-                ))
-            }
-            Self::InvalidDataDiskCategoryNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Specified disk category is not supported.",
-                ))
-            }
-            Self::InvalidDataDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidDataDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified description is wrongly formed.",
-                ))
-            }
-            Self::InvalidDiskCategoryNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk category is not support.",
-                ))
-            }
-            Self::InvalidDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DiskCategory\" is not valid.",
-                ))
-            }
-            Self::InvalidDiskCategoryValueUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The disk category is not authorized.",
-                ))
-            }
-            Self::InvalidDiskNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk name is wrongly formed.",
-                ))
-            }
-            Self::InvalidDiskSizeNotSupported => {
-                ::std::option::Option::Some((403u16, "disk size is not supported."))
-            }
-            Self::InvalidDiskSizeTooSmall => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Specified disk size is less than the size of snapshot.",
-                ))
-            }
-            Self::InvalidDiskSizeOrCategory => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk category or size is invalid.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The InstanceId provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidParameterConflict => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParameterEncryptedIllegal => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParameterEncryptedNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParameterKmsKeyIdCmkNotEnabled => {
-                ::std::option::Option::Some((403u16, "The CMK needs to be enabled."))
-            }
-            Self::InvalidParameterKmsKeyIdKmsUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service have no right to access your KMS.",
-                ))
-            }
-            Self::InvalidParameterKmsKeyIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified KMSKeyId does not exist.",
-                ))
-            }
-            Self::InvalidPayMethod => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified pay method is not valid.",
-                ))
-            }
-            Self::InvalidPerformanceLevelMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter PerformanceLevel is not valid.",
-                ))
-            }
-            Self::InvalidRegionNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified region does not support byok.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidSizeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Size is not valid.",
-                ))
-            }
-            Self::InvalidSnapshotNotReady => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot creation is not completed yet.",
-                ))
-            }
-            Self::InvalidSnapshotTooLarge => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The capacity of snapshot exceeds 2000GB.",
-                ))
-            }
-            Self::InvalidSnapshotTooOld => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "This operation is forbidden because the specified snapshot is created before 2013-07-15.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotDataDiskSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot is system disk snapshot.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SnapshotId does not exist.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotReady => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot has not completed yet.",
-                ))
-            }
-            Self::InvalidStatusUpgrading => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance is upgrading; please try again later.",
-                ))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::InvalidZoneIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified zone does not exist.",
-                ))
-            }
-            Self::LastTokenProcessing => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The last token request is processing.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter either \"SnapshotId\" or \"Size\" should be specified.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot is not allowed to create disk.",
-                ))
-            }
-            Self::OperationDeniedSnapshotNotAllowed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot is not allowed to create disk.",
-                ))
-            }
-            Self::QuotaExceedPortableCloudDisk => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The quota of portable cloud disk exceeds.",
-                ))
-            }
-            Self::QuotaExceedPostPaidDisk => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Living postPaid disks quota exceeded.",
-                ))
-            }
-            Self::QuotaExceedTags => ::std::option::Option::Some((403u16, "%s")),
-            Self::RegionUnauthorized => ::std::option::Option::Some((400u16, "%s")),
-            Self::SecurityRisk3DVerification => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
-                ))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in disk white list.",
-                ))
-            }
-            Self::ZoneNotOnSale => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::LastTokenProcessing => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -19,14 +19,8 @@ impl ::ecs_api::operation::Operation for CreateHpcCluster {
     type Error = CreateHpcClusterError;
 }
 /// Input of [`CreateHpcCluster`]. Build it with [`CreateHpcClusterInput::new`] and the setters, or use [`CreateHpcClusterRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateHpcClusterInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -238,22 +232,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateHpcCluster`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateHpcClusterOutput {
     /// The ID of the HPC cluster.
-    #[serde(rename = "HpcClusterId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HpcClusterId"))]
     pub hpc_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateHpcClusterOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateHpcClusterOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            hpc_cluster_id: f.string("HpcClusterId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateHpcCluster` call: one variant per code its reference page documents, [`Common`](CreateHpcClusterErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateHpcClusterErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateHpcClusterError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateHpcClusterErrorKind {
     /// `InternalError`
@@ -292,67 +306,58 @@ pub enum CreateHpcClusterErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateHpcClusterErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "Invalid.Parameter" => Self::InvalidParameter,
-            "InvalidHpcClusterDescription.Malformed" => {
-                Self::InvalidHpcClusterDescriptionMalformed
-            }
-            "InvalidHpcClusterName.Malformed" => Self::InvalidHpcClusterNameMalformed,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 404u16,
+            message: "Failed to create hpc cluster",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.Parameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "Invalid parameters",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterDescription.Malformed",
+            kind: Self::InvalidHpcClusterDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter Description is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterName.Malformed",
+            kind: Self::InvalidHpcClusterNameMalformed,
+            http_status: 400u16,
+            message: "Specified hpc cluster name is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified parameter \"RegionId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter RegionId that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((404u16, "Failed to create hpc cluster"))
-            }
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((400u16, "Invalid parameters"))
-            }
-            Self::InvalidHpcClusterDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Description is not valid.",
-                ))
-            }
-            Self::InvalidHpcClusterNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified hpc cluster name is not valid.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter \"RegionId\" is not valid.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter RegionId that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

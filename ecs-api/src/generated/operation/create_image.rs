@@ -37,15 +37,8 @@ impl ::ecs_api::operation::Operation for CreateImage {
     type Error = CreateImageError;
 }
 /// Input of [`CreateImage`]. Build it with [`CreateImageInput::new`] and the setters, or use [`CreateImageRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateImageInput {
     /// The system architecture of the system disk. If you specify a data disk snapshot to create the system disk of the custom image, you must use the Architecture parameter to determine the system architecture of the system disk. Default value: x86\_64. Valid values:
@@ -573,22 +566,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateImage`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateImageOutput {
     /// The ID of the image.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateImageOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateImageOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            image_id: f.string("ImageId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateImage` call: one variant per code its reference page documents, [`Common`](CreateImageErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateImageErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateImageError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateImageErrorKind {
     /// `Duplicate.TagKey`
@@ -802,297 +815,296 @@ pub enum CreateImageErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateImageErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "IdempotenceParamNotMatch" => Self::IdempotenceParamNotMatch,
-            "IncorrectDiskStatus" => Self::IncorrectDiskStatus,
-            "IncorrectDiskStatus.CreatingSnapshot" => {
-                Self::IncorrectDiskStatusCreatingSnapshot
-            }
-            "IncorrectDiskStatus.Invalid" => Self::IncorrectDiskStatusInvalid,
-            "IncorrectDiskStatus.Transferring" => Self::IncorrectDiskStatusTransferring,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InternalError" => Self::InternalError,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAccountStatus.SnapshotServiceUnavailable" => {
-                Self::InvalidAccountStatusSnapshotServiceUnavailable
-            }
-            "InvalidArchitecture.Malformed" => Self::InvalidArchitectureMalformed,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidDevice.InUse" => Self::InvalidDeviceInUse,
-            "InvalidDevice.Malformed" => Self::InvalidDeviceMalformed,
-            "InvalidDiskCategory.CreateImage" => Self::InvalidDiskCategoryCreateImage,
-            "InvalidDiskType.ValueNotSupported" => Self::InvalidDiskTypeValueNotSupported,
-            "InvalidImageName.Duplicated" => Self::InvalidImageNameDuplicated,
-            "InvalidImageName.Malformed" => Self::InvalidImageNameMalformed,
-            "InvalidImageVersion.Malformed" => Self::InvalidImageVersionMalformed,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidParameter.AllEmpty" => Self::InvalidParameterAllEmpty,
-            "InvalidParameter.KMSKeyId.KMSUnauthorized" => {
-                Self::InvalidParameterKmsKeyIdKmsUnauthorized
-            }
-            "InvalidParamter.Conflict" => Self::InvalidParamterConflict,
-            "InvalidPlatform.Malformed" => Self::InvalidPlatformMalformed,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidSize.ValueNotSupported" => Self::InvalidSizeValueNotSupported,
-            "InvalidSnapshot.TooOld" => Self::InvalidSnapshotTooOld,
-            "InvalidSnapshotId.NotFound" => Self::InvalidSnapshotIdNotFound,
-            "InvalidSnapshotId.NotReady" => Self::InvalidSnapshotIdNotReady,
-            "InvalidSystemSnapshot.Missing" => Self::InvalidSystemSnapshotMissing,
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "MissingParameter" => Self::MissingParameter,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.InvalidSnapshotCategory" => {
-                Self::OperationDeniedInvalidSnapshotCategory
-            }
-            "QuotaExceed.Image" => Self::QuotaExceedImage,
-            "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot,
-            "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IdempotenceParamNotMatch",
+            kind: Self::IdempotenceParamNotMatch,
+            http_status: 400u16,
+            message: "Request uses a client token in a previous request but is not identical to that request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus",
+            kind: Self::IncorrectDiskStatus,
+            http_status: 403u16,
+            message: "The current disk status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus.CreatingSnapshot",
+            kind: Self::IncorrectDiskStatusCreatingSnapshot,
+            http_status: 403u16,
+            message: "A previous snapshot creation is in process.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus.Invalid",
+            kind: Self::IncorrectDiskStatusInvalid,
+            http_status: 403u16,
+            message: "Device status is invalid, please restart instance and try again.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus.Transferring",
+            kind: Self::IncorrectDiskStatusTransferring,
+            http_status: 403u16,
+            message: "The specified device is transferring, you can retry after the process is finished.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 400u16,
+            message: "The current status of the instance does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 400u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The process of creating snapshot has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.SnapshotServiceUnavailable",
+            kind: Self::InvalidAccountStatusSnapshotServiceUnavailable,
+            http_status: 403u16,
+            message: "Snapshot service has not been opened yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidArchitecture.Malformed",
+            kind: Self::InvalidArchitectureMalformed,
+            http_status: 400u16,
+            message: "The specified Architecture is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified description is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDevice.InUse",
+            kind: Self::InvalidDeviceInUse,
+            http_status: 400u16,
+            message: "The specified parameter DiskDeviceMapping.n.Device has been occupied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDevice.Malformed",
+            kind: Self::InvalidDeviceMalformed,
+            http_status: 400u16,
+            message: "The specified parameter DiskDeviceMapping.n.Device is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.CreateImage",
+            kind: Self::InvalidDiskCategoryCreateImage,
+            http_status: 400u16,
+            message: "The specified diskCategory is not allowed to create image.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskType.ValueNotSupported",
+            kind: Self::InvalidDiskTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified disk type is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageName.Duplicated",
+            kind: Self::InvalidImageNameDuplicated,
+            http_status: 400u16,
+            message: "The specified Image name has already bean used.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageName.Malformed",
+            kind: Self::InvalidImageNameMalformed,
+            http_status: 400u16,
+            message: "The specified Image name is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageVersion.Malformed",
+            kind: Self::InvalidImageVersionMalformed,
+            http_status: 400u16,
+            message: "The specified ImageVersion is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.AllEmpty",
+            kind: Self::InvalidParameterAllEmpty,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            kind: Self::InvalidParameterKmsKeyIdKmsUnauthorized,
+            http_status: 403u16,
+            message: "ECS service have no right to access your KMS.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParamter.Conflict",
+            kind: Self::InvalidParamterConflict,
+            http_status: 403u16,
+            message: "The specified same token is trying to make requests with different parameters.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPlatform.Malformed",
+            kind: Self::InvalidPlatformMalformed,
+            http_status: 400u16,
+            message: "The specified Platform is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSize.ValueNotSupported",
+            kind: Self::InvalidSizeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter DiskDeviceMapping.n.Size beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshot.TooOld",
+            kind: Self::InvalidSnapshotTooOld,
+            http_status: 403u16,
+            message: "This operation is denied because the specified snapshot by DiskDeviceMapping.n.SnapshotId or SnapshotId is created before 2013-07-15.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotFound",
+            kind: Self::InvalidSnapshotIdNotFound,
+            http_status: 404u16,
+            message: "The specified SnapshotId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotReady",
+            kind: Self::InvalidSnapshotIdNotReady,
+            http_status: 403u16,
+            message: "The current status of the DiskDeviceMapping.n.SnapshotId or SnapshotId does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemSnapshot.Missing",
+            kind: Self::InvalidSystemSnapshotMissing,
+            http_status: 403u16,
+            message: "? s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter SnapshotId or InstanceId or DiskDeviceMapping that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The specified snapshot is not allowed to create image.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.InvalidSnapshotCategory",
+            kind: Self::OperationDeniedInvalidSnapshotCategory,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Image",
+            kind: Self::QuotaExceedImage,
+            http_status: 403u16,
+            message: "The Image Quota exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Snapshot",
+            kind: Self::QuotaExceedSnapshot,
+            http_status: 403u16,
+            message: "The snapshot quota exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Tags",
+            kind: Self::QuotaExceedTags,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in the white list of create image by data disk snapshot.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::IdempotenceParamNotMatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request uses a client token in a previous request but is not identical to that request.",
-                ))
-            }
-            Self::IncorrectDiskStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current disk status does not support this operation.",
-                ))
-            }
-            Self::IncorrectDiskStatusCreatingSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "A previous snapshot creation is in process.",
-                ))
-            }
-            Self::IncorrectDiskStatusInvalid => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Device status is invalid, please restart instance and try again.",
-                ))
-            }
-            Self::IncorrectDiskStatusTransferring => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified device is transferring, you can retry after the process is finished.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of the instance does not support this operation.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The process of creating snapshot has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAccountStatusSnapshotServiceUnavailable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Snapshot service has not been opened yet.",
-                ))
-            }
-            Self::InvalidArchitectureMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Architecture is wrongly formed.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified description is wrongly formed.",
-                ))
-            }
-            Self::InvalidDeviceInUse => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter DiskDeviceMapping.n.Device has been occupied.",
-                ))
-            }
-            Self::InvalidDeviceMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter DiskDeviceMapping.n.Device is not valid.",
-                ))
-            }
-            Self::InvalidDiskCategoryCreateImage => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified diskCategory is not allowed to create image.",
-                ))
-            }
-            Self::InvalidDiskTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk type is not supported.",
-                ))
-            }
-            Self::InvalidImageNameDuplicated => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image name has already bean used.",
-                ))
-            }
-            Self::InvalidImageNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image name is wrongly formed.",
-                ))
-            }
-            Self::InvalidImageVersionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified ImageVersion is wrongly formed.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidParameterAllEmpty => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParameterKmsKeyIdKmsUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service have no right to access your KMS.",
-                ))
-            }
-            Self::InvalidParamterConflict => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified same token is trying to make requests with different parameters.",
-                ))
-            }
-            Self::InvalidPlatformMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Platform is wrongly formed.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidSizeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter DiskDeviceMapping.n.Size beyond the permitted range.",
-                ))
-            }
-            Self::InvalidSnapshotTooOld => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "This operation is denied because the specified snapshot by DiskDeviceMapping.n.SnapshotId or SnapshotId is created before 2013-07-15.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SnapshotId does not exist.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotReady => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the DiskDeviceMapping.n.SnapshotId or SnapshotId does not support this operation.",
-                ))
-            }
-            Self::InvalidSystemSnapshotMissing => {
-                ::std::option::Option::Some((403u16, "? s"))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter SnapshotId or InstanceId or DiskDeviceMapping that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot is not allowed to create image.",
-                ))
-            }
-            Self::OperationDeniedInvalidSnapshotCategory => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::QuotaExceedImage => {
-                ::std::option::Option::Some((403u16, "The Image Quota exceeds."))
-            }
-            Self::QuotaExceedSnapshot => {
-                ::std::option::Option::Some((403u16, "The snapshot quota exceeds."))
-            }
-            Self::QuotaExceedTags => ::std::option::Option::Some((403u16, "%s")),
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in the white list of create image by data disk snapshot.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

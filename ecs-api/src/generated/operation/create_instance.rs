@@ -73,13 +73,8 @@ impl ::ecs_api::operation::Operation for CreateInstance {
     type Error = CreateInstanceError;
 }
 /// Input of [`CreateInstance`]. Build it with [`CreateInstanceInput::new`] and the setters, or use [`CreateInstanceRequest`].
-#[derive(
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Specifies whether to associate the instance on a dedicated host with the dedicated host. Valid values:
@@ -1911,28 +1906,50 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateInstance`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// The ID of the instance.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of the order. This parameter value is returned only when InstanceChargeType is set to PrePaid.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The transaction price.
-    #[serde(rename = "TradePrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
     pub trade_price: ::std::option::Option<f64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateInstanceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateInstanceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_id: f.string("InstanceId")?,
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+            trade_price: f.float("TradePrice")?,
+        })
+    }
 }
 /** What went wrong in a `CreateInstance` call: one variant per code its reference page documents, [`Common`](CreateInstanceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateInstanceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateInstanceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateInstanceErrorKind {
     /// `Account.Arrearage`
@@ -2856,1266 +2873,1220 @@ pub enum CreateInstanceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateInstanceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Account.Arrearage" => Self::AccountArrearage,
-            "CategoryNotSupported" => Self::CategoryNotSupported,
-            "CategoryViolation" => Self::CategoryViolation,
-            "ChargeTypeViolation.PostPaidDedicatedHost" => {
-                Self::ChargeTypeViolationPostPaidDedicatedHost
-            }
-            "DedicatedHostType.Unmatched" => Self::DedicatedHostTypeUnmatched,
-            "DefaultVswitch.Existed" => Self::DefaultVswitchExisted,
-            "DeleteWithInstance.Conflict" => Self::DeleteWithInstanceConflict,
-            "DependencyViolation.IoOptimized" => Self::DependencyViolationIoOptimized,
-            "DependencyViolation.WindowsInstance" => {
-                Self::DependencyViolationWindowsInstance
-            }
-            "DeploymentSet.NotFound" => Self::DeploymentSetNotFound,
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "EncryptedOption.Conflict" => Self::EncryptedOptionConflict,
-            "EnterpriseGroupLimited.MutliGroupType" => {
-                Self::EnterpriseGroupLimitedMutliGroupType
-            }
-            "HOSTNAME_ILLEGAL" => Self::HostnameIllegal,
-            "ImageNotSubscribed" => Self::ImageNotSubscribed,
-            "ImageNotSupportCloudInit" => Self::ImageNotSupportCloudInit,
-            "ImageNotSupportInstanceType" => Self::ImageNotSupportInstanceType,
-            "ImageRemovedInMarket" => Self::ImageRemovedInMarket,
-            "IncorrectDedicatedHostStatus" => Self::IncorrectDedicatedHostStatus,
-            "IncorrectDefaultVpcStatus" => Self::IncorrectDefaultVpcStatus,
-            "IncorrectImageStatus" => Self::IncorrectImageStatus,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "IncorrectVSwitchStatus" => Self::IncorrectVSwitchStatus,
-            "IncorrectVpcStatus" => Self::IncorrectVpcStatus,
-            "InstanceDiskCategoryLimitExceed" => Self::InstanceDiskCategoryLimitExceed,
-            "InstanceDiskNumLimitExceed" => Self::InstanceDiskNumLimitExceed,
-            "InstanceDiskNumber.LimitExceed" => Self::InstanceDiskNumberLimitExceed,
-            "InstanceType.Offline" => Self::InstanceTypeOffline,
-            "InsufficientBalance" => Self::InsufficientBalance,
-            "InternalError" => Self::InternalError,
-            "Invalid.PrivatePoolOptionsId" => Self::InvalidPrivatePoolOptionsId,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAutoRenewPeriod.ValueNotSupported" => {
-                Self::InvalidAutoRenewPeriodValueNotSupported
-            }
-            "InvalidClientToken.ValueNotSupported" => {
-                Self::InvalidClientTokenValueNotSupported
-            }
-            "InvalidClusterId.NotFound" => Self::InvalidClusterIdNotFound,
-            "InvalidDataDevice.Malformed" => Self::InvalidDataDeviceMalformed,
-            "InvalidDataDiskCategory.ValueNotSupported" => {
-                Self::InvalidDataDiskCategoryValueNotSupported
-            }
-            "InvalidDataDiskSize.ValueNotSupported" => {
-                Self::InvalidDataDiskSizeValueNotSupported
-            }
-            "InvalidDataDiskSnapshotId.NotFound" => {
-                Self::InvalidDataDiskSnapshotIdNotFound
-            }
-            "InvalidDedicatedHostId.NotFound" => Self::InvalidDedicatedHostIdNotFound,
-            "InvalidDedicatedHostStatus.NotSupport" => {
-                Self::InvalidDedicatedHostStatusNotSupport
-            }
-            "InvalidDeploymentOnHost" => Self::InvalidDeploymentOnHost,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidDevice.InUse" => Self::InvalidDeviceInUse,
-            "InvalidDisk.SystemDiskSize" => Self::InvalidDiskSystemDiskSize,
-            "InvalidDiskCategory.Mismatch" => Self::InvalidDiskCategoryMismatch,
-            "InvalidDiskCategory.NotSupported" => Self::InvalidDiskCategoryNotSupported,
-            "InvalidDiskCategory.ValueNotSupported" => {
-                Self::InvalidDiskCategoryValueNotSupported
-            }
-            "InvalidDiskDescription.Malformed" => Self::InvalidDiskDescriptionMalformed,
-            "InvalidDiskIds.NotPortable" => Self::InvalidDiskIdsNotPortable,
-            "InvalidDiskName.Malformed" => Self::InvalidDiskNameMalformed,
-            "InvalidDiskSize.TooSmall" => Self::InvalidDiskSizeTooSmall,
-            "InvalidHostName.Malformed" => Self::InvalidHostNameMalformed,
-            "InvalidHpcClusterId.Creating" => Self::InvalidHpcClusterIdCreating,
-            "InvalidHpcClusterId.Necessary" => Self::InvalidHpcClusterIdNecessary,
-            "InvalidHpcClusterId.NotFound" => Self::InvalidHpcClusterIdNotFound,
-            "InvalidHpcClusterId.Unnecessary" => Self::InvalidHpcClusterIdUnnecessary,
-            "InvalidHttpEndpoint.NotSupported" => Self::InvalidHttpEndpointNotSupported,
-            "InvalidHttpPutResponseHopLimit.NotSupported" => {
-                Self::InvalidHttpPutResponseHopLimitNotSupported
-            }
-            "InvalidHttpTokens.NotSupported" => Self::InvalidHttpTokensNotSupported,
-            "InvalidIPAddress.AlreadyUsed" => Self::InvalidIpAddressAlreadyUsed,
-            "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
-            "InvalidInnerIpAddress.Malformed" => Self::InvalidInnerIpAddressMalformed,
-            "InvalidInnerIpAddress.Unusable" => Self::InvalidInnerIpAddressUnusable,
-            "InvalidInstanceChargeType.NotFound" => {
-                Self::InvalidInstanceChargeTypeNotFound
-            }
-            "InvalidInstanceChargeType.NotSupport" => {
-                Self::InvalidInstanceChargeTypeNotSupport
-            }
-            "InvalidInstanceName.Malformed" => Self::InvalidInstanceNameMalformed,
-            "InvalidInstanceType.NotSupported" => Self::InvalidInstanceTypeNotSupported,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidInstanceType.ValueUnauthorized" => {
-                Self::InvalidInstanceTypeValueUnauthorized
-            }
-            "InvalidInstanceType.ZoneNotSupported" => {
-                Self::InvalidInstanceTypeZoneNotSupported
-            }
-            "InvalidInternetChargeType.ValueNotSupported" => {
-                Self::InvalidInternetChargeTypeValueNotSupported
-            }
-            "InvalidIoOptimizedValue.ValueNotSupported" => {
-                Self::InvalidIoOptimizedValueValueNotSupported
-            }
-            "InvalidMarketImage.NotFound" => Self::InvalidMarketImageNotFound,
-            "InvalidMarketImageChargeType.NotSupport" => {
-                Self::InvalidMarketImageChargeTypeNotSupport
-            }
-            "InvalidNetworkType.Mismatch" => Self::InvalidNetworkTypeMismatch,
-            "InvalidNetworkType.MismatchRamRole" => {
-                Self::InvalidNetworkTypeMismatchRamRole
-            }
-            "InvalidNetworkType.NotSupported" => Self::InvalidNetworkTypeNotSupported,
-            "InvalidNodeControllerId.Malformed" => Self::InvalidNodeControllerIdMalformed,
-            "InvalidOperation.ResourceManagedByCloudProduct" => {
-                Self::InvalidOperationResourceManagedByCloudProduct
-            }
-            "InvalidOperation.VpcHasEnabledAdvancedNetworkFeature" => {
-                Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature
-            }
-            "InvalidParam.Tenancy" => Self::InvalidParamTenancy,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameter.Bandwidth" => Self::InvalidParameterBandwidth,
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidParameter.CreditSpecification" => {
-                Self::InvalidParameterCreditSpecification
-            }
-            "InvalidParameter.EncryptedIllegal" => Self::InvalidParameterEncryptedIllegal,
-            "InvalidParameter.EncryptedNotSupported" => {
-                Self::InvalidParameterEncryptedNotSupported
-            }
-            "InvalidParameter.KMSKeyId.CMKNotEnabled" => {
-                Self::InvalidParameterKmsKeyIdCmkNotEnabled
-            }
-            "InvalidParameter.KMSKeyId.KMSUnauthorized" => {
-                Self::InvalidParameterKmsKeyIdKmsUnauthorized
-            }
-            "InvalidParameter.KMSKeyId.NotFound" => {
-                Self::InvalidParameterKmsKeyIdNotFound
-            }
-            "InvalidParameter.Mismatch" => Self::InvalidParameterMismatch,
-            "InvalidParameter.NotMatch" => Self::InvalidParameterNotMatch,
-            "InvalidParameter.ResourceOwnerAccount" => {
-                Self::InvalidParameterResourceOwnerAccount
-            }
-            "InvalidPassword.Malformed" => Self::InvalidPasswordMalformed,
-            "InvalidPasswordParam.Mismatch" => Self::InvalidPasswordParamMismatch,
-            "InvalidPayMethod" => Self::InvalidPayMethod,
-            "InvalidPeriod" => Self::InvalidPeriod,
-            "InvalidPeriod.ExceededDedicatedHost" => {
-                Self::InvalidPeriodExceededDedicatedHost
-            }
-            "InvalidPeriodUnit.ValueNotSupported" => {
-                Self::InvalidPeriodUnitValueNotSupported
-            }
-            "InvalidPrivateIpAddress" => Self::InvalidPrivateIpAddress,
-            "InvalidPrivateIpAddress.Duplicated" => {
-                Self::InvalidPrivateIpAddressDuplicated
-            }
-            "InvalidPrivateIpAddress.Malformed" => Self::InvalidPrivateIpAddressMalformed,
-            "InvalidRamRole.NotEcsRole" => Self::InvalidRamRoleNotEcsRole,
-            "InvalidRamRole.NotFound" => Self::InvalidRamRoleNotFound,
-            "InvalidRegion.NotSupport" => Self::InvalidRegionNotSupport,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidSecurityGroup.NotInDefaultVpc" => {
-                Self::InvalidSecurityGroupNotInDefaultVpc
-            }
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            "InvalidSnapshotId.BasedSnapshotTooOld" => {
-                Self::InvalidSnapshotIdBasedSnapshotTooOld
-            }
-            "InvalidSnapshotId.NotDataDiskSnapshot" => {
-                Self::InvalidSnapshotIdNotDataDiskSnapshot
-            }
-            "InvalidSnapshotId.NotReady" => Self::InvalidSnapshotIdNotReady,
-            "InvalidSpotAliUid" => Self::InvalidSpotAliUid,
-            "InvalidSpotAuthorized" => Self::InvalidSpotAuthorized,
-            "InvalidSpotDuration" => Self::InvalidSpotDuration,
-            "InvalidSpotInterruptionBehavior" => Self::InvalidSpotInterruptionBehavior,
-            "InvalidSpotInterruptionBehavior.ClassicNetworkNotSupport" => {
-                Self::InvalidSpotInterruptionBehaviorClassicNetworkNotSupport
-            }
-            "InvalidSpotInterruptionBehavior.LocalDiskNotSupport" => {
-                Self::InvalidSpotInterruptionBehaviorLocalDiskNotSupport
-            }
-            "InvalidSpotParam.EmptyZoneID" => Self::InvalidSpotParamEmptyZoneId,
-            "InvalidSpotPrepaid" => Self::InvalidSpotPrepaid,
-            "InvalidSpotPriceLimit" => Self::InvalidSpotPriceLimit,
-            "InvalidSpotPriceLimit.LowerThanPublicPrice" => {
-                Self::InvalidSpotPriceLimitLowerThanPublicPrice
-            }
-            "InvalidSpotStrategy" => Self::InvalidSpotStrategy,
-            "InvalidSystemDiskCategory.ValueNotSupported" => {
-                Self::InvalidSystemDiskCategoryValueNotSupported
-            }
-            "InvalidSystemDiskCategory.ValueUnauthorized" => {
-                Self::InvalidSystemDiskCategoryValueUnauthorized
-            }
-            "InvalidSystemDiskSize" => Self::InvalidSystemDiskSize,
-            "InvalidSystemDiskSize.LessThanImageSize" => {
-                Self::InvalidSystemDiskSizeLessThanImageSize
-            }
-            "InvalidSystemDiskSize.LessThanMinSize" => {
-                Self::InvalidSystemDiskSizeLessThanMinSize
-            }
-            "InvalidSystemDiskSize.MoreThanMaxSize" => {
-                Self::InvalidSystemDiskSizeMoreThanMaxSize
-            }
-            "InvalidSystemDiskSize.ValueNotSupported" => {
-                Self::InvalidSystemDiskSizeValueNotSupported
-            }
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "InvalidUser.PassRoleForbidden" => Self::InvalidUserPassRoleForbidden,
-            "InvalidUserData.Forbidden" => Self::InvalidUserDataForbidden,
-            "InvalidUserData.NotSupported" => Self::InvalidUserDataNotSupported,
-            "InvalidUserData.SizeExceeded" => Self::InvalidUserDataSizeExceeded,
-            "InvalidVSwitchId.IpInvalid" => Self::InvalidVSwitchIdIpInvalid,
-            "InvalidVSwitchId.Necessary" => Self::InvalidVSwitchIdNecessary,
-            "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound,
-            "InvalidVpcZone.NotSupported" => Self::InvalidVpcZoneNotSupported,
-            "IoOptimized.NotSupported" => Self::IoOptimizedNotSupported,
-            "MissingParameter" => Self::MissingParameter,
-            "MissingParameter.PrivatePoolOptionsId" => {
-                Self::MissingParameterPrivatePoolOptionsId
-            }
-            "MissingParamter" => Self::MissingParamter,
-            "NodeControllerUnavailable" => Self::NodeControllerUnavailable,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.IllegalPaymentPolicy" => {
-                Self::OperationDeniedIllegalPaymentPolicy
-            }
-            "OperationDenied.ImageNotValid" => Self::OperationDeniedImageNotValid,
-            "OperationDenied.InconsistentNetwork" => {
-                Self::OperationDeniedInconsistentNetwork
-            }
-            "OperationDenied.InvalidNetworkType" => {
-                Self::OperationDeniedInvalidNetworkType
-            }
-            "OperationDenied.LocalDiskUnsupported" => {
-                Self::OperationDeniedLocalDiskUnsupported
-            }
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "PaymentMethodNotFound" => Self::PaymentMethodNotFound,
-            "QuotaExceed.AfterpayInstance" => Self::QuotaExceedAfterpayInstance,
-            "QuotaExceed.BuyImage" => Self::QuotaExceedBuyImage,
-            "QuotaExceed.DeploymentSetInstanceQuotaFull" => {
-                Self::QuotaExceedDeploymentSetInstanceQuotaFull
-            }
-            "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota,
-            "QuotaExceed.PortableCloudDisk" => Self::QuotaExceedPortableCloudDisk,
-            "QuotaExceed.PostPaidDisk" => Self::QuotaExceedPostPaidDisk,
-            "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            "QuotaExceeded" => Self::QuotaExceeded,
-            "QuotaExceeded.PrivateIpAddress" => Self::QuotaExceededPrivateIpAddress,
-            "RealNameAuthenticationError" => Self::RealNameAuthenticationError,
-            "RegionUnauthorized" => Self::RegionUnauthorized,
-            "ResourceNotAvailable" => Self::ResourceNotAvailable,
-            "ResourcesNotInSameZone" => Self::ResourcesNotInSameZone,
-            "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
-            "SecurityRisk.3DVerification" => Self::SecurityRisk3DVerification,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            "VpcNotFound" => Self::VpcNotFound,
-            "Zone.NotOnSale" => Self::ZoneNotOnSale,
-            "Zone.NotOpen" => Self::ZoneNotOpen,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Account.Arrearage",
+            kind: Self::AccountArrearage,
+            http_status: 400u16,
+            message: "Your account has an outstanding payment.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CategoryNotSupported",
+            kind: Self::CategoryNotSupported,
+            http_status: 403u16,
+            message: "The specified zone does not offer the specified disk category.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CategoryViolation",
+            kind: Self::CategoryViolation,
+            http_status: 403u16,
+            message: "The specified instance does not support this operation because of its disk category.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation.PostPaidDedicatedHost",
+            kind: Self::ChargeTypeViolationPostPaidDedicatedHost,
+            http_status: 400u16,
+            message: "Prepaid instance onto postpaid dedicated host is not allowed",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DedicatedHostType.Unmatched",
+            kind: Self::DedicatedHostTypeUnmatched,
+            http_status: 400u16,
+            message: "The specified DedicatedHostType doesn?t match the instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DefaultVswitch.Existed",
+            kind: Self::DefaultVswitchExisted,
+            http_status: 403u16,
+            message: "The default vswitch for VPC already exists.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DeleteWithInstance.Conflict",
+            kind: Self::DeleteWithInstanceConflict,
+            http_status: 403u16,
+            message: "The specified disk is not a portable disk and cannot be set to DeleteWithInstance attribute.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.IoOptimized",
+            kind: Self::DependencyViolationIoOptimized,
+            http_status: 404u16,
+            message: "The specified instancetype must be IoOptimized instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.WindowsInstance",
+            kind: Self::DependencyViolationWindowsInstance,
+            http_status: 403u16,
+            message: "The instance creating is window, cannot use ssh key pair to login.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DeploymentSet.NotFound",
+            kind: Self::DeploymentSetNotFound,
+            http_status: 404u16,
+            message: "The specified deployment set does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "EncryptedOption.Conflict",
+            kind: Self::EncryptedOptionConflict,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "EnterpriseGroupLimited.MutliGroupType",
+            kind: Self::EnterpriseGroupLimitedMutliGroupType,
+            http_status: 403u16,
+            message: "The specified instance can not join multi SecurityGroup types.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "HOSTNAME_ILLEGAL",
+            kind: Self::HostnameIllegal,
+            http_status: 404u16,
+            message: "hostname is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSubscribed",
+            kind: Self::ImageNotSubscribed,
+            http_status: 403u16,
+            message: "The specified image has not be subscribed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupportCloudInit",
+            kind: Self::ImageNotSupportCloudInit,
+            http_status: 400u16,
+            message: "The specified image does not support cloud-init.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupportInstanceType",
+            kind: Self::ImageNotSupportInstanceType,
+            http_status: 403u16,
+            message: "The specified image don't support the InstanceType instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageRemovedInMarket",
+            kind: Self::ImageRemovedInMarket,
+            http_status: 403u16,
+            message: "The specified market image is not available, Or the specified user defined image includes product code because it is based on an image subscribed from marketplace, and that image in marketplace includeing exact the same product code has been removed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDedicatedHostStatus",
+            kind: Self::IncorrectDedicatedHostStatus,
+            http_status: 400u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDefaultVpcStatus",
+            kind: Self::IncorrectDefaultVpcStatus,
+            http_status: 400u16,
+            message: "The status of the default VPC is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectImageStatus",
+            kind: Self::IncorrectImageStatus,
+            http_status: 400u16,
+            message: "Encrypted snapshots do not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectVSwitchStatus",
+            kind: Self::IncorrectVSwitchStatus,
+            http_status: 400u16,
+            message: "The current status of virtual switch does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectVpcStatus",
+            kind: Self::IncorrectVpcStatus,
+            http_status: 403u16,
+            message: "Current VPC status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDiskCategoryLimitExceed",
+            kind: Self::InstanceDiskCategoryLimitExceed,
+            http_status: 403u16,
+            message: "The total size of specified disk category in an instance exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDiskNumLimitExceed",
+            kind: Self::InstanceDiskNumLimitExceed,
+            http_status: 403u16,
+            message: "The number of specified disk in an instance exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDiskNumber.LimitExceed",
+            kind: Self::InstanceDiskNumberLimitExceed,
+            http_status: 400u16,
+            message: "The total number of specified disk in an instance exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceType.Offline",
+            kind: Self::InstanceTypeOffline,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InsufficientBalance",
+            kind: Self::InsufficientBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.PrivatePoolOptionsId",
+            kind: Self::InvalidPrivatePoolOptionsId,
+            http_status: 400u16,
+            message: "The specified PrivatePoolOptions.Id is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAutoRenewPeriod.ValueNotSupported",
+            kind: Self::InvalidAutoRenewPeriodValueNotSupported,
+            http_status: 400u16,
+            message: "The specified autoRenewPeriod is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidClientToken.ValueNotSupported",
+            kind: Self::InvalidClientTokenValueNotSupported,
+            http_status: 400u16,
+            message: "The ClientToken provided is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidClusterId.NotFound",
+            kind: Self::InvalidClusterIdNotFound,
+            http_status: 404u16,
+            message: "The ClusterId provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDevice.Malformed",
+            kind: Self::InvalidDataDeviceMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"DataDisk.n.Device\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDataDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DataDisk.n.Category\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskSize.ValueNotSupported",
+            kind: Self::InvalidDataDiskSizeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size limit of the specified disk category.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskSnapshotId.NotFound",
+            kind: Self::InvalidDataDiskSnapshotIdNotFound,
+            http_status: 404u16,
+            message: "The specified parameter \"DataDisk.n.SnapshotId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostId.NotFound",
+            kind: Self::InvalidDedicatedHostIdNotFound,
+            http_status: 400u16,
+            message: "The specified DedicatedHostId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostStatus.NotSupport",
+            kind: Self::InvalidDedicatedHostStatusNotSupport,
+            http_status: 400u16,
+            message: "Operation denied due to dedicated host status.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDeploymentOnHost",
+            kind: Self::InvalidDeploymentOnHost,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Description\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDevice.InUse",
+            kind: Self::InvalidDeviceInUse,
+            http_status: 403u16,
+            message: "The specified device has been occupied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDisk.SystemDiskSize",
+            kind: Self::InvalidDiskSystemDiskSize,
+            http_status: 403u16,
+            message: "The specified SystemDiskSize beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.Mismatch",
+            kind: Self::InvalidDiskCategoryMismatch,
+            http_status: 400u16,
+            message: "The specified disk categories' combination is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.NotSupported",
+            kind: Self::InvalidDiskCategoryNotSupported,
+            http_status: 403u16,
+            message: "The specified disk category is not support the specified instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DiskCategory\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskDescription.Malformed",
+            kind: Self::InvalidDiskDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"SystemDisk.DiskDescription\" or \"DataDisk.n.Description\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskIds.NotPortable",
+            kind: Self::InvalidDiskIdsNotPortable,
+            http_status: 404u16,
+            message: "The specified DiskId is not portable.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskName.Malformed",
+            kind: Self::InvalidDiskNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"SystemDisk.DiskName or DataDisk.n.DiskName\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskSize.TooSmall",
+            kind: Self::InvalidDiskSizeTooSmall,
+            http_status: 403u16,
+            message: "Specified disk size is less than the size of snapshot",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHostName.Malformed",
+            kind: Self::InvalidHostNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"HostName\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterId.Creating",
+            kind: Self::InvalidHpcClusterIdCreating,
+            http_status: 400u16,
+            message: "The specified HpcClusterId is creating.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterId.Necessary",
+            kind: Self::InvalidHpcClusterIdNecessary,
+            http_status: 400u16,
+            message: "The HpcClusterId is necessary.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterId.NotFound",
+            kind: Self::InvalidHpcClusterIdNotFound,
+            http_status: 400u16,
+            message: "The specified HpcClusterId is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterId.Unnecessary",
+            kind: Self::InvalidHpcClusterIdUnnecessary,
+            http_status: 400u16,
+            message: "The specified HpcClusterId is unnecessary.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHttpEndpoint.NotSupported",
+            kind: Self::InvalidHttpEndpointNotSupported,
+            http_status: 400u16,
+            message: "The specified HttpEndpoint not supported, you can use enabled(default) or disabled.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHttpPutResponseHopLimit.NotSupported",
+            kind: Self::InvalidHttpPutResponseHopLimitNotSupported,
+            http_status: 400u16,
+            message: "The specified HttpPutResponseHopLimit not supported, more than 1 and less than 64 is reasonable.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHttpTokens.NotSupported",
+            kind: Self::InvalidHttpTokensNotSupported,
+            http_status: 400u16,
+            message: "The specified HttpTokens not supported, you can use optional(default) or required.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIPAddress.AlreadyUsed",
+            kind: Self::InvalidIpAddressAlreadyUsed,
+            http_status: 400u16,
+            message: "The specified IPAddress is already used by other resource.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.NotFound",
+            kind: Self::InvalidImageIdNotFound,
+            http_status: 404u16,
+            message: "The specified ImageId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInnerIpAddress.Malformed",
+            kind: Self::InvalidInnerIpAddressMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"InnerIpAddress\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInnerIpAddress.Unusable",
+            kind: Self::InvalidInnerIpAddressUnusable,
+            http_status: 400u16,
+            message: "The specified InnerIpAddress is already used or not found in usable ip range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.NotFound",
+            kind: Self::InvalidInstanceChargeTypeNotFound,
+            http_status: 404u16,
+            message: "The InstanceChargeType does not exist in our records",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.NotSupport",
+            kind: Self::InvalidInstanceChargeTypeNotSupport,
+            http_status: 400u16,
+            message: "The Dedicated host not support the specified Instance charge type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceName.Malformed",
+            kind: Self::InvalidInstanceNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"InstanceName\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.NotSupported",
+            kind: Self::InvalidInstanceTypeNotSupported,
+            http_status: 400u16,
+            message: "The specified instanceType is not supported by the deployment set.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueUnauthorized",
+            kind: Self::InvalidInstanceTypeValueUnauthorized,
+            http_status: 400u16,
+            message: "The specified InstanceType is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ZoneNotSupported",
+            kind: Self::InvalidInstanceTypeZoneNotSupported,
+            http_status: 403u16,
+            message: "The specified zone does not support this instancetype.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.ValueNotSupported",
+            kind: Self::InvalidInternetChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InternetChargeType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIoOptimizedValue.ValueNotSupported",
+            kind: Self::InvalidIoOptimizedValueValueNotSupported,
+            http_status: 400u16,
+            message: "IoOptimized value not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidMarketImage.NotFound",
+            kind: Self::InvalidMarketImageNotFound,
+            http_status: 404u16,
+            message: "The specified marketplace image does not exist, please change the imageId and try again.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidMarketImageChargeType.NotSupport",
+            kind: Self::InvalidMarketImageChargeTypeNotSupport,
+            http_status: 400u16,
+            message: "The specified chargeType of marketImage is unsupported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.Mismatch",
+            kind: Self::InvalidNetworkTypeMismatch,
+            http_status: 400u16,
+            message: "Specified parameter \"InternetChargeType\" conflict with instance network type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.MismatchRamRole",
+            kind: Self::InvalidNetworkTypeMismatchRamRole,
+            http_status: 403u16,
+            message: "Ram role cannot be applied to instances of Classic network type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.NotSupported",
+            kind: Self::InvalidNetworkTypeNotSupported,
+            http_status: 400u16,
+            message: "The classic networkType not support create ECS on dedicatedHost",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNodeControllerId.Malformed",
+            kind: Self::InvalidNodeControllerIdMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"NodeControllerId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.ResourceManagedByCloudProduct",
+            kind: Self::InvalidOperationResourceManagedByCloudProduct,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.VpcHasEnabledAdvancedNetworkFeature",
+            kind: Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature,
+            http_status: 400u16,
+            message: "The specified vpc has enabled advanced network feature.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Tenancy",
+            kind: Self::InvalidParamTenancy,
+            http_status: 400u16,
+            message: "The specified Tenancy is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "The specified parameter \"InternetMaxBandwidthOut\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Bandwidth",
+            kind: Self::InvalidParameterBandwidth,
+            http_status: 400u16,
+            message: "The specified parameter Bandwidth is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "The specified image does not support the specified instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.CreditSpecification",
+            kind: Self::InvalidParameterCreditSpecification,
+            http_status: 400u16,
+            message: "The specified CreditSpecification is not supported in this region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.EncryptedIllegal",
+            kind: Self::InvalidParameterEncryptedIllegal,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.EncryptedNotSupported",
+            kind: Self::InvalidParameterEncryptedNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.CMKNotEnabled",
+            kind: Self::InvalidParameterKmsKeyIdCmkNotEnabled,
+            http_status: 403u16,
+            message: "The CMK needs to be enabled.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            kind: Self::InvalidParameterKmsKeyIdKmsUnauthorized,
+            http_status: 403u16,
+            message: "ECS service have no right to access your KMS.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.NotFound",
+            kind: Self::InvalidParameterKmsKeyIdNotFound,
+            http_status: 404u16,
+            message: "The specified KMSKeyId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Mismatch",
+            kind: Self::InvalidParameterMismatch,
+            http_status: 400u16,
+            message: "Specified security group and virtual switch are not in the same VPC.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.NotMatch",
+            kind: Self::InvalidParameterNotMatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.ResourceOwnerAccount",
+            kind: Self::InvalidParameterResourceOwnerAccount,
+            http_status: 403u16,
+            message: "ResourceOwnerAccount is Invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPassword.Malformed",
+            kind: Self::InvalidPasswordMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Password\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPasswordParam.Mismatch",
+            kind: Self::InvalidPasswordParamMismatch,
+            http_status: 400u16,
+            message: "The input password should be null when passwdInherit is true.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPayMethod",
+            kind: Self::InvalidPayMethod,
+            http_status: 403u16,
+            message: "The specified pay method is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod",
+            kind: Self::InvalidPeriod,
+            http_status: 400u16,
+            message: "The specified period is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.ExceededDedicatedHost",
+            kind: Self::InvalidPeriodExceededDedicatedHost,
+            http_status: 400u16,
+            message: "Instance expired date can't exceed dedicated host expired date.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriodUnit.ValueNotSupported",
+            kind: Self::InvalidPeriodUnitValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter PeriodUnit is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPrivateIpAddress",
+            kind: Self::InvalidPrivateIpAddress,
+            http_status: 400u16,
+            message: "Specified private IP address is not in the CIDR block of virtual switch.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPrivateIpAddress.Duplicated",
+            kind: Self::InvalidPrivateIpAddressDuplicated,
+            http_status: 400u16,
+            message: "Specified private IP address is duplicated.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPrivateIpAddress.Malformed",
+            kind: Self::InvalidPrivateIpAddressMalformed,
+            http_status: 400u16,
+            message: "Specified private IP address is malformed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRamRole.NotEcsRole",
+            kind: Self::InvalidRamRoleNotEcsRole,
+            http_status: 401u16,
+            message: "The specified ram role is not authorized for ecs, please check your role policy.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRamRole.NotFound",
+            kind: Self::InvalidRamRoleNotFound,
+            http_status: 404u16,
+            message: "The specified RAMRoleName does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotSupport",
+            kind: Self::InvalidRegionNotSupport,
+            http_status: 403u16,
+            message: "The specified region does not support byok.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroup.NotInDefaultVpc",
+            kind: Self::InvalidSecurityGroupNotInDefaultVpc,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "The specified SecurityGroupId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.BasedSnapshotTooOld",
+            kind: Self::InvalidSnapshotIdBasedSnapshotTooOld,
+            http_status: 400u16,
+            message: "The specified snapshot is created before 2013-07-15.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotDataDiskSnapshot",
+            kind: Self::InvalidSnapshotIdNotDataDiskSnapshot,
+            http_status: 403u16,
+            message: "The specified snapshot is system disk snapshot.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotReady",
+            kind: Self::InvalidSnapshotIdNotReady,
+            http_status: 403u16,
+            message: "The specified snapshot has not completed yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotAliUid",
+            kind: Self::InvalidSpotAliUid,
+            http_status: 400u16,
+            message: "The specified UID is not authorized to use SPOT instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotAuthorized",
+            kind: Self::InvalidSpotAuthorized,
+            http_status: 400u16,
+            message: "The specified Spot param is unauthorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotDuration",
+            kind: Self::InvalidSpotDuration,
+            http_status: 400u16,
+            message: "The specified SpotDuration is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotInterruptionBehavior",
+            kind: Self::InvalidSpotInterruptionBehavior,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotInterruptionBehavior.ClassicNetworkNotSupport",
+            kind: Self::InvalidSpotInterruptionBehaviorClassicNetworkNotSupport,
+            http_status: 403u16,
+            message: "The specified SpotInterruptionBehavior does not support Classic network Instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotInterruptionBehavior.LocalDiskNotSupport",
+            kind: Self::InvalidSpotInterruptionBehaviorLocalDiskNotSupport,
+            http_status: 403u16,
+            message: "The specified SpotInterruptionBehavior does not support local disk instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotParam.EmptyZoneID",
+            kind: Self::InvalidSpotParamEmptyZoneId,
+            http_status: 400u16,
+            message: "The specified ZoneId is empty when SpotStrategy is set.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotPrepaid",
+            kind: Self::InvalidSpotPrepaid,
+            http_status: 400u16,
+            message: "The specified Spot type is not support PrePay Instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotPriceLimit",
+            kind: Self::InvalidSpotPriceLimit,
+            http_status: 400u16,
+            message: "The specified SpotPriceLimitis not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotPriceLimit.LowerThanPublicPrice",
+            kind: Self::InvalidSpotPriceLimitLowerThanPublicPrice,
+            http_status: 400u16,
+            message: "The specified parameter \"soptPriceLimit\" can't be lower than current public price.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotStrategy",
+            kind: Self::InvalidSpotStrategy,
+            http_status: 400u16,
+            message: "The specified SpotStrategy is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskCategory.ValueNotSupported",
+            kind: Self::InvalidSystemDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \" SystemDisk.Category \" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskCategory.ValueUnauthorized",
+            kind: Self::InvalidSystemDiskCategoryValueUnauthorized,
+            http_status: 403u16,
+            message: "The disk category is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize",
+            kind: Self::InvalidSystemDiskSize,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.LessThanImageSize",
+            kind: Self::InvalidSystemDiskSizeLessThanImageSize,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is less than the image size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.LessThanMinSize",
+            kind: Self::InvalidSystemDiskSizeLessThanMinSize,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is less than the min size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.MoreThanMaxSize",
+            kind: Self::InvalidSystemDiskSizeMoreThanMaxSize,
+            http_status: 404u16,
+            message: "The specified SystemDisk.Size parameter exceeds the maximum size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.ValueNotSupported",
+            kind: Self::InvalidSystemDiskSizeValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUser.PassRoleForbidden",
+            kind: Self::InvalidUserPassRoleForbidden,
+            http_status: 403u16,
+            message: "The RAM user does not have the privilege to pass a RAM role.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.Forbidden",
+            kind: Self::InvalidUserDataForbidden,
+            http_status: 403u16,
+            message: "User not authorized to input the parameter \"UserData\", please apply for permission \"UserData\"",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.NotSupported",
+            kind: Self::InvalidUserDataNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"UserData\" only support the vpc and IoOptimized Instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.SizeExceeded",
+            kind: Self::InvalidUserDataSizeExceeded,
+            http_status: 400u16,
+            message: "The specified parameter \"UserData\" exceeds the size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.IpInvalid",
+            kind: Self::InvalidVSwitchIdIpInvalid,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.Necessary",
+            kind: Self::InvalidVSwitchIdNecessary,
+            http_status: 400u16,
+            message: "The VSwitchId is necessary.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.NotFound",
+            kind: Self::InvalidVSwitchIdNotFound,
+            http_status: 404u16,
+            message: "Specified virtual switch does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVpcZone.NotSupported",
+            kind: Self::InvalidVpcZoneNotSupported,
+            http_status: 400u16,
+            message: "Zone of the specified VSwitch is not available for creating, please try in other zones.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IoOptimized.NotSupported",
+            kind: Self::IoOptimizedNotSupported,
+            http_status: 404u16,
+            message: "The specified instancetype is not support IoOptimized instance",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter \"VSwitchId\" that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.PrivatePoolOptionsId",
+            kind: Self::MissingParameterPrivatePoolOptionsId,
+            http_status: 400u16,
+            message: "The specified PrivatePoolOptions.Id should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParamter",
+            kind: Self::MissingParamter,
+            http_status: 400u16,
+            message: "The specified parameter \"Period\" is not null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NodeControllerUnavailable",
+            kind: Self::NodeControllerUnavailable,
+            http_status: 403u16,
+            message: "The Node Controller is temporarily unavailable.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 400u16,
+            message: "The specified parameter \"VlanId\" is not valid or vlan has not enough IP address.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.IllegalPaymentPolicy",
+            kind: Self::OperationDeniedIllegalPaymentPolicy,
+            http_status: 400u16,
+            message: "The current payment policy is illegal, please connect your service provider to authenticate relative agreement.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.ImageNotValid",
+            kind: Self::OperationDeniedImageNotValid,
+            http_status: 403u16,
+            message: "The specified Image is disabled or is deleted.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.InconsistentNetwork",
+            kind: Self::OperationDeniedInconsistentNetwork,
+            http_status: 403u16,
+            message: "The specified security group and vswitch are not in the same vpc.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.InvalidNetworkType",
+            kind: Self::OperationDeniedInvalidNetworkType,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.LocalDiskUnsupported",
+            kind: Self::OperationDeniedLocalDiskUnsupported,
+            http_status: 403u16,
+            message: "The configuration change is not allowed when the specified instance has local disks mounted.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PaymentMethodNotFound",
+            kind: Self::PaymentMethodNotFound,
+            http_status: 404u16,
+            message: "No payment method has been registered on the account.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.AfterpayInstance",
+            kind: Self::QuotaExceedAfterpayInstance,
+            http_status: 400u16,
+            message: "The maximum number of Pay-As-You-Go instances is exceeded: %s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.BuyImage",
+            kind: Self::QuotaExceedBuyImage,
+            http_status: 403u16,
+            message: "The specified image is from the image market, You have not bought it or your quota has been exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.DeploymentSetInstanceQuotaFull",
+            kind: Self::QuotaExceedDeploymentSetInstanceQuotaFull,
+            http_status: 403u16,
+            message: "instance quota in one deployment set exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.ElasticQuota",
+            kind: Self::QuotaExceedElasticQuota,
+            http_status: 403u16,
+            message: "No additional quota is available for the specified ECS instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.PortableCloudDisk",
+            kind: Self::QuotaExceedPortableCloudDisk,
+            http_status: 403u16,
+            message: "The quota of portable cloud disk exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.PostPaidDisk",
+            kind: Self::QuotaExceedPostPaidDisk,
+            http_status: 403u16,
+            message: "Living postPaid disks quota exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Tags",
+            kind: Self::QuotaExceedTags,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceeded",
+            kind: Self::QuotaExceeded,
+            http_status: 400u16,
+            message: "Living instances quota exceeded in this VPC.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceeded.PrivateIpAddress",
+            kind: Self::QuotaExceededPrivateIpAddress,
+            http_status: 400u16,
+            message: "Don't have enough private IPs in this switch",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RealNameAuthenticationError",
+            kind: Self::RealNameAuthenticationError,
+            http_status: 403u16,
+            message: "Your account has not passed the real-name authentication yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionUnauthorized",
+            kind: Self::RegionUnauthorized,
+            http_status: 403u16,
+            message: "There is no authority to create instance in the specified region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ResourceNotAvailable",
+            kind: Self::ResourceNotAvailable,
+            http_status: 400u16,
+            message: "Resource you requested is not available in this region or zone.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ResourcesNotInSameZone",
+            kind: Self::ResourcesNotInSameZone,
+            http_status: 403u16,
+            message: "The specified instance and dedicated host are not in the same zone.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityGroupInstanceLimitExceed",
+            kind: Self::SecurityGroupInstanceLimitExceed,
+            http_status: 403u16,
+            message: "The maximum number of instances in a security group is exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityRisk.3DVerification",
+            kind: Self::SecurityRisk3DVerification,
+            http_status: 403u16,
+            message: "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in byok white list.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "VpcNotFound",
+            kind: Self::VpcNotFound,
+            http_status: 400u16,
+            message: "Vpc is not found according to the specified VSwitch or the vpc does not belong to you.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Zone.NotOnSale",
+            kind: Self::ZoneNotOnSale,
+            http_status: 403u16,
+            message: "The specified zone is not available for purchase.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Zone.NotOpen",
+            kind: Self::ZoneNotOpen,
+            http_status: 403u16,
+            message: "The specified zone is not granted to you to buy resources yet.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AccountArrearage => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Your account has an outstanding payment.",
-                ))
-            }
-            Self::CategoryNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone does not offer the specified disk category.",
-                ))
-            }
-            Self::CategoryViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance does not support this operation because of its disk category.",
-                ))
-            }
-            Self::ChargeTypeViolationPostPaidDedicatedHost => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Prepaid instance onto postpaid dedicated host is not allowed",
-                ))
-            }
-            Self::DedicatedHostTypeUnmatched => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified DedicatedHostType doesn?t match the instance type.",
-                ))
-            }
-            Self::DefaultVswitchExisted => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The default vswitch for VPC already exists.",
-                ))
-            }
-            Self::DeleteWithInstanceConflict => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk is not a portable disk and cannot be set to DeleteWithInstance attribute.",
-                ))
-            }
-            Self::DependencyViolationIoOptimized => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified instancetype must be IoOptimized instance.",
-                ))
-            }
-            Self::DependencyViolationWindowsInstance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance creating is window, cannot use ssh key pair to login.",
-                ))
-            }
-            Self::DeploymentSetNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified deployment set does not exist.",
-                ))
-            }
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::EncryptedOptionConflict => ::std::option::Option::Some((400u16, "%s")),
-            Self::EnterpriseGroupLimitedMutliGroupType => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance can not join multi SecurityGroup types.",
-                ))
-            }
-            Self::HostnameIllegal => {
-                ::std::option::Option::Some((404u16, "hostname is not valid."))
-            }
-            Self::ImageNotSubscribed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image has not be subscribed.",
-                ))
-            }
-            Self::ImageNotSupportCloudInit => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image does not support cloud-init.",
-                ))
-            }
-            Self::ImageNotSupportInstanceType => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image don't support the InstanceType instance.",
-                ))
-            }
-            Self::ImageRemovedInMarket => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified market image is not available, Or the specified user defined image includes product code because it is based on an image subscribed from marketplace, and that image in marketplace includeing exact the same product code has been removed.",
-                ))
-            }
-            Self::IncorrectDedicatedHostStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::IncorrectDefaultVpcStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The status of the default VPC is invalid.",
-                ))
-            }
-            Self::IncorrectImageStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Encrypted snapshots do not support this operation.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::IncorrectVSwitchStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of virtual switch does not support this operation.",
-                ))
-            }
-            Self::IncorrectVpcStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Current VPC status does not support this operation.",
-                ))
-            }
-            Self::InstanceDiskCategoryLimitExceed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The total size of specified disk category in an instance exceeds.",
-                ))
-            }
-            Self::InstanceDiskNumLimitExceed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The number of specified disk in an instance exceeds.",
-                ))
-            }
-            Self::InstanceDiskNumberLimitExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The total number of specified disk in an instance exceeds.",
-                ))
-            }
-            Self::InstanceTypeOffline => ::std::option::Option::Some((403u16, "%s")),
-            Self::InsufficientBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidPrivatePoolOptionsId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified PrivatePoolOptions.Id is invalid.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAutoRenewPeriodValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified autoRenewPeriod is not valid.",
-                ))
-            }
-            Self::InvalidClientTokenValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The ClientToken provided is invalid.",
-                ))
-            }
-            Self::InvalidClusterIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ClusterId provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidDataDeviceMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DataDisk.n.Device\" is not valid.",
-                ))
-            }
-            Self::InvalidDataDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DataDisk.n.Category\" is not valid.",
-                ))
-            }
-            Self::InvalidDataDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size limit of the specified disk category.",
-                ))
-            }
-            Self::InvalidDataDiskSnapshotIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter \"DataDisk.n.SnapshotId\" is not valid.",
-                ))
-            }
-            Self::InvalidDedicatedHostIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified DedicatedHostId does not exist.",
-                ))
-            }
-            Self::InvalidDedicatedHostStatusNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Operation denied due to dedicated host status.",
-                ))
-            }
-            Self::InvalidDeploymentOnHost => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Description\" is not valid.",
-                ))
-            }
-            Self::InvalidDeviceInUse => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified device has been occupied.",
-                ))
-            }
-            Self::InvalidDiskSystemDiskSize => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified SystemDiskSize beyond the permitted range.",
-                ))
-            }
-            Self::InvalidDiskCategoryMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk categories' combination is not supported.",
-                ))
-            }
-            Self::InvalidDiskCategoryNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk category is not support the specified instance type.",
-                ))
-            }
-            Self::InvalidDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DiskCategory\" is not valid.",
-                ))
-            }
-            Self::InvalidDiskDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"SystemDisk.DiskDescription\" or \"DataDisk.n.Description\" is not valid.",
-                ))
-            }
-            Self::InvalidDiskIdsNotPortable => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified DiskId is not portable.",
-                ))
-            }
-            Self::InvalidDiskNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"SystemDisk.DiskName or DataDisk.n.DiskName\" is not valid.",
-                ))
-            }
-            Self::InvalidDiskSizeTooSmall => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Specified disk size is less than the size of snapshot",
-                ))
-            }
-            Self::InvalidHostNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"HostName\" is not valid.",
-                ))
-            }
-            Self::InvalidHpcClusterIdCreating => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HpcClusterId is creating.",
-                ))
-            }
-            Self::InvalidHpcClusterIdNecessary => {
-                ::std::option::Option::Some((400u16, "The HpcClusterId is necessary."))
-            }
-            Self::InvalidHpcClusterIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HpcClusterId is not found.",
-                ))
-            }
-            Self::InvalidHpcClusterIdUnnecessary => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HpcClusterId is unnecessary.",
-                ))
-            }
-            Self::InvalidHttpEndpointNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HttpEndpoint not supported, you can use enabled(default) or disabled.",
-                ))
-            }
-            Self::InvalidHttpPutResponseHopLimitNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HttpPutResponseHopLimit not supported, more than 1 and less than 64 is reasonable.",
-                ))
-            }
-            Self::InvalidHttpTokensNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HttpTokens not supported, you can use optional(default) or required.",
-                ))
-            }
-            Self::InvalidIpAddressAlreadyUsed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified IPAddress is already used by other resource.",
-                ))
-            }
-            Self::InvalidImageIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ImageId does not exist.",
-                ))
-            }
-            Self::InvalidInnerIpAddressMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InnerIpAddress\" is not valid.",
-                ))
-            }
-            Self::InvalidInnerIpAddressUnusable => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InnerIpAddress is already used or not found in usable ip range.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The InstanceChargeType does not exist in our records",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Dedicated host not support the specified Instance charge type.",
-                ))
-            }
-            Self::InvalidInstanceNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InstanceName\" is not valid.",
-                ))
-            }
-            Self::InvalidInstanceTypeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instanceType is not supported by the deployment set.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueUnauthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not authorized.",
-                ))
-            }
-            Self::InvalidInstanceTypeZoneNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone does not support this instancetype.",
-                ))
-            }
-            Self::InvalidInternetChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InternetChargeType is not valid.",
-                ))
-            }
-            Self::InvalidIoOptimizedValueValueNotSupported => {
-                ::std::option::Option::Some((400u16, "IoOptimized value not supported."))
-            }
-            Self::InvalidMarketImageNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified marketplace image does not exist, please change the imageId and try again.",
-                ))
-            }
-            Self::InvalidMarketImageChargeTypeNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified chargeType of marketImage is unsupported.",
-                ))
-            }
-            Self::InvalidNetworkTypeMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified parameter \"InternetChargeType\" conflict with instance network type.",
-                ))
-            }
-            Self::InvalidNetworkTypeMismatchRamRole => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Ram role cannot be applied to instances of Classic network type.",
-                ))
-            }
-            Self::InvalidNetworkTypeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The classic networkType not support create ECS on dedicatedHost",
-                ))
-            }
-            Self::InvalidNodeControllerIdMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"NodeControllerId\" is not valid.",
-                ))
-            }
-            Self::InvalidOperationResourceManagedByCloudProduct => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified vpc has enabled advanced network feature.",
-                ))
-            }
-            Self::InvalidParamTenancy => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tenancy is invalid.",
-                ))
-            }
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InternetMaxBandwidthOut\" is not valid.",
-                ))
-            }
-            Self::InvalidParameterBandwidth => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Bandwidth is not valid.",
-                ))
-            }
-            Self::InvalidParameterConflict => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image does not support the specified instance type.",
-                ))
-            }
-            Self::InvalidParameterCreditSpecification => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified CreditSpecification is not supported in this region.",
-                ))
-            }
-            Self::InvalidParameterEncryptedIllegal => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParameterEncryptedNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParameterKmsKeyIdCmkNotEnabled => {
-                ::std::option::Option::Some((403u16, "The CMK needs to be enabled."))
-            }
-            Self::InvalidParameterKmsKeyIdKmsUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service have no right to access your KMS.",
-                ))
-            }
-            Self::InvalidParameterKmsKeyIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified KMSKeyId does not exist.",
-                ))
-            }
-            Self::InvalidParameterMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified security group and virtual switch are not in the same VPC.",
-                ))
-            }
-            Self::InvalidParameterNotMatch => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameterResourceOwnerAccount => {
-                ::std::option::Option::Some((403u16, "ResourceOwnerAccount is Invalid."))
-            }
-            Self::InvalidPasswordMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Password\" is not valid.",
-                ))
-            }
-            Self::InvalidPasswordParamMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input password should be null when passwdInherit is true.",
-                ))
-            }
-            Self::InvalidPayMethod => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified pay method is not valid.",
-                ))
-            }
-            Self::InvalidPeriod => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified period is not valid.",
-                ))
-            }
-            Self::InvalidPeriodExceededDedicatedHost => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Instance expired date can't exceed dedicated host expired date.",
-                ))
-            }
-            Self::InvalidPeriodUnitValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter PeriodUnit is not valid.",
-                ))
-            }
-            Self::InvalidPrivateIpAddress => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified private IP address is not in the CIDR block of virtual switch.",
-                ))
-            }
-            Self::InvalidPrivateIpAddressDuplicated => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified private IP address is duplicated.",
-                ))
-            }
-            Self::InvalidPrivateIpAddressMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified private IP address is malformed.",
-                ))
-            }
-            Self::InvalidRamRoleNotEcsRole => {
-                ::std::option::Option::Some((
-                    401u16,
-                    "The specified ram role is not authorized for ecs, please check your role policy.",
-                ))
-            }
-            Self::InvalidRamRoleNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RAMRoleName does not exist.",
-                ))
-            }
-            Self::InvalidRegionNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified region does not support byok.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidSecurityGroupNotInDefaultVpc => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SecurityGroupId does not exist.",
-                ))
-            }
-            Self::InvalidSnapshotIdBasedSnapshotTooOld => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified snapshot is created before 2013-07-15.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotDataDiskSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot is system disk snapshot.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotReady => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot has not completed yet.",
-                ))
-            }
-            Self::InvalidSpotAliUid => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified UID is not authorized to use SPOT instance.",
-                ))
-            }
-            Self::InvalidSpotAuthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Spot param is unauthorized.",
-                ))
-            }
-            Self::InvalidSpotDuration => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified SpotDuration is not valid.",
-                ))
-            }
-            Self::InvalidSpotInterruptionBehavior => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidSpotInterruptionBehaviorClassicNetworkNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified SpotInterruptionBehavior does not support Classic network Instance.",
-                ))
-            }
-            Self::InvalidSpotInterruptionBehaviorLocalDiskNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified SpotInterruptionBehavior does not support local disk instance.",
-                ))
-            }
-            Self::InvalidSpotParamEmptyZoneId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified ZoneId is empty when SpotStrategy is set.",
-                ))
-            }
-            Self::InvalidSpotPrepaid => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Spot type is not support PrePay Instance.",
-                ))
-            }
-            Self::InvalidSpotPriceLimit => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified SpotPriceLimitis not valid.",
-                ))
-            }
-            Self::InvalidSpotPriceLimitLowerThanPublicPrice => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"soptPriceLimit\" can't be lower than current public price.",
-                ))
-            }
-            Self::InvalidSpotStrategy => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified SpotStrategy is not valid.",
-                ))
-            }
-            Self::InvalidSystemDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \" SystemDisk.Category \" is not valid.",
-                ))
-            }
-            Self::InvalidSystemDiskCategoryValueUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The disk category is not authorized.",
-                ))
-            }
-            Self::InvalidSystemDiskSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is invalid.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeLessThanImageSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is less than the image size.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeLessThanMinSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is less than the min size.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeMoreThanMaxSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SystemDisk.Size parameter exceeds the maximum size.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::InvalidUserPassRoleForbidden => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The RAM user does not have the privilege to pass a RAM role.",
-                ))
-            }
-            Self::InvalidUserDataForbidden => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "User not authorized to input the parameter \"UserData\", please apply for permission \"UserData\"",
-                ))
-            }
-            Self::InvalidUserDataNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"UserData\" only support the vpc and IoOptimized Instance.",
-                ))
-            }
-            Self::InvalidUserDataSizeExceeded => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"UserData\" exceeds the size.",
-                ))
-            }
-            Self::InvalidVSwitchIdIpInvalid => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidVSwitchIdNecessary => {
-                ::std::option::Option::Some((400u16, "The VSwitchId is necessary."))
-            }
-            Self::InvalidVSwitchIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "Specified virtual switch does not exist.",
-                ))
-            }
-            Self::InvalidVpcZoneNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Zone of the specified VSwitch is not available for creating, please try in other zones.",
-                ))
-            }
-            Self::IoOptimizedNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified instancetype is not support IoOptimized instance",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter \"VSwitchId\" that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::MissingParameterPrivatePoolOptionsId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified PrivatePoolOptions.Id should not be null.",
-                ))
-            }
-            Self::MissingParamter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Period\" is not null.",
-                ))
-            }
-            Self::NodeControllerUnavailable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The Node Controller is temporarily unavailable.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"VlanId\" is not valid or vlan has not enough IP address.",
-                ))
-            }
-            Self::OperationDeniedIllegalPaymentPolicy => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current payment policy is illegal, please connect your service provider to authenticate relative agreement.",
-                ))
-            }
-            Self::OperationDeniedImageNotValid => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Image is disabled or is deleted.",
-                ))
-            }
-            Self::OperationDeniedInconsistentNetwork => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified security group and vswitch are not in the same vpc.",
-                ))
-            }
-            Self::OperationDeniedInvalidNetworkType => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::OperationDeniedLocalDiskUnsupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The configuration change is not allowed when the specified instance has local disks mounted.",
-                ))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
-                ))
-            }
-            Self::PaymentMethodNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "No payment method has been registered on the account.",
-                ))
-            }
-            Self::QuotaExceedAfterpayInstance => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The maximum number of Pay-As-You-Go instances is exceeded: %s",
-                ))
-            }
-            Self::QuotaExceedBuyImage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image is from the image market, You have not bought it or your quota has been exceeded.",
-                ))
-            }
-            Self::QuotaExceedDeploymentSetInstanceQuotaFull => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "instance quota in one deployment set exceeded.",
-                ))
-            }
-            Self::QuotaExceedElasticQuota => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "No additional quota is available for the specified ECS instance type.",
-                ))
-            }
-            Self::QuotaExceedPortableCloudDisk => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The quota of portable cloud disk exceeds.",
-                ))
-            }
-            Self::QuotaExceedPostPaidDisk => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Living postPaid disks quota exceeded.",
-                ))
-            }
-            Self::QuotaExceedTags => ::std::option::Option::Some((403u16, "%s")),
-            Self::QuotaExceeded => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Living instances quota exceeded in this VPC.",
-                ))
-            }
-            Self::QuotaExceededPrivateIpAddress => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Don't have enough private IPs in this switch",
-                ))
-            }
-            Self::RealNameAuthenticationError => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account has not passed the real-name authentication yet.",
-                ))
-            }
-            Self::RegionUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "There is no authority to create instance in the specified region.",
-                ))
-            }
-            Self::ResourceNotAvailable => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Resource you requested is not available in this region or zone.",
-                ))
-            }
-            Self::ResourcesNotInSameZone => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance and dedicated host are not in the same zone.",
-                ))
-            }
-            Self::SecurityGroupInstanceLimitExceed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The maximum number of instances in a security group is exceeded.",
-                ))
-            }
-            Self::SecurityRisk3DVerification => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
-                ))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in byok white list.",
-                ))
-            }
-            Self::VpcNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Vpc is not found according to the specified VSwitch or the vpc does not belong to you.",
-                ))
-            }
-            Self::ZoneNotOnSale => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone is not available for purchase.",
-                ))
-            }
-            Self::ZoneNotOpen => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone is not granted to you to buy resources yet.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

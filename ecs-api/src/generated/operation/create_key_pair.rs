@@ -21,14 +21,8 @@ impl ::ecs_api::operation::Operation for CreateKeyPair {
     type Error = CreateKeyPairError;
 }
 /// Input of [`CreateKeyPair`]. Build it with [`CreateKeyPairInput::new`] and the setters, or use [`CreateKeyPairRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateKeyPairInput {
     /// The name of the key pair. It must be 2 to 128 characters in length. It must start with a letter and cannot start with `http://` or `https://`. It can contain letters, digits, colons (:), underscores (\_), and hyphens (-). The name must be globally unique and supports all character set encoding formats.
@@ -267,28 +261,50 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateKeyPair`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateKeyPairOutput {
     /// The fingerprint of the key pair. MD5 is used based on the public key fingerprint format defined in RFC 4716. For more information, see RFC 4716.
-    #[serde(rename = "KeyPairFingerPrint", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairFingerPrint"))]
     pub key_pair_finger_print: ::std::option::Option<::std::string::String>,
     /// The name of the key pair.
-    #[serde(rename = "KeyPairName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The private key of the key pair. The private key is encoded by using PEM and is in PKCS\#8 format. For more details, see OpenSSL PKCS \#8.
-    #[serde(rename = "PrivateKeyBody", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateKeyBody"))]
     pub private_key_body: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateKeyPairOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateKeyPairOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            key_pair_finger_print: f.string("KeyPairFingerPrint")?,
+            key_pair_name: f.string("KeyPairName")?,
+            private_key_body: f.string("PrivateKeyBody")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateKeyPair` call: one variant per code its reference page documents, [`Common`](CreateKeyPairErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateKeyPairErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateKeyPairError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateKeyPairErrorKind {
     /// `KeyPair.AlreadyExist`
@@ -307,36 +323,30 @@ pub enum CreateKeyPairErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateKeyPairErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "KeyPair.AlreadyExist" => Self::KeyPairAlreadyExist,
-            "QuotaExceed.KeyPair" => Self::QuotaExceedKeyPair,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "KeyPair.AlreadyExist",
+            kind: Self::KeyPairAlreadyExist,
+            http_status: 400u16,
+            message: "The key pair already exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.KeyPair",
+            kind: Self::QuotaExceedKeyPair,
+            http_status: 403u16,
+            message: "The key pair quota exceeds.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::KeyPairAlreadyExist => {
-                ::std::option::Option::Some((400u16, "The key pair already exist."))
-            }
-            Self::QuotaExceedKeyPair => {
-                ::std::option::Option::Some((403u16, "The key pair quota exceeds."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -27,14 +27,8 @@ impl ::ecs_api::operation::Operation for CreateLaunchTemplate {
     type Error = CreateLaunchTemplateError;
 }
 /// Input of [`CreateLaunchTemplate`]. Build it with [`CreateLaunchTemplateInput::new`] and the setters, or use [`CreateLaunchTemplateRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[ecs(exclusive(security_group_id, security_group_ids))]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateInput {
@@ -1530,22 +1524,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateLaunchTemplate`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateOutput {
     /// The ID of the launch template.
-    #[serde(rename = "LaunchTemplateId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateId"))]
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateLaunchTemplateOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateLaunchTemplateOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            launch_template_id: f.string("LaunchTemplateId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateLaunchTemplate` call: one variant per code its reference page documents, [`Common`](CreateLaunchTemplateErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateLaunchTemplateErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateLaunchTemplateError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateLaunchTemplateErrorKind {
     /// `Duplicate.TagKey`
@@ -1634,113 +1648,128 @@ pub enum CreateLaunchTemplateErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateLaunchTemplateErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "InternalError" => Self::InternalError,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidHostName.Malformed" => Self::InvalidHostNameMalformed,
-            "InvalidLaunchTemplateName.Malformed" => {
-                Self::InvalidLaunchTemplateNameMalformed
-            }
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "InvalidUserData.Base64FormatInvalid" => {
-                Self::InvalidUserDataBase64FormatInvalid
-            }
-            "InvalidUserData.SizeExceeded" => Self::InvalidUserDataSizeExceeded,
-            "LaunchTemplateLimitExceed" => Self::LaunchTemplateLimitExceed,
-            "LaunchTemplateName.Duplicated" => Self::LaunchTemplateNameDuplicated,
-            "MissingParameter" => Self::MissingParameter,
-            "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"VersionDescription\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHostName.Malformed",
+            kind: Self::InvalidHostNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"HostName\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidLaunchTemplateName.Malformed",
+            kind: Self::InvalidLaunchTemplateNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter LaunchTemplateName is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotExist",
+            kind: Self::InvalidRegionNotExist,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.Base64FormatInvalid",
+            kind: Self::InvalidUserDataBase64FormatInvalid,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.SizeExceeded",
+            kind: Self::InvalidUserDataSizeExceeded,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LaunchTemplateLimitExceed",
+            kind: Self::LaunchTemplateLimitExceed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LaunchTemplateName.Duplicated",
+            kind: Self::LaunchTemplateNameDuplicated,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Tags",
+            kind: Self::QuotaExceedTags,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"VersionDescription\" is not valid.",
-                ))
-            }
-            Self::InvalidHostNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"HostName\" is not valid.",
-                ))
-            }
-            Self::InvalidLaunchTemplateNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter LaunchTemplateName is not valid.",
-                ))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidRegionNotExist => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::InvalidUserDataBase64FormatInvalid => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidUserDataSizeExceeded => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::LaunchTemplateLimitExceed => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::LaunchTemplateNameDuplicated => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::QuotaExceedTags => ::std::option::Option::Some((403u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -20,15 +20,8 @@ impl ::ecs_api::operation::Operation for CreateLaunchTemplateVersion {
     type Error = CreateLaunchTemplateVersionError;
 }
 /// Input of [`CreateLaunchTemplateVersion`]. Build it with [`CreateLaunchTemplateVersionInput::new`] and the setters, or use [`CreateLaunchTemplateVersionRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[ecs(exclusive(security_group_id, security_group_ids))]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionInput {
@@ -1406,25 +1399,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateLaunchTemplateVersion`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionOutput {
     /// The version number of the launch template.
-    #[serde(
-        rename = "LaunchTemplateVersionNumber",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateVersionNumber"))]
     pub launch_template_version_number: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CreateLaunchTemplateVersionOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateLaunchTemplateVersionOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            launch_template_version_number: f.integer("LaunchTemplateVersionNumber")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateLaunchTemplateVersion` call: one variant per code its reference page documents, [`Common`](CreateLaunchTemplateVersionErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateLaunchTemplateVersionErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateLaunchTemplateVersionError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateLaunchTemplateVersionErrorKind {
     /// `InternalError`
@@ -1488,81 +1499,93 @@ pub enum CreateLaunchTemplateVersionErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateLaunchTemplateVersionErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidHostName.Malformed" => Self::InvalidHostNameMalformed,
-            "InvalidLaunchTemplate.NotFound" => Self::InvalidLaunchTemplateNotFound,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidUserData.Base64FormatInvalid" => {
-                Self::InvalidUserDataBase64FormatInvalid
-            }
-            "InvalidUserData.SizeExceeded" => Self::InvalidUserDataSizeExceeded,
-            "LaunchTemplateVersionLimitExceed" => Self::LaunchTemplateVersionLimitExceed,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Description\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHostName.Malformed",
+            kind: Self::InvalidHostNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"HostName\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidLaunchTemplate.NotFound",
+            kind: Self::InvalidLaunchTemplateNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotExist",
+            kind: Self::InvalidRegionNotExist,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.Base64FormatInvalid",
+            kind: Self::InvalidUserDataBase64FormatInvalid,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.SizeExceeded",
+            kind: Self::InvalidUserDataSizeExceeded,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LaunchTemplateVersionLimitExceed",
+            kind: Self::LaunchTemplateVersionLimitExceed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Description\" is not valid.",
-                ))
-            }
-            Self::InvalidHostNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"HostName\" is not valid.",
-                ))
-            }
-            Self::InvalidLaunchTemplateNotFound => {
-                ::std::option::Option::Some((404u16, "%s"))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidRegionNotExist => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidUserDataBase64FormatInvalid => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidUserDataSizeExceeded => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::LaunchTemplateVersionLimitExceed => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for CreateNetworkInterface {
     type Error = CreateNetworkInterfaceError;
 }
 /// Input of [`CreateNetworkInterface`]. Build it with [`CreateNetworkInterfaceInput::new`] and the setters, or use [`CreateNetworkInterfaceRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateNetworkInterfaceInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -580,70 +574,107 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateNetworkInterface`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateNetworkInterfaceOutput {
     /// The description of the ENI.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The MAC address of the ENI.
-    #[serde(rename = "MacAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MacAddress"))]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// The ID of the ENI.
-    #[serde(rename = "NetworkInterfaceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceId"))]
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// The name of the ENI.
-    #[serde(rename = "NetworkInterfaceName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceName"))]
     pub network_interface_name: ::std::option::Option<::std::string::String>,
     /// The ID of the account that owns the ENI.
-    #[serde(rename = "OwnerId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OwnerId"))]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// The private IP address of the ENI.
-    #[serde(rename = "PrivateIpAddress", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
     /// The private IP addresses of the ENI.
-    #[serde(rename = "PrivateIpSets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpSets"))]
     pub private_ip_sets: ::std::vec::Vec<crate::types::PrivateIpSet>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The IDs of security groups.
-    #[serde(rename = "SecurityGroupIds", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The ID of the distributor to which the ENI belongs.
-    #[serde(rename = "ServiceID", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceID"))]
     pub service_id: ::std::option::Option<i64>,
     /// Indicates whether the user is an Alibaba Cloud service or a distributor.
-    #[serde(rename = "ServiceManaged", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceManaged"))]
     pub service_managed: ::std::option::Option<bool>,
     /// The status of the ENI.
-    #[serde(rename = "Status", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// An array of Tag data.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// The type of the ENI.
-    #[serde(rename = "Type", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The ID of the VSwitch.
-    #[serde(rename = "VSwitchId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC where the ENI belongs.
-    #[serde(rename = "VpcId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// The zone ID of the ENI.
-    #[serde(rename = "ZoneId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
     pub zone_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CreateNetworkInterfaceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateNetworkInterfaceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            description: f.string("Description")?,
+            mac_address: f.string("MacAddress")?,
+            network_interface_id: f.string("NetworkInterfaceId")?,
+            network_interface_name: f.string("NetworkInterfaceName")?,
+            owner_id: f.string("OwnerId")?,
+            private_ip_address: f.string("PrivateIpAddress")?,
+            private_ip_sets: f.list("PrivateIpSets")?,
+            request_id: f.string("RequestId")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            security_group_ids: f.list("SecurityGroupIds")?,
+            service_id: f.integer("ServiceID")?,
+            service_managed: f.boolean("ServiceManaged")?,
+            status: f.string("Status")?,
+            tags: f.list("Tags")?,
+            type_: f.string("Type")?,
+            v_switch_id: f.string("VSwitchId")?,
+            vpc_id: f.string("VpcId")?,
+            zone_id: f.string("ZoneId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateNetworkInterface` call: one variant per code its reference page documents, [`Common`](CreateNetworkInterfaceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateNetworkInterfaceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateNetworkInterfaceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateNetworkInterfaceErrorKind {
     /// `Abs.InvalidAccount.NotFound`
@@ -822,157 +853,254 @@ pub enum CreateNetworkInterfaceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateNetworkInterfaceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound,
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "EniPerInstanceLimitExceeded" => Self::EniPerInstanceLimitExceeded,
-            "Forbidden.NotSupportRAM" => Self::ForbiddenNotSupportRam,
-            "Forbidden.RegionId" => Self::ForbiddenRegionId,
-            "Forbidden.SubUser" => Self::ForbiddenSubUser,
-            "InvalidEcsId.NotFound" => Self::InvalidEcsIdNotFound,
-            "InvalidEniId.NotFound" => Self::InvalidEniIdNotFound,
-            "InvalidInstanceID.Malformed" => Self::InvalidInstanceIdMalformed,
-            "InvalidIp.Address" => Self::InvalidIpAddress,
-            "InvalidIp.IpRepeated" => Self::InvalidIpIpRepeated,
-            "InvalidOperation.AvailabilityZoneMismatch" => {
-                Self::InvalidOperationAvailabilityZoneMismatch
-            }
-            "InvalidOperation.DetachPrimaryEniNotAllowed" => {
-                Self::InvalidOperationDetachPrimaryEniNotAllowed
-            }
-            "InvalidOperation.InvalidEcsState" => Self::InvalidOperationInvalidEcsState,
-            "InvalidOperation.InvalidEniState" => Self::InvalidOperationInvalidEniState,
-            "InvalidOperation.InvalidEniType" => Self::InvalidOperationInvalidEniType,
-            "InvalidOperation.VpcMismatch" => Self::InvalidOperationVpcMismatch,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidPrivateIpAddress.Duplicated" => {
-                Self::InvalidPrivateIpAddressDuplicated
-            }
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            "InvalidSecurityGroupId.NotVpc" => Self::InvalidSecurityGroupIdNotVpc,
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "InvalidUserType.NotSupported" => Self::InvalidUserTypeNotSupported,
-            "InvalidVSwitchId.IpInvalid" => Self::InvalidVSwitchIdIpInvalid,
-            "InvalidVSwitchId.IpNotEnough" => Self::InvalidVSwitchIdIpNotEnough,
-            "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound,
-            "MaxEniCountExceeded" => Self::MaxEniCountExceeded,
-            "MissingParameter" => Self::MissingParameter,
-            "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
-            "UnsupportedParameter" => Self::UnsupportedParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Abs.InvalidAccount.NotFound",
+            kind: Self::AbsInvalidAccountNotFound,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "EniPerInstanceLimitExceeded",
+            kind: Self::EniPerInstanceLimitExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.NotSupportRAM",
+            kind: Self::ForbiddenNotSupportRam,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.RegionId",
+            kind: Self::ForbiddenRegionId,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.SubUser",
+            kind: Self::ForbiddenSubUser,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEcsId.NotFound",
+            kind: Self::InvalidEcsIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEniId.NotFound",
+            kind: Self::InvalidEniIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceID.Malformed",
+            kind: Self::InvalidInstanceIdMalformed,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIp.Address",
+            kind: Self::InvalidIpAddress,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIp.IpRepeated",
+            kind: Self::InvalidIpIpRepeated,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.AvailabilityZoneMismatch",
+            kind: Self::InvalidOperationAvailabilityZoneMismatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.DetachPrimaryEniNotAllowed",
+            kind: Self::InvalidOperationDetachPrimaryEniNotAllowed,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEcsState",
+            kind: Self::InvalidOperationInvalidEcsState,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEniState",
+            kind: Self::InvalidOperationInvalidEniState,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEniType",
+            kind: Self::InvalidOperationInvalidEniType,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.VpcMismatch",
+            kind: Self::InvalidOperationVpcMismatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPrivateIpAddress.Duplicated",
+            kind: Self::InvalidPrivateIpAddressDuplicated,
+            http_status: 400u16,
+            message: "Specified private IP address is duplicated.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotVpc",
+            kind: Self::InvalidSecurityGroupIdNotVpc,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserType.NotSupported",
+            kind: Self::InvalidUserTypeNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.IpInvalid",
+            kind: Self::InvalidVSwitchIdIpInvalid,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.IpNotEnough",
+            kind: Self::InvalidVSwitchIdIpNotEnough,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.NotFound",
+            kind: Self::InvalidVSwitchIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MaxEniCountExceeded",
+            kind: Self::MaxEniCountExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Tags",
+            kind: Self::QuotaExceedTags,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityGroupInstanceLimitExceed",
+            kind: Self::SecurityGroupInstanceLimitExceed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UnsupportedParameter",
+            kind: Self::UnsupportedParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AbsInvalidAccountNotFound => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::EniPerInstanceLimitExceeded => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::ForbiddenNotSupportRam => ::std::option::Option::Some((403u16, "%s")),
-            Self::ForbiddenRegionId => ::std::option::Option::Some((400u16, "%s")),
-            Self::ForbiddenSubUser => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidEcsIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::InvalidEniIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::InvalidInstanceIdMalformed => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidIpAddress => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidIpIpRepeated => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidOperationAvailabilityZoneMismatch => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationDetachPrimaryEniNotAllowed => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEcsState => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEniState => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEniType => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationVpcMismatch => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParameterConflict => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidPrivateIpAddressDuplicated => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified private IP address is duplicated.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((404u16, "%s"))
-            }
-            Self::InvalidSecurityGroupIdNotVpc => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::InvalidUserTypeNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidVSwitchIdIpInvalid => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidVSwitchIdIpNotEnough => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidVSwitchIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::MaxEniCountExceeded => ::std::option::Option::Some((403u16, "%s")),
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::QuotaExceedTags => ::std::option::Option::Some((403u16, "%s")),
-            Self::SecurityGroupInstanceLimitExceed => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::UnsupportedParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

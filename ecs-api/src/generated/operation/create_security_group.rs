@@ -26,15 +26,8 @@ impl ::ecs_api::operation::Operation for CreateSecurityGroup {
     type Error = CreateSecurityGroupError;
 }
 /// Input of [`CreateSecurityGroup`]. Build it with [`CreateSecurityGroupInput::new`] and the setters, or use [`CreateSecurityGroupRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate this value, but you must ensure that it is unique among different requests.ClientToken can contain only ASCII characters, and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -405,22 +398,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateSecurityGroup`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the security group.
-    #[serde(rename = "SecurityGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
     pub security_group_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateSecurityGroupOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateSecurityGroupOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+            security_group_id: f.string("SecurityGroupId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateSecurityGroup` call: one variant per code its reference page documents, [`Common`](CreateSecurityGroupErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateSecurityGroupErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateSecurityGroupError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateSecurityGroupErrorKind {
     /// `Duplicate.TagKey`
@@ -492,108 +505,100 @@ pub enum CreateSecurityGroupErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateSecurityGroupErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "IdempotentProcessing" => Self::IdempotentProcessing,
-            "IncorrectVpcStatus" => Self::IncorrectVpcStatus,
-            "InternalError" => Self::InternalError,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidSecurityGroupDiscription.Malformed" => {
-                Self::InvalidSecurityGroupDiscriptionMalformed
-            }
-            "InvalidSecurityGroupName.Malformed" => {
-                Self::InvalidSecurityGroupNameMalformed
-            }
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound,
-            "QuotaExceed.SecurityGroup" => Self::QuotaExceedSecurityGroup,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IdempotentProcessing",
+            kind: Self::IdempotentProcessing,
+            http_status: 403u16,
+            message: "The previous idempotent request(s) is still processing.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectVpcStatus",
+            kind: Self::IncorrectVpcStatus,
+            http_status: 400u16,
+            message: "Current VPC status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Description\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupDiscription.Malformed",
+            kind: Self::InvalidSecurityGroupDiscriptionMalformed,
+            http_status: 400u16,
+            message: "Specified security group description is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupName.Malformed",
+            kind: Self::InvalidSecurityGroupNameMalformed,
+            http_status: 400u16,
+            message: "Specified security group name is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "Specified key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "Specified end time is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVpcId.NotFound",
+            kind: Self::InvalidVpcIdNotFound,
+            http_status: 404u16,
+            message: "Specified VPC does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.SecurityGroup",
+            kind: Self::QuotaExceedSecurityGroup,
+            http_status: 403u16,
+            message: "The maximum number of security groups is reached.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::IdempotentProcessing => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The previous idempotent request(s) is still processing.",
-                ))
-            }
-            Self::IncorrectVpcStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Current VPC status does not support this operation.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Description\" is not valid.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidSecurityGroupDiscriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified security group description is not valid.",
-                ))
-            }
-            Self::InvalidSecurityGroupNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified security group name is not valid.",
-                ))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((400u16, "Specified key is not valid."))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((400u16, "Specified end time is not valid."))
-            }
-            Self::InvalidVpcIdNotFound => {
-                ::std::option::Option::Some((404u16, "Specified VPC does not exist."))
-            }
-            Self::QuotaExceedSecurityGroup => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The maximum number of security groups is reached.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::IdempotentProcessing | Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -27,14 +27,8 @@ impl ::ecs_api::operation::Operation for CreateSimulatedSystemEvents {
     type Error = CreateSimulatedSystemEventsError;
 }
 /// Input of [`CreateSimulatedSystemEvents`]. Build it with [`CreateSimulatedSystemEventsInput::new`] and the setters, or use [`CreateSimulatedSystemEventsRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct CreateSimulatedSystemEventsInput {
     /// The type of the system event. Valid values:
@@ -282,22 +276,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateSimulatedSystemEvents`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateSimulatedSystemEventsOutput {
     /// The list of simulated event IDs.
-    #[serde(rename = "EventIdSet", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "EventIdSet"))]
     pub event_id_set: ::std::vec::Vec<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for CreateSimulatedSystemEventsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateSimulatedSystemEventsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            event_id_set: f.list("EventIdSet")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateSimulatedSystemEvents` call: one variant per code its reference page documents, [`Common`](CreateSimulatedSystemEventsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateSimulatedSystemEventsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateSimulatedSystemEventsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateSimulatedSystemEventsErrorKind {
     /// `InstanceIdLimitExceeded`
@@ -336,44 +351,58 @@ pub enum CreateSimulatedSystemEventsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateSimulatedSystemEventsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InstanceIdLimitExceeded" => Self::InstanceIdLimitExceeded,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidNotBefore.Passed" => Self::InvalidNotBeforePassed,
-            "InvalidParameter" => Self::InvalidParameter,
-            "MissingParameter" => Self::MissingParameter,
-            "SimulatedEventLimitExceeded" => Self::SimulatedEventLimitExceeded,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceIdLimitExceeded",
+            kind: Self::InstanceIdLimitExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNotBefore.Passed",
+            kind: Self::InvalidNotBeforePassed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SimulatedEventLimitExceeded",
+            kind: Self::SimulatedEventLimitExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InstanceIdLimitExceeded => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((404u16, "%s"))
-            }
-            Self::InvalidNotBeforePassed => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameter => ::std::option::Option::Some((403u16, "%s")),
-            Self::MissingParameter => ::std::option::Option::Some((404u16, "%s")),
-            Self::SimulatedEventLimitExceeded => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

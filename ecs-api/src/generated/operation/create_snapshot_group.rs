@@ -29,14 +29,8 @@ impl ::ecs_api::operation::Operation for CreateSnapshotGroup {
     type Error = CreateSnapshotGroupError;
 }
 /// Input of [`CreateSnapshotGroup`]. Build it with [`CreateSnapshotGroupInput::new`] and the setters, or use [`CreateSnapshotGroupRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[ecs(exclusive(disk_ids, exclude_disk_ids))]
 #[non_exhaustive]
 pub struct CreateSnapshotGroupInput {
@@ -565,22 +559,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`CreateSnapshotGroup`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct CreateSnapshotGroupOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the instance snapshot.
-    #[serde(rename = "SnapshotGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotGroupId"))]
     pub snapshot_group_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateSnapshotGroupOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for CreateSnapshotGroupOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+            snapshot_group_id: f.string("SnapshotGroupId")?,
+        })
+    }
 }
 /** What went wrong in a `CreateSnapshotGroup` call: one variant per code its reference page documents, [`Common`](CreateSnapshotGroupErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](CreateSnapshotGroupErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`CreateSnapshotGroupError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateSnapshotGroupErrorKind {
     /// `CreateSnapshot.Failed`
@@ -765,272 +779,261 @@ pub enum CreateSnapshotGroupErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for CreateSnapshotGroupErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "CreateSnapshot.Failed" => Self::CreateSnapshotFailed,
-            "DiskCategory.OperationNotSupported" => {
-                Self::DiskCategoryOperationNotSupported
-            }
-            "DiskId.ValueNotSupported" => Self::DiskIdValueNotSupported,
-            "DiskInArrears" => Self::DiskInArrears,
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch,
-            "IdempotentProcessing" => Self::IdempotentProcessing,
-            "IncorrectDiskStatus" => Self::IncorrectDiskStatus,
-            "IncorrectDiskStatus.CreatingSnapshot" => {
-                Self::IncorrectDiskStatusCreatingSnapshot
-            }
-            "IncorrectDiskStatus.Invalid" => Self::IncorrectDiskStatusInvalid,
-            "IncorrectDiskStatus.NeverAttached" => Self::IncorrectDiskStatusNeverAttached,
-            "IncorrectDiskStatus.NeverUsed" => Self::IncorrectDiskStatusNeverUsed,
-            "IncorrectDiskStatus.Transferring" => Self::IncorrectDiskStatusTransferring,
-            "IncorrectDiskType.NotSupport" => Self::IncorrectDiskTypeNotSupport,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "IncorrectVolumeStatus" => Self::IncorrectVolumeStatus,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InternalError" => Self::InternalError,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAccountStatus.SnapshotServiceUnavailable" => {
-                Self::InvalidAccountStatusSnapshotServiceUnavailable
-            }
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidParameter.KMSKeyId.CMKNotEnabled" => {
-                Self::InvalidParameterKmsKeyIdCmkNotEnabled
-            }
-            "InvalidParameter.KMSKeyId.KMSUnauthorized" => {
-                Self::InvalidParameterKmsKeyIdKmsUnauthorized
-            }
-            "InvalidParameter.Name" => Self::InvalidParameterName,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidRetentionDays.Malformed" => Self::InvalidRetentionDaysMalformed,
-            "InvalidSnapshotCategory.Malformed" => Self::InvalidSnapshotCategoryMalformed,
-            "InvalidSnapshotName.Malformed" => Self::InvalidSnapshotNameMalformed,
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "InvalidVolumeId.NotFound" => Self::InvalidVolumeIdNotFound,
-            "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot,
-            "QuotaExceed.Tags" => Self::QuotaExceedTags,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "CreateSnapshot.Failed",
+            kind: Self::CreateSnapshotFailed,
+            http_status: 403u16,
+            message: "The process of creating snapshot is failed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCategory.OperationNotSupported",
+            kind: Self::DiskCategoryOperationNotSupported,
+            http_status: 400u16,
+            message: "The operation is not supported to the specified disk due to its disk category",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskId.ValueNotSupported",
+            kind: Self::DiskIdValueNotSupported,
+            http_status: 403u16,
+            message: "The specified parameter diskid is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskInArrears",
+            kind: Self::DiskInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your disk has expired.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IdempotentParameterMismatch",
+            kind: Self::IdempotentParameterMismatch,
+            http_status: 403u16,
+            message: "The specified clientToken is used.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IdempotentProcessing",
+            kind: Self::IdempotentProcessing,
+            http_status: 403u16,
+            message: "The previous idempotent request(s) is still processing.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus",
+            kind: Self::IncorrectDiskStatus,
+            http_status: 403u16,
+            message: "The current disk status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus.CreatingSnapshot",
+            kind: Self::IncorrectDiskStatusCreatingSnapshot,
+            http_status: 403u16,
+            message: "A previous snapshot creation is in process.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus.Invalid",
+            kind: Self::IncorrectDiskStatusInvalid,
+            http_status: 403u16,
+            message: "The specified device status invalid, restart instance and try again.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus.NeverAttached",
+            kind: Self::IncorrectDiskStatusNeverAttached,
+            http_status: 403u16,
+            message: "The specified disk has never been attached to any instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus.NeverUsed",
+            kind: Self::IncorrectDiskStatusNeverUsed,
+            http_status: 403u16,
+            message: "The specified disk has never been used after creating.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus.Transferring",
+            kind: Self::IncorrectDiskStatusTransferring,
+            http_status: 403u16,
+            message: "The specified device is transferring, you can retry after the process is finished.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskType.NotSupport",
+            kind: Self::IncorrectDiskTypeNotSupport,
+            http_status: 403u16,
+            message: "The specified device type is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 400u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectVolumeStatus",
+            kind: Self::IncorrectVolumeStatus,
+            http_status: 403u16,
+            message: "The current volume status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The disk attached instance is locked due to security.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.SnapshotServiceUnavailable",
+            kind: Self::InvalidAccountStatusSnapshotServiceUnavailable,
+            http_status: 403u16,
+            message: "Snapshot service has not been opened yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 404u16,
+            message: "The specified description is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 404u16,
+            message: "The specified DiskId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.CMKNotEnabled",
+            kind: Self::InvalidParameterKmsKeyIdCmkNotEnabled,
+            http_status: 403u16,
+            message: "The CMK needs to be enabled.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            kind: Self::InvalidParameterKmsKeyIdKmsUnauthorized,
+            http_status: 403u16,
+            message: "ECS service have no right to access your KMS.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Name",
+            kind: Self::InvalidParameterName,
+            http_status: 400u16,
+            message: "The specified Name is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRetentionDays.Malformed",
+            kind: Self::InvalidRetentionDaysMalformed,
+            http_status: 400u16,
+            message: "The specified RetentionDays is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotCategory.Malformed",
+            kind: Self::InvalidSnapshotCategoryMalformed,
+            http_status: 403u16,
+            message: "The specified Category is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotName.Malformed",
+            kind: Self::InvalidSnapshotNameMalformed,
+            http_status: 400u16,
+            message: "The specified SnapshotName is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVolumeId.NotFound",
+            kind: Self::InvalidVolumeIdNotFound,
+            http_status: 404u16,
+            message: "The specified volume does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Snapshot",
+            kind: Self::QuotaExceedSnapshot,
+            http_status: 403u16,
+            message: "The snapshot quota exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Tags",
+            kind: Self::QuotaExceedTags,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::CreateSnapshotFailed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The process of creating snapshot is failed.",
-                ))
-            }
-            Self::DiskCategoryOperationNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The operation is not supported to the specified disk due to its disk category",
-                ))
-            }
-            Self::DiskIdValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter diskid is not supported.",
-                ))
-            }
-            Self::DiskInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your disk has expired.",
-                ))
-            }
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::IdempotentParameterMismatch => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified clientToken is used.",
-                ))
-            }
-            Self::IdempotentProcessing => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The previous idempotent request(s) is still processing.",
-                ))
-            }
-            Self::IncorrectDiskStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current disk status does not support this operation.",
-                ))
-            }
-            Self::IncorrectDiskStatusCreatingSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "A previous snapshot creation is in process.",
-                ))
-            }
-            Self::IncorrectDiskStatusInvalid => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified device status invalid, restart instance and try again.",
-                ))
-            }
-            Self::IncorrectDiskStatusNeverAttached => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk has never been attached to any instance.",
-                ))
-            }
-            Self::IncorrectDiskStatusNeverUsed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk has never been used after creating.",
-                ))
-            }
-            Self::IncorrectDiskStatusTransferring => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified device is transferring, you can retry after the process is finished.",
-                ))
-            }
-            Self::IncorrectDiskTypeNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified device type is not supported.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::IncorrectVolumeStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current volume status does not support this operation.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The disk attached instance is locked due to security.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAccountStatusSnapshotServiceUnavailable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Snapshot service has not been opened yet.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified description is wrongly formed.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified DiskId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidParameterKmsKeyIdCmkNotEnabled => {
-                ::std::option::Option::Some((403u16, "The CMK needs to be enabled."))
-            }
-            Self::InvalidParameterKmsKeyIdKmsUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service have no right to access your KMS.",
-                ))
-            }
-            Self::InvalidParameterName => {
-                ::std::option::Option::Some((400u16, "The specified Name is invalid."))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::InvalidRetentionDaysMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RetentionDays is not valid.",
-                ))
-            }
-            Self::InvalidSnapshotCategoryMalformed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Category is not valid.",
-                ))
-            }
-            Self::InvalidSnapshotNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified SnapshotName is wrongly formed.",
-                ))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::InvalidVolumeIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified volume does not exist.",
-                ))
-            }
-            Self::QuotaExceedSnapshot => {
-                ::std::option::Option::Some((403u16, "The snapshot quota exceeds."))
-            }
-            Self::QuotaExceedTags => ::std::option::Option::Some((403u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::IdempotentProcessing | Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

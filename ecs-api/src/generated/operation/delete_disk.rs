@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for DeleteDisk {
     type Error = DeleteDiskError;
 }
 /// Input of [`DeleteDisk`]. Build it with [`DeleteDiskInput::new`] and the setters, or use [`DeleteDiskRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DeleteDiskInput {
     /// The ID of the disk to be released.
@@ -120,19 +114,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DeleteDisk`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeleteDiskOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteDiskOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeleteDiskOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DeleteDisk` call: one variant per code its reference page documents, [`Common`](DeleteDiskErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DeleteDiskErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DeleteDiskError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteDiskErrorKind {
     /// `DiskCreatingSnapshot`
@@ -161,56 +174,44 @@ pub enum DeleteDiskErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DeleteDiskErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot,
-            "DiskStillAttached" => Self::DiskStillAttached,
-            "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCreatingSnapshot",
+            kind: Self::DiskCreatingSnapshot,
+            http_status: 403u16,
+            message: "The operation is denied due to a snapshot of the specified disk is",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskStillAttached",
+            kind: Self::DiskStillAttached,
+            http_status: 403u16,
+            message: "The disk is still attached to the disk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.MalFormed",
+            kind: Self::InvalidRegionIdMalFormed,
+            http_status: 400u16,
+            message: "The specified parameter RegionId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in disk white list.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskCreatingSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is denied due to a snapshot of the specified disk is",
-                ))
-            }
-            Self::DiskStillAttached => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The disk is still attached to the disk.",
-                ))
-            }
-            Self::InvalidRegionIdMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter RegionId is not valid.",
-                ))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in disk white list.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -19,14 +19,8 @@ impl ::ecs_api::operation::Operation for DeleteHpcCluster {
     type Error = DeleteHpcClusterError;
 }
 /// Input of [`DeleteHpcCluster`]. Build it with [`DeleteHpcClusterInput::new`] and the setters, or use [`DeleteHpcClusterRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DeleteHpcClusterInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -199,19 +193,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DeleteHpcCluster`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeleteHpcClusterOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteHpcClusterOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeleteHpcClusterOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DeleteHpcCluster` call: one variant per code its reference page documents, [`Common`](DeleteHpcClusterErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DeleteHpcClusterErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DeleteHpcClusterError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteHpcClusterErrorKind {
     /// `Invalid.Parameter`
@@ -250,67 +263,58 @@ pub enum DeleteHpcClusterErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DeleteHpcClusterErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Invalid.Parameter" => Self::InvalidParameter,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "MissingParameter.HpcClusterId" => Self::MissingParameterHpcClusterId,
-            "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            "NotEmpty.HpcCluster" => Self::NotEmptyHpcCluster,
-            "NotExists.HpcCluster" => Self::NotExistsHpcCluster,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.Parameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "Invalid parameters.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified parameter \"RegionId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.HpcClusterId",
+            kind: Self::MissingParameterHpcClusterId,
+            http_status: 400u16,
+            message: "The input parameter HpcClusterId that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.RegionId",
+            kind: Self::MissingParameterRegionId,
+            http_status: 400u16,
+            message: "The input parameter RegionId that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NotEmpty.HpcCluster",
+            kind: Self::NotEmptyHpcCluster,
+            http_status: 400u16,
+            message: "The specified hpc cluster is not empty, still contains instances.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NotExists.HpcCluster",
+            kind: Self::NotExistsHpcCluster,
+            http_status: 400u16,
+            message: "The specified hpc cluster does not exist.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((400u16, "Invalid parameters."))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter \"RegionId\" is not valid.",
-                ))
-            }
-            Self::MissingParameterHpcClusterId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter HpcClusterId that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::MissingParameterRegionId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter RegionId that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::NotEmptyHpcCluster => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified hpc cluster is not empty, still contains instances.",
-                ))
-            }
-            Self::NotExistsHpcCluster => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified hpc cluster does not exist.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DeleteImage {
     type Error = DeleteImageError;
 }
 /// Input of [`DeleteImage`]. Build it with [`DeleteImageInput::new`] and the setters, or use [`DeleteImageRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DeleteImageInput {
     /// Specifies whether to forcibly delete the custom image. Valid values:
@@ -186,19 +180,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DeleteImage`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeleteImageOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteImageOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeleteImageOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DeleteImage` call: one variant per code its reference page documents, [`Common`](DeleteImageErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DeleteImageErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DeleteImageError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteImageErrorKind {
     /// `ImageIsExporting`
@@ -237,67 +250,58 @@ pub enum DeleteImageErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DeleteImageErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ImageIsExporting" => Self::ImageIsExporting,
-            "ImageIsImporting" => Self::ImageIsImporting,
-            "ImageUseShared" => Self::ImageUseShared,
-            "ImageUsingByInstance" => Self::ImageUsingByInstance,
-            "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
-            "OperationDenied.ImageCopying" => Self::OperationDeniedImageCopying,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageIsExporting",
+            kind: Self::ImageIsExporting,
+            http_status: 403u16,
+            message: "The specified Image is exporting. Please cancel task first.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageIsImporting",
+            kind: Self::ImageIsImporting,
+            http_status: 403u16,
+            message: "The specified Image is importing.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageUseShared",
+            kind: Self::ImageUseShared,
+            http_status: 403u16,
+            message: "The specified image has been shared to others.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageUsingByInstance",
+            kind: Self::ImageUsingByInstance,
+            http_status: 403u16,
+            message: "The specified image has been used to create instances.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.NotFound",
+            kind: Self::InvalidImageIdNotFound,
+            http_status: 404u16,
+            message: "The specified ImageId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.ImageCopying",
+            kind: Self::OperationDeniedImageCopying,
+            http_status: 403u16,
+            message: "The Image is coping.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ImageIsExporting => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Image is exporting. Please cancel task first.",
-                ))
-            }
-            Self::ImageIsImporting => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Image is importing.",
-                ))
-            }
-            Self::ImageUseShared => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image has been shared to others.",
-                ))
-            }
-            Self::ImageUsingByInstance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image has been used to create instances.",
-                ))
-            }
-            Self::InvalidImageIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ImageId does not exist.",
-                ))
-            }
-            Self::OperationDeniedImageCopying => {
-                ::std::option::Option::Some((403u16, "The Image is coping."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

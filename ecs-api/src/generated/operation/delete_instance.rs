@@ -29,14 +29,8 @@ impl ::ecs_api::operation::Operation for DeleteInstance {
     type Error = DeleteInstanceError;
 }
 /// Input of [`DeleteInstance`]. Build it with [`DeleteInstanceInput::new`] and the setters, or use [`DeleteInstanceRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
     /// Specifies whether to forcibly release the instance in the Running (Running) state. Default value: false. Valid values:
@@ -185,19 +179,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DeleteInstance`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteInstanceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeleteInstanceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DeleteInstance` call: one variant per code its reference page documents, [`Common`](DeleteInstanceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DeleteInstanceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DeleteInstanceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteInstanceErrorKind {
     /// `ChargeTypeViolation`
@@ -262,106 +275,93 @@ pub enum DeleteInstanceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DeleteInstanceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "DependencyViolation.RouteEntry" => Self::DependencyViolationRouteEntry,
-            "DependencyViolation.SLBConfiguring" => {
-                Self::DependencyViolationSlbConfiguring
-            }
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "IncorrectInstanceStatus.Initializing" => {
-                Self::IncorrectInstanceStatusInitializing
-            }
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InternalError" => Self::InternalError,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidOperation.DeletionProtection" => {
-                Self::InvalidOperationDeletionProtection
-            }
-            "InvalidOperation.EniLinked" => Self::InvalidOperationEniLinked,
-            "InvalidParameter" => Self::InvalidParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "The operation is not permitted due to charge type of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.RouteEntry",
+            kind: Self::DependencyViolationRouteEntry,
+            http_status: 400u16,
+            message: "Specified instance is used by route entry.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.SLBConfiguring",
+            kind: Self::DependencyViolationSlbConfiguring,
+            http_status: 400u16,
+            message: "Specified operation is denied as your instance is using by another product.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus.Initializing",
+            kind: Self::IncorrectInstanceStatusInitializing,
+            http_status: 403u16,
+            message: "The specified instance status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.DeletionProtection",
+            kind: Self::InvalidOperationDeletionProtection,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.EniLinked",
+            kind: Self::InvalidOperationEniLinked,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "The input parameter InstanceId is invalid.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is not permitted due to charge type of the instance.",
-                ))
-            }
-            Self::DependencyViolationRouteEntry => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified instance is used by route entry.",
-                ))
-            }
-            Self::DependencyViolationSlbConfiguring => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified operation is denied as your instance is using by another product.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::IncorrectInstanceStatusInitializing => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance status does not support this operation.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidOperationDeletionProtection => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationEniLinked => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter InstanceId is invalid.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

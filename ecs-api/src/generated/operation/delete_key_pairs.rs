@@ -28,15 +28,8 @@ impl ::ecs_api::operation::Operation for DeleteKeyPairs {
     type Error = DeleteKeyPairsError;
 }
 /// Input of [`DeleteKeyPairs`]. Build it with [`DeleteKeyPairsInput::new`] and the setters, or use [`DeleteKeyPairsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DeleteKeyPairsInput {
     /// The names of SSH key pairs. The value can be a JSON array that consists of up to 100 key pair names. Separate multiple key pair names with commas (,).
@@ -189,19 +182,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DeleteKeyPairs`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeleteKeyPairsOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteKeyPairsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeleteKeyPairsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DeleteKeyPairs` call: one variant per code its reference page documents, [`Common`](DeleteKeyPairsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DeleteKeyPairsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DeleteKeyPairsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteKeyPairsErrorKind {
     /// `InstanceKeyPairLimitExceeded`
@@ -225,51 +237,37 @@ pub enum DeleteKeyPairsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DeleteKeyPairsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InstanceKeyPairLimitExceeded" => Self::InstanceKeyPairLimitExceeded,
-            "InvalidKeyPairNames.ValueNotSupported" => {
-                Self::InvalidKeyPairNamesValueNotSupported
-            }
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceKeyPairLimitExceeded",
+            kind: Self::InstanceKeyPairLimitExceeded,
+            http_status: 403u16,
+            message: "Exceeding the allowed amount of instance which will be deleted.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidKeyPairNames.ValueNotSupported",
+            kind: Self::InvalidKeyPairNamesValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"KeyPairNames\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter \"KeyPairNames\" that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InstanceKeyPairLimitExceeded => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Exceeding the allowed amount of instance which will be deleted.",
-                ))
-            }
-            Self::InvalidKeyPairNamesValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"KeyPairNames\" is not valid.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter \"KeyPairNames\" that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

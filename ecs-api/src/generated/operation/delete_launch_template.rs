@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DeleteLaunchTemplate {
     type Error = DeleteLaunchTemplateError;
 }
 /// Input of [`DeleteLaunchTemplate`]. Build it with [`DeleteLaunchTemplateInput::new`] and the setters, or use [`DeleteLaunchTemplateRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateInput {
     /// The ID of the instance launch template. For more information, call DescribeLaunchTemplates. You must specify either the LaunchTemplateId parameter or the LaunchTemplateName parameter to determine a launch template.
@@ -173,19 +166,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DeleteLaunchTemplate`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteLaunchTemplateOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeleteLaunchTemplateOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DeleteLaunchTemplate` call: one variant per code its reference page documents, [`Common`](DeleteLaunchTemplateErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DeleteLaunchTemplateErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DeleteLaunchTemplateError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteLaunchTemplateErrorKind {
     /// `InnerServiceFailed`
@@ -214,36 +226,44 @@ pub enum DeleteLaunchTemplateErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DeleteLaunchTemplateErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InnerServiceFailed" => Self::InnerServiceFailed,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InnerServiceFailed",
+            kind: Self::InnerServiceFailed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotExist",
+            kind: Self::InvalidRegionNotExist,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InnerServiceFailed => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidRegionNotExist => ::std::option::Option::Some((400u16, "%s")),
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

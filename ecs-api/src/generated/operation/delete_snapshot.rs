@@ -25,14 +25,8 @@ impl ::ecs_api::operation::Operation for DeleteSnapshot {
     type Error = DeleteSnapshotError;
 }
 /// Input of [`DeleteSnapshot`]. Build it with [`DeleteSnapshotInput::new`] and the setters, or use [`DeleteSnapshotRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DeleteSnapshotInput {
     /// Specifies whether to force delete the snapshot that has been used to create disks. Valid values:
@@ -154,19 +148,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DeleteSnapshot`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DeleteSnapshotOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteSnapshotOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DeleteSnapshotOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DeleteSnapshot` call: one variant per code its reference page documents, [`Common`](DeleteSnapshotErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DeleteSnapshotErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DeleteSnapshotError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteSnapshotErrorKind {
     /// `InternalError`
@@ -205,71 +218,58 @@ pub enum DeleteSnapshotErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DeleteSnapshotErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidSnapshotId.NotFound" => Self::InvalidSnapshotIdNotFound,
-            "MissingParameter" => Self::MissingParameter,
-            "Operation.Conflict" => Self::OperationConflict,
-            "SnapshotCreatedDisk" => Self::SnapshotCreatedDisk,
-            "SnapshotCreatedImage" => Self::SnapshotCreatedImage,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotFound",
+            kind: Self::InvalidSnapshotIdNotFound,
+            http_status: 404u16,
+            message: "The specified snapshot is not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter SnapshotId that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Operation.Conflict",
+            kind: Self::OperationConflict,
+            http_status: 403u16,
+            message: "The operation may conflicts with others, please retry later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SnapshotCreatedDisk",
+            kind: Self::SnapshotCreatedDisk,
+            http_status: 403u16,
+            message: "The snapshot has been used to create disk(s).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SnapshotCreatedImage",
+            kind: Self::SnapshotCreatedImage,
+            http_status: 403u16,
+            message: "The snapshot has been used to create user defined image(s).",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified snapshot is not found",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter SnapshotId that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::OperationConflict => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation may conflicts with others, please retry later.",
-                ))
-            }
-            Self::SnapshotCreatedDisk => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The snapshot has been used to create disk(s).",
-                ))
-            }
-            Self::SnapshotCreatedImage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The snapshot has been used to create user defined image(s).",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

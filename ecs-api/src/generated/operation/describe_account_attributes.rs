@@ -21,15 +21,8 @@ impl ::ecs_api::operation::Operation for DescribeAccountAttributes {
     type Error = DescribeAccountAttributesError;
 }
 /// Input of [`DescribeAccountAttributes`]. Build it with [`DescribeAccountAttributesInput::new`] and the setters, or use [`DescribeAccountAttributesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesInput {
     /// The type of resource quota N to be queried in the specified region. Valid values of N: 1 to 8. Valid values:
@@ -244,22 +237,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeAccountAttributes`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesOutput {
     /// The collection of AccountAttributeItem information in the specified region.
-    #[serde(rename = "AccountAttributeItems", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AccountAttributeItems"))]
     pub account_attribute_items: ::std::vec::Vec<crate::types::AccountAttributeItem>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeAccountAttributesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeAccountAttributesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            account_attribute_items: f.list("AccountAttributeItems")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeAccountAttributes` call: one variant per code its reference page documents, [`Common`](DescribeAccountAttributesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeAccountAttributesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeAccountAttributesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeAccountAttributesErrorKind {
     /// `Invalid.Parameter`
@@ -273,35 +287,23 @@ pub enum DescribeAccountAttributesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeAccountAttributesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Invalid.Parameter" => Self::InvalidParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.Parameter",
+            kind: Self::InvalidParameter,
+            http_status: 403u16,
+            message: "The required parameter regionId must be not null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The required parameter regionId must be not null.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeAutoProvisioningGroupHistory {
     type Error = DescribeAutoProvisioningGroupHistoryError;
 }
 /// Input of [`DescribeAutoProvisioningGroupHistory`]. Build it with [`DescribeAutoProvisioningGroupHistoryInput::new`] and the setters, or use [`DescribeAutoProvisioningGroupHistoryRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupHistoryInput {
     /// The ID of the auto provisioning group.
@@ -278,36 +272,57 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeAutoProvisioningGroupHistory`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupHistoryOutput {
     /// An array consisting of AutoProvisioningGroupHistory data.
-    #[serde(
-        rename = "AutoProvisioningGroupHistories",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupHistories"))]
     pub auto_provisioning_group_histories: ::std::vec::Vec<
         crate::types::AutoProvisioningGroupHistory,
     >,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of queried scheduling tasks in the auto provisioning group.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeAutoProvisioningGroupHistoryOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeAutoProvisioningGroupHistoryOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            auto_provisioning_group_histories: f.list("AutoProvisioningGroupHistories")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeAutoProvisioningGroupHistory` call: one variant per code its reference page documents, [`Common`](DescribeAutoProvisioningGroupHistoryErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeAutoProvisioningGroupHistoryErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeAutoProvisioningGroupHistoryError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeAutoProvisioningGroupHistoryErrorKind {
     /// `Forbidden.RAM`
@@ -326,39 +341,30 @@ pub enum DescribeAutoProvisioningGroupHistoryErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeAutoProvisioningGroupHistoryErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Forbidden.RAM" => Self::ForbiddenRam,
-            "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.RAM",
+            kind: Self::ForbiddenRam,
+            http_status: 403u16,
+            message: "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParamter.RegionId",
+            kind: Self::MissingParamterRegionId,
+            http_status: 400u16,
+            message: "The regionId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ForbiddenRam => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
-                ))
-            }
-            Self::MissingParamterRegionId => {
-                ::std::option::Option::Some((400u16, "The regionId should not be null."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

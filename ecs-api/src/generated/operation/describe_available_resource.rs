@@ -29,14 +29,8 @@ impl ::ecs_api::operation::Operation for DescribeAvailableResource {
     type Error = DescribeAvailableResourceError;
 }
 /// Input of [`DescribeAvailableResource`]. Build it with [`DescribeAvailableResourceInput::new`] and the setters, or use [`DescribeAvailableResourceRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInput {
     /// The number of vCPU cores of the instance type. For more information, see Instance families.
@@ -607,22 +601,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeAvailableResource`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceOutput {
     /// An array consisting of zones.
-    #[serde(rename = "AvailableZones", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableZones"))]
     pub available_zones: ::std::vec::Vec<crate::types::AvailableZone>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeAvailableResourceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeAvailableResourceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            available_zones: f.list("AvailableZones")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeAvailableResource` call: one variant per code its reference page documents, [`Common`](DescribeAvailableResourceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeAvailableResourceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeAvailableResourceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeAvailableResourceErrorKind {
     /// `Invalid.DestinationResource`
@@ -711,142 +726,128 @@ pub enum DescribeAvailableResourceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeAvailableResourceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Invalid.DestinationResource" => Self::InvalidDestinationResource,
-            "Invalid.InstanceChargeType" => Self::InvalidInstanceChargeType,
-            "Invalid.IoOptimized" => Self::InvalidIoOptimized,
-            "Invalid.NetworkCategory" => Self::InvalidNetworkCategory,
-            "Invalid.NetworkType" => Self::InvalidNetworkType,
-            "Invalid.Param" => Self::InvalidParam,
-            "Invalid.RegionId" => Self::InvalidRegionId,
-            "Invalid.ResourceType" => Self::InvalidResourceType,
-            "Invalid.SpotStrategy" => Self::InvalidSpotStrategy,
-            "InvalidDedicatedHostId.NotFound" => Self::InvalidDedicatedHostIdNotFound,
-            "InvalidParam.Cores" => Self::InvalidParamCores,
-            "InvalidParam.Memory" => Self::InvalidParamMemory,
-            "InvalidParam.TypeAndCpuMem.Conflict" => {
-                Self::InvalidParamTypeAndCpuMemConflict
-            }
-            "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
-            "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound,
-            "Unavailable.Regions" => Self::UnavailableRegions,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.DestinationResource",
+            kind: Self::InvalidDestinationResource,
+            http_status: 404u16,
+            message: "The specified DestinationResource is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.InstanceChargeType",
+            kind: Self::InvalidInstanceChargeType,
+            http_status: 400u16,
+            message: "The specified InstanceChargeType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.IoOptimized",
+            kind: Self::InvalidIoOptimized,
+            http_status: 404u16,
+            message: "The specified IoOptimized is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.NetworkCategory",
+            kind: Self::InvalidNetworkCategory,
+            http_status: 404u16,
+            message: "The specified NetworkCategory is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.NetworkType",
+            kind: Self::InvalidNetworkType,
+            http_status: 404u16,
+            message: "The specified NetworkType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.Param",
+            kind: Self::InvalidParam,
+            http_status: 400u16,
+            message: "The input parameter DestinationResource that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.RegionId",
+            kind: Self::InvalidRegionId,
+            http_status: 404u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.ResourceType",
+            kind: Self::InvalidResourceType,
+            http_status: 404u16,
+            message: "The ResourceType provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.SpotStrategy",
+            kind: Self::InvalidSpotStrategy,
+            http_status: 404u16,
+            message: "The specified SpotStrategy is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostId.NotFound",
+            kind: Self::InvalidDedicatedHostIdNotFound,
+            http_status: 403u16,
+            message: "The specified DedicatedHostId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Cores",
+            kind: Self::InvalidParamCores,
+            http_status: 403u16,
+            message: "The specified parameter 'Cores' should be empty",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Memory",
+            kind: Self::InvalidParamMemory,
+            http_status: 403u16,
+            message: "The specified parameter 'Memory' should be empty",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.TypeAndCpuMem.Conflict",
+            kind: Self::InvalidParamTypeAndCpuMemConflict,
+            http_status: 403u16,
+            message: "The specified 'InstanceType' and 'Cores','Memory' are not blank at the same time.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.MalFormed",
+            kind: Self::InvalidRegionIdMalFormed,
+            http_status: 400u16,
+            message: "The specified parameter RegionId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceId.NotFound",
+            kind: Self::InvalidResourceIdNotFound,
+            http_status: 404u16,
+            message: "The specified ResourceId is not found in our records",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Unavailable.Regions",
+            kind: Self::UnavailableRegions,
+            http_status: 404u16,
+            message: "The available regions does not exists",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidDestinationResource => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified DestinationResource is not valid.",
-                ))
-            }
-            Self::InvalidInstanceChargeType => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceChargeType is not valid.",
-                ))
-            }
-            Self::InvalidIoOptimized => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified IoOptimized is not valid.",
-                ))
-            }
-            Self::InvalidNetworkCategory => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified NetworkCategory is not valid.",
-                ))
-            }
-            Self::InvalidNetworkType => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified NetworkType is not valid.",
-                ))
-            }
-            Self::InvalidParam => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter DestinationResource that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::InvalidRegionId => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::InvalidResourceType => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceType provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidSpotStrategy => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SpotStrategy is not valid.",
-                ))
-            }
-            Self::InvalidDedicatedHostIdNotFound => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified DedicatedHostId does not exist.",
-                ))
-            }
-            Self::InvalidParamCores => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter 'Cores' should be empty",
-                ))
-            }
-            Self::InvalidParamMemory => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter 'Memory' should be empty",
-                ))
-            }
-            Self::InvalidParamTypeAndCpuMemConflict => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified 'InstanceType' and 'Cores','Memory' are not blank at the same time.",
-                ))
-            }
-            Self::InvalidRegionIdMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter RegionId is not valid.",
-                ))
-            }
-            Self::InvalidResourceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ResourceId is not found in our records",
-                ))
-            }
-            Self::UnavailableRegions => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The available regions does not exists",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

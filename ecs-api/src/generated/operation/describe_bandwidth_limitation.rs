@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeBandwidthLimitation {
     type Error = DescribeBandwidthLimitationError;
 }
 /// Input of [`DescribeBandwidthLimitation`]. Build it with [`DescribeBandwidthLimitationInput::new`] and the setters, or use [`DescribeBandwidthLimitationRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeBandwidthLimitationInput {
     /// The billing method of the instance. For more information, see Billing overview. Valid values:
@@ -296,22 +289,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeBandwidthLimitation`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeBandwidthLimitationOutput {
     /// Details about the maximum public bandwidth.
-    #[serde(rename = "Bandwidths", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Bandwidths"))]
     pub bandwidths: ::std::vec::Vec<crate::types::Bandwidth>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeBandwidthLimitationOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeBandwidthLimitationOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            bandwidths: f.list("Bandwidths")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeBandwidthLimitation` call: one variant per code its reference page documents, [`Common`](DescribeBandwidthLimitationErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeBandwidthLimitationErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeBandwidthLimitationError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeBandwidthLimitationErrorKind {
     /// `Invalid.InstanceChargeType`
@@ -355,79 +369,65 @@ pub enum DescribeBandwidthLimitationErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeBandwidthLimitationErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Invalid.InstanceChargeType" => Self::InvalidInstanceChargeType,
-            "Invalid.InstancePayType" => Self::InvalidInstancePayType,
-            "Invalid.IoOptimized" => Self::InvalidIoOptimized,
-            "Invalid.NetworkCategory" => Self::InvalidNetworkCategory,
-            "Invalid.ResourceId" => Self::InvalidResourceId,
-            "Invalid.SpotStrategy" => Self::InvalidSpotStrategy,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.InstanceChargeType",
+            kind: Self::InvalidInstanceChargeType,
+            http_status: 400u16,
+            message: "The specified InstanceChargeType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.InstancePayType",
+            kind: Self::InvalidInstancePayType,
+            http_status: 404u16,
+            message: "The specified InstancePayType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.IoOptimized",
+            kind: Self::InvalidIoOptimized,
+            http_status: 404u16,
+            message: "The specified IoOptimized is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.NetworkCategory",
+            kind: Self::InvalidNetworkCategory,
+            http_status: 404u16,
+            message: "The specified NetworkCategory is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.ResourceId",
+            kind: Self::InvalidResourceId,
+            http_status: 404u16,
+            message: "The specified ResourceId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.SpotStrategy",
+            kind: Self::InvalidSpotStrategy,
+            http_status: 404u16,
+            message: "The specified SpotStrategy is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType beyond the permitted range.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidInstanceChargeType => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceChargeType is not valid.",
-                ))
-            }
-            Self::InvalidInstancePayType => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstancePayType is not valid.",
-                ))
-            }
-            Self::InvalidIoOptimized => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified IoOptimized is not valid.",
-                ))
-            }
-            Self::InvalidNetworkCategory => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified NetworkCategory is not valid.",
-                ))
-            }
-            Self::InvalidResourceId => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ResourceId is not valid.",
-                ))
-            }
-            Self::InvalidSpotStrategy => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SpotStrategy is not valid.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType beyond the permitted range.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeCloudAssistantStatus {
     type Error = DescribeCloudAssistantStatusError;
 }
 /// Input of [`DescribeCloudAssistantStatus`]. Build it with [`DescribeCloudAssistantStatusInput::new`] and the setters, or use [`DescribeCloudAssistantStatusRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeCloudAssistantStatusInput {
     /// The ID of instance N. You can specify up to 100 instance IDs in each request. Valid values of N: 1 to 100.
@@ -280,36 +273,58 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeCloudAssistantStatus`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeCloudAssistantStatusOutput {
     /// Details about the installation status of the Cloud Assistant client.
-    #[serde(
-        rename = "InstanceCloudAssistantStatusSet",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceCloudAssistantStatusSet"))]
     pub instance_cloud_assistant_status_set: ::std::vec::Vec<
         crate::types::InstanceCloudAssistantStatus,
     >,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of instances.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeCloudAssistantStatusOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeCloudAssistantStatusOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_cloud_assistant_status_set: f
+                .list("InstanceCloudAssistantStatusSet")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeCloudAssistantStatus` call: one variant per code its reference page documents, [`Common`](DescribeCloudAssistantStatusErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeCloudAssistantStatusErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeCloudAssistantStatusError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeCloudAssistantStatusErrorKind {
     /// `InstanceIds.ExceedLimit`
@@ -338,56 +353,44 @@ pub enum DescribeCloudAssistantStatusErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeCloudAssistantStatusErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit,
-            "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            "InvalidInstance.NotFound" => Self::InvalidInstanceNotFound,
-            "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceIds.ExceedLimit",
+            kind: Self::InstanceIdsExceedLimit,
+            http_status: 403u16,
+            message: "The number of instance IDs exceeds the upper limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError.Dispatch",
+            kind: Self::InternalErrorDispatch,
+            http_status: 500u16,
+            message: "An error occurred when you dispatched the request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.NotFound",
+            kind: Self::InvalidInstanceNotFound,
+            http_status: 404u16,
+            message: "The specified instance does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionId.ApiNotSupported",
+            kind: Self::RegionIdApiNotSupported,
+            http_status: 400u16,
+            message: "The api is not supported in this region.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InstanceIdsExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The number of instance IDs exceeds the upper limit.",
-                ))
-            }
-            Self::InternalErrorDispatch => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "An error occurred when you dispatched the request.",
-                ))
-            }
-            Self::InvalidInstanceNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified instance does not exist.",
-                ))
-            }
-            Self::RegionIdApiNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The api is not supported in this region.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeDedicatedHostAutoRenew {
     type Error = DescribeDedicatedHostAutoRenewError;
 }
 /// Input of [`DescribeDedicatedHostAutoRenew`]. Build it with [`DescribeDedicatedHostAutoRenewInput::new`] and the setters, or use [`DescribeDedicatedHostAutoRenewRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostAutoRenewInput {
     /// The IDs of the dedicated hosts. You can enter up to 100 subscription dedicated host IDs in the list. Separate multiple IDs with commas (,).
@@ -160,27 +154,45 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeDedicatedHostAutoRenew`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostAutoRenewOutput {
     /// Details about the auto-renewal attributes of the dedicated hosts.
-    #[serde(
-        rename = "DedicatedHostRenewAttributes",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostRenewAttributes"))]
     pub dedicated_host_renew_attributes: ::std::vec::Vec<
         crate::types::DedicatedHostRenewAttribute,
     >,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeDedicatedHostAutoRenewOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeDedicatedHostAutoRenewOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            dedicated_host_renew_attributes: f.list("DedicatedHostRenewAttributes")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeDedicatedHostAutoRenew` call: one variant per code its reference page documents, [`Common`](DescribeDedicatedHostAutoRenewErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeDedicatedHostAutoRenewErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeDedicatedHostAutoRenewError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeDedicatedHostAutoRenewErrorKind {
     /// `ChargeTypeViolation`
@@ -214,64 +226,51 @@ pub enum DescribeDedicatedHostAutoRenewErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeDedicatedHostAutoRenewErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "IncorrectDedicatedHostStatus" => Self::IncorrectDedicatedHostStatus,
-            "InvalidParameter.InvalidDedicatedHostId" => {
-                Self::InvalidParameterInvalidDedicatedHostId
-            }
-            "InvalidParameter.ToManyDedicatedHostIds" => {
-                Self::InvalidParameterToManyDedicatedHostIds
-            }
-            "MissingParameter.DedicatedHostId" => Self::MissingParameterDedicatedHostId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "Pay-As-You-Go dedicated host do not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDedicatedHostStatus",
+            kind: Self::IncorrectDedicatedHostStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.InvalidDedicatedHostId",
+            kind: Self::InvalidParameterInvalidDedicatedHostId,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.ToManyDedicatedHostIds",
+            kind: Self::InvalidParameterToManyDedicatedHostIds,
+            http_status: 403u16,
+            message: "DedicatedHostId should be less than 100.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.DedicatedHostId",
+            kind: Self::MissingParameterDedicatedHostId,
+            http_status: 403u16,
+            message: "DedicatedHostId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Pay-As-You-Go dedicated host do not support this operation.",
-                ))
-            }
-            Self::IncorrectDedicatedHostStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InvalidParameterInvalidDedicatedHostId => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameterToManyDedicatedHostIds => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "DedicatedHostId should be less than 100.",
-                ))
-            }
-            Self::MissingParameterDedicatedHostId => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "DedicatedHostId should not be null.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -22,15 +22,8 @@ impl ::ecs_api::operation::Operation for DescribeDemands {
     type Error = DescribeDemandsError;
 }
 /// Input of [`DescribeDemands`]. Build it with [`DescribeDemandsInput::new`] and the setters, or use [`DescribeDemandsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeDemandsInput {
     /// The ID of the filing ticket. If this parameter is specified, other optional request parameters are ignored.
@@ -457,34 +450,58 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeDemands`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeDemandsOutput {
     /// Details about the filing tickets whose regions meet the filter condition.
-    #[serde(rename = "Demands", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Demands"))]
     pub demands: ::std::vec::Vec<crate::types::Demand>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The region ID.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of queried filing tickets.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeDemandsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeDemandsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            demands: f.list("Demands")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            region_id: f.string("RegionId")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeDemands` call: one variant per code its reference page documents, [`Common`](DescribeDemandsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeDemandsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeDemandsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeDemandsErrorKind {
     /// `Forbidden.RAM`
@@ -508,48 +525,37 @@ pub enum DescribeDemandsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeDemandsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Forbidden.RAM" => Self::ForbiddenRam,
-            "InvalidInstanceChargeType.NotFound" => {
-                Self::InvalidInstanceChargeTypeNotFound
-            }
-            "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.RAM",
+            kind: Self::ForbiddenRam,
+            http_status: 403u16,
+            message: "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.NotFound",
+            kind: Self::InvalidInstanceChargeTypeNotFound,
+            http_status: 404u16,
+            message: "The InstanceChargeType does not exist in our records",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParamter.RegionId",
+            kind: Self::MissingParamterRegionId,
+            http_status: 400u16,
+            message: "The regionId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ForbiddenRam => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The InstanceChargeType does not exist in our records",
-                ))
-            }
-            Self::MissingParamterRegionId => {
-                ::std::option::Option::Some((400u16, "The regionId should not be null."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -21,15 +21,8 @@ for DescribeDeploymentSetSupportedInstanceTypeFamily {
     type Error = DescribeDeploymentSetSupportedInstanceTypeFamilyError;
 }
 /// Input of [`DescribeDeploymentSetSupportedInstanceTypeFamily`]. Build it with [`DescribeDeploymentSetSupportedInstanceTypeFamilyInput::new`] and the setters, or use [`DescribeDeploymentSetSupportedInstanceTypeFamilyRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyInput {
     /// The region ID of the deployment set. You can call the DescribeRegions operation to query the most recent region list.
@@ -132,22 +125,44 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeDeploymentSetSupportedInstanceTypeFamily`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyOutput {
     /// The instance families that support deployment sets.
-    #[serde(rename = "InstanceTypeFamilies", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamilies"))]
     pub instance_type_families: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeDeploymentSetSupportedInstanceTypeFamilyOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields
+for DescribeDeploymentSetSupportedInstanceTypeFamilyOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_type_families: f.string("InstanceTypeFamilies")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeDeploymentSetSupportedInstanceTypeFamily` call: one variant per code its reference page documents, [`Common`](DescribeDeploymentSetSupportedInstanceTypeFamilyErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeDeploymentSetSupportedInstanceTypeFamilyErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeDeploymentSetSupportedInstanceTypeFamilyError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeDeploymentSetSupportedInstanceTypeFamilyErrorKind {
     /// A code every ECS operation can return (gateway, authentication, throttling).
@@ -157,24 +172,15 @@ pub enum DescribeDeploymentSetSupportedInstanceTypeFamilyErrorKind {
 }
 impl ::ecs_api::operation::ErrorKind
 for DescribeDeploymentSetSupportedInstanceTypeFamilyErrorKind {
-    fn from_code(code: &str) -> Self {
-        match ::ecs_api::error::CommonErrorCode::from_code(code) {
-            ::std::option::Option::Some(c) => Self::Common(c),
-            ::std::option::Option::None => Self::Unhandled,
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

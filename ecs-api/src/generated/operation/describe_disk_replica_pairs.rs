@@ -20,15 +20,8 @@ impl ::ecs_api::operation::Operation for DescribeDiskReplicaPairs {
     type Error = DescribeDiskReplicaPairsError;
 }
 /// Input of [`DescribeDiskReplicaPairs`]. Build it with [`DescribeDiskReplicaPairsInput::new`] and the setters, or use [`DescribeDiskReplicaPairsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeDiskReplicaPairsInput {
     /// The maximum number of entries to return on each page. Valid values: 1 to 500.
@@ -186,25 +179,47 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeDiskReplicaPairs`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeDiskReplicaPairsOutput {
     /// Details about the replication relationships.
-    #[serde(rename = "DiskReplicaPairs", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskReplicaPairs"))]
     pub disk_replica_pairs: ::std::vec::Vec<crate::types::DiskReplicaPair>,
     /// The query token returned in this call.
-    #[serde(rename = "NextToken", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeDiskReplicaPairsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeDiskReplicaPairsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            disk_replica_pairs: f.list("DiskReplicaPairs")?,
+            next_token: f.string("NextToken")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeDiskReplicaPairs` call: one variant per code its reference page documents, [`Common`](DescribeDiskReplicaPairsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeDiskReplicaPairsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeDiskReplicaPairsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeDiskReplicaPairsErrorKind {
     /// `IncompleteParamter`
@@ -233,57 +248,44 @@ pub enum DescribeDiskReplicaPairsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeDiskReplicaPairsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "IncompleteParamter" => Self::IncompleteParamter,
-            "InternalError" => Self::InternalError,
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "InvalidParamter" => Self::InvalidParamter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncompleteParamter",
+            kind: Self::IncompleteParamter,
+            http_status: 400u16,
+            message: "Some fields can not be null in this request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 404u16,
+            message: "The specified disk does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParamter",
+            kind: Self::InvalidParamter,
+            http_status: 400u16,
+            message: "Some parameters are invalid in this request.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::IncompleteParamter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Some fields can not be null in this request.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk does not exist.",
-                ))
-            }
-            Self::InvalidParamter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Some parameters are invalid in this request.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

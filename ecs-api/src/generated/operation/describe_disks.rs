@@ -28,15 +28,8 @@ impl ::ecs_api::operation::Operation for DescribeDisks {
     type Error = DescribeDisksError;
 }
 /// Input of [`DescribeDisks`]. Build it with [`DescribeDisksInput::new`] and the setters, or use [`DescribeDisksRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeDisksInput {
     /// Other attribute values. Set the value to IOPS, which indicates the maximum IOPS of the disk.
@@ -1049,34 +1042,58 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeDisks`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeDisksOutput {
     /// Details about the disks.
-    #[serde(rename = "Disks", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Disks"))]
     pub disks: ::std::vec::Vec<crate::types::DiskInfo>,
     /// The query token that was returned in this call.
-    #[serde(rename = "NextToken", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of entries returned.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeDisksOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeDisksOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            disks: f.list("Disks")?,
+            next_token: f.string("NextToken")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeDisks` call: one variant per code its reference page documents, [`Common`](DescribeDisksErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeDisksErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeDisksError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeDisksErrorKind {
     /// `IncompleteParamter`
@@ -1175,152 +1192,142 @@ pub enum DescribeDisksErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeDisksErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "IncompleteParamter" => Self::IncompleteParamter,
-            "InternalError" => Self::InternalError,
-            "InvalidCategory.ValueNotSupported" => Self::InvalidCategoryValueNotSupported,
-            "InvalidDiskChargeType.NotFound" => Self::InvalidDiskChargeTypeNotFound,
-            "InvalidDiskIds.Malformed" => Self::InvalidDiskIdsMalformed,
-            "InvalidDiskIds.ValueNotSupported" => Self::InvalidDiskIdsValueNotSupported,
-            "InvalidDiskType.ValueNotSupported" => Self::InvalidDiskTypeValueNotSupported,
-            "InvalidLockReason.NotFound" => Self::InvalidLockReasonNotFound,
-            "InvalidParameter.DiskIds" => Self::InvalidParameterDiskIds,
-            "InvalidParamter" => Self::InvalidParamter,
-            "InvalidRegion.NotFound" => Self::InvalidRegionNotFound,
-            "InvalidSnapshot.NotFound" => Self::InvalidSnapshotNotFound,
-            "InvalidStatus.ValueNotSupported" => Self::InvalidStatusValueNotSupported,
-            "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
-            "InvalidTagCount" => Self::InvalidTagCount,
-            "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
-            "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncompleteParamter",
+            kind: Self::IncompleteParamter,
+            http_status: 400u16,
+            message: "Some fields can not be null in this request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidCategory.ValueNotSupported",
+            kind: Self::InvalidCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified disk category is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskChargeType.NotFound",
+            kind: Self::InvalidDiskChargeTypeNotFound,
+            http_status: 404u16,
+            message: "The DiskChargeType does not exist in our records",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskIds.Malformed",
+            kind: Self::InvalidDiskIdsMalformed,
+            http_status: 403u16,
+            message: "The amount of specified disk Ids exceeds the limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskIds.ValueNotSupported",
+            kind: Self::InvalidDiskIdsValueNotSupported,
+            http_status: 404u16,
+            message: "The specified parameter \"DiskIds\" is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskType.ValueNotSupported",
+            kind: Self::InvalidDiskTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified disk type is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidLockReason.NotFound",
+            kind: Self::InvalidLockReasonNotFound,
+            http_status: 404u16,
+            message: "The specified LockReason is not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.DiskIds",
+            kind: Self::InvalidParameterDiskIds,
+            http_status: 400u16,
+            message: "The specified parameter diskIds is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParamter",
+            kind: Self::InvalidParamter,
+            http_status: 400u16,
+            message: "Some parameters are invalid in this request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotFound",
+            kind: Self::InvalidRegionNotFound,
+            http_status: 400u16,
+            message: "The specified parameter RegionId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshot.NotFound",
+            kind: Self::InvalidSnapshotNotFound,
+            http_status: 400u16,
+            message: "The specified parameter SnapshotId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.ValueNotSupported",
+            kind: Self::InvalidStatusValueNotSupported,
+            http_status: 400u16,
+            message: "The specified disk status is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTag.Mismatch",
+            kind: Self::InvalidTagMismatch,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key and Tag.n.Value are not match.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagCount",
+            kind: Self::InvalidTagCount,
+            http_status: 400u16,
+            message: "The specified tags are beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidZoneId.NotFound",
+            kind: Self::InvalidZoneIdNotFound,
+            http_status: 400u16,
+            message: "The zoneId provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParamter.RegionId",
+            kind: Self::MissingParamterRegionId,
+            http_status: 400u16,
+            message: "The regionId should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in volume white list.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::IncompleteParamter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Some fields can not be null in this request.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk category is not supported.",
-                ))
-            }
-            Self::InvalidDiskChargeTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The DiskChargeType does not exist in our records",
-                ))
-            }
-            Self::InvalidDiskIdsMalformed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The amount of specified disk Ids exceeds the limit.",
-                ))
-            }
-            Self::InvalidDiskIdsValueNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter \"DiskIds\" is not supported.",
-                ))
-            }
-            Self::InvalidDiskTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk type is not supported.",
-                ))
-            }
-            Self::InvalidLockReasonNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified LockReason is not found",
-                ))
-            }
-            Self::InvalidParameterDiskIds => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter diskIds is not valid.",
-                ))
-            }
-            Self::InvalidParamter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Some parameters are invalid in this request.",
-                ))
-            }
-            Self::InvalidRegionNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter RegionId is not valid.",
-                ))
-            }
-            Self::InvalidSnapshotNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter SnapshotId is not valid.",
-                ))
-            }
-            Self::InvalidStatusValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk status is not supported.",
-                ))
-            }
-            Self::InvalidTagMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key and Tag.n.Value are not match.",
-                ))
-            }
-            Self::InvalidTagCount => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified tags are beyond the permitted range.",
-                ))
-            }
-            Self::InvalidZoneIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The zoneId provided does not exist in our records.",
-                ))
-            }
-            Self::MissingParamterRegionId => {
-                ::std::option::Option::Some((400u16, "The regionId should not be null."))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in volume white list.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

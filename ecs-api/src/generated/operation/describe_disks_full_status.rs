@@ -21,15 +21,8 @@ impl ::ecs_api::operation::Operation for DescribeDisksFullStatus {
     type Error = DescribeDisksFullStatusError;
 }
 /// Input of [`DescribeDisksFullStatus`]. Build it with [`DescribeDisksFullStatusInput::new`] and the setters, or use [`DescribeDisksFullStatusRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeDisksFullStatusInput {
     /// The ID of EBS device N. Valid values of N: 1 to 100.
@@ -451,31 +444,55 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeDisksFullStatus`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeDisksFullStatusOutput {
     /// The collection of full status information of the EBS devices.
-    #[serde(rename = "DiskFullStatusSet", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskFullStatusSet"))]
     pub disk_full_status_set: ::std::vec::Vec<crate::types::DiskFullStatusType>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of EBS devices for which full status information is returned.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeDisksFullStatusOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeDisksFullStatusOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            disk_full_status_set: f.list("DiskFullStatusSet")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeDisksFullStatus` call: one variant per code its reference page documents, [`Common`](DescribeDisksFullStatusErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeDisksFullStatusErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeDisksFullStatusError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeDisksFullStatusErrorKind {
     /// `DiskIdLimitExceeded`
@@ -519,50 +536,65 @@ pub enum DescribeDisksFullStatusErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeDisksFullStatusErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskIdLimitExceeded" => Self::DiskIdLimitExceeded,
-            "EventIdLimitExceeded" => Self::EventIdLimitExceeded,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameter.TimeEndBeforeStart" => {
-                Self::InvalidParameterTimeEndBeforeStart
-            }
-            "MissingParameter" => Self::MissingParameter,
-            "OperationDenied.NotInWhiteList" => Self::OperationDeniedNotInWhiteList,
-            "TooManyDiskEvent.DiskIdRequired" => Self::TooManyDiskEventDiskIdRequired,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskIdLimitExceeded",
+            kind: Self::DiskIdLimitExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "EventIdLimitExceeded",
+            kind: Self::EventIdLimitExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.TimeEndBeforeStart",
+            kind: Self::InvalidParameterTimeEndBeforeStart,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NotInWhiteList",
+            kind: Self::OperationDeniedNotInWhiteList,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "TooManyDiskEvent.DiskIdRequired",
+            kind: Self::TooManyDiskEventDiskIdRequired,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskIdLimitExceeded => ::std::option::Option::Some((403u16, "%s")),
-            Self::EventIdLimitExceeded => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameter => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameterTimeEndBeforeStart => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::MissingParameter => ::std::option::Option::Some((404u16, "%s")),
-            Self::OperationDeniedNotInWhiteList => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::TooManyDiskEventDiskIdRequired => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -19,15 +19,8 @@ impl ::ecs_api::operation::Operation for DescribeHpcClusters {
     type Error = DescribeHpcClustersError;
 }
 /// Input of [`DescribeHpcClusters`]. Build it with [`DescribeHpcClustersInput::new`] and the setters, or use [`DescribeHpcClustersRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeHpcClustersInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -274,31 +267,54 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeHpcClusters`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeHpcClustersOutput {
     /// Details about the HPC clusters. The value is an array that consists of the information of each HPC cluster.
-    #[serde(rename = "HpcClusters", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "HpcClusters"))]
     pub hpc_clusters: ::std::vec::Vec<crate::types::HpcCluster>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of queried HPC clusters.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeHpcClustersOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeHpcClustersOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            hpc_clusters: f.list("HpcClusters")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeHpcClusters` call: one variant per code its reference page documents, [`Common`](DescribeHpcClustersErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeHpcClustersErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeHpcClustersError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeHpcClustersErrorKind {
     /// `Invalid.Parameter`
@@ -332,60 +348,51 @@ pub enum DescribeHpcClustersErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeHpcClustersErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Invalid.Parameter" => Self::InvalidParameter,
-            "InvalidHpcClusterIds.ExceedLimit" => Self::InvalidHpcClusterIdsExceedLimit,
-            "InvalidHpcClusterIds.Malformed" => Self::InvalidHpcClusterIdsMalformed,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "MissingParameter.HpcClusterId" => Self::MissingParameterHpcClusterId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.Parameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "Invalid parameters.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterIds.ExceedLimit",
+            kind: Self::InvalidHpcClusterIdsExceedLimit,
+            http_status: 400u16,
+            message: "The amount of specified specified hpc cluster ids exceeds the limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterIds.Malformed",
+            kind: Self::InvalidHpcClusterIdsMalformed,
+            http_status: 400u16,
+            message: "The amount of specified specified hpc cluster ids is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 400u16,
+            message: "The specified parameter \"RegionId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.HpcClusterId",
+            kind: Self::MissingParameterHpcClusterId,
+            http_status: 400u16,
+            message: "The input parameter HpcClusterId that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((400u16, "Invalid parameters."))
-            }
-            Self::InvalidHpcClusterIdsExceedLimit => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The amount of specified specified hpc cluster ids exceeds the limit.",
-                ))
-            }
-            Self::InvalidHpcClusterIdsMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The amount of specified specified hpc cluster ids is invalid.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"RegionId\" is not valid.",
-                ))
-            }
-            Self::MissingParameterHpcClusterId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter HpcClusterId that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

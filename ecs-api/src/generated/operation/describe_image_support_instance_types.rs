@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeImageSupportInstanceTypes {
     type Error = DescribeImageSupportInstanceTypesError;
 }
 /// Input of [`DescribeImageSupportInstanceTypes`]. Build it with [`DescribeImageSupportInstanceTypesInput::new`] and the setters, or use [`DescribeImageSupportInstanceTypesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeImageSupportInstanceTypesInput {
     /// The scenario in which the instance type is to be used. Default value: CreateEcs. Valid values:
@@ -253,28 +246,51 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeImageSupportInstanceTypes`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeImageSupportInstanceTypesOutput {
     /// The ID of the image.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// An array consisting of InstanceType data.
-    #[serde(rename = "InstanceTypes", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypes"))]
     pub instance_types: ::std::vec::Vec<crate::types::InstanceType>,
     /// The region ID of the image.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeImageSupportInstanceTypesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeImageSupportInstanceTypesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            image_id: f.string("ImageId")?,
+            instance_types: f.list("InstanceTypes")?,
+            region_id: f.string("RegionId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeImageSupportInstanceTypes` call: one variant per code its reference page documents, [`Common`](DescribeImageSupportInstanceTypesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeImageSupportInstanceTypesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeImageSupportInstanceTypesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeImageSupportInstanceTypesErrorKind {
     /// `InvalidInstanceType.ValueNotSupported`
@@ -298,45 +314,37 @@ pub enum DescribeImageSupportInstanceTypesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeImageSupportInstanceTypesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidParamter" => Self::InvalidParamter,
-            "InvalidUsage" => Self::InvalidUsage,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParamter",
+            kind: Self::InvalidParamter,
+            http_status: 400u16,
+            message: "Invalid Parameter",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUsage",
+            kind: Self::InvalidUsage,
+            http_status: 404u16,
+            message: "The specifed Usage is not valid",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidParamter => {
-                ::std::option::Option::Some((400u16, "Invalid Parameter"))
-            }
-            Self::InvalidUsage => {
-                ::std::option::Option::Some((404u16, "The specifed Usage is not valid"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

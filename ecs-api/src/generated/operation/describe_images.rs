@@ -22,15 +22,8 @@ impl ::ecs_api::operation::Operation for DescribeImages {
     type Error = DescribeImagesError;
 }
 /// Input of [`DescribeImages`]. Build it with [`DescribeImagesInput::new`] and the setters, or use [`DescribeImagesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeImagesInput {
     /// The scenario in which the image is used. Default value: CreateEcs. Valid values:
@@ -756,34 +749,58 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeImages`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeImagesOutput {
     /// Details about the images.
-    #[serde(rename = "Images", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Images"))]
     pub images: ::std::vec::Vec<crate::types::DescribeImagesImage>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The region ID of the image.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of images.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeImagesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeImagesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            images: f.list("Images")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            region_id: f.string("RegionId")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeImages` call: one variant per code its reference page documents, [`Common`](DescribeImagesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeImagesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeImagesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeImagesErrorKind {
     /// `InternalError`
@@ -842,89 +859,86 @@ pub enum DescribeImagesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeImagesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidArchitecture" => Self::InvalidArchitecture,
-            "InvalidFilterKey.NotFound" => Self::InvalidFilterKeyNotFound,
-            "InvalidImageOwnerAlias.ValueNotSupported" => {
-                Self::InvalidImageOwnerAliasValueNotSupported
-            }
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidOSType" => Self::InvalidOsType,
-            "InvalidParamter" => Self::InvalidParamter,
-            "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
-            "InvalidTagCount" => Self::InvalidTagCount,
-            "InvalidUsage" => Self::InvalidUsage,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidArchitecture",
+            kind: Self::InvalidArchitecture,
+            http_status: 404u16,
+            message: "The specifed Architecture is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidFilterKey.NotFound",
+            kind: Self::InvalidFilterKeyNotFound,
+            http_status: 404u16,
+            message: "",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageOwnerAlias.ValueNotSupported",
+            kind: Self::InvalidImageOwnerAliasValueNotSupported,
+            http_status: 400u16,
+            message: "The specified ImageOwnerAlias value is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSType",
+            kind: Self::InvalidOsType,
+            http_status: 404u16,
+            message: "The specifed OSType is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParamter",
+            kind: Self::InvalidParamter,
+            http_status: 400u16,
+            message: "Invalid Parameter",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTag.Mismatch",
+            kind: Self::InvalidTagMismatch,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key and Tag.n.Value are not match.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagCount",
+            kind: Self::InvalidTagCount,
+            http_status: 400u16,
+            message: "The specified tags are beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUsage",
+            kind: Self::InvalidUsage,
+            http_status: 404u16,
+            message: "The specifed Usage is not valid",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidArchitecture => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specifed Architecture is not valid",
-                ))
-            }
-            Self::InvalidFilterKeyNotFound => ::std::option::Option::Some((404u16, "")),
-            Self::InvalidImageOwnerAliasValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified ImageOwnerAlias value is not supported.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidOsType => {
-                ::std::option::Option::Some((404u16, "The specifed OSType is not valid"))
-            }
-            Self::InvalidParamter => {
-                ::std::option::Option::Some((400u16, "Invalid Parameter"))
-            }
-            Self::InvalidTagMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key and Tag.n.Value are not match.",
-                ))
-            }
-            Self::InvalidTagCount => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified tags are beyond the permitted range.",
-                ))
-            }
-            Self::InvalidUsage => {
-                ::std::option::Option::Some((404u16, "The specifed Usage is not valid"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -21,15 +21,8 @@ impl ::ecs_api::operation::Operation for DescribeInstanceAutoRenewAttribute {
     type Error = DescribeInstanceAutoRenewAttributeError;
 }
 /// Input of [`DescribeInstanceAutoRenewAttribute`]. Build it with [`DescribeInstanceAutoRenewAttributeInput::new`] and the setters, or use [`DescribeInstanceAutoRenewAttributeRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeInstanceAutoRenewAttributeInput {
     /// The IDs of the instances. You can specify a maximum of 100 subscription instance IDs at a time. Separate multiple instance IDs with commas (,).
@@ -262,34 +255,55 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeInstanceAutoRenewAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstanceAutoRenewAttributeOutput {
     /// Details about the renewal attributes of instances.
-    #[serde(
-        rename = "InstanceRenewAttributes",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceRenewAttributes"))]
     pub instance_renew_attributes: ::std::vec::Vec<crate::types::InstanceRenewAttribute>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of instances.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInstanceAutoRenewAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstanceAutoRenewAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_renew_attributes: f.list("InstanceRenewAttributes")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeInstanceAutoRenewAttribute` call: one variant per code its reference page documents, [`Common`](DescribeInstanceAutoRenewAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeInstanceAutoRenewAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeInstanceAutoRenewAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceAutoRenewAttributeErrorKind {
     /// `ChargeTypeViolation`
@@ -333,77 +347,65 @@ pub enum DescribeInstanceAutoRenewAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInstanceAutoRenewAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InvalidParameter.InvalidInstanceId" => {
-                Self::InvalidParameterInvalidInstanceId
-            }
-            "InvalidParameter.RenewalStatus" => Self::InvalidParameterRenewalStatus,
-            "InvalidParameter.RenewalStatusInstanceId" => {
-                Self::InvalidParameterRenewalStatusInstanceId
-            }
-            "InvalidParameter.ToManyInstanceIds" => {
-                Self::InvalidParameterToManyInstanceIds
-            }
-            "MissingParameter.InstanceId" => Self::MissingParameterInstanceId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "Pay-As-You-Go instances do not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.InvalidInstanceId",
+            kind: Self::InvalidParameterInvalidInstanceId,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.RenewalStatus",
+            kind: Self::InvalidParameterRenewalStatus,
+            http_status: 403u16,
+            message: "The specified parameter RenewalStatus is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.RenewalStatusInstanceId",
+            kind: Self::InvalidParameterRenewalStatusInstanceId,
+            http_status: 403u16,
+            message: "The parameter RenewalStatus and InstanceId can not be both empty.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.ToManyInstanceIds",
+            kind: Self::InvalidParameterToManyInstanceIds,
+            http_status: 403u16,
+            message: "InstanceId should be less than 100.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.InstanceId",
+            kind: Self::MissingParameterInstanceId,
+            http_status: 403u16,
+            message: "InstanceId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Pay-As-You-Go instances do not support this operation.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InvalidParameterInvalidInstanceId => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameterRenewalStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter RenewalStatus is not valid.",
-                ))
-            }
-            Self::InvalidParameterRenewalStatusInstanceId => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The parameter RenewalStatus and InstanceId can not be both empty.",
-                ))
-            }
-            Self::InvalidParameterToManyInstanceIds => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "InstanceId should be less than 100.",
-                ))
-            }
-            Self::MissingParameterInstanceId => {
-                ::std::option::Option::Some((403u16, "InstanceId should not be null."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

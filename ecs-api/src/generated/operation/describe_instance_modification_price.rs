@@ -22,14 +22,8 @@ impl ::ecs_api::operation::Operation for DescribeInstanceModificationPrice {
     type Error = DescribeInstanceModificationPriceError;
 }
 /// Input of [`DescribeInstanceModificationPrice`]. Build it with [`DescribeInstanceModificationPriceInput::new`] and the setters, or use [`DescribeInstanceModificationPriceRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPriceInput {
     /// The `DataDisk.N` parameter.
@@ -296,24 +290,45 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeInstanceModificationPrice`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPriceOutput {
     /// Details about the prices and discount rules.
-    #[serde(rename = "PriceInfo")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PriceInfo"))]
     pub price_info: ::std::option::Option<
         crate::types::DescribeInstanceModificationPricePriceInfo,
     >,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInstanceModificationPriceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstanceModificationPriceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            price_info: f.nested("PriceInfo")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeInstanceModificationPrice` call: one variant per code its reference page documents, [`Common`](DescribeInstanceModificationPriceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeInstanceModificationPriceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeInstanceModificationPriceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceModificationPriceErrorKind {
     /// `ChargeTypeViolation`
@@ -412,153 +427,142 @@ pub enum DescribeInstanceModificationPriceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInstanceModificationPriceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "InstanceExpired" => Self::InstanceExpired,
-            "InstanceType.Offline" => Self::InstanceTypeOffline,
-            "InternalError" => Self::InternalError,
-            "InvalidAction.WithActiveElasticUpgrade" => {
-                Self::InvalidActionWithActiveElasticUpgrade
-            }
-            "InvalidDataDiskCategory.ValueNotSupported" => {
-                Self::InvalidDataDiskCategoryValueNotSupported
-            }
-            "InvalidDiskCategory.Missing" => Self::InvalidDiskCategoryMissing,
-            "InvalidDiskCategory.ValueNotSupported" => {
-                Self::InvalidDiskCategoryValueNotSupported
-            }
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceType.NotSupportUpgrade" => {
-                Self::InvalidInstanceTypeNotSupportUpgrade
-            }
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidParameter.ResourceOwnerAccount" => {
-                Self::InvalidParameterResourceOwnerAccount
-            }
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidSystemDiskCategory.ValueNotSupported" => {
-                Self::InvalidSystemDiskCategoryValueNotSupported
-            }
-            "MissingParameter.InstanceTypeOrDataDisk" => {
-                Self::MissingParameterInstanceTypeOrDataDisk
-            }
-            "PriceNotFound" => Self::PriceNotFound,
-            "RegionUnauthorized" => Self::RegionUnauthorized,
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "PostPaid instance do not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpired",
+            kind: Self::InstanceExpired,
+            http_status: 403u16,
+            message: "The PrePaid instance has been expired.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceType.Offline",
+            kind: Self::InstanceTypeOffline,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "%s",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction.WithActiveElasticUpgrade",
+            kind: Self::InvalidActionWithActiveElasticUpgrade,
+            http_status: 400u16,
+            message: "The instance has active Elastic Upgrade.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDataDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DataDisk.n.Category\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.Missing",
+            kind: Self::InvalidDiskCategoryMissing,
+            http_status: 400u16,
+            message: "The DataDisk.1.Category parameter that is mandatory for processing the request is not provided.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DiskCategory\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.NotSupportUpgrade",
+            kind: Self::InvalidInstanceTypeNotSupportUpgrade,
+            http_status: 403u16,
+            message: "The specified InstanceType can only be downgraded. This API supports querying prices only of InstanceType that can be upgraded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.ResourceOwnerAccount",
+            kind: Self::InvalidParameterResourceOwnerAccount,
+            http_status: 403u16,
+            message: "ResourceOwnerAccount is Invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskCategory.ValueNotSupported",
+            kind: Self::InvalidSystemDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"SystemDisk.Category\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.InstanceTypeOrDataDisk",
+            kind: Self::MissingParameterInstanceTypeOrDataDisk,
+            http_status: 400u16,
+            message: "You must specify the parameter InstanceType or DataDisk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PriceNotFound",
+            kind: Self::PriceNotFound,
+            http_status: 400u16,
+            message: "The price of your queried resource is not available now, please try other resources.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionUnauthorized",
+            kind: Self::RegionUnauthorized,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 403u16,
+            message: "Request was denied due to request throttling.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "PostPaid instance do not support this operation.",
-                ))
-            }
-            Self::InstanceExpired => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The PrePaid instance has been expired.",
-                ))
-            }
-            Self::InstanceTypeOffline => ::std::option::Option::Some((400u16, "%s")),
-            Self::InternalError => ::std::option::Option::Some((500u16, "%s")),
-            Self::InvalidActionWithActiveElasticUpgrade => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The instance has active Elastic Upgrade.",
-                ))
-            }
-            Self::InvalidDataDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DataDisk.n.Category\" is not valid.",
-                ))
-            }
-            Self::InvalidDiskCategoryMissing => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The DataDisk.1.Category parameter that is mandatory for processing the request is not provided.",
-                ))
-            }
-            Self::InvalidDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DiskCategory\" is not valid.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceTypeNotSupportUpgrade => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified InstanceType can only be downgraded. This API supports querying prices only of InstanceType that can be upgraded.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidParameterResourceOwnerAccount => {
-                ::std::option::Option::Some((403u16, "ResourceOwnerAccount is Invalid."))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidSystemDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"SystemDisk.Category\" is not valid.",
-                ))
-            }
-            Self::MissingParameterInstanceTypeOrDataDisk => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "You must specify the parameter InstanceType or DataDisk.",
-                ))
-            }
-            Self::PriceNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The price of your queried resource is not available now, please try other resources.",
-                ))
-            }
-            Self::RegionUnauthorized => ::std::option::Option::Some((400u16, "%s")),
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Request was denied due to request throttling.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

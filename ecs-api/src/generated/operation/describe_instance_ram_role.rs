@@ -20,15 +20,8 @@ impl ::ecs_api::operation::Operation for DescribeInstanceRamRole {
     type Error = DescribeInstanceRamRoleError;
 }
 /// Input of [`DescribeInstanceRamRole`]. Build it with [`DescribeInstanceRamRoleInput::new`] and the setters, or use [`DescribeInstanceRamRoleRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeInstanceRamRoleInput {
     /// The IDs of instances. A maximum of 100 instance IDs can be entered at a time. You must specify at least one of the InstanceIds and RamRoleName parameters.
@@ -241,25 +234,47 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeInstanceRamRole`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstanceRamRoleOutput {
     /// Details about the instance RAM roles.
-    #[serde(rename = "InstanceRamRoleSets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceRamRoleSets"))]
     pub instance_ram_role_sets: ::std::vec::Vec<crate::types::InstanceRamRoleSet>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of returned instance RAM roles.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInstanceRamRoleOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstanceRamRoleOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_ram_role_sets: f.list("InstanceRamRoleSets")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeInstanceRamRole` call: one variant per code its reference page documents, [`Common`](DescribeInstanceRamRoleErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeInstanceRamRoleErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeInstanceRamRoleError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceRamRoleErrorKind {
     /// `InternalError`
@@ -293,61 +308,51 @@ pub enum DescribeInstanceRamRoleErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInstanceRamRoleErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed,
-            "InvalidNetworkType.MismatchRamRole" => {
-                Self::InvalidNetworkTypeMismatchRamRole
-            }
-            "InvalidParameter.AllEmpty" => Self::InvalidParameterAllEmpty,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified instanceId does not exist",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceIds.Malformed",
+            kind: Self::InvalidInstanceIdsMalformed,
+            http_status: 400u16,
+            message: "The specified instanceIds are not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.MismatchRamRole",
+            kind: Self::InvalidNetworkTypeMismatchRamRole,
+            http_status: 403u16,
+            message: "Ram role cannot be applied to instances of Classic network type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.AllEmpty",
+            kind: Self::InvalidParameterAllEmpty,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified instanceId does not exist",
-                ))
-            }
-            Self::InvalidInstanceIdsMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instanceIds are not valid.",
-                ))
-            }
-            Self::InvalidNetworkTypeMismatchRamRole => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Ram role cannot be applied to instances of Classic network type.",
-                ))
-            }
-            Self::InvalidParameterAllEmpty => ::std::option::Option::Some((403u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeInstanceTypeFamilies {
     type Error = DescribeInstanceTypeFamiliesError;
 }
 /// Input of [`DescribeInstanceTypeFamilies`]. Build it with [`DescribeInstanceTypeFamiliesInput::new`] and the setters, or use [`DescribeInstanceTypeFamiliesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeFamiliesInput {
     /// The generation of the instance family. For more information, see Instance families. Valid values:
@@ -165,22 +158,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeInstanceTypeFamilies`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeFamiliesOutput {
     /// Details about instance families.
-    #[serde(rename = "InstanceTypeFamilies", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamilies"))]
     pub instance_type_families: ::std::vec::Vec<crate::types::InstanceTypeFamily>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInstanceTypeFamiliesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstanceTypeFamiliesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_type_families: f.list("InstanceTypeFamilies")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeInstanceTypeFamilies` call: one variant per code its reference page documents, [`Common`](DescribeInstanceTypeFamiliesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeInstanceTypeFamiliesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeInstanceTypeFamiliesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceTypeFamiliesErrorKind {
     /// A code every ECS operation can return (gateway, authentication, throttling).
@@ -189,24 +203,15 @@ pub enum DescribeInstanceTypeFamiliesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInstanceTypeFamiliesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match ::ecs_api::error::CommonErrorCode::from_code(code) {
-            ::std::option::Option::Some(c) => Self::Common(c),
-            ::std::option::Option::None => Self::Unhandled,
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

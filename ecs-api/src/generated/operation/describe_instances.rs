@@ -28,15 +28,8 @@ impl ::ecs_api::operation::Operation for DescribeInstances {
     type Error = DescribeInstancesError;
 }
 /// Input of [`DescribeInstances`]. Build it with [`DescribeInstancesInput::new`] and the setters, or use [`DescribeInstancesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeInstancesInput {
     /// The value of attribute N. Valid values of N: 1 to 20. Valid values:
@@ -1253,34 +1246,58 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeInstances`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInstancesOutput {
     /// Details about the instances.
-    #[serde(rename = "Instances", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Instances"))]
     pub instances: ::std::vec::Vec<crate::types::DescribeInstancesInstance>,
     /// The value of the query token returned in this call.
-    #[serde(rename = "NextToken", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of instances returned.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeInstancesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInstancesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instances: f.list("Instances")?,
+            next_token: f.string("NextToken")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeInstances` call: one variant per code its reference page documents, [`Common`](DescribeInstancesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeInstancesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeInstancesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstancesErrorKind {
     /// `InvalidFilterKey.NotFound`
@@ -1339,97 +1356,86 @@ pub enum DescribeInstancesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInstancesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidFilterKey.NotFound" => Self::InvalidFilterKeyNotFound,
-            "InvalidHpcClusterId.Creating" => Self::InvalidHpcClusterIdCreating,
-            "InvalidHpcClusterId.NotFound" => Self::InvalidHpcClusterIdNotFound,
-            "InvalidInstanceChargeType.NotFound" => {
-                Self::InvalidInstanceChargeTypeNotFound
-            }
-            "InvalidInternetChargeType.ValueNotSupported" => {
-                Self::InvalidInternetChargeTypeValueNotSupported
-            }
-            "InvalidLockReason.NotFound" => Self::InvalidLockReasonNotFound,
-            "InvalidNetworkType.NotFound" => Self::InvalidNetworkTypeNotFound,
-            "InvalidStatus.NotFound" => Self::InvalidStatusNotFound,
-            "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
-            "InvalidTagCount" => Self::InvalidTagCount,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidFilterKey.NotFound",
+            kind: Self::InvalidFilterKeyNotFound,
+            http_status: 404u16,
+            message: "",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterId.Creating",
+            kind: Self::InvalidHpcClusterIdCreating,
+            http_status: 400u16,
+            message: "The specified HpcClusterId is creating.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHpcClusterId.NotFound",
+            kind: Self::InvalidHpcClusterIdNotFound,
+            http_status: 400u16,
+            message: "The specified HpcClusterId is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.NotFound",
+            kind: Self::InvalidInstanceChargeTypeNotFound,
+            http_status: 404u16,
+            message: "The InstanceChargeType does not exist in our records",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.ValueNotSupported",
+            kind: Self::InvalidInternetChargeTypeValueNotSupported,
+            http_status: 404u16,
+            message: "The specified InternetChargeType is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidLockReason.NotFound",
+            kind: Self::InvalidLockReasonNotFound,
+            http_status: 404u16,
+            message: "The specified LockReason is not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.NotFound",
+            kind: Self::InvalidNetworkTypeNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceNetworkType is not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.NotFound",
+            kind: Self::InvalidStatusNotFound,
+            http_status: 404u16,
+            message: "The specified Status is not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTag.Mismatch",
+            kind: Self::InvalidTagMismatch,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key and Tag.n.Value are not match.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagCount",
+            kind: Self::InvalidTagCount,
+            http_status: 400u16,
+            message: "The specified tags are beyond the permitted range.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidFilterKeyNotFound => ::std::option::Option::Some((404u16, "")),
-            Self::InvalidHpcClusterIdCreating => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HpcClusterId is creating.",
-                ))
-            }
-            Self::InvalidHpcClusterIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HpcClusterId is not found.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The InstanceChargeType does not exist in our records",
-                ))
-            }
-            Self::InvalidInternetChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InternetChargeType is not valid",
-                ))
-            }
-            Self::InvalidLockReasonNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified LockReason is not found",
-                ))
-            }
-            Self::InvalidNetworkTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceNetworkType is not found",
-                ))
-            }
-            Self::InvalidStatusNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified Status is not found",
-                ))
-            }
-            Self::InvalidTagMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key and Tag.n.Value are not match.",
-                ))
-            }
-            Self::InvalidTagCount => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified tags are beyond the permitted range.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

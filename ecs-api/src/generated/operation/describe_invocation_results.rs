@@ -21,15 +21,8 @@ impl ::ecs_api::operation::Operation for DescribeInvocationResults {
     type Error = DescribeInvocationResultsError;
 }
 /// Input of [`DescribeInvocationResults`]. Build it with [`DescribeInvocationResultsInput::new`] and the setters, or use [`DescribeInvocationResultsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeInvocationResultsInput {
     /// The ID of the command.
@@ -368,22 +361,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeInvocationResults`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeInvocationResultsOutput {
     /// Details of the execution result.
-    #[serde(rename = "Invocation")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Invocation"))]
     pub invocation: ::std::option::Option<crate::types::Invocation>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeInvocationResultsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeInvocationResultsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            invocation: f.nested("Invocation")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeInvocationResults` call: one variant per code its reference page documents, [`Common`](DescribeInvocationResultsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeInvocationResultsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeInvocationResultsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInvocationResultsErrorKind {
     /// `InternalError.Dispatch`
@@ -412,56 +426,44 @@ pub enum DescribeInvocationResultsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeInvocationResultsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            "InvalidParam.PageNumber" => Self::InvalidParamPageNumber,
-            "InvalidParam.PageSize" => Self::InvalidParamPageSize,
-            "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError.Dispatch",
+            kind: Self::InternalErrorDispatch,
+            http_status: 500u16,
+            message: "An error occurred when you dispatched the request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.PageNumber",
+            kind: Self::InvalidParamPageNumber,
+            http_status: 403u16,
+            message: "The specified parameter is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.PageSize",
+            kind: Self::InvalidParamPageSize,
+            http_status: 403u16,
+            message: "The specified parameter is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionId.ApiNotSupported",
+            kind: Self::RegionIdApiNotSupported,
+            http_status: 400u16,
+            message: "The api is not supported in this region.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalErrorDispatch => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "An error occurred when you dispatched the request.",
-                ))
-            }
-            Self::InvalidParamPageNumber => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter is invalid.",
-                ))
-            }
-            Self::InvalidParamPageSize => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter is invalid.",
-                ))
-            }
-            Self::RegionIdApiNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The api is not supported in this region.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeLaunchTemplateVersions {
     type Error = DescribeLaunchTemplateVersionsError;
 }
 /// Input of [`DescribeLaunchTemplateVersions`]. Build it with [`DescribeLaunchTemplateVersionsInput::new`] and the setters, or use [`DescribeLaunchTemplateVersionsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsInput {
     /// Specifies whether to query the default version.
@@ -350,36 +343,57 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeLaunchTemplateVersions`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsOutput {
     /// Details about the launch template versions.
-    #[serde(
-        rename = "LaunchTemplateVersionSets",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateVersionSets"))]
     pub launch_template_version_sets: ::std::vec::Vec<
         crate::types::LaunchTemplateVersionSet,
     >,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of launch templates.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeLaunchTemplateVersionsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeLaunchTemplateVersionsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            launch_template_version_sets: f.list("LaunchTemplateVersionSets")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeLaunchTemplateVersions` call: one variant per code its reference page documents, [`Common`](DescribeLaunchTemplateVersionsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeLaunchTemplateVersionsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeLaunchTemplateVersionsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeLaunchTemplateVersionsErrorKind {
     /// `InnerServiceFailed`
@@ -413,43 +427,51 @@ pub enum DescribeLaunchTemplateVersionsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeLaunchTemplateVersionsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InnerServiceFailed" => Self::InnerServiceFailed,
-            "InvalidLaunchTemplate.NotFound" => Self::InvalidLaunchTemplateNotFound,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InnerServiceFailed",
+            kind: Self::InnerServiceFailed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidLaunchTemplate.NotFound",
+            kind: Self::InvalidLaunchTemplateNotFound,
+            http_status: 404u16,
+            message: "The specified LaunchTemplate is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotExist",
+            kind: Self::InvalidRegionNotExist,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InnerServiceFailed => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidLaunchTemplateNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified LaunchTemplate is not found.",
-                ))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidRegionNotExist => ::std::option::Option::Some((400u16, "%s")),
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeLaunchTemplates {
     type Error = DescribeLaunchTemplatesError;
 }
 /// Input of [`DescribeLaunchTemplates`]. Build it with [`DescribeLaunchTemplatesInput::new`] and the setters, or use [`DescribeLaunchTemplatesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesInput {
     /// The IDs of one or more instance launch templates to be queried. You can specify a maximum of 100 launch template IDs. You must specify either the LaunchTemplateId parameter or the LaunchTemplateName parameter to determine a launch template.
@@ -355,31 +348,55 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeLaunchTemplates`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesOutput {
     /// A set of instance launch templates.
-    #[serde(rename = "LaunchTemplateSets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateSets"))]
     pub launch_template_sets: ::std::vec::Vec<crate::types::LaunchTemplateSet>,
     /// The current page number.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request. This parameter is returned regardless of whether the operation is successful.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of instance launch templates.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeLaunchTemplatesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeLaunchTemplatesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            launch_template_sets: f.list("LaunchTemplateSets")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeLaunchTemplates` call: one variant per code its reference page documents, [`Common`](DescribeLaunchTemplatesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeLaunchTemplatesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeLaunchTemplatesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeLaunchTemplatesErrorKind {
     /// `InnerServiceFailed`
@@ -408,36 +425,44 @@ pub enum DescribeLaunchTemplatesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeLaunchTemplatesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InnerServiceFailed" => Self::InnerServiceFailed,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidRegion.NotExist" => Self::InvalidRegionNotExist,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InnerServiceFailed",
+            kind: Self::InnerServiceFailed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotExist",
+            kind: Self::InvalidRegionNotExist,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InnerServiceFailed => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidRegionNotExist => ::std::option::Option::Some((400u16, "%s")),
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -25,15 +25,8 @@ impl ::ecs_api::operation::Operation for DescribeNetworkInterfaces {
     type Error = DescribeNetworkInterfacesError;
 }
 /// Input of [`DescribeNetworkInterfaces`]. Build it with [`DescribeNetworkInterfacesInput::new`] and the setters, or use [`DescribeNetworkInterfacesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesInput {
     /// The ID of the instance to which the ENI is bound.
@@ -698,41 +691,68 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeNetworkInterfaces`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOutput {
     /// The ID of the instance to which the ENI is bound.
     /// Note: For the ENIs that are managed and controlled by other Alibaba Cloud services, no instance IDs are returned.
-    #[serde(rename = "InstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The IPv6 addresses assigned to the ENI.
-    #[serde(rename = "Ipv6Sets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6Sets"))]
     pub ipv6_sets: ::std::vec::Vec<crate::types::DescribeNetworkInterfacesIpv6Set>,
     /// Details about the ENIs.
-    #[serde(rename = "NetworkInterfaceSets", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceSets"))]
     pub network_interface_sets: ::std::vec::Vec<crate::types::NetworkInterfaceSet>,
     /// The query token returned in this call.
-    #[serde(rename = "NextToken", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of ENIs.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeNetworkInterfacesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_id: f.string("InstanceId")?,
+            ipv6_sets: f.list("Ipv6Sets")?,
+            network_interface_sets: f.list("NetworkInterfaceSets")?,
+            next_token: f.string("NextToken")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeNetworkInterfaces` call: one variant per code its reference page documents, [`Common`](DescribeNetworkInterfacesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeNetworkInterfacesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeNetworkInterfacesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeNetworkInterfacesErrorKind {
     /// `Abs.InvalidAccount.NotFound`
@@ -866,113 +886,191 @@ pub enum DescribeNetworkInterfacesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeNetworkInterfacesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound,
-            "EniPerInstanceLimitExceeded" => Self::EniPerInstanceLimitExceeded,
-            "Forbidden.NotSupportRAM" => Self::ForbiddenNotSupportRam,
-            "Forbidden.RegionId" => Self::ForbiddenRegionId,
-            "Forbidden.SubUser" => Self::ForbiddenSubUser,
-            "InvalidEcsId.NotFound" => Self::InvalidEcsIdNotFound,
-            "InvalidEniId.NotFound" => Self::InvalidEniIdNotFound,
-            "InvalidInstanceID.Malformed" => Self::InvalidInstanceIdMalformed,
-            "InvalidOperation.AvailabilityZoneMismatch" => {
-                Self::InvalidOperationAvailabilityZoneMismatch
-            }
-            "InvalidOperation.DetachPrimaryEniNotAllowed" => {
-                Self::InvalidOperationDetachPrimaryEniNotAllowed
-            }
-            "InvalidOperation.InvalidEcsState" => Self::InvalidOperationInvalidEcsState,
-            "InvalidOperation.InvalidEniState" => Self::InvalidOperationInvalidEniState,
-            "InvalidOperation.InvalidEniType" => Self::InvalidOperationInvalidEniType,
-            "InvalidOperation.VpcMismatch" => Self::InvalidOperationVpcMismatch,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            "InvalidSecurityGroupId.NotVpc" => Self::InvalidSecurityGroupIdNotVpc,
-            "InvalidUserType.NotSupported" => Self::InvalidUserTypeNotSupported,
-            "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound,
-            "InvalidVpc.Empty" => Self::InvalidVpcEmpty,
-            "MaxEniCountExceeded" => Self::MaxEniCountExceeded,
-            "MissingParameter" => Self::MissingParameter,
-            "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
-            "UnsupportedParameter" => Self::UnsupportedParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Abs.InvalidAccount.NotFound",
+            kind: Self::AbsInvalidAccountNotFound,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "EniPerInstanceLimitExceeded",
+            kind: Self::EniPerInstanceLimitExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.NotSupportRAM",
+            kind: Self::ForbiddenNotSupportRam,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.RegionId",
+            kind: Self::ForbiddenRegionId,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.SubUser",
+            kind: Self::ForbiddenSubUser,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEcsId.NotFound",
+            kind: Self::InvalidEcsIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEniId.NotFound",
+            kind: Self::InvalidEniIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceID.Malformed",
+            kind: Self::InvalidInstanceIdMalformed,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.AvailabilityZoneMismatch",
+            kind: Self::InvalidOperationAvailabilityZoneMismatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.DetachPrimaryEniNotAllowed",
+            kind: Self::InvalidOperationDetachPrimaryEniNotAllowed,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEcsState",
+            kind: Self::InvalidOperationInvalidEcsState,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEniState",
+            kind: Self::InvalidOperationInvalidEniState,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEniType",
+            kind: Self::InvalidOperationInvalidEniType,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.VpcMismatch",
+            kind: Self::InvalidOperationVpcMismatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.MalFormed",
+            kind: Self::InvalidRegionIdMalFormed,
+            http_status: 400u16,
+            message: "The specified parameter RegionId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotVpc",
+            kind: Self::InvalidSecurityGroupIdNotVpc,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserType.NotSupported",
+            kind: Self::InvalidUserTypeNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.NotFound",
+            kind: Self::InvalidVSwitchIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVpc.Empty",
+            kind: Self::InvalidVpcEmpty,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MaxEniCountExceeded",
+            kind: Self::MaxEniCountExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityGroupInstanceLimitExceed",
+            kind: Self::SecurityGroupInstanceLimitExceed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UnsupportedParameter",
+            kind: Self::UnsupportedParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AbsInvalidAccountNotFound => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::EniPerInstanceLimitExceeded => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::ForbiddenNotSupportRam => ::std::option::Option::Some((403u16, "%s")),
-            Self::ForbiddenRegionId => ::std::option::Option::Some((400u16, "%s")),
-            Self::ForbiddenSubUser => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidEcsIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::InvalidEniIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::InvalidInstanceIdMalformed => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationAvailabilityZoneMismatch => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationDetachPrimaryEniNotAllowed => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEcsState => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEniState => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEniType => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationVpcMismatch => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidRegionIdMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter RegionId is not valid.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((404u16, "%s"))
-            }
-            Self::InvalidSecurityGroupIdNotVpc => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidUserTypeNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidVSwitchIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::InvalidVpcEmpty => ::std::option::Option::Some((403u16, "%s")),
-            Self::MaxEniCountExceeded => ::std::option::Option::Some((403u16, "%s")),
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::SecurityGroupInstanceLimitExceed => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::UnsupportedParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -26,15 +26,8 @@ impl ::ecs_api::operation::Operation for DescribePrice {
     type Error = DescribePriceError;
 }
 /// Input of [`DescribePrice`]. Build it with [`DescribePriceInput::new`] and the setters, or use [`DescribePriceRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribePriceInput {
     /// The number of ECS instances that you want to purchase. You can specify this parameter when you want to query the prices of multiple instances that have specific specifications. Valid values: 1 to 1000.
@@ -684,40 +677,62 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribePrice`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribePriceOutput {
     /// The discount.
-    #[serde(rename = "DiscountPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiscountPrice"))]
     pub discount_price: ::std::option::Option<f64>,
     /// The original price.
-    #[serde(rename = "OriginalPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OriginalPrice"))]
     pub original_price: ::std::option::Option<f64>,
     /// Details about the prices and discount rules.
-    #[serde(rename = "PriceInfo")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PriceInfo"))]
     pub price_info: ::std::option::Option<crate::types::PriceInfo>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The hourly price of the reserved instance for which the no-upfront or partial-upfront payment option is used.
-    #[serde(
-        rename = "ReservedInstanceHourPrice",
-        deserialize_with = "::ecs_api::de::float",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstanceHourPrice"))]
     pub reserved_instance_hour_price: ::std::option::Option<f64>,
     /// Details about the promotion rules.
-    #[serde(rename = "Rules", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Rules"))]
     pub rules: ::std::vec::Vec<crate::types::Rule>,
     /// The final transaction price after discounts are applied.
-    #[serde(rename = "TradePrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
     pub trade_price: ::std::option::Option<f64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribePriceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribePriceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            discount_price: f.float("DiscountPrice")?,
+            original_price: f.float("OriginalPrice")?,
+            price_info: f.nested("PriceInfo")?,
+            request_id: f.string("RequestId")?,
+            reserved_instance_hour_price: f.float("ReservedInstanceHourPrice")?,
+            rules: f.list("Rules")?,
+            trade_price: f.float("TradePrice")?,
+        })
+    }
 }
 /** What went wrong in a `DescribePrice` call: one variant per code its reference page documents, [`Common`](DescribePriceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribePriceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribePriceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribePriceErrorKind {
     /// `DependencyViolation.IoOptimized`
@@ -1030,436 +1045,401 @@ pub enum DescribePriceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribePriceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DependencyViolation.IoOptimized" => Self::DependencyViolationIoOptimized,
-            "EncryptedOption.Conflict" => Self::EncryptedOptionConflict,
-            "Forbbiden" => Self::Forbbiden,
-            "ImageNotSubscribed" => Self::ImageNotSubscribed,
-            "ImageNotSupportInstanceType" => Self::ImageNotSupportInstanceType,
-            "ImageRemovedInMarket" => Self::ImageRemovedInMarket,
-            "InstanceDiskCategoryLimitExceed" => Self::InstanceDiskCategoryLimitExceed,
-            "InstanceDiskNumLimitExceed" => Self::InstanceDiskNumLimitExceed,
-            "InstanceDiskNumber.LimitExceed" => Self::InstanceDiskNumberLimitExceed,
-            "InstanceType.Offline" => Self::InstanceTypeOffline,
-            "InternalError" => Self::InternalError,
-            "Invalid.InstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidAction.Unauthorized" => Self::InvalidActionUnauthorized,
-            "InvalidAmount.Malformed" => Self::InvalidAmountMalformed,
-            "InvalidChargeType.MarketImage" => Self::InvalidChargeTypeMarketImage,
-            "InvalidDataDiskCategory.ValueNotSupported" => {
-                Self::InvalidDataDiskCategoryValueNotSupported
-            }
-            "InvalidDataDiskSize.ValueNotSupported" => {
-                Self::InvalidDataDiskSizeValueNotSupported
-            }
-            "InvalidDiskCategory.Mismatch" => Self::InvalidDiskCategoryMismatch,
-            "InvalidDiskCategory.Missing" => Self::InvalidDiskCategoryMissing,
-            "InvalidDiskCategory.NotSupported" => Self::InvalidDiskCategoryNotSupported,
-            "InvalidDiskCategory.ValueNotSupported" => {
-                Self::InvalidDiskCategoryValueNotSupported
-            }
-            "InvalidDiskIds.NotFound" => Self::InvalidDiskIdsNotFound,
-            "InvalidDiskIds.NotPortable" => Self::InvalidDiskIdsNotPortable,
-            "InvalidDiskSize.TooSmall" => Self::InvalidDiskSizeTooSmall,
-            "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
-            "InvalidInstanceChargeType.NotFound" => {
-                Self::InvalidInstanceChargeTypeNotFound
-            }
-            "InvalidInstanceType.Missing" => Self::InvalidInstanceTypeMissing,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidInstanceType.ValueUnauthorized" => {
-                Self::InvalidInstanceTypeValueUnauthorized
-            }
-            "InvalidInternetChargeType.ValueNotSupported" => {
-                Self::InvalidInternetChargeTypeValueNotSupported
-            }
-            "InvalidInternetMaxBandwidthOut.ValueNotSupported" => {
-                Self::InvalidInternetMaxBandwidthOutValueNotSupported
-            }
-            "InvalidIoOptimizedValue.ValueNotSupported" => {
-                Self::InvalidIoOptimizedValueValueNotSupported
-            }
-            "InvalidMarketImage.NotFound" => Self::InvalidMarketImageNotFound,
-            "InvalidNetworkType.Mismatch" => Self::InvalidNetworkTypeMismatch,
-            "InvalidNetworkType.ValueNotSupported" => {
-                Self::InvalidNetworkTypeValueNotSupported
-            }
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidParameter.ResourceOwnerAccount" => {
-                Self::InvalidParameterResourceOwnerAccount
-            }
-            "InvalidPeriod" => Self::InvalidPeriod,
-            "InvalidPriceUnit.ValueNotSupported" => {
-                Self::InvalidPriceUnitValueNotSupported
-            }
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidResourceType.ValueNotSupported" => {
-                Self::InvalidResourceTypeValueNotSupported
-            }
-            "InvalidSystemDisk.NotFound" => Self::InvalidSystemDiskNotFound,
-            "InvalidSystemDiskCategory.ValueNotSupported" => {
-                Self::InvalidSystemDiskCategoryValueNotSupported
-            }
-            "InvalidSystemDiskCategory.ValueUnauthorized" => {
-                Self::InvalidSystemDiskCategoryValueUnauthorized
-            }
-            "InvalidSystemDiskSize.LessThanImageSize" => {
-                Self::InvalidSystemDiskSizeLessThanImageSize
-            }
-            "InvalidSystemDiskSize.LessThanMinSize" => {
-                Self::InvalidSystemDiskSizeLessThanMinSize
-            }
-            "InvalidSystemDiskSize.MoreThanMaxSize" => {
-                Self::InvalidSystemDiskSizeMoreThanMaxSize
-            }
-            "InvalidSystemDiskSize.ValueNotSupported" => {
-                Self::InvalidSystemDiskSizeValueNotSupported
-            }
-            "IoOptimized.NotSupported" => Self::IoOptimizedNotSupported,
-            "OperationDenied" => Self::OperationDenied,
-            "PrePaidInstance.Expired" => Self::PrePaidInstanceExpired,
-            "PriceNotFound" => Self::PriceNotFound,
-            "QuotaExceed.PortableCloudDisk" => Self::QuotaExceedPortableCloudDisk,
-            "RegionUnauthorized" => Self::RegionUnauthorized,
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.IoOptimized",
+            kind: Self::DependencyViolationIoOptimized,
+            http_status: 404u16,
+            message: "The specified instancetype must be IoOptimized instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "EncryptedOption.Conflict",
+            kind: Self::EncryptedOptionConflict,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbbiden",
+            kind: Self::Forbbiden,
+            http_status: 403u16,
+            message: "User not authorized to operate on the specified resource.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSubscribed",
+            kind: Self::ImageNotSubscribed,
+            http_status: 403u16,
+            message: "The specified image has not be subscribed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupportInstanceType",
+            kind: Self::ImageNotSupportInstanceType,
+            http_status: 403u16,
+            message: "The specified image don't support the InstanceType instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageRemovedInMarket",
+            kind: Self::ImageRemovedInMarket,
+            http_status: 403u16,
+            message: "The specified market image is not available, Or the specified user defined image includes product code because it is based on an image subscribed from marketplace, and that image in marketplace includeing exact the same product code has been removed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDiskCategoryLimitExceed",
+            kind: Self::InstanceDiskCategoryLimitExceed,
+            http_status: 403u16,
+            message: "The total size of specified disk category in an instance exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDiskNumLimitExceed",
+            kind: Self::InstanceDiskNumLimitExceed,
+            http_status: 403u16,
+            message: "The number of specified disk in an instance exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDiskNumber.LimitExceed",
+            kind: Self::InstanceDiskNumberLimitExceed,
+            http_status: 400u16,
+            message: "The total number of specified disk in an instance exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceType.Offline",
+            kind: Self::InstanceTypeOffline,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.InstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The Instance provided does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction.Unauthorized",
+            kind: Self::InvalidActionUnauthorized,
+            http_status: 403u16,
+            message: "The specified action is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAmount.Malformed",
+            kind: Self::InvalidAmountMalformed,
+            http_status: 403u16,
+            message: "The specified parameter Amount is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidChargeType.MarketImage",
+            kind: Self::InvalidChargeTypeMarketImage,
+            http_status: 403u16,
+            message: "The specified chargeType of marketplace image is invalid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDataDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DataDisk.n.Category\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskSize.ValueNotSupported",
+            kind: Self::InvalidDataDiskSizeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size limit of the specified disk category.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.Mismatch",
+            kind: Self::InvalidDiskCategoryMismatch,
+            http_status: 400u16,
+            message: "The specified disk categories' combination is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.Missing",
+            kind: Self::InvalidDiskCategoryMissing,
+            http_status: 404u16,
+            message: "The DataDisk.1.Category parameter that is mandatory for processing the request is not provided.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.NotSupported",
+            kind: Self::InvalidDiskCategoryNotSupported,
+            http_status: 403u16,
+            message: "The specified disk category is not support the specified instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DiskCategory\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskIds.NotFound",
+            kind: Self::InvalidDiskIdsNotFound,
+            http_status: 403u16,
+            message: "Some of the specified disks do not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskIds.NotPortable",
+            kind: Self::InvalidDiskIdsNotPortable,
+            http_status: 404u16,
+            message: "The specified DiskId is not portable.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskSize.TooSmall",
+            kind: Self::InvalidDiskSizeTooSmall,
+            http_status: 403u16,
+            message: "Specified disk size is less than the size of snapshot",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.NotFound",
+            kind: Self::InvalidImageIdNotFound,
+            http_status: 404u16,
+            message: "The specified ImageId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.NotFound",
+            kind: Self::InvalidInstanceChargeTypeNotFound,
+            http_status: 404u16,
+            message: "The InstanceChargeType does not exist in our records",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.Missing",
+            kind: Self::InvalidInstanceTypeMissing,
+            http_status: 404u16,
+            message: "The InstanceType parameter that is mandatory for processing the request is not provided.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueUnauthorized",
+            kind: Self::InvalidInstanceTypeValueUnauthorized,
+            http_status: 400u16,
+            message: "The specified InstanceType is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.ValueNotSupported",
+            kind: Self::InvalidInternetChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InternetChargeType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetMaxBandwidthOut.ValueNotSupported",
+            kind: Self::InvalidInternetMaxBandwidthOutValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"InternetMaxBandwidthOut\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIoOptimizedValue.ValueNotSupported",
+            kind: Self::InvalidIoOptimizedValueValueNotSupported,
+            http_status: 400u16,
+            message: "IoOptimized value not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidMarketImage.NotFound",
+            kind: Self::InvalidMarketImageNotFound,
+            http_status: 404u16,
+            message: "The specified marketplace image does not exist, please change the imageId and try again.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.Mismatch",
+            kind: Self::InvalidNetworkTypeMismatch,
+            http_status: 400u16,
+            message: "Specified parameter \"InternetChargeType\" conflict with instance network type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.ValueNotSupported",
+            kind: Self::InvalidNetworkTypeValueNotSupported,
+            http_status: 404u16,
+            message: "The specified parameter NetworkType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "The specified image does not support the specified instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.ResourceOwnerAccount",
+            kind: Self::InvalidParameterResourceOwnerAccount,
+            http_status: 403u16,
+            message: "ResourceOwnerAccount is Invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod",
+            kind: Self::InvalidPeriod,
+            http_status: 400u16,
+            message: "The specified period is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPriceUnit.ValueNotSupported",
+            kind: Self::InvalidPriceUnitValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter PriceUnit is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceType.ValueNotSupported",
+            kind: Self::InvalidResourceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter ResourceType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDisk.NotFound",
+            kind: Self::InvalidSystemDiskNotFound,
+            http_status: 404u16,
+            message: "The specified system disk does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskCategory.ValueNotSupported",
+            kind: Self::InvalidSystemDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"SystemDisk.Category\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskCategory.ValueUnauthorized",
+            kind: Self::InvalidSystemDiskCategoryValueUnauthorized,
+            http_status: 403u16,
+            message: "The disk category is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.LessThanImageSize",
+            kind: Self::InvalidSystemDiskSizeLessThanImageSize,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is less than the image size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.LessThanMinSize",
+            kind: Self::InvalidSystemDiskSizeLessThanMinSize,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is less than the minimum size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.MoreThanMaxSize",
+            kind: Self::InvalidSystemDiskSizeMoreThanMaxSize,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is more than the maximum size",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.ValueNotSupported",
+            kind: Self::InvalidSystemDiskSizeValueNotSupported,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IoOptimized.NotSupported",
+            kind: Self::IoOptimizedNotSupported,
+            http_status: 403u16,
+            message: "The specified image is not support IoOptimized Instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The specified Image is disabled or is deleted.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PrePaidInstance.Expired",
+            kind: Self::PrePaidInstanceExpired,
+            http_status: 403u16,
+            message: "The prePaid instance has expired.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PriceNotFound",
+            kind: Self::PriceNotFound,
+            http_status: 400u16,
+            message: "The price of your queried resource is not available now, please try other resources.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.PortableCloudDisk",
+            kind: Self::QuotaExceedPortableCloudDisk,
+            http_status: 403u16,
+            message: "The quota of portable cloud disk exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionUnauthorized",
+            kind: Self::RegionUnauthorized,
+            http_status: 403u16,
+            message: "There is no authority to create instance in the specified region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 400u16,
+            message: "Request was denied due to request throttling.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DependencyViolationIoOptimized => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified instancetype must be IoOptimized instance.",
-                ))
-            }
-            Self::EncryptedOptionConflict => ::std::option::Option::Some((400u16, "%s")),
-            Self::Forbbiden => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "User not authorized to operate on the specified resource.",
-                ))
-            }
-            Self::ImageNotSubscribed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image has not be subscribed.",
-                ))
-            }
-            Self::ImageNotSupportInstanceType => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image don't support the InstanceType instance.",
-                ))
-            }
-            Self::ImageRemovedInMarket => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified market image is not available, Or the specified user defined image includes product code because it is based on an image subscribed from marketplace, and that image in marketplace includeing exact the same product code has been removed.",
-                ))
-            }
-            Self::InstanceDiskCategoryLimitExceed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The total size of specified disk category in an instance exceeds.",
-                ))
-            }
-            Self::InstanceDiskNumLimitExceed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The number of specified disk in an instance exceeds.",
-                ))
-            }
-            Self::InstanceDiskNumberLimitExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The total number of specified disk in an instance exceeds.",
-                ))
-            }
-            Self::InstanceTypeOffline => ::std::option::Option::Some((403u16, "%s")),
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The Instance provided does not exist.",
-                ))
-            }
-            Self::InvalidActionUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified action is not valid.",
-                ))
-            }
-            Self::InvalidAmountMalformed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter Amount is not valid.",
-                ))
-            }
-            Self::InvalidChargeTypeMarketImage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified chargeType of marketplace image is invalid",
-                ))
-            }
-            Self::InvalidDataDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DataDisk.n.Category\" is not valid.",
-                ))
-            }
-            Self::InvalidDataDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size limit of the specified disk category.",
-                ))
-            }
-            Self::InvalidDiskCategoryMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk categories' combination is not supported.",
-                ))
-            }
-            Self::InvalidDiskCategoryMissing => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The DataDisk.1.Category parameter that is mandatory for processing the request is not provided.",
-                ))
-            }
-            Self::InvalidDiskCategoryNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk category is not support the specified instance type.",
-                ))
-            }
-            Self::InvalidDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DiskCategory\" is not valid.",
-                ))
-            }
-            Self::InvalidDiskIdsNotFound => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Some of the specified disks do not exist.",
-                ))
-            }
-            Self::InvalidDiskIdsNotPortable => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified DiskId is not portable.",
-                ))
-            }
-            Self::InvalidDiskSizeTooSmall => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Specified disk size is less than the size of snapshot",
-                ))
-            }
-            Self::InvalidImageIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ImageId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The InstanceChargeType does not exist in our records",
-                ))
-            }
-            Self::InvalidInstanceTypeMissing => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The InstanceType parameter that is mandatory for processing the request is not provided.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueUnauthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not authorized.",
-                ))
-            }
-            Self::InvalidInternetChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InternetChargeType is not valid.",
-                ))
-            }
-            Self::InvalidInternetMaxBandwidthOutValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InternetMaxBandwidthOut\" is not valid.",
-                ))
-            }
-            Self::InvalidIoOptimizedValueValueNotSupported => {
-                ::std::option::Option::Some((400u16, "IoOptimized value not supported."))
-            }
-            Self::InvalidMarketImageNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified marketplace image does not exist, please change the imageId and try again.",
-                ))
-            }
-            Self::InvalidNetworkTypeMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified parameter \"InternetChargeType\" conflict with instance network type.",
-                ))
-            }
-            Self::InvalidNetworkTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter NetworkType is not valid.",
-                ))
-            }
-            Self::InvalidParameterConflict => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image does not support the specified instance type.",
-                ))
-            }
-            Self::InvalidParameterResourceOwnerAccount => {
-                ::std::option::Option::Some((403u16, "ResourceOwnerAccount is Invalid."))
-            }
-            Self::InvalidPeriod => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified period is not valid.",
-                ))
-            }
-            Self::InvalidPriceUnitValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter PriceUnit is not valid.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidResourceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter ResourceType is not valid.",
-                ))
-            }
-            Self::InvalidSystemDiskNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified system disk does not exist.",
-                ))
-            }
-            Self::InvalidSystemDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"SystemDisk.Category\" is not valid.",
-                ))
-            }
-            Self::InvalidSystemDiskCategoryValueUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The disk category is not authorized.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeLessThanImageSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is less than the image size.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeLessThanMinSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is less than the minimum size.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeMoreThanMaxSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is more than the maximum size",
-                ))
-            }
-            Self::InvalidSystemDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is invalid.",
-                ))
-            }
-            Self::IoOptimizedNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image is not support IoOptimized Instance.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Image is disabled or is deleted.",
-                ))
-            }
-            Self::PrePaidInstanceExpired => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The prePaid instance has expired.",
-                ))
-            }
-            Self::PriceNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The price of your queried resource is not available now, please try other resources.",
-                ))
-            }
-            Self::QuotaExceedPortableCloudDisk => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The quota of portable cloud disk exceeds.",
-                ))
-            }
-            Self::RegionUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "There is no authority to create instance in the specified region.",
-                ))
-            }
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request was denied due to request throttling.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

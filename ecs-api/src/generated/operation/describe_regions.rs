@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeRegions {
     type Error = DescribeRegionsError;
 }
 /// Input of [`DescribeRegions`]. Build it with [`DescribeRegionsInput::new`] and the setters, or use [`DescribeRegionsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeRegionsInput {
     /// The natural language that is used to filter responses. For more information, visit RFC 7231. Valid values:
@@ -195,22 +188,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeRegions`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeRegionsOutput {
     /// An array consisting of region data.
-    #[serde(rename = "Regions", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Regions"))]
     pub regions: ::std::vec::Vec<crate::types::Region>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeRegionsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeRegionsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            regions: f.list("Regions")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeRegions` call: one variant per code its reference page documents, [`Common`](DescribeRegionsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeRegionsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeRegionsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeRegionsErrorKind {
     /// `InvalidAcceptLanguage.NotFound`
@@ -234,49 +247,37 @@ pub enum DescribeRegionsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeRegionsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidAcceptLanguage.NotFound" => Self::InvalidAcceptLanguageNotFound,
-            "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
-            "Unauthorized.EmptyRegion" => Self::UnauthorizedEmptyRegion,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAcceptLanguage.NotFound",
+            kind: Self::InvalidAcceptLanguageNotFound,
+            http_status: 404u16,
+            message: "Only Chinese (zh-CN), English (en-US), and Japanese (ja) are allowed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceType.NotFound",
+            kind: Self::InvalidResourceTypeNotFound,
+            http_status: 404u16,
+            message: "The ResourceType provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Unauthorized.EmptyRegion",
+            kind: Self::UnauthorizedEmptyRegion,
+            http_status: 403u16,
+            message: "The specified account has no access authority to any region.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidAcceptLanguageNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "Only Chinese (zh-CN), English (en-US), and Japanese (ja) are allowed.",
-                ))
-            }
-            Self::InvalidResourceTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceType provided does not exist in our records.",
-                ))
-            }
-            Self::UnauthorizedEmptyRegion => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified account has no access authority to any region.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

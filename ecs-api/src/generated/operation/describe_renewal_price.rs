@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeRenewalPrice {
     type Error = DescribeRenewalPriceError;
 }
 /// Input of [`DescribeRenewalPrice`]. Build it with [`DescribeRenewalPriceInput::new`] and the setters, or use [`DescribeRenewalPriceRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeRenewalPriceInput {
     /// The renewal period. The valid values of this parameter depend on the value specified for the PriceUnit parameter. Valid values:
@@ -257,34 +251,58 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeRenewalPrice`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeRenewalPriceOutput {
     /// The discount.
-    #[serde(rename = "DiscountPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiscountPrice"))]
     pub discount_price: ::std::option::Option<f64>,
     /// The original price.
-    #[serde(rename = "OriginalPrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OriginalPrice"))]
     pub original_price: ::std::option::Option<f64>,
     /// Details about the PriceInfo data, including the price and discount rules.
-    #[serde(rename = "PriceInfo")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PriceInfo"))]
     pub price_info: ::std::option::Option<crate::types::PriceInfo>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The promotion rules.
-    #[serde(rename = "Rules", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Rules"))]
     pub rules: ::std::vec::Vec<crate::types::Rule>,
     /// The final transaction price after discounts are applied.
-    #[serde(rename = "TradePrice", deserialize_with = "::ecs_api::de::float")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
     pub trade_price: ::std::option::Option<f64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeRenewalPriceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeRenewalPriceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            discount_price: f.float("DiscountPrice")?,
+            original_price: f.float("OriginalPrice")?,
+            price_info: f.nested("PriceInfo")?,
+            request_id: f.string("RequestId")?,
+            rules: f.list("Rules")?,
+            trade_price: f.float("TradePrice")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeRenewalPrice` call: one variant per code its reference page documents, [`Common`](DescribeRenewalPriceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeRenewalPriceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeRenewalPriceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeRenewalPriceErrorKind {
     /// `ChargeTypeViolation`
@@ -334,84 +352,72 @@ pub enum DescribeRenewalPriceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeRenewalPriceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "InternalError" => Self::InternalError,
-            "InvalidAction.Unauthorized" => Self::InvalidActionUnauthorized,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidPeriod" => Self::InvalidPeriod,
-            "InvalidPriceUnit.ValueNotSupported" => {
-                Self::InvalidPriceUnitValueNotSupported
-            }
-            "InvalidResourceType.ValueNotSupported" => {
-                Self::InvalidResourceTypeValueNotSupported
-            }
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "The operation is not permitted due to charge type of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "%s",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction.Unauthorized",
+            kind: Self::InvalidActionUnauthorized,
+            http_status: 403u16,
+            message: "The specified action is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod",
+            kind: Self::InvalidPeriod,
+            http_status: 400u16,
+            message: "The specified period is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPriceUnit.ValueNotSupported",
+            kind: Self::InvalidPriceUnitValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter PriceUnit is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceType.ValueNotSupported",
+            kind: Self::InvalidResourceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter ResourceType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 400u16,
+            message: "Request was denied due to request throttling.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is not permitted due to charge type of the instance.",
-                ))
-            }
-            Self::InternalError => ::std::option::Option::Some((500u16, "%s")),
-            Self::InvalidActionUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified action is not valid.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidPeriod => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified period is not valid.",
-                ))
-            }
-            Self::InvalidPriceUnitValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter PriceUnit is not valid.",
-                ))
-            }
-            Self::InvalidResourceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter ResourceType is not valid.",
-                ))
-            }
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request was denied due to request throttling.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeReservedInstances {
     type Error = DescribeReservedInstancesError;
 }
 /// Input of [`DescribeReservedInstances`]. Build it with [`DescribeReservedInstancesInput::new`] and the setters, or use [`DescribeReservedInstancesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesInput {
     /// The allocation type. Valid values:
@@ -595,28 +588,51 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeReservedInstances`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOutput {
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about the reserved instances.
-    #[serde(rename = "ReservedInstances", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstances"))]
     pub reserved_instances: ::std::vec::Vec<crate::types::ReservedInstance>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeReservedInstancesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeReservedInstancesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            reserved_instances: f.list("ReservedInstances")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeReservedInstances` call: one variant per code its reference page documents, [`Common`](DescribeReservedInstancesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeReservedInstancesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeReservedInstancesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeReservedInstancesErrorKind {
     /// `InvalidAllocationType.ValueNotSupported`
@@ -655,69 +671,58 @@ pub enum DescribeReservedInstancesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeReservedInstancesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidAllocationType.ValueNotSupported" => {
-                Self::InvalidAllocationTypeValueNotSupported
-            }
-            "InvalidEndTime.ValueNotSupported" => Self::InvalidEndTimeValueNotSupported,
-            "InvalidRegion.NotFound" => Self::InvalidRegionNotFound,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidZone.NotFound" => Self::InvalidZoneNotFound,
-            "MissingParamter.RegionId" => Self::MissingParamterRegionId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAllocationType.ValueNotSupported",
+            kind: Self::InvalidAllocationTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified AllocationType is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEndTime.ValueNotSupported",
+            kind: Self::InvalidEndTimeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified endTime is out of the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotFound",
+            kind: Self::InvalidRegionNotFound,
+            http_status: 400u16,
+            message: "The specified parameter RegionId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified RegionId does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidZone.NotFound",
+            kind: Self::InvalidZoneNotFound,
+            http_status: 400u16,
+            message: "The specified parameter ZoneId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParamter.RegionId",
+            kind: Self::MissingParamterRegionId,
+            http_status: 400u16,
+            message: "The regionId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidAllocationTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified AllocationType is not supported.",
-                ))
-            }
-            Self::InvalidEndTimeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified endTime is out of the permitted range.",
-                ))
-            }
-            Self::InvalidRegionNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter RegionId is not valid.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RegionId does not exist in our records.",
-                ))
-            }
-            Self::InvalidZoneNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter ZoneId is not valid.",
-                ))
-            }
-            Self::MissingParamterRegionId => {
-                ::std::option::Option::Some((400u16, "The regionId should not be null."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

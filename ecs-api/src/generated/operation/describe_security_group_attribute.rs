@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeSecurityGroupAttribute {
     type Error = DescribeSecurityGroupAttributeError;
 }
 /// Input of [`DescribeSecurityGroupAttribute`]. Build it with [`DescribeSecurityGroupAttributeInput::new`] and the setters, or use [`DescribeSecurityGroupAttributeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeInput {
     /// The direction in which the security group rule is applied. Valid values:
@@ -230,42 +224,69 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSecurityGroupAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeOutput {
     /// The description of the security group.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// The access control policy within the security group. Valid values:
     /// - Accept: All instances in the security group can communicate with each other.
     /// - drop: All instances within the security group are isolated from each other.
-    #[serde(rename = "InnerAccessPolicy", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InnerAccessPolicy"))]
     pub inner_access_policy: ::std::option::Option<::std::string::String>,
     /// Details about the security group rules.
-    #[serde(rename = "Permissions", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Permissions"))]
     pub permissions: ::std::vec::Vec<crate::types::Permission>,
     /// The region ID of the security group.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the destination security group.
-    #[serde(rename = "SecurityGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the security group.
-    #[serde(rename = "SecurityGroupName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupName"))]
     pub security_group_name: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC. If a VPC ID is returned, the network type of the security group is VPC. Otherwise, the network type of the security group is classic network.
-    #[serde(rename = "VpcId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
     pub vpc_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSecurityGroupAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSecurityGroupAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            description: f.string("Description")?,
+            inner_access_policy: f.string("InnerAccessPolicy")?,
+            permissions: f.list("Permissions")?,
+            region_id: f.string("RegionId")?,
+            request_id: f.string("RequestId")?,
+            security_group_id: f.string("SecurityGroupId")?,
+            security_group_name: f.string("SecurityGroupName")?,
+            vpc_id: f.string("VpcId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSecurityGroupAttribute` call: one variant per code its reference page documents, [`Common`](DescribeSecurityGroupAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSecurityGroupAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSecurityGroupAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSecurityGroupAttributeErrorKind {
     /// `InternalError`
@@ -304,68 +325,58 @@ pub enum DescribeSecurityGroupAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSecurityGroupAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidNicType.ValueNotSupported" => Self::InvalidNicTypeValueNotSupported,
-            "InvalidParamter" => Self::InvalidParamter,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidSecurityGroupId.Malformed" => Self::InvalidSecurityGroupIdMalformed,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNicType.ValueNotSupported",
+            kind: Self::InvalidNicTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified NicType does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParamter",
+            kind: Self::InvalidParamter,
+            http_status: 400u16,
+            message: "Invalid Parameter",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.Malformed",
+            kind: Self::InvalidSecurityGroupIdMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"SecurityGroupId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "The specified SecurityGroupId does not exist.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidNicTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified NicType does not exist.",
-                ))
-            }
-            Self::InvalidParamter => {
-                ::std::option::Option::Some((400u16, "Invalid Parameter"))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"SecurityGroupId\" is not valid.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SecurityGroupId does not exist.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -25,15 +25,8 @@ impl ::ecs_api::operation::Operation for DescribeSecurityGroupReferences {
     type Error = DescribeSecurityGroupReferencesError;
 }
 /// Input of [`DescribeSecurityGroupReferences`]. Build it with [`DescribeSecurityGroupReferencesInput::new`] and the setters, or use [`DescribeSecurityGroupReferencesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupReferencesInput {
     /// The region ID of the security group.
@@ -194,25 +187,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSecurityGroupReferences`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupReferencesOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// An array consisting of SecurityGroupReference data.
-    #[serde(
-        rename = "SecurityGroupReferences",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupReferences"))]
     pub security_group_references: ::std::vec::Vec<crate::types::SecurityGroupReference>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSecurityGroupReferencesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSecurityGroupReferencesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+            security_group_references: f.list("SecurityGroupReferences")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSecurityGroupReferences` call: one variant per code its reference page documents, [`Common`](DescribeSecurityGroupReferencesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSecurityGroupReferencesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSecurityGroupReferencesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSecurityGroupReferencesErrorKind {
     /// `InvalidSecurityGroupId.Malformed`
@@ -231,42 +242,30 @@ pub enum DescribeSecurityGroupReferencesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSecurityGroupReferencesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidSecurityGroupId.Malformed" => Self::InvalidSecurityGroupIdMalformed,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.Malformed",
+            kind: Self::InvalidSecurityGroupIdMalformed,
+            http_status: 400u16,
+            message: "The specified parameter SecurityGroupId is essential and size should less than 10",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "The SecurityGroupId provided does not exist in our records.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidSecurityGroupIdMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter SecurityGroupId is essential and size should less than 10",
-                ))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The SecurityGroupId provided does not exist in our records.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -21,15 +21,8 @@ impl ::ecs_api::operation::Operation for DescribeSecurityGroups {
     type Error = DescribeSecurityGroupsError;
 }
 /// Input of [`DescribeSecurityGroups`]. Build it with [`DescribeSecurityGroupsInput::new`] and the setters, or use [`DescribeSecurityGroupsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsInput {
     /// Specifies whether to check the validity of the request without actually making the request. Valid values:
@@ -491,34 +484,59 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSecurityGroups`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsOutput {
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The region ID of the security group.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about the security groups.
-    #[serde(rename = "SecurityGroups", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroups"))]
     pub security_groups: ::std::vec::Vec<crate::types::SecurityGroup>,
     /// The total number of security groups.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSecurityGroupsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSecurityGroupsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            region_id: f.string("RegionId")?,
+            request_id: f.string("RequestId")?,
+            security_groups: f.list("SecurityGroups")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSecurityGroups` call: one variant per code its reference page documents, [`Common`](DescribeSecurityGroupsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSecurityGroupsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSecurityGroupsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSecurityGroupsErrorKind {
     /// `InternalError`
@@ -532,36 +550,23 @@ pub enum DescribeSecurityGroupsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSecurityGroupsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

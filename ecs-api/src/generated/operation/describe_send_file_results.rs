@@ -21,15 +21,8 @@ impl ::ecs_api::operation::Operation for DescribeSendFileResults {
     type Error = DescribeSendFileResultsError;
 }
 /// Input of [`DescribeSendFileResults`]. Build it with [`DescribeSendFileResultsInput::new`] and the setters, or use [`DescribeSendFileResultsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSendFileResultsInput {
     /// The ID of the instance for which you want to query file sending results.
@@ -262,31 +255,55 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSendFileResults`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSendFileResultsOutput {
     /// Details about the file sending records.
-    #[serde(rename = "Invocations", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Invocations"))]
     pub invocations: ::std::vec::Vec<crate::types::DescribeSendFileResultsInvocation>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned on each page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of file sending tasks.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSendFileResultsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSendFileResultsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            invocations: f.list("Invocations")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSendFileResults` call: one variant per code its reference page documents, [`Common`](DescribeSendFileResultsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSendFileResultsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSendFileResultsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSendFileResultsErrorKind {
     /// `InternalError.Dispatch`
@@ -310,49 +327,37 @@ pub enum DescribeSendFileResultsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSendFileResultsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            "InvalidParam.PageNumber" => Self::InvalidParamPageNumber,
-            "InvalidParam.PageSize" => Self::InvalidParamPageSize,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError.Dispatch",
+            kind: Self::InternalErrorDispatch,
+            http_status: 500u16,
+            message: "An error occurred when you dispatched the request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.PageNumber",
+            kind: Self::InvalidParamPageNumber,
+            http_status: 403u16,
+            message: "The specified parameter is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.PageSize",
+            kind: Self::InvalidParamPageSize,
+            http_status: 403u16,
+            message: "The specified parameter is invalid.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalErrorDispatch => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "An error occurred when you dispatched the request.",
-                ))
-            }
-            Self::InvalidParamPageNumber => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter is invalid.",
-                ))
-            }
-            Self::InvalidParamPageSize => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter is invalid.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

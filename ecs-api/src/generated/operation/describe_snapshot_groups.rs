@@ -20,15 +20,8 @@ impl ::ecs_api::operation::Operation for DescribeSnapshotGroups {
     type Error = DescribeSnapshotGroupsError;
 }
 /// Input of [`DescribeSnapshotGroups`]. Build it with [`DescribeSnapshotGroupsInput::new`] and the setters, or use [`DescribeSnapshotGroupsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSnapshotGroupsInput {
     /// The ID of the instance.
@@ -352,25 +345,47 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSnapshotGroups`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSnapshotGroupsOutput {
     /// The token used to start the next query.
-    #[serde(rename = "NextToken", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about the instance snapshots.
-    #[serde(rename = "SnapshotGroups", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotGroups"))]
     pub snapshot_groups: ::std::vec::Vec<crate::types::SnapshotGroup>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSnapshotGroupsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSnapshotGroupsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            next_token: f.string("NextToken")?,
+            request_id: f.string("RequestId")?,
+            snapshot_groups: f.list("SnapshotGroups")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSnapshotGroups` call: one variant per code its reference page documents, [`Common`](DescribeSnapshotGroupsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSnapshotGroupsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSnapshotGroupsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSnapshotGroupsErrorKind {
     /// `InvalidStatus.ValueNotSupported`
@@ -384,32 +399,23 @@ pub enum DescribeSnapshotGroupsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSnapshotGroupsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidStatus.ValueNotSupported" => Self::InvalidStatusValueNotSupported,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.ValueNotSupported",
+            kind: Self::InvalidStatusValueNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidStatusValueNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

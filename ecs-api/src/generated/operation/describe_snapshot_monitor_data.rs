@@ -24,14 +24,8 @@ impl ::ecs_api::operation::Operation for DescribeSnapshotMonitorData {
     type Error = DescribeSnapshotMonitorDataError;
 }
 /// Input of [`DescribeSnapshotMonitorData`]. Build it with [`DescribeSnapshotMonitorDataInput::new`] and the setters, or use [`DescribeSnapshotMonitorDataRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSnapshotMonitorDataInput {
     /// The type of the snapshot. Valid values:
@@ -269,22 +263,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSnapshotMonitorData`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSnapshotMonitorDataOutput {
     /// The collection of monitoring data of snapshot sizes.
-    #[serde(rename = "MonitorData", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MonitorData"))]
     pub monitor_data: ::std::vec::Vec<crate::types::DataPoint>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSnapshotMonitorDataOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSnapshotMonitorDataOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            monitor_data: f.list("MonitorData")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSnapshotMonitorData` call: one variant per code its reference page documents, [`Common`](DescribeSnapshotMonitorDataErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSnapshotMonitorDataErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSnapshotMonitorDataError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSnapshotMonitorDataErrorKind {
     /// `InvalidEndTime.Malformed`
@@ -323,70 +338,58 @@ pub enum DescribeSnapshotMonitorDataErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSnapshotMonitorDataErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed,
-            "InvalidParameter.TooManyDataQueried" => {
-                Self::InvalidParameterTooManyDataQueried
-            }
-            "InvalidPeriod.ValueNotSupported" => Self::InvalidPeriodValueNotSupported,
-            "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed,
-            "InvalidStartTime.TooEarly" => Self::InvalidStartTimeTooEarly,
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEndTime.Malformed",
+            kind: Self::InvalidEndTimeMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"EndTime\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.TooManyDataQueried",
+            kind: Self::InvalidParameterTooManyDataQueried,
+            http_status: 400u16,
+            message: "Too many data queried.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.ValueNotSupported",
+            kind: Self::InvalidPeriodValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"Period\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStartTime.Malformed",
+            kind: Self::InvalidStartTimeMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"StartTime\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStartTime.TooEarly",
+            kind: Self::InvalidStartTimeTooEarly,
+            http_status: 400u16,
+            message: "The specified parameter \"StartTime\" is too early.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 400u16,
+            message: "Request was denied due to request throttling.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidEndTimeMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"EndTime\" is not valid.",
-                ))
-            }
-            Self::InvalidParameterTooManyDataQueried => {
-                ::std::option::Option::Some((400u16, "Too many data queried."))
-            }
-            Self::InvalidPeriodValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Period\" is not valid.",
-                ))
-            }
-            Self::InvalidStartTimeMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"StartTime\" is not valid.",
-                ))
-            }
-            Self::InvalidStartTimeTooEarly => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"StartTime\" is too early.",
-                ))
-            }
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request was denied due to request throttling.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

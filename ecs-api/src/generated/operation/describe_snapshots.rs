@@ -21,15 +21,8 @@ impl ::ecs_api::operation::Operation for DescribeSnapshots {
     type Error = DescribeSnapshotsError;
 }
 /// Input of [`DescribeSnapshots`]. Build it with [`DescribeSnapshotsInput::new`] and the setters, or use [`DescribeSnapshotsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSnapshotsInput {
     /// The category of the snapshot. Valid values:
@@ -755,106 +748,146 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSnapshots`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsOutput {
     /// The category of the snapshot.
     /// Note: This parameter will be removed in the future. We recommend that you use the InstantAccess parameter to ensure future compatibility.
-    #[serde(rename = "Category", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
     pub category: ::std::option::Option<::std::string::String>,
     /// The description of the snapshot.
-    #[serde(rename = "Description", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether the snapshot was encrypted.
-    #[serde(rename = "Encrypted", deserialize_with = "::ecs_api::de::boolean")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Encrypted"))]
     pub encrypted: ::std::option::Option<bool>,
     /// Indicates the duration of the instant access feature. The instant access feature is automatically disabled when the specified duration expires.
     /// By default, the value of this parameter is the same as that of RetentionDays.
-    #[serde(
-        rename = "InstantAccessRetentionDays",
-        deserialize_with = "::ecs_api::de::integer",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccessRetentionDays"))]
     pub instant_access_retention_days: ::std::option::Option<i64>,
     /// The ID of the KMS key used by the data disk.
-    #[serde(rename = "KMSKeyId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KMSKeyId"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// The time when the snapshot was last changed. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[serde(rename = "LastModifiedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "LastModifiedTime"))]
     pub last_modified_time: ::std::option::Option<::std::string::String>,
     /// The token used to start the next query.
-    #[serde(rename = "NextToken", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The product code of the Alibaba Cloud Marketplace image.
-    #[serde(rename = "ProductCode", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ProductCode"))]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the snapshot belongs.
-    #[serde(rename = "ResourceGroupId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The number of days that an automatic snapshot can be retained.
-    #[serde(rename = "RetentionDays", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RetentionDays"))]
     pub retention_days: ::std::option::Option<i64>,
     /// The ID of the snapshot.
-    #[serde(rename = "SnapshotId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// The name of the snapshot. This parameter is returned only if a snapshot name was specified when the snapshot was created.
-    #[serde(rename = "SnapshotName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotName"))]
     pub snapshot_name: ::std::option::Option<::std::string::String>,
     /// The serial number of the snapshot.
-    #[serde(rename = "SnapshotSN", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotSN"))]
     pub snapshot_sn: ::std::option::Option<::std::string::String>,
     /// The type of the snapshot. Valid values:
     /// - auto or timer: automatic snapshot
     /// - user: manual snapshot
     /// - all: all snapshot types
-    #[serde(rename = "SnapshotType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotType"))]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
     /// Details about the snapshots.
-    #[serde(rename = "Snapshots", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Snapshots"))]
     pub snapshots: ::std::vec::Vec<crate::types::DescribeSnapshotsSnapshot>,
     /// The ID of the source disk. This parameter is retained even after the source disk of the snapshot is released.
-    #[serde(rename = "SourceDiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskId"))]
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The type of the source disk. Valid values:
     /// - system
     /// - data
-    #[serde(rename = "SourceDiskType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskType"))]
     pub source_disk_type: ::std::option::Option<::std::string::String>,
     /// The type of the source disk for which the snapshot was created.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[serde(rename = "SourceStorageType", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SourceStorageType"))]
     pub source_storage_type: ::std::option::Option<::std::string::String>,
     /// The tag key of the snapshot.
-    #[serde(rename = "TagKey", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tags of the snapshot.
-    #[serde(rename = "Tags", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
     pub tags: ::std::vec::Vec<crate::types::DescribeSnapshotsTag>,
     /// The total number of snapshots.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
     /// Indicates whether the snapshot has been used to create images or disks. Valid values:
     /// - image
     /// - disk
     /// - image\_disk
     /// - none
-    #[serde(rename = "Usage", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Usage"))]
     pub usage: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeSnapshotsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSnapshotsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            category: f.string("Category")?,
+            description: f.string("Description")?,
+            encrypted: f.boolean("Encrypted")?,
+            instant_access_retention_days: f.integer("InstantAccessRetentionDays")?,
+            kms_key_id: f.string("KMSKeyId")?,
+            last_modified_time: f.string("LastModifiedTime")?,
+            next_token: f.string("NextToken")?,
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            product_code: f.string("ProductCode")?,
+            request_id: f.string("RequestId")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            retention_days: f.integer("RetentionDays")?,
+            snapshot_id: f.string("SnapshotId")?,
+            snapshot_name: f.string("SnapshotName")?,
+            snapshot_sn: f.string("SnapshotSN")?,
+            snapshot_type: f.string("SnapshotType")?,
+            snapshots: f.list("Snapshots")?,
+            source_disk_id: f.string("SourceDiskId")?,
+            source_disk_type: f.string("SourceDiskType")?,
+            source_storage_type: f.string("SourceStorageType")?,
+            tag_key: f.string("TagKey")?,
+            tags: f.list("Tags")?,
+            total_count: f.integer("TotalCount")?,
+            usage: f.string("Usage")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSnapshots` call: one variant per code its reference page documents, [`Common`](DescribeSnapshotsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSnapshotsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSnapshotsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSnapshotsErrorKind {
     /// `InternalError`
@@ -919,98 +952,93 @@ pub enum DescribeSnapshotsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSnapshotsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidFilterKey.NotFound" => Self::InvalidFilterKeyNotFound,
-            "InvalidSnapshotCategory.Malformed" => Self::InvalidSnapshotCategoryMalformed,
-            "InvalidSnapshotIds.Malformed" => Self::InvalidSnapshotIdsMalformed,
-            "InvalidSnapshotLinkId.NotFound" => Self::InvalidSnapshotLinkIdNotFound,
-            "InvalidSnapshotType.NotFound" => Self::InvalidSnapshotTypeNotFound,
-            "InvalidSourceDiskType" => Self::InvalidSourceDiskType,
-            "InvalidStatus.NotFound" => Self::InvalidStatusNotFound,
-            "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
-            "InvalidTagCount" => Self::InvalidTagCount,
-            "InvalidUsage" => Self::InvalidUsage,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidFilterKey.NotFound",
+            kind: Self::InvalidFilterKeyNotFound,
+            http_status: 404u16,
+            message: "",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotCategory.Malformed",
+            kind: Self::InvalidSnapshotCategoryMalformed,
+            http_status: 403u16,
+            message: "The specified Category is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotIds.Malformed",
+            kind: Self::InvalidSnapshotIdsMalformed,
+            http_status: 403u16,
+            message: "The amount of specified specified snapshot Ids exceeds the limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotLinkId.NotFound",
+            kind: Self::InvalidSnapshotLinkIdNotFound,
+            http_status: 404u16,
+            message: "The specified snapshot link is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotType.NotFound",
+            kind: Self::InvalidSnapshotTypeNotFound,
+            http_status: 404u16,
+            message: "The specfied SnapshotType is not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSourceDiskType",
+            kind: Self::InvalidSourceDiskType,
+            http_status: 404u16,
+            message: "The specifed SourceDiskType is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.NotFound",
+            kind: Self::InvalidStatusNotFound,
+            http_status: 404u16,
+            message: "The specified Status is not found",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTag.Mismatch",
+            kind: Self::InvalidTagMismatch,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key and Tag.n.Value are not match.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagCount",
+            kind: Self::InvalidTagCount,
+            http_status: 400u16,
+            message: "The specified tags are beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUsage",
+            kind: Self::InvalidUsage,
+            http_status: 404u16,
+            message: "The specifed Usage is not valid",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidFilterKeyNotFound => ::std::option::Option::Some((404u16, "")),
-            Self::InvalidSnapshotCategoryMalformed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Category is not valid.",
-                ))
-            }
-            Self::InvalidSnapshotIdsMalformed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The amount of specified specified snapshot Ids exceeds the limit.",
-                ))
-            }
-            Self::InvalidSnapshotLinkIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified snapshot link is not found.",
-                ))
-            }
-            Self::InvalidSnapshotTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specfied SnapshotType is not found",
-                ))
-            }
-            Self::InvalidSourceDiskType => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specifed SourceDiskType is not valid",
-                ))
-            }
-            Self::InvalidStatusNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified Status is not found",
-                ))
-            }
-            Self::InvalidTagMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key and Tag.n.Value are not match.",
-                ))
-            }
-            Self::InvalidTagCount => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified tags are beyond the permitted range.",
-                ))
-            }
-            Self::InvalidUsage => {
-                ::std::option::Option::Some((404u16, "The specifed Usage is not valid"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeSnapshotsUsage {
     type Error = DescribeSnapshotsUsageError;
 }
 /// Input of [`DescribeSnapshotsUsage`]. Build it with [`DescribeSnapshotsUsageInput::new`] and the setters, or use [`DescribeSnapshotsUsageRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSnapshotsUsageInput {
     /// The region ID of the snapshot. You can call the DescribeRegions operation to query the most recent region list.
@@ -121,25 +114,47 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSnapshotsUsage`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsUsageOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of snapshots stored in the current region.
-    #[serde(rename = "SnapshotCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotCount"))]
     pub snapshot_count: ::std::option::Option<i64>,
     /// The total size of snapshots stored in the current region. Unit: byte.
-    #[serde(rename = "SnapshotSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotSize"))]
     pub snapshot_size: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSnapshotsUsageOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSnapshotsUsageOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+            snapshot_count: f.integer("SnapshotCount")?,
+            snapshot_size: f.integer("SnapshotSize")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSnapshotsUsage` call: one variant per code its reference page documents, [`Common`](DescribeSnapshotsUsageErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSnapshotsUsageErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSnapshotsUsageError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSnapshotsUsageErrorKind {
     /// `InvalidParam.RegionId`
@@ -153,35 +168,23 @@ pub enum DescribeSnapshotsUsageErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSnapshotsUsageErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidParam.RegionId" => Self::InvalidParamRegionId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.RegionId",
+            kind: Self::InvalidParamRegionId,
+            http_status: 403u16,
+            message: "The specified region is not exist.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidParamRegionId => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified region is not exist.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeSpotPriceHistory {
     type Error = DescribeSpotPriceHistoryError;
 }
 /// Input of [`DescribeSpotPriceHistory`]. Build it with [`DescribeSpotPriceHistoryInput::new`] and the setters, or use [`DescribeSpotPriceHistoryRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeSpotPriceHistoryInput {
     /// The end time of the query. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
@@ -407,28 +401,51 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeSpotPriceHistory`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeSpotPriceHistoryOutput {
     /// The currency unit of the price.
-    #[serde(rename = "Currency", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Currency"))]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The start row of the next page. It is the value of the Offset parameter.
-    #[serde(rename = "NextOffset", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NextOffset"))]
     pub next_offset: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about the spot prices.
-    #[serde(rename = "SpotPrices", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SpotPrices"))]
     pub spot_prices: ::std::vec::Vec<crate::types::SpotPriceType>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeSpotPriceHistoryOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeSpotPriceHistoryOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            currency: f.string("Currency")?,
+            next_offset: f.integer("NextOffset")?,
+            request_id: f.string("RequestId")?,
+            spot_prices: f.list("SpotPrices")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeSpotPriceHistory` call: one variant per code its reference page documents, [`Common`](DescribeSpotPriceHistoryErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeSpotPriceHistoryErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeSpotPriceHistoryError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeSpotPriceHistoryErrorKind {
     /// `Abs.Abs.InvalidSpotInstanceUID`
@@ -557,107 +574,184 @@ pub enum DescribeSpotPriceHistoryErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeSpotPriceHistoryErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Abs.Abs.InvalidSpotInstanceUID" => Self::AbsAbsInvalidSpotInstanceUid,
-            "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound,
-            "Abs.IoOptimized.ValueNotSupported" => Self::AbsIoOptimizedValueNotSupported,
-            "DependencyViolation.IoOptimized" => Self::DependencyViolationIoOptimized,
-            "Forbbiden.SubUser" => Self::ForbbidenSubUser,
-            "Forbedden.NotSupportRAM" => Self::ForbeddenNotSupportRam,
-            "InvalidInstanceID.Malformed" => Self::InvalidInstanceIdMalformed,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParams.EndTime" => Self::InvalidParamsEndTime,
-            "InvalidParams.InstanceType" => Self::InvalidParamsInstanceType,
-            "InvalidParams.IoOptimized" => Self::InvalidParamsIoOptimized,
-            "InvalidParams.NetworkType" => Self::InvalidParamsNetworkType,
-            "InvalidParams.OSType" => Self::InvalidParamsOsType,
-            "InvalidParams.Offset" => Self::InvalidParamsOffset,
-            "InvalidParams.PageSize" => Self::InvalidParamsPageSize,
-            "InvalidParams.RegionId" => Self::InvalidParamsRegionId,
-            "InvalidParams.StartTime" => Self::InvalidParamsStartTime,
-            "InvalidParams.ZoneId" => Self::InvalidParamsZoneId,
-            "InvalidSpotDuration" => Self::InvalidSpotDuration,
-            "InvalidUserType.NotSupported" => Self::InvalidUserTypeNotSupported,
-            "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound,
-            "MissingParameter" => Self::MissingParameter,
-            "UnsupportedParameter" => Self::UnsupportedParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Abs.Abs.InvalidSpotInstanceUID",
+            kind: Self::AbsAbsInvalidSpotInstanceUid,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Abs.InvalidAccount.NotFound",
+            kind: Self::AbsInvalidAccountNotFound,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Abs.IoOptimized.ValueNotSupported",
+            kind: Self::AbsIoOptimizedValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.IoOptimized",
+            kind: Self::DependencyViolationIoOptimized,
+            http_status: 400u16,
+            message: "The specified instancetype must be IoOptimized instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbbiden.SubUser",
+            kind: Self::ForbbidenSubUser,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbedden.NotSupportRAM",
+            kind: Self::ForbeddenNotSupportRam,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceID.Malformed",
+            kind: Self::InvalidInstanceIdMalformed,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.EndTime",
+            kind: Self::InvalidParamsEndTime,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.InstanceType",
+            kind: Self::InvalidParamsInstanceType,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.IoOptimized",
+            kind: Self::InvalidParamsIoOptimized,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.NetworkType",
+            kind: Self::InvalidParamsNetworkType,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.OSType",
+            kind: Self::InvalidParamsOsType,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.Offset",
+            kind: Self::InvalidParamsOffset,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.PageSize",
+            kind: Self::InvalidParamsPageSize,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.RegionId",
+            kind: Self::InvalidParamsRegionId,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.StartTime",
+            kind: Self::InvalidParamsStartTime,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParams.ZoneId",
+            kind: Self::InvalidParamsZoneId,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSpotDuration",
+            kind: Self::InvalidSpotDuration,
+            http_status: 400u16,
+            message: "The specified SpotDuration is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserType.NotSupported",
+            kind: Self::InvalidUserTypeNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidZoneId.NotFound",
+            kind: Self::InvalidZoneIdNotFound,
+            http_status: 400u16,
+            message: "The specified zone does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UnsupportedParameter",
+            kind: Self::UnsupportedParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AbsAbsInvalidSpotInstanceUid => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::AbsInvalidAccountNotFound => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::AbsIoOptimizedValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::DependencyViolationIoOptimized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instancetype must be IoOptimized instance.",
-                ))
-            }
-            Self::ForbbidenSubUser => ::std::option::Option::Some((403u16, "%s")),
-            Self::ForbeddenNotSupportRam => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidInstanceIdMalformed => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsEndTime => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsInstanceType => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParamsIoOptimized => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsNetworkType => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsOsType => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsOffset => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsPageSize => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsRegionId => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsStartTime => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamsZoneId => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidSpotDuration => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified SpotDuration is not valid.",
-                ))
-            }
-            Self::InvalidUserTypeNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidZoneIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified zone does not exist.",
-                ))
-            }
-            Self::MissingParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::UnsupportedParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,15 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeStorageCapacityUnits {
     type Error = DescribeStorageCapacityUnitsError;
 }
 /// Input of [`DescribeStorageCapacityUnits`]. Build it with [`DescribeStorageCapacityUnitsInput::new`] and the setters, or use [`DescribeStorageCapacityUnitsRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeStorageCapacityUnitsInput {
     /// The allocation type. This parameter is empty by default.
@@ -380,31 +373,55 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeStorageCapacityUnits`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeStorageCapacityUnitsOutput {
     /// The page number of the returned page.
-    #[serde(rename = "PageNumber", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[serde(rename = "PageSize", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// An array that consists of StorageCapacityUnits data.
-    #[serde(rename = "StorageCapacityUnits", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StorageCapacityUnits"))]
     pub storage_capacity_units: ::std::vec::Vec<crate::types::StorageCapacityUnit>,
     /// The total number of SCUs.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for DescribeStorageCapacityUnitsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeStorageCapacityUnitsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            page_number: f.integer("PageNumber")?,
+            page_size: f.integer("PageSize")?,
+            request_id: f.string("RequestId")?,
+            storage_capacity_units: f.list("StorageCapacityUnits")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeStorageCapacityUnits` call: one variant per code its reference page documents, [`Common`](DescribeStorageCapacityUnitsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeStorageCapacityUnitsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeStorageCapacityUnitsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeStorageCapacityUnitsErrorKind {
     /// `InvalidAllocationType.ValueNotSupported`
@@ -433,55 +450,44 @@ pub enum DescribeStorageCapacityUnitsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeStorageCapacityUnitsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidAllocationType.ValueNotSupported" => {
-                Self::InvalidAllocationTypeValueNotSupported
-            }
-            "InvalidParameter.CapacityExceed" => Self::InvalidParameterCapacityExceed,
-            "InvalidParameter.Name" => Self::InvalidParameterName,
-            "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAllocationType.ValueNotSupported",
+            kind: Self::InvalidAllocationTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified AllocationType is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.CapacityExceed",
+            kind: Self::InvalidParameterCapacityExceed,
+            http_status: 400u16,
+            message: "The specified Capacity exceeds the limitation of quota.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Name",
+            kind: Self::InvalidParameterName,
+            http_status: 400u16,
+            message: "The specified Name is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.RegionId",
+            kind: Self::MissingParameterRegionId,
+            http_status: 400u16,
+            message: "The specified RegionId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidAllocationTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified AllocationType is not supported.",
-                ))
-            }
-            Self::InvalidParameterCapacityExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Capacity exceeds the limitation of quota.",
-                ))
-            }
-            Self::InvalidParameterName => {
-                ::std::option::Option::Some((400u16, "The specified Name is invalid."))
-            }
-            Self::MissingParameterRegionId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId should not be null.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

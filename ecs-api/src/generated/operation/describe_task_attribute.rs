@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DescribeTaskAttribute {
     type Error = DescribeTaskAttributeError;
 }
 /// Input of [`DescribeTaskAttribute`]. Build it with [`DescribeTaskAttributeInput::new`] and the setters, or use [`DescribeTaskAttributeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DescribeTaskAttributeInput {
     /// The region ID of the task. You can call the DescribeRegions operation to query the most recent region list.
@@ -156,57 +150,88 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DescribeTaskAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DescribeTaskAttributeOutput {
     /// The time when the task was created.
-    #[serde(rename = "CreationTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The number of failed tasks.
-    #[serde(rename = "FailedCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FailedCount"))]
     pub failed_count: ::std::option::Option<i64>,
     /// The time when the task was complete.
-    #[serde(rename = "FinishedTime", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FinishedTime"))]
     pub finished_time: ::std::option::Option<::std::string::String>,
     /// An array consisting of OperationProgress data of each subtask.
-    #[serde(rename = "OperationProgressSet", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OperationProgressSet"))]
     pub operation_progress_set: ::std::vec::Vec<crate::types::OperationProgress>,
     /// The region ID of the task.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of completed tasks.
-    #[serde(rename = "SuccessCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SuccessCount"))]
     pub success_count: ::std::option::Option<i64>,
     /// Indicates whether the task can be canceled (CancelTask). Valid values:
     ///  - true: The task can be canceled.
     /// - false: The task cannot be canceled.
-    #[serde(rename = "SupportCancel", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "SupportCancel"))]
     pub support_cancel: ::std::option::Option<::std::string::String>,
     /// The operation name of the task.
-    #[serde(rename = "TaskAction", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskAction"))]
     pub task_action: ::std::option::Option<::std::string::String>,
     /// The ID of the task.
-    #[serde(rename = "TaskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// The progress of the task.
-    #[serde(rename = "TaskProcess", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskProcess"))]
     pub task_process: ::std::option::Option<::std::string::String>,
     /// The status of the task.
-    #[serde(rename = "TaskStatus", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskStatus"))]
     pub task_status: ::std::option::Option<::std::string::String>,
     /// The total number of tasks.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeTaskAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DescribeTaskAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            creation_time: f.string("CreationTime")?,
+            failed_count: f.integer("FailedCount")?,
+            finished_time: f.string("FinishedTime")?,
+            operation_progress_set: f.list("OperationProgressSet")?,
+            region_id: f.string("RegionId")?,
+            request_id: f.string("RequestId")?,
+            success_count: f.integer("SuccessCount")?,
+            support_cancel: f.string("SupportCancel")?,
+            task_action: f.string("TaskAction")?,
+            task_id: f.string("TaskId")?,
+            task_process: f.string("TaskProcess")?,
+            task_status: f.string("TaskStatus")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DescribeTaskAttribute` call: one variant per code its reference page documents, [`Common`](DescribeTaskAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DescribeTaskAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DescribeTaskAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeTaskAttributeErrorKind {
     /// `InvalidRegionId.NotFound`
@@ -231,49 +256,37 @@ pub enum DescribeTaskAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DescribeTaskAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidTaskId.NotFound" => Self::InvalidTaskIdNotFound,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 400u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTaskId.NotFound",
+            kind: Self::InvalidTaskIdNotFound,
+            http_status: 400u16,
+            message: "The specified \"TaskId\" is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "An input parameter \"RegionId\" that is mandatory for processing the request is not supplied.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::InvalidTaskIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified \"TaskId\" is not found.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "An input parameter \"RegionId\" that is mandatory for processing the request is not supplied.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DetachClassicLinkVpc {
     type Error = DetachClassicLinkVpcError;
 }
 /// Input of [`DetachClassicLinkVpc`]. Build it with [`DetachClassicLinkVpcInput::new`] and the setters, or use [`DetachClassicLinkVpcRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DetachClassicLinkVpcInput {
     /// The ID of the classic network-type instance.
@@ -193,19 +187,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DetachClassicLinkVpc`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DetachClassicLinkVpcOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DetachClassicLinkVpcOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DetachClassicLinkVpcOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `DetachClassicLinkVpc` call: one variant per code its reference page documents, [`Common`](DetachClassicLinkVpcErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DetachClassicLinkVpcErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DetachClassicLinkVpcError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DetachClassicLinkVpcErrorKind {
     /// `Forbidden.SubUser`
@@ -261,93 +274,79 @@ pub enum DetachClassicLinkVpcErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DetachClassicLinkVpcErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Forbidden.SubUser" => Self::ForbiddenSubUser,
-            "InvalidInstanceId.MalFormed" => Self::InvalidInstanceIdMalFormed,
-            "InvalidInstanceId.NotBelong" => Self::InvalidInstanceIdNotBelong,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidParameter.InvalidInstanceIdAndVpcId" => {
-                Self::InvalidParameterInvalidInstanceIdAndVpcId
-            }
-            "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed,
-            "InvalidStatus.InstanceStatus" => Self::InvalidStatusInstanceStatus,
-            "InvalidVpcId.Malformed" => Self::InvalidVpcIdMalformed,
-            "OperationDenied" => Self::OperationDenied,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden.SubUser",
+            kind: Self::ForbiddenSubUser,
+            http_status: 403u16,
+            message: "User not authorized to operate on the specified resource.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.MalFormed",
+            kind: Self::InvalidInstanceIdMalFormed,
+            http_status: 403u16,
+            message: "The specified instance is not a classic network instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotBelong",
+            kind: Self::InvalidInstanceIdNotBelong,
+            http_status: 403u16,
+            message: "The specified instance is not belong to you.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 403u16,
+            message: "The InstanceId provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.InvalidInstanceIdAndVpcId",
+            kind: Self::InvalidParameterInvalidInstanceIdAndVpcId,
+            http_status: 403u16,
+            message: "The parameter InstanceId and VpcId are not allowed to be empty at the same time.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.Malformed",
+            kind: Self::InvalidRegionIdMalformed,
+            http_status: 403u16,
+            message: "The specified parameter ? RegionId? is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.InstanceStatus",
+            kind: Self::InvalidStatusInstanceStatus,
+            http_status: 403u16,
+            message: "The specified instance status is not support this operation ,expect status is running or shutted.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVpcId.Malformed",
+            kind: Self::InvalidVpcIdMalformed,
+            http_status: 403u16,
+            message: "The specified parameter ? VpcId? is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The instances are not allowed to detach from the linked vpc.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ForbiddenSubUser => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "User not authorized to operate on the specified resource.",
-                ))
-            }
-            Self::InvalidInstanceIdMalFormed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance is not a classic network instance.",
-                ))
-            }
-            Self::InvalidInstanceIdNotBelong => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance is not belong to you.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The InstanceId provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidParameterInvalidInstanceIdAndVpcId => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The parameter InstanceId and VpcId are not allowed to be empty at the same time.",
-                ))
-            }
-            Self::InvalidRegionIdMalformed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter ? RegionId? is not valid.",
-                ))
-            }
-            Self::InvalidStatusInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance status is not support this operation ,expect status is running or shutted.",
-                ))
-            }
-            Self::InvalidVpcIdMalformed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter ? VpcId? is not valid.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instances are not allowed to detach from the linked vpc.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

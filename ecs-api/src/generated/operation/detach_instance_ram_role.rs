@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for DetachInstanceRamRole {
     type Error = DetachInstanceRamRoleError;
 }
 /// Input of [`DetachInstanceRamRole`]. Build it with [`DetachInstanceRamRoleInput::new`] and the setters, or use [`DetachInstanceRamRoleRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleInput {
     /// The instance ID set. A maximum of 100 instances can be entered at a time.
@@ -182,36 +176,56 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DetachInstanceRamRole`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleOutput {
     /// The returned RAM role information. It is an array that consists of DetachInstanceRamRoleResult data.
-    #[serde(
-        rename = "DetachInstanceRamRoleResults",
-        deserialize_with = "::ecs_api::de::list",
-    )]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DetachInstanceRamRoleResults"))]
     pub detach_instance_ram_role_results: ::std::vec::Vec<
         crate::types::DetachInstanceRamRoleResult,
     >,
     /// The number of RAM roles that fail to be detached.
-    #[serde(rename = "FailCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FailCount"))]
     pub fail_count: ::std::option::Option<i64>,
     /// The name of the RAM role.
-    #[serde(rename = "RamRoleName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// The request ID.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of RAM roles detached.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::integer")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<i64>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DetachInstanceRamRoleOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DetachInstanceRamRoleOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            detach_instance_ram_role_results: f.list("DetachInstanceRamRoleResults")?,
+            fail_count: f.integer("FailCount")?,
+            ram_role_name: f.string("RamRoleName")?,
+            request_id: f.string("RequestId")?,
+            total_count: f.integer("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DetachInstanceRamRole` call: one variant per code its reference page documents, [`Common`](DetachInstanceRamRoleErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DetachInstanceRamRoleErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DetachInstanceRamRoleError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DetachInstanceRamRoleErrorKind {
     /// A code every ECS operation can return (gateway, authentication, throttling).
@@ -220,24 +234,15 @@ pub enum DetachInstanceRamRoleErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DetachInstanceRamRoleErrorKind {
-    fn from_code(code: &str) -> Self {
-        match ::ecs_api::error::CommonErrorCode::from_code(code) {
-            ::std::option::Option::Some(c) => Self::Common(c),
-            ::std::option::Option::None => Self::Unhandled,
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

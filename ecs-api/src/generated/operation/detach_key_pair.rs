@@ -24,14 +24,8 @@ impl ::ecs_api::operation::Operation for DetachKeyPair {
     type Error = DetachKeyPairError;
 }
 /// Input of [`DetachKeyPair`]. Build it with [`DetachKeyPairInput::new`] and the setters, or use [`DetachKeyPairRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct DetachKeyPairInput {
     /// The IDs of instances from which you want to detach the SSH key pair. The value can be a JSON array that consists of up to 50 instance IDs. Separate multiple instance IDs with commas (,).
@@ -220,31 +214,54 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`DetachKeyPair`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct DetachKeyPairOutput {
     /// The number of instances from which the SSH key pair failed to be unbound.
-    #[serde(rename = "FailCount", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FailCount"))]
     pub fail_count: ::std::option::Option<::std::string::String>,
     /// The name of the SSH key pair.
-    #[serde(rename = "KeyPairName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The result set of the unbind operation.
-    #[serde(rename = "Results", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Results"))]
     pub results: ::std::vec::Vec<crate::types::ResultType>,
     /// The total number of instances from which you attempted to unbind the SSH key pair.
-    #[serde(rename = "TotalCount", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
     pub total_count: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DetachKeyPairOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for DetachKeyPairOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            fail_count: f.string("FailCount")?,
+            key_pair_name: f.string("KeyPairName")?,
+            request_id: f.string("RequestId")?,
+            results: f.list("Results")?,
+            total_count: f.string("TotalCount")?,
+        })
+    }
 }
 /** What went wrong in a `DetachKeyPair` call: one variant per code its reference page documents, [`Common`](DetachKeyPairErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](DetachKeyPairErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`DetachKeyPairError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DetachKeyPairErrorKind {
     /// `DependencyViolation.WindowsInstance`
@@ -268,53 +285,37 @@ pub enum DetachKeyPairErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for DetachKeyPairErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DependencyViolation.WindowsInstance" => {
-                Self::DependencyViolationWindowsInstance
-            }
-            "InvalidInstanceIds.ValueNotSupported" => {
-                Self::InvalidInstanceIdsValueNotSupported
-            }
-            "InvalidKeyPairName.NotFound" => Self::InvalidKeyPairNameNotFound,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.WindowsInstance",
+            kind: Self::DependencyViolationWindowsInstance,
+            http_status: 403u16,
+            message: "The instance creating is windows, cannot use ssh key pair to login",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceIds.ValueNotSupported",
+            kind: Self::InvalidInstanceIdsValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter InstanceIds is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidKeyPairName.NotFound",
+            kind: Self::InvalidKeyPairNameNotFound,
+            http_status: 400u16,
+            message: "The specified KeyPairName does not exist in our records.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DependencyViolationWindowsInstance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance creating is windows, cannot use ssh key pair to login",
-                ))
-            }
-            Self::InvalidInstanceIdsValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter InstanceIds is not valid.",
-                ))
-            }
-            Self::InvalidKeyPairNameNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified KeyPairName does not exist in our records.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -28,14 +28,8 @@ impl ::ecs_api::operation::Operation for ExportImage {
     type Error = ExportImageError;
 }
 /// Input of [`ExportImage`]. Build it with [`ExportImageInput::new`] and the setters, or use [`ExportImageRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ExportImageInput {
     /// The format in which to export the custom image. Valid values:
@@ -304,25 +298,46 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ExportImage`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ExportImageOutput {
     /// The region ID.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the image export task.
-    #[serde(rename = "TaskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
     pub task_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ExportImageOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ExportImageOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            region_id: f.string("RegionId")?,
+            request_id: f.string("RequestId")?,
+            task_id: f.string("TaskId")?,
+        })
+    }
 }
 /** What went wrong in a `ExportImage` call: one variant per code its reference page documents, [`Common`](ExportImageErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ExportImageErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ExportImageError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ExportImageErrorKind {
     /// `ConcurrentQuotaExceed.ExportImage`
@@ -435,156 +450,156 @@ pub enum ExportImageErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ExportImageErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ConcurrentQuotaExceed.ExportImage" => Self::ConcurrentQuotaExceedExportImage,
-            "ExportImageFailed" => Self::ExportImageFailed,
-            "ImageIsExporting" => Self::ImageIsExporting,
-            "ImageNotSupported" => Self::ImageNotSupported,
-            "IncorrectImageStatus" => Self::IncorrectImageStatus,
-            "InvalidImage.DiskAmountOrSize" => Self::InvalidImageDiskAmountOrSize,
-            "InvalidImageFormat.Malformed" => Self::InvalidImageFormatMalformed,
-            "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
-            "InvalidImageLicense.NotSupported" => Self::InvalidImageLicenseNotSupported,
-            "InvalidImageName.Malformed" => Self::InvalidImageNameMalformed,
-            "InvalidOSSBucket.NotFound" => Self::InvalidOssBucketNotFound,
-            "InvalidOSSBucket.NotMatched" => Self::InvalidOssBucketNotMatched,
-            "InvalidOSSPrefix.Malformed" => Self::InvalidOssPrefixMalformed,
-            "InvalidRegion.NotSupport" => Self::InvalidRegionNotSupport,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "MissingParameter" => Self::MissingParameter,
-            "NoSetRoletoECSServiceAcount" => Self::NoSetRoletoEcsServiceAcount,
-            "OperationDenied" => Self::OperationDenied,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            "WeeklyQuotaExceed.ExportImage" => Self::WeeklyQuotaExceedExportImage,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ConcurrentQuotaExceed.ExportImage",
+            kind: Self::ConcurrentQuotaExceedExportImage,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ExportImageFailed",
+            kind: Self::ExportImageFailed,
+            http_status: 403u16,
+            message: "Exporting image is failed, Please contact the administrator.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageIsExporting",
+            kind: Self::ImageIsExporting,
+            http_status: 403u16,
+            message: "The specified Image is exporting.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupported",
+            kind: Self::ImageNotSupported,
+            http_status: 403u16,
+            message: "The specified image from the image market, do not support export image.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectImageStatus",
+            kind: Self::IncorrectImageStatus,
+            http_status: 400u16,
+            message: "The specified Image is not available.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImage.DiskAmountOrSize",
+            kind: Self::InvalidImageDiskAmountOrSize,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageFormat.Malformed",
+            kind: Self::InvalidImageFormatMalformed,
+            http_status: 400u16,
+            message: "The specified Image Format is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.NotFound",
+            kind: Self::InvalidImageIdNotFound,
+            http_status: 404u16,
+            message: "The specified ImageId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageLicense.NotSupported",
+            kind: Self::InvalidImageLicenseNotSupported,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageName.Malformed",
+            kind: Self::InvalidImageNameMalformed,
+            http_status: 400u16,
+            message: "The specified Image name is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSSBucket.NotFound",
+            kind: Self::InvalidOssBucketNotFound,
+            http_status: 400u16,
+            message: "The specified OSS bucket does not exist in this region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSSBucket.NotMatched",
+            kind: Self::InvalidOssBucketNotMatched,
+            http_status: 400u16,
+            message: "The specified OSS bucket is incorrect, %s.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSSPrefix.Malformed",
+            kind: Self::InvalidOssPrefixMalformed,
+            http_status: 400u16,
+            message: "The specified OSSPrefix format is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotSupport",
+            kind: Self::InvalidRegionNotSupport,
+            http_status: 400u16,
+            message: "The specified region does not support image import or export.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 400u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "An input parameter \"RegionId\" that is mandatory for processing the request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoSetRoletoECSServiceAcount",
+            kind: Self::NoSetRoletoEcsServiceAcount,
+            http_status: 403u16,
+            message: "ECS service account Have no right to access your OSS.please attach a role of access your oss to ECS service account.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 400u16,
+            message: "The specified image contains the snapshot of the data disk,does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in the white list of exporting image.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "WeeklyQuotaExceed.ExportImage",
+            kind: Self::WeeklyQuotaExceedExportImage,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ConcurrentQuotaExceedExportImage => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::ExportImageFailed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Exporting image is failed, Please contact the administrator.",
-                ))
-            }
-            Self::ImageIsExporting => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Image is exporting.",
-                ))
-            }
-            Self::ImageNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image from the image market, do not support export image.",
-                ))
-            }
-            Self::IncorrectImageStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image is not available.",
-                ))
-            }
-            Self::InvalidImageDiskAmountOrSize => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidImageFormatMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image Format is wrongly formed.",
-                ))
-            }
-            Self::InvalidImageIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ImageId does not exist.",
-                ))
-            }
-            Self::InvalidImageLicenseNotSupported => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidImageNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image name is wrongly formed.",
-                ))
-            }
-            Self::InvalidOssBucketNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified OSS bucket does not exist in this region.",
-                ))
-            }
-            Self::InvalidOssBucketNotMatched => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified OSS bucket is incorrect, %s.",
-                ))
-            }
-            Self::InvalidOssPrefixMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified OSSPrefix format is wrongly formed.",
-                ))
-            }
-            Self::InvalidRegionNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified region does not support image import or export.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "An input parameter \"RegionId\" that is mandatory for processing the request is not supplied.",
-                ))
-            }
-            Self::NoSetRoletoEcsServiceAcount => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service account Have no right to access your OSS.please attach a role of access your oss to ECS service account.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image contains the snapshot of the data disk,does not support this operation.",
-                ))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in the white list of exporting image.",
-                ))
-            }
-            Self::WeeklyQuotaExceedExportImage => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -35,15 +35,8 @@ impl ::ecs_api::operation::Operation for ImportImage {
     type Error = ImportImageError;
 }
 /// Input of [`ImportImage`]. Build it with [`ImportImageInput::new`] and the setters, or use [`ImportImageRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ImportImageInput {
     /// The system architecture. Valid values:
@@ -585,28 +578,50 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ImportImage`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ImportImageOutput {
     /// The ID of the image.
-    #[serde(rename = "ImageId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The region ID of the image.
-    #[serde(rename = "RegionId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the image import task.
-    #[serde(rename = "TaskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
     pub task_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ImportImageOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ImportImageOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            image_id: f.string("ImageId")?,
+            region_id: f.string("RegionId")?,
+            request_id: f.string("RequestId")?,
+            task_id: f.string("TaskId")?,
+        })
+    }
 }
 /** What went wrong in a `ImportImage` call: one variant per code its reference page documents, [`Common`](ImportImageErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ImportImageErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ImportImageError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ImportImageErrorKind {
     /// `ImageIsImporting`
@@ -743,194 +758,191 @@ pub enum ImportImageErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ImportImageErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ImageIsImporting" => Self::ImageIsImporting,
-            "ImportImageFailed" => Self::ImportImageFailed,
-            "InvalidArchitecture.Malformed" => Self::InvalidArchitectureMalformed,
-            "InvalidDataDiskSize" => Self::InvalidDataDiskSize,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidImageFormat.Malformed" => Self::InvalidImageFormatMalformed,
-            "InvalidImageName.Duplicated" => Self::InvalidImageNameDuplicated,
-            "InvalidImageName.Malformed" => Self::InvalidImageNameMalformed,
-            "InvalidImageSize" => Self::InvalidImageSize,
-            "InvalidLicenseType.BYOLOnly" => Self::InvalidLicenseTypeByolOnly,
-            "InvalidLicenseType.NotSupported" => Self::InvalidLicenseTypeNotSupported,
-            "InvalidOSSBucket.NotFound" => Self::InvalidOssBucketNotFound,
-            "InvalidOSSBucket.NotMatched" => Self::InvalidOssBucketNotMatched,
-            "InvalidOSSObject.Malformed" => Self::InvalidOssObjectMalformed,
-            "InvalidOSSObject.NotFound" => Self::InvalidOssObjectNotFound,
-            "InvalidOSType.Malformed" => Self::InvalidOsTypeMalformed,
-            "InvalidParameter.Malformed" => Self::InvalidParameterMalformed,
-            "InvalidPlatform.Malformed" => Self::InvalidPlatformMalformed,
-            "InvalidRegion.NotSupport" => Self::InvalidRegionNotSupport,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "MissingParameter" => Self::MissingParameter,
-            "MissingParameter.DiskDeviceMapping" => {
-                Self::MissingParameterDiskDeviceMapping
-            }
-            "NoSetRoletoECSServiceAcount" => Self::NoSetRoletoEcsServiceAcount,
-            "QuotaExceed.Image" => Self::QuotaExceedImage,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageIsImporting",
+            kind: Self::ImageIsImporting,
+            http_status: 403u16,
+            message: "The specified Image is importing.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImportImageFailed",
+            kind: Self::ImportImageFailed,
+            http_status: 403u16,
+            message: "Importing image is failed, Please contact the administrator.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidArchitecture.Malformed",
+            kind: Self::InvalidArchitectureMalformed,
+            http_status: 400u16,
+            message: "The specified Architecture is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskSize",
+            kind: Self::InvalidDataDiskSize,
+            http_status: 400u16,
+            message: "The specified DiskDeviceMapping.N.DiskImSize should be in the specified range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified Image description is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageFormat.Malformed",
+            kind: Self::InvalidImageFormatMalformed,
+            http_status: 400u16,
+            message: "The specified Image Format is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageName.Duplicated",
+            kind: Self::InvalidImageNameDuplicated,
+            http_status: 400u16,
+            message: "The destination image is exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageName.Malformed",
+            kind: Self::InvalidImageNameMalformed,
+            http_status: 400u16,
+            message: "The specified Image name is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageSize",
+            kind: Self::InvalidImageSize,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidLicenseType.BYOLOnly",
+            kind: Self::InvalidLicenseTypeByolOnly,
+            http_status: 400u16,
+            message: "Only BYOL LicenseType is supported for the current platform provided",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidLicenseType.NotSupported",
+            kind: Self::InvalidLicenseTypeNotSupported,
+            http_status: 400u16,
+            message: "The specified LicenseType is not supported",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSSBucket.NotFound",
+            kind: Self::InvalidOssBucketNotFound,
+            http_status: 400u16,
+            message: "The specified OSS bucket does not exist in this region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSSBucket.NotMatched",
+            kind: Self::InvalidOssBucketNotMatched,
+            http_status: 400u16,
+            message: "The specified OSS bucket is incorrect, %s.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSSObject.Malformed",
+            kind: Self::InvalidOssObjectMalformed,
+            http_status: 400u16,
+            message: "The specified OSS object is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSSObject.NotFound",
+            kind: Self::InvalidOssObjectNotFound,
+            http_status: 400u16,
+            message: "The specified OSS object does not exist in this region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOSType.Malformed",
+            kind: Self::InvalidOsTypeMalformed,
+            http_status: 400u16,
+            message: "The specified OSType is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Malformed",
+            kind: Self::InvalidParameterMalformed,
+            http_status: 403u16,
+            message: "The specified parameter \"DiskDeviceMapping.n.Device \" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPlatform.Malformed",
+            kind: Self::InvalidPlatformMalformed,
+            http_status: 400u16,
+            message: "The specified Platform is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotSupport",
+            kind: Self::InvalidRegionNotSupport,
+            http_status: 400u16,
+            message: "The specified region does not support image import or export.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 400u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "An input parameter \"RegionId\" that is mandatory for processing the request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.DiskDeviceMapping",
+            kind: Self::MissingParameterDiskDeviceMapping,
+            http_status: 403u16,
+            message: "The specified parameter DiskDeviceMapping is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoSetRoletoECSServiceAcount",
+            kind: Self::NoSetRoletoEcsServiceAcount,
+            http_status: 403u16,
+            message: "ECS service account Have no right to access your OSS.please attach a role of access your oss to ECS service account.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Image",
+            kind: Self::QuotaExceedImage,
+            http_status: 403u16,
+            message: "The Image Quota exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in the white list of importing image.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ImageIsImporting => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Image is importing.",
-                ))
-            }
-            Self::ImportImageFailed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Importing image is failed, Please contact the administrator.",
-                ))
-            }
-            Self::InvalidArchitectureMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Architecture is wrongly formed.",
-                ))
-            }
-            Self::InvalidDataDiskSize => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified DiskDeviceMapping.N.DiskImSize should be in the specified range.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image description is wrongly formed.",
-                ))
-            }
-            Self::InvalidImageFormatMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image Format is wrongly formed.",
-                ))
-            }
-            Self::InvalidImageNameDuplicated => {
-                ::std::option::Option::Some((400u16, "The destination image is exist."))
-            }
-            Self::InvalidImageNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Image name is wrongly formed.",
-                ))
-            }
-            Self::InvalidImageSize => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidLicenseTypeByolOnly => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Only BYOL LicenseType is supported for the current platform provided",
-                ))
-            }
-            Self::InvalidLicenseTypeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified LicenseType is not supported",
-                ))
-            }
-            Self::InvalidOssBucketNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified OSS bucket does not exist in this region.",
-                ))
-            }
-            Self::InvalidOssBucketNotMatched => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified OSS bucket is incorrect, %s.",
-                ))
-            }
-            Self::InvalidOssObjectMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified OSS object is wrongly formed.",
-                ))
-            }
-            Self::InvalidOssObjectNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified OSS object does not exist in this region.",
-                ))
-            }
-            Self::InvalidOsTypeMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified OSType is wrongly formed.",
-                ))
-            }
-            Self::InvalidParameterMalformed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter \"DiskDeviceMapping.n.Device \" is not valid.",
-                ))
-            }
-            Self::InvalidPlatformMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Platform is wrongly formed.",
-                ))
-            }
-            Self::InvalidRegionNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified region does not support image import or export.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "An input parameter \"RegionId\" that is mandatory for processing the request is not supplied.",
-                ))
-            }
-            Self::MissingParameterDiskDeviceMapping => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter DiskDeviceMapping is not supplied.",
-                ))
-            }
-            Self::NoSetRoletoEcsServiceAcount => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service account Have no right to access your OSS.please attach a role of access your oss to ECS service account.",
-                ))
-            }
-            Self::QuotaExceedImage => {
-                ::std::option::Option::Some((403u16, "The Image Quota exceeds."))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in the white list of importing image.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

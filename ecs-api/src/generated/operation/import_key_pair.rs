@@ -38,14 +38,8 @@ impl ::ecs_api::operation::Operation for ImportKeyPair {
     type Error = ImportKeyPairError;
 }
 /// Input of [`ImportKeyPair`]. Build it with [`ImportKeyPairInput::new`] and the setters, or use [`ImportKeyPairRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ImportKeyPairInput {
     /// The name of the key pair. The name must be globally unique. It must be 2 to 128 characters in length. It must start with a letter and cannot start with `http://` or `https://`. It can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
@@ -305,25 +299,46 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ImportKeyPair`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ImportKeyPairOutput {
     /// The fingerprint of the key pair. The message-digest algorithm 5 (MD5) is used based on the public key fingerprint format defined in RFC 4716.
-    #[serde(rename = "KeyPairFingerPrint", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairFingerPrint"))]
     pub key_pair_finger_print: ::std::option::Option<::std::string::String>,
     /// The name of the key pair.
-    #[serde(rename = "KeyPairName", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ImportKeyPairOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ImportKeyPairOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            key_pair_finger_print: f.string("KeyPairFingerPrint")?,
+            key_pair_name: f.string("KeyPairName")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ImportKeyPair` call: one variant per code its reference page documents, [`Common`](ImportKeyPairErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ImportKeyPairErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ImportKeyPairError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ImportKeyPairErrorKind {
     /// `InternalError`
@@ -367,72 +382,65 @@ pub enum ImportKeyPairErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ImportKeyPairErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError" => Self::InternalError,
-            "InvalidKeyPairName.Malformed" => Self::InvalidKeyPairNameMalformed,
-            "InvalidPublicKeyBody.Malformed" => Self::InvalidPublicKeyBodyMalformed,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "KeyPair.AlreadyExist" => Self::KeyPairAlreadyExist,
-            "MissingParameter" => Self::MissingParameter,
-            "QuotaExceed.KeyPair" => Self::QuotaExceedKeyPair,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidKeyPairName.Malformed",
+            kind: Self::InvalidKeyPairNameMalformed,
+            http_status: 400u16,
+            message: "Specified Key Pair name is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPublicKeyBody.Malformed",
+            kind: Self::InvalidPublicKeyBodyMalformed,
+            http_status: 400u16,
+            message: "The PublicKeyBody format is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "KeyPair.AlreadyExist",
+            kind: Self::KeyPairAlreadyExist,
+            http_status: 400u16,
+            message: "The key pair already exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter \"PublicKeyBody\" that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.KeyPair",
+            kind: Self::QuotaExceedKeyPair,
+            http_status: 403u16,
+            message: "The key pair quota exceeds.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidKeyPairNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified Key Pair name is not valid.",
-                ))
-            }
-            Self::InvalidPublicKeyBodyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The PublicKeyBody format is not supported.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::KeyPairAlreadyExist => {
-                ::std::option::Option::Some((400u16, "The key pair already exist."))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter \"PublicKeyBody\" that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::QuotaExceedKeyPair => {
-                ::std::option::Option::Some((403u16, "The key pair quota exceeds."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

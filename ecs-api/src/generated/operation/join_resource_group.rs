@@ -20,15 +20,8 @@ impl ::ecs_api::operation::Operation for JoinResourceGroup {
     type Error = JoinResourceGroupError;
 }
 /// Input of [`JoinResourceGroup`]. Build it with [`JoinResourceGroupInput::new`] and the setters, or use [`JoinResourceGroupRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct JoinResourceGroupInput {
     /// The region ID of the resource. You can call the DescribeRegions operation to query the most recent region list.
@@ -227,19 +220,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`JoinResourceGroup`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct JoinResourceGroupOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for JoinResourceGroupOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for JoinResourceGroupOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `JoinResourceGroup` call: one variant per code its reference page documents, [`Common`](JoinResourceGroupErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](JoinResourceGroupErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`JoinResourceGroupError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JoinResourceGroupErrorKind {
     /// `InvalidResourceGroup.Duplicate`
@@ -275,63 +287,51 @@ pub enum JoinResourceGroupErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for JoinResourceGroupErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidResourceGroup.Duplicate" => Self::InvalidResourceGroupDuplicate,
-            "InvalidResourceGroup.NotFound" => Self::InvalidResourceGroupNotFound,
-            "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound,
-            "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
-            "MissingParameter" => Self::MissingParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.Duplicate",
+            kind: Self::InvalidResourceGroupDuplicate,
+            http_status: 403u16,
+            message: "The ResourceId provided has a ResourceGroup in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceGroup.NotFound",
+            kind: Self::InvalidResourceGroupNotFound,
+            http_status: 404u16,
+            message: "The ResourceGroup provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceId.NotFound",
+            kind: Self::InvalidResourceIdNotFound,
+            http_status: 404u16,
+            message: "The ResourceId provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceType.NotFound",
+            kind: Self::InvalidResourceTypeNotFound,
+            http_status: 404u16,
+            message: "The ResourceType provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 403u16,
+            message: "The input parameter \"ResourceId\" that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidResourceGroupDuplicate => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The ResourceId provided has a ResourceGroup in our records.",
-                ))
-            }
-            Self::InvalidResourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceGroup provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidResourceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceId provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidResourceTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceType provided does not exist in our records.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The input parameter \"ResourceId\" that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

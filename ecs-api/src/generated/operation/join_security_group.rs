@@ -30,14 +30,8 @@ impl ::ecs_api::operation::Operation for JoinSecurityGroup {
     type Error = JoinSecurityGroupError;
 }
 /// Input of [`JoinSecurityGroup`]. Build it with [`JoinSecurityGroupInput::new`] and the setters, or use [`JoinSecurityGroupRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct JoinSecurityGroupInput {
     /// The ID of the instance.
@@ -220,19 +214,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`JoinSecurityGroup`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct JoinSecurityGroupOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for JoinSecurityGroupOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for JoinSecurityGroupOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `JoinSecurityGroup` call: one variant per code its reference page documents, [`Common`](JoinSecurityGroupErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](JoinSecurityGroupErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`JoinSecurityGroupError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JoinSecurityGroupErrorKind {
     /// `AclLimitExceed`
@@ -333,134 +346,142 @@ pub enum JoinSecurityGroupErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for JoinSecurityGroupErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "AclLimitExceed" => Self::AclLimitExceed,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InstanceSecurityGroupLimitExceeded" => {
-                Self::InstanceSecurityGroupLimitExceeded
-            }
-            "InternalError" => Self::InternalError,
-            "InvalidEniId.NotFound" => Self::InvalidEniIdNotFound,
-            "InvalidInstanceId.AlreadyExists" => Self::InvalidInstanceIdAlreadyExists,
-            "InvalidInstanceId.Malformed" => Self::InvalidInstanceIdMalformed,
-            "InvalidInstanceId.Mismatch" => Self::InvalidInstanceIdMismatch,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidOperation.EniServiceManaged" => {
-                Self::InvalidOperationEniServiceManaged
-            }
-            "InvalidOperation.InvalidEniState" => Self::InvalidOperationInvalidEniState,
-            "InvalidOperation.InvalidEniType" => Self::InvalidOperationInvalidEniType,
-            "InvalidOperation.VpcMismatch" => Self::InvalidOperationVpcMismatch,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            "NotBelongUser" => Self::NotBelongUser,
-            "SecurityGroupInstanceLimitExceeded" => {
-                Self::SecurityGroupInstanceLimitExceeded
-            }
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "AclLimitExceed",
+            kind: Self::AclLimitExceed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceSecurityGroupLimitExceeded",
+            kind: Self::InstanceSecurityGroupLimitExceeded,
+            http_status: 400u16,
+            message: "Exceeding the allowed amount of security groups that an instance can be in.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEniId.NotFound",
+            kind: Self::InvalidEniIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.AlreadyExists",
+            kind: Self::InvalidInstanceIdAlreadyExists,
+            http_status: 403u16,
+            message: "The specified instance already exists in the specified security group.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.Malformed",
+            kind: Self::InvalidInstanceIdMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"InstanceId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.Mismatch",
+            kind: Self::InvalidInstanceIdMismatch,
+            http_status: 400u16,
+            message: "Specified instance and security group are not in the same VPC.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.EniServiceManaged",
+            kind: Self::InvalidOperationEniServiceManaged,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEniState",
+            kind: Self::InvalidOperationInvalidEniState,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEniType",
+            kind: Self::InvalidOperationInvalidEniType,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.VpcMismatch",
+            kind: Self::InvalidOperationVpcMismatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "The specified SecurityGroupId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.RegionId",
+            kind: Self::MissingParameterRegionId,
+            http_status: 400u16,
+            message: "The specified RegionId should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NotBelongUser",
+            kind: Self::NotBelongUser,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityGroupInstanceLimitExceeded",
+            kind: Self::SecurityGroupInstanceLimitExceeded,
+            http_status: 403u16,
+            message: "The maximum number of instances in a security group is exceeded.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AclLimitExceed => ::std::option::Option::Some((403u16, "%s")),
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InstanceSecurityGroupLimitExceeded => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Exceeding the allowed amount of security groups that an instance can be in.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidEniIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::InvalidInstanceIdAlreadyExists => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance already exists in the specified security group.",
-                ))
-            }
-            Self::InvalidInstanceIdMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InstanceId\" is not valid.",
-                ))
-            }
-            Self::InvalidInstanceIdMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified instance and security group are not in the same VPC.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidOperationEniServiceManaged => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEniState => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEniType => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationVpcMismatch => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SecurityGroupId does not exist.",
-                ))
-            }
-            Self::MissingParameterRegionId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId should not be null.",
-                ))
-            }
-            Self::NotBelongUser => ::std::option::Option::Some((400u16, "%s")),
-            Self::SecurityGroupInstanceLimitExceeded => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The maximum number of instances in a security group is exceeded.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for LeaveSecurityGroup {
     type Error = LeaveSecurityGroupError;
 }
 /// Input of [`LeaveSecurityGroup`]. Build it with [`LeaveSecurityGroupInput::new`] and the setters, or use [`LeaveSecurityGroupRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct LeaveSecurityGroupInput {
     /// The ID of the instance.
@@ -216,19 +210,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`LeaveSecurityGroup`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct LeaveSecurityGroupOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LeaveSecurityGroupOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for LeaveSecurityGroupOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `LeaveSecurityGroup` call: one variant per code its reference page documents, [`Common`](LeaveSecurityGroupErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](LeaveSecurityGroupErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`LeaveSecurityGroupError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LeaveSecurityGroupErrorKind {
     /// `IncorrectInstanceStatus`
@@ -302,104 +315,107 @@ pub enum LeaveSecurityGroupErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for LeaveSecurityGroupErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceLastSecurityGroup" => Self::InstanceLastSecurityGroup,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InstanceNotInSecurityGroup" => Self::InstanceNotInSecurityGroup,
-            "InvalidEniId.NotFound" => Self::InvalidEniIdNotFound,
-            "InvalidInstanceId.Malformed" => Self::InvalidInstanceIdMalformed,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidOperation.EniServiceManaged" => {
-                Self::InvalidOperationEniServiceManaged
-            }
-            "InvalidOperation.InvalidEniState" => Self::InvalidOperationInvalidEniState,
-            "InvalidOperation.InvalidEniType" => Self::InvalidOperationInvalidEniType,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            "RequestTimeout" => Self::RequestTimeout,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLastSecurityGroup",
+            kind: Self::InstanceLastSecurityGroup,
+            http_status: 403u16,
+            message: "The specified security group is the last security group for the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceNotInSecurityGroup",
+            kind: Self::InstanceNotInSecurityGroup,
+            http_status: 403u16,
+            message: "The instance not in the group.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidEniId.NotFound",
+            kind: Self::InvalidEniIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.Malformed",
+            kind: Self::InvalidInstanceIdMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"InstanceId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.EniServiceManaged",
+            kind: Self::InvalidOperationEniServiceManaged,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEniState",
+            kind: Self::InvalidOperationInvalidEniState,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEniType",
+            kind: Self::InvalidOperationInvalidEniType,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "The specified SecurityGroupId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.RegionId",
+            kind: Self::MissingParameterRegionId,
+            http_status: 400u16,
+            message: "The specified RegionId should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RequestTimeout",
+            kind: Self::RequestTimeout,
+            http_status: 504u16,
+            message: "The request encounters an upstream server timeout.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceLastSecurityGroup => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified security group is the last security group for the instance.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InstanceNotInSecurityGroup => {
-                ::std::option::Option::Some((403u16, "The instance not in the group."))
-            }
-            Self::InvalidEniIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::InvalidInstanceIdMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InstanceId\" is not valid.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidOperationEniServiceManaged => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEniState => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidEniType => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SecurityGroupId does not exist.",
-                ))
-            }
-            Self::MissingParameterRegionId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId should not be null.",
-                ))
-            }
-            Self::RequestTimeout => {
-                ::std::option::Option::Some((
-                    504u16,
-                    "The request encounters an upstream server timeout.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

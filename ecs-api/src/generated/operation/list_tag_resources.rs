@@ -30,14 +30,8 @@ impl ::ecs_api::operation::Operation for ListTagResources {
     type Error = ListTagResourcesError;
 }
 /// Input of [`ListTagResources`]. Build it with [`ListTagResourcesInput::new`] and the setters, or use [`ListTagResourcesRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ListTagResourcesInput {
     /// The token used to start the next query.
@@ -403,25 +397,46 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ListTagResources`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ListTagResourcesOutput {
     /// The token used to start the next query.
-    #[serde(rename = "NextToken", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about resources and tags, including resource IDs, resource types, and tag key-value pairs.
-    #[serde(rename = "TagResources", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TagResources"))]
     pub tag_resources: ::std::vec::Vec<crate::types::TagResource>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ListTagResourcesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ListTagResourcesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            next_token: f.string("NextToken")?,
+            request_id: f.string("RequestId")?,
+            tag_resources: f.list("TagResources")?,
+        })
+    }
 }
 /** What went wrong in a `ListTagResources` call: one variant per code its reference page documents, [`Common`](ListTagResourcesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ListTagResourcesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ListTagResourcesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListTagResourcesErrorKind {
     /// `Duplicate.TagKey`
@@ -536,167 +551,163 @@ pub enum ListTagResourcesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ListTagResourcesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Duplicate.TagKey" => Self::DuplicateTagKey,
-            "Invalid.Scope" => Self::InvalidScope,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound,
-            "InvalidResourceId.NotSupported" => Self::InvalidResourceIdNotSupported,
-            "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
-            "InvalidTag.Mismatch" => Self::InvalidTagMismatch,
-            "InvalidTagCount" => Self::InvalidTagCount,
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed,
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed,
-            "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            "MissingParameter.ResourceType" => Self::MissingParameterResourceType,
-            "MissingParameter.TagOwnerBid" => Self::MissingParameterTagOwnerBid,
-            "MissingParameter.TagOwnerUid" => Self::MissingParameterTagOwnerUid,
-            "MissingParameter.Tags" => Self::MissingParameterTags,
-            "NoPermission.Tag" => Self::NoPermissionTag,
-            "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds,
-            "NumberExceed.Tags" => Self::NumberExceedTags,
-            "OperationDenied.QuotaExceed" => Self::OperationDeniedQuotaExceed,
-            "PermissionDenied.Scope" => Self::PermissionDeniedScope,
-            "PermissionDenied.TagOwnerUid" => Self::PermissionDeniedTagOwnerUid,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Duplicate.TagKey",
+            kind: Self::DuplicateTagKey,
+            http_status: 400u16,
+            message: "The Tag.N.Key contain duplicate key.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Invalid.Scope",
+            kind: Self::InvalidScope,
+            http_status: 400u16,
+            message: "The specified scope is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceId.NotFound",
+            kind: Self::InvalidResourceIdNotFound,
+            http_status: 404u16,
+            message: "The specified ResourceIds are not found in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceId.NotSupported",
+            kind: Self::InvalidResourceIdNotSupported,
+            http_status: 403u16,
+            message: "The specified ResourceId does not support tagging.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceType.NotFound",
+            kind: Self::InvalidResourceTypeNotFound,
+            http_status: 404u16,
+            message: "The ResourceType provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTag.Mismatch",
+            kind: Self::InvalidTagMismatch,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key and Tag.n.Value are not match.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagCount",
+            kind: Self::InvalidTagCount,
+            http_status: 400u16,
+            message: "The specified tags are beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagKey.Malformed",
+            kind: Self::InvalidTagKeyMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Key is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagValue.Malformed",
+            kind: Self::InvalidTagValueMalformed,
+            http_status: 400u16,
+            message: "The specified Tag.n.Value is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.RegionId",
+            kind: Self::MissingParameterRegionId,
+            http_status: 404u16,
+            message: "The parameter - RegionId should not be null",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.ResourceType",
+            kind: Self::MissingParameterResourceType,
+            http_status: 404u16,
+            message: "The parameter - ResourceType should not be null",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.TagOwnerBid",
+            kind: Self::MissingParameterTagOwnerBid,
+            http_status: 404u16,
+            message: "The parameter - TagOwnerBid should not be null",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.TagOwnerUid",
+            kind: Self::MissingParameterTagOwnerUid,
+            http_status: 404u16,
+            message: "The parameter - TagOwnerUid should not be null",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.Tags",
+            kind: Self::MissingParameterTags,
+            http_status: 404u16,
+            message: "The parameter - Tags should not be null",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoPermission.Tag",
+            kind: Self::NoPermissionTag,
+            http_status: 403u16,
+            message: "The operator is not permission for the tag.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NumberExceed.ResourceIds",
+            kind: Self::NumberExceedResourceIds,
+            http_status: 400u16,
+            message: "The ResourceIds parameter's number is exceed , Valid : 50",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NumberExceed.Tags",
+            kind: Self::NumberExceedTags,
+            http_status: 400u16,
+            message: "The Tags parameter's number is exceed , Valid : 20",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.QuotaExceed",
+            kind: Self::OperationDeniedQuotaExceed,
+            http_status: 400u16,
+            message: "The quota of tags on resource is beyond permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PermissionDenied.Scope",
+            kind: Self::PermissionDeniedScope,
+            http_status: 403u16,
+            message: "The specified operator not have permission to set Scope value.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PermissionDenied.TagOwnerUid",
+            kind: Self::PermissionDeniedTagOwnerUid,
+            http_status: 403u16,
+            message: "The specified operator not have permission to set TagOwnerUid value.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DuplicateTagKey => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tag.N.Key contain duplicate key.",
-                ))
-            }
-            Self::InvalidScope => {
-                ::std::option::Option::Some((400u16, "The specified scope is invalid."))
-            }
-            Self::InvalidRegionIdNotFound => ::std::option::Option::Some((404u16, "%s")),
-            Self::InvalidResourceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ResourceIds are not found in our records.",
-                ))
-            }
-            Self::InvalidResourceIdNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified ResourceId does not support tagging.",
-                ))
-            }
-            Self::InvalidResourceTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceType provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidTagMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key and Tag.n.Value are not match.",
-                ))
-            }
-            Self::InvalidTagCount => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified tags are beyond the permitted range.",
-                ))
-            }
-            Self::InvalidTagKeyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Key is not valid.",
-                ))
-            }
-            Self::InvalidTagValueMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tag.n.Value is not valid.",
-                ))
-            }
-            Self::MissingParameterRegionId => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The parameter - RegionId should not be null",
-                ))
-            }
-            Self::MissingParameterResourceType => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The parameter - ResourceType should not be null",
-                ))
-            }
-            Self::MissingParameterTagOwnerBid => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The parameter - TagOwnerBid should not be null",
-                ))
-            }
-            Self::MissingParameterTagOwnerUid => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The parameter - TagOwnerUid should not be null",
-                ))
-            }
-            Self::MissingParameterTags => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The parameter - Tags should not be null",
-                ))
-            }
-            Self::NoPermissionTag => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operator is not permission for the tag.",
-                ))
-            }
-            Self::NumberExceedResourceIds => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The ResourceIds parameter's number is exceed , Valid : 50",
-                ))
-            }
-            Self::NumberExceedTags => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Tags parameter's number is exceed , Valid : 20",
-                ))
-            }
-            Self::OperationDeniedQuotaExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The quota of tags on resource is beyond permitted range.",
-                ))
-            }
-            Self::PermissionDeniedScope => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operator not have permission to set Scope value.",
-                ))
-            }
-            Self::PermissionDeniedTagOwnerUid => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operator not have permission to set TagOwnerUid value.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -21,14 +21,8 @@ impl ::ecs_api::operation::Operation for ModifyDedicatedHostAttribute {
     type Error = ModifyDedicatedHostAttributeError;
 }
 /// Input of [`ModifyDedicatedHostAttribute`]. Build it with [`ModifyDedicatedHostAttributeInput::new`] and the setters, or use [`ModifyDedicatedHostAttributeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyDedicatedHostAttributeInput {
     /// The policy used to migrate the instances deployed on the dedicated host when the dedicated host fails or needs to be repaired online. Valid values:
@@ -402,19 +396,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyDedicatedHostAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyDedicatedHostAttributeOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyDedicatedHostAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyDedicatedHostAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyDedicatedHostAttribute` call: one variant per code its reference page documents, [`Common`](ModifyDedicatedHostAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyDedicatedHostAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyDedicatedHostAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyDedicatedHostAttributeErrorKind {
     /// `InvalidDedicatedHostId.NotFound`
@@ -453,63 +467,58 @@ pub enum ModifyDedicatedHostAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyDedicatedHostAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidDedicatedHostId.NotFound" => Self::InvalidDedicatedHostIdNotFound,
-            "InvalidDedicatedHostName.Malformed" => {
-                Self::InvalidDedicatedHostNameMalformed
-            }
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidParameter.SlbUdpTimeout" => Self::InvalidParameterSlbUdpTimeout,
-            "InvalidParameter.UdpTimeout" => Self::InvalidParameterUdpTimeout,
-            "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostId.NotFound",
+            kind: Self::InvalidDedicatedHostIdNotFound,
+            http_status: 404u16,
+            message: "The specified DedicatedHostId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostName.Malformed",
+            kind: Self::InvalidDedicatedHostNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter DedicatedHostName is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter Description is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.SlbUdpTimeout",
+            kind: Self::InvalidParameterSlbUdpTimeout,
+            http_status: 400u16,
+            message: "The specified value is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.UdpTimeout",
+            kind: Self::InvalidParameterUdpTimeout,
+            http_status: 400u16,
+            message: "The specified value is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUser.Unauthorized",
+            kind: Self::InvalidUserUnauthorized,
+            http_status: 403u16,
+            message: "The user is not authorized",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidDedicatedHostIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified DedicatedHostId does not exist.",
-                ))
-            }
-            Self::InvalidDedicatedHostNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter DedicatedHostName is not valid.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Description is not valid.",
-                ))
-            }
-            Self::InvalidParameterSlbUdpTimeout => {
-                ::std::option::Option::Some((400u16, "The specified value is invalid."))
-            }
-            Self::InvalidParameterUdpTimeout => {
-                ::std::option::Option::Some((400u16, "The specified value is invalid."))
-            }
-            Self::InvalidUserUnauthorized => {
-                ::std::option::Option::Some((403u16, "The user is not authorized"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

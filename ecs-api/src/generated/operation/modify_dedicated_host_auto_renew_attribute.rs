@@ -20,14 +20,8 @@ impl ::ecs_api::operation::Operation for ModifyDedicatedHostAutoRenewAttribute {
     type Error = ModifyDedicatedHostAutoRenewAttributeError;
 }
 /// Input of [`ModifyDedicatedHostAutoRenewAttribute`]. Build it with [`ModifyDedicatedHostAutoRenewAttributeInput::new`] and the setters, or use [`ModifyDedicatedHostAutoRenewAttributeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyDedicatedHostAutoRenewAttributeInput {
     /// Specifies whether to automatically renew the subscription dedicated host. Default value: false. Valid values:
@@ -285,19 +279,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyDedicatedHostAutoRenewAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyDedicatedHostAutoRenewAttributeOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyDedicatedHostAutoRenewAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyDedicatedHostAutoRenewAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyDedicatedHostAutoRenewAttribute` call: one variant per code its reference page documents, [`Common`](ModifyDedicatedHostAutoRenewAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyDedicatedHostAutoRenewAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyDedicatedHostAutoRenewAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyDedicatedHostAutoRenewAttributeErrorKind {
     /// `ChargeTypeViolation`
@@ -346,79 +360,72 @@ pub enum ModifyDedicatedHostAutoRenewAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyDedicatedHostAutoRenewAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "IncorrectHostStatus" => Self::IncorrectHostStatus,
-            "InvalidParameter.Duration" => Self::InvalidParameterDuration,
-            "InvalidParameter.InvalidDedicatedHostId" => {
-                Self::InvalidParameterInvalidDedicatedHostId
-            }
-            "InvalidParameter.RenewalStatus" => Self::InvalidParameterRenewalStatus,
-            "InvalidParameter.ToManyDedicatedHostIds" => {
-                Self::InvalidParameterToManyDedicatedHostIds
-            }
-            "InvalidPeriodUnit.ValueNotSupported" => {
-                Self::InvalidPeriodUnitValueNotSupported
-            }
-            "MissingParameter.DedicatedHostId" => Self::MissingParameterDedicatedHostId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "Pay-As-You-Go dedicated host do not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectHostStatus",
+            kind: Self::IncorrectHostStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Duration",
+            kind: Self::InvalidParameterDuration,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.InvalidDedicatedHostId",
+            kind: Self::InvalidParameterInvalidDedicatedHostId,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.RenewalStatus",
+            kind: Self::InvalidParameterRenewalStatus,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.ToManyDedicatedHostIds",
+            kind: Self::InvalidParameterToManyDedicatedHostIds,
+            http_status: 403u16,
+            message: "DedicatedHostId should be less than 100.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriodUnit.ValueNotSupported",
+            kind: Self::InvalidPeriodUnitValueNotSupported,
+            http_status: 403u16,
+            message: "The specified parameter PeriodUnit is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.DedicatedHostId",
+            kind: Self::MissingParameterDedicatedHostId,
+            http_status: 403u16,
+            message: "DedicatedHostId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Pay-As-You-Go dedicated host do not support this operation.",
-                ))
-            }
-            Self::IncorrectHostStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InvalidParameterDuration => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameterInvalidDedicatedHostId => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameterRenewalStatus => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameterToManyDedicatedHostIds => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "DedicatedHostId should be less than 100.",
-                ))
-            }
-            Self::InvalidPeriodUnitValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter PeriodUnit is not valid.",
-                ))
-            }
-            Self::MissingParameterDedicatedHostId => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "DedicatedHostId should not be null.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -21,15 +21,8 @@ impl ::ecs_api::operation::Operation for ModifyDiskAttribute {
     type Error = ModifyDiskAttributeError;
 }
 /// Input of [`ModifyDiskAttribute`]. Build it with [`ModifyDiskAttributeInput::new`] and the setters, or use [`ModifyDiskAttributeRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[ecs(exclusive(disk_id, disk_ids))]
 #[non_exhaustive]
 pub struct ModifyDiskAttributeInput {
@@ -358,19 +351,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyDiskAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyDiskAttributeOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ModifyDiskAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyDiskAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyDiskAttribute` call: one variant per code its reference page documents, [`Common`](ModifyDiskAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyDiskAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyDiskAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyDiskAttributeErrorKind {
     /// `DiskNotPortable`
@@ -434,102 +446,93 @@ pub enum ModifyDiskAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyDiskAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskNotPortable" => Self::DiskNotPortable,
-            "IncompleteParamter" => Self::IncompleteParamter,
-            "IncorrectDiskStatus" => Self::IncorrectDiskStatus,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "InvalidDiskName.Malformed" => Self::InvalidDiskNameMalformed,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
-            "NoAttributeToModify" => Self::NoAttributeToModify,
-            "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskNotPortable",
+            kind: Self::DiskNotPortable,
+            http_status: 403u16,
+            message: "The specified disk is not a portable disk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncompleteParamter",
+            kind: Self::IncompleteParamter,
+            http_status: 400u16,
+            message: "Some fields can not be null in this request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus",
+            kind: Self::IncorrectDiskStatus,
+            http_status: 403u16,
+            message: "The operation is not supported in this status.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 404u16,
+            message: "The specified description is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 404u16,
+            message: "The specified disk does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskName.Malformed",
+            kind: Self::InvalidDiskNameMalformed,
+            http_status: 400u16,
+            message: "The specified disk name is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "Specified attached instance does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.MalFormed",
+            kind: Self::InvalidRegionIdMalFormed,
+            http_status: 400u16,
+            message: "The specified RegionId is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoAttributeToModify",
+            kind: Self::NoAttributeToModify,
+            http_status: 400u16,
+            message: "No attribute to be modified in this request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.Snapshot",
+            kind: Self::QuotaExceedSnapshot,
+            http_status: 403u16,
+            message: "The snapshot quota exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in disk white list.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskNotPortable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk is not a portable disk.",
-                ))
-            }
-            Self::IncompleteParamter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Some fields can not be null in this request.",
-                ))
-            }
-            Self::IncorrectDiskStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is not supported in this status.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified description is wrongly formed.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk does not exist.",
-                ))
-            }
-            Self::InvalidDiskNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified disk name is wrongly formed.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "Specified attached instance does not exist.",
-                ))
-            }
-            Self::InvalidRegionIdMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId is not valid",
-                ))
-            }
-            Self::NoAttributeToModify => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "No attribute to be modified in this request.",
-                ))
-            }
-            Self::QuotaExceedSnapshot => {
-                ::std::option::Option::Some((403u16, "The snapshot quota exceeds."))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in disk white list.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

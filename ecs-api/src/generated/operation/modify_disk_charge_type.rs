@@ -31,14 +31,8 @@ impl ::ecs_api::operation::Operation for ModifyDiskChargeType {
     type Error = ModifyDiskChargeTypeError;
 }
 /// Input of [`ModifyDiskChargeType`]. Build it with [`ModifyDiskChargeTypeInput::new`] and the setters, or use [`ModifyDiskChargeTypeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyDiskChargeTypeInput {
     /// Specifies whether to enable automatic payment. Default value: true. Valid values:
@@ -331,22 +325,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyDiskChargeType`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyDiskChargeTypeOutput {
     /// The ID of the generated order.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ModifyDiskChargeTypeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyDiskChargeTypeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyDiskChargeType` call: one variant per code its reference page documents, [`Common`](ModifyDiskChargeTypeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyDiskChargeTypeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyDiskChargeTypeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyDiskChargeTypeErrorKind {
     /// `Account.Arrearage`
@@ -501,237 +515,219 @@ pub enum ModifyDiskChargeTypeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyDiskChargeTypeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Account.Arrearage" => Self::AccountArrearage,
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "Forbidden" => Self::Forbidden,
-            "Idempotence.SignatureMismatch" => Self::IdempotenceSignatureMismatch,
-            "InstanceDowngrade.QuotaExceed" => Self::InstanceDowngradeQuotaExceed,
-            "InternalError" => Self::InternalError,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAction.NotSupported" => Self::InvalidActionNotSupported,
-            "InvalidClientToken.ValueNotSupported" => {
-                Self::InvalidClientTokenValueNotSupported
-            }
-            "InvalidDataDiskSize.ValueNotSupported" => {
-                Self::InvalidDataDiskSizeValueNotSupported
-            }
-            "InvalidDiskIds.NotFound" => Self::InvalidDiskIdsNotFound,
-            "InvalidDiskIds.NotPortable" => Self::InvalidDiskIdsNotPortable,
-            "InvalidInstance.PurchaseNotFound" => Self::InvalidInstancePurchaseNotFound,
-            "InvalidInstance.UnPaidOrder" => Self::InvalidInstanceUnPaidOrder,
-            "InvalidInstanceChargeType.NotFound" => {
-                Self::InvalidInstanceChargeTypeNotFound
-            }
-            "InvalidInstanceId.NOT_FOUND" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound2,
-            "InvalidInstanceId.Released" => Self::InvalidInstanceIdReleased,
-            "InvalidInstanceStatus.NotSupported" => {
-                Self::InvalidInstanceStatusNotSupported
-            }
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidInstanceType.ValueUnauthorized" => {
-                Self::InvalidInstanceTypeValueUnauthorized
-            }
-            "InvalidRamRole.NotFound" => Self::InvalidRamRoleNotFound,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "LastOrderProcessing" => Self::LastOrderProcessing,
-            "MissingParameter.InstanceIdNotSupported" => {
-                Self::MissingParameterInstanceIdNotSupported
-            }
-            "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            "OrderCreationFailed" => Self::OrderCreationFailed,
-            "PaymentMethodNotFound" => Self::PaymentMethodNotFound,
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Account.Arrearage",
+            kind: Self::AccountArrearage,
+            http_status: 400u16,
+            message: "Your account has been in arrears.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 400u16,
+            message: "The operation is not permitted due to charge type of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Forbidden",
+            kind: Self::Forbidden,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Idempotence.SignatureMismatch",
+            kind: Self::IdempotenceSignatureMismatch,
+            http_status: 400u16,
+            message: "There is a idempotence signature mismatch between this and last request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDowngrade.QuotaExceed",
+            kind: Self::InstanceDowngradeQuotaExceed,
+            http_status: 400u16,
+            message: "Quota of instance downgrade is exceed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction.NotSupported",
+            kind: Self::InvalidActionNotSupported,
+            http_status: 404u16,
+            message: "The specified action is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidClientToken.ValueNotSupported",
+            kind: Self::InvalidClientTokenValueNotSupported,
+            http_status: 400u16,
+            message: "The ClientToken provided is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskSize.ValueNotSupported",
+            kind: Self::InvalidDataDiskSizeValueNotSupported,
+            http_status: 404u16,
+            message: "The specified parameter \"Size\" is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskIds.NotFound",
+            kind: Self::InvalidDiskIdsNotFound,
+            http_status: 404u16,
+            message: "Some of the specified data disks do not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskIds.NotPortable",
+            kind: Self::InvalidDiskIdsNotPortable,
+            http_status: 404u16,
+            message: "The specified DiskId is not portable.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.PurchaseNotFound",
+            kind: Self::InvalidInstancePurchaseNotFound,
+            http_status: 400u16,
+            message: "The specified Instance has no purchase.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.UnPaidOrder",
+            kind: Self::InvalidInstanceUnPaidOrder,
+            http_status: 400u16,
+            message: "The specified Instance has unpaid order.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.NotFound",
+            kind: Self::InvalidInstanceChargeTypeNotFound,
+            http_status: 403u16,
+            message: "The chargeType of the instance does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NOT_FOUND",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified instance is not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound2,
+            http_status: 400u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.Released",
+            kind: Self::InvalidInstanceIdReleased,
+            http_status: 400u16,
+            message: "The specified Instance is not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceStatus.NotSupported",
+            kind: Self::InvalidInstanceStatusNotSupported,
+            http_status: 404u16,
+            message: "The status of the specified instance is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueUnauthorized",
+            kind: Self::InvalidInstanceTypeValueUnauthorized,
+            http_status: 400u16,
+            message: "The specified InstanceType is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRamRole.NotFound",
+            kind: Self::InvalidRamRoleNotFound,
+            http_status: 404u16,
+            message: "The specified parameter \"RAMRoleName\" does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The RegionId provided does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LastOrderProcessing",
+            kind: Self::LastOrderProcessing,
+            http_status: 400u16,
+            message: "The previous order is still processing, please try again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.InstanceIdNotSupported",
+            kind: Self::MissingParameterInstanceIdNotSupported,
+            http_status: 400u16,
+            message: "InstanceId should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.RegionId",
+            kind: Self::MissingParameterRegionId,
+            http_status: 400u16,
+            message: "RegionId should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OrderCreationFailed",
+            kind: Self::OrderCreationFailed,
+            http_status: 400u16,
+            message: "Create Order failed, please check your parameters and try it later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "PaymentMethodNotFound",
+            kind: Self::PaymentMethodNotFound,
+            http_status: 404u16,
+            message: "No billing method has been registered on the account.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 400u16,
+            message: "Request was denied due to request throttling, please try again after 5 minutes.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AccountArrearage => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Your account has been in arrears.",
-                ))
-            }
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The operation is not permitted due to charge type of the instance.",
-                ))
-            }
-            Self::Forbidden => ::std::option::Option::Some((403u16, "%s")),
-            Self::IdempotenceSignatureMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "There is a idempotence signature mismatch between this and last request.",
-                ))
-            }
-            Self::InstanceDowngradeQuotaExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Quota of instance downgrade is exceed.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidActionNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified action is not supported.",
-                ))
-            }
-            Self::InvalidClientTokenValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The ClientToken provided is invalid.",
-                ))
-            }
-            Self::InvalidDataDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter \"Size\" is not supported.",
-                ))
-            }
-            Self::InvalidDiskIdsNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "Some of the specified data disks do not exist.",
-                ))
-            }
-            Self::InvalidDiskIdsNotPortable => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified DiskId is not portable.",
-                ))
-            }
-            Self::InvalidInstancePurchaseNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Instance has no purchase.",
-                ))
-            }
-            Self::InvalidInstanceUnPaidOrder => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Instance has unpaid order.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeNotFound => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The chargeType of the instance does not support this operation.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified instance is not exist.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound2 => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceIdReleased => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Instance is not exist.",
-                ))
-            }
-            Self::InvalidInstanceStatusNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The status of the specified instance is invalid.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not supported.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueUnauthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not authorized.",
-                ))
-            }
-            Self::InvalidRamRoleNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter \"RAMRoleName\" does not exist.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The RegionId provided does not exist.",
-                ))
-            }
-            Self::LastOrderProcessing => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The previous order is still processing, please try again later.",
-                ))
-            }
-            Self::MissingParameterInstanceIdNotSupported => {
-                ::std::option::Option::Some((400u16, "InstanceId should not be null."))
-            }
-            Self::MissingParameterRegionId => {
-                ::std::option::Option::Some((400u16, "RegionId should not be null."))
-            }
-            Self::OrderCreationFailed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Create Order failed, please check your parameters and try it later.",
-                ))
-            }
-            Self::PaymentMethodNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "No billing method has been registered on the account.",
-                ))
-            }
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request was denied due to request throttling, please try again after 5 minutes.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

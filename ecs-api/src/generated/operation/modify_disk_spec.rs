@@ -32,14 +32,8 @@ impl ::ecs_api::operation::Operation for ModifyDiskSpec {
     type Error = ModifyDiskSpecError;
 }
 /// Input of [`ModifyDiskSpec`]. Build it with [`ModifyDiskSpecInput::new`] and the setters, or use [`ModifyDiskSpecRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyDiskSpecInput {
     /// The new category of the disk. Valid values:
@@ -238,27 +232,48 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyDiskSpec`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyDiskSpecOutput {
     /// The ID of the order.
     /// Note: This parameter is returned only when the category of a subscription disk or the performance level of a subscription ESSD is modified.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The task ID of changing the disk category.
     /// Note: If you only modify the performance level of an ESSD, this parameter is not returned.
-    #[serde(rename = "TaskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
     pub task_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ModifyDiskSpecOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyDiskSpecOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+            task_id: f.string("TaskId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyDiskSpec` call: one variant per code its reference page documents, [`Common`](ModifyDiskSpecErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyDiskSpecErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyDiskSpecError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyDiskSpecErrorKind {
     /// `DiskCreatingSnapshot`
@@ -327,118 +342,100 @@ pub enum ModifyDiskSpecErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyDiskSpecErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot,
-            "DiskInArrears" => Self::DiskInArrears,
-            "IncorrectDiskStatus" => Self::IncorrectDiskStatus,
-            "InstanceExpiredOrInArrears" => Self::InstanceExpiredOrInArrears,
-            "InvalidDiskCategory.ValueNotSupported" => {
-                Self::InvalidDiskCategoryValueNotSupported
-            }
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceType.NotSupportDiskCategory" => {
-                Self::InvalidInstanceTypeNotSupportDiskCategory
-            }
-            "InvalidPerformanceLevel.Malformed" => Self::InvalidPerformanceLevelMalformed,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "OperationDenied.PerformanceLevelNotMatch" => {
-                Self::OperationDeniedPerformanceLevelNotMatch
-            }
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCreatingSnapshot",
+            kind: Self::DiskCreatingSnapshot,
+            http_status: 403u16,
+            message: "The operation is denied due to a snapshot of the specified disk is not completed yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskInArrears",
+            kind: Self::DiskInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your disk owing fee.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus",
+            kind: Self::IncorrectDiskStatus,
+            http_status: 403u16,
+            message: "The current disk status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpiredOrInArrears",
+            kind: Self::InstanceExpiredOrInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DiskCategory\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 404u16,
+            message: "The specified disk does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.NotSupportDiskCategory",
+            kind: Self::InvalidInstanceTypeNotSupportDiskCategory,
+            http_status: 403u16,
+            message: "The instanceType of the specified instance does not support this disk category.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPerformanceLevel.Malformed",
+            kind: Self::InvalidPerformanceLevelMalformed,
+            http_status: 400u16,
+            message: "The specified parameter PerformanceLevel is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The type of the disk does not support the operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.PerformanceLevelNotMatch",
+            kind: Self::OperationDeniedPerformanceLevelNotMatch,
+            http_status: 403u16,
+            message: "The specified PerformanceLevel and disk size do not match.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskCreatingSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is denied due to a snapshot of the specified disk is not completed yet.",
-                ))
-            }
-            Self::DiskInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your disk owing fee.",
-                ))
-            }
-            Self::IncorrectDiskStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current disk status does not support this operation.",
-                ))
-            }
-            Self::InstanceExpiredOrInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-                ))
-            }
-            Self::InvalidDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DiskCategory\" is not valid.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk does not exist.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceTypeNotSupportDiskCategory => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instanceType of the specified instance does not support this disk category.",
-                ))
-            }
-            Self::InvalidPerformanceLevelMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter PerformanceLevel is not valid.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The type of the disk does not support the operation.",
-                ))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
-                ))
-            }
-            Self::OperationDeniedPerformanceLevelNotMatch => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified PerformanceLevel and disk size do not match.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

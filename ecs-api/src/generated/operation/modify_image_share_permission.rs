@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for ModifyImageSharePermission {
     type Error = ModifyImageSharePermissionError;
 }
 /// Input of [`ModifyImageSharePermission`]. Build it with [`ModifyImageSharePermissionInput::new`] and the setters, or use [`ModifyImageSharePermissionRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionInput {
     /// The ID of Alibaba Cloud account N to which to share the custom image. Valid values of N: 1 to 10. If the value of N is greater than 10, this parameter will be ignored.
@@ -279,19 +273,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyImageSharePermission`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyImageSharePermissionOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyImageSharePermissionOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyImageSharePermissionOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyImageSharePermission` call: one variant per code its reference page documents, [`Common`](ModifyImageSharePermissionErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyImageSharePermissionErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyImageSharePermissionError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyImageSharePermissionErrorKind {
     /// `InvalidAccount.Forbbiden`
@@ -345,88 +359,79 @@ pub enum ModifyImageSharePermissionErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyImageSharePermissionErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidAccount.Forbbiden" => Self::InvalidAccountForbbiden,
-            "InvalidAccount.NotFound" => Self::InvalidAccountNotFound,
-            "InvalidGroup.Malformed" => Self::InvalidGroupMalformed,
-            "InvalidImageId.BidMismatch" => Self::InvalidImageIdBidMismatch,
-            "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
-            "MissingParameter" => Self::MissingParameter,
-            "OperationDeined.EncryptedSnapshot" => Self::OperationDeinedEncryptedSnapshot,
-            "QuotaExceed.ShareImage" => Self::QuotaExceedShareImage,
-            "QuotaExceed.ShareImageUser" => Self::QuotaExceedShareImageUser,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccount.Forbbiden",
+            kind: Self::InvalidAccountForbbiden,
+            http_status: 404u16,
+            message: "The specified Account does not yourself.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccount.NotFound",
+            kind: Self::InvalidAccountNotFound,
+            http_status: 404u16,
+            message: "The specified parameter \"AddAccount.n\" or \"RemoveAccount.n\" does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidGroup.Malformed",
+            kind: Self::InvalidGroupMalformed,
+            http_status: 400u16,
+            message: "The specified Group is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.BidMismatch",
+            kind: Self::InvalidImageIdBidMismatch,
+            http_status: 403u16,
+            message: "Cannot share image with other bid user.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.NotFound",
+            kind: Self::InvalidImageIdNotFound,
+            http_status: 404u16,
+            message: "The specified ImageId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter \"RegionId\" that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDeined.EncryptedSnapshot",
+            kind: Self::OperationDeinedEncryptedSnapshot,
+            http_status: 403u16,
+            message: "The image contains encrypted snapshots, which do not support share.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.ShareImage",
+            kind: Self::QuotaExceedShareImage,
+            http_status: 403u16,
+            message: "The shared Image Quota exceeds.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.ShareImageUser",
+            kind: Self::QuotaExceedShareImageUser,
+            http_status: 403u16,
+            message: "The shared Image user Quota exceeds.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidAccountForbbiden => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified Account does not yourself.",
-                ))
-            }
-            Self::InvalidAccountNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter \"AddAccount.n\" or \"RemoveAccount.n\" does not exist.",
-                ))
-            }
-            Self::InvalidGroupMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Group is wrongly formed.",
-                ))
-            }
-            Self::InvalidImageIdBidMismatch => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Cannot share image with other bid user.",
-                ))
-            }
-            Self::InvalidImageIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ImageId does not exist.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter \"RegionId\" that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::OperationDeinedEncryptedSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The image contains encrypted snapshots, which do not support share.",
-                ))
-            }
-            Self::QuotaExceedShareImage => {
-                ::std::option::Option::Some((403u16, "The shared Image Quota exceeds."))
-            }
-            Self::QuotaExceedShareImageUser => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The shared Image user Quota exceeds.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -48,13 +48,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceAttribute {
     type Error = ModifyInstanceAttributeError;
 }
 /// Input of [`ModifyInstanceAttribute`]. Build it with [`ModifyInstanceAttributeInput::new`] and the setters, or use [`ModifyInstanceAttributeRequest`].
-#[derive(
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributeInput {
     /// The performance mode of the burstable instance. Valid values:
@@ -474,19 +469,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributeOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceAttribute` call: one variant per code its reference page documents, [`Common`](ModifyInstanceAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceAttributeErrorKind {
     /// `ChargeTypeViolation`
@@ -633,207 +648,205 @@ pub enum ModifyInstanceAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "Credit.NotFound" => Self::CreditNotFound,
-            "ImageNotSupportCloudInit" => Self::ImageNotSupportCloudInit,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InstanceNotInSecurityGroup" => Self::InstanceNotInSecurityGroup,
-            "InternalError" => Self::InternalError,
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidHostName.Malformed" => Self::InvalidHostNameMalformed,
-            "InvalidHostPassword.Malformed" => Self::InvalidHostPasswordMalformed,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceName.Malformed" => Self::InvalidInstanceNameMalformed,
-            "InvalidInstanceStatus.CreditSpecRestricted" => {
-                Self::InvalidInstanceStatusCreditSpecRestricted
-            }
-            "InvalidInstanceStatus.NotRunning" => Self::InvalidInstanceStatusNotRunning,
-            "InvalidOperation.InvalidEcsState" => Self::InvalidOperationInvalidEcsState,
-            "InvalidOperation.InvalidRegion" => Self::InvalidOperationInvalidRegion,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameter.CreditSpecification" => {
-                Self::InvalidParameterCreditSpecification
-            }
-            "InvalidParameter.RecycleBin" => Self::InvalidParameterRecycleBin,
-            "InvalidPassword.Malformed" => Self::InvalidPasswordMalformed,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized,
-            "InvalidUserData.Forbidden" => Self::InvalidUserDataForbidden,
-            "InvalidUserData.NotSupported" => Self::InvalidUserDataNotSupported,
-            "InvalidUserData.SizeExceeded" => Self::InvalidUserDataSizeExceeded,
-            "OperationDenied" => Self::OperationDenied,
-            "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 400u16,
+            message: "Pay-As-You-Go instances do not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Credit.NotFound",
+            kind: Self::CreditNotFound,
+            http_status: 404u16,
+            message: "The specified credit information does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupportCloudInit",
+            kind: Self::ImageNotSupportCloudInit,
+            http_status: 400u16,
+            message: "The specified image does not support cloud-init.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceNotInSecurityGroup",
+            kind: Self::InstanceNotInSecurityGroup,
+            http_status: 403u16,
+            message: "The instance not in the group.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Description\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHostName.Malformed",
+            kind: Self::InvalidHostNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"HostName\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHostPassword.Malformed",
+            kind: Self::InvalidHostPasswordMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Password\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceName.Malformed",
+            kind: Self::InvalidInstanceNameMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"InstanceName\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceStatus.CreditSpecRestricted",
+            kind: Self::InvalidInstanceStatusCreditSpecRestricted,
+            http_status: 400u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceStatus.NotRunning",
+            kind: Self::InvalidInstanceStatusNotRunning,
+            http_status: 400u16,
+            message: "The current status of the resource is invalid, you can only do this operation when instance is running.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidEcsState",
+            kind: Self::InvalidOperationInvalidEcsState,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InvalidRegion",
+            kind: Self::InvalidOperationInvalidRegion,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "The specified parameter is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.CreditSpecification",
+            kind: Self::InvalidParameterCreditSpecification,
+            http_status: 400u16,
+            message: "The specified CreditSpecification is not supported in this region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.RecycleBin",
+            kind: Self::InvalidParameterRecycleBin,
+            http_status: 400u16,
+            message: "You do not have permission to set recyclable properties.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPassword.Malformed",
+            kind: Self::InvalidPasswordMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Password\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "The specified SecurityGroupId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUser.Unauthorized",
+            kind: Self::InvalidUserUnauthorized,
+            http_status: 403u16,
+            message: "The user is not authorized",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.Forbidden",
+            kind: Self::InvalidUserDataForbidden,
+            http_status: 403u16,
+            message: "User not authorized to input the parameter \"UserData\"please apply for permission \"UserData\"",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.NotSupported",
+            kind: Self::InvalidUserDataNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"UserData\" only support the vpc and IoOptimized Instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUserData.SizeExceeded",
+            kind: Self::InvalidUserDataSizeExceeded,
+            http_status: 400u16,
+            message: "The specified parameter \"UserData\" exceeds the size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The instance amount in the specified SecurityGroup reach its limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityGroupInstanceLimitExceed",
+            kind: Self::SecurityGroupInstanceLimitExceed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Pay-As-You-Go instances do not support this operation.",
-                ))
-            }
-            Self::CreditNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified credit information does not exist.",
-                ))
-            }
-            Self::ImageNotSupportCloudInit => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image does not support cloud-init.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InstanceNotInSecurityGroup => {
-                ::std::option::Option::Some((403u16, "The instance not in the group."))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Description\" is not valid.",
-                ))
-            }
-            Self::InvalidHostNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"HostName\" is not valid.",
-                ))
-            }
-            Self::InvalidHostPasswordMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Password\" is not valid.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InstanceName\" is not valid.",
-                ))
-            }
-            Self::InvalidInstanceStatusCreditSpecRestricted => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InvalidInstanceStatusNotRunning => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of the resource is invalid, you can only do this operation when instance is running.",
-                ))
-            }
-            Self::InvalidOperationInvalidEcsState => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidOperationInvalidRegion => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter is not valid.",
-                ))
-            }
-            Self::InvalidParameterCreditSpecification => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified CreditSpecification is not supported in this region.",
-                ))
-            }
-            Self::InvalidParameterRecycleBin => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "You do not have permission to set recyclable properties.",
-                ))
-            }
-            Self::InvalidPasswordMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Password\" is not valid.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SecurityGroupId does not exist.",
-                ))
-            }
-            Self::InvalidUserUnauthorized => {
-                ::std::option::Option::Some((403u16, "The user is not authorized"))
-            }
-            Self::InvalidUserDataForbidden => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "User not authorized to input the parameter \"UserData\"please apply for permission \"UserData\"",
-                ))
-            }
-            Self::InvalidUserDataNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"UserData\" only support the vpc and IoOptimized Instance.",
-                ))
-            }
-            Self::InvalidUserDataSizeExceeded => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"UserData\" exceeds the size.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance amount in the specified SecurityGroup reach its limit.",
-                ))
-            }
-            Self::SecurityGroupInstanceLimitExceed => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

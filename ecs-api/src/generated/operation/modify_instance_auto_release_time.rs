@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceAutoReleaseTime {
     type Error = ModifyInstanceAutoReleaseTimeError;
 }
 /// Input of [`ModifyInstanceAutoReleaseTime`]. Build it with [`ModifyInstanceAutoReleaseTimeInput::new`] and the setters, or use [`ModifyInstanceAutoReleaseTimeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceAutoReleaseTimeInput {
     /// The time scheduled for the instance to be automatically released. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
@@ -181,19 +175,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceAutoReleaseTime`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceAutoReleaseTimeOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceAutoReleaseTimeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceAutoReleaseTimeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceAutoReleaseTime` call: one variant per code its reference page documents, [`Common`](ModifyInstanceAutoReleaseTimeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceAutoReleaseTimeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceAutoReleaseTimeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceAutoReleaseTimeErrorKind {
     /// `ChargeTypeViolation`
@@ -232,65 +246,58 @@ pub enum ModifyInstanceAutoReleaseTimeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceAutoReleaseTimeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "InternalError" => Self::InternalError,
-            "InvalidAutoReleaseTime.Malformed" => Self::InvalidAutoReleaseTimeMalformed,
-            "MissingParameter" => Self::MissingParameter,
-            "NoSuchResource" => Self::NoSuchResource,
-            "UnsupportedParameter" => Self::UnsupportedParameter,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "The operation is not permitted due to charge type of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error, exception or failure.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAutoReleaseTime.Malformed",
+            kind: Self::InvalidAutoReleaseTimeMalformed,
+            http_status: 400u16,
+            message: "The specified paramter autoReleaseTime is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "InstanceId should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoSuchResource",
+            kind: Self::NoSuchResource,
+            http_status: 404u16,
+            message: "The specified resource is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UnsupportedParameter",
+            kind: Self::UnsupportedParameter,
+            http_status: 400u16,
+            message: "The parameters is unsupported.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is not permitted due to charge type of the instance.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error, exception or failure.",
-                ))
-            }
-            Self::InvalidAutoReleaseTimeMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified paramter autoReleaseTime is not valid.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((400u16, "InstanceId should not be null."))
-            }
-            Self::NoSuchResource => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified resource is not found.",
-                ))
-            }
-            Self::UnsupportedParameter => {
-                ::std::option::Option::Some((400u16, "The parameters is unsupported."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

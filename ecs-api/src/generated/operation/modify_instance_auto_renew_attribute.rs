@@ -22,14 +22,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceAutoRenewAttribute {
     type Error = ModifyInstanceAutoRenewAttributeError;
 }
 /// Input of [`ModifyInstanceAutoRenewAttribute`]. Build it with [`ModifyInstanceAutoRenewAttributeInput::new`] and the setters, or use [`ModifyInstanceAutoRenewAttributeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceAutoRenewAttributeInput {
     /// Specifies whether to enable auto-renewal.
@@ -286,19 +280,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceAutoRenewAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceAutoRenewAttributeOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceAutoRenewAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceAutoRenewAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceAutoRenewAttribute` call: one variant per code its reference page documents, [`Common`](ModifyInstanceAutoRenewAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceAutoRenewAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceAutoRenewAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceAutoRenewAttributeErrorKind {
     /// `ChargeTypeViolation`
@@ -357,91 +371,86 @@ pub enum ModifyInstanceAutoRenewAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceAutoRenewAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InternalError" => Self::InternalError,
-            "InvalidParameter.Duration" => Self::InvalidParameterDuration,
-            "InvalidParameter.InvalidInstanceId" => {
-                Self::InvalidParameterInvalidInstanceId
-            }
-            "InvalidParameter.RenewalStatus" => Self::InvalidParameterRenewalStatus,
-            "InvalidParameter.ToManyInstanceIds" => {
-                Self::InvalidParameterToManyInstanceIds
-            }
-            "InvalidPeriod.StarterPackage" => Self::InvalidPeriodStarterPackage,
-            "InvalidPeriodUnit.ValueNotSupported" => {
-                Self::InvalidPeriodUnitValueNotSupported
-            }
-            "MissingParameter.InstanceId" => Self::MissingParameterInstanceId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "Pay-As-You-Go instances do not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Duration",
+            kind: Self::InvalidParameterDuration,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.InvalidInstanceId",
+            kind: Self::InvalidParameterInvalidInstanceId,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.RenewalStatus",
+            kind: Self::InvalidParameterRenewalStatus,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.ToManyInstanceIds",
+            kind: Self::InvalidParameterToManyInstanceIds,
+            http_status: 403u16,
+            message: "InstanceId should be less than 100.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.StarterPackage",
+            kind: Self::InvalidPeriodStarterPackage,
+            http_status: 403u16,
+            message: "This instance was created by using a Starter Package plan and can only be renewed monthly, not yearly.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriodUnit.ValueNotSupported",
+            kind: Self::InvalidPeriodUnitValueNotSupported,
+            http_status: 403u16,
+            message: "The specified parameter PeriodUnit is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.InstanceId",
+            kind: Self::MissingParameterInstanceId,
+            http_status: 403u16,
+            message: "InstanceId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Pay-As-You-Go instances do not support this operation.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidParameterDuration => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidParameterInvalidInstanceId => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameterRenewalStatus => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidParameterToManyInstanceIds => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "InstanceId should be less than 100.",
-                ))
-            }
-            Self::InvalidPeriodStarterPackage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "This instance was created by using a Starter Package plan and can only be renewed monthly, not yearly.",
-                ))
-            }
-            Self::InvalidPeriodUnitValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter PeriodUnit is not valid.",
-                ))
-            }
-            Self::MissingParameterInstanceId => {
-                ::std::option::Option::Some((403u16, "InstanceId should not be null."))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -38,15 +38,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceChargeType {
     type Error = ModifyInstanceChargeTypeError;
 }
 /// Input of [`ModifyInstanceChargeType`]. Build it with [`ModifyInstanceChargeTypeInput::new`] and the setters, or use [`ModifyInstanceChargeTypeRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeInput {
     /// Specifies whether to enable automatic payment. Default value: true. Valid values:
@@ -445,25 +438,47 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceChargeType`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeOutput {
     /// Cost details of the order.
-    #[serde(rename = "FeeOfInstances", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "FeeOfInstances"))]
     pub fee_of_instances: ::std::vec::Vec<crate::types::FeeOfInstance>,
     /// The ID of the order.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceChargeTypeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceChargeTypeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            fee_of_instances: f.list("FeeOfInstances")?,
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceChargeType` call: one variant per code its reference page documents, [`Common`](ModifyInstanceChargeTypeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceChargeTypeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceChargeTypeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceChargeTypeErrorKind {
     /// `Account.Arrearage`
@@ -642,242 +657,247 @@ pub enum ModifyInstanceChargeTypeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceChargeTypeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Account.Arrearage" => Self::AccountArrearage,
-            "ExpiredInstance" => Self::ExpiredInstance,
-            "ImageNotSupportInstanceType" => Self::ImageNotSupportInstanceType,
-            "InstanceType.Offline" => Self::InstanceTypeOffline,
-            "InstancesIdQuotaExceed" => Self::InstancesIdQuotaExceed,
-            "InternalError" => Self::InternalError,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAction" => Self::InvalidAction,
-            "InvalidClientToken.ValueNotSupported" => {
-                Self::InvalidClientTokenValueNotSupported
-            }
-            "InvalidImageType.NotSupported" => Self::InvalidImageTypeNotSupported,
-            "InvalidInstance.NotFoundSystemDisk" => {
-                Self::InvalidInstanceNotFoundSystemDisk
-            }
-            "InvalidInstance.TempBandwidthUpgrade" => {
-                Self::InvalidInstanceTempBandwidthUpgrade
-            }
-            "InvalidInstanceChargeType.ValueNotSupported" => {
-                Self::InvalidInstanceChargeTypeValueNotSupported
-            }
-            "InvalidInstanceType.PhasedOut" => Self::InvalidInstanceTypePhasedOut,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidInternetChargeType.ValueNotSupported" => {
-                Self::InvalidInternetChargeTypeValueNotSupported
-            }
-            "InvalidMarketImageChargeType.NotSupport" => {
-                Self::InvalidMarketImageChargeTypeNotSupport
-            }
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameter.Bandwidth" => Self::InvalidParameterBandwidth,
-            "InvalidParameter.InstanceIds" => Self::InvalidParameterInstanceIds,
-            "InvalidParameter.NotMatch" => Self::InvalidParameterNotMatch,
-            "InvalidPeriod" => Self::InvalidPeriod,
-            "InvalidPeriod.ExceededDedicatedHost" => {
-                Self::InvalidPeriodExceededDedicatedHost
-            }
-            "InvalidPeriod.UnitMismatch" => Self::InvalidPeriodUnitMismatch,
-            "InvalidStatus.ValueNotSupported" => Self::InvalidStatusValueNotSupported,
-            "InvalidSystemDiskCategory.ValueNotSupported" => {
-                Self::InvalidSystemDiskCategoryValueNotSupported
-            }
-            "QuotaExceed.AfterpayInstance" => Self::QuotaExceedAfterpayInstance,
-            "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota,
-            "QuotaExceed.PostPaidDisk" => Self::QuotaExceedPostPaidDisk,
-            "QuotaExceed.RufundVcpu" => Self::QuotaExceedRufundVcpu,
-            "RealNameAuthenticationError" => Self::RealNameAuthenticationError,
-            "ReleaseTimeHaveBeenSet" => Self::ReleaseTimeHaveBeenSet,
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Account.Arrearage",
+            kind: Self::AccountArrearage,
+            http_status: 403u16,
+            message: "Your account has an outstanding payment.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ExpiredInstance",
+            kind: Self::ExpiredInstance,
+            http_status: 400u16,
+            message: "The specified instance has expired.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupportInstanceType",
+            kind: Self::ImageNotSupportInstanceType,
+            http_status: 403u16,
+            message: "The specified instanceType is not supported by instance with marketplace image.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceType.Offline",
+            kind: Self::InstanceTypeOffline,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstancesIdQuotaExceed",
+            kind: Self::InstancesIdQuotaExceed,
+            http_status: 400u16,
+            message: "The maximum number of Instances is exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error, exception or failure.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction",
+            kind: Self::InvalidAction,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidClientToken.ValueNotSupported",
+            kind: Self::InvalidClientTokenValueNotSupported,
+            http_status: 400u16,
+            message: "The ClientToken provided is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageType.NotSupported",
+            kind: Self::InvalidImageTypeNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.NotFoundSystemDisk",
+            kind: Self::InvalidInstanceNotFoundSystemDisk,
+            http_status: 400u16,
+            message: "The specified instance has no system disk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.TempBandwidthUpgrade",
+            kind: Self::InvalidInstanceTempBandwidthUpgrade,
+            http_status: 403u16,
+            message: "Cannot switch to Pay-As-You-Go during the period of temporary bandwidth upgrade.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.ValueNotSupported",
+            kind: Self::InvalidInstanceChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.PhasedOut",
+            kind: Self::InvalidInstanceTypePhasedOut,
+            http_status: 403u16,
+            message: "This instanceType is no longer offered.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 403u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.ValueNotSupported",
+            kind: Self::InvalidInternetChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidMarketImageChargeType.NotSupport",
+            kind: Self::InvalidMarketImageChargeTypeNotSupport,
+            http_status: 400u16,
+            message: "The specified chargeType of marketImage is unsupported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Bandwidth",
+            kind: Self::InvalidParameterBandwidth,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.InstanceIds",
+            kind: Self::InvalidParameterInstanceIds,
+            http_status: 400u16,
+            message: "The specified InstanceIds are invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.NotMatch",
+            kind: Self::InvalidParameterNotMatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod",
+            kind: Self::InvalidPeriod,
+            http_status: 400u16,
+            message: "The specified period is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.ExceededDedicatedHost",
+            kind: Self::InvalidPeriodExceededDedicatedHost,
+            http_status: 400u16,
+            message: "Instance expired date can't exceed dedicated host expired date.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.UnitMismatch",
+            kind: Self::InvalidPeriodUnitMismatch,
+            http_status: 400u16,
+            message: "The specified Period must be correlated with the PeriodUnit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.ValueNotSupported",
+            kind: Self::InvalidStatusValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskCategory.ValueNotSupported",
+            kind: Self::InvalidSystemDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.AfterpayInstance",
+            kind: Self::QuotaExceedAfterpayInstance,
+            http_status: 400u16,
+            message: "The maximum number of Pay-As-You-Go instances is exceeded: %s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.ElasticQuota",
+            kind: Self::QuotaExceedElasticQuota,
+            http_status: 403u16,
+            message: "No additional quota is available for the specified ECS instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.PostPaidDisk",
+            kind: Self::QuotaExceedPostPaidDisk,
+            http_status: 403u16,
+            message: "Living postPaid disks quota exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.RufundVcpu",
+            kind: Self::QuotaExceedRufundVcpu,
+            http_status: 400u16,
+            message: "The maximum number of refund vcpu is exceeded: %s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RealNameAuthenticationError",
+            kind: Self::RealNameAuthenticationError,
+            http_status: 403u16,
+            message: "Your account has not passed the real-name authentication yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ReleaseTimeHaveBeenSet",
+            kind: Self::ReleaseTimeHaveBeenSet,
+            http_status: 400u16,
+            message: "The specified instance has been set released time.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 400u16,
+            message: "Request was denied due to request throttling, please try again after 5 minutes.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AccountArrearage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account has an outstanding payment.",
-                ))
-            }
-            Self::ExpiredInstance => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance has expired.",
-                ))
-            }
-            Self::ImageNotSupportInstanceType => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instanceType is not supported by instance with marketplace image.",
-                ))
-            }
-            Self::InstanceTypeOffline => ::std::option::Option::Some((403u16, "%s")),
-            Self::InstancesIdQuotaExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The maximum number of Instances is exceeded.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error, exception or failure.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAction => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidClientTokenValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The ClientToken provided is invalid.",
-                ))
-            }
-            Self::InvalidImageTypeNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidInstanceNotFoundSystemDisk => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance has no system disk.",
-                ))
-            }
-            Self::InvalidInstanceTempBandwidthUpgrade => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Cannot switch to Pay-As-You-Go during the period of temporary bandwidth upgrade.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidInstanceTypePhasedOut => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "This instanceType is no longer offered.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidInternetChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidMarketImageChargeTypeNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified chargeType of marketImage is unsupported.",
-                ))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParameterBandwidth => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParameterInstanceIds => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceIds are invalid.",
-                ))
-            }
-            Self::InvalidParameterNotMatch => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidPeriod => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified period is not valid.",
-                ))
-            }
-            Self::InvalidPeriodExceededDedicatedHost => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Instance expired date can't exceed dedicated host expired date.",
-                ))
-            }
-            Self::InvalidPeriodUnitMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Period must be correlated with the PeriodUnit.",
-                ))
-            }
-            Self::InvalidStatusValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidSystemDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::QuotaExceedAfterpayInstance => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The maximum number of Pay-As-You-Go instances is exceeded: %s",
-                ))
-            }
-            Self::QuotaExceedElasticQuota => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "No additional quota is available for the specified ECS instance type.",
-                ))
-            }
-            Self::QuotaExceedPostPaidDisk => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Living postPaid disks quota exceeded.",
-                ))
-            }
-            Self::QuotaExceedRufundVcpu => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The maximum number of refund vcpu is exceeded: %s",
-                ))
-            }
-            Self::RealNameAuthenticationError => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account has not passed the real-name authentication yet.",
-                ))
-            }
-            Self::ReleaseTimeHaveBeenSet => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance has been set released time.",
-                ))
-            }
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request was denied due to request throttling, please try again after 5 minutes.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

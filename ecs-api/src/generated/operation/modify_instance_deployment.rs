@@ -28,14 +28,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceDeployment {
     type Error = ModifyInstanceDeploymentError;
 }
 /// Input of [`ModifyInstanceDeployment`]. Build it with [`ModifyInstanceDeploymentInput::new`] and the setters, or use [`ModifyInstanceDeploymentRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceDeploymentInput {
     /// Specifies whether to associate the instance with a dedicated host. Valid values:
@@ -411,19 +405,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceDeployment`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceDeploymentOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceDeploymentOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceDeploymentOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceDeployment` call: one variant per code its reference page documents, [`Common`](ModifyInstanceDeploymentErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceDeploymentErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceDeploymentError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceDeploymentErrorKind {
     /// `ChargeTypeViolation.PostPaidDedicatedHost`
@@ -492,114 +506,100 @@ pub enum ModifyInstanceDeploymentErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceDeploymentErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation.PostPaidDedicatedHost" => {
-                Self::ChargeTypeViolationPostPaidDedicatedHost
-            }
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InvalidDedicatedHostId.NotFound" => Self::InvalidDedicatedHostIdNotFound,
-            "InvalidDedicatedHostStatus.NotSupport" => {
-                Self::InvalidDedicatedHostStatusNotSupport
-            }
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceNetworkType.NotSupport" => {
-                Self::InvalidInstanceNetworkTypeNotSupport
-            }
-            "InvalidInstanceType.NotSupport" => Self::InvalidInstanceTypeNotSupport,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidParam.Tenancy" => Self::InvalidParamTenancy,
-            "InvalidPeriod.ExceededDedicatedHost" => {
-                Self::InvalidPeriodExceededDedicatedHost
-            }
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "OperationDenied.UnstoppedInstance" => Self::OperationDeniedUnstoppedInstance,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation.PostPaidDedicatedHost",
+            kind: Self::ChargeTypeViolationPostPaidDedicatedHost,
+            http_status: 400u16,
+            message: "Prepaid instance onto postpaid dedicated host is not allowed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostId.NotFound",
+            kind: Self::InvalidDedicatedHostIdNotFound,
+            http_status: 404u16,
+            message: "The specified DedicatedHostId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostStatus.NotSupport",
+            kind: Self::InvalidDedicatedHostStatusNotSupport,
+            http_status: 400u16,
+            message: "Operation denied due to dedicated host status.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceNetworkType.NotSupport",
+            kind: Self::InvalidInstanceNetworkTypeNotSupport,
+            http_status: 404u16,
+            message: "The specified Instance network type not support.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.NotSupport",
+            kind: Self::InvalidInstanceTypeNotSupport,
+            http_status: 404u16,
+            message: "The Dedicated host not support the specified instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Tenancy",
+            kind: Self::InvalidParamTenancy,
+            http_status: 400u16,
+            message: "The specified Tenancy is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.ExceededDedicatedHost",
+            kind: Self::InvalidPeriodExceededDedicatedHost,
+            http_status: 400u16,
+            message: "Instance expired date can't exceed dedicated host expired date.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The resource is out of usage.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.UnstoppedInstance",
+            kind: Self::OperationDeniedUnstoppedInstance,
+            http_status: 400u16,
+            message: "Operation denied due to unstopped instance.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolationPostPaidDedicatedHost => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Prepaid instance onto postpaid dedicated host is not allowed.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidDedicatedHostIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified DedicatedHostId does not exist.",
-                ))
-            }
-            Self::InvalidDedicatedHostStatusNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Operation denied due to dedicated host status.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceNetworkTypeNotSupport => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified Instance network type not support.",
-                ))
-            }
-            Self::InvalidInstanceTypeNotSupport => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The Dedicated host not support the specified instance type.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidParamTenancy => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Tenancy is invalid.",
-                ))
-            }
-            Self::InvalidPeriodExceededDedicatedHost => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Instance expired date can't exceed dedicated host expired date.",
-                ))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((403u16, "The resource is out of usage."))
-            }
-            Self::OperationDeniedUnstoppedInstance => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Operation denied due to unstopped instance.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceMetadataOptions {
     type Error = ModifyInstanceMetadataOptionsError;
 }
 /// Input of [`ModifyInstanceMetadataOptions`]. Build it with [`ModifyInstanceMetadataOptionsInput::new`] and the setters, or use [`ModifyInstanceMetadataOptionsRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceMetadataOptionsInput {
     /// Specifies whether to enable the metadata HTTP endpoint on the instance. Valid values:
@@ -228,19 +222,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceMetadataOptions`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceMetadataOptionsOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceMetadataOptionsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceMetadataOptionsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceMetadataOptions` call: one variant per code its reference page documents, [`Common`](ModifyInstanceMetadataOptionsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceMetadataOptionsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceMetadataOptionsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceMetadataOptionsErrorKind {
     /// `InvalidHttpEndpoint.NotSupported`
@@ -264,51 +278,37 @@ pub enum ModifyInstanceMetadataOptionsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceMetadataOptionsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidHttpEndpoint.NotSupported" => Self::InvalidHttpEndpointNotSupported,
-            "InvalidHttpPutResponseHopLimit.NotSupported" => {
-                Self::InvalidHttpPutResponseHopLimitNotSupported
-            }
-            "InvalidHttpTokens.NotSupported" => Self::InvalidHttpTokensNotSupported,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHttpEndpoint.NotSupported",
+            kind: Self::InvalidHttpEndpointNotSupported,
+            http_status: 400u16,
+            message: "The specified HttpEndpoint not supported, you can use enabled(default) or disabled.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHttpPutResponseHopLimit.NotSupported",
+            kind: Self::InvalidHttpPutResponseHopLimitNotSupported,
+            http_status: 400u16,
+            message: "The specified HttpPutResponseHopLimit not supported, more than 1 and less than 64 is reasonable.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidHttpTokens.NotSupported",
+            kind: Self::InvalidHttpTokensNotSupported,
+            http_status: 400u16,
+            message: "The specified HttpTokens not supported, you can use optional(default) or required.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidHttpEndpointNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HttpEndpoint not supported, you can use enabled(default) or disabled.",
-                ))
-            }
-            Self::InvalidHttpPutResponseHopLimitNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HttpPutResponseHopLimit not supported, more than 1 and less than 64 is reasonable.",
-                ))
-            }
-            Self::InvalidHttpTokensNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified HttpTokens not supported, you can use optional(default) or required.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

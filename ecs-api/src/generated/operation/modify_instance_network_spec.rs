@@ -34,14 +34,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceNetworkSpec {
     type Error = ModifyInstanceNetworkSpecError;
 }
 /// Input of [`ModifyInstanceNetworkSpec`]. Build it with [`ModifyInstanceNetworkSpecInput::new`] and the setters, or use [`ModifyInstanceNetworkSpecRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceNetworkSpecInput {
     /// Specifies whether to assign a public IP address.
@@ -369,22 +363,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceNetworkSpec`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceNetworkSpecOutput {
     /// The ID of the generated order.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceNetworkSpecOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceNetworkSpecOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceNetworkSpec` call: one variant per code its reference page documents, [`Common`](ModifyInstanceNetworkSpecErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceNetworkSpecErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceNetworkSpecError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceNetworkSpecErrorKind {
     /// `Account.Arrearage`
@@ -561,250 +576,240 @@ pub enum ModifyInstanceNetworkSpecErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceNetworkSpecErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Account.Arrearage" => Self::AccountArrearage,
-            "BandwidthUpgradeDenied.EipBoundInstance" => {
-                Self::BandwidthUpgradeDeniedEipBoundInstance
-            }
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "DecreasedBandwidthNotAllowed" => Self::DecreasedBandwidthNotAllowed,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceDowngrade.QuotaExceed" => Self::InstanceDowngradeQuotaExceed,
-            "InstanceExpiredOrInArrears" => Self::InstanceExpiredOrInArrears,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InternalError" => Self::InternalError,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAction" => Self::InvalidAction,
-            "InvalidBandwidth.ValueNotSupported" => {
-                Self::InvalidBandwidthValueNotSupported
-            }
-            "InvalidClientToken.ValueNotSupported" => {
-                Self::InvalidClientTokenValueNotSupported
-            }
-            "InvalidInstance.EipNotSupport" => Self::InvalidInstanceEipNotSupport,
-            "InvalidInstance.InstanceNotSupported" => {
-                Self::InvalidInstanceInstanceNotSupported
-            }
-            "InvalidInstance.UnPaidOrder" => Self::InvalidInstanceUnPaidOrder,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceStatus" => Self::InvalidInstanceStatus,
-            "InvalidInternetChargeType.ValueNotSupported" => {
-                Self::InvalidInternetChargeTypeValueNotSupported
-            }
-            "InvalidInternetMaxBandwidthIn.ValueNotSupported" => {
-                Self::InvalidInternetMaxBandwidthInValueNotSupported
-            }
-            "InvalidInternetMaxBandwidthOut.ValueNotSupported" => {
-                Self::InvalidInternetMaxBandwidthOutValueNotSupported
-            }
-            "InvalidNetworkType.ValueNotSupported" => {
-                Self::InvalidNetworkTypeValueNotSupported
-            }
-            "InvalidParam.AllocatePublicIp" => Self::InvalidParamAllocatePublicIp,
-            "InvalidParameter.Bandwidth" => Self::InvalidParameterBandwidth,
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidStartTime.ValueNotSupported" => {
-                Self::InvalidStartTimeValueNotSupported
-            }
-            "IpAllocationError" => Self::IpAllocationError,
-            "LastOrderProcessing" => Self::LastOrderProcessing,
-            "NAT_PUBLIC_IP_BINDING_FAILED" => Self::NatPublicIpBindingFailed,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.UnpaidOrder" => Self::OperationDeniedUnpaidOrder,
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Account.Arrearage",
+            kind: Self::AccountArrearage,
+            http_status: 400u16,
+            message: "Your account has an outstanding payment.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "BandwidthUpgradeDenied.EipBoundInstance",
+            kind: Self::BandwidthUpgradeDeniedEipBoundInstance,
+            http_status: 400u16,
+            message: "The specified VPC instance has bound EIP, temporary bandwidth upgrade is denied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "The operation is not permitted due to billing method of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DecreasedBandwidthNotAllowed",
+            kind: Self::DecreasedBandwidthNotAllowed,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the instance does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDowngrade.QuotaExceed",
+            kind: Self::InstanceDowngradeQuotaExceed,
+            http_status: 400u16,
+            message: "Quota of instance downgrade is exceed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpiredOrInArrears",
+            kind: Self::InstanceExpiredOrInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction",
+            kind: Self::InvalidAction,
+            http_status: 400u16,
+            message: "Specified action is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidBandwidth.ValueNotSupported",
+            kind: Self::InvalidBandwidthValueNotSupported,
+            http_status: 400u16,
+            message: "Instance upgrade bandwidth of temporary not allow less then existed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidClientToken.ValueNotSupported",
+            kind: Self::InvalidClientTokenValueNotSupported,
+            http_status: 400u16,
+            message: "The ClientToken provided is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.EipNotSupport",
+            kind: Self::InvalidInstanceEipNotSupport,
+            http_status: 403u16,
+            message: "The specified instance with eip is not supported, please unassociate eip first.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.InstanceNotSupported",
+            kind: Self::InvalidInstanceInstanceNotSupported,
+            http_status: 403u16,
+            message: "The special vpc instance with eip not need bandwidth.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.UnPaidOrder",
+            kind: Self::InvalidInstanceUnPaidOrder,
+            http_status: 403u16,
+            message: "The specified Instance has unpaid order.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceStatus",
+            kind: Self::InvalidInstanceStatus,
+            http_status: 400u16,
+            message: "The specified instance status does not support this action.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.ValueNotSupported",
+            kind: Self::InvalidInternetChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InternetChargeType is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetMaxBandwidthIn.ValueNotSupported",
+            kind: Self::InvalidInternetMaxBandwidthInValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InternetMaxBandwidthIn is beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetMaxBandwidthOut.ValueNotSupported",
+            kind: Self::InvalidInternetMaxBandwidthOutValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InternetMaxBandwidthOut is beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.ValueNotSupported",
+            kind: Self::InvalidNetworkTypeValueNotSupported,
+            http_status: 403u16,
+            message: "The specified parameter NetworkType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.AllocatePublicIp",
+            kind: Self::InvalidParamAllocatePublicIp,
+            http_status: 400u16,
+            message: "The specified param AllocatePublicIp is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Bandwidth",
+            kind: Self::InvalidParameterBandwidth,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStartTime.ValueNotSupported",
+            kind: Self::InvalidStartTimeValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IpAllocationError",
+            kind: Self::IpAllocationError,
+            http_status: 400u16,
+            message: "Allocate public ip failed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LastOrderProcessing",
+            kind: Self::LastOrderProcessing,
+            http_status: 400u16,
+            message: "The previous order is still processing, please try again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NAT_PUBLIC_IP_BINDING_FAILED",
+            kind: Self::NatPublicIpBindingFailed,
+            http_status: 403u16,
+            message: "Binding nat public ip failed",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The operation is denied due to the instance is PrePaid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.UnpaidOrder",
+            kind: Self::OperationDeniedUnpaidOrder,
+            http_status: 403u16,
+            message: "The specified instance has unpaid order.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 400u16,
+            message: "Request was denied due to request throttling, please try again after 5 minutes.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AccountArrearage => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Your account has an outstanding payment.",
-                ))
-            }
-            Self::BandwidthUpgradeDeniedEipBoundInstance => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified VPC instance has bound EIP, temporary bandwidth upgrade is denied.",
-                ))
-            }
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is not permitted due to billing method of the instance.",
-                ))
-            }
-            Self::DecreasedBandwidthNotAllowed => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the instance does not support this operation.",
-                ))
-            }
-            Self::InstanceDowngradeQuotaExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Quota of instance downgrade is exceed.",
-                ))
-            }
-            Self::InstanceExpiredOrInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAction => {
-                ::std::option::Option::Some((400u16, "Specified action is not valid."))
-            }
-            Self::InvalidBandwidthValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Instance upgrade bandwidth of temporary not allow less then existed.",
-                ))
-            }
-            Self::InvalidClientTokenValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The ClientToken provided is invalid.",
-                ))
-            }
-            Self::InvalidInstanceEipNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance with eip is not supported, please unassociate eip first.",
-                ))
-            }
-            Self::InvalidInstanceInstanceNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The special vpc instance with eip not need bandwidth.",
-                ))
-            }
-            Self::InvalidInstanceUnPaidOrder => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified Instance has unpaid order.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance status does not support this action.",
-                ))
-            }
-            Self::InvalidInternetChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InternetChargeType is invalid.",
-                ))
-            }
-            Self::InvalidInternetMaxBandwidthInValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InternetMaxBandwidthIn is beyond the permitted range.",
-                ))
-            }
-            Self::InvalidInternetMaxBandwidthOutValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InternetMaxBandwidthOut is beyond the permitted range.",
-                ))
-            }
-            Self::InvalidNetworkTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified parameter NetworkType is not valid.",
-                ))
-            }
-            Self::InvalidParamAllocatePublicIp => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified param AllocatePublicIp is invalid.",
-                ))
-            }
-            Self::InvalidParameterBandwidth => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParameterConflict => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidStartTimeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::IpAllocationError => {
-                ::std::option::Option::Some((400u16, "Allocate public ip failed."))
-            }
-            Self::LastOrderProcessing => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The previous order is still processing, please try again later.",
-                ))
-            }
-            Self::NatPublicIpBindingFailed => {
-                ::std::option::Option::Some((403u16, "Binding nat public ip failed"))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is denied due to the instance is PrePaid.",
-                ))
-            }
-            Self::OperationDeniedUnpaidOrder => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance has unpaid order.",
-                ))
-            }
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request was denied due to request throttling, please try again after 5 minutes.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -35,14 +35,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceSpec {
     type Error = ModifyInstanceSpecError;
 }
 /// Input of [`ModifyInstanceSpec`]. Build it with [`ModifyInstanceSpecInput::new`] and the setters, or use [`ModifyInstanceSpecRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecInput {
     /// Specifies whether to allow cross-cluster instance type upgrades.
@@ -343,19 +337,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceSpec`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ModifyInstanceSpecOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceSpecOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceSpec` call: one variant per code its reference page documents, [`Common`](ModifyInstanceSpecErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceSpecErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceSpecError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceSpecErrorKind {
     /// `Account.Arrearage`
@@ -611,373 +624,352 @@ pub enum ModifyInstanceSpecErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceSpecErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Account.Arrearage" => Self::AccountArrearage,
-            "BandwidthUpgradeDenied.EipBoundInstance" => {
-                Self::BandwidthUpgradeDeniedEipBoundInstance
-            }
-            "CategoryViolation" => Self::CategoryViolation,
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "DependencyViolation.InstanceType" => Self::DependencyViolationInstanceType,
-            "Downgrade.NotSupported" => Self::DowngradeNotSupported,
-            "IdempotenceParamNotMatch" => Self::IdempotenceParamNotMatch,
-            "ImageNotSupportInstanceType" => Self::ImageNotSupportInstanceType,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InstanceSpecModification.NotEffective" => {
-                Self::InstanceSpecModificationNotEffective
-            }
-            "InstanceType.Offline" => Self::InstanceTypeOffline,
-            "InternalError" => Self::InternalError,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAction" => Self::InvalidAction,
-            "InvalidAction.NotSupport" => Self::InvalidActionNotSupport,
-            "InvalidClientToken.ValueNotSupported" => {
-                Self::InvalidClientTokenValueNotSupported
-            }
-            "InvalidInstance.EipNotSupport" => Self::InvalidInstanceEipNotSupport,
-            "InvalidInstanceChargeType.NotFound" => {
-                Self::InvalidInstanceChargeTypeNotFound
-            }
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceStatus.NotStopped" => Self::InvalidInstanceStatusNotStopped,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidInstanceType.ValueUnauthorized" => {
-                Self::InvalidInstanceTypeValueUnauthorized
-            }
-            "InvalidInternetChargeType.ValueNotSupported" => {
-                Self::InvalidInternetChargeTypeValueNotSupported
-            }
-            "InvalidMarketImageStatus.NotSupported" => {
-                Self::InvalidMarketImageStatusNotSupported
-            }
-            "InvalidOperation.InstanceWithEipNotSupport" => {
-                Self::InvalidOperationInstanceWithEipNotSupport
-            }
-            "InvalidOperation.Ipv4CountExceeded" => {
-                Self::InvalidOperationIpv4CountExceeded
-            }
-            "InvalidOperation.Ipv6CountExceeded" => {
-                Self::InvalidOperationIpv6CountExceeded
-            }
-            "InvalidOperation.Ipv6NotSupport" => Self::InvalidOperationIpv6NotSupport,
-            "InvalidOperation.VpcHasEnabledAdvancedNetworkFeature" => {
-                Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature
-            }
-            "InvalidParam.SystemDiskCategory" => Self::InvalidParamSystemDiskCategory,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameter.AllowMigrateAcrossZone" => {
-                Self::InvalidParameterAllowMigrateAcrossZone
-            }
-            "InvalidParameter.Bandwidth" => Self::InvalidParameterBandwidth,
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidParameter.Mismatch" => Self::InvalidParameterMismatch,
-            "InvalidParameter.NotMatch" => Self::InvalidParameterNotMatch,
-            "InvalidStatus.ValueNotSupported" => Self::InvalidStatusValueNotSupported,
-            "InvalidTemporary.EndTime" => Self::InvalidTemporaryEndTime,
-            "InvalidTemporary.StartTime" => Self::InvalidTemporaryStartTime,
-            "LastTokenProcessing" => Self::LastTokenProcessing,
-            "MissingTemporary.EndTime" => Self::MissingTemporaryEndTime,
-            "MissingTemporary.StartTime" => Self::MissingTemporaryStartTime,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "Price.PricePlanResultNotFound" => Self::PricePricePlanResultNotFound,
-            "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota,
-            "SecurityRisk.3DVerification" => Self::SecurityRisk3DVerification,
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Account.Arrearage",
+            kind: Self::AccountArrearage,
+            http_status: 400u16,
+            message: "Your account has an outstanding payment.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "BandwidthUpgradeDenied.EipBoundInstance",
+            kind: Self::BandwidthUpgradeDeniedEipBoundInstance,
+            http_status: 400u16,
+            message: "The specified VPC instance has bound EIP, temporary bandwidth upgrade is denied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CategoryViolation",
+            kind: Self::CategoryViolation,
+            http_status: 403u16,
+            message: "The specified instance does not support this operation because of its disk category.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "The operation is not permitted due to charge type of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.InstanceType",
+            kind: Self::DependencyViolationInstanceType,
+            http_status: 400u16,
+            message: "The current InstanceType cannot be changed to the specified InstanceType.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Downgrade.NotSupported",
+            kind: Self::DowngradeNotSupported,
+            http_status: 400u16,
+            message: "Downgrade operation is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IdempotenceParamNotMatch",
+            kind: Self::IdempotenceParamNotMatch,
+            http_status: 400u16,
+            message: "There is a idempotence signature mismatch between this and last request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupportInstanceType",
+            kind: Self::ImageNotSupportInstanceType,
+            http_status: 403u16,
+            message: "The specified image do not support the InstanceType instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceSpecModification.NotEffective",
+            kind: Self::InstanceSpecModificationNotEffective,
+            http_status: 403u16,
+            message: "The specified instance has been reserved for making a spec modification and not taken effective in the current contract period.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceType.Offline",
+            kind: Self::InstanceTypeOffline,
+            http_status: 403u16,
+            message: "The specified InstanceType has been offline",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error, exception or failure.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction",
+            kind: Self::InvalidAction,
+            http_status: 400u16,
+            message: "Specified action is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction.NotSupport",
+            kind: Self::InvalidActionNotSupport,
+            http_status: 400u16,
+            message: "The ecs on dedicatedHost not support modify instanceType.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidClientToken.ValueNotSupported",
+            kind: Self::InvalidClientTokenValueNotSupported,
+            http_status: 400u16,
+            message: "The ClientToken provided is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.EipNotSupport",
+            kind: Self::InvalidInstanceEipNotSupport,
+            http_status: 403u16,
+            message: "The specified instance with eip is not supported, please unassociate eip first.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.NotFound",
+            kind: Self::InvalidInstanceChargeTypeNotFound,
+            http_status: 404u16,
+            message: "The InstanceChargeType does not exist in our records",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceStatus.NotStopped",
+            kind: Self::InvalidInstanceStatusNotStopped,
+            http_status: 400u16,
+            message: "The specified Instance status is not stopped.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueUnauthorized",
+            kind: Self::InvalidInstanceTypeValueUnauthorized,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.ValueNotSupported",
+            kind: Self::InvalidInternetChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InternetChargeType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidMarketImageStatus.NotSupported",
+            kind: Self::InvalidMarketImageStatusNotSupported,
+            http_status: 400u16,
+            message: "The status of specified market image does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.InstanceWithEipNotSupport",
+            kind: Self::InvalidOperationInstanceWithEipNotSupport,
+            http_status: 403u16,
+            message: "The special instance with eip not support operate, please unassociate eip first.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.Ipv4CountExceeded",
+            kind: Self::InvalidOperationIpv4CountExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.Ipv6CountExceeded",
+            kind: Self::InvalidOperationIpv6CountExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.Ipv6NotSupport",
+            kind: Self::InvalidOperationIpv6NotSupport,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.VpcHasEnabledAdvancedNetworkFeature",
+            kind: Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature,
+            http_status: 400u16,
+            message: "The specified vpc has enabled advanced network feature.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.SystemDiskCategory",
+            kind: Self::InvalidParamSystemDiskCategory,
+            http_status: 400u16,
+            message: "The specified param SystemDisk.Category is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "The specified parameter \"InternetMaxBandwidthOut\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.AllowMigrateAcrossZone",
+            kind: Self::InvalidParameterAllowMigrateAcrossZone,
+            http_status: 400u16,
+            message: "The specified parameter CanMigrateAcrossZone is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Bandwidth",
+            kind: Self::InvalidParameterBandwidth,
+            http_status: 400u16,
+            message: "The specified parameter Bandwidth is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "The specified image does not support the specified instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Mismatch",
+            kind: Self::InvalidParameterMismatch,
+            http_status: 400u16,
+            message: "Too many parameters in one request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.NotMatch",
+            kind: Self::InvalidParameterNotMatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.ValueNotSupported",
+            kind: Self::InvalidStatusValueNotSupported,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTemporary.EndTime",
+            kind: Self::InvalidTemporaryEndTime,
+            http_status: 400u16,
+            message: "The specifed Temporary.EndTime is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTemporary.StartTime",
+            kind: Self::InvalidTemporaryStartTime,
+            http_status: 400u16,
+            message: "The specifed Temporary.StartTime is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LastTokenProcessing",
+            kind: Self::LastTokenProcessing,
+            http_status: 403u16,
+            message: "The last token request is processing.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingTemporary.EndTime",
+            kind: Self::MissingTemporaryEndTime,
+            http_status: 404u16,
+            message: "Temporary.EndTime is not specified.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingTemporary.StartTime",
+            kind: Self::MissingTemporaryStartTime,
+            http_status: 404u16,
+            message: "Temporary.StartTime is not specified.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The specified instance is out of usage.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The resource is out of usage.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Price.PricePlanResultNotFound",
+            kind: Self::PricePricePlanResultNotFound,
+            http_status: 400u16,
+            message: "The internetMaxBandwidthIn or internetMaxBandwidthOut provided is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.ElasticQuota",
+            kind: Self::QuotaExceedElasticQuota,
+            http_status: 403u16,
+            message: "No additional quota is available for the specified ECS instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityRisk.3DVerification",
+            kind: Self::SecurityRisk3DVerification,
+            http_status: 403u16,
+            message: "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 400u16,
+            message: "Request was denied due to request throttling, please try again after 5 minutes.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AccountArrearage => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Your account has an outstanding payment.",
-                ))
-            }
-            Self::BandwidthUpgradeDeniedEipBoundInstance => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified VPC instance has bound EIP, temporary bandwidth upgrade is denied.",
-                ))
-            }
-            Self::CategoryViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance does not support this operation because of its disk category.",
-                ))
-            }
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is not permitted due to charge type of the instance.",
-                ))
-            }
-            Self::DependencyViolationInstanceType => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current InstanceType cannot be changed to the specified InstanceType.",
-                ))
-            }
-            Self::DowngradeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Downgrade operation is not supported.",
-                ))
-            }
-            Self::IdempotenceParamNotMatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "There is a idempotence signature mismatch between this and last request.",
-                ))
-            }
-            Self::ImageNotSupportInstanceType => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image do not support the InstanceType instance.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InstanceSpecModificationNotEffective => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance has been reserved for making a spec modification and not taken effective in the current contract period.",
-                ))
-            }
-            Self::InstanceTypeOffline => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified InstanceType has been offline",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error, exception or failure.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAction => {
-                ::std::option::Option::Some((400u16, "Specified action is not valid."))
-            }
-            Self::InvalidActionNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The ecs on dedicatedHost not support modify instanceType.",
-                ))
-            }
-            Self::InvalidClientTokenValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The ClientToken provided is invalid.",
-                ))
-            }
-            Self::InvalidInstanceEipNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance with eip is not supported, please unassociate eip first.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The InstanceChargeType does not exist in our records",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceStatusNotStopped => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Instance status is not stopped.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueUnauthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidInternetChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InternetChargeType is not valid.",
-                ))
-            }
-            Self::InvalidMarketImageStatusNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The status of specified market image does not support this operation.",
-                ))
-            }
-            Self::InvalidOperationInstanceWithEipNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The special instance with eip not support operate, please unassociate eip first.",
-                ))
-            }
-            Self::InvalidOperationIpv4CountExceeded => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationIpv6CountExceeded => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationIpv6NotSupport => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified vpc has enabled advanced network feature.",
-                ))
-            }
-            Self::InvalidParamSystemDiskCategory => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified param SystemDisk.Category is not valid.",
-                ))
-            }
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InternetMaxBandwidthOut\" is not valid.",
-                ))
-            }
-            Self::InvalidParameterAllowMigrateAcrossZone => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter CanMigrateAcrossZone is not valid.",
-                ))
-            }
-            Self::InvalidParameterBandwidth => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter Bandwidth is not valid.",
-                ))
-            }
-            Self::InvalidParameterConflict => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image does not support the specified instance type.",
-                ))
-            }
-            Self::InvalidParameterMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Too many parameters in one request.",
-                ))
-            }
-            Self::InvalidParameterNotMatch => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidStatusValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InvalidTemporaryEndTime => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specifed Temporary.EndTime is not valid.",
-                ))
-            }
-            Self::InvalidTemporaryStartTime => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specifed Temporary.StartTime is not valid.",
-                ))
-            }
-            Self::LastTokenProcessing => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The last token request is processing.",
-                ))
-            }
-            Self::MissingTemporaryEndTime => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "Temporary.EndTime is not specified.",
-                ))
-            }
-            Self::MissingTemporaryStartTime => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "Temporary.StartTime is not specified.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance is out of usage.",
-                ))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((403u16, "The resource is out of usage."))
-            }
-            Self::PricePricePlanResultNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The internetMaxBandwidthIn or internetMaxBandwidthOut provided is invalid.",
-                ))
-            }
-            Self::QuotaExceedElasticQuota => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "No additional quota is available for the specified ECS instance type.",
-                ))
-            }
-            Self::SecurityRisk3DVerification => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
-                ))
-            }
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request was denied due to request throttling, please try again after 5 minutes.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::LastTokenProcessing | Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

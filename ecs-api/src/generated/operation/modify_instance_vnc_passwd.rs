@@ -25,13 +25,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceVncPasswd {
     type Error = ModifyInstanceVncPasswdError;
 }
 /// Input of [`ModifyInstanceVncPasswd`]. Build it with [`ModifyInstanceVncPasswdInput::new`] and the setters, or use [`ModifyInstanceVncPasswdRequest`].
-#[derive(
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceVncPasswdInput {
     /// The ID of the instance.
@@ -211,19 +206,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceVncPasswd`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceVncPasswdOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceVncPasswdOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceVncPasswdOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceVncPasswd` call: one variant per code its reference page documents, [`Common`](ModifyInstanceVncPasswdErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceVncPasswdErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceVncPasswdError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceVncPasswdErrorKind {
     /// `IncorrectInstanceStatus`
@@ -257,63 +272,51 @@ pub enum ModifyInstanceVncPasswdErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceVncPasswdErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "IncorrectVncPassword.Malformed" => Self::IncorrectVncPasswordMalformed,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "NoSuchResource" => Self::NoSuchResource,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectVncPassword.Malformed",
+            kind: Self::IncorrectVncPasswordMalformed,
+            http_status: 400u16,
+            message: "The specified parameter VncPassword is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoSuchResource",
+            kind: Self::NoSuchResource,
+            http_status: 404u16,
+            message: "The specified resource is not found.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::IncorrectVncPasswordMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter VncPassword is not valid.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::NoSuchResource => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified resource is not found.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -57,14 +57,8 @@ impl ::ecs_api::operation::Operation for ModifyInstanceVpcAttribute {
     type Error = ModifyInstanceVpcAttributeError;
 }
 /// Input of [`ModifyInstanceVpcAttribute`]. Build it with [`ModifyInstanceVpcAttributeInput::new`] and the setters, or use [`ModifyInstanceVpcAttributeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyInstanceVpcAttributeInput {
     /// The ID of the instance.
@@ -302,19 +296,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyInstanceVpcAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyInstanceVpcAttributeOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyInstanceVpcAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyInstanceVpcAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyInstanceVpcAttribute` call: one variant per code its reference page documents, [`Common`](ModifyInstanceVpcAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyInstanceVpcAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyInstanceVpcAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceVpcAttributeErrorKind {
     /// `IncorrectInstanceStatus`
@@ -396,123 +410,114 @@ pub enum ModifyInstanceVpcAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyInstanceVpcAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "IncorrectVSwitchStatus" => Self::IncorrectVSwitchStatus,
-            "InternalError" => Self::InternalError,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidPrivateIp.Changing" => Self::InvalidPrivateIpChanging,
-            "InvalidPrivateIpAddress.Duplicated" => {
-                Self::InvalidPrivateIpAddressDuplicated
-            }
-            "InvalidPrivateIpAddress.Malformed" => Self::InvalidPrivateIpAddressMalformed,
-            "InvalidPrivateIpAddress.Mismatch" => Self::InvalidPrivateIpAddressMismatch,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            "InvalidVSwitchId.Mismatch" => Self::InvalidVSwitchIdMismatch,
-            "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound,
-            "NoSuchResource" => Self::NoSuchResource,
-            "OperationDenied" => Self::OperationDenied,
-            "SecurityGroupInstanceLimitExceed" => Self::SecurityGroupInstanceLimitExceed,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 400u16,
+            message: "The current status of instance does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectVSwitchStatus",
+            kind: Self::IncorrectVSwitchStatus,
+            http_status: 400u16,
+            message: "The current status of virtual switch does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPrivateIp.Changing",
+            kind: Self::InvalidPrivateIpChanging,
+            http_status: 400u16,
+            message: "Previous action is not finished yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPrivateIpAddress.Duplicated",
+            kind: Self::InvalidPrivateIpAddressDuplicated,
+            http_status: 400u16,
+            message: "Specified private IP address is duplicated.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPrivateIpAddress.Malformed",
+            kind: Self::InvalidPrivateIpAddressMalformed,
+            http_status: 400u16,
+            message: "Specified private IP address is malformed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPrivateIpAddress.Mismatch",
+            kind: Self::InvalidPrivateIpAddressMismatch,
+            http_status: 400u16,
+            message: "Specified private IP address is not in the CIDR block of virtual switch.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.Mismatch",
+            kind: Self::InvalidVSwitchIdMismatch,
+            http_status: 400u16,
+            message: "Specified instance and virtual switch are not in the same zone.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidVSwitchId.NotFound",
+            kind: Self::InvalidVSwitchIdNotFound,
+            http_status: 404u16,
+            message: "Specified virtual switch does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoSuchResource",
+            kind: Self::NoSuchResource,
+            http_status: 404u16,
+            message: "The specified resource is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 400u16,
+            message: "Specified operation is denied as your instance is not in VPC.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityGroupInstanceLimitExceed",
+            kind: Self::SecurityGroupInstanceLimitExceed,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of instance does not support this operation.",
-                ))
-            }
-            Self::IncorrectVSwitchStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of virtual switch does not support this operation.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidPrivateIpChanging => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Previous action is not finished yet.",
-                ))
-            }
-            Self::InvalidPrivateIpAddressDuplicated => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified private IP address is duplicated.",
-                ))
-            }
-            Self::InvalidPrivateIpAddressMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified private IP address is malformed.",
-                ))
-            }
-            Self::InvalidPrivateIpAddressMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified private IP address is not in the CIDR block of virtual switch.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((404u16, "%s"))
-            }
-            Self::InvalidVSwitchIdMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified instance and virtual switch are not in the same zone.",
-                ))
-            }
-            Self::InvalidVSwitchIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "Specified virtual switch does not exist.",
-                ))
-            }
-            Self::NoSuchResource => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified resource is not found.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified operation is denied as your instance is not in VPC.",
-                ))
-            }
-            Self::SecurityGroupInstanceLimitExceed => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -37,14 +37,8 @@ impl ::ecs_api::operation::Operation for ModifyPrepayInstanceSpec {
     type Error = ModifyPrepayInstanceSpecError;
 }
 /// Input of [`ModifyPrepayInstanceSpec`]. Build it with [`ModifyPrepayInstanceSpecInput::new`] and the setters, or use [`ModifyPrepayInstanceSpecRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifyPrepayInstanceSpecInput {
     /// Specifies whether to enable automatic payment when you upgrade the instance type. Default value: true. Valid values:
@@ -467,22 +461,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifyPrepayInstanceSpec`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifyPrepayInstanceSpecOutput {
     /// The ID of the generated order.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifyPrepayInstanceSpecOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifyPrepayInstanceSpecOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifyPrepayInstanceSpec` call: one variant per code its reference page documents, [`Common`](ModifyPrepayInstanceSpecErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifyPrepayInstanceSpecErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifyPrepayInstanceSpecError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyPrepayInstanceSpecErrorKind {
     /// `Account.Arrearage`
@@ -685,270 +700,275 @@ pub enum ModifyPrepayInstanceSpecErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifyPrepayInstanceSpecErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Account.Arrearage" => Self::AccountArrearage,
-            "BillingMethodNotFound" => Self::BillingMethodNotFound,
-            "IdempotenceParamNotMatch" => Self::IdempotenceParamNotMatch,
-            "ImageNotSupportInstanceType" => Self::ImageNotSupportInstanceType,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceDowngrade.QuotaExceed" => Self::InstanceDowngradeQuotaExceed,
-            "InstanceType.Offline" => Self::InstanceTypeOffline,
-            "InternalError" => Self::InternalError,
-            "InvalidAction" => Self::InvalidAction,
-            "InvalidBillingMethod.ValueNotSupported" => {
-                Self::InvalidBillingMethodValueNotSupported
-            }
-            "InvalidInstance.EipNotSupport" => Self::InvalidInstanceEipNotSupport,
-            "InvalidInstance.PreInstanceExpired" => {
-                Self::InvalidInstancePreInstanceExpired
-            }
-            "InvalidInstance.PurchaseNotFound" => Self::InvalidInstancePurchaseNotFound,
-            "InvalidInstanceChargeType.ValueNotSupported" => {
-                Self::InvalidInstanceChargeTypeValueNotSupported
-            }
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceStatus" => Self::InvalidInstanceStatus,
-            "InvalidInstanceType.NotSupported" => Self::InvalidInstanceTypeNotSupported,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidInstanceType.ValueUnauthorized" => {
-                Self::InvalidInstanceTypeValueUnauthorized
-            }
-            "InvalidOperation.Ipv4CountExceeded" => {
-                Self::InvalidOperationIpv4CountExceeded
-            }
-            "InvalidOperation.Ipv6CountExceeded" => {
-                Self::InvalidOperationIpv6CountExceeded
-            }
-            "InvalidOperation.Ipv6NotSupport" => Self::InvalidOperationIpv6NotSupport,
-            "InvalidOperation.VpcHasEnabledAdvancedNetworkFeature" => {
-                Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature
-            }
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameter.InstanceId" => Self::InvalidParameterInstanceId,
-            "InvalidRebootTime.MalFormed" => Self::InvalidRebootTimeMalFormed,
-            "InvalidRebootTime.ValueNotSupported" => {
-                Self::InvalidRebootTimeValueNotSupported
-            }
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidStatus.NotStopped" => Self::InvalidStatusNotStopped,
-            "InvalidUser.PassRoleForbidden" => Self::InvalidUserPassRoleForbidden,
-            "LastOrderProcessing" => Self::LastOrderProcessing,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.LocalDiskUnsupported" => {
-                Self::OperationDeniedLocalDiskUnsupported
-            }
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "OrderCreationFailed" => Self::OrderCreationFailed,
-            "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota,
-            "Throttling" => Self::Throttling,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Account.Arrearage",
+            kind: Self::AccountArrearage,
+            http_status: 400u16,
+            message: "Your account has an outstanding payment.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "BillingMethodNotFound",
+            kind: Self::BillingMethodNotFound,
+            http_status: 404u16,
+            message: "The account has not chosen any billing method.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IdempotenceParamNotMatch",
+            kind: Self::IdempotenceParamNotMatch,
+            http_status: 400u16,
+            message: "Request uses a client token in a previous request but is not identical to that request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupportInstanceType",
+            kind: Self::ImageNotSupportInstanceType,
+            http_status: 403u16,
+            message: "The specified image does not support the specified InstanceType.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceDowngrade.QuotaExceed",
+            kind: Self::InstanceDowngradeQuotaExceed,
+            http_status: 400u16,
+            message: "Quota of instance downgrade is exceed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceType.Offline",
+            kind: Self::InstanceTypeOffline,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error, exception or failure.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAction",
+            kind: Self::InvalidAction,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidBillingMethod.ValueNotSupported",
+            kind: Self::InvalidBillingMethodValueNotSupported,
+            http_status: 400u16,
+            message: "The operation is not permitted due to an invalid billing method of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.EipNotSupport",
+            kind: Self::InvalidInstanceEipNotSupport,
+            http_status: 403u16,
+            message: "The special instance with eip not support operate, please unassociate eip first.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.PreInstanceExpired",
+            kind: Self::InvalidInstancePreInstanceExpired,
+            http_status: 403u16,
+            message: "Instance business status is not Expired",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.PurchaseNotFound",
+            kind: Self::InvalidInstancePurchaseNotFound,
+            http_status: 400u16,
+            message: "The specified instance has no purchase history.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.ValueNotSupported",
+            kind: Self::InvalidInstanceChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceStatus",
+            kind: Self::InvalidInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the instance does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.NotSupported",
+            kind: Self::InvalidInstanceTypeNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType is not Supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueUnauthorized",
+            kind: Self::InvalidInstanceTypeValueUnauthorized,
+            http_status: 400u16,
+            message: "The specified InstanceType is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.Ipv4CountExceeded",
+            kind: Self::InvalidOperationIpv4CountExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.Ipv6CountExceeded",
+            kind: Self::InvalidOperationIpv6CountExceeded,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.Ipv6NotSupport",
+            kind: Self::InvalidOperationIpv6NotSupport,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidOperation.VpcHasEnabledAdvancedNetworkFeature",
+            kind: Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature,
+            http_status: 400u16,
+            message: "The specified vpc has enabled advanced network feature.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.InstanceId",
+            kind: Self::InvalidParameterInstanceId,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRebootTime.MalFormed",
+            kind: Self::InvalidRebootTimeMalFormed,
+            http_status: 400u16,
+            message: "The specified rebootTime is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRebootTime.ValueNotSupported",
+            kind: Self::InvalidRebootTimeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified RebootTime is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.NotStopped",
+            kind: Self::InvalidStatusNotStopped,
+            http_status: 400u16,
+            message: "Instance status must be stopped.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidUser.PassRoleForbidden",
+            kind: Self::InvalidUserPassRoleForbidden,
+            http_status: 403u16,
+            message: "The RAM user does not have privilege to pass a role.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LastOrderProcessing",
+            kind: Self::LastOrderProcessing,
+            http_status: 400u16,
+            message: "The previous order is still processing, please try again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.LocalDiskUnsupported",
+            kind: Self::OperationDeniedLocalDiskUnsupported,
+            http_status: 403u16,
+            message: "The configuration change is not allowed when the specified instance has local disks mounted.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The specified instance is out of usage.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OrderCreationFailed",
+            kind: Self::OrderCreationFailed,
+            http_status: 400u16,
+            message: "Order creation failed, please check your params and try it again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.ElasticQuota",
+            kind: Self::QuotaExceedElasticQuota,
+            http_status: 403u16,
+            message: "No additional quota is available for the specified ECS instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Throttling",
+            kind: Self::Throttling,
+            http_status: 400u16,
+            message: "You have made too many requests within a short time; your request is denied due to request throttling.",
+            retryable: true,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AccountArrearage => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Your account has an outstanding payment.",
-                ))
-            }
-            Self::BillingMethodNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The account has not chosen any billing method.",
-                ))
-            }
-            Self::IdempotenceParamNotMatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request uses a client token in a previous request but is not identical to that request.",
-                ))
-            }
-            Self::ImageNotSupportInstanceType => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image does not support the specified InstanceType.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceDowngradeQuotaExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Quota of instance downgrade is exceed.",
-                ))
-            }
-            Self::InstanceTypeOffline => ::std::option::Option::Some((403u16, "%s")),
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error, exception or failure.",
-                ))
-            }
-            Self::InvalidAction => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidBillingMethodValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The operation is not permitted due to an invalid billing method of the instance.",
-                ))
-            }
-            Self::InvalidInstanceEipNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The special instance with eip not support operate, please unassociate eip first.",
-                ))
-            }
-            Self::InvalidInstancePreInstanceExpired => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Instance business status is not Expired",
-                ))
-            }
-            Self::InvalidInstancePurchaseNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance has no purchase history.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the instance does not support this operation.",
-                ))
-            }
-            Self::InvalidInstanceTypeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not Supported.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueUnauthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not authorized.",
-                ))
-            }
-            Self::InvalidOperationIpv4CountExceeded => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationIpv6CountExceeded => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationIpv6NotSupport => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidOperationVpcHasEnabledAdvancedNetworkFeature => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified vpc has enabled advanced network feature.",
-                ))
-            }
-            Self::InvalidParameter => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParameterInstanceId => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::InvalidRebootTimeMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified rebootTime is not valid.",
-                ))
-            }
-            Self::InvalidRebootTimeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RebootTime is not valid.",
-                ))
-            }
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::InvalidStatusNotStopped => {
-                ::std::option::Option::Some((400u16, "Instance status must be stopped."))
-            }
-            Self::InvalidUserPassRoleForbidden => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The RAM user does not have privilege to pass a role.",
-                ))
-            }
-            Self::LastOrderProcessing => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The previous order is still processing, please try again later.",
-                ))
-            }
-            Self::OperationDenied => ::std::option::Option::Some((403u16, "%s")),
-            Self::OperationDeniedLocalDiskUnsupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The configuration change is not allowed when the specified instance has local disks mounted.",
-                ))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance is out of usage.",
-                ))
-            }
-            Self::OrderCreationFailed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Order creation failed, please check your params and try it again later.",
-                ))
-            }
-            Self::QuotaExceedElasticQuota => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "No additional quota is available for the specified ECS instance type.",
-                ))
-            }
-            Self::Throttling => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "You have made too many requests within a short time; your request is denied due to request throttling.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::Throttling => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -27,14 +27,8 @@ impl ::ecs_api::operation::Operation for ModifySecurityGroupPolicy {
     type Error = ModifySecurityGroupPolicyError;
 }
 /// Input of [`ModifySecurityGroupPolicy`]. Build it with [`ModifySecurityGroupPolicyInput::new`] and the setters, or use [`ModifySecurityGroupPolicyRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicyInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must ensure that it is unique among different requests. The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -249,19 +243,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifySecurityGroupPolicy`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupPolicyOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifySecurityGroupPolicyOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifySecurityGroupPolicyOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifySecurityGroupPolicy` call: one variant per code its reference page documents, [`Common`](ModifySecurityGroupPolicyErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifySecurityGroupPolicyErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifySecurityGroupPolicyError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifySecurityGroupPolicyErrorKind {
     /// `InvalidPolicy.Malformed`
@@ -285,49 +299,37 @@ pub enum ModifySecurityGroupPolicyErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifySecurityGroupPolicyErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidPolicy.Malformed" => Self::InvalidPolicyMalformed,
-            "InvalidSecurityGroupId.Malformed" => Self::InvalidSecurityGroupIdMalformed,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPolicy.Malformed",
+            kind: Self::InvalidPolicyMalformed,
+            http_status: 400u16,
+            message: "The Policy is invalid. Only 'Accept' and 'Drop' are supported. Ignore case.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.Malformed",
+            kind: Self::InvalidSecurityGroupIdMalformed,
+            http_status: 400u16,
+            message: "The SecurityGroupId is invalid. Only letters, numbers and underscores are supported. Maximum length is 100 characters.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "The specified SecurityGroupId does not exist.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidPolicyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The Policy is invalid. Only 'Accept' and 'Drop' are supported. Ignore case.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The SecurityGroupId is invalid. Only letters, numbers and underscores are supported. Maximum length is 100 characters.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SecurityGroupId does not exist.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

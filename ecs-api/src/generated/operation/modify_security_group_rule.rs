@@ -25,14 +25,8 @@ impl ::ecs_api::operation::Operation for ModifySecurityGroupRule {
     type Error = ModifySecurityGroupRuleError;
 }
 /// Input of [`ModifySecurityGroupRule`]. Build it with [`ModifySecurityGroupRuleInput::new`] and the setters, or use [`ModifySecurityGroupRuleRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRuleInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must ensure that it is unique among different requests. The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -650,19 +644,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifySecurityGroupRule`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRuleOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifySecurityGroupRuleOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifySecurityGroupRuleOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifySecurityGroupRule` call: one variant per code its reference page documents, [`Common`](ModifySecurityGroupRuleErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifySecurityGroupRuleErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifySecurityGroupRuleError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifySecurityGroupRuleErrorKind {
     /// `AuthorizationLimitExceed`
@@ -827,227 +841,233 @@ pub enum ModifySecurityGroupRuleErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifySecurityGroupRuleErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "AuthorizationLimitExceed" => Self::AuthorizationLimitExceed,
-            "ILLEGAL_IPV6_CIDR" => Self::IllegalIpv6Cidr,
-            "InternalError" => Self::InternalError,
-            "InvalidIpProtocol.Malformed" => Self::InvalidIpProtocolMalformed,
-            "InvalidIpProtocol.ValueNotSupported" => {
-                Self::InvalidIpProtocolValueNotSupported
-            }
-            "InvalidNetworkType.Mismatch" => Self::InvalidNetworkTypeMismatch,
-            "InvalidNicType.Mismatch" => Self::InvalidNicTypeMismatch,
-            "InvalidNicType.ValueNotSupported" => Self::InvalidNicTypeValueNotSupported,
-            "InvalidParam.DestIp" => Self::InvalidParamDestIp,
-            "InvalidParam.Ipv4ProtocolConflictWithIpv6Address" => {
-                Self::InvalidParamIpv4ProtocolConflictWithIpv6Address
-            }
-            "InvalidParam.Ipv6DestCidrIp" => Self::InvalidParamIpv6DestCidrIp,
-            "InvalidParam.Ipv6ProtocolConflictWithIpv4Address" => {
-                Self::InvalidParamIpv6ProtocolConflictWithIpv4Address
-            }
-            "InvalidParam.Ipv6SourceCidrIp" => Self::InvalidParamIpv6SourceCidrIp,
-            "InvalidParam.SourceIp" => Self::InvalidParamSourceIp,
-            "InvalidParamter.Conflict" => Self::InvalidParamterConflict,
-            "InvalidPolicy.Malformed" => Self::InvalidPolicyMalformed,
-            "InvalidPriority.Malformed" => Self::InvalidPriorityMalformed,
-            "InvalidPriority.ValueNotSupported" => Self::InvalidPriorityValueNotSupported,
-            "InvalidSecurityGroupDiscription.Malformed" => {
-                Self::InvalidSecurityGroupDiscriptionMalformed
-            }
-            "InvalidSecurityGroupId.Malformed" => Self::InvalidSecurityGroupIdMalformed,
-            "InvalidSecurityGroupId.NotFound" => Self::InvalidSecurityGroupIdNotFound,
-            "InvalidSourceCidrIp.Malformed" => Self::InvalidSourceCidrIpMalformed,
-            "InvalidSourceGroup.NotFound" => Self::InvalidSourceGroupNotFound,
-            "InvalidSourceGroupId.Mismatch" => Self::InvalidSourceGroupIdMismatch,
-            "InvalidSourceGroupId.NotFound" => Self::InvalidSourceGroupIdNotFound,
-            "InvalidSourcePortRange.Malformed" => Self::InvalidSourcePortRangeMalformed,
-            "MissingParameter" => Self::MissingParameter,
-            "MissingParameter.Source" => Self::MissingParameterSource,
-            "OperationDenied" => Self::OperationDenied,
-            "SecurityGroupRule.NotFound" => Self::SecurityGroupRuleNotFound,
-            "VPCDisabled" => Self::VpcDisabled,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "AuthorizationLimitExceed",
+            kind: Self::AuthorizationLimitExceed,
+            http_status: 403u16,
+            message: "The limit of authorization records in the security group reaches.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ILLEGAL_IPV6_CIDR",
+            kind: Self::IllegalIpv6Cidr,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIpProtocol.Malformed",
+            kind: Self::InvalidIpProtocolMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"PortRange\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidIpProtocol.ValueNotSupported",
+            kind: Self::InvalidIpProtocolValueNotSupported,
+            http_status: 400u16,
+            message: "The parameter IpProtocol must be specified with case insensitive TCP, UDP, ICMP, GRE or All.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNetworkType.Mismatch",
+            kind: Self::InvalidNetworkTypeMismatch,
+            http_status: 403u16,
+            message: "The specified SecurityGroup network type should be same with SourceGroup network type (vpc or classic).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNicType.Mismatch",
+            kind: Self::InvalidNicTypeMismatch,
+            http_status: 400u16,
+            message: "Specified nic type conflicts with the authorization record.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidNicType.ValueNotSupported",
+            kind: Self::InvalidNicTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified NicType does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.DestIp",
+            kind: Self::InvalidParamDestIp,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Ipv4ProtocolConflictWithIpv6Address",
+            kind: Self::InvalidParamIpv4ProtocolConflictWithIpv6Address,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Ipv6DestCidrIp",
+            kind: Self::InvalidParamIpv6DestCidrIp,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Ipv6ProtocolConflictWithIpv4Address",
+            kind: Self::InvalidParamIpv6ProtocolConflictWithIpv4Address,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Ipv6SourceCidrIp",
+            kind: Self::InvalidParamIpv6SourceCidrIp,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.SourceIp",
+            kind: Self::InvalidParamSourceIp,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParamter.Conflict",
+            kind: Self::InvalidParamterConflict,
+            http_status: 403u16,
+            message: "The specified SecurityGroupId should be different from the SourceGroupId.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPolicy.Malformed",
+            kind: Self::InvalidPolicyMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Policy\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPriority.Malformed",
+            kind: Self::InvalidPriorityMalformed,
+            http_status: 400u16,
+            message: "The parameter Priority is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPriority.ValueNotSupported",
+            kind: Self::InvalidPriorityValueNotSupported,
+            http_status: 400u16,
+            message: "The parameter Priority is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupDiscription.Malformed",
+            kind: Self::InvalidSecurityGroupDiscriptionMalformed,
+            http_status: 400u16,
+            message: "The specified security group rule description is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.Malformed",
+            kind: Self::InvalidSecurityGroupIdMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"SecurityGroupId\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSecurityGroupId.NotFound",
+            kind: Self::InvalidSecurityGroupIdNotFound,
+            http_status: 404u16,
+            message: "The specified SecurityGroupId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSourceCidrIp.Malformed",
+            kind: Self::InvalidSourceCidrIpMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"SourceCidrIp\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSourceGroup.NotFound",
+            kind: Self::InvalidSourceGroupNotFound,
+            http_status: 400u16,
+            message: "Specified source security group does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSourceGroupId.Mismatch",
+            kind: Self::InvalidSourceGroupIdMismatch,
+            http_status: 403u16,
+            message: "NicType is required or NicType expects intrnet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSourceGroupId.NotFound",
+            kind: Self::InvalidSourceGroupIdNotFound,
+            http_status: 404u16,
+            message: "The SourceGroupId provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSourcePortRange.Malformed",
+            kind: Self::InvalidSourcePortRangeMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"SourcePortRange\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 403u16,
+            message: "The input parameter \"SourceGroupId\" or \"SourceCidrIp\" cannot be both blank.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.Source",
+            kind: Self::MissingParameterSource,
+            http_status: 400u16,
+            message: "Either SourceCidrIp or SourceGroupId must be specified.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 400u16,
+            message: "The specified IpProtocol does not exist or IpProtocol and PortRange do not match.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityGroupRule.NotFound",
+            kind: Self::SecurityGroupRuleNotFound,
+            http_status: 404u16,
+            message: "The target security group rule not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "VPCDisabled",
+            kind: Self::VpcDisabled,
+            http_status: 400u16,
+            message: "Can't use the SecurityGroup in VPC.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::AuthorizationLimitExceed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The limit of authorization records in the security group reaches.",
-                ))
-            }
-            Self::IllegalIpv6Cidr => ::std::option::Option::Some((400u16, "%s")),
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidIpProtocolMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"PortRange\" is not valid.",
-                ))
-            }
-            Self::InvalidIpProtocolValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The parameter IpProtocol must be specified with case insensitive TCP, UDP, ICMP, GRE or All.",
-                ))
-            }
-            Self::InvalidNetworkTypeMismatch => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified SecurityGroup network type should be same with SourceGroup network type (vpc or classic).",
-                ))
-            }
-            Self::InvalidNicTypeMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified nic type conflicts with the authorization record.",
-                ))
-            }
-            Self::InvalidNicTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified NicType does not exist.",
-                ))
-            }
-            Self::InvalidParamDestIp => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamIpv4ProtocolConflictWithIpv6Address => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParamIpv6DestCidrIp => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParamIpv6ProtocolConflictWithIpv4Address => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParamIpv6SourceCidrIp => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidParamSourceIp => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParamterConflict => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified SecurityGroupId should be different from the SourceGroupId.",
-                ))
-            }
-            Self::InvalidPolicyMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Policy\" is not valid.",
-                ))
-            }
-            Self::InvalidPriorityMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The parameter Priority is invalid.",
-                ))
-            }
-            Self::InvalidPriorityValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The parameter Priority is invalid.",
-                ))
-            }
-            Self::InvalidSecurityGroupDiscriptionMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified security group rule description is not valid.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"SecurityGroupId\" is not valid.",
-                ))
-            }
-            Self::InvalidSecurityGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SecurityGroupId does not exist.",
-                ))
-            }
-            Self::InvalidSourceCidrIpMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"SourceCidrIp\" is not valid.",
-                ))
-            }
-            Self::InvalidSourceGroupNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Specified source security group does not exist.",
-                ))
-            }
-            Self::InvalidSourceGroupIdMismatch => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "NicType is required or NicType expects intrnet.",
-                ))
-            }
-            Self::InvalidSourceGroupIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The SourceGroupId provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidSourcePortRangeMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"SourcePortRange\" is not valid.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The input parameter \"SourceGroupId\" or \"SourceCidrIp\" cannot be both blank.",
-                ))
-            }
-            Self::MissingParameterSource => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Either SourceCidrIp or SourceGroupId must be specified.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified IpProtocol does not exist or IpProtocol and PortRange do not match.",
-                ))
-            }
-            Self::SecurityGroupRuleNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The target security group rule not exist.",
-                ))
-            }
-            Self::VpcDisabled => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Can't use the SecurityGroup in VPC.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for ModifySnapshotAttribute {
     type Error = ModifySnapshotAttributeError;
 }
 /// Input of [`ModifySnapshotAttribute`]. Build it with [`ModifySnapshotAttributeInput::new`] and the setters, or use [`ModifySnapshotAttributeRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ModifySnapshotAttributeInput {
     /// The description of the snapshot. The description must be 2 to 256 characters in length and cannot start with `http://` or `https://`.
@@ -227,19 +221,39 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ModifySnapshotAttribute`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ModifySnapshotAttributeOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for ModifySnapshotAttributeOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ModifySnapshotAttributeOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ModifySnapshotAttribute` call: one variant per code its reference page documents, [`Common`](ModifySnapshotAttributeErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ModifySnapshotAttributeErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ModifySnapshotAttributeError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifySnapshotAttributeErrorKind {
     /// `InvalidDescription.Malformed`
@@ -268,56 +282,44 @@ pub enum ModifySnapshotAttributeErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ModifySnapshotAttributeErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed,
-            "InvalidSnapshotId.NotFound" => Self::InvalidSnapshotIdNotFound,
-            "InvalidSnapshotName.Malformed" => Self::InvalidSnapshotNameMalformed,
-            "NoAttributeToModify" => Self::NoAttributeToModify,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDescription.Malformed",
+            kind: Self::InvalidDescriptionMalformed,
+            http_status: 404u16,
+            message: "The specified description is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotFound",
+            kind: Self::InvalidSnapshotIdNotFound,
+            http_status: 404u16,
+            message: "The specified SnapshotId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotName.Malformed",
+            kind: Self::InvalidSnapshotNameMalformed,
+            http_status: 400u16,
+            message: "The specified SnapshotName is wrongly formed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoAttributeToModify",
+            kind: Self::NoAttributeToModify,
+            http_status: 400u16,
+            message: "No attribute to be modified in this request.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidDescriptionMalformed => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified description is wrongly formed.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SnapshotId does not exist.",
-                ))
-            }
-            Self::InvalidSnapshotNameMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified SnapshotName is wrongly formed.",
-                ))
-            }
-            Self::NoAttributeToModify => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "No attribute to be modified in this request.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

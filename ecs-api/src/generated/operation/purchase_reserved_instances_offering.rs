@@ -21,14 +21,8 @@ impl ::ecs_api::operation::Operation for PurchaseReservedInstancesOffering {
     type Error = PurchaseReservedInstancesOfferingError;
 }
 /// Input of [`PurchaseReservedInstancesOffering`]. Build it with [`PurchaseReservedInstancesOfferingInput::new`] and the setters, or use [`PurchaseReservedInstancesOfferingRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct PurchaseReservedInstancesOfferingInput {
     /// Number of instances allocated to an RI (An RI is a coupon that includes one or more allocated instances.)
@@ -405,22 +399,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`PurchaseReservedInstancesOffering`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct PurchaseReservedInstancesOfferingOutput {
     /// `RequestId` in the response.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// ID of the RI. The ID is the unique identity to access the RI.
-    #[serde(rename = "ReservedInstanceId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstanceId"))]
     pub reserved_instance_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for PurchaseReservedInstancesOfferingOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for PurchaseReservedInstancesOfferingOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+            reserved_instance_id: f.string("ReservedInstanceId")?,
+        })
+    }
 }
 /** What went wrong in a `PurchaseReservedInstancesOffering` call: one variant per code its reference page documents, [`Common`](PurchaseReservedInstancesOfferingErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](PurchaseReservedInstancesOfferingErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`PurchaseReservedInstancesOfferingError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PurchaseReservedInstancesOfferingErrorKind {
     /// A code every ECS operation can return (gateway, authentication, throttling).
@@ -429,24 +444,15 @@ pub enum PurchaseReservedInstancesOfferingErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for PurchaseReservedInstancesOfferingErrorKind {
-    fn from_code(code: &str) -> Self {
-        match ::ecs_api::error::CommonErrorCode::from_code(code) {
-            ::std::option::Option::Some(c) => Self::Common(c),
-            ::std::option::Option::None => Self::Unhandled,
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -22,14 +22,8 @@ impl ::ecs_api::operation::Operation for PurchaseStorageCapacityUnit {
     type Error = PurchaseStorageCapacityUnitError;
 }
 /// Input of [`PurchaseStorageCapacityUnit`]. Build it with [`PurchaseStorageCapacityUnitInput::new`] and the setters, or use [`PurchaseStorageCapacityUnitRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct PurchaseStorageCapacityUnitInput {
     /// The number of SCUs to be purchased. Valid values: 1 to 20.
@@ -390,25 +384,47 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`PurchaseStorageCapacityUnit`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct PurchaseStorageCapacityUnitOutput {
     /// The ID of the order.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the SCU.
-    #[serde(rename = "StorageCapacityUnitIds", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "StorageCapacityUnitIds"))]
     pub storage_capacity_unit_ids: ::std::vec::Vec<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de>
+for PurchaseStorageCapacityUnitOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for PurchaseStorageCapacityUnitOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+            storage_capacity_unit_ids: f.list("StorageCapacityUnitIds")?,
+        })
+    }
 }
 /** What went wrong in a `PurchaseStorageCapacityUnit` call: one variant per code its reference page documents, [`Common`](PurchaseStorageCapacityUnitErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](PurchaseStorageCapacityUnitErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`PurchaseStorageCapacityUnitError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PurchaseStorageCapacityUnitErrorKind {
     /// `InvalidParameter.Capacity`
@@ -462,88 +478,79 @@ pub enum PurchaseStorageCapacityUnitErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for PurchaseStorageCapacityUnitErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidParameter.Capacity" => Self::InvalidParameterCapacity,
-            "InvalidParameter.CapacityExceed" => Self::InvalidParameterCapacityExceed,
-            "InvalidParameter.Name" => Self::InvalidParameterName,
-            "InvalidParameter.Period" => Self::InvalidParameterPeriod,
-            "InvalidParameter.PeriodUnit" => Self::InvalidParameterPeriodUnit,
-            "InvalidStartTime.MalFormed" => Self::InvalidStartTimeMalFormed,
-            "InvalidStartTime.NotSupported" => Self::InvalidStartTimeNotSupported,
-            "MissingParameter.Capacity" => Self::MissingParameterCapacity,
-            "MissingParameter.RegionId" => Self::MissingParameterRegionId,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Capacity",
+            kind: Self::InvalidParameterCapacity,
+            http_status: 400u16,
+            message: "The specified Capacity is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.CapacityExceed",
+            kind: Self::InvalidParameterCapacityExceed,
+            http_status: 400u16,
+            message: "The specified Capacity exceeds the limitation of quota.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Name",
+            kind: Self::InvalidParameterName,
+            http_status: 400u16,
+            message: "The specified Name is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Period",
+            kind: Self::InvalidParameterPeriod,
+            http_status: 400u16,
+            message: "The specified Period is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.PeriodUnit",
+            kind: Self::InvalidParameterPeriodUnit,
+            http_status: 400u16,
+            message: "The specified PeriodUnit is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStartTime.MalFormed",
+            kind: Self::InvalidStartTimeMalFormed,
+            http_status: 400u16,
+            message: "The specified StartTime is out of the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStartTime.NotSupported",
+            kind: Self::InvalidStartTimeNotSupported,
+            http_status: 400u16,
+            message: "The specified StartTime should be within 180 calendar days from the current date, and you must specify a precision to hour.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.Capacity",
+            kind: Self::MissingParameterCapacity,
+            http_status: 400u16,
+            message: "The specified Capacity should be not null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.RegionId",
+            kind: Self::MissingParameterRegionId,
+            http_status: 400u16,
+            message: "The specified RegionId should not be null.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidParameterCapacity => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Capacity is invalid.",
-                ))
-            }
-            Self::InvalidParameterCapacityExceed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Capacity exceeds the limitation of quota.",
-                ))
-            }
-            Self::InvalidParameterName => {
-                ::std::option::Option::Some((400u16, "The specified Name is invalid."))
-            }
-            Self::InvalidParameterPeriod => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Period is not valid.",
-                ))
-            }
-            Self::InvalidParameterPeriodUnit => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified PeriodUnit is not supported.",
-                ))
-            }
-            Self::InvalidStartTimeMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified StartTime is out of the permitted range.",
-                ))
-            }
-            Self::InvalidStartTimeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified StartTime should be within 180 calendar days from the current date, and you must specify a precision to hour.",
-                ))
-            }
-            Self::MissingParameterCapacity => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified Capacity should be not null.",
-                ))
-            }
-            Self::MissingParameterRegionId => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId should not be null.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -27,13 +27,8 @@ impl ::ecs_api::operation::Operation for ReInitDisk {
     type Error = ReInitDiskError;
 }
 /// Input of [`ReInitDisk`]. Build it with [`ReInitDiskInput::new`] and the setters, or use [`ReInitDiskRequest`].
-#[derive(
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ReInitDiskInput {
     /// Indicates whether to start the instance after the disk is reinitialized.
@@ -252,19 +247,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ReInitDisk`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ReInitDiskOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ReInitDiskOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ReInitDiskOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ReInitDisk` call: one variant per code its reference page documents, [`Common`](ReInitDiskErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ReInitDiskErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ReInitDiskError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReInitDiskErrorKind {
     /// `DiskCreatingSnapshot`
@@ -318,93 +332,79 @@ pub enum ReInitDiskErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ReInitDiskErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceExpiredOrInArrears" => Self::InstanceExpiredOrInArrears,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InvalidDiskId.OperationNotSupported" => {
-                Self::InvalidDiskIdOperationNotSupported
-            }
-            "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
-            "InvalidSnapshot.TooOld" => Self::InvalidSnapshotTooOld,
-            "InvalidSourceSnapshot" => Self::InvalidSourceSnapshot,
-            "OperationDenied" => Self::OperationDenied,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCreatingSnapshot",
+            kind: Self::DiskCreatingSnapshot,
+            http_status: 403u16,
+            message: "The operation is denied due to a snapshot of the specified disk is not completed yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpiredOrInArrears",
+            kind: Self::InstanceExpiredOrInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The instance is locked due to security.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.OperationNotSupported",
+            kind: Self::InvalidDiskIdOperationNotSupported,
+            http_status: 404u16,
+            message: "The operation is not supported due to image not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.NotFound",
+            kind: Self::InvalidImageIdNotFound,
+            http_status: 404u16,
+            message: "The specified ImageId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshot.TooOld",
+            kind: Self::InvalidSnapshotTooOld,
+            http_status: 403u16,
+            message: "The disk is created from a snapshotId made before 2013-07-15, it cannot be re-initiated the specified disk any more since the detached first time.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSourceSnapshot",
+            kind: Self::InvalidSourceSnapshot,
+            http_status: 403u16,
+            message: "The snapshot which is used to create the specified disk has been deleted.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The snapshot which is used to create the specified disk has been deleted.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskCreatingSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is denied due to a snapshot of the specified disk is not completed yet.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceExpiredOrInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance is locked due to security.",
-                ))
-            }
-            Self::InvalidDiskIdOperationNotSupported => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The operation is not supported due to image not exist.",
-                ))
-            }
-            Self::InvalidImageIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ImageId does not exist.",
-                ))
-            }
-            Self::InvalidSnapshotTooOld => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The disk is created from a snapshotId made before 2013-07-15, it cannot be re-initiated the specified disk any more since the detached first time.",
-                ))
-            }
-            Self::InvalidSourceSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The snapshot which is used to create the specified disk has been deleted.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The snapshot which is used to create the specified disk has been deleted.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -17,14 +17,8 @@ impl ::ecs_api::operation::Operation for RemoveTags {
     type Error = RemoveTagsError;
 }
 /// Input of [`RemoveTags`]. Build it with [`RemoveTagsInput::new`] and the setters, or use [`RemoveTagsRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct RemoveTagsInput {
     /// The ID of the region to which the ECS resource belongs. You can call DescribeRegions to view the latest regions of Alibaba Cloud.
@@ -247,19 +241,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`RemoveTags`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct RemoveTagsOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for RemoveTagsOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for RemoveTagsOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `RemoveTags` call: one variant per code its reference page documents, [`Common`](RemoveTagsErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](RemoveTagsErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`RemoveTagsError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RemoveTagsErrorKind {
     /// `InvalidRegionId.NotFound`
@@ -284,49 +297,37 @@ pub enum RemoveTagsErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for RemoveTagsErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound,
-            "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound,
-            "InvalidTagCount" => Self::InvalidTagCount,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.NotFound",
+            kind: Self::InvalidRegionIdNotFound,
+            http_status: 404u16,
+            message: "The specified RegionId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidResourceType.NotFound",
+            kind: Self::InvalidResourceTypeNotFound,
+            http_status: 404u16,
+            message: "The ResourceType provided does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidTagCount",
+            kind: Self::InvalidTagCount,
+            http_status: 400u16,
+            message: "The specified tags are beyond the permitted range.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InvalidRegionIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified RegionId does not exist.",
-                ))
-            }
-            Self::InvalidResourceTypeNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The ResourceType provided does not exist in our records.",
-                ))
-            }
-            Self::InvalidTagCount => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified tags are beyond the permitted range.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -28,14 +28,8 @@ impl ::ecs_api::operation::Operation for RenewInstance {
     type Error = RenewInstanceError;
 }
 /// Input of [`RenewInstance`]. Build it with [`RenewInstanceInput::new`] and the setters, or use [`RenewInstanceRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct RenewInstanceInput {
     /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -233,22 +227,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`RenewInstance`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct RenewInstanceOutput {
     /// The ID of the order.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for RenewInstanceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for RenewInstanceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `RenewInstance` call: one variant per code its reference page documents, [`Common`](RenewInstanceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](RenewInstanceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`RenewInstanceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RenewInstanceErrorKind {
     /// `ChargeTypeViolation`
@@ -455,325 +469,289 @@ pub enum RenewInstanceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for RenewInstanceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "DependencyViolation.InstanceType" => Self::DependencyViolationInstanceType,
-            "Diskcategory.Mismatch" => Self::DiskcategoryMismatch,
-            "Idempotence.Processing" => Self::IdempotenceProcessing,
-            "IdempotenceParamNotMatch" => Self::IdempotenceParamNotMatch,
-            "IncorrectDedicatedHostStatus" => Self::IncorrectDedicatedHostStatus,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "Instance.UnPaidOrder" => Self::InstanceUnPaidOrder,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InstanceSpecModification.NotEffective" => {
-                Self::InstanceSpecModificationNotEffective
-            }
-            "InstanceTypeNotSupported" => Self::InstanceTypeNotSupported,
-            "InternalError" => Self::InternalError,
-            "InvalidChargeType.NotSupported" => Self::InvalidChargeTypeNotSupported,
-            "InvalidClientToken.ValueNotSupported" => {
-                Self::InvalidClientTokenValueNotSupported
-            }
-            "InvalidDedicatedHostId.NotFound" => Self::InvalidDedicatedHostIdNotFound,
-            "InvalidDedicatedHostStatus.NotSupport" => {
-                Self::InvalidDedicatedHostStatusNotSupport
-            }
-            "InvalidDisk.NotAllowed" => Self::InvalidDiskNotAllowed,
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "InvalidInstanceChargeType.NotFound" => {
-                Self::InvalidInstanceChargeTypeNotFound
-            }
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceType.NotSupported" => Self::InvalidInstanceTypeNotSupported,
-            "InvalidInstanceType.ValueNotSupported" => {
-                Self::InvalidInstanceTypeValueNotSupported
-            }
-            "InvalidInstanceType.ValueUnauthorized" => {
-                Self::InvalidInstanceTypeValueUnauthorized
-            }
-            "InvalidInstanceType.codeUnauthorized" => {
-                Self::InvalidInstanceTypeCodeUnauthorized
-            }
-            "InvalidInternetChargeType.InstanceNotSupported" => {
-                Self::InvalidInternetChargeTypeInstanceNotSupported
-            }
-            "InvalidInternetChargeType.ValueNotSupported" => {
-                Self::InvalidInternetChargeTypeValueNotSupported
-            }
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidPeriod" => Self::InvalidPeriod,
-            "InvalidPeriod.ExceededDedicatedHost" => {
-                Self::InvalidPeriodExceededDedicatedHost
-            }
-            "InvalidPeriod.ExceededMaximumExpirationDate" => {
-                Self::InvalidPeriodExceededMaximumExpirationDate
-            }
-            "InvalidPeriod.StarterPackage" => Self::InvalidPeriodStarterPackage,
-            "InvalidPeriodUnit.ValueNotSupported" => {
-                Self::InvalidPeriodUnitValueNotSupported
-            }
-            "InvalidRebootTime.ValueNotSupported" => {
-                Self::InvalidRebootTimeValueNotSupported
-            }
-            "InvalidStatus.Upgrading" => Self::InvalidStatusUpgrading,
-            "LastOrderProcessing" => Self::LastOrderProcessing,
-            "LastTokenProcessing" => Self::LastTokenProcessing,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "Upgrade.NotSupported" => Self::UpgradeNotSupported,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "The operation is not permitted due to charge type of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.InstanceType",
+            kind: Self::DependencyViolationInstanceType,
+            http_status: 400u16,
+            message: "Current instancetype cannot be changed to the specified one.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Diskcategory.Mismatch",
+            kind: Self::DiskcategoryMismatch,
+            http_status: 403u16,
+            message: "The disk specified to convert to portable is not allowed due to the disk category does not support.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Idempotence.Processing",
+            kind: Self::IdempotenceProcessing,
+            http_status: 400u16,
+            message: "The previous request is still processing, please try again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IdempotenceParamNotMatch",
+            kind: Self::IdempotenceParamNotMatch,
+            http_status: 400u16,
+            message: "Request uses a client token in a previous request but is not identical to that request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDedicatedHostStatus",
+            kind: Self::IncorrectDedicatedHostStatus,
+            http_status: 400u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Instance.UnPaidOrder",
+            kind: Self::InstanceUnPaidOrder,
+            http_status: 403u16,
+            message: "The specified instance has unpaid order.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceSpecModification.NotEffective",
+            kind: Self::InstanceSpecModificationNotEffective,
+            http_status: 403u16,
+            message: "The specified instance has been reserved for making a spec modification and not taken effective in the current contract period.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceTypeNotSupported",
+            kind: Self::InstanceTypeNotSupported,
+            http_status: 403u16,
+            message: "The specified zone does not offer the specified instancetype.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidChargeType.NotSupported",
+            kind: Self::InvalidChargeTypeNotSupported,
+            http_status: 403u16,
+            message: "The chargeType of the instance does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidClientToken.ValueNotSupported",
+            kind: Self::InvalidClientTokenValueNotSupported,
+            http_status: 400u16,
+            message: "The ClientToken provided is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostId.NotFound",
+            kind: Self::InvalidDedicatedHostIdNotFound,
+            http_status: 400u16,
+            message: "The specified DedicatedHostId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDedicatedHostStatus.NotSupport",
+            kind: Self::InvalidDedicatedHostStatusNotSupport,
+            http_status: 400u16,
+            message: "Operation denied due to dedicated host status.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDisk.NotAllowed",
+            kind: Self::InvalidDiskNotAllowed,
+            http_status: 403u16,
+            message: "The specified disk is not allowed to be converted to portable.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 404u16,
+            message: "The specified disk does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceChargeType.NotFound",
+            kind: Self::InvalidInstanceChargeTypeNotFound,
+            http_status: 400u16,
+            message: "The InstanceChargeType does not exist in our records.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.NotSupported",
+            kind: Self::InvalidInstanceTypeNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType is not Supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueNotSupported",
+            kind: Self::InvalidInstanceTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InstanceType does not exist or beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.ValueUnauthorized",
+            kind: Self::InvalidInstanceTypeValueUnauthorized,
+            http_status: 400u16,
+            message: "The specified InstanceType is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceType.codeUnauthorized",
+            kind: Self::InvalidInstanceTypeCodeUnauthorized,
+            http_status: 400u16,
+            message: "The specified InstanceType is not authorized.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.InstanceNotSupported",
+            kind: Self::InvalidInternetChargeTypeInstanceNotSupported,
+            http_status: 400u16,
+            message: "The specified instance which is in vpc is not support the parameter InternetChargeType.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInternetChargeType.ValueNotSupported",
+            kind: Self::InvalidInternetChargeTypeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified InternetChargeType is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter",
+            kind: Self::InvalidParameter,
+            http_status: 400u16,
+            message: "The specified parameter \"InternetMaxBandwidthOut\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod",
+            kind: Self::InvalidPeriod,
+            http_status: 400u16,
+            message: "The specified period is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.ExceededDedicatedHost",
+            kind: Self::InvalidPeriodExceededDedicatedHost,
+            http_status: 400u16,
+            message: "Instance expired date can't exceed dedicated host expired date.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.ExceededMaximumExpirationDate",
+            kind: Self::InvalidPeriodExceededMaximumExpirationDate,
+            http_status: 400u16,
+            message: "The specified renewal period cannot exceed the maximum expiration date. We recommend you try shortening the renewal period at next attempt.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriod.StarterPackage",
+            kind: Self::InvalidPeriodStarterPackage,
+            http_status: 403u16,
+            message: "This instance was created by using a Starter Package plan and can only be renewed monthly, not yearly.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPeriodUnit.ValueNotSupported",
+            kind: Self::InvalidPeriodUnitValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter PeriodUnit is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRebootTime.ValueNotSupported",
+            kind: Self::InvalidRebootTimeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified RebootTime is out of the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidStatus.Upgrading",
+            kind: Self::InvalidStatusUpgrading,
+            http_status: 400u16,
+            message: "The instance is upgrading; please try again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LastOrderProcessing",
+            kind: Self::LastOrderProcessing,
+            http_status: 400u16,
+            message: "The previous order is still processing, please try again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LastTokenProcessing",
+            kind: Self::LastTokenProcessing,
+            http_status: 403u16,
+            message: "The last token request is processing.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 400u16,
+            message: "Specified instance is in VPC.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The requested resource is sold out in the specified zone, try other types of resources or other regions and zones.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Upgrade.NotSupported",
+            kind: Self::UpgradeNotSupported,
+            http_status: 400u16,
+            message: "Upgrade operation is not supported.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is not permitted due to charge type of the instance.",
-                ))
-            }
-            Self::DependencyViolationInstanceType => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Current instancetype cannot be changed to the specified one.",
-                ))
-            }
-            Self::DiskcategoryMismatch => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The disk specified to convert to portable is not allowed due to the disk category does not support.",
-                ))
-            }
-            Self::IdempotenceProcessing => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The previous request is still processing, please try again later.",
-                ))
-            }
-            Self::IdempotenceParamNotMatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Request uses a client token in a previous request but is not identical to that request.",
-                ))
-            }
-            Self::IncorrectDedicatedHostStatus => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceUnPaidOrder => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance has unpaid order.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InstanceSpecModificationNotEffective => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance has been reserved for making a spec modification and not taken effective in the current contract period.",
-                ))
-            }
-            Self::InstanceTypeNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified zone does not offer the specified instancetype.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidChargeTypeNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The chargeType of the instance does not support this operation.",
-                ))
-            }
-            Self::InvalidClientTokenValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The ClientToken provided is invalid.",
-                ))
-            }
-            Self::InvalidDedicatedHostIdNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified DedicatedHostId does not exist.",
-                ))
-            }
-            Self::InvalidDedicatedHostStatusNotSupport => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Operation denied due to dedicated host status.",
-                ))
-            }
-            Self::InvalidDiskNotAllowed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk is not allowed to be converted to portable.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk does not exist.",
-                ))
-            }
-            Self::InvalidInstanceChargeTypeNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The InstanceChargeType does not exist in our records.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceTypeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not Supported.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType does not exist or beyond the permitted range.",
-                ))
-            }
-            Self::InvalidInstanceTypeValueUnauthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not authorized.",
-                ))
-            }
-            Self::InvalidInstanceTypeCodeUnauthorized => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InstanceType is not authorized.",
-                ))
-            }
-            Self::InvalidInternetChargeTypeInstanceNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance which is in vpc is not support the parameter InternetChargeType.",
-                ))
-            }
-            Self::InvalidInternetChargeTypeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified InternetChargeType is not valid.",
-                ))
-            }
-            Self::InvalidParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"InternetMaxBandwidthOut\" is not valid.",
-                ))
-            }
-            Self::InvalidPeriod => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified period is not valid.",
-                ))
-            }
-            Self::InvalidPeriodExceededDedicatedHost => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Instance expired date can't exceed dedicated host expired date.",
-                ))
-            }
-            Self::InvalidPeriodExceededMaximumExpirationDate => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified renewal period cannot exceed the maximum expiration date. We recommend you try shortening the renewal period at next attempt.",
-                ))
-            }
-            Self::InvalidPeriodStarterPackage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "This instance was created by using a Starter Package plan and can only be renewed monthly, not yearly.",
-                ))
-            }
-            Self::InvalidPeriodUnitValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter PeriodUnit is not valid.",
-                ))
-            }
-            Self::InvalidRebootTimeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RebootTime is out of the permitted range.",
-                ))
-            }
-            Self::InvalidStatusUpgrading => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The instance is upgrading; please try again later.",
-                ))
-            }
-            Self::LastOrderProcessing => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The previous order is still processing, please try again later.",
-                ))
-            }
-            Self::LastTokenProcessing => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The last token request is processing.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((400u16, "Specified instance is in VPC."))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The requested resource is sold out in the specified zone, try other types of resources or other regions and zones.",
-                ))
-            }
-            Self::UpgradeNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Upgrade operation is not supported.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError | Self::LastTokenProcessing => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

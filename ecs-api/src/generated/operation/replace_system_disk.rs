@@ -36,13 +36,8 @@ impl ::ecs_api::operation::Operation for ReplaceSystemDisk {
     type Error = ReplaceSystemDiskError;
 }
 /// Input of [`ReplaceSystemDisk`]. Build it with [`ReplaceSystemDiskInput::new`] and the setters, or use [`ReplaceSystemDiskRequest`].
-#[derive(
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ReplaceSystemDiskInput {
     /// The system architecture. Valid values:
@@ -462,22 +457,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ReplaceSystemDisk`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ReplaceSystemDiskOutput {
     /// The ID of the new system disk.
-    #[serde(rename = "DiskId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ReplaceSystemDiskOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ReplaceSystemDiskOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            disk_id: f.string("DiskId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ReplaceSystemDisk` call: one variant per code its reference page documents, [`Common`](ReplaceSystemDiskErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ReplaceSystemDiskErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ReplaceSystemDiskError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReplaceSystemDiskErrorKind {
     /// `ChargeTypeViolation`
@@ -720,330 +735,331 @@ pub enum ReplaceSystemDiskErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ReplaceSystemDiskErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "ChargeTypeViolation" => Self::ChargeTypeViolation,
-            "DependencyViolation.IoOptimize" => Self::DependencyViolationIoOptimize,
-            "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot,
-            "INST_HAS_UNPAID_ORDER" => Self::InstHasUnpaidOrder,
-            "ImageNotSubscribed" => Self::ImageNotSubscribed,
-            "ImageNotSupportInstanceType" => Self::ImageNotSupportInstanceType,
-            "ImageRemovedInMarket" => Self::ImageRemovedInMarket,
-            "IncorrectDiskStatus" => Self::IncorrectDiskStatus,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceExpiredOrInArrears" => Self::InstanceExpiredOrInArrears,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InternalError" => Self::InternalError,
-            "InvalidArchitecture.Malformed" => Self::InvalidArchitectureMalformed,
-            "InvalidDatadisk.DiskCategoryViolation" => {
-                Self::InvalidDatadiskDiskCategoryViolation
-            }
-            "InvalidDatadisk.DiskStatusViolation" => {
-                Self::InvalidDatadiskDiskStatusViolation
-            }
-            "InvalidDiskCategory.ValueNotSupported" => {
-                Self::InvalidDiskCategoryValueNotSupported
-            }
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound,
-            "InvalidInstance.NotFoundSystemDisk" => {
-                Self::InvalidInstanceNotFoundSystemDisk
-            }
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidKeyPairName.NotFound" => Self::InvalidKeyPairNameNotFound,
-            "InvalidParameter.AllEmpty" => Self::InvalidParameterAllEmpty,
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidParameter.NotMatch" => Self::InvalidParameterNotMatch,
-            "InvalidPassword.Malformed" => Self::InvalidPasswordMalformed,
-            "InvalidPasswordParam.Mismatch" => Self::InvalidPasswordParamMismatch,
-            "InvalidPlatform.Malformed" => Self::InvalidPlatformMalformed,
-            "InvalidSystemDiskSize" => Self::InvalidSystemDiskSize,
-            "InvalidSystemDiskSize.ImageNotSupportResize" => {
-                Self::InvalidSystemDiskSizeImageNotSupportResize
-            }
-            "InvalidSystemDiskSize.LessThanImageSize" => {
-                Self::InvalidSystemDiskSizeLessThanImageSize
-            }
-            "InvalidSystemDiskSize.LessThanMinSize" => {
-                Self::InvalidSystemDiskSizeLessThanMinSize
-            }
-            "InvalidSystemDiskSize.MoreThanMaxSize" => {
-                Self::InvalidSystemDiskSizeMoreThanMaxSize
-            }
-            "InvalidSystemDiskSize.ValueNotSupported" => {
-                Self::InvalidSystemDiskSizeValueNotSupported
-            }
-            "InvalidSystemDiskStatus.IsTransfering" => {
-                Self::InvalidSystemDiskStatusIsTransfering
-            }
-            "IoOptimized.NotSupported" => Self::IoOptimizedNotSupported,
-            "MissingParameter" => Self::MissingParameter,
-            "MissingParameter.Architecture" => Self::MissingParameterArchitecture,
-            "MissingParameter.Platform" => Self::MissingParameterPlatform,
-            "NoSuchResource" => Self::NoSuchResource,
-            "OperationDenied" => Self::OperationDenied,
-            "OperationDenied.ImageNotValid" => Self::OperationDeniedImageNotValid,
-            "OperationDenied.InstanceCreating" => Self::OperationDeniedInstanceCreating,
-            "OperationDenied.UnpaidOrder" => Self::OperationDeniedUnpaidOrder,
-            "QuotaExceed.BuyImage" => Self::QuotaExceedBuyImage,
-            "ResourcesNotInSameZone" => Self::ResourcesNotInSameZone,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "ChargeTypeViolation",
+            kind: Self::ChargeTypeViolation,
+            http_status: 403u16,
+            message: "The operation is not permitted due to charge type of the instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DependencyViolation.IoOptimize",
+            kind: Self::DependencyViolationIoOptimize,
+            http_status: 400u16,
+            message: "The specified parameter InstanceId is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCreatingSnapshot",
+            kind: Self::DiskCreatingSnapshot,
+            http_status: 403u16,
+            message: "The operation is denied due to a snapshot of the specified disk is not completed yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "INST_HAS_UNPAID_ORDER",
+            kind: Self::InstHasUnpaidOrder,
+            http_status: 403u16,
+            message: "The instance has unpaid order.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSubscribed",
+            kind: Self::ImageNotSubscribed,
+            http_status: 403u16,
+            message: "The specified image has not be subscribed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageNotSupportInstanceType",
+            kind: Self::ImageNotSupportInstanceType,
+            http_status: 403u16,
+            message: "The specified image don not support the InstanceType instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ImageRemovedInMarket",
+            kind: Self::ImageRemovedInMarket,
+            http_status: 403u16,
+            message: "The specified market image is not available, Or the specified user defined image includes product code because it is based on an image subscribed from marketplace, and that image in marketplace includeing exact the same product code has been removed.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus",
+            kind: Self::IncorrectDiskStatus,
+            http_status: 403u16,
+            message: "The current disk status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpiredOrInArrears",
+            kind: Self::InstanceExpiredOrInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The instance is locked due to security.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidArchitecture.Malformed",
+            kind: Self::InvalidArchitectureMalformed,
+            http_status: 400u16,
+            message: "Architecture is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDatadisk.DiskCategoryViolation",
+            kind: Self::InvalidDatadiskDiskCategoryViolation,
+            http_status: 400u16,
+            message: "The operation is not permitted due to category of the Datadisk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDatadisk.DiskStatusViolation",
+            kind: Self::InvalidDatadiskDiskStatusViolation,
+            http_status: 400u16,
+            message: "The operation is not permitted due to status of the Datadisk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter \"DiskCategory\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 400u16,
+            message: "The specified disk do not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidImageId.NotFound",
+            kind: Self::InvalidImageIdNotFound,
+            http_status: 404u16,
+            message: "The specified ImageId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.NotFoundSystemDisk",
+            kind: Self::InvalidInstanceNotFoundSystemDisk,
+            http_status: 400u16,
+            message: "The specified instance has no system disk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidKeyPairName.NotFound",
+            kind: Self::InvalidKeyPairNameNotFound,
+            http_status: 400u16,
+            message: "The specified KeyPairName does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.AllEmpty",
+            kind: Self::InvalidParameterAllEmpty,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "The specified image does not support the specified instance type.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.NotMatch",
+            kind: Self::InvalidParameterNotMatch,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPassword.Malformed",
+            kind: Self::InvalidPasswordMalformed,
+            http_status: 400u16,
+            message: "The specified parameter \"Password\" is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPasswordParam.Mismatch",
+            kind: Self::InvalidPasswordParamMismatch,
+            http_status: 400u16,
+            message: "The input password should be null when passwdInherit is true.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidPlatform.Malformed",
+            kind: Self::InvalidPlatformMalformed,
+            http_status: 400u16,
+            message: "Platform is not valid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize",
+            kind: Self::InvalidSystemDiskSize,
+            http_status: 400u16,
+            message: "The specified parameter SystemDisk.Size is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.ImageNotSupportResize",
+            kind: Self::InvalidSystemDiskSizeImageNotSupportResize,
+            http_status: 400u16,
+            message: "The specified image does not support resize.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.LessThanImageSize",
+            kind: Self::InvalidSystemDiskSizeLessThanImageSize,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is less than the image size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.LessThanMinSize",
+            kind: Self::InvalidSystemDiskSizeLessThanMinSize,
+            http_status: 404u16,
+            message: "The specified parameter SystemDisk.Size is less than the min size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.MoreThanMaxSize",
+            kind: Self::InvalidSystemDiskSizeMoreThanMaxSize,
+            http_status: 404u16,
+            message: "The specified SystemDisk.Size parameter exceeds the maximum size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.ValueNotSupported",
+            kind: Self::InvalidSystemDiskSizeValueNotSupported,
+            http_status: 400u16,
+            message: "The specified parameter SystemDisk.Size is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskStatus.IsTransfering",
+            kind: Self::InvalidSystemDiskStatusIsTransfering,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation, system disk is transfering.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IoOptimized.NotSupported",
+            kind: Self::IoOptimizedNotSupported,
+            http_status: 403u16,
+            message: "The specified image is not support IoOptimized Instance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter",
+            kind: Self::MissingParameter,
+            http_status: 400u16,
+            message: "The input parameter \"ImageId\" that is mandatory for processing this request is not supplied.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.Architecture",
+            kind: Self::MissingParameterArchitecture,
+            http_status: 400u16,
+            message: "Architecture should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParameter.Platform",
+            kind: Self::MissingParameterPlatform,
+            http_status: 400u16,
+            message: "Platform should not be null.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "NoSuchResource",
+            kind: Self::NoSuchResource,
+            http_status: 404u16,
+            message: "The specified resource is not found.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 500u16,
+            message: "Internal Error.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.ImageNotValid",
+            kind: Self::OperationDeniedImageNotValid,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.InstanceCreating",
+            kind: Self::OperationDeniedInstanceCreating,
+            http_status: 403u16,
+            message: "The specified instance is creating.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.UnpaidOrder",
+            kind: Self::OperationDeniedUnpaidOrder,
+            http_status: 403u16,
+            message: "The specified instance has unpaid order.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.BuyImage",
+            kind: Self::QuotaExceedBuyImage,
+            http_status: 403u16,
+            message: "The specified image is from the image market,You have not bought it or your quota has been exceeded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "ResourcesNotInSameZone",
+            kind: Self::ResourcesNotInSameZone,
+            http_status: 403u16,
+            message: "The specified instance and disk are not in the same zone.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::ChargeTypeViolation => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is not permitted due to charge type of the instance.",
-                ))
-            }
-            Self::DependencyViolationIoOptimize => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter InstanceId is not valid.",
-                ))
-            }
-            Self::DiskCreatingSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is denied due to a snapshot of the specified disk is not completed yet.",
-                ))
-            }
-            Self::InstHasUnpaidOrder => {
-                ::std::option::Option::Some((403u16, "The instance has unpaid order."))
-            }
-            Self::ImageNotSubscribed => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image has not be subscribed.",
-                ))
-            }
-            Self::ImageNotSupportInstanceType => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image don not support the InstanceType instance.",
-                ))
-            }
-            Self::ImageRemovedInMarket => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified market image is not available, Or the specified user defined image includes product code because it is based on an image subscribed from marketplace, and that image in marketplace includeing exact the same product code has been removed.",
-                ))
-            }
-            Self::IncorrectDiskStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current disk status does not support this operation.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceExpiredOrInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance is locked due to security.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidArchitectureMalformed => {
-                ::std::option::Option::Some((400u16, "Architecture is not valid."))
-            }
-            Self::InvalidDatadiskDiskCategoryViolation => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The operation is not permitted due to category of the Datadisk.",
-                ))
-            }
-            Self::InvalidDatadiskDiskStatusViolation => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The operation is not permitted due to status of the Datadisk.",
-                ))
-            }
-            Self::InvalidDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"DiskCategory\" is not valid.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((400u16, "The specified disk do not exist."))
-            }
-            Self::InvalidImageIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified ImageId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceNotFoundSystemDisk => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified instance has no system disk.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidKeyPairNameNotFound => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified KeyPairName does not exist.",
-                ))
-            }
-            Self::InvalidParameterAllEmpty => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParameterConflict => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image does not support the specified instance type.",
-                ))
-            }
-            Self::InvalidParameterNotMatch => ::std::option::Option::Some((403u16, "%s")),
-            Self::InvalidPasswordMalformed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter \"Password\" is not valid.",
-                ))
-            }
-            Self::InvalidPasswordParamMismatch => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input password should be null when passwdInherit is true.",
-                ))
-            }
-            Self::InvalidPlatformMalformed => {
-                ::std::option::Option::Some((400u16, "Platform is not valid."))
-            }
-            Self::InvalidSystemDiskSize => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter SystemDisk.Size is invalid.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeImageNotSupportResize => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image does not support resize.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeLessThanImageSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is less than the image size.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeLessThanMinSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified parameter SystemDisk.Size is less than the min size.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeMoreThanMaxSize => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SystemDisk.Size parameter exceeds the maximum size.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified parameter SystemDisk.Size is invalid.",
-                ))
-            }
-            Self::InvalidSystemDiskStatusIsTransfering => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation, system disk is transfering.",
-                ))
-            }
-            Self::IoOptimizedNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image is not support IoOptimized Instance.",
-                ))
-            }
-            Self::MissingParameter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The input parameter \"ImageId\" that is mandatory for processing this request is not supplied.",
-                ))
-            }
-            Self::MissingParameterArchitecture => {
-                ::std::option::Option::Some((400u16, "Architecture should not be null."))
-            }
-            Self::MissingParameterPlatform => {
-                ::std::option::Option::Some((400u16, "Platform should not be null."))
-            }
-            Self::NoSuchResource => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified resource is not found.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((500u16, "Internal Error."))
-            }
-            Self::OperationDeniedImageNotValid => {
-                ::std::option::Option::Some((403u16, "%s"))
-            }
-            Self::OperationDeniedInstanceCreating => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance is creating.",
-                ))
-            }
-            Self::OperationDeniedUnpaidOrder => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance has unpaid order.",
-                ))
-            }
-            Self::QuotaExceedBuyImage => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified image is from the image market,You have not bought it or your quota has been exceeded.",
-                ))
-            }
-            Self::ResourcesNotInSameZone => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance and disk are not in the same zone.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

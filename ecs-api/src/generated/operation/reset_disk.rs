@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for ResetDisk {
     type Error = ResetDiskError;
 }
 /// Input of [`ResetDisk`]. Build it with [`ResetDiskInput::new`] and the setters, or use [`ResetDiskRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ResetDiskInput {
     /// The ID of the disk.
@@ -159,19 +153,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ResetDisk`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ResetDiskOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResetDiskOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ResetDiskOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ResetDisk` call: one variant per code its reference page documents, [`Common`](ResetDiskErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ResetDiskErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ResetDiskError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResetDiskErrorKind {
     /// `Disk.NotFound`
@@ -281,177 +294,156 @@ pub enum ResetDiskErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ResetDiskErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "Disk.NotFound" => Self::DiskNotFound,
-            "DiskCategory.OperationNotSupported" => {
-                Self::DiskCategoryOperationNotSupported
-            }
-            "IncorrectDiskStatus" => Self::IncorrectDiskStatus,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceExpiredOrInArrears" => Self::InstanceExpiredOrInArrears,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InternalError" => Self::InternalError,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "InvalidAccountStatus.SnapshotServiceUnavailable" => {
-                Self::InvalidAccountStatusSnapshotServiceUnavailable
-            }
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidParameter.KMSKeyId.KMSUnauthorized" => {
-                Self::InvalidParameterKmsKeyIdKmsUnauthorized
-            }
-            "InvalidParameter.Mismatch" => Self::InvalidParameterMismatch,
-            "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
-            "InvalidSnapshot.TooOld" => Self::InvalidSnapshotTooOld,
-            "InvalidSnapshotId.NotFound" => Self::InvalidSnapshotIdNotFound,
-            "InvalidSnapshotId.NotReady" => Self::InvalidSnapshotIdNotReady,
-            "Operation.Conflict" => Self::OperationConflict,
-            "OperationDenied" => Self::OperationDenied,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "Disk.NotFound",
+            kind: Self::DiskNotFound,
+            http_status: 404u16,
+            message: "The specified disk does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCategory.OperationNotSupported",
+            kind: Self::DiskCategoryOperationNotSupported,
+            http_status: 400u16,
+            message: "The operation is not supported to the specified disk due to its disk category",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus",
+            kind: Self::IncorrectDiskStatus,
+            http_status: 403u16,
+            message: "The current disk status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpiredOrInArrears",
+            kind: Self::InstanceExpiredOrInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The instance is locked due to security.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.NotEnoughBalance",
+            kind: Self::InvalidAccountStatusNotEnoughBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidAccountStatus.SnapshotServiceUnavailable",
+            kind: Self::InvalidAccountStatusSnapshotServiceUnavailable,
+            http_status: 403u16,
+            message: "Snapshot service has not been opened yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 404u16,
+            message: "The specified disk does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            kind: Self::InvalidParameterKmsKeyIdKmsUnauthorized,
+            http_status: 403u16,
+            message: "ECS service have no right to access your KMS.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Mismatch",
+            kind: Self::InvalidParameterMismatch,
+            http_status: 403u16,
+            message: "The specified snapshot is not created from the specified disk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.MalFormed",
+            kind: Self::InvalidRegionIdMalFormed,
+            http_status: 400u16,
+            message: "The specified RegionId is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshot.TooOld",
+            kind: Self::InvalidSnapshotTooOld,
+            http_status: 403u16,
+            message: "The snapshotId is created before 2013-07-15, it cannot be restored since the first time the disk detached.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotFound",
+            kind: Self::InvalidSnapshotIdNotFound,
+            http_status: 404u16,
+            message: "The specified SnapshotId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSnapshotId.NotReady",
+            kind: Self::InvalidSnapshotIdNotReady,
+            http_status: 403u16,
+            message: "The specified snapshot has not completed yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Operation.Conflict",
+            kind: Self::OperationConflict,
+            http_status: 403u16,
+            message: "The operation may conflicts with others.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The specified snapshot dees not support ResetDisk.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in disk white list.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk does not exist.",
-                ))
-            }
-            Self::DiskCategoryOperationNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The operation is not supported to the specified disk due to its disk category",
-                ))
-            }
-            Self::IncorrectDiskStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current disk status does not support this operation.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceExpiredOrInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance is locked due to security.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InvalidAccountStatusSnapshotServiceUnavailable => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Snapshot service has not been opened yet.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk does not exist.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidParameterKmsKeyIdKmsUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service have no right to access your KMS.",
-                ))
-            }
-            Self::InvalidParameterMismatch => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot is not created from the specified disk.",
-                ))
-            }
-            Self::InvalidRegionIdMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId is not valid",
-                ))
-            }
-            Self::InvalidSnapshotTooOld => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The snapshotId is created before 2013-07-15, it cannot be restored since the first time the disk detached.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified SnapshotId does not exist.",
-                ))
-            }
-            Self::InvalidSnapshotIdNotReady => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot has not completed yet.",
-                ))
-            }
-            Self::OperationConflict => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation may conflicts with others.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified snapshot dees not support ResetDisk.",
-                ))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in disk white list.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for ResizeDisk {
     type Error = ResizeDiskError;
 }
 /// Input of [`ResizeDisk`]. Build it with [`ResizeDiskInput::new`] and the setters, or use [`ResizeDiskRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct ResizeDiskInput {
     /// The client token that is used to ensure the idempotence of the request You can use the client to generate the value, but you must make sure that it is unique among different requests. The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length. For more information, see How to ensure idempotence.
@@ -227,23 +221,43 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`ResizeDisk`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct ResizeDiskOutput {
     /// The ID of the order.
     /// Note: This parameter is returned only when subscription disks are resized.
-    #[serde(rename = "OrderId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResizeDiskOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for ResizeDiskOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            order_id: f.string("OrderId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `ResizeDisk` call: one variant per code its reference page documents, [`Common`](ResizeDiskErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](ResizeDiskErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`ResizeDiskError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResizeDiskErrorKind {
     /// `DiskCreatingSnapshot`
@@ -413,241 +427,233 @@ pub enum ResizeDiskErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for ResizeDiskErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot,
-            "DiskError" => Self::DiskError,
-            "DiskInArrears" => Self::DiskInArrears,
-            "IncompleteParamter" => Self::IncompleteParamter,
-            "IncorrectDiskStatus" => Self::IncorrectDiskStatus,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceExpiredOrInArrears" => Self::InstanceExpiredOrInArrears,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InternalError" => Self::InternalError,
-            "InvalidDataDiskCategory.ValueNotSupported" => {
-                Self::InvalidDataDiskCategoryValueNotSupported
-            }
-            "InvalidDataDiskSize.ValueNotSupported" => {
-                Self::InvalidDataDiskSizeValueNotSupported
-            }
-            "InvalidDiskCategory.NotSupported" => Self::InvalidDiskCategoryNotSupported,
-            "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound,
-            "InvalidDiskSize" => Self::InvalidDiskSize,
-            "InvalidDiskSize.TooLarge" => Self::InvalidDiskSizeTooLarge,
-            "InvalidDiskSize.TooSmall" => Self::InvalidDiskSizeTooSmall,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidInstanceStatus.NotRunning" => Self::InvalidInstanceStatusNotRunning,
-            "InvalidParam.Type" => Self::InvalidParamType,
-            "InvalidParameter.Conflict" => Self::InvalidParameterConflict,
-            "InvalidParameter.KMSKeyId.CMKNotEnabled" => {
-                Self::InvalidParameterKmsKeyIdCmkNotEnabled
-            }
-            "InvalidParameter.KMSKeyId.KMSUnauthorized" => {
-                Self::InvalidParameterKmsKeyIdKmsUnauthorized
-            }
-            "InvalidRegion.NotSupport" => Self::InvalidRegionNotSupport,
-            "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed,
-            "InvalidSystemDiskSize.ImageNotSupportResize" => {
-                Self::InvalidSystemDiskSizeImageNotSupportResize
-            }
-            "InvalidSystemDiskSize.ValueNotSupported" => {
-                Self::InvalidSystemDiskSizeValueNotSupported
-            }
-            "LastOrderProcessing" => Self::LastOrderProcessing,
-            "Operation.Conflict" => Self::OperationConflict,
-            "OperationDenied" => Self::OperationDenied,
-            "SecurityRisk.3DVerification" => Self::SecurityRisk3DVerification,
-            "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskCreatingSnapshot",
+            kind: Self::DiskCreatingSnapshot,
+            http_status: 403u16,
+            message: "The operation is denied due to a snapshot of the specified disk is not completed yet.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskError",
+            kind: Self::DiskError,
+            http_status: 403u16,
+            message: "IncorrectDiskStatus",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskInArrears",
+            kind: Self::DiskInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your disk owing fee.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncompleteParamter",
+            kind: Self::IncompleteParamter,
+            http_status: 400u16,
+            message: "Some fields can not be null in this request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectDiskStatus",
+            kind: Self::IncorrectDiskStatus,
+            http_status: 403u16,
+            message: "The current disk status does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpiredOrInArrears",
+            kind: Self::InstanceExpiredOrInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The instance is locked due to security.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskCategory.ValueNotSupported",
+            kind: Self::InvalidDataDiskCategoryValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDataDiskSize.ValueNotSupported",
+            kind: Self::InvalidDataDiskSizeValueNotSupported,
+            http_status: 403u16,
+            message: "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size limit of the specified disk category.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskCategory.NotSupported",
+            kind: Self::InvalidDiskCategoryNotSupported,
+            http_status: 403u16,
+            message: "The specified disk category is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskId.NotFound",
+            kind: Self::InvalidDiskIdNotFound,
+            http_status: 404u16,
+            message: "The specified disk does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskSize",
+            kind: Self::InvalidDiskSize,
+            http_status: 403u16,
+            message: "Specified new disk size is less than or equal the original disk size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskSize.TooLarge",
+            kind: Self::InvalidDiskSizeTooLarge,
+            http_status: 403u16,
+            message: "Specified new disk size is beyond the permitted range.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidDiskSize.TooSmall",
+            kind: Self::InvalidDiskSizeTooSmall,
+            http_status: 403u16,
+            message: "Specified new disk size is less than the original disk size.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceStatus.NotRunning",
+            kind: Self::InvalidInstanceStatusNotRunning,
+            http_status: 403u16,
+            message: "The status of instance to which the disk attachs must be running when resizing online.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Type",
+            kind: Self::InvalidParamType,
+            http_status: 400u16,
+            message: "The specified type is not supported.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.Conflict",
+            kind: Self::InvalidParameterConflict,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.CMKNotEnabled",
+            kind: Self::InvalidParameterKmsKeyIdCmkNotEnabled,
+            http_status: 403u16,
+            message: "The CMK needs to be enabled.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            kind: Self::InvalidParameterKmsKeyIdKmsUnauthorized,
+            http_status: 403u16,
+            message: "ECS service have no right to access your KMS.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegion.NotSupport",
+            kind: Self::InvalidRegionNotSupport,
+            http_status: 403u16,
+            message: "The specified region does not support resize online.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidRegionId.MalFormed",
+            kind: Self::InvalidRegionIdMalFormed,
+            http_status: 400u16,
+            message: "The specified RegionId is not valid",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.ImageNotSupportResize",
+            kind: Self::InvalidSystemDiskSizeImageNotSupportResize,
+            http_status: 400u16,
+            message: "The specified image does not support resize.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidSystemDiskSize.ValueNotSupported",
+            kind: Self::InvalidSystemDiskSizeValueNotSupported,
+            http_status: 400u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "LastOrderProcessing",
+            kind: Self::LastOrderProcessing,
+            http_status: 400u16,
+            message: "The previous order is still processing, please try again later.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Operation.Conflict",
+            kind: Self::OperationConflict,
+            http_status: 403u16,
+            message: "The operation may conflicts with others.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied",
+            kind: Self::OperationDenied,
+            http_status: 403u16,
+            message: "The type of the disk does not support the operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "SecurityRisk.3DVerification",
+            kind: Self::SecurityRisk3DVerification,
+            http_status: 403u16,
+            message: "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "UserNotInTheWhiteList",
+            kind: Self::UserNotInTheWhiteList,
+            http_status: 403u16,
+            message: "The user is not in disk white list.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskCreatingSnapshot => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation is denied due to a snapshot of the specified disk is not completed yet.",
-                ))
-            }
-            Self::DiskError => {
-                ::std::option::Option::Some((403u16, "IncorrectDiskStatus"))
-            }
-            Self::DiskInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your disk owing fee.",
-                ))
-            }
-            Self::IncompleteParamter => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "Some fields can not be null in this request.",
-                ))
-            }
-            Self::IncorrectDiskStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current disk status does not support this operation.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceExpiredOrInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your prepay instance is expired (prepay mode) or in arrears (afterpay mode).",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The instance is locked due to security.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidDataDiskCategoryValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::InvalidDataDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size limit of the specified disk category.",
-                ))
-            }
-            Self::InvalidDiskCategoryNotSupported => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified disk category is not supported.",
-                ))
-            }
-            Self::InvalidDiskIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified disk does not exist.",
-                ))
-            }
-            Self::InvalidDiskSize => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Specified new disk size is less than or equal the original disk size.",
-                ))
-            }
-            Self::InvalidDiskSizeTooLarge => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Specified new disk size is beyond the permitted range.",
-                ))
-            }
-            Self::InvalidDiskSizeTooSmall => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Specified new disk size is less than the original disk size.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidInstanceStatusNotRunning => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The status of instance to which the disk attachs must be running when resizing online.",
-                ))
-            }
-            Self::InvalidParamType => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified type is not supported.",
-                ))
-            }
-            Self::InvalidParameterConflict => ::std::option::Option::Some((400u16, "%s")),
-            Self::InvalidParameterKmsKeyIdCmkNotEnabled => {
-                ::std::option::Option::Some((403u16, "The CMK needs to be enabled."))
-            }
-            Self::InvalidParameterKmsKeyIdKmsUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service have no right to access your KMS.",
-                ))
-            }
-            Self::InvalidRegionNotSupport => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified region does not support resize online.",
-                ))
-            }
-            Self::InvalidRegionIdMalFormed => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified RegionId is not valid",
-                ))
-            }
-            Self::InvalidSystemDiskSizeImageNotSupportResize => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The specified image does not support resize.",
-                ))
-            }
-            Self::InvalidSystemDiskSizeValueNotSupported => {
-                ::std::option::Option::Some((400u16, "%s"))
-            }
-            Self::LastOrderProcessing => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The previous order is still processing, please try again later.",
-                ))
-            }
-            Self::OperationConflict => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The operation may conflicts with others.",
-                ))
-            }
-            Self::OperationDenied => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The type of the disk does not support the operation.",
-                ))
-            }
-            Self::SecurityRisk3DVerification => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "We have detected a security risk with your default credit or debit card. Please proceed with verification via the link in your email.",
-                ))
-            }
-            Self::UserNotInTheWhiteList => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The user is not in disk white list.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

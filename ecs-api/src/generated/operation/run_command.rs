@@ -34,14 +34,8 @@ impl ::ecs_api::operation::Operation for RunCommand {
     type Error = RunCommandError;
 }
 /// Input of [`RunCommand`]. Build it with [`RunCommandInput::new`] and the setters, or use [`RunCommandRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct RunCommandInput {
     /// The plaintext or Base64-encoded content of the command. The Base64-encoded command content cannot exceed 16 KB in size.
@@ -679,25 +673,46 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`RunCommand`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct RunCommandOutput {
     /// The ID of the command.
-    #[serde(rename = "CommandId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
-    #[serde(rename = "InvokeId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for RunCommandOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for RunCommandOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            command_id: f.string("CommandId")?,
+            invoke_id: f.string("InvokeId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `RunCommand` call: one variant per code its reference page documents, [`Common`](RunCommandErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](RunCommandErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`RunCommandError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RunCommandErrorKind {
     /// `CmdCount.ExceedQuota`
@@ -771,119 +786,107 @@ pub enum RunCommandErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for RunCommandErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "CmdCount.ExceedQuota" => Self::CmdCountExceedQuota,
-            "CmdDesc.ExceedLimit" => Self::CmdDescExceedLimit,
-            "CmdName.ExceedLimit" => Self::CmdNameExceedLimit,
-            "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit,
-            "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            "InvalidCmdId.NotFound" => Self::InvalidCmdIdNotFound,
-            "InvalidCmdType.NotFound" => Self::InvalidCmdTypeNotFound,
-            "InvalidInstance.NotFound" => Self::InvalidInstanceNotFound,
-            "InvalidInstance.NotMatch" => Self::InvalidInstanceNotMatch,
-            "InvalidParam.Frequency" => Self::InvalidParamFrequency,
-            "MissingParam.Frequency" => Self::MissingParamFrequency,
-            "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported,
-            "Username.ExceedLimit" => Self::UsernameExceedLimit,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdCount.ExceedQuota",
+            kind: Self::CmdCountExceedQuota,
+            http_status: 403u16,
+            message: "The total number of commands in the current region exceeds the quota.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdDesc.ExceedLimit",
+            kind: Self::CmdDescExceedLimit,
+            http_status: 403u16,
+            message: "The length of the command description exceeds the upper limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "CmdName.ExceedLimit",
+            kind: Self::CmdNameExceedLimit,
+            http_status: 403u16,
+            message: "The length of the command name exceeds the upper limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceIds.ExceedLimit",
+            kind: Self::InstanceIdsExceedLimit,
+            http_status: 403u16,
+            message: "The number of instance IDs exceeds the upper limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError.Dispatch",
+            kind: Self::InternalErrorDispatch,
+            http_status: 500u16,
+            message: "An error occurred when you dispatched the request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidCmdId.NotFound",
+            kind: Self::InvalidCmdIdNotFound,
+            http_status: 404u16,
+            message: "The specified command ID does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidCmdType.NotFound",
+            kind: Self::InvalidCmdTypeNotFound,
+            http_status: 403u16,
+            message: "The specified command type does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.NotFound",
+            kind: Self::InvalidInstanceNotFound,
+            http_status: 404u16,
+            message: "The specified instance does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstance.NotMatch",
+            kind: Self::InvalidInstanceNotMatch,
+            http_status: 403u16,
+            message: "The specified instance type does not match the command.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParam.Frequency",
+            kind: Self::InvalidParamFrequency,
+            http_status: 403u16,
+            message: "The specified frequency is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "MissingParam.Frequency",
+            kind: Self::MissingParamFrequency,
+            http_status: 403u16,
+            message: "The frequency must be specified when you create a timed task.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "RegionId.ApiNotSupported",
+            kind: Self::RegionIdApiNotSupported,
+            http_status: 400u16,
+            message: "The api is not supported in this region.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "Username.ExceedLimit",
+            kind: Self::UsernameExceedLimit,
+            http_status: 403u16,
+            message: "The length of the username exceeds the upper limit.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::CmdCountExceedQuota => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The total number of commands in the current region exceeds the quota.",
-                ))
-            }
-            Self::CmdDescExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The length of the command description exceeds the upper limit.",
-                ))
-            }
-            Self::CmdNameExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The length of the command name exceeds the upper limit.",
-                ))
-            }
-            Self::InstanceIdsExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The number of instance IDs exceeds the upper limit.",
-                ))
-            }
-            Self::InternalErrorDispatch => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "An error occurred when you dispatched the request.",
-                ))
-            }
-            Self::InvalidCmdIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified command ID does not exist.",
-                ))
-            }
-            Self::InvalidCmdTypeNotFound => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified command type does not exist.",
-                ))
-            }
-            Self::InvalidInstanceNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified instance does not exist.",
-                ))
-            }
-            Self::InvalidInstanceNotMatch => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance type does not match the command.",
-                ))
-            }
-            Self::InvalidParamFrequency => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified frequency is invalid.",
-                ))
-            }
-            Self::MissingParamFrequency => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The frequency must be specified when you create a timed task.",
-                ))
-            }
-            Self::RegionIdApiNotSupported => {
-                ::std::option::Option::Some((
-                    400u16,
-                    "The api is not supported in this region.",
-                ))
-            }
-            Self::UsernameExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The length of the username exceeds the upper limit.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -26,14 +26,8 @@ impl ::ecs_api::operation::Operation for SendFile {
     type Error = SendFileError;
 }
 /// Input of [`SendFile`]. Build it with [`SendFileInput::new`] and the setters, or use [`SendFileRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct SendFileInput {
     /// The content of the remote file. The content must not exceed 32 KB in size after it is encoded in Base64.
@@ -512,22 +506,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`SendFile`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct SendFileOutput {
     /// The ID of the execution.
-    #[serde(rename = "InvokeId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SendFileOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for SendFileOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            invoke_id: f.string("InvokeId")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `SendFile` call: one variant per code its reference page documents, [`Common`](SendFileErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](SendFileErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`SendFileError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SendFileErrorKind {
     /// `FileContent.DecodeError`
@@ -581,88 +595,79 @@ pub enum SendFileErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for SendFileErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "FileContent.DecodeError" => Self::FileContentDecodeError,
-            "FileContentType.Invalid" => Self::FileContentTypeInvalid,
-            "FileDesc.ExceedLimit" => Self::FileDescExceedLimit,
-            "FileMode.Invalid" => Self::FileModeInvalid,
-            "FileName.ExceedLimit" => Self::FileNameExceedLimit,
-            "FileSize.ExceedLimit" => Self::FileSizeExceedLimit,
-            "FileTargetDir.Invalid" => Self::FileTargetDirInvalid,
-            "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit,
-            "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "FileContent.DecodeError",
+            kind: Self::FileContentDecodeError,
+            http_status: 403u16,
+            message: "The Content can not be base64 decoded.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "FileContentType.Invalid",
+            kind: Self::FileContentTypeInvalid,
+            http_status: 403u16,
+            message: "The ContentType of file is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "FileDesc.ExceedLimit",
+            kind: Self::FileDescExceedLimit,
+            http_status: 403u16,
+            message: "The length of file description exceeds limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "FileMode.Invalid",
+            kind: Self::FileModeInvalid,
+            http_status: 403u16,
+            message: "The mode of file is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "FileName.ExceedLimit",
+            kind: Self::FileNameExceedLimit,
+            http_status: 403u16,
+            message: "The length of file name exceeds limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "FileSize.ExceedLimit",
+            kind: Self::FileSizeExceedLimit,
+            http_status: 403u16,
+            message: "The length of file content exceeds limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "FileTargetDir.Invalid",
+            kind: Self::FileTargetDirInvalid,
+            http_status: 403u16,
+            message: "The target directory of file is invalid.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceIds.ExceedLimit",
+            kind: Self::InstanceIdsExceedLimit,
+            http_status: 403u16,
+            message: "The number of instance IDs exceeds the upper limit.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError.Dispatch",
+            kind: Self::InternalErrorDispatch,
+            http_status: 500u16,
+            message: "An error occurred when you dispatched the request.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::FileContentDecodeError => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The Content can not be base64 decoded.",
-                ))
-            }
-            Self::FileContentTypeInvalid => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The ContentType of file is invalid.",
-                ))
-            }
-            Self::FileDescExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The length of file description exceeds limit.",
-                ))
-            }
-            Self::FileModeInvalid => {
-                ::std::option::Option::Some((403u16, "The mode of file is invalid."))
-            }
-            Self::FileNameExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The length of file name exceeds limit.",
-                ))
-            }
-            Self::FileSizeExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The length of file content exceeds limit.",
-                ))
-            }
-            Self::FileTargetDirInvalid => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The target directory of file is invalid.",
-                ))
-            }
-            Self::InstanceIdsExceedLimit => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The number of instance IDs exceeds the upper limit.",
-                ))
-            }
-            Self::InternalErrorDispatch => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "An error occurred when you dispatched the request.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

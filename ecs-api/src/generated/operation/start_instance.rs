@@ -24,14 +24,8 @@ impl ::ecs_api::operation::Operation for StartInstance {
     type Error = StartInstanceError;
 }
 /// Input of [`StartInstance`]. Build it with [`StartInstanceInput::new`] and the setters, or use [`StartInstanceRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct StartInstanceInput {
     /// Specifies whether to check the validity of the request without actually making the request. Default value: false. Valid values:
@@ -181,19 +175,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`StartInstance`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct StartInstanceOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for StartInstanceOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for StartInstanceOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `StartInstance` call: one variant per code its reference page documents, [`Common`](StartInstanceErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](StartInstanceErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`StartInstanceError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartInstanceErrorKind {
     /// `DiskError`
@@ -274,121 +287,107 @@ pub enum StartInstanceErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for StartInstanceErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "DiskError" => Self::DiskError,
-            "DiskInArrears" => Self::DiskInArrears,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceExpired" => Self::InstanceExpired,
-            "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity,
-            "InstanceNotReady" => Self::InstanceNotReady,
-            "InsufficientBalance" => Self::InsufficientBalance,
-            "InternalError" => Self::InternalError,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "InvalidParameter.KMSKeyId.KMSUnauthorized" => {
-                Self::InvalidParameterKmsKeyIdKmsUnauthorized
-            }
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "OperationDenied.SpotPriceLowerThanPublicPrice" => {
-                Self::OperationDeniedSpotPriceLowerThanPublicPrice
-            }
-            "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskError",
+            kind: Self::DiskError,
+            http_status: 403u16,
+            message: "IncorrectDiskStatus.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "DiskInArrears",
+            kind: Self::DiskInArrears,
+            http_status: 403u16,
+            message: "The specified operation is denied as your disk has expired.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "The current status of the resource does not support this operation.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceExpired",
+            kind: Self::InstanceExpired,
+            http_status: 403u16,
+            message: "The postPaid instance has been expired. Please ensure your account have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceLockedForSecurity",
+            kind: Self::InstanceLockedForSecurity,
+            http_status: 403u16,
+            message: "The specified operation is denied as your instance is locked for security reasons.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceNotReady",
+            kind: Self::InstanceNotReady,
+            http_status: 500u16,
+            message: "The specified instance is not ready for use",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InsufficientBalance",
+            kind: Self::InsufficientBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "The specified InstanceId does not exist.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            kind: Self::InvalidParameterKmsKeyIdKmsUnauthorized,
+            http_status: 403u16,
+            message: "ECS service have no right to access your KMS.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.SpotPriceLowerThanPublicPrice",
+            kind: Self::OperationDeniedSpotPriceLowerThanPublicPrice,
+            http_status: 403u16,
+            message: "The spot instance price is lower than public price.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "QuotaExceed.ElasticQuota",
+            kind: Self::QuotaExceedElasticQuota,
+            http_status: 403u16,
+            message: "No additional quota is available for the specified ECS instance type.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::DiskError => {
-                ::std::option::Option::Some((403u16, "IncorrectDiskStatus."))
-            }
-            Self::DiskInArrears => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your disk has expired.",
-                ))
-            }
-            Self::IncorrectInstanceStatus => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The current status of the resource does not support this operation.",
-                ))
-            }
-            Self::InstanceExpired => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The postPaid instance has been expired. Please ensure your account have enough balance.",
-                ))
-            }
-            Self::InstanceLockedForSecurity => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified operation is denied as your instance is locked for security reasons.",
-                ))
-            }
-            Self::InstanceNotReady => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The specified instance is not ready for use",
-                ))
-            }
-            Self::InsufficientBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified InstanceId does not exist.",
-                ))
-            }
-            Self::InvalidParameterKmsKeyIdKmsUnauthorized => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "ECS service have no right to access your KMS.",
-                ))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
-                ))
-            }
-            Self::OperationDeniedSpotPriceLowerThanPublicPrice => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The spot instance price is lower than public price.",
-                ))
-            }
-            Self::QuotaExceedElasticQuota => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "No additional quota is available for the specified ECS instance type.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

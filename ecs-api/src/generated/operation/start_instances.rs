@@ -25,15 +25,8 @@ impl ::ecs_api::operation::Operation for StartInstances {
     type Error = StartInstancesError;
 }
 /// Input of [`StartInstances`]. Build it with [`StartInstancesInput::new`] and the setters, or use [`StartInstancesRequest`].
-#[derive(
-    Debug,
-    Default,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Default, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct StartInstancesInput {
     /// The batch operation mode. Valid values:
@@ -255,22 +248,42 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`StartInstances`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct StartInstancesOutput {
     /// Details about the instance responses, which contain the status of each instance before and after the operation is called and the result of the operation.
-    #[serde(rename = "InstanceResponses", deserialize_with = "::ecs_api::de::list")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceResponses"))]
     pub instance_responses: ::std::vec::Vec<crate::types::InstanceResponse>,
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for StartInstancesOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for StartInstancesOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            instance_responses: f.list("InstanceResponses")?,
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `StartInstances` call: one variant per code its reference page documents, [`Common`](StartInstancesErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](StartInstancesErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`StartInstancesError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartInstancesErrorKind {
     /// `IncorrectInstanceStatus`
@@ -315,72 +328,65 @@ pub enum StartInstancesErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for StartInstancesErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "InstanceNotReady" => Self::InstanceNotReady,
-            "InsufficientBalance" => Self::InsufficientBalance,
-            "InternalError" => Self::InternalError,
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "OperationDenied.NoStock" => Self::OperationDeniedNoStock,
-            "OperationDenied.SpotPriceLowerThanPublicPrice" => {
-                Self::OperationDeniedSpotPriceLowerThanPublicPrice
-            }
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "IncorrectInstanceStatus",
+            kind: Self::IncorrectInstanceStatus,
+            http_status: 403u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InstanceNotReady",
+            kind: Self::InstanceNotReady,
+            http_status: 403u16,
+            message: "The specified instance is not ready for use.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InsufficientBalance",
+            kind: Self::InsufficientBalance,
+            http_status: 403u16,
+            message: "Your account does not have enough balance.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError",
+            kind: Self::InternalError,
+            http_status: 500u16,
+            message: "The request processing has failed due to some unknown error.",
+            retryable: true,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInstanceId.NotFound",
+            kind: Self::InvalidInstanceIdNotFound,
+            http_status: 404u16,
+            message: "%s",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.NoStock",
+            kind: Self::OperationDeniedNoStock,
+            http_status: 403u16,
+            message: "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "OperationDenied.SpotPriceLowerThanPublicPrice",
+            kind: Self::OperationDeniedSpotPriceLowerThanPublicPrice,
+            http_status: 403u16,
+            message: "The spot instance price is lower than public price.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::IncorrectInstanceStatus => ::std::option::Option::Some((403u16, "%s")),
-            Self::InstanceNotReady => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The specified instance is not ready for use.",
-                ))
-            }
-            Self::InsufficientBalance => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "Your account does not have enough balance.",
-                ))
-            }
-            Self::InternalError => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "The request processing has failed due to some unknown error.",
-                ))
-            }
-            Self::InvalidInstanceIdNotFound => {
-                ::std::option::Option::Some((404u16, "%s"))
-            }
-            Self::OperationDeniedNoStock => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.",
-                ))
-            }
-            Self::OperationDeniedSpotPriceLowerThanPublicPrice => {
-                ::std::option::Option::Some((
-                    403u16,
-                    "The spot instance price is lower than public price.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalError => true,
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }

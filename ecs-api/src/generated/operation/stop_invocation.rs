@@ -21,14 +21,8 @@ impl ::ecs_api::operation::Operation for StopInvocation {
     type Error = StopInvocationError;
 }
 /// Input of [`StopInvocation`]. Build it with [`StopInvocationInput::new`] and the setters, or use [`StopInvocationRequest`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::ecs_api::ToParams,
-    ::ecs_api::FromParams,
-    ::ecs_api::Validate
-)]
+#[derive(Debug, Clone, PartialEq, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[cfg_attr(feature = "dynamic", derive(::ecs_api::FromParams))]
 #[non_exhaustive]
 pub struct StopInvocationInput {
     /// The ID of instance N on which the command to be stopped is running. You can specify up to 50 instance IDs in each request. Valid values of N: 1 to 50.
@@ -217,19 +211,38 @@ impl ::ecs_api::Client {
     }
 }
 /// Output of [`StopInvocation`]. Unknown response fields are ignored; numbers and booleans are accepted as JSON values or strings.
-#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::__private::serde::Deserialize)]
-#[cfg_attr(feature = "dynamic", derive(::ecs_api::__private::serde::Serialize))]
-#[serde(crate = "::ecs_api::__private::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dynamic",
+    derive(::ecs_api::__private::serde::Serialize),
+    serde(crate = "::ecs_api::__private::serde")
+)]
 #[non_exhaustive]
 pub struct StopInvocationOutput {
     /// The ID of the request.
-    #[serde(rename = "RequestId", deserialize_with = "::ecs_api::de::string")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for StopInvocationOutput {
+    fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::ecs_api::de::deserialize_fields(d)
+    }
+}
+impl ::ecs_api::de::FromFields for StopInvocationOutput {
+    fn from_fields(
+        f: &mut ::ecs_api::de::Fields,
+    ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
+        ::std::result::Result::Ok(Self {
+            request_id: f.string("RequestId")?,
+        })
+    }
 }
 /** What went wrong in a `StopInvocation` call: one variant per code its reference page documents, [`Common`](StopInvocationErrorKind::Common) for the codes every ECS operation can return, and [`Unhandled`](StopInvocationErrorKind::Unhandled) for any other code. A code the page lists is its own variant even when it is also common.
 
  Match it through [`StopInvocationError::kind`](::ecs_api::operation::OperationError::kind).*/
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StopInvocationErrorKind {
     /// `InternalError.Dispatch`
@@ -248,42 +261,30 @@ pub enum StopInvocationErrorKind {
     Unhandled,
 }
 impl ::ecs_api::operation::ErrorKind for StopInvocationErrorKind {
-    fn from_code(code: &str) -> Self {
-        match code {
-            "InternalError.Dispatch" => Self::InternalErrorDispatch,
-            "InvalidInvokeId.NotFound" => Self::InvalidInvokeIdNotFound,
-            _ => {
-                match ::ecs_api::error::CommonErrorCode::from_code(code) {
-                    ::std::option::Option::Some(c) => Self::Common(c),
-                    ::std::option::Option::None => Self::Unhandled,
-                }
-            }
-        }
+    const DOCUMENTED: &'static [::ecs_api::operation::DocumentedCode<Self>] = &[
+        ::ecs_api::operation::DocumentedCode {
+            code: "InternalError.Dispatch",
+            kind: Self::InternalErrorDispatch,
+            http_status: 500u16,
+            message: "An error occurred when you dispatched the request.",
+            retryable: false,
+        },
+        ::ecs_api::operation::DocumentedCode {
+            code: "InvalidInvokeId.NotFound",
+            kind: Self::InvalidInvokeIdNotFound,
+            http_status: 404u16,
+            message: "The specified invoke ID does not exist.",
+            retryable: false,
+        },
+    ];
+    const UNHANDLED: Self = Self::Unhandled;
+    fn common(code: ::ecs_api::error::CommonErrorCode) -> Self {
+        Self::Common(code)
     }
-    fn documented(&self) -> ::std::option::Option<(u16, &'static str)> {
+    fn as_common(&self) -> ::std::option::Option<::ecs_api::error::CommonErrorCode> {
         match self {
-            Self::InternalErrorDispatch => {
-                ::std::option::Option::Some((
-                    500u16,
-                    "An error occurred when you dispatched the request.",
-                ))
-            }
-            Self::InvalidInvokeIdNotFound => {
-                ::std::option::Option::Some((
-                    404u16,
-                    "The specified invoke ID does not exist.",
-                ))
-            }
-            Self::Common(c) => {
-                ::std::option::Option::Some((c.http_status(), c.message()))
-            }
-            Self::Unhandled => ::std::option::Option::None,
-        }
-    }
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Common(c) => c.is_retryable(),
-            _ => false,
+            Self::Common(c) => ::std::option::Option::Some(*c),
+            _ => ::std::option::Option::None,
         }
     }
 }
