@@ -69,11 +69,27 @@ pub(crate) fn registry_file(
         } else {
             quote!(::std::option::Option::None)
         };
+        let read_only = op.spec.operation.read_only;
+        let example = op
+            .spec
+            .operation
+            .examples
+            .responses
+            .iter()
+            .find(|r| r.kind == "success" && r.format == "json")
+            .map(|r| r.body.as_str());
+        let example = match example {
+            Some(e) => quote!(::std::option::Option::Some(#e)),
+            None => quote!(::std::option::Option::None),
+        };
         quote! {
             #cfg
             crate::dynamic::OperationEntry {
                 action: #name,
                 category: #category,
+                check: crate::dynamic::check::<crate::operation::#m::#t>,
+                read_only: #read_only,
+                example_response: #example,
                 call: crate::dynamic::boxed_call::<crate::operation::#m::#t>,
                 all_pages: #all_pages,
             },
