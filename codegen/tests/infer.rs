@@ -42,7 +42,10 @@ fn a_client_token_param_is_the_idempotency_token() {
         &["|ClientToken|String|No|abc|Ensures idempotence.|"],
         &[],
     );
-    assert_eq!(with.operation.idempotency_token.as_deref(), Some("ClientToken"));
+    assert_eq!(
+        with.operation.idempotency_token.as_deref(),
+        Some("ClientToken")
+    );
     let without = page("CreateWidget", &["|Name|String|No|w|The name.|"], &[]);
     assert_eq!(without.operation.idempotency_token, None);
 }
@@ -57,7 +60,11 @@ fn read_only_is_read_from_the_verb() {
         // A verb that merely starts like a read-only one.
         ("Describer", false),
     ] {
-        assert_eq!(page(name, &[], &[]).operation.read_only, read_only, "{name}");
+        assert_eq!(
+            page(name, &[], &[]).operation.read_only,
+            read_only,
+            "{name}"
+        );
     }
 }
 
@@ -76,7 +83,10 @@ fn passwords_and_keys_are_sensitive_but_names_and_ids_are_not() {
     );
     assert!(param(&spec, "Password").sensitive);
     assert!(param(&spec, "VncPassword").sensitive);
-    assert!(!param(&spec, "PasswordInherit").sensitive, "a boolean is no secret");
+    assert!(
+        !param(&spec, "PasswordInherit").sensitive,
+        "a boolean is no secret"
+    );
     assert!(!param(&spec, "KeyPairName").sensitive);
     assert!(!param(&spec, "AccessKeyId").sensitive, "an id names a key");
 }
@@ -93,7 +103,10 @@ fn a_string_documented_as_a_json_array_is_a_list_sent_as_json() {
         &[],
     );
     let list_of = |p: &Param| match &p.shape {
-        Shape::List { item, json_array: true } => match item.as_ref() {
+        Shape::List {
+            item,
+            json_array: true,
+        } => match item.as_ref() {
             Shape::Scalar { ty } => Some(*ty),
             _ => None,
         },
@@ -121,7 +134,10 @@ fn page_number_paging_with_a_total() {
     );
     let p = spec.operation.pagination.expect("paginated");
     assert_eq!(p.style, PageStyle::PageNumber);
-    assert_eq!((p.cursor.as_str(), p.page_size.as_str()), ("PageNumber", "PageSize"));
+    assert_eq!(
+        (p.cursor.as_str(), p.page_size.as_str()),
+        ("PageNumber", "PageSize")
+    );
     assert_eq!(p.items, "Widgets");
     assert_eq!(p.progress.as_deref(), Some("TotalCount"));
     assert_eq!(p.max_page_size, Some(50));
@@ -145,12 +161,19 @@ fn next_token_paging_needs_the_token_back() {
     );
     let p = spec.operation.pagination.expect("paginated");
     assert_eq!(p.style, PageStyle::NextToken);
-    assert_eq!((p.cursor.as_str(), p.items.as_str()), ("NextToken", "Widgets"));
+    assert_eq!(
+        (p.cursor.as_str(), p.items.as_str()),
+        ("NextToken", "Widgets")
+    );
     // Without a token in the response there is no way to the next page.
     let no_token = page(
         "ListWidgets",
         &rows,
-        &["|Widgets|Array of Widget| |The widgets.|", "|Widget| | | |", "|WidgetId|String|w-1|The ID.|"],
+        &[
+            "|Widgets|Array of Widget| |The widgets.|",
+            "|Widget| | | |",
+            "|WidgetId|String|w-1|The ID.|",
+        ],
     );
     assert!(no_token.operation.pagination.is_none());
 }
@@ -159,7 +182,10 @@ fn next_token_paging_needs_the_token_back() {
 fn two_item_lists_make_paging_ambiguous_and_leave_a_lint() {
     let spec = page(
         "DescribeWidgets",
-        &["|PageNumber|Integer|No|1|Page.|", "|PageSize|Integer|No|10|Size.|"],
+        &[
+            "|PageNumber|Integer|No|1|Page.|",
+            "|PageSize|Integer|No|10|Size.|",
+        ],
         &[
             "|Widgets|Array of Widget| |The widgets.|",
             "|Widget| | | |",

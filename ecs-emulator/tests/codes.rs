@@ -35,7 +35,10 @@ fn codes_in(dir: &Path) -> Vec<(String, String)> {
 fn every_code_the_emulator_answers_is_documented() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let codes = codes_in(&src);
-    assert!(codes.len() > 10, "the scan found the emulator's codes: {codes:?}");
+    assert!(
+        codes.len() > 10,
+        "the scan found the emulator's codes: {codes:?}"
+    );
     let undocumented: Vec<_> = codes
         .iter()
         .filter(|(_, code)| !ecs_emulator::is_documented(code))
