@@ -15,22 +15,21 @@ use crate::wire::ValidationMode;
 const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
 const ENV_ENDPOINT: &str = "ALIBABA_CLOUD_ECS_ENDPOINT";
 
-/// The ECS endpoint for `region`: `ecs.<region>.aliyuncs.com` over HTTPS, with the exceptions of the
-/// official endpoint map, or `ecs-vpc.<region>.aliyuncs.com` when `vpc`.
+// The official per-region endpoint map, generated from spec/common/endpoints.json.
+#[rustfmt::skip]
+#[path = "generated/endpoints.rs"]
+mod endpoints;
+
+/// The ECS endpoint for `region` over HTTPS: the official endpoint map's host when it lists the
+/// region (`cn-hangzhou` → `ecs-cn-hangzhou.aliyuncs.com`), else `ecs.<region>.aliyuncs.com`;
+/// `ecs-vpc.<region>.aliyuncs.com` when `vpc`.
 pub fn endpoint_for_region(region: &str, vpc: bool) -> String {
     if vpc {
         return format!("https://ecs-vpc.{region}.aliyuncs.com");
     }
-    match region {
-        // The official map names a dedicated host for the first region.
-        "cn-hangzhou" => "https://ecs-cn-hangzhou.aliyuncs.com".to_owned(),
-        // Finance and government regions the official map sends to the central endpoint (the ones we
-        // know of; others in those clouds may need an explicit endpoint).
-        "cn-hangzhou-finance"
-        | "cn-shanghai-finance-1"
-        | "cn-shenzhen-finance-1"
-        | "cn-north-2-gov-1" => "https://ecs.aliyuncs.com".to_owned(),
-        _ => format!("https://ecs.{region}.aliyuncs.com"),
+    match endpoints::ENDPOINTS.binary_search_by(|(r, _)| (*r).cmp(region)) {
+        Ok(i) => format!("https://{}", endpoints::ENDPOINTS[i].1),
+        Err(_) => format!("https://ecs.{region}.aliyuncs.com"),
     }
 }
 

@@ -421,8 +421,17 @@ fn endpoints_derived_from_region() {
         endpoint_for_region("cn-hangzhou", false),
         "https://ecs-cn-hangzhou.aliyuncs.com"
     );
+    // As the official endpoint map says (the finance regions are served from Hangzhou).
     assert_eq!(
         endpoint_for_region("cn-shanghai-finance-1", false),
+        "https://ecs-cn-hangzhou.aliyuncs.com"
+    );
+    assert_eq!(
+        endpoint_for_region("cn-shenzhen-finance-1", false),
+        "https://ecs-cn-hangzhou.aliyuncs.com"
+    );
+    assert_eq!(
+        endpoint_for_region("cn-beijing-gov-1", false),
         "https://ecs.aliyuncs.com"
     );
     assert_eq!(

@@ -20,6 +20,7 @@ pub const DOCS_DIR: &str = "spec/docs/ecs";
 pub const SPECS_DIR: &str = "spec/ecs";
 pub const OVERRIDES_DIR: &str = "spec/overrides/ecs";
 pub const COMMON_ERRORS: &str = "spec/common/errors.json";
+pub const ENDPOINTS: &str = "spec/common/endpoints.json";
 pub const GENERATED_DIR: &str = "ecs-api/src/generated";
 
 #[derive(Debug)]
@@ -260,6 +261,16 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
             ));
         }
     }
+    #[derive(serde::Deserialize)]
+    struct EndpointMap {
+        endpoints: BTreeMap<String, String>,
+    }
+    let map: EndpointMap = serde_json::from_str(&read(&root.join(ENDPOINTS))?)
+        .map_err(|e| Error(format!("{ENDPOINTS}: {e}")))?;
+    plan.files.insert(
+        generated.join("endpoints.rs"),
+        emit::emit_endpoints(&map.endpoints, ENDPOINTS).map_err(|e| Error(e.to_string()))?,
+    );
     let manifest = root.join("ecs-api/Cargo.toml");
     plan.files.insert(
         manifest.clone(),

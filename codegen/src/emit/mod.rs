@@ -8,6 +8,7 @@
 //! and [`summary`] (the reviewable text summary).
 
 pub mod docs;
+mod endpoints;
 mod errors;
 mod fields;
 mod operation;
@@ -156,6 +157,15 @@ pub fn emit_crate(
         );
     }
     Ok(out)
+}
+
+/// `endpoints.rs` from the reviewed per-region endpoint map.
+pub fn emit_endpoints(map: &BTreeMap<String, String>, source: &str) -> Result<String, EmitError> {
+    format_file(
+        &header_all(source),
+        endpoints::endpoints_file(map),
+        "endpoints",
+    )
 }
 
 /// Parses generated tokens and prints them with prettyplease, header first.
