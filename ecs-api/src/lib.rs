@@ -29,6 +29,7 @@ pub mod operation;
 pub mod paginator;
 pub mod retry;
 pub mod signer;
+pub mod waiter;
 pub mod wire;
 
 /// Shapes shared by operations (`Tag`, `DataDisk`, response structures).
