@@ -220,3 +220,21 @@ fn the_explorer_link_names_the_action_when_the_title_misspells_it() {
             .any(|l| l.kind == "title-misspells-operation")
     );
 }
+
+#[test]
+fn an_unclosed_fence_before_the_error_codes_keeps_them_and_leaves_a_lint() {
+    let doc = "# DeleteWidget\n\nDeletes.\n\n## Request parameters\n\n\
+        |Parameter|Type|Required|Example|Description|\n|---|---|---|---|---|\n\
+        |WidgetId|String|Yes|w-1|The widget.|\n\n## Examples\n\n```\n{\"RequestId\": \"r\"}\n\n\
+        ## Error codes\n\n|HTTP status code|Error code|Error message|Description|\n|---|---|---|---|\n\
+        |404|InvalidWidgetId.NotFound|The widget does not exist.|No such widget.|\n";
+    let spec = parse_doc("fence.md", doc).unwrap();
+    let codes: Vec<&str> = spec.operation.errors.iter().map(|e| e.code.as_str()).collect();
+    assert_eq!(codes, ["InvalidWidgetId.NotFound"]);
+    assert!(
+        spec.operation
+            .lints
+            .iter()
+            .any(|l| l.kind == "unclosed-code-fence")
+    );
+}

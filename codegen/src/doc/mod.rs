@@ -64,6 +64,8 @@ pub struct Document {
     /// Blocks between the title and the first `##` heading.
     pub preamble: Vec<Block>,
     pub sections: Vec<Section>,
+    /// Layout problems the reader recovered from, by line (an unclosed code fence).
+    pub recovered: Vec<(usize, String)>,
 }
 
 impl Document {
@@ -100,6 +102,31 @@ impl Document {
                 while i < lines.len() && fence_marker(lines[i].trim_start()) != Some(fence) {
                     body.push(lines[i]);
                     i += 1;
+                }
+                // A fence left open swallows the rest of the page; code samples never hold a
+                // `## ` heading, so the first one ends the block and the page reads on from it.
+                if i >= lines.len()
+                    && let Some(k) = body.iter().position(|l| heading(l, 2).is_some())
+                {
+                    doc.recovered.push((
+                        start + 1,
+                        format!(
+                            "the code fence opened here is never closed; it is taken to end before the heading on line {}",
+                            start + 2 + k
+                        ),
+                    ));
+                    body.truncate(k);
+                    i = start + 1 + k;
+                    push(
+                        &mut doc,
+                        &mut current,
+                        Block::Code(CodeBlock {
+                            info,
+                            body: body.join("\n"),
+                            line: start + 1,
+                        }),
+                    );
+                    continue;
                 }
                 push(
                     &mut doc,
