@@ -229,7 +229,12 @@ fn an_unclosed_fence_before_the_error_codes_keeps_them_and_leaves_a_lint() {
         ## Error codes\n\n|HTTP status code|Error code|Error message|Description|\n|---|---|---|---|\n\
         |404|InvalidWidgetId.NotFound|The widget does not exist.|No such widget.|\n";
     let spec = parse_doc("fence.md", doc).unwrap();
-    let codes: Vec<&str> = spec.operation.errors.iter().map(|e| e.code.as_str()).collect();
+    let codes: Vec<&str> = spec
+        .operation
+        .errors
+        .iter()
+        .map(|e| e.code.as_str())
+        .collect();
     assert_eq!(codes, ["InvalidWidgetId.NotFound"]);
     assert!(
         spec.operation

@@ -106,10 +106,16 @@ impl<E: fmt::Display> fmt::Display for WaitError<E> {
         match self {
             WaitError::Call(e) => write!(f, "waiting failed: {e}"),
             WaitError::Failed { reason, polls } => {
-                write!(f, "the state cannot be reached after {polls} polls: {reason}")
+                write!(
+                    f,
+                    "the state cannot be reached after {polls} polls: {reason}"
+                )
             }
             WaitError::Timeout { after, polls } => {
-                write!(f, "the state was not reached within {after:?} ({polls} polls)")
+                write!(
+                    f,
+                    "the state was not reached within {after:?} ({polls} polls)"
+                )
             }
         }
     }
@@ -200,7 +206,13 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(out, 4);
-        let secs: Vec<u64> = sleep.0.lock().unwrap().iter().map(|d| d.as_secs()).collect();
+        let secs: Vec<u64> = sleep
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_secs())
+            .collect();
         assert_eq!(secs, [1, 2, 3]);
     }
 

@@ -65,7 +65,8 @@ pub struct Document {
     pub preamble: Vec<Block>,
     pub sections: Vec<Section>,
     /// Layout problems the reader recovered from, by line (an unclosed code fence).
-    pub recovered: Vec<(usize, String)>,
+    /// `(line, lint kind, message)`.
+    pub recovered: Vec<(usize, &'static str, String)>,
 }
 
 impl Document {
@@ -110,6 +111,7 @@ impl Document {
                 {
                     doc.recovered.push((
                         start + 1,
+                        "unclosed-code-fence",
                         format!(
                             "the code fence opened here is never closed; it is taken to end before the heading on line {}",
                             start + 2 + k
@@ -167,17 +169,15 @@ impl Document {
             }
             if table::is_table_start(&lines, i) {
                 flush(&mut doc, &mut current, &mut paragraph);
-                let (block, next) = match table::read_table(&lines, i) {
-                    Ok((table, next)) => (Block::Table(table), next),
-                    Err((reason, next)) => (
-                        Block::BrokenTable {
-                            line: i + 1,
-                            reason,
-                        },
-                        next,
-                    ),
-                };
-                push(&mut doc, &mut current, block);
+                let (table, next, problems) = table::read_table(&lines, i);
+                for (line, reason) in problems {
+                    doc.recovered.push((
+                        line,
+                        "broken-table-row",
+                        format!("{reason}; the table ends before it"),
+                    ));
+                }
+                push(&mut doc, &mut current, Block::Table(table));
                 i = next.max(i + 1);
                 continue;
             }

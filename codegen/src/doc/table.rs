@@ -151,9 +151,10 @@ impl RawCell {
     }
 }
 
-/// Reads the table starting at `start` (header line). Returns the table and the index of the first
-/// line after it, or a reason and the index to resume at.
-pub(crate) fn read_table(lines: &[&str], start: usize) -> Result<(Table, usize), (String, usize)> {
+/// Reads the table starting at `start` (header line). Returns the table, the index of the first
+/// line after it, and what was wrong: a row that cannot be closed ends the table there (the rows
+/// before it are kept and the page reads on), so one broken row never costs the whole page.
+pub(crate) fn read_table(lines: &[&str], start: usize) -> (Table, usize, Vec<(usize, String)>) {
     let header_raw = split_simple(lines[start]);
     let separator_cols = split_simple(lines[start + 1]).len();
     let columns = header_raw.len().max(separator_cols).max(1);
@@ -161,20 +162,30 @@ pub(crate) fn read_table(lines: &[&str], start: usize) -> Result<(Table, usize),
     header.resize(columns, String::new());
 
     let mut rows = Vec::new();
+    let mut problems = Vec::new();
     let mut i = start + 2;
     while i < lines.len() && lines[i].trim_start_matches(is_space).starts_with('|') {
-        let (row, next) = read_row(lines, i, columns)?;
-        rows.push(row);
-        i = next;
+        match read_row(lines, i, columns) {
+            Ok((row, next)) => {
+                rows.push(row);
+                i = next;
+            }
+            Err((reason, next)) => {
+                problems.push((i + 1, reason));
+                i = next;
+                break;
+            }
+        }
     }
-    Ok((
+    (
         Table {
             header,
             rows,
             line: start + 1,
         },
         i,
-    ))
+        problems,
+    )
 }
 
 /// Reads one row starting at `start`; returns it and the index after its last line.
@@ -313,7 +324,9 @@ mod tests {
 
     fn table(text: &str) -> Table {
         let lines: Vec<&str> = text.lines().collect();
-        read_table(&lines, 0).expect("table").0
+        let (table, _, problems) = read_table(&lines, 0);
+        assert!(problems.is_empty(), "{problems:?}");
+        table
     }
 
     #[test]
@@ -356,8 +369,11 @@ mod tests {
     }
 
     #[test]
-    fn unterminated_row_is_an_error() {
-        let lines = ["|A|B|", "|-|-|", "|x|never closed", "more"];
-        assert!(read_table(&lines, 0).is_err());
+    fn an_unterminated_row_ends_the_table_and_is_reported() {
+        let lines = ["|A|B|", "|-|-|", "|ok|row|", "|x|never closed", "more"];
+        let (table, _, problems) = read_table(&lines, 0);
+        assert_eq!(table.rows.len(), 1, "the rows before it are kept");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, 4, "the line of the broken row");
     }
 }

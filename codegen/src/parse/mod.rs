@@ -83,8 +83,8 @@ pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
         file: source_path.to_string(),
         lints: Vec::new(),
     };
-    for (line, message) in &doc.recovered {
-        ctx.lint("unclosed-code-fence", *line, message.clone());
+    for (line, kind, message) in &doc.recovered {
+        ctx.lint(kind, *line, message.clone());
     }
 
     let Some((title, title_line)) = doc.title.clone() else {
