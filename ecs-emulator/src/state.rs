@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 
-use ecs_api::operation::create_snapshot_group::CreateSnapshotGroupInput;
-use ecs_api::wire::{FromParams as _, RuleKind, Validate as _, ValidationMode, Violation};
+use ecs_api::operation::create_snapshot_group::{
+    CreateSnapshotGroupErrorKind, CreateSnapshotGroupInput,
+};
+use ecs_api::wire::{FromParams as _, Validate as _, ValidationMode, Violation};
 use serde::Serialize;
 
-use crate::errors::ApiError;
+use crate::errors::{self, ApiError};
 use crate::faults::Fault;
 use crate::protocol::{NonceCache, Scheme};
 use crate::world::{Disk, Instance, KmsKeyState, Region, World};
@@ -49,6 +51,9 @@ pub struct Snapshot {
 pub enum Outcome {
     /// Still being handled.
     Pending,
+    /// A success that created nothing (a read, or an unmodelled action answered from its page's
+    /// example).
+    Answered,
     /// A new snapshot group was created.
     Created { snapshot_group_id: String },
     /// Same ClientToken and params as an earlier success: its group id was returned again.
@@ -73,6 +78,9 @@ pub struct RequestRecord {
     pub outcome: Outcome,
     /// False when the connection was dropped instead of answering.
     pub responded: bool,
+    /// A documented action the emulator has no behavioural model for: answered from its page's
+    /// example (or refused, with strict actions). Also sent as `x-emulator-unmodelled: true`.
+    pub unmodelled: bool,
 }
 
 impl RequestRecord {
@@ -317,22 +325,8 @@ fn check_list_indexes(params: &[(&str, &str)]) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The answer for the most important violation: a missing param first, then the first one found.
 fn violation_error(violations: Vec<Violation>) -> ApiError {
-    let pick = violations
-        .iter()
-        .find(|v| v.rule == RuleKind::Required)
-        .or_else(|| violations.first());
-    match pick {
-        None => ApiError::invalid("The specified parameter is not valid"),
-        Some(v) if v.rule == RuleKind::Required => ApiError::missing(&v.param),
-        Some(v) => {
-            let code = v.error_code.unwrap_or("InvalidParameter");
-            let mut e = ApiError::of(code);
-            e.message = format!("{} ({v})", e.message);
-            e
-        }
-    }
+    errors::violation_error(errors::docs_of::<CreateSnapshotGroupErrorKind>, violations)
 }
 
 fn has_http(s: &str) -> bool {
