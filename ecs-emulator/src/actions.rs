@@ -5,11 +5,15 @@
 use ecs_api::dynamic::OperationEntry;
 use ecs_api::operation::Operation;
 use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupOutput};
-use ecs_api::wire::{RuleKind, ValidationMode};
+use ecs_api::operation::describe_disks::DescribeDisks;
+use ecs_api::operation::describe_instances::DescribeInstances;
+use ecs_api::operation::describe_snapshot_groups::DescribeSnapshotGroups;
+use ecs_api::wire::{FromParams, RuleKind, Validate, ValidationMode};
 use serde_json::{Map, Value};
 
 use crate::answer::spec;
-use crate::errors::{self, ApiError};
+use crate::describe;
+use crate::errors::{self, ApiError, Docs};
 use crate::protocol::ACCEPTED;
 use crate::state::{Outcome, State};
 
@@ -29,11 +33,24 @@ pub(crate) struct Success {
 /// Runs one modelled action for the authenticated caller.
 type Handler = fn(&mut State, &str, &[(String, String)], &Ctx) -> Result<Success, ApiError>;
 
-const HANDLERS: &[(&str, Handler)] = &[(CreateSnapshotGroup::ACTION, create_snapshot_group)];
+const HANDLERS: &[(&str, Handler)] = &[
+    (CreateSnapshotGroup::ACTION, create_snapshot_group),
+    (DescribeDisks::ACTION, describe::describe_disks),
+    (DescribeInstances::ACTION, describe::describe_instances),
+    (
+        DescribeSnapshotGroups::ACTION,
+        describe::describe_snapshot_groups,
+    ),
+];
 
 /// The actions with a behavioural model; every other documented action is answered from its
 /// page's example response.
-pub const MODELLED_ACTIONS: &[&str] = &[CreateSnapshotGroup::ACTION];
+pub const MODELLED_ACTIONS: &[&str] = &[
+    CreateSnapshotGroup::ACTION,
+    DescribeDisks::ACTION,
+    DescribeInstances::ACTION,
+    DescribeSnapshotGroups::ACTION,
+];
 
 pub(crate) fn is_modelled(action: &str) -> bool {
     MODELLED_ACTIONS.contains(&action)
@@ -120,6 +137,22 @@ fn without_undocumented_accepted(
         .collect();
     params.retain(|(k, _)| !unknown.contains(k));
     params
+}
+
+/// Parses and validates a modelled action's input with its generated code.
+pub(crate) fn input<I: FromParams + Validate>(
+    params: &[(String, String)],
+    mode: ValidationMode,
+    docs: Docs,
+) -> Result<I, ApiError> {
+    let input = I::from_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|v| errors::violation_error(docs, v))?;
+    let report = input.validate(mode);
+    if report.errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors::violation_error(docs, report.errors))
+    }
 }
 
 fn create_snapshot_group(

@@ -2,7 +2,8 @@
 //! their XML-derived wrapper, `{"Instances":{"Instance":[…]}}`, as the spec records them), and
 //! rendered as JSON or XML.
 //!
-//! The facts the generated code does not carry (the wrapper names of response lists) are read from the operation's spec, the reviewed file
+//! The facts the generated code does not carry (the wrapper names of response lists, request
+//! defaults such as the default page size) are read from the operation's spec, the reviewed file
 //! the code is generated from, never typed here.
 
 use serde::Serialize;
@@ -31,6 +32,22 @@ impl Spec {
 
     fn operation(&self) -> Option<&Value> {
         self.0.as_ref().and_then(|s| s.get("operation"))
+    }
+
+    /// The page's default of a request param, as text (`PageSize` → `10`, `Status` → `All`).
+    pub(crate) fn default_of(&self, wire: &str) -> Option<&str> {
+        self.operation()?
+            .get("request")?
+            .as_array()?
+            .iter()
+            .find(|p| p.get("wire_name").and_then(Value::as_str) == Some(wire))?
+            .pointer("/default/value")?
+            .as_str()
+    }
+
+    /// The page's default of an integer param.
+    pub(crate) fn default_int(&self, wire: &str) -> Option<i64> {
+        self.default_of(wire)?.parse().ok()
     }
 
     /// A generated output as the service sends it: absent fields left out, lists wrapped.
@@ -154,6 +171,7 @@ mod tests {
     #[test]
     fn lists_are_wrapped_as_the_spec_says_and_nulls_dropped() {
         let spec = spec!("DescribeInstances");
+        assert_eq!(spec.default_int("PageSize"), Some(10));
         let body = spec.body(&serde_json::json!({
             "RequestId": "r",
             "NextToken": null,

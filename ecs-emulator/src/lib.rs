@@ -1,9 +1,10 @@
 //! A local ECS RPC endpoint answering every documented action: V1 and V3 signature checks and
 //! the generated validation for all of them; the actions of [`MODELLED_ACTIONS`] run against one
 //! state (`CreateSnapshotGroup` as the service behaves, with its rules and idempotency by
-//! `ClientToken`); every other action is answered from its page's example response, marked by the
-//! [`UNMODELLED_HEADER`] header and in the request log, or refused with
-//! [`EmulatorBuilder::strict_actions`]. Scriptable faults. Listens on 127.0.0.1 for tests and demos.
+//! `ClientToken`; instances, disks and snapshot groups listed from the same state); every other
+//! action is answered from its page's example response, marked by the [`UNMODELLED_HEADER`] header
+//! and in the request log, or refused with [`EmulatorBuilder::strict_actions`]. Scriptable faults.
+//! Listens on 127.0.0.1 for tests and demos.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -17,6 +18,7 @@
 
 mod actions;
 mod answer;
+mod describe;
 mod errors;
 mod faults;
 mod protocol;

@@ -32,6 +32,8 @@ pub struct SnapshotGroup {
     pub tags: Vec<(String, String)>,
     pub snapshot_ids: Vec<String>,
     pub client_token: Option<String>,
+    /// `YYYY-MM-DDThh:mm:ssZ`, UTC.
+    pub creation_time: String,
 }
 
 /// One disk snapshot of a group. Snapshots complete at once (status `accomplished`), so a disk is
@@ -107,6 +109,8 @@ pub struct State {
     tokens: HashMap<(String, String), (CreateSnapshotGroupInput, String)>,
     /// Snapshots held per access key, kept beside `snapshots` so the quota check is not a scan.
     held_by_owner: HashMap<String, u64>,
+    /// Snapshot id → index in `snapshots`, so listing a group's snapshots is not a scan.
+    snapshot_index: HashMap<String, usize>,
 }
 
 impl State {
@@ -122,6 +126,12 @@ impl State {
             self.requests.drain(..MAX_RECORDS / 2);
         }
         self.requests.push(record);
+    }
+
+    pub(crate) fn snapshot(&self, snapshot_id: &str) -> Option<&Snapshot> {
+        self.snapshot_index
+            .get(snapshot_id)
+            .and_then(|i| self.snapshots.get(*i))
     }
 
     pub(crate) fn record_mut(&mut self, seq: u64) -> Option<&mut RequestRecord> {
@@ -246,7 +256,11 @@ impl State {
             })
             .collect();
         *self.held_by_owner.entry(caller.to_owned()).or_default() += new_snapshots.len() as u64;
-        self.snapshots.extend(new_snapshots);
+        for s in new_snapshots {
+            self.snapshot_index
+                .insert(s.snapshot_id.clone(), self.snapshots.len());
+            self.snapshots.push(s);
+        }
         self.groups.push(SnapshotGroup {
             snapshot_group_id: group_id.clone(),
             owner: caller.to_owned(),
@@ -268,6 +282,7 @@ impl State {
                 .collect(),
             snapshot_ids,
             client_token: input.client_token.clone(),
+            creation_time: ecs_api::signer::format_timestamp(time::OffsetDateTime::now_utc()),
         });
         if let Some(key) = token_key {
             self.tokens.insert(key, (fingerprint, group_id.clone()));
