@@ -256,8 +256,6 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         .and_then(|h| h.to_str().ok())
         .unwrap_or("ecs.aliyuncs.com")
         .to_owned();
-    // Set once the action is known to be documented but not modelled.
-    let mut unmodelled = false;
     let reply = |format: Format, e: &ApiError, unmodelled: bool| {
         let mut r = error_response(format, e, &request_id, &host);
         mark_unmodelled(&mut r, unmodelled);
@@ -337,11 +335,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         Ok(entry) => entry,
         Err(e) => return fail(e),
     };
-    if !actions::is_modelled(entry.action) {
-        unmodelled = true;
-        if let Some(r) = lock(&shared.state).record_mut(seq) {
-            r.unmodelled = true;
-        }
+    // A documented action without a model: said so in the log and on every answer.
+    let unmodelled = !actions::is_modelled(entry.action);
+    if unmodelled && let Some(r) = lock(&shared.state).record_mut(seq) {
+        r.unmodelled = true;
     }
 
     let result = {
