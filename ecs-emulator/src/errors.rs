@@ -2,8 +2,10 @@
 
 use std::time::Duration;
 
-use ecs_api::operation::ErrorKind as _;
+use ecs_api::error::CommonErrorCode;
+use ecs_api::operation::ErrorKind;
 use ecs_api::operation::create_snapshot_group::CreateSnapshotGroupErrorKind;
+use ecs_api::wire::{RuleKind, Violation};
 
 /// An error answer to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,17 +17,37 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
 }
 
-/// The documented status and message of a code, from the generated code (never typed here):
-/// the CreateSnapshotGroup page's table first (it wins where it disagrees with the common table,
-/// e.g. `IdempotentParameterMismatch` is 403 there), then the common codes.
+/// Where an action's codes are documented: its page's table, then the common table. Returns the
+/// status and message of a code, read from the generated code (never typed here).
+pub(crate) type Docs = fn(&str) -> Option<(u16, &'static str)>;
+
+/// [`Docs`] of an operation whose error kind is `K` (its page's table, then the common codes).
+pub(crate) fn docs_of<K: ErrorKind>(code: &str) -> Option<(u16, &'static str)> {
+    K::from_code(code).documented()
+}
+
+/// [`Docs`] for an action whose page table the emulator cannot reach (the registry carries no
+/// error table): the common codes only.
+pub(crate) fn common_docs(code: &str) -> Option<(u16, &'static str)> {
+    CommonErrorCode::from_code(code).map(|c| (c.http_status(), c.message()))
+}
+
+/// The documented status and message of a code for the gateway and CreateSnapshotGroup: that
+/// page's table first (it wins where it disagrees with the common table, e.g.
+/// `IdempotentParameterMismatch` is 403 there), then the common codes.
 fn documented(code: &str) -> Option<(u16, &'static str)> {
-    CreateSnapshotGroupErrorKind::from_code(code).documented()
+    docs_of::<CreateSnapshotGroupErrorKind>(code)
 }
 
 impl ApiError {
     /// The documented status and message for `code` (400 and a generic message for unknown codes).
     pub fn of(code: &str) -> ApiError {
-        let (status, message) = documented(code)
+        ApiError::documented_in(documented, code)
+    }
+
+    /// The status and message `docs` gives `code` (400 and a generic message when it has none).
+    pub(crate) fn documented_in(docs: Docs, code: &str) -> ApiError {
+        let (status, message) = docs(code)
             .map(|(s, m)| (s, m.to_owned()))
             .unwrap_or((400, format!("The request failed with {code}.")));
         ApiError {
@@ -62,6 +84,25 @@ impl ApiError {
         ApiError {
             retry_after: Some(retry_after),
             ..ApiError::of("Throttling")
+        }
+    }
+}
+
+/// The answer for the most important violation: a missing param first (`MissingParameter` naming
+/// it), then the first one found, with the code the spec gives its rule, else `InvalidParameter`.
+pub(crate) fn violation_error(docs: Docs, violations: Vec<Violation>) -> ApiError {
+    let pick = violations
+        .iter()
+        .find(|v| v.rule == RuleKind::Required)
+        .or_else(|| violations.first());
+    match pick {
+        None => ApiError::invalid("The specified parameter is not valid"),
+        Some(v) if v.rule == RuleKind::Required => ApiError::missing(&v.param),
+        Some(v) => {
+            let code = v.error_code.unwrap_or("InvalidParameter");
+            let mut e = ApiError::documented_in(docs, code);
+            e.message = format!("{} ({v})", e.message);
+            e
         }
     }
 }

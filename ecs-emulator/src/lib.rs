@@ -1,6 +1,10 @@
-//! A local ECS RPC endpoint implementing `CreateSnapshotGroup` as the service behaves: V1 and V3
-//! signature checks, the documented validation and state rules, idempotency by `ClientToken`, and
-//! scriptable faults. Listens on 127.0.0.1 for tests and demos.
+//! A local ECS RPC endpoint answering every documented action: V1 and V3 signature checks and
+//! the generated validation for all of them; the actions of [`MODELLED_ACTIONS`] run against one
+//! state (`CreateSnapshotGroup` as the service behaves, with its rules and idempotency by
+//! `ClientToken`; instances, disks and snapshot groups listed from the same state); every other
+//! action is answered from its page's example response, marked by the [`UNMODELLED_HEADER`] header
+//! and in the request log, or refused with [`EmulatorBuilder::strict_actions`]. Scriptable faults.
+//! Listens on 127.0.0.1 for tests and demos.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -12,6 +16,9 @@
 //! # }
 //! ```
 
+mod actions;
+mod answer;
+mod describe;
 mod errors;
 mod faults;
 mod protocol;
@@ -19,10 +26,11 @@ mod server;
 mod state;
 pub mod world;
 
+pub use actions::{MODELLED_ACTIONS, example_response};
 pub use errors::{ApiError, is_documented};
 pub use faults::{Fault, RateLimit};
 pub use protocol::{MAX_SKEW, Scheme};
-pub use server::{Emulator, EmulatorBuilder, RunningEmulator};
+pub use server::{Emulator, EmulatorBuilder, RunningEmulator, UNMODELLED_HEADER};
 pub use state::{
     MAX_DISKS_PER_GROUP, MAX_GIB_PER_GROUP, Outcome, RequestRecord, Snapshot, SnapshotGroup,
 };

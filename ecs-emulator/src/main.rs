@@ -1,4 +1,4 @@
-//! `ecs-emulator --listen 127.0.0.1:PORT [--world FILE] [--rate-limit N]`
+//! `ecs-emulator --listen 127.0.0.1:PORT [--world FILE] [--rate-limit N] [--strict-actions]`
 //!
 //! Prints `listening on http://127.0.0.1:PORT` as its first stdout line, then serves until
 //! ctrl-c or SIGTERM.
@@ -8,12 +8,16 @@ use std::process::ExitCode;
 
 use ecs_emulator::{Emulator, RateLimit, World};
 
-const USAGE: &str = "usage: ecs-emulator [--listen ADDR] [--world FILE] [--rate-limit PER_SECOND]";
+const USAGE: &str = "usage: ecs-emulator [--listen ADDR] [--world FILE] [--rate-limit PER_SECOND] [--strict-actions]
+
+  --strict-actions  refuse documented actions the emulator does not model (InvalidAction.NotFound)
+                    instead of answering them from their page's example response";
 
 struct Args {
     listen: String,
     world: Option<String>,
     rate_limit: Option<f64>,
+    strict_actions: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -21,6 +25,7 @@ fn parse_args() -> Result<Args, String> {
         listen: "127.0.0.1:0".into(),
         world: None,
         rate_limit: None,
+        strict_actions: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -37,6 +42,7 @@ fn parse_args() -> Result<Args, String> {
                         .ok_or_else(|| format!("--rate-limit: not a positive number: {v}"))?,
                 );
             }
+            "--strict-actions" => args.strict_actions = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -66,7 +72,9 @@ async fn main() -> ExitCode {
             }
         },
     };
-    let mut builder = Emulator::builder().world(world);
+    let mut builder = Emulator::builder()
+        .world(world)
+        .strict_actions(args.strict_actions);
     if let Some(n) = args.rate_limit {
         builder = builder.rate_limit(RateLimit::per_second(n));
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use ecs_api::Credentials;
+use ecs_api::dynamic::{OPERATIONS, OperationEntry};
 use ecs_api::signer::{v1, v3};
 use time::OffsetDateTime;
 
@@ -16,8 +17,6 @@ pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
 /// Largest request body read; bigger bodies are refused before parsing.
 pub const MAX_BODY: usize = 1 << 20;
 pub const API_VERSION: &str = "2014-05-26";
-/// The actions this emulator implements.
-pub const ACTIONS: &[&str] = &["CreateSnapshotGroup"];
 
 /// Which signature scheme a request uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -49,8 +48,8 @@ pub struct Parsed {
     pub body_sha256: String,
 }
 
-/// Params the gateway consumes or the live API accepts and ignores here; never business params.
-const COMMON: &[&str] = &[
+/// Params the gateway consumes; never business params.
+const GATEWAY: &[&str] = &[
     "Action",
     "Version",
     "Format",
@@ -62,7 +61,11 @@ const COMMON: &[&str] = &[
     "Timestamp",
     "SecurityToken",
     "Signature",
-    // Internal or not modelled params the live API accepts; a server must not be stricter than it.
+];
+
+/// Internal params the live API accepts on every action: ignored where the page does not document
+/// them (a server must not be stricter than the live API), checked like any param where it does.
+pub(crate) const ACCEPTED: &[&str] = &[
     "OwnerId",
     "ResourceOwnerId",
     "OwnerAccount",
@@ -167,19 +170,21 @@ impl Parsed {
     }
 
     /// Business params: everything but the gateway's common params.
-    pub fn business_params(&self) -> Vec<(&str, &str)> {
+    pub fn business_params(&self) -> Vec<(String, String)> {
         self.all_pairs()
-            .filter(|(k, _)| !COMMON.contains(k))
+            .filter(|(k, _)| !GATEWAY.contains(k))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect()
     }
 }
 
-/// Checks done before authentication: action and version.
-pub fn check_action(p: &Parsed) -> Result<&'static str, ApiError> {
+/// Checks done before authentication: action and version. Every action of the generated
+/// registry is known (matched exactly, as the service does).
+pub fn check_action(p: &Parsed) -> Result<&'static OperationEntry, ApiError> {
     let Some(action) = p.action() else {
         return Err(ApiError::missing("Action"));
     };
-    let Some(known) = ACTIONS.iter().find(|a| **a == action) else {
+    let Some(known) = OPERATIONS.iter().find(|e| e.action == action) else {
         return Err(ApiError::with_message(
             "InvalidAction.NotFound",
             format!(

@@ -15,6 +15,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::actions::{self, Ctx};
+use crate::answer;
 use crate::errors::ApiError;
 use crate::faults::{Bucket, Fault, FaultPlan, RateLimit};
 use crate::protocol::{self, Format, Parsed, Scheme};
@@ -28,6 +30,7 @@ pub struct EmulatorBuilder {
     rate_limit: Option<RateLimit>,
     validation: ValidationMode,
     seed: Option<u64>,
+    strict_actions: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -37,6 +40,7 @@ impl Default for EmulatorBuilder {
             rate_limit: None,
             validation: ValidationMode::Strict,
             seed: None,
+            strict_actions: false,
         }
     }
 }
@@ -57,6 +61,12 @@ impl EmulatorBuilder {
         self.validation = mode;
         self
     }
+    /// Refuse documented actions without a behavioural model (`InvalidAction.NotFound`, saying
+    /// so) instead of answering them from their page's example (default: answer).
+    pub fn strict_actions(mut self, strict: bool) -> Self {
+        self.strict_actions = strict;
+        self
+    }
     /// Seed for rate-based faults.
     pub fn fault_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -69,6 +79,7 @@ impl EmulatorBuilder {
                 faults: Mutex::new(self.seed.map(FaultPlan::with_seed).unwrap_or_default()),
                 limiter: Mutex::new(self.rate_limit.map(Bucket::new)),
                 validation: self.validation,
+                strict_actions: self.strict_actions,
                 seq: AtomicU64::new(0),
             }),
         }
@@ -87,6 +98,7 @@ struct Shared {
     faults: Mutex<FaultPlan>,
     limiter: Mutex<Option<Bucket>>,
     validation: ValidationMode,
+    strict_actions: bool,
     seq: AtomicU64,
 }
 
@@ -244,7 +256,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         .and_then(|h| h.to_str().ok())
         .unwrap_or("ecs.aliyuncs.com")
         .to_owned();
-    let reply = |format: Format, e: &ApiError| error_response(format, e, &request_id, &host);
+    let reply = |format: Format, e: &ApiError, unmodelled: bool| {
+        let mut r = error_response(format, e, &request_id, &host);
+        mark_unmodelled(&mut r, unmodelled);
+        r
+    };
 
     let method = parts.method.as_str().to_owned();
     let body = match Limited::new(body, protocol::MAX_BODY).collect().await {
@@ -253,12 +269,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
             return Ok(reply(
                 Format::Json,
                 &ApiError::invalid("The request body is too large or could not be read."),
+                false,
             ));
         }
     };
     let parsed = match parse(&parts, &method, &body) {
         Ok(p) => p,
-        Err(e) => return Ok(reply(Format::Json, &e)),
+        Err(e) => return Ok(reply(Format::Json, &e, false)),
     };
     let format = parsed.format();
 
@@ -279,6 +296,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         fault: fault.clone(),
         outcome: Outcome::Pending,
         responded: true,
+        unmodelled: false,
     });
     let finish = |outcome: Outcome, responded: bool| {
         if let Some(r) = lock(&shared.state).record_mut(seq) {
@@ -294,7 +312,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
             },
             true,
         );
-        Ok(reply(format, &e))
+        Ok(reply(format, &e, false))
     };
 
     // Faults that strike before any effect.
@@ -313,8 +331,14 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
     if parsed.method != "GET" && parsed.method != "POST" {
         return fail(ApiError::of("UnsupportedHTTPMethod"));
     }
-    if let Err(e) = protocol::check_action(&parsed) {
-        return fail(e);
+    let entry = match protocol::check_action(&parsed) {
+        Ok(entry) => entry,
+        Err(e) => return fail(e),
+    };
+    // A documented action without a model: said so in the log and on every answer.
+    let unmodelled = !actions::is_modelled(entry.action);
+    if unmodelled && let Some(r) = lock(&shared.state).record_mut(seq) {
+        r.unmodelled = true;
     }
 
     let result = {
@@ -333,8 +357,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
                 match throttled {
                     Some(wait) => Err(ApiError::throttled(wait)),
                     None => {
-                        let params = parsed.business_params();
-                        state.create_snapshot_group(&caller, &params, shared.validation)
+                        let ctx = Ctx {
+                            mode: shared.validation,
+                            strict_actions: shared.strict_actions,
+                            request_id: &request_id,
+                        };
+                        actions::dispatch(entry, state, &caller, parsed.business_params(), &ctx)
                     }
                 }
             }
@@ -347,24 +375,14 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
                 code: e.code.clone(),
                 http_status: e.status,
             },
-            reply(format, &e),
+            reply(format, &e, unmodelled),
         ),
-        Ok((group_id, created)) => {
-            let (body, ctype) = protocol::render(
-                format,
-                "CreateSnapshotGroupResponse",
-                &[("RequestId", &request_id), ("SnapshotGroupId", &group_id)],
-            );
-            let outcome = if created {
-                Outcome::Created {
-                    snapshot_group_id: group_id,
-                }
-            } else {
-                Outcome::Replayed {
-                    snapshot_group_id: group_id,
-                }
-            };
-            (outcome, build_response(200, ctype, body, &request_id, None))
+        Ok(success) => {
+            let root = format!("{}Response", entry.action);
+            let (body, ctype) = answer::render(format, &root, &success.body);
+            let mut response = build_response(200, ctype, body, &request_id, None);
+            mark_unmodelled(&mut response, unmodelled);
+            (success.outcome, response)
         }
     };
 
@@ -480,6 +498,19 @@ fn build_response(
     }
     resp
 }
+
+/// `x-emulator-unmodelled: true` on every answer to a documented action without a model.
+fn mark_unmodelled(response: &mut Response<Full<Bytes>>, unmodelled: bool) {
+    if unmodelled {
+        response.headers_mut().insert(
+            UNMODELLED_HEADER,
+            hyper::header::HeaderValue::from_static("true"),
+        );
+    }
+}
+
+/// The response header that marks an answer to an action the emulator does not model.
+pub const UNMODELLED_HEADER: &str = "x-emulator-unmodelled";
 
 /// Upper-case UUID, like `01ABBD93-1ABB-4D92-B496-1A3D20EC0697`.
 fn new_request_id() -> String {

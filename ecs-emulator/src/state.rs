@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 
-use ecs_api::operation::create_snapshot_group::CreateSnapshotGroupInput;
-use ecs_api::wire::{FromParams as _, RuleKind, Validate as _, ValidationMode, Violation};
+use ecs_api::operation::create_snapshot_group::{
+    CreateSnapshotGroupErrorKind, CreateSnapshotGroupInput,
+};
+use ecs_api::wire::{FromParams as _, Validate as _, ValidationMode, Violation};
 use serde::Serialize;
 
-use crate::errors::ApiError;
+use crate::errors::{self, ApiError};
 use crate::faults::Fault;
 use crate::protocol::{NonceCache, Scheme};
 use crate::world::{Disk, Instance, KmsKeyState, Region, World};
@@ -30,6 +32,8 @@ pub struct SnapshotGroup {
     pub tags: Vec<(String, String)>,
     pub snapshot_ids: Vec<String>,
     pub client_token: Option<String>,
+    /// `YYYY-MM-DDThh:mm:ssZ`, UTC.
+    pub creation_time: String,
 }
 
 /// One disk snapshot of a group. Snapshots complete at once (status `accomplished`), so a disk is
@@ -49,6 +53,9 @@ pub struct Snapshot {
 pub enum Outcome {
     /// Still being handled.
     Pending,
+    /// A success that created nothing (a read, or an unmodelled action answered from its page's
+    /// example).
+    Answered,
     /// A new snapshot group was created.
     Created { snapshot_group_id: String },
     /// Same ClientToken and params as an earlier success: its group id was returned again.
@@ -73,6 +80,9 @@ pub struct RequestRecord {
     pub outcome: Outcome,
     /// False when the connection was dropped instead of answering.
     pub responded: bool,
+    /// A documented action the emulator has no behavioural model for: answered from its page's
+    /// example (or refused, with strict actions). Also sent as `x-emulator-unmodelled: true`.
+    pub unmodelled: bool,
 }
 
 impl RequestRecord {
@@ -99,6 +109,8 @@ pub struct State {
     tokens: HashMap<(String, String), (CreateSnapshotGroupInput, String)>,
     /// Snapshots held per access key, kept beside `snapshots` so the quota check is not a scan.
     held_by_owner: HashMap<String, u64>,
+    /// Snapshot id → index in `snapshots`, so listing a group's snapshots is not a scan.
+    snapshot_index: HashMap<String, usize>,
 }
 
 impl State {
@@ -114,6 +126,12 @@ impl State {
             self.requests.drain(..MAX_RECORDS / 2);
         }
         self.requests.push(record);
+    }
+
+    pub(crate) fn snapshot(&self, snapshot_id: &str) -> Option<&Snapshot> {
+        self.snapshot_index
+            .get(snapshot_id)
+            .and_then(|i| self.snapshots.get(*i))
     }
 
     pub(crate) fn record_mut(&mut self, seq: u64) -> Option<&mut RequestRecord> {
@@ -238,7 +256,11 @@ impl State {
             })
             .collect();
         *self.held_by_owner.entry(caller.to_owned()).or_default() += new_snapshots.len() as u64;
-        self.snapshots.extend(new_snapshots);
+        for s in new_snapshots {
+            self.snapshot_index
+                .insert(s.snapshot_id.clone(), self.snapshots.len());
+            self.snapshots.push(s);
+        }
         self.groups.push(SnapshotGroup {
             snapshot_group_id: group_id.clone(),
             owner: caller.to_owned(),
@@ -260,6 +282,7 @@ impl State {
                 .collect(),
             snapshot_ids,
             client_token: input.client_token.clone(),
+            creation_time: ecs_api::signer::format_timestamp(time::OffsetDateTime::now_utc()),
         });
         if let Some(key) = token_key {
             self.tokens.insert(key, (fingerprint, group_id.clone()));
@@ -317,22 +340,8 @@ fn check_list_indexes(params: &[(&str, &str)]) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The answer for the most important violation: a missing param first, then the first one found.
 fn violation_error(violations: Vec<Violation>) -> ApiError {
-    let pick = violations
-        .iter()
-        .find(|v| v.rule == RuleKind::Required)
-        .or_else(|| violations.first());
-    match pick {
-        None => ApiError::invalid("The specified parameter is not valid"),
-        Some(v) if v.rule == RuleKind::Required => ApiError::missing(&v.param),
-        Some(v) => {
-            let code = v.error_code.unwrap_or("InvalidParameter");
-            let mut e = ApiError::of(code);
-            e.message = format!("{} ({v})", e.message);
-            e
-        }
-    }
+    errors::violation_error(errors::docs_of::<CreateSnapshotGroupErrorKind>, violations)
 }
 
 fn has_http(s: &str) -> bool {

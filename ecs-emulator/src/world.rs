@@ -63,6 +63,14 @@ pub struct Instance {
     pub status: String,
     #[serde(default)]
     pub locked_for_security: bool,
+    /// Shown by DescribeInstances and DescribeDisks, and matched by their `ZoneId` filter.
+    #[serde(default)]
+    pub zone_id: Option<String>,
+    /// Matched by DescribeInstances' `InstanceName` filter (`*` is a wildcard).
+    #[serde(default)]
+    pub instance_name: Option<String>,
+    #[serde(default)]
+    pub instance_type: Option<String>,
     /// Attached disks, system disk first.
     #[serde(default)]
     pub disks: Vec<Disk>,
@@ -161,6 +169,9 @@ impl Instance {
             instance_id: id.into(),
             status: status.into(),
             locked_for_security: false,
+            zone_id: None,
+            instance_name: None,
+            instance_type: None,
             disks,
         }
     }
@@ -287,7 +298,7 @@ impl World {
         quota.tag_quota = 1;
         let mut disabled = Account::new("disabledid", "disabledsecret");
         disabled.disabled = true;
-        World {
+        let mut world = World {
             accounts: vec![
                 Account::new("testid", "testsecret"),
                 sts,
@@ -313,7 +324,13 @@ impl World {
                     disks: Vec::new(),
                 },
             ],
+        };
+        for r in &mut world.regions {
+            for i in &mut r.instances {
+                i.zone_id = Some(format!("{}-h", r.region_id));
+            }
         }
+        world
     }
 
     pub fn account(&self, access_key_id: &str) -> Option<&Account> {

@@ -1,5 +1,7 @@
 //! The binary: the first stdout line, serving, and world files.
 
+mod common;
+
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 
@@ -37,6 +39,28 @@ async fn prints_url_first_and_serves() {
         .unwrap();
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("MissingParameter"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn strict_actions_flag_refuses_unmodelled_actions() {
+    let (mut child, line) = run(&["--listen", "127.0.0.1:0", "--strict-actions"]);
+    let url = line
+        .trim_end()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {line:?}"))
+        .to_owned();
+    let r = common::raw(&url, "DescribeRegions", &[]).await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (404, "InvalidAction.NotFound")
+    );
+    assert!(
+        r.unmodelled() && r.body.contains("does not model"),
+        "{}",
+        r.body
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }
