@@ -49,7 +49,6 @@ pub use signer::SignatureVersion;
 /// Paths the derives use; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use regex;
     pub use serde;
     pub use serde_json;
 }

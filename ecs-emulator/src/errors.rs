@@ -65,9 +65,3 @@ impl ApiError {
         }
     }
 }
-
-/// Whether the generated tables document `code` (the emulator only answers documented codes;
-/// a test checks every code it uses).
-pub fn is_documented(code: &str) -> bool {
-    documented(code).is_some()
-}

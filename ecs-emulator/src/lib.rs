@@ -19,7 +19,7 @@ mod server;
 mod state;
 pub mod world;
 
-pub use errors::{ApiError, is_documented};
+pub use errors::ApiError;
 pub use faults::{Fault, RateLimit};
 pub use protocol::{MAX_SKEW, Scheme};
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator};

@@ -119,13 +119,6 @@ impl SignedQuery {
     pub fn query(&self) -> &str {
         &self.buf[self.start..]
     }
-    pub fn into_query(self) -> String {
-        if self.start == 0 {
-            self.buf
-        } else {
-            self.query().to_owned()
-        }
-    }
     /// The canonicalized query the signature covers (the query without `&Signature=…`).
     pub fn canonical_query(&self) -> &str {
         &self.buf[self.start..self.canonical_end]
