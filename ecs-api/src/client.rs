@@ -1,21 +1,23 @@
 //! The client: one pooled HTTP connection set, the credentials cache, and the generic call loop that
 //! the generated fluent builders end in.
 
+mod decode;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use serde::Deserialize;
 use tracing::Instrument as _;
 use tracing::field::Empty;
 
 use crate::config::Config;
 use crate::credentials::{Credentials, CredentialsCache};
-use crate::error::{SdkError, TimeoutScope, redact, snippet};
-use crate::operation::{ErrorMeta, IdempotentInput as _, Operation, ServiceError};
+use crate::error::{SdkError, TimeoutScope, redact};
+use crate::operation::{IdempotentInput as _, Operation};
 use crate::retry::{RetryConfig, parse_retry_after};
 use crate::signer::{SignatureVersion, v1, v3};
 use crate::wire::{ToParams as _, Validate as _, ValidationMode};
+use decode::decode;
 
 /// Per-call overrides of the client's config; all unset by default.
 ///
@@ -464,143 +466,4 @@ impl WithoutUrlRef for reqwest::Error {
         }
         msg
     }
-}
-
-/// The error document the service sends (JSON spelling; XML is read by [`xml_error`]).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-struct ErrorBody {
-    request_id: Option<String>,
-    host_id: Option<String>,
-    code: Option<String>,
-    message: Option<String>,
-    recommend: Option<String>,
-}
-
-fn decode<O: Operation>(
-    status: u16,
-    retry_after: Option<Duration>,
-    header_request_id: Option<String>,
-    body: &[u8],
-) -> Result<O::Output, Failure<O::Error>> {
-    let span = tracing::Span::current();
-    if (200..300).contains(&status) {
-        return match serde_json::from_slice::<O::Output>(body) {
-            Ok(out) => {
-                // A second parse of the body only pays off when someone is listening.
-                if !span.is_disabled()
-                    && let Some(id) = body_request_id(body).or(header_request_id)
-                {
-                    span.record("request_id", id.as_str());
-                }
-                Ok(out)
-            }
-            Err(e) => Err(Failure {
-                error: SdkError::UndecodableResponse {
-                    status,
-                    reason: redact(&format!("the success body does not fit the output: {e}")),
-                    snippet: snippet(body),
-                    request_id: body_request_id(body).or(header_request_id),
-                },
-                hint: RetryHint::Never,
-            }),
-        };
-    }
-
-    let parsed = serde_json::from_slice::<ErrorBody>(body)
-        .ok()
-        .filter(|b| b.code.as_deref().is_some_and(|c| !c.is_empty()))
-        .or_else(|| xml_error(body));
-    match parsed {
-        Some(b) => {
-            let request_id = b.request_id.or(header_request_id);
-            if let Some(id) = &request_id {
-                span.record("request_id", id.as_str());
-            }
-            let meta = ErrorMeta {
-                code: b.code.unwrap_or_default(),
-                // SignatureDoesNotMatch echoes the string to sign, which can hold the STS token.
-                message: redact(b.message.as_deref().unwrap_or_default()),
-                request_id,
-                host_id: b.host_id,
-                recommend: b.recommend,
-                http_status: status,
-            };
-            let error = O::Error::from_meta(meta);
-            // A retryable 5xx code (InternalError, ServiceUnavailable) says the service failed,
-            // not that nothing happened: retrying a create without a token could repeat it.
-            let hint = match (error.is_retryable(), status >= 500) {
-                (false, _) => RetryHint::Never,
-                (true, true) => RetryHint::IfIdempotent(retry_after),
-                (true, false) => RetryHint::Always(retry_after),
-            };
-            Err(Failure {
-                error: SdkError::Service(error),
-                hint,
-            })
-        }
-        None => {
-            let reason = if body.iter().all(u8::is_ascii_whitespace) {
-                "empty body"
-            } else {
-                "not a JSON or XML error document"
-            };
-            // A gateway's 5xx page says nothing about the request: try again when that is safe.
-            let hint = if matches!(status, 500 | 502 | 503 | 504) {
-                RetryHint::IfIdempotent(retry_after)
-            } else {
-                RetryHint::Never
-            };
-            Err(Failure {
-                error: SdkError::UndecodableResponse {
-                    status,
-                    reason: reason.to_owned(),
-                    snippet: snippet(body),
-                    request_id: header_request_id,
-                },
-                hint,
-            })
-        }
-    }
-}
-
-fn body_request_id(body: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Id {
-        #[serde(rename = "RequestId")]
-        request_id: Option<String>,
-    }
-    serde_json::from_slice::<Id>(body).ok()?.request_id
-}
-
-/// Reads `<Error><RequestId>…</RequestId><Code>…</Code>…</Error>` (any root element), tolerantly.
-fn xml_error(body: &[u8]) -> Option<ErrorBody> {
-    let text = std::str::from_utf8(body).ok()?.trim_start();
-    if !text.starts_with('<') {
-        return None;
-    }
-    let field = |name: &str| -> Option<String> {
-        let open = format!("<{name}>");
-        let close = format!("</{name}>");
-        let start = text.find(&open)? + open.len();
-        let len = text[start..].find(&close)?;
-        let raw = text[start..start + len].trim();
-        let raw = raw
-            .strip_prefix("<![CDATA[")
-            .and_then(|r| r.strip_suffix("]]>"))
-            .unwrap_or(raw);
-        Some(
-            quick_xml::escape::unescape(raw)
-                .map(|c| c.into_owned())
-                .unwrap_or_else(|_| raw.to_owned()),
-        )
-    };
-    let code = field("Code").filter(|c| !c.is_empty())?;
-    Some(ErrorBody {
-        request_id: field("RequestId"),
-        host_id: field("HostId"),
-        code: Some(code),
-        message: field("Message"),
-        recommend: field("Recommend"),
-    })
 }

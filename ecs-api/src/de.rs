@@ -5,24 +5,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer};
 use serde_json::Value;
 
-/// Reads any JSON value (absent or `null` is `None`) and converts it with `convert`, which says what
-/// it expected when the value does not fit.
-fn lenient<'de, D, T>(
-    d: D,
-    convert: impl FnOnce(&Value) -> Option<Option<T>>,
-    expected: &str,
-) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => {
-            convert(&v).ok_or_else(|| de::Error::custom(format!("expected {expected}, got {v}")))
-        }
-    }
-}
-
+// Each conversion says `None` when the value does not fit, `Some(None)` for an empty value.
 fn to_string(v: &Value) -> Option<Option<String>> {
     match v {
         Value::String(s) => Some(Some(s.clone())),
@@ -75,45 +58,8 @@ fn to_boolean(v: &Value) -> Option<Option<bool>> {
     }
 }
 
-/// A string field that may arrive as a string, a number or a boolean.
-pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    lenient(d, to_string, "a string, number or boolean")
-}
-
-/// An integer field that may arrive as a number or a numeric string (`"TotalCount": "1"`).
-pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    lenient(d, to_integer, "an integer or a string holding one")
-}
-
-/// A floating-point field that may arrive as a number or a numeric string.
-pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    lenient(d, to_float, "a number or a string holding one")
-}
-
-/// A boolean field that may arrive as `true`, `"true"`, `"True"`, `1` or `"1"`.
-pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    lenient(d, to_boolean, "a boolean or a string holding one")
-}
-
-/// A list that may arrive as a JSON array, as the XML-derived wrapper object
-/// `{"Item": [..]}`, as a wrapper holding a single object, or not at all.
-pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    let value = Option::<Value>::deserialize(d)?.unwrap_or(Value::Null);
-    list_items(value).map_err(de::Error::custom)
-}
-
-fn list_items<T: serde::de::DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_json::Error> {
-    items_of(value)
-        .into_iter()
-        .map(serde_json::from_value)
-        .collect()
-}
-
-/// The items of a response list in any of the shapes the service uses.
+/// The items of a response list in any of the shapes the service uses: a JSON array, the
+/// XML-derived wrapper object `{"Item": [..]}`, a wrapper holding a single object, or nothing.
 fn items_of(value: Value) -> Vec<Value> {
     match value {
         Value::Array(items) => items,
@@ -128,7 +74,7 @@ fn items_of(value: Value) -> Vec<Value> {
 }
 
 /// A response object decoded field by field: how generated outputs deserialize. Each field is one
-/// call (`fields.integer("TotalCount")?`) with the same leniency as the functions above, so the
+/// call (`fields.integer("TotalCount")?`) accepting numbers and booleans sent as strings, so the
 /// generated code stays small however many response types the API has.
 pub struct Fields(serde_json::Map<String, Value>);
 
@@ -257,7 +203,7 @@ impl Fields {
                 .map_err(|e| FieldError(format!("{key}.{}", e.0))),
         }
     }
-    /// A list, as [`list`] accepts it (array, XML-derived wrapper object, single item).
+    /// A list in any shape the service sends (array, XML-derived wrapper object, single item).
     pub fn list<T: FromItem>(&mut self, key: &str) -> Result<Vec<T>, FieldError> {
         let items = items_of(self.0.remove(key).unwrap_or(Value::Null));
         let mut out = Vec::with_capacity(items.len());
@@ -270,39 +216,47 @@ impl Fields {
 
 #[cfg(test)]
 mod tests {
-    use serde::Deserialize;
+    use super::{FieldError, Fields, FromFields};
 
-    #[derive(Deserialize, Default, Debug)]
-    #[serde(default)]
+    #[derive(Default, Debug)]
     struct Sample {
-        #[serde(rename = "Count", deserialize_with = "super::integer")]
         count: Option<i64>,
-        #[serde(rename = "Flag", deserialize_with = "super::boolean")]
         flag: Option<bool>,
-        #[serde(rename = "Id", deserialize_with = "super::string")]
         id: Option<String>,
-        #[serde(rename = "Items", deserialize_with = "super::list")]
         items: Vec<String>,
+    }
+
+    impl FromFields for Sample {
+        fn from_fields(fields: &mut Fields) -> Result<Self, FieldError> {
+            Ok(Sample {
+                count: fields.integer("Count")?,
+                flag: fields.boolean("Flag")?,
+                id: fields.string("Id")?,
+                items: fields.list("Items")?,
+            })
+        }
+    }
+
+    fn decode(json: &str) -> Result<Sample, FieldError> {
+        super::from_value(serde_json::from_str(json).unwrap())
     }
 
     #[test]
     fn accepts_numbers_and_booleans_as_strings() {
-        let s: Sample = serde_json::from_str(
-            r#"{"Count":"7","Flag":"True","Id":12,"Items":{"Item":["a","b"]}}"#,
-        )
-        .unwrap();
+        let s =
+            decode(r#"{"Count":"7","Flag":"True","Id":12,"Items":{"Item":["a","b"]}}"#).unwrap();
         assert_eq!(s.count, Some(7));
         assert_eq!(s.flag, Some(true));
         assert_eq!(s.id.as_deref(), Some("12"));
         assert_eq!(s.items, ["a", "b"]);
-        let s: Sample = serde_json::from_str(r#"{"Count":7,"Flag":false,"Items":["c"]}"#).unwrap();
+        let s = decode(r#"{"Count":7,"Flag":false,"Items":["c"]}"#).unwrap();
         assert_eq!((s.count, s.flag, s.items.len()), (Some(7), Some(false), 1));
     }
 
     #[test]
     fn rejects_garbage_numbers_and_ignores_missing_fields() {
-        assert!(serde_json::from_str::<Sample>(r#"{"Count":"seven"}"#).is_err());
-        let s: Sample = serde_json::from_str(r#"{"Other":1}"#).unwrap();
+        assert!(decode(r#"{"Count":"seven"}"#).is_err());
+        let s = decode(r#"{"Other":1}"#).unwrap();
         assert_eq!(s.count, None);
         assert!(s.items.is_empty());
     }

@@ -50,7 +50,6 @@ pub use signer::SignatureVersion;
 /// Paths the derives use; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use regex;
     pub use serde;
     pub use serde_json;
 }

@@ -24,19 +24,6 @@ pub enum Fault {
     SlowResponse(Duration),
 }
 
-impl Fault {
-    /// Whether the request is refused before it has any effect.
-    pub fn is_before_effect(&self) -> bool {
-        matches!(
-            self,
-            Fault::InternalError
-                | Fault::ServiceUnavailable
-                | Fault::Throttling { .. }
-                | Fault::ConnectionReset
-        )
-    }
-}
-
 #[derive(Debug, Clone)]
 struct Scripted {
     action: Option<String>,

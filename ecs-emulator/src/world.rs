@@ -342,28 +342,6 @@ impl World {
     pub fn region(&self, region_id: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.region_id == region_id)
     }
-
-    /// Mutable access to a disk anywhere in the world (tests flip disk states with it).
-    pub fn disk_mut(&mut self, disk_id: &str) -> Option<&mut Disk> {
-        self.regions.iter_mut().find_map(|r| {
-            r.disks
-                .iter_mut()
-                .find(|d| d.disk_id == disk_id)
-                .or_else(|| {
-                    r.instances
-                        .iter_mut()
-                        .flat_map(|i| i.disks.iter_mut())
-                        .find(|d| d.disk_id == disk_id)
-                })
-        })
-    }
-
-    pub fn instance_mut(&mut self, instance_id: &str) -> Option<&mut Instance> {
-        self.regions
-            .iter_mut()
-            .flat_map(|r| r.instances.iter_mut())
-            .find(|i| i.instance_id == instance_id)
-    }
 }
 
 impl Default for World {

@@ -50,11 +50,6 @@ impl Cell {
             .collect();
         parts.join("\n")
     }
-
-    /// Line of the first content line (or `fallback` for an empty cell).
-    pub fn first_line(&self, fallback: usize) -> usize {
-        self.lines.first().map_or(fallback, |l| l.line)
-    }
 }
 
 impl Row {

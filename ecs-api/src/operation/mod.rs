@@ -45,7 +45,7 @@ pub trait IdempotentInput {
 }
 
 /// What the service says about a failed call, whatever the code.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorMeta {
     pub code: String,
     pub message: String,
@@ -53,19 +53,6 @@ pub struct ErrorMeta {
     pub host_id: Option<String>,
     pub recommend: Option<String>,
     pub http_status: u16,
-}
-
-impl fmt::Debug for ErrorMeta {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ErrorMeta")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("request_id", &self.request_id)
-            .field("host_id", &self.host_id)
-            .field("recommend", &self.recommend)
-            .field("http_status", &self.http_status)
-            .finish()
-    }
 }
 
 impl fmt::Display for ErrorMeta {

@@ -369,6 +369,28 @@ pub(crate) fn for_each_sorted<'a>(
     }
 }
 
+/// The canonical query both schemes sign (V1's CanonicalizedQuery, V3's CanonicalQueryString):
+/// params sorted by raw key bytes, `enc(key)=enc(value)` joined by `&`.
+pub fn canonical_query(params: &[(&str, &str)]) -> String {
+    let mut sorted = params.to_vec();
+    sort_params(&mut sorted);
+    let mut out = String::with_capacity(
+        sorted
+            .iter()
+            .map(|(k, v)| encoded_len(k) + encoded_len(v) + 2)
+            .sum(),
+    );
+    for (i, (k, v)) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        percent_encode_into(&mut out, k);
+        out.push('=');
+        percent_encode_into(&mut out, v);
+    }
+    out
+}
+
 /// Sorts params by raw key bytes (`ExcludeDiskId.1 < ExcludeDiskId.10 < ExcludeDiskId.2`).
 pub(crate) fn sort_params(params: &mut [(&str, &str)]) {
     params.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));

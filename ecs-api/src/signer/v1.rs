@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::{
     ascii_string, encode_bytes, encode_once_and_twice_bytes, encoded_len, for_each_sorted,
-    percent_encode_into, sort_params, timestamp_bytes,
+    percent_encode_into, timestamp_bytes,
 };
 use crate::credentials::Credentials;
 
@@ -23,30 +23,9 @@ pub struct V1Signature {
     pub signature: String,
 }
 
-/// Canonicalized query of `params` (every param that is sent, except `Signature`).
-pub fn canonical_query(params: &[(&str, &str)]) -> String {
-    let mut sorted: Vec<(&str, &str)> = params.to_vec();
-    sort_params(&mut sorted);
-    let mut out = String::with_capacity(
-        sorted
-            .iter()
-            .map(|(k, v)| encoded_len(k) + encoded_len(v) + 2)
-            .sum(),
-    );
-    write_canonical(&mut out, &sorted);
-    out
-}
-
-fn write_canonical(out: &mut String, sorted: &[(&str, &str)]) {
-    for (i, (k, v)) in sorted.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        percent_encode_into(out, k);
-        out.push('=');
-        percent_encode_into(out, v);
-    }
-}
+/// Canonicalized query of `params` (every param that is sent, except `Signature`): the same
+/// canonical form V3 signs, so both schemes share one implementation.
+pub use super::canonical_query;
 
 /// `METHOD&%2F&enc(canonical_query)`.
 pub fn string_to_sign(method: &str, canonical_query: &str) -> String {
@@ -118,13 +97,6 @@ impl SignedQuery {
     /// The whole query to send, `Signature` last.
     pub fn query(&self) -> &str {
         &self.buf[self.start..]
-    }
-    pub fn into_query(self) -> String {
-        if self.start == 0 {
-            self.buf
-        } else {
-            self.query().to_owned()
-        }
     }
     /// The canonicalized query the signature covers (the query without `&Signature=…`).
     pub fn canonical_query(&self) -> &str {

@@ -8,10 +8,7 @@ use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 
-use super::{
-    ascii_string, encode_bytes, encoded_len, for_each_sorted, percent_encode_into, sort_params,
-    timestamp_bytes, write_timestamp,
-};
+use super::{ascii_string, encode_bytes, for_each_sorted, timestamp_bytes, write_timestamp};
 use crate::credentials::Credentials;
 
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -64,26 +61,8 @@ impl std::fmt::Debug for V3Signature {
     }
 }
 
-/// Sorted `enc(key)=enc(value)` joined by `&`.
-pub fn canonical_query(query: &[(&str, &str)]) -> String {
-    let mut sorted = query.to_vec();
-    sort_params(&mut sorted);
-    let mut out = String::with_capacity(
-        sorted
-            .iter()
-            .map(|(k, v)| encoded_len(k) + encoded_len(v) + 2)
-            .sum(),
-    );
-    for (i, (k, v)) in sorted.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        percent_encode_into(&mut out, k);
-        out.push('=');
-        percent_encode_into(&mut out, v);
-    }
-    out
-}
+/// CanonicalQueryString: the same canonical form V1 signs, so both schemes share one implementation.
+pub use super::canonical_query;
 
 /// Signs `req` with `credentials`.
 pub fn sign(credentials: &Credentials, req: &Request<'_>) -> V3Signature {

@@ -75,18 +75,6 @@ pub fn count(n: usize, min: Option<u64>, max: Option<u64>) -> Option<Violation> 
     })
 }
 
-/// `re` matches one allowed character; `class` is how the rule reads in the spec.
-pub fn charset(value: &str, re: &regex::Regex, class: &str) -> Option<Violation> {
-    charset_bad(
-        value,
-        |c| {
-            let mut buf = [0u8; 4];
-            re.is_match(c.encode_utf8(&mut buf))
-        },
-        class,
-    )
-}
-
 fn charset_bad(value: &str, ok: impl Fn(char) -> bool, class: &str) -> Option<Violation> {
     let bad: String = value.chars().filter(|&c| !ok(c)).take(5).collect();
     (!bad.is_empty()).then(|| {
@@ -96,12 +84,6 @@ fn charset_bad(value: &str, ok: impl Fn(char) -> bool, class: &str) -> Option<Vi
             format!("{bad:?}"),
         )
     })
-}
-
-pub fn first_char(value: &str, re: &regex::Regex, class: &str) -> Option<Violation> {
-    let first = value.chars().next()?;
-    let mut buf = [0u8; 4];
-    first_char_bad(first, re.is_match(first.encode_utf8(&mut buf)), class)
 }
 
 fn first_char_bad(first: char, ok: bool, class: &str) -> Option<Violation> {
@@ -146,7 +128,8 @@ impl CharClass {
     }
 }
 
-/// [`charset`] with a tabled class: all-ASCII values are checked byte by byte.
+/// Every character of `value` must be in `class`; `spelled` is how the rule reads in the spec.
+/// All-ASCII values are checked byte by byte against the table.
 pub fn charset_in(value: &str, class: &CharClass, spelled: &str) -> Option<Violation> {
     if value
         .bytes()
@@ -157,7 +140,7 @@ pub fn charset_in(value: &str, class: &CharClass, spelled: &str) -> Option<Viola
     charset_bad(value, |c| class.matches(c), spelled)
 }
 
-/// [`first_char`] with a tabled class.
+/// The first character of `value` must be in `class`.
 pub fn first_char_in(value: &str, class: &CharClass, spelled: &str) -> Option<Violation> {
     let first = value.chars().next()?;
     first_char_bad(first, class.matches(first), spelled)

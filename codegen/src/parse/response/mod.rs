@@ -5,16 +5,16 @@
 //! which keys live where. Where both are silent, the innermost possible level is chosen and a
 //! `response-nesting-guess` lint is recorded.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
+mod containers;
+mod legacy;
 
 use super::json::{JsonNode, read_sample};
 use super::request::scalar_type;
 use super::{Columns, Ctx, ParseError};
-use crate::doc::{Block, Section, Table};
+use crate::doc::{Section, Table};
 use crate::naming;
 use crate::spec::{Field, FieldShape, ScalarType};
+use legacy::{legacy_sub_table, typed_sub_tables};
 
 /// A response row with its cells as plain text.
 #[derive(Debug, Clone)]
@@ -35,11 +35,6 @@ impl RowData {
         self.ty.is_empty() && self.example.is_none()
     }
 }
-
-static LEGACY_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[\s*`?([^\]`]*?)`?\s*\]\(#([^)]*)\)")
-        .unwrap_or_else(|e| panic!("bad pattern: {e}"))
-});
 
 /// The only field a response always has.
 pub(crate) fn request_id_only() -> Vec<Field> {
@@ -99,33 +94,6 @@ pub(crate) fn build(
         fields.push(request_id());
     }
     Ok(fields)
-}
-
-/// Legacy `**TypeName**` paragraphs followed by a table.
-fn typed_sub_tables(section: &Section) -> Vec<(String, &Table)> {
-    let mut out = Vec::new();
-    let mut pending: Option<String> = None;
-    for block in &section.blocks {
-        match block {
-            Block::Paragraph(lines) => {
-                pending = match lines.as_slice() {
-                    [only]
-                        if only.raw.trim().starts_with("**") && only.raw.trim().ends_with("**") =>
-                    {
-                        Some(only.text.trim().to_string())
-                    }
-                    _ => None,
-                };
-            }
-            Block::Table(t) => {
-                if let Some(name) = pending.take() {
-                    out.push((name, t));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// How an open container turns into a field of its parent.
@@ -432,204 +400,6 @@ impl Builder<'_, '_> {
         }
         fields
     }
-
-    fn open_array(
-        &mut self,
-        stack: &mut Vec<Frame>,
-        row: &RowData,
-        item: &str,
-        wrapper_row: Option<&RowData>,
-        json: Option<&JsonNode>,
-    ) {
-        let (wrapper, item_json) = match wrapper_row {
-            Some(w) => (
-                Some(w.name.clone()),
-                json.and_then(|j| j.get(&w.name)).and_then(JsonNode::item),
-            ),
-            None => match json {
-                Some(JsonNode::Array(_)) => (None, json.and_then(JsonNode::item)),
-                Some(j) => match j.single_array_entry() {
-                    Some((key, array)) => {
-                        self.ctx.lint("response-nesting", row.line, format!("`{}` has no wrapper row; wrapper `{key}` taken from the JSON sample", row.name));
-                        (Some(key.to_string()), array.item())
-                    }
-                    None => (None, None),
-                },
-                None => (None, None),
-            },
-        };
-        let kind = Kind::Array {
-            wrapper,
-            type_name: naming::type_name(item),
-        };
-        open(stack, kind, row.clone(), item_json);
-    }
-
-    fn wrapper_from_json(&mut self, row: &RowData, json: Option<&JsonNode>) -> Option<String> {
-        match json {
-            Some(JsonNode::Array(_)) => None,
-            Some(j) => match j.single_array_entry() {
-                Some((key, _)) => Some(key.to_string()),
-                None => {
-                    self.ctx.lint("response-nesting-guess", row.line, format!("`{}`: the JSON sample shows neither an array nor a wrapper; read as a plain array", row.name));
-                    None
-                }
-            },
-            None => None,
-        }
-    }
-
-    /// `List`: scalars whose JSON item key is only in the sample.
-    fn scalar_list(&mut self, row: &RowData, json: Option<&JsonNode>) -> Field {
-        let item_ty = |array: &JsonNode| match array.item() {
-            Some(JsonNode::Scalar(Some(ty))) => ty,
-            _ => ScalarType::String,
-        };
-        let (wrapper, ty) = match json {
-            Some(array @ JsonNode::Array(_)) => (None, item_ty(array)),
-            Some(j) => match j.single_array_entry() {
-                Some((key, array)) => (Some(key.to_string()), item_ty(array)),
-                None => {
-                    self.ctx.lint(
-                        "list-item-key-unknown",
-                        row.line,
-                        format!(
-                            "`{}` is a List; the JSON sample does not show its item key",
-                            row.name
-                        ),
-                    );
-                    (None, ScalarType::String)
-                }
-            },
-            None => {
-                self.ctx.lint("list-item-key-unknown", row.line, format!("`{}` is a List and the JSON sample does not show it; read as a plain array", row.name));
-                (None, ScalarType::String)
-            }
-        };
-        leaf(
-            row,
-            FieldShape::Array {
-                wrapper,
-                item: Box::new(FieldShape::Scalar { ty }),
-            },
-        )
-    }
-
-    /// A row with no type: a container whose shape only the JSON sample tells.
-    fn open_untyped(&mut self, stack: &mut Vec<Frame>, row: RowData, json: Option<JsonNode>) {
-        match &json {
-            Some(JsonNode::Array(_)) => {
-                let item = json.as_ref().and_then(JsonNode::item);
-                let kind = Kind::Array {
-                    wrapper: None,
-                    type_name: naming::type_name(&row.name),
-                };
-                open(stack, kind, row, item);
-            }
-            Some(j)
-                if j.single_array_entry()
-                    .is_some_and(|(_, a)| matches!(a.item(), Some(JsonNode::Object(_)) | None)) =>
-            {
-                let (key, array) = j
-                    .single_array_entry()
-                    .map(|(k, a)| (k.to_string(), a.item()))
-                    .unwrap_or_default();
-                let kind = Kind::Array {
-                    wrapper: Some(key.clone()),
-                    type_name: naming::type_name(&key),
-                };
-                open(stack, kind, row, array);
-            }
-            Some(JsonNode::Object(_)) => {
-                let kind = Kind::Struct {
-                    type_name: naming::type_name(&row.name),
-                };
-                open(stack, kind, row, json);
-            }
-            _ => {
-                self.ctx.lint(
-                    "response-nesting-guess",
-                    row.line,
-                    format!(
-                        "`{}` has no type and the JSON sample does not show it; read as a struct",
-                        row.name
-                    ),
-                );
-                let kind = Kind::Struct {
-                    type_name: naming::type_name(&row.name),
-                };
-                open(stack, kind, row, None);
-            }
-        }
-    }
-
-    fn legacy_array(
-        &mut self,
-        row: &RowData,
-        table: &Table,
-        json: Option<&JsonNode>,
-        depth: usize,
-    ) -> Result<Field, ParseError> {
-        let caps = LEGACY_LINK.captures(&row.ty_raw);
-        let type_text = caps
-            .as_ref()
-            .and_then(|c| c.get(1))
-            .map_or("", |m| m.as_str())
-            .trim()
-            .to_string();
-        let (wrapper, item_json) = match json {
-            Some(JsonNode::Array(_)) => (None, json.and_then(JsonNode::item)),
-            Some(j) => match j.single_array_entry() {
-                Some((key, array)) => (Some(key.to_string()), array.item()),
-                None => (None, None),
-            },
-            None => {
-                // XML-derived docs wrap items in an element named after the type.
-                let guess = type_text
-                    .strip_suffix("Type")
-                    .unwrap_or(&type_text)
-                    .to_string();
-                self.ctx.lint(
-                    "response-nesting-guess",
-                    row.line,
-                    format!(
-                        "`{}`: wrapper `{guess}` guessed from the type name (no JSON evidence)",
-                        row.name
-                    ),
-                );
-                (Some(guess), None)
-            }
-        };
-        let fields = if depth < 8 {
-            self.table_fields(table, item_json, depth + 1)?
-        } else {
-            Vec::new()
-        };
-        let item = FieldShape::Struct {
-            type_name: naming::type_name(&type_text),
-            fields,
-        };
-        Ok(leaf(
-            row,
-            FieldShape::Array {
-                wrapper,
-                item: Box::new(item),
-            },
-        ))
-    }
-}
-
-fn legacy_sub_table<'a>(sub_tables: &'a [(String, &'a Table)], row: &RowData) -> Option<&'a Table> {
-    if !row.ty.to_ascii_lowercase().starts_with("array") {
-        return None;
-    }
-    let caps = LEGACY_LINK.captures(&row.ty_raw)?;
-    let text = caps.get(1).map_or("", |m| m.as_str()).trim();
-    let anchor = caps.get(2).map_or("", |m| m.as_str()).trim();
-    sub_tables
-        .iter()
-        .find(|(name, _)| (!anchor.is_empty() && name == anchor) || name == text)
-        .map(|(_, t)| *t)
 }
 
 fn leaf(row: &RowData, shape: FieldShape) -> Field {

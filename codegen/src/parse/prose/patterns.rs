@@ -1,0 +1,129 @@
+//! The phrasings the prose reader knows, as case-insensitive regexes (`NUM` stands for a number,
+//! with or without thousands separators), and the words that make a sentence look like a rule.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+const NUM: &str = r"(-?\d{1,3}(?:,\d{3})+|-?\d+)";
+
+fn re(pattern: &str) -> Regex {
+    let full = format!("(?i){}", pattern.replace("NUM", NUM));
+    // The patterns are constants of this file; a typo is a programming error caught by tests.
+    Regex::new(&full).unwrap_or_else(|e| panic!("bad built-in pattern {pattern}: {e}"))
+}
+
+pub(super) static COUNT_RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    vec![
+        re(r"\bvalid values? of N(?: is| are)?:?\s*(?:from )?NUM\s*(?:to|-|~)\s*NUM"),
+        re(r"\bN is an integer (?:from|between|in the range of|ranging from) NUM (?:to|and) NUM"),
+        re(
+            r"\b(?:the )?value of N (?:is|can be|must be|ranges)?\s*(?:from |between )?NUM (?:to|and) NUM",
+        ),
+        re(r"\bN ranges? from NUM to NUM"),
+    ]
+});
+pub(super) static COUNT_MAX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:the )?maximum value of N is NUM"));
+
+pub(super) static LENGTH_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:a string of |from )?(?:between )?NUM\s*(?:to|and|-)\s*NUM (?:characters|chars)(?: in length| long)?",
+    )
+});
+pub(super) static LENGTH_MAX: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    vec![
+        re(
+            r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:up to|at most|no more than|not more than|a maximum of|maximum of|no longer than) NUM (?:characters|chars)(?: in length| long)?",
+        ),
+        re(
+            r"(?:cannot|can't|can not|must not|should not|shall not) (?:exceed|be longer than|be more than) NUM (?:characters|chars)(?: in length)?",
+        ),
+        re(r"(?:the )?maximum length (?:is|of) NUM (?:characters|chars)"),
+    ]
+});
+pub(super) static LENGTH_MIN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:characters|chars)(?: in length| long)?",
+    )
+});
+pub(super) static LENGTH_LEGACY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\blength:?\s*\[\s*NUM\s*,\s*NUM\s*\]"));
+
+pub(super) static RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    vec![
+        re(
+            r"\b(?:valid values?|value range|valid range|range of values|the range)(?: is)?:?\s*(?:from )?(?:between )?NUM\s*(?:to|and|-|~)\s*NUM",
+        ),
+        re(r"\b(?:valid values?|value range|valid range)(?: is)?:?\s*\[\s*NUM\s*,\s*NUM\s*\]"),
+        re(r"\b(?:in the )?range of NUM to NUM"),
+        re(r"\b(?:must be|is) between NUM and NUM"),
+    ]
+});
+pub(super) static RANGE_MIN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bminimum value(?: is|:)?\s*NUM"));
+pub(super) static RANGE_MAX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bmaximum value(?: is|:)?\s*NUM"));
+
+pub(super) static ENUM_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:valid values?|optional values?|possible values?|options|values|valid options)(?: include)?:\s*$",
+    )
+});
+pub(super) static ENUM_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:valid values?|optional values?|possible values?|options)(?: include)?:?\s*(.+)$")
+});
+pub(super) static DEFAULT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    vec![
+        re(r"\bdefault(?: value)?:\s*(.+?)\.?$"),
+        re(r"\bthe default(?: value)? is (.+?)\.?$"),
+        re(r"\bdefaults to (.+?)\.?$"),
+    ]
+});
+pub(super) static EMPTY_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:is |are )?(?:empty|null|not specified|left empty) by default|\bdefault(?: value)?(?: is|:)\s*(?:null|empty)\.?",
+    )
+});
+pub(super) static CONTAIN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:can|may|must) (?:only )?contain(?: only)?\s+"));
+pub(super) static FIRST_CHAR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:must|should) (?:start|begin) with\s+"));
+pub(super) static NOT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:cannot|can't|can not|must not|should not|shall not) (?:start|begin) with\s+")
+});
+pub(super) static NOT_CONTAIN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:cannot|can't|can not|must not|should not) contain\s+"));
+pub(super) static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:takes? effect|is valid|is available|is used|is effective|applies|can be (?:set|specified|used)) only (?:when|if) (?:the )?`?([A-Za-z][\w.]*)`?(?: parameter)? is set to `?([^\s`,]+?)`?(?:\.|,|$)",
+    )
+});
+pub(super) static EXCLUSIVE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive",
+    )
+});
+pub(super) static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"will be removed|\bdeprecated\b|no longer (?:supported|available|maintained)|discontinued")
+});
+
+/// Words that make a sentence look like a constraint (matched as whole words).
+static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:valid values?|optional values?|possible values?|characters?|must|cannot|can not|can't|ranges?|maximum value|minimum value|a maximum of|a minimum of|maximum length|minimum length|only when|only if|at the same time|default|at most|up to|no more than|exceed|length|can contain|may contain|must contain|only contain|contains only|cannot contain|start with|begin with|between|required if|required when|mutually exclusive|allowed)\b",
+    )
+});
+
+pub(super) fn has_trigger(text: &str) -> bool {
+    TRIGGER.is_match(text)
+}
+
+/// Sentences that only hold in some case (`For Windows instances, ...`, `If ...`) give no rules.
+pub(super) static QUALIFIED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:note:\s*)?(?:for|if|when|whenever|unless|in|on|after|before|once)\b")
+});
+
+pub(super) fn number(text: &str) -> Option<i64> {
+    text.replace(',', "").parse().ok()
+}

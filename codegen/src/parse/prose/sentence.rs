@@ -1,0 +1,330 @@
+//! The rules of one sentence: each known phrasing found is cut out of the sentence, and what is
+//! left decides whether the sentence is also reported as unparsed.
+
+use std::ops::Range;
+
+use regex::{Captures, Regex};
+
+use super::lists::{charset_list, first_char_list, literal_list};
+use super::patterns::*;
+use super::{ParamInfo, ProseFacts, doc_constraint, is_literal_value, normalize_name, push_enum};
+use crate::spec::{Origin, Rule, ScalarType, SourceText, Sourced};
+
+/// Collects facts from one sentence and records it as unparsed when something is left over.
+pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: &str, line: usize) {
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let free = |spans: &[Range<usize>], r: &Range<usize>| {
+        spans.iter().all(|s| s.end <= r.start || r.end <= s.start)
+    };
+    let take = |spans: &mut Vec<Range<usize>>, r: Range<usize>| -> bool {
+        if free(spans, &r) {
+            spans.push(r);
+            true
+        } else {
+            false
+        }
+    };
+
+    if DEPRECATED.is_match(sentence) {
+        facts.deprecated.get_or_insert_with(|| sentence.to_string());
+        return;
+    }
+
+    // N range of a list.
+    for pattern in COUNT_RANGE.iter() {
+        for caps in pattern.captures_iter(sentence) {
+            if let Some((min, max)) = two_numbers(sentence, &caps)
+                && take(&mut spans, whole(&caps))
+            {
+                let rule = Rule::Count {
+                    min: u64::try_from(min).ok(),
+                    max: u64::try_from(max).ok(),
+                };
+                facts.constraints.push(doc_constraint(rule, line));
+            }
+        }
+    }
+    for caps in COUNT_MAX.captures_iter(sentence) {
+        if let Some(max) = caps.get(1).and_then(|m| number(m.as_str()))
+            && take(&mut spans, whole(&caps))
+        {
+            let rule = Rule::Count {
+                min: None,
+                max: u64::try_from(max).ok(),
+            };
+            facts.constraints.push(doc_constraint(rule, line));
+        }
+    }
+
+    // Length in characters.
+    for pattern in std::iter::once(&*LENGTH_LEGACY).chain(std::iter::once(&*LENGTH_RANGE)) {
+        for caps in pattern.captures_iter(sentence) {
+            if let Some((min, max)) = two_numbers(sentence, &caps)
+                && min >= 0
+                && take(&mut spans, whole(&caps))
+            {
+                let rule = Rule::Length {
+                    min: Some(min as u64),
+                    max: Some(max as u64),
+                };
+                facts.constraints.push(doc_constraint(rule, line));
+            }
+        }
+    }
+    for pattern in LENGTH_MAX.iter() {
+        for caps in pattern.captures_iter(sentence) {
+            if let Some(max) = caps.get(1).and_then(|m| number(m.as_str()))
+                && max >= 0
+                && take(&mut spans, whole(&caps))
+            {
+                let rule = Rule::Length {
+                    min: None,
+                    max: Some(max as u64),
+                };
+                facts.constraints.push(doc_constraint(rule, line));
+            }
+        }
+    }
+    for caps in LENGTH_MIN.captures_iter(sentence) {
+        if let Some(min) = caps.get(1).and_then(|m| number(m.as_str()))
+            && min >= 0
+            && take(&mut spans, whole(&caps))
+        {
+            let rule = Rule::Length {
+                min: Some(min as u64),
+                max: None,
+            };
+            facts.constraints.push(doc_constraint(rule, line));
+        }
+    }
+
+    // Numeric ranges only mean something for numeric params.
+    let numeric = matches!(
+        info.ty,
+        Some(ScalarType::Integer | ScalarType::Long | ScalarType::Float | ScalarType::Double)
+    );
+    if numeric {
+        for pattern in RANGE.iter() {
+            for caps in pattern.captures_iter(sentence) {
+                if let Some((min, max)) = two_numbers(sentence, &caps)
+                    && take(&mut spans, whole(&caps))
+                {
+                    let rule = Rule::Range {
+                        min: Some(min),
+                        max: Some(max),
+                    };
+                    facts.constraints.push(doc_constraint(rule, line));
+                }
+            }
+        }
+        for (pattern, is_min) in [(&*RANGE_MIN, true), (&*RANGE_MAX, false)] {
+            for caps in pattern.captures_iter(sentence) {
+                let Some(value) = caps.get(1).filter(|m| clean_number_end(sentence, m.end()))
+                else {
+                    continue;
+                };
+                if let Some(n) = number(value.as_str())
+                    && take(&mut spans, whole(&caps))
+                {
+                    let rule = if is_min {
+                        Rule::Range {
+                            min: Some(n),
+                            max: None,
+                        }
+                    } else {
+                        Rule::Range {
+                            min: None,
+                            max: Some(n),
+                        }
+                    };
+                    facts.constraints.push(doc_constraint(rule, line));
+                }
+            }
+        }
+    }
+
+    // Defaults.
+    if let Some(m) = EMPTY_DEFAULT.find(sentence) {
+        take(&mut spans, m.range());
+    }
+    for pattern in DEFAULT.iter() {
+        if let Some(caps) = pattern.captures(sentence) {
+            let value = caps.get(1).map_or("", |m| m.as_str()).trim();
+            let value = value.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+            if is_literal_value(value) && free(&spans, &whole(&caps)) && facts.default.is_none() {
+                spans.push(whole(&caps));
+                facts.default = Some(Sourced {
+                    value: value.to_string(),
+                    line,
+                    origin: Origin::Doc,
+                });
+            }
+        }
+    }
+
+    // Allowed characters, first character, forbidden prefixes and substrings: a trigger phrase,
+    // then a list read from the text after it.
+    type ReadAfter = fn(&str) -> Option<(Rule, usize)>;
+    let phrase_rules: [(&Regex, ReadAfter); 4] = [
+        (&CONTAIN, |s| {
+            charset_list(s).map(|(class, end)| (Rule::Charset { class }, end))
+        }),
+        (&FIRST_CHAR, |s| {
+            first_char_list(s).map(|(class, end)| (Rule::FirstChar { class }, end))
+        }),
+        (&NOT_PREFIX, |s| {
+            literal_list(s).map(|(prefixes, end)| (Rule::NotPrefix { prefixes }, end))
+        }),
+        (&NOT_CONTAIN, |s| {
+            literal_list(s).map(|(needles, end)| (Rule::NotContains { needles }, end))
+        }),
+    ];
+    for (trigger, read_after) in phrase_rules {
+        for m in trigger.find_iter(sentence) {
+            if let Some((rule, end)) = read_after(&sentence[m.end()..])
+                && take(&mut spans, m.start()..m.end() + end)
+            {
+                facts.constraints.push(doc_constraint(rule, line));
+            }
+        }
+    }
+
+    // Inline enumeration: `Valid values: A, B, and C.`
+    if let Some(caps) = ENUM_INLINE.captures(sentence)
+        && let Some(values) = caps.get(1).and_then(|m| inline_values(m.as_str()))
+        && take(&mut spans, whole(&caps))
+    {
+        push_enum(facts, info, values, line);
+    }
+
+    // Dependency on another param's value.
+    if let Some(caps) = CONDITION.captures(sentence) {
+        let param = caps.get(1).map_or("", |m| m.as_str());
+        let value = caps
+            .get(2)
+            .map_or("", |m| m.as_str())
+            .trim_matches(['"', '\'']);
+        if let Some(known) = known_param(info, param)
+            && !value.is_empty()
+            && take(&mut spans, whole(&caps))
+        {
+            let rule = Rule::Condition {
+                param: known,
+                value: value.to_string(),
+            };
+            facts.constraints.push(doc_constraint(rule, line));
+        }
+    }
+
+    // Mutual exclusion with named params.
+    if let Some(m) = EXCLUSIVE.find(sentence)
+        && let Some((a, b)) = exclusive_pair(info, sentence)
+    {
+        spans.push(0..sentence.len().max(m.end()));
+        facts.exclusive.push((a, b, line));
+    }
+
+    let mut rest = String::new();
+    let mut last = 0;
+    let mut sorted = spans.clone();
+    sorted.sort_by_key(|r| r.start);
+    for span in &sorted {
+        if span.start >= last {
+            rest.push_str(sentence.get(last..span.start).unwrap_or(""));
+            last = span.end;
+        }
+    }
+    rest.push_str(sentence.get(last..).unwrap_or(""));
+    if has_trigger(&rest) {
+        facts.unparsed.push(SourceText {
+            text: sentence.to_string(),
+            line,
+        });
+    }
+}
+
+fn whole(caps: &Captures) -> Range<usize> {
+    caps.get(0).map_or(0..0, |m| m.range())
+}
+
+/// A number match must not be part of a decimal (`0.5`) or a longer token.
+fn clean_number_end(text: &str, end: usize) -> bool {
+    let after = &text[end..];
+    let decimal = after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit());
+    let longer_token = after.starts_with(|c: char| c.is_ascii_alphanumeric());
+    !decimal && !longer_token
+}
+
+fn clean_number_start(text: &str, start: usize) -> bool {
+    !text[..start].ends_with(|c: char| c == '.' || c.is_ascii_digit())
+}
+
+fn two_numbers(text: &str, caps: &Captures) -> Option<(i64, i64)> {
+    let a = caps.get(1)?;
+    let b = caps.get(2)?;
+    if !clean_number_start(text, a.start()) || !clean_number_end(text, b.end()) {
+        return None;
+    }
+    let (min, max) = (number(a.as_str())?, number(b.as_str())?);
+    (min <= max).then_some((min, max))
+}
+
+/// The known request param a prose reference means (case-insensitive, `.N` forms accepted).
+fn known_param(info: &ParamInfo, mention: &str) -> Option<String> {
+    let wanted = normalize_name(mention.trim_end_matches('.'));
+    info.known
+        .iter()
+        .find(|k| normalize_name(k) == wanted)
+        .cloned()
+}
+
+fn exclusive_pair(info: &ParamInfo, sentence: &str) -> Option<(String, String)> {
+    let mut mentioned: Vec<String> = Vec::new();
+    for word in sentence.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
+        let word = word.trim_end_matches('.');
+        if word.is_empty() {
+            continue;
+        }
+        for known in info.known {
+            let base = known.split('.').next().unwrap_or(known);
+            if (known == word || base == word) && !mentioned.contains(known) {
+                mentioned.push(known.clone());
+            }
+        }
+    }
+    let others: Vec<&String> = mentioned
+        .iter()
+        .filter(|m| m.as_str() != info.name)
+        .collect();
+    let mentions_self = mentioned.iter().any(|m| m == info.name)
+        || sentence.to_ascii_lowercase().contains("this parameter");
+    match (others.as_slice(), mentions_self) {
+        ([other], _) => Some((info.name.to_string(), (*other).clone())),
+        ([a, b], false) => Some(((*a).clone(), (*b).clone())),
+        _ => None,
+    }
+}
+
+/// `A, B, and C.` → values, when every item is a literal-looking token and there are at least two.
+fn inline_values(text: &str) -> Option<Vec<String>> {
+    let text = text.trim().trim_end_matches('.');
+    let mut values = Vec::new();
+    for part in text.split(',') {
+        for piece in part.split(" and ").flat_map(|p| p.split(" or ")) {
+            let piece = piece.trim();
+            let piece = piece
+                .strip_prefix("and ")
+                .or_else(|| piece.strip_prefix("or "))
+                .unwrap_or(piece);
+            let piece = piece.trim().trim_matches(['"', '\'', '`']);
+            if piece.is_empty() {
+                continue;
+            }
+            if !is_literal_value(piece) {
+                return None;
+            }
+            values.push(piece.to_string());
+        }
+    }
+    (values.len() >= 2).then_some(values)
+}

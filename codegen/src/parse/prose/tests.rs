@@ -1,0 +1,305 @@
+use super::*;
+
+fn facts(text: &str, ty: ScalarType) -> ProseFacts {
+    let lines: Vec<TextLine> = text
+        .lines()
+        .enumerate()
+        .flat_map(|(i, l)| crate::doc::split_glued_bullets(i + 1, l))
+        .filter(|l| !l.text.is_empty())
+        .collect();
+    let known = vec![
+        "InstantAccess".to_string(),
+        "DiskId.N".to_string(),
+        "Self.N".to_string(),
+    ];
+    read(
+        &lines,
+        &ParamInfo {
+            name: "Self.N",
+            ty: Some(ty),
+            known: &known,
+        },
+    )
+}
+
+fn rules(text: &str, ty: ScalarType) -> Vec<Rule> {
+    facts(text, ty)
+        .constraints
+        .into_iter()
+        .map(|c| c.rule)
+        .collect()
+}
+
+fn len(min: Option<u64>, max: Option<u64>) -> Rule {
+    Rule::Length { min, max }
+}
+
+#[test]
+fn length_phrasings() {
+    use ScalarType::String as S;
+    assert_eq!(
+        rules("It must be 2 to 128 characters in length.", S),
+        [len(Some(2), Some(128))]
+    );
+    assert_eq!(
+        rules("It can be up to 64 characters in length.", S),
+        [len(None, Some(64))]
+    );
+    assert_eq!(
+        rules("The value can be at most 10 characters long.", S),
+        [len(None, Some(10))]
+    );
+    assert_eq!(
+        rules("It can be no more than 256 characters.", S),
+        [len(None, Some(256))]
+    );
+    assert_eq!(
+        rules("The name cannot exceed 1,000 characters.", S),
+        [len(None, Some(1000))]
+    );
+    assert_eq!(rules("Length: \\[2, 128\\]", S), [len(Some(2), Some(128))]);
+    assert_eq!(rules("Length: [2, 128]", S), [len(Some(2), Some(128))]);
+    assert_eq!(
+        rules("It must be at least 8 characters in length.", S),
+        [len(Some(8), None)]
+    );
+}
+
+#[test]
+fn range_phrasings() {
+    use ScalarType::Integer as I;
+    let r = |min, max| Rule::Range { min, max };
+    assert_eq!(
+        rules("Valid values: 1 to 65535.", I),
+        [r(Some(1), Some(65535))]
+    );
+    assert_eq!(
+        rules("Valid values: 1 to 65,536.", I),
+        [r(Some(1), Some(65536))]
+    );
+    assert_eq!(rules("Minimum value: 1.", I), [r(Some(1), None)]);
+    assert_eq!(rules("Maximum value: 100.", I), [r(None, Some(100))]);
+    assert_eq!(
+        rules("Value range: 0 to 1,000,000.", I),
+        [r(Some(0), Some(1_000_000))]
+    );
+    // Decimals are not integer ranges: left unparsed.
+    let f = facts("Valid values: 0.5 to 1.", ScalarType::Float);
+    assert!(f.constraints.is_empty());
+    assert_eq!(f.unparsed.len(), 1);
+    // A range on a String param is not enforced.
+    assert_eq!(
+        facts("Valid values: 1 to 5.", ScalarType::String)
+            .unparsed
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn count_phrasings() {
+    use ScalarType::String as S;
+    let c = |min, max| Rule::Count { min, max };
+    assert_eq!(
+        rules("Valid values of N: 1 to 16.", S),
+        [c(Some(1), Some(16))]
+    );
+    assert_eq!(
+        rules("N is an integer from 1 to 20.", S),
+        [c(Some(1), Some(20))]
+    );
+    assert_eq!(
+        rules("The value of N ranges from 1 to 100.", S),
+        [c(Some(1), Some(100))]
+    );
+    assert_eq!(
+        rules("The maximum value of N is 100.", S),
+        [c(None, Some(100))]
+    );
+    let f = facts(
+        "The valid values of N are based on the maximum number of groups.",
+        S,
+    );
+    assert!(f.constraints.is_empty());
+    assert_eq!(f.unparsed.len(), 1);
+}
+
+#[test]
+fn charset_first_char_and_prefixes() {
+    let got = rules(
+        "The name must be 2 to 128 characters in length, and can contain letters, digits, periods (.), underscores (_), hyphens (-), and colons (:). It must start with a letter or a digit and cannot start with http:// or https://.",
+        ScalarType::String,
+    );
+    assert_eq!(
+        got,
+        [
+            len(Some(2), Some(128)),
+            Rule::Charset {
+                class: "A-Za-z0-9._:-".into()
+            },
+            Rule::FirstChar {
+                class: "A-Za-z0-9".into()
+            },
+            Rule::NotPrefix {
+                prefixes: vec!["http://".into(), "https://".into()]
+            },
+        ]
+    );
+    assert_eq!(
+        rules(
+            "It can contain Chinese characters and digits.",
+            ScalarType::String
+        ),
+        [Rule::Charset {
+            class: r"0-9\p{Han}".into()
+        }]
+    );
+    assert_eq!(
+        rules("It cannot start with aliyun or acs:.", ScalarType::String),
+        [Rule::NotPrefix {
+            prefixes: vec!["aliyun".into(), "acs:".into()]
+        }]
+    );
+    assert_eq!(
+        rules("It cannot contain http:// or https://.", ScalarType::String),
+        [Rule::NotContains {
+            needles: vec!["http://".into(), "https://".into()]
+        }]
+    );
+    // Unknown character groups are never guessed.
+    let f = facts(
+        "It can contain letters, digits, and special characters.",
+        ScalarType::String,
+    );
+    assert!(f.constraints.is_empty());
+    assert_eq!(f.unparsed.len(), 1);
+    let f = facts("It cannot start with a digit.", ScalarType::String);
+    assert!(f.constraints.is_empty());
+    assert_eq!(f.unparsed.len(), 1);
+}
+
+#[test]
+fn enumerations() {
+    let e = |v: &[&str]| Rule::Enum {
+        values: v.iter().map(|s| s.to_string()).collect(),
+    };
+    let bullets = "The mode. Valid values:\n-   Standard: normal.\n-   Fast: quick.\nDefault value: Standard.";
+    let f = facts(bullets, ScalarType::String);
+    assert_eq!(
+        f.constraints
+            .iter()
+            .map(|c| c.rule.clone())
+            .collect::<Vec<_>>(),
+        [e(&["Standard", "Fast"])]
+    );
+    assert_eq!(f.constraints[0].line, 1);
+    assert_eq!(
+        f.default.as_ref().map(|d| (d.value.as_str(), d.line)),
+        Some(("Standard", 4))
+    );
+    assert!(f.unparsed.is_empty());
+
+    let glued = "Billing. Optional values:-   PrePaid: Subscription.\n-   PostPaid: Pay-As-You-Go.";
+    assert_eq!(
+        rules(glued, ScalarType::String),
+        [e(&["PrePaid", "PostPaid"])]
+    );
+    assert_eq!(
+        rules("Valid values: A, B, and C.", ScalarType::String),
+        [e(&["A", "B", "C"])]
+    );
+    // A true/false enumeration on a Boolean is the type itself; on a String it is kept.
+    let tf = "Whether. Valid values:\n-   true: yes\n-   false: no";
+    assert!(rules(tf, ScalarType::Boolean).is_empty());
+    assert_eq!(rules(tf, ScalarType::String), [e(&["true", "false"])]);
+    // Bullets that are not values make the whole enumeration unparsed.
+    let f = facts(
+        "Valid values:\n-   If you set this, something happens.",
+        ScalarType::String,
+    );
+    assert!(f.constraints.is_empty());
+    assert_eq!(f.unparsed.len(), 1);
+}
+
+#[test]
+fn defaults_conditions_exclusion_deprecation() {
+    let f = facts("Default value: false.", ScalarType::Boolean);
+    assert_eq!(f.default.map(|d| d.value), Some("false".into()));
+    let f = facts("Default: NoSpot.", ScalarType::String);
+    assert_eq!(f.default.map(|d| d.value), Some("NoSpot".into()));
+    let f = facts("This parameter is empty by default.", ScalarType::String);
+    assert!(f.default.is_none() && f.unparsed.is_empty());
+    assert_eq!(
+        rules(
+            "This parameter takes effect only when InstantAccess is set to true.",
+            ScalarType::Integer
+        ),
+        [Rule::Condition {
+            param: "InstantAccess".into(),
+            value: "true".into()
+        }]
+    );
+    let f = facts(
+        "This parameter and DiskId.N cannot be specified at the same time.",
+        ScalarType::String,
+    );
+    assert_eq!(
+        f.exclusive,
+        [("Self.N".to_string(), "DiskId.N".to_string(), 1)]
+    );
+    let f = facts(
+        "You cannot specify both this and Unknown at the same time.",
+        ScalarType::String,
+    );
+    assert!(f.exclusive.is_empty());
+    let f = facts(
+        "This parameter will be removed in the future.",
+        ScalarType::String,
+    );
+    assert!(f.deprecated.is_some());
+    // A condition on an unknown param is not guessed.
+    let f = facts(
+        "It takes effect only when Foo is set to true.",
+        ScalarType::String,
+    );
+    assert!(f.constraints.is_empty() && f.unparsed.len() == 1);
+}
+
+#[test]
+fn qualified_sentences_give_no_rules() {
+    let text = "The hostname.\n-   For Windows instances, it must be 2 to 15 characters in length.\n-   For other instances,\n    -   it must be 2 to 64 characters in length.\n-   It cannot start with http://.";
+    let f = facts(text, ScalarType::String);
+    assert_eq!(
+        f.constraints
+            .iter()
+            .map(|c| c.rule.clone())
+            .collect::<Vec<_>>(),
+        [Rule::NotPrefix {
+            prefixes: vec!["http://".into()]
+        }]
+    );
+    assert_eq!(
+        f.unparsed.iter().map(|u| u.line).collect::<Vec<_>>(),
+        [2, 4]
+    );
+    // Ordinary prose without constraint words is not reported.
+    assert!(
+        facts(
+            "The ID of the security group to which it belongs.",
+            ScalarType::String
+        )
+        .unparsed
+        .is_empty()
+    );
+}
+
+#[test]
+fn sentences_split_on_capitals_only() {
+    assert_eq!(
+        split_sentences("Unit: days. Valid values: 1 to 5. e.g. x periods (.), y."),
+        [
+            "Unit: days.",
+            "Valid values: 1 to 5. e.g. x periods (.), y."
+        ]
+    );
+}
