@@ -342,6 +342,21 @@ impl World {
     pub fn region(&self, region_id: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.region_id == region_id)
     }
+
+    /// A disk anywhere in the world (attached or not), for `update_world` in tests.
+    pub fn disk_mut(&mut self, disk_id: &str) -> Option<&mut Disk> {
+        self.regions.iter_mut().find_map(|r| {
+            r.disks
+                .iter_mut()
+                .find(|d| d.disk_id == disk_id)
+                .or_else(|| {
+                    r.instances
+                        .iter_mut()
+                        .flat_map(|i| i.disks.iter_mut())
+                        .find(|d| d.disk_id == disk_id)
+                })
+        })
+    }
 }
 
 impl Default for World {

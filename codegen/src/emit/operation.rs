@@ -148,7 +148,7 @@ fn tokens(
 
     let from_params = from_params_derive(target);
     let out_fields = output::fields(&op.response, table, target == Target::InCrate);
-    let out_decode = output::decode_impl(&output, &op.response, table);
+    let out_decode = output::decode_impl(&output, &op.response, table, None);
     let out_derives = output::derives(target == Target::InCrate);
     let error_kind = errors::operation_error(spec);
     let paginated = paginated_impl(spec, table, &op_ident, &input, &output)?;

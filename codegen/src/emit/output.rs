@@ -54,7 +54,13 @@ pub(crate) fn fields(fields: &[Field], table: &TypeTable, in_crate: bool) -> Vec
 /// `Deserialize` through `ecs_api::de::Fields`: one lenient call per field, a small body however
 /// many response types the API has (serde's derive writes a visitor per type and a wrapper type
 /// per `deserialize_with` field).
-pub(crate) fn decode_impl(type_name: &Ident, fields: &[Field], table: &TypeTable) -> TokenStream {
+/// `cfg` gates both impls when the type itself is gated.
+pub(crate) fn decode_impl(
+    type_name: &Ident,
+    fields: &[Field],
+    table: &TypeTable,
+    cfg: Option<&TokenStream>,
+) -> TokenStream {
     let inits = field_names(fields)
         .into_iter()
         .zip(fields)
@@ -68,11 +74,13 @@ pub(crate) fn decode_impl(type_name: &Ident, fields: &[Field], table: &TypeTable
         Span::call_site(),
     );
     quote! {
+        #cfg
         impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for #type_name {
             fn deserialize<D: ::ecs_api::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 ::ecs_api::de::deserialize_fields(d)
             }
         }
+        #cfg
         impl ::ecs_api::de::FromFields for #type_name {
             fn from_fields(#f: &mut ::ecs_api::de::Fields) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
                 ::std::result::Result::Ok(Self { #(#inits,)* })

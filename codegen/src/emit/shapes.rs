@@ -266,7 +266,8 @@ impl TypeTable {
         dedupe_setters(&mut fs);
         let decls = fs.iter().map(|f| &f.decl);
         let setters = setter_methods(&fs, false);
-        let debug = redacting_debug(&tn, &fs);
+        // The cfg goes with the impl itself: a bare one would gate whatever item comes next.
+        let debug = redacting_debug(&tn, &fs).map(|d| quote!(#cfg #d));
         let from_params = super::operation::from_params_derive(self.target);
         let derive_debug = debug.is_none().then(|| quote!(Debug,));
         let doc = format!(
@@ -289,7 +290,6 @@ impl TypeTable {
                 pub fn new() -> Self { Self::default() }
                 #(#setters)*
             }
-            #cfg
             #debug
         }
     }
@@ -300,7 +300,7 @@ impl TypeTable {
         let in_crate = self.target == Target::InCrate;
         let fs = output::fields(&e.first, self, in_crate);
         let derives = output::derives(in_crate);
-        let decode = output::decode_impl(&tn, &e.first, self);
+        let decode = output::decode_impl(&tn, &e.first, self, cfg.as_ref());
         let doc = format!(" A `{}` in a response.{}", e.wanted, Self::used_by(&e.ops));
         quote! {
             #[doc = #doc]
@@ -308,7 +308,6 @@ impl TypeTable {
             #derives
             #[non_exhaustive]
             pub struct #tn { #(#fs)* }
-            #cfg
             #decode
         }
     }

@@ -24,6 +24,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Account {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "images")]
 impl ::ecs_api::de::FromFields for Account {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -72,6 +73,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AccountAttributeItem
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "others")]
 impl ::ecs_api::de::FromFields for AccountAttributeItem {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -113,6 +115,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ActionOnMaintenance 
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "operations-and-monitoring")]
 impl ::ecs_api::de::FromFields for ActionOnMaintenance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -173,6 +176,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Activation {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for Activation {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -220,6 +224,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ActivityDetail {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for ActivityDetail {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -309,15 +314,6 @@ impl AddTagsTag {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "images",
-        feature = "instances",
-        feature = "security-groups",
-        feature = "snapshots",
-        feature = "tags"
-    )
-)]
 /// A `AllocatedResource` in a response. Used by `DescribeCapacityReservations`, `DescribeElasticityAssurances`.
 #[cfg(feature = "resource-assurance")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -349,6 +345,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AllocatedResource {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "resource-assurance")]
 impl ::ecs_api::de::FromFields for AllocatedResource {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -386,6 +383,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AssociatedPublicIp {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "elastic-network-interfaces")]
 impl ::ecs_api::de::FromFields for AssociatedPublicIp {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -427,6 +425,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AttachInstanceRamRol
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for AttachInstanceRamRoleResult {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -461,6 +460,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Attachment {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "elastic-network-interfaces")]
 impl ::ecs_api::de::FromFields for Attachment {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -525,6 +525,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AutoProvisioningGrou
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for AutoProvisioningGroup {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -582,6 +583,7 @@ for AutoProvisioningGroupHistory {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for AutoProvisioningGroupHistory {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -659,6 +661,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AutoSnapshotPolicy {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "snapshots")]
 impl ::ecs_api::de::FromFields for AutoSnapshotPolicy {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -712,6 +715,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AvailableResource {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "regions")]
 impl ::ecs_api::de::FromFields for AvailableResource {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -758,6 +762,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AvailableSpotResourc
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for AvailableSpotResource {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -795,6 +800,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AvailableSpotZone {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for AvailableSpotZone {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -845,6 +851,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AvailableZone {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "regions")]
 impl ::ecs_api::de::FromFields for AvailableZone {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -891,6 +898,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Bandwidth {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "networks")]
 impl ::ecs_api::de::FromFields for Bandwidth {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -972,6 +980,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CapacityReservationI
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "resource-assurance")]
 impl ::ecs_api::de::FromFields for CapacityReservationItem {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -1058,6 +1067,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Command {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for Command {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -1152,7 +1162,6 @@ impl Configuration {
         self
     }
 }
-#[cfg(feature = "reserved-instances")]
 /// The `CpuOptions` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -1194,7 +1203,6 @@ impl CpuOptions {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// A `CpuOptions` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1223,6 +1231,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CpuOptionsInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for CpuOptionsInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -1388,7 +1397,6 @@ impl CreateAutoProvisioningGroupDataDisk {
         self
     }
 }
-#[cfg(feature = "auto-provisioning-group")]
 /// The `Tag` value of a request. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -1424,7 +1432,6 @@ impl CreateAutoProvisioningGroupTag {
         self
     }
 }
-#[cfg(feature = "auto-provisioning-group")]
 /// The `PrivatePoolOptions` value of a request. Used by `CreateCapacityReservation`, `CreateElasticityAssurance`.
 #[cfg(feature = "resource-assurance")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -1466,7 +1473,6 @@ impl CreateCapacityReservationPrivatePoolOptions {
         self
     }
 }
-#[cfg(feature = "resource-assurance")]
 /// The `DataDisk` value of a request. Used by `CreateInstance`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -1615,7 +1621,6 @@ impl CreateInstanceDataDisk {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// The `PrivatePoolOptions` value of a request. Used by `CreateInstance`, `RunInstances`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -1660,7 +1665,6 @@ impl CreateInstancePrivatePoolOptions {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `CreateInstance`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -1752,7 +1756,6 @@ impl CreateInstanceSystemDisk {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
 #[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -1852,7 +1855,6 @@ impl CreateLaunchTemplateSystemDisk {
         self
     }
 }
-#[cfg(feature = "launch-templates")]
 /// The `DataDisk` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
 #[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -1977,7 +1979,6 @@ impl DataDisk {
         self
     }
 }
-#[cfg(feature = "launch-templates")]
 /// The `DataDiskConfig` value of a request. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -2010,7 +2011,6 @@ impl DataDiskConfig {
         self
     }
 }
-#[cfg(feature = "auto-provisioning-group")]
 /// A `DataDisk` in a response. Used by `DescribeLaunchTemplateVersions`.
 #[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2062,6 +2062,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DataDiskInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "launch-templates")]
 impl ::ecs_api::de::FromFields for DataDiskInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2104,6 +2105,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DataPoint {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "operations-and-monitoring")]
 impl ::ecs_api::de::FromFields for DataPoint {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2176,6 +2178,7 @@ for DedicatedBlockStorageCluster {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "disk")]
 impl ::ecs_api::de::FromFields for DedicatedBlockStorageCluster {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2223,6 +2226,7 @@ for DedicatedBlockStorageClusterCapacity {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "disk")]
 impl ::ecs_api::de::FromFields for DedicatedBlockStorageClusterCapacity {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2261,6 +2265,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DedicatedHostAttribu
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for DedicatedHostAttribute {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2311,6 +2316,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DedicatedHostRenewAt
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "dedicated-hosts")]
 impl ::ecs_api::de::FromFields for DedicatedHostRenewAttribute {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2388,6 +2394,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DedicatedHostType {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "dedicated-hosts")]
 impl ::ecs_api::de::FromFields for DedicatedHostType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2440,6 +2447,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DedicatedInstanceAtt
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for DedicatedInstanceAttribute {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2496,6 +2504,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteActivationActi
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for DeleteActivationActivation {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2591,6 +2600,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Demand {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "others")]
 impl ::ecs_api::de::FromFields for Demand {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2667,6 +2677,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeploymentSet {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "deployment-sets")]
 impl ::ecs_api::de::FromFields for DeploymentSet {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2746,6 +2757,7 @@ for DescribeAutoProvisioningGroupInstancesInstance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for DescribeAutoProvisioningGroupInstancesInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2795,6 +2807,7 @@ for DescribeAutoSnapshotPolicyExTag {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "snapshots")]
 impl ::ecs_api::de::FromFields for DescribeAutoSnapshotPolicyExTag {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -2829,7 +2842,6 @@ impl DescribeCapacityReservationsPrivatePoolOptions {
         self
     }
 }
-#[cfg(feature = "resource-assurance")]
 /// The `Tag` value of a request. Used by `DescribeDisks`.
 #[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -2886,7 +2898,6 @@ impl DescribeDisksTag {
         self
     }
 }
-#[cfg(feature = "disk")]
 /// The `Filter` value of a request. Used by `DescribeImageSupportInstanceTypes`, `DescribeImages`.
 #[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -2922,7 +2933,6 @@ impl DescribeImageSupportInstanceTypesFilter {
         self
     }
 }
-#[cfg(feature = "images")]
 /// A `DiskDeviceMapping` in a response. Used by `DescribeImages`.
 #[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2971,6 +2981,7 @@ for DescribeImagesDiskDeviceMapping {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "images")]
 impl ::ecs_api::de::FromFields for DescribeImagesDiskDeviceMapping {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3099,6 +3110,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeImagesImage 
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "images")]
 impl ::ecs_api::de::FromFields for DescribeImagesImage {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3166,6 +3178,7 @@ for DescribeInstanceAttachmentAttributesInstance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "resource-assurance")]
 impl ::ecs_api::de::FromFields for DescribeInstanceAttachmentAttributesInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3244,7 +3257,6 @@ impl DescribeInstanceModificationPriceDataDisk {
         self
     }
 }
-#[cfg(feature = "pricing")]
 /// A `Price` in a response. Used by `DescribeInstanceModificationPrice`.
 #[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3279,6 +3291,7 @@ for DescribeInstanceModificationPricePrice {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "pricing")]
 impl ::ecs_api::de::FromFields for DescribeInstanceModificationPricePrice {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3319,6 +3332,7 @@ for DescribeInstanceModificationPricePriceInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "pricing")]
 impl ::ecs_api::de::FromFields for DescribeInstanceModificationPricePriceInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3432,6 +3446,7 @@ for DescribeInstanceTypesInstanceType {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for DescribeInstanceTypesInstanceType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3700,6 +3715,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeInstancesIns
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for DescribeInstancesInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3855,6 +3871,7 @@ for DescribeInvocationsInvocation {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for DescribeInvocationsInvocation {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3917,6 +3934,7 @@ for DescribeLaunchTemplateVersionsNetworkInterface {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "launch-templates")]
 impl ::ecs_api::de::FromFields for DescribeLaunchTemplateVersionsNetworkInterface {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -3995,6 +4013,7 @@ for DescribeManagedInstancesInstance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for DescribeManagedInstancesInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4063,6 +4082,7 @@ for DescribeNetworkInterfacesIpv6Set {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "elastic-network-interfaces")]
 impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesIpv6Set {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4138,6 +4158,7 @@ for DescribeNetworkInterfacesPrivateIpSet {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "elastic-network-interfaces")]
 impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesPrivateIpSet {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4195,6 +4216,7 @@ for DescribeNetworkInterfacesTag {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "elastic-network-interfaces")]
 impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesTag {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4272,7 +4294,6 @@ impl DescribePriceDataDisk {
         self
     }
 }
-#[cfg(feature = "pricing")]
 /// The `SystemDisk` value of a request. Used by `DescribePrice`.
 #[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -4338,7 +4359,6 @@ impl DescribePriceSystemDisk {
         self
     }
 }
-#[cfg(feature = "pricing")]
 /// A `OperationLock` in a response. Used by `DescribeReservedInstances`.
 #[cfg(feature = "reserved-instances")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4367,6 +4387,7 @@ for DescribeReservedInstancesOperationLock {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "reserved-instances")]
 impl ::ecs_api::de::FromFields for DescribeReservedInstancesOperationLock {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4406,6 +4427,7 @@ for DescribeReservedInstancesTag {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "reserved-instances")]
 impl ::ecs_api::de::FromFields for DescribeReservedInstancesTag {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4493,6 +4515,7 @@ for DescribeSendFileResultsInvocation {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for DescribeSendFileResultsInvocation {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4591,6 +4614,7 @@ for DescribeSendFileResultsInvokeInstance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for DescribeSendFileResultsInvokeInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4649,6 +4673,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeSnapshotsSna
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "snapshots")]
 impl ::ecs_api::de::FromFields for DescribeSnapshotsSnapshot {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4685,6 +4710,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeSnapshotsTag
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "snapshots")]
 impl ::ecs_api::de::FromFields for DescribeSnapshotsTag {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4722,6 +4748,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeTagsTag {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "tags")]
 impl ::ecs_api::de::FromFields for DescribeTagsTag {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4767,6 +4794,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DetachInstanceRamRol
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for DetachInstanceRamRoleResult {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4817,7 +4845,6 @@ impl Disk {
         self
     }
 }
-#[cfg(feature = "snapshots")]
 /// The `DiskDeviceMapping` value of a request. Used by `CreateImage`.
 #[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -4884,7 +4911,6 @@ impl DiskDeviceMapping {
         self
     }
 }
-#[cfg(feature = "images")]
 /// A `DiskDeviceMapping` in a response. Used by `DescribeImageFromFamily`.
 #[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4926,6 +4952,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskDeviceMappingInf
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "images")]
 impl ::ecs_api::de::FromFields for DiskDeviceMappingInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -4975,6 +5002,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskEventType {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "system-event")]
 impl ::ecs_api::de::FromFields for DiskEventType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5027,6 +5055,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskFullStatusType {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "system-event")]
 impl ::ecs_api::de::FromFields for DiskFullStatusType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5216,6 +5245,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "disk")]
 impl ::ecs_api::de::FromFields for DiskInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5316,6 +5346,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskMonitorData {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "operations-and-monitoring")]
 impl ::ecs_api::de::FromFields for DiskMonitorData {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5383,6 +5414,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DiskReplicaPair {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "disk")]
 impl ::ecs_api::de::FromFields for DiskReplicaPair {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5424,6 +5456,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for EcsCapacityReservati
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for EcsCapacityReservationAttr {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5470,6 +5503,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for EipAddress {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for EipAddress {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5545,6 +5579,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ElasticityAssuranceI
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "resource-assurance")]
 impl ::ecs_api::de::FromFields for ElasticityAssuranceItem {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5609,6 +5644,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for EniMonitorData {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "operations-and-monitoring")]
 impl ::ecs_api::de::FromFields for EniMonitorData {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5656,7 +5692,6 @@ impl EventPublishTime {
         self
     }
 }
-#[cfg(feature = "system-event")]
 /// The `EventTime` value of a request. Used by `DescribeDisksFullStatus`.
 #[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -5690,7 +5725,6 @@ impl EventTime {
         self
     }
 }
-#[cfg(feature = "system-event")]
 /// A `EventType` in a response. Used by `DescribeDisksFullStatus`, `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5720,6 +5754,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for EventType {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "system-event")]
 impl ::ecs_api::de::FromFields for EventType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5758,6 +5793,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ExtendedAttribute {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "system-event")]
 impl ::ecs_api::de::FromFields for ExtendedAttribute {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5797,6 +5833,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for FeeOfInstance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(any(feature = "dedicated-hosts", feature = "instances"))]
 impl ::ecs_api::de::FromFields for FeeOfInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5839,7 +5876,6 @@ impl Filter {
         self
     }
 }
-#[cfg(any(feature = "disk", feature = "instances", feature = "snapshots"))]
 /// A `HibernationOptions` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5862,6 +5898,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for HibernationOptions {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for HibernationOptions {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -5899,6 +5936,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for HpcCluster {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "hpc-clusters")]
 impl ::ecs_api::de::FromFields for HpcCluster {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6012,6 +6050,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Image {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "images")]
 impl ::ecs_api::de::FromFields for Image {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6134,7 +6173,6 @@ impl ImportImageDiskDeviceMapping {
         self
     }
 }
-#[cfg(feature = "images")]
 /// A `InactiveDisk` in a response. Used by `DescribeInstanceHistoryEvents`, `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6179,6 +6217,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InactiveDisk {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "system-event")]
 impl ::ecs_api::de::FromFields for InactiveDisk {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6250,6 +6289,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Instance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for Instance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6314,6 +6354,7 @@ for InstanceCloudAssistantStatus {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for InstanceCloudAssistantStatus {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6362,6 +6403,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceFullStatusTy
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "system-event")]
 impl ::ecs_api::de::FromFields for InstanceFullStatusType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6396,6 +6438,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceIdSet {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "resource-assurance")]
 impl ::ecs_api::de::FromFields for InstanceIdSet {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6475,6 +6518,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceMonitorData 
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "operations-and-monitoring")]
 impl ::ecs_api::de::FromFields for InstanceMonitorData {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6528,6 +6572,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceRamRoleSet {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for InstanceRamRoleSet {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6564,6 +6609,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceRamRoleSets 
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for InstanceRamRoleSets {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6611,6 +6657,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceRenewAttribu
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for InstanceRenewAttribute {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6658,6 +6705,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceResponse {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for InstanceResponse {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6696,6 +6744,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceStatus {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for InstanceStatus {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6755,6 +6804,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceSystemEventT
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "system-event")]
 impl ::ecs_api::de::FromFields for InstanceSystemEventType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6798,6 +6848,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceTag {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "launch-templates")]
 impl ::ecs_api::de::FromFields for InstanceTag {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6839,6 +6890,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceType {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "images")]
 impl ::ecs_api::de::FromFields for InstanceType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6876,6 +6928,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstanceTypeFamily {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for InstanceTypeFamily {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -6917,6 +6970,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Invocation {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for Invocation {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -7049,6 +7103,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InvocationResult {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for InvocationResult {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -7192,6 +7247,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InvokeInstance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "cloud-assistant")]
 impl ::ecs_api::de::FromFields for InvokeInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -7237,6 +7293,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Ipv6Set {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for Ipv6Set {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -7277,6 +7334,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for KeyPair {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "ssh-key-pairs")]
 impl ::ecs_api::de::FromFields for KeyPair {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -7689,7 +7747,6 @@ impl LaunchConfiguration {
         self
     }
 }
-#[cfg(feature = "auto-provisioning-group")]
 /// A `LaunchResult` in a response. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7730,6 +7787,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchResult {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for LaunchResult {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -7810,7 +7868,6 @@ impl LaunchTemplateConfig {
         self
     }
 }
-#[cfg(feature = "auto-provisioning-group")]
 /// A `LaunchTemplateConfig` in a response. Used by `DescribeAutoProvisioningGroups`.
 #[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7845,6 +7902,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchTemplateConfig
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for LaunchTemplateConfigInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -7988,6 +8046,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchTemplateData {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "launch-templates")]
 impl ::ecs_api::de::FromFields for LaunchTemplateData {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8077,6 +8136,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchTemplateSet {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "launch-templates")]
 impl ::ecs_api::de::FromFields for LaunchTemplateSet {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8140,6 +8200,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LaunchTemplateVersio
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "launch-templates")]
 impl ::ecs_api::de::FromFields for LaunchTemplateVersionSet {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8182,6 +8243,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Link {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "networks")]
 impl ::ecs_api::de::FromFields for Link {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8222,6 +8284,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for LockReason {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for LockReason {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8263,6 +8326,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for MaintenanceAttribute
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "operations-and-monitoring")]
 impl ::ecs_api::de::FromFields for MaintenanceAttribute {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8312,7 +8376,6 @@ impl MaintenanceWindow {
         self
     }
 }
-#[cfg(feature = "operations-and-monitoring")]
 /// A `MaintenanceWindow` in a response. Used by `DescribeInstanceMaintenanceAttributes`.
 #[cfg(feature = "operations-and-monitoring")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8338,6 +8401,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for MaintenanceWindowInf
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "operations-and-monitoring")]
 impl ::ecs_api::de::FromFields for MaintenanceWindowInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8380,6 +8444,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for MetadataOptions {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for MetadataOptions {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8424,7 +8489,6 @@ impl ModifyCapacityReservationPrivatePoolOptions {
         self
     }
 }
-#[cfg(feature = "resource-assurance")]
 /// The `PrivatePoolOptions` value of a request. Used by `ModifyInstanceAttachmentAttributes`.
 #[cfg(feature = "resource-assurance")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -8466,7 +8530,6 @@ impl ModifyInstanceAttachmentAttributesPrivatePoolOptions {
         self
     }
 }
-#[cfg(feature = "resource-assurance")]
 /// A `MountInstance` in a response. Used by `DescribeDisks`.
 #[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8495,6 +8558,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for MountInstance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "disk")]
 impl ::ecs_api::de::FromFields for MountInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8541,7 +8605,6 @@ impl NetworkAttributes {
         self
     }
 }
-#[cfg(feature = "dedicated-hosts")]
 /// The `NetworkInterface` value of a request. Used by `CreateLaunchTemplate`, `CreateLaunchTemplateVersion`.
 #[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -8640,7 +8703,6 @@ impl NetworkInterface {
         self
     }
 }
-#[cfg(feature = "launch-templates")]
 /// A `NetworkInterface` in a response. Used by `DescribeInstances`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8680,6 +8742,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for NetworkInterfaceInfo
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for NetworkInterfaceInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8731,6 +8794,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for NetworkInterfaceSet 
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "elastic-network-interfaces")]
 impl ::ecs_api::de::FromFields for NetworkInterfaceSet {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8776,7 +8840,6 @@ impl NotBefore {
         self
     }
 }
-#[cfg(feature = "system-event")]
 /// A `OperationLock` in a response. Used by `DescribeDisks`.
 #[cfg(feature = "disk")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8799,6 +8862,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for OperationLock {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "disk")]
 impl ::ecs_api::de::FromFields for OperationLock {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8841,6 +8905,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for OperationProgress {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(any(feature = "others", feature = "snapshots"))]
 impl ::ecs_api::de::FromFields for OperationProgress {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8884,6 +8949,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for PayAsYouGoOptions {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for PayAsYouGoOptions {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -8971,6 +9037,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Permission {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "security-groups")]
 impl ::ecs_api::de::FromFields for Permission {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9039,6 +9106,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Price {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "pricing")]
 impl ::ecs_api::de::FromFields for Price {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9076,6 +9144,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for PriceInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "pricing")]
 impl ::ecs_api::de::FromFields for PriceInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9108,6 +9177,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for PrivateIpSet {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(any(feature = "elastic-network-interfaces", feature = "instances"))]
 impl ::ecs_api::de::FromFields for PrivateIpSet {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9141,7 +9211,6 @@ impl PrivatePoolOptions {
         self
     }
 }
-#[cfg(feature = "resource-assurance")]
 /// A `ReferencingSecurityGroup` in a response. Used by `DescribeSecurityGroupReferences`.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9167,6 +9236,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ReferencingSecurityG
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "security-groups")]
 impl ::ecs_api::de::FromFields for ReferencingSecurityGroup {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9210,6 +9280,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Region {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "regions")]
 impl ::ecs_api::de::FromFields for Region {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9247,6 +9318,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for RelatedItem {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(any(feature = "others", feature = "snapshots"))]
 impl ::ecs_api::de::FromFields for RelatedItem {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9282,7 +9354,6 @@ impl ReplaceSystemDiskSystemDisk {
         self
     }
 }
-#[cfg(feature = "disk")]
 /// A `ReservedInstance` in a response. Used by `DescribeReservedInstances`.
 #[cfg(feature = "reserved-instances")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9357,6 +9428,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ReservedInstance {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "reserved-instances")]
 impl ::ecs_api::de::FromFields for ReservedInstance {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9400,6 +9472,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResourcePriceModel {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "pricing")]
 impl ::ecs_api::de::FromFields for ResourcePriceModel {
     fn from_fields(
         _f: &mut ::ecs_api::de::Fields,
@@ -9456,6 +9529,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResourceTypeCount {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "tags")]
 impl ::ecs_api::de::FromFields for ResourceTypeCount {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9524,6 +9598,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResourcesInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "regions")]
 impl ::ecs_api::de::FromFields for ResourcesInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9570,6 +9645,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ResultType {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "ssh-key-pairs")]
 impl ::ecs_api::de::FromFields for ResultType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9607,6 +9683,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Rule {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "pricing")]
 impl ::ecs_api::de::FromFields for Rule {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -9783,7 +9860,6 @@ impl RunInstancesDataDisk {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// The `NetworkInterface` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -9895,7 +9971,6 @@ impl RunInstancesNetworkInterface {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// The `SystemDisk` value of a request. Used by `RunInstances`.
 #[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -9995,7 +10070,6 @@ impl RunInstancesSystemDisk {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// A `ScheduledSystemEventType` in a response. Used by `DescribeInstancesFullStatus`.
 #[cfg(feature = "system-event")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10039,6 +10113,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ScheduledSystemEvent
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "system-event")]
 impl ::ecs_api::de::FromFields for ScheduledSystemEventType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10088,7 +10163,6 @@ impl SchedulerOptions {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// A `SecurityGroup` in a response. Used by `DescribeSecurityGroups`.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10146,6 +10220,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SecurityGroup {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "security-groups")]
 impl ::ecs_api::de::FromFields for SecurityGroup {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10193,6 +10268,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SecurityGroupReferen
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "security-groups")]
 impl ::ecs_api::de::FromFields for SecurityGroupReference {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10234,7 +10310,6 @@ impl SecurityOptions {
         self
     }
 }
-#[cfg(feature = "instances")]
 /// A `ShareGroup` in a response. Used by `DescribeImageSharePermission`.
 #[cfg(feature = "images")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10257,6 +10332,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ShareGroup {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "images")]
 impl ::ecs_api::de::FromFields for ShareGroup {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10305,6 +10381,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Snapshot {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "snapshots")]
 impl ::ecs_api::de::FromFields for Snapshot {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10365,6 +10442,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SnapshotGroup {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "snapshots")]
 impl ::ecs_api::de::FromFields for SnapshotGroup {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10441,6 +10519,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SnapshotLink {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "snapshots")]
 impl ::ecs_api::de::FromFields for SnapshotLink {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10530,6 +10609,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SpotOptions {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for SpotOptions {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10589,6 +10669,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SpotPriceType {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for SpotPriceType {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10655,6 +10736,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for StorageCapacityUnit 
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "storage-capacity-units")]
 impl ::ecs_api::de::FromFields for StorageCapacityUnit {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10715,6 +10797,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SupplyInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "others")]
 impl ::ecs_api::de::FromFields for SupplyInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10773,6 +10856,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SupportedResource {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "regions")]
 impl ::ecs_api::de::FromFields for SupportedResource {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10819,7 +10903,6 @@ impl SystemDisk {
         self
     }
 }
-#[cfg(any(feature = "instances", feature = "pricing"))]
 /// The `SystemDiskConfig` value of a request. Used by `CreateAutoProvisioningGroup`.
 #[cfg(feature = "auto-provisioning-group")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -10852,7 +10935,6 @@ impl SystemDiskConfig {
         self
     }
 }
-#[cfg(feature = "auto-provisioning-group")]
 /// A `SystemDisk` in a response. Used by `DescribeLaunchTemplateVersions`.
 #[cfg(feature = "launch-templates")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10898,6 +10980,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for SystemDiskInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "launch-templates")]
 impl ::ecs_api::de::FromFields for SystemDiskInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -10978,21 +11061,6 @@ impl Tag {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "dedicated-hosts",
-        feature = "disk",
-        feature = "elastic-network-interfaces",
-        feature = "images",
-        feature = "instances",
-        feature = "launch-templates",
-        feature = "reserved-instances",
-        feature = "resource-assurance",
-        feature = "snapshots",
-        feature = "ssh-key-pairs",
-        feature = "tags"
-    )
-)]
 /// The `TagFilter` value of a request. Used by `ListTagResources`.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
@@ -11050,7 +11118,6 @@ impl TagFilter {
         self
     }
 }
-#[cfg(feature = "tags")]
 /// A `Tag` in a response. Used by `CreateNetworkInterface`, `DescribeDisks`, `DescribeImageFromFamily`, `DescribeImages`, `DescribeInstances`, `DescribeKeyPairs`, `DescribeLaunchTemplates`, `DescribeSecurityGroups`.
 #[cfg(
     any(
@@ -11096,6 +11163,17 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for TagInfo {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(
+    any(
+        feature = "disk",
+        feature = "elastic-network-interfaces",
+        feature = "images",
+        feature = "instances",
+        feature = "launch-templates",
+        feature = "security-groups",
+        feature = "ssh-key-pairs"
+    )
+)]
 impl ::ecs_api::de::FromFields for TagInfo {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -11152,6 +11230,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for TagResource {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "tags")]
 impl ::ecs_api::de::FromFields for TagResource {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -11200,6 +11279,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for TargetCapacitySpecif
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "auto-provisioning-group")]
 impl ::ecs_api::de::FromFields for TargetCapacitySpecification {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -11249,6 +11329,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Task {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "others")]
 impl ::ecs_api::de::FromFields for Task {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -11298,7 +11379,6 @@ impl TemplateTag {
         self
     }
 }
-#[cfg(feature = "launch-templates")]
 /// A `ValueItem` in a response. Used by `DescribeAccountAttributes`.
 #[cfg(feature = "others")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11362,6 +11442,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ValueItem {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "others")]
 impl ::ecs_api::de::FromFields for ValueItem {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -11408,6 +11489,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for VpcAttributes {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "instances")]
 impl ::ecs_api::de::FromFields for VpcAttributes {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
@@ -11466,6 +11548,7 @@ impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for Zone {
         ::ecs_api::de::deserialize_fields(d)
     }
 }
+#[cfg(feature = "regions")]
 impl ::ecs_api::de::FromFields for Zone {
     fn from_fields(
         f: &mut ::ecs_api::de::Fields,
