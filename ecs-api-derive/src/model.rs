@@ -1,6 +1,7 @@
 //! The `#[ecs(...)]` attributes, parsed into a model of the struct and checked against the field
 //! types (a rule that cannot apply is a compile error at the rule's span).
 
+use ecs_rules::{Needs, Rule, RuleKind, Target};
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::{
@@ -26,17 +27,9 @@ pub(crate) enum Card {
     List,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum Kind {
-    Text,
-    Integer,
-    Bool,
-    Float,
-    /// Any other scalar implementing `WireScalar` (e.g. `serde_json::Value`).
-    OtherScalar,
-    /// A struct that derives these traits itself.
-    Nested,
-}
+/// What a field's value (each item's, for a `Vec`) is: text, an integer, another `WireScalar`
+/// (`bool`, `f64`, `serde_json::Value`), or a `nested` struct that derives these traits itself.
+pub(crate) use ecs_rules::ValueKind as Kind;
 
 pub(crate) struct FieldModel {
     pub(crate) ident: Ident,
@@ -46,7 +39,7 @@ pub(crate) struct FieldModel {
     pub(crate) wire: LitStr,
     pub(crate) required: bool,
     pub(crate) error_code: Option<LitStr>,
-    pub(crate) rules: Vec<FieldRule>,
+    pub(crate) rules: Vec<Rule>,
     pub(crate) condition: Option<(Ident, LitStr)>,
     /// `Vec<T>` sent as one param holding a JSON array (`InstanceIds=["i-1","i-2"]`).
     pub(crate) json: bool,
@@ -61,25 +54,7 @@ pub(crate) struct MemberRules {
     pub(crate) field: Ident,
     pub(crate) wire: LitStr,
     pub(crate) error_code: Option<LitStr>,
-    pub(crate) rules: Vec<FieldRule>,
-}
-
-pub(crate) enum FieldRule {
-    Length(Option<u64>, Option<u64>),
-    Range(Option<i64>, Option<i64>),
-    Count(Option<u64>, Option<u64>),
-    Charset(LitStr),
-    FirstChar(LitStr),
-    NotPrefix(Vec<LitStr>),
-    NotContains(Vec<LitStr>),
-    OneOf(Vec<LitStr>),
-}
-
-impl FieldRule {
-    /// Kept in lenient mode: the rules docs rarely get wrong.
-    pub(crate) fn lenient(&self) -> bool {
-        matches!(self, FieldRule::Range(..) | FieldRule::Count(..))
-    }
+    pub(crate) rules: Vec<Rule>,
 }
 
 fn unwrap_generic<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
@@ -99,7 +74,7 @@ fn unwrap_generic<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
 
 fn scalar_kind(ty: &Type) -> Kind {
     let Type::Path(p) = ty else {
-        return Kind::OtherScalar;
+        return Kind::Other;
     };
     match p
         .path
@@ -110,9 +85,7 @@ fn scalar_kind(ty: &Type) -> Kind {
     {
         Some("String") => Kind::Text,
         Some("i32" | "i64" | "u32" | "u64") => Kind::Integer,
-        Some("bool") => Kind::Bool,
-        Some("f64") => Kind::Float,
-        _ => Kind::OtherScalar,
+        _ => Kind::Other,
     }
 }
 
@@ -174,6 +147,62 @@ fn class(lit: LitStr) -> Result<LitStr> {
     regex::Regex::new(&pattern)
         .map_err(|e| Error::new(lit.span(), format!("invalid character class: {e}")))?;
     Ok(lit)
+}
+
+/// The value rules a field or member states with an attribute of its own, by the names
+/// `ecs_rules` gives them (the generator writes the same names).
+const RULE_KINDS: [RuleKind; 8] = [
+    RuleKind::Length,
+    RuleKind::Range,
+    RuleKind::Count,
+    RuleKind::Charset,
+    RuleKind::FirstChar,
+    RuleKind::NotPrefix,
+    RuleKind::NotContains,
+    RuleKind::Enum,
+];
+
+fn rule_attr(name: &str) -> Option<RuleKind> {
+    RULE_KINDS.into_iter().find(|k| k.attribute() == Some(name))
+}
+
+/// `length(min = 2, max = 128)`, `charset = "a-z"`, `one_of("A", "B")`, … as a rule.
+fn parse_rule(name: &str, meta: &Meta) -> Result<Rule> {
+    let list = || -> Result<Vec<String>> { Ok(strings(meta)?.iter().map(LitStr::value).collect()) };
+    let Some(kind) = rule_attr(name) else {
+        return Err(Error::new(meta.path().span(), "not a rule attribute"));
+    };
+    Ok(match kind {
+        RuleKind::Length => {
+            let (min, max) = bounds(meta)?;
+            Rule::Length { min, max }
+        }
+        RuleKind::Range => {
+            let (min, max) = bounds(meta)?;
+            Rule::Range { min, max }
+        }
+        RuleKind::Count => {
+            let (min, max) = bounds(meta)?;
+            Rule::Count { min, max }
+        }
+        RuleKind::Charset => Rule::Charset {
+            class: class(lit_str(&meta.require_name_value()?.value)?)?.value(),
+        },
+        RuleKind::FirstChar => Rule::FirstChar {
+            class: class(lit_str(&meta.require_name_value()?.value)?)?.value(),
+        },
+        RuleKind::NotPrefix => Rule::NotPrefix { prefixes: list()? },
+        RuleKind::NotContains => Rule::NotContains { needles: list()? },
+        RuleKind::Enum => Rule::Enum { values: list()? },
+        // Attributes with a grammar of their own, parsed where they are read.
+        RuleKind::Required
+        | RuleKind::Exclusive
+        | RuleKind::Condition
+        | RuleKind::Malformed
+        | RuleKind::Unknown => {
+            return Err(Error::new(meta.path().span(), "not a value rule"));
+        }
+    })
 }
 
 impl Model {
@@ -286,30 +315,10 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
                     sensitive = true;
                 }
                 "error_code" => error_code = Some(lit_str(&meta.require_name_value()?.value)?),
-                "length" => {
-                    let (a, b) = bounds(meta)?;
-                    rules.push((path.span(), FieldRule::Length(a, b)));
-                }
-                "range" => {
-                    let (a, b) = bounds(meta)?;
-                    rules.push((path.span(), FieldRule::Range(a, b)));
-                }
-                "count" => {
-                    let (a, b) = bounds(meta)?;
-                    rules.push((path.span(), FieldRule::Count(a, b)));
-                }
-                "charset" => rules.push((
-                    path.span(),
-                    FieldRule::Charset(class(lit_str(&meta.require_name_value()?.value)?)?),
-                )),
-                "first_char" => rules.push((
-                    path.span(),
-                    FieldRule::FirstChar(class(lit_str(&meta.require_name_value()?.value)?)?),
-                )),
-                "not_prefix" => rules.push((path.span(), FieldRule::NotPrefix(strings(meta)?))),
-                "not_contains" => rules.push((path.span(), FieldRule::NotContains(strings(meta)?))),
-                "one_of" => rules.push((path.span(), FieldRule::OneOf(strings(meta)?))),
                 "member" => members.push(parse_member(meta)?),
+                other if rule_attr(other).is_some() => {
+                    rules.push((path.span(), parse_rule(other, meta)?));
+                }
                 "condition" => {
                     let list = meta.require_list()?;
                     let items =
@@ -373,21 +382,16 @@ fn parse_field(f: &syn::Field) -> Result<FieldModel> {
     // Type checks: a rule that cannot apply to the field's type is a mistake.
     let mut checked = Vec::new();
     for (span, rule) in rules {
-        let ok = match &rule {
-            FieldRule::Length(..)
-            | FieldRule::Charset(_)
-            | FieldRule::FirstChar(_)
-            | FieldRule::NotPrefix(_)
-            | FieldRule::NotContains(_)
-            | FieldRule::OneOf(_) => kind == Kind::Text,
-            FieldRule::Range(..) => kind == Kind::Integer,
-            FieldRule::Count(..) => card == Card::List,
+        let target = Target {
+            value: kind,
+            list: card == Card::List,
         };
-        if !ok {
-            let what = match &rule {
-                FieldRule::Range(..) => "an integer field (i32, i64, u32, u64)",
-                FieldRule::Count(..) => "a `Vec` field",
-                _ => "a `String` field",
+        if !rule.fits(target) {
+            let what = match rule.needs() {
+                Needs::Text => "a `String` field",
+                Needs::Integer => "an integer field (i32, i64, u32, u64)",
+                Needs::List => "a `Vec` field",
+                Needs::Anything => "any field",
             };
             return Err(Error::new(
                 span,
@@ -461,27 +465,7 @@ fn parse_member(meta: &Meta) -> Result<MemberRules> {
         match name.as_str() {
             "wire" => wire = Some(lit_str(&item.require_name_value()?.value)?),
             "error_code" => error_code = Some(lit_str(&item.require_name_value()?.value)?),
-            "length" => {
-                let (a, b) = bounds(item)?;
-                rules.push(FieldRule::Length(a, b));
-            }
-            "range" => {
-                let (a, b) = bounds(item)?;
-                rules.push(FieldRule::Range(a, b));
-            }
-            "count" => {
-                let (a, b) = bounds(item)?;
-                rules.push(FieldRule::Count(a, b));
-            }
-            "charset" => rules.push(FieldRule::Charset(class(lit_str(
-                &item.require_name_value()?.value,
-            )?)?)),
-            "first_char" => rules.push(FieldRule::FirstChar(class(lit_str(
-                &item.require_name_value()?.value,
-            )?)?)),
-            "not_prefix" => rules.push(FieldRule::NotPrefix(strings(item)?)),
-            "not_contains" => rules.push(FieldRule::NotContains(strings(item)?)),
-            "one_of" => rules.push(FieldRule::OneOf(strings(item)?)),
+            other if rule_attr(other).is_some() => rules.push(parse_rule(other, item)?),
             _ => {
                 return Err(Error::new(
                     item.path().span(),
