@@ -60,10 +60,7 @@ pub(crate) fn to_params(m: &Model) -> TokenStream2 {
                 let max = f
                     .rules
                     .iter()
-                    .find_map(|r| match r {
-                        Rule::Count { max, .. } => *max,
-                        _ => None,
-                    })
+                    .find_map(|r| if let Rule::Count { max, .. } = r { *max } else { None })
                     .unwrap_or(0)
                     .min(MAX_STATIC_ITEM_KEYS);
                 let keys = (1..=max).map(|n| format!("{}.{n}", wire.value()));
