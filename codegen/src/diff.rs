@@ -138,90 +138,10 @@ fn flatten_fields<'a>(prefix: &str, fields: &'a [Field], out: &mut BTreeMap<Stri
     }
 }
 
-/// The rule's kind, so that `Length 2..128` and `Length 2..64` compare as one rule that changed.
-fn rule_kind(r: &Rule) -> &'static str {
-    match r {
-        Rule::Length { .. } => "length",
-        Rule::Range { .. } => "range",
-        Rule::Count { .. } => "count",
-        Rule::Charset { .. } => "charset",
-        Rule::FirstChar { .. } => "first_char",
-        Rule::NotPrefix { .. } => "not_prefix",
-        Rule::NotContains { .. } => "not_contains",
-        Rule::Enum { .. } => "enum",
-        Rule::Condition { .. } => "condition",
-    }
-}
-
+/// A rule as the report shows it: its one wording, lists sorted, so that reordered values are
+/// no change.
 fn rule_text(r: &Rule) -> String {
-    fn b<T: std::fmt::Display>(a: &Option<T>, b: &Option<T>) -> String {
-        format!(
-            "{}..{}",
-            a.as_ref().map(|x| x.to_string()).unwrap_or_default(),
-            b.as_ref().map(|x| x.to_string()).unwrap_or_default()
-        )
-    }
-    match r {
-        Rule::Length { min, max } => format!("length {}", b(min, max)),
-        Rule::Range { min, max } => format!("range {}", b(min, max)),
-        Rule::Count { min, max } => format!("count {}", b(min, max)),
-        Rule::Charset { class } => format!("charset [{class}]"),
-        Rule::FirstChar { class } => format!("first char [{class}]"),
-        Rule::NotPrefix { prefixes } => format!("not prefix {}", sorted(prefixes).join(", ")),
-        Rule::NotContains { needles } => format!("not contains {}", sorted(needles).join(", ")),
-        Rule::Enum { values } => format!("one of {}", sorted(values).join(", ")),
-        Rule::Condition { param, value } => format!("only when {param} = {value}"),
-    }
-}
-
-fn sorted(v: &[String]) -> Vec<String> {
-    let mut v = v.to_vec();
-    v.sort();
-    v.dedup();
-    v
-}
-
-/// Whether the new bounds accept everything the old ones did.
-fn widened<T: PartialOrd + Copy>(old: (Option<T>, Option<T>), new: (Option<T>, Option<T>)) -> bool {
-    let min_ok = match (old.0, new.0) {
-        (_, None) => true,
-        (None, Some(_)) => false,
-        (Some(a), Some(b)) => b <= a,
-    };
-    let max_ok = match (old.1, new.1) {
-        (_, None) => true,
-        (None, Some(_)) => false,
-        (Some(a), Some(b)) => b >= a,
-    };
-    min_ok && max_ok
-}
-
-/// Whether `new` accepts every value `old` accepted (same kind of rule).
-fn rule_widened(old: &Rule, new: &Rule) -> bool {
-    let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<_>>();
-    match (old, new) {
-        (Rule::Length { min: a, max: b }, Rule::Length { min: c, max: d })
-        | (Rule::Count { min: a, max: b }, Rule::Count { min: c, max: d }) => {
-            widened((*a, *b), (*c, *d))
-        }
-        (Rule::Range { min: a, max: b }, Rule::Range { min: c, max: d }) => {
-            widened((*a, *b), (*c, *d))
-        }
-        (Rule::Enum { values: a }, Rule::Enum { values: b }) => set(a).is_subset(&set(b)),
-        // Fewer forbidden prefixes or needles accept more.
-        (Rule::NotPrefix { prefixes: a }, Rule::NotPrefix { prefixes: b })
-        | (Rule::NotContains { needles: a }, Rule::NotContains { needles: b }) => {
-            set(b).is_subset(&set(a))
-        }
-        (Rule::Charset { class: a }, Rule::Charset { class: b })
-        | (Rule::FirstChar { class: a }, Rule::FirstChar { class: b }) => {
-            let chars = |s: &str| s.chars().collect::<BTreeSet<_>>();
-            // A class that only gains characters (`A-Za-z` → `A-Za-z0-9`) accepts more.
-            chars(a).is_subset(&chars(b)) && b.starts_with(a.as_str())
-        }
-        (Rule::Condition { .. }, Rule::Condition { .. }) => true,
-        _ => false,
-    }
+    r.normalized().to_string()
 }
 
 /// Whitespace collapsed and digit-group commas dropped (`65,536` and `65536` are one number).
@@ -524,7 +444,8 @@ fn param_changes(name: &str, o: &Param, n: &Param, changes: &mut Vec<Change>) {
     let rules = |p: &Param| -> BTreeMap<&'static str, Rule> {
         p.constraints
             .iter()
-            .map(|c| (rule_kind(&c.rule), c.rule.clone()))
+            // By kind, so that `length 2..128` and `length 2..64` compare as one rule that changed.
+            .map(|c| (c.rule.kind().as_str(), c.rule.clone()))
             .collect()
     };
     let (ro, rn) = (rules(o), rules(n));
@@ -544,7 +465,7 @@ fn param_changes(name: &str, o: &Param, n: &Param, changes: &mut Vec<Change>) {
                 if a == b {
                     continue;
                 }
-                let (impact, reason) = if rule_widened(old_rule, new_rule) {
+                let (impact, reason) = if new_rule.accepts_all_of(old_rule) {
                     (
                         Impact::Compatible,
                         "widened: every old value is still accepted",

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::parse::request::{self, find_mut, hoist_counts, is_list, segments};
+use crate::parse::request::{self, find_mut, hoist_counts, segments};
 use crate::parse::{Ctx, prose::normalize_name};
 use crate::spec::{Constraint, Exclusive, Origin, Param, Rule, ScalarType, Shape, Spec};
 
@@ -234,9 +234,12 @@ fn apply_entry(spec: &mut Spec, change: &Change, origin: Origin) -> Result<(), S
                     "param `{param}` is not in the spec (stale override?)"
                 ));
             };
-            if matches!(rule, Rule::Count { .. }) && !is_list(target) {
+            // A reviewed rule that cannot be enforced on the param is a mistake in the override.
+            if !rule.fits(target.shape.rule_target()) {
                 return Err(format!(
-                    "a `count` rule needs a list param; `{param}` is not one"
+                    "a `{}` rule needs {}; `{param}` is not",
+                    rule.kind(),
+                    rule.needs()
                 ));
             }
             if target.constraints.iter().any(|c| &c.rule == rule) {

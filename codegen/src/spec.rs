@@ -6,6 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The rule model is shared with the derive and the runtime (crate `ecs-rules`); the spec holds it
+/// in its JSON form.
+pub use ecs_rules::Rule;
+
 /// Where a fact in the spec came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(tag = "from", rename_all = "snake_case")]
@@ -186,51 +190,6 @@ pub struct Constraint {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case")]
-pub enum Rule {
-    /// Length in Unicode scalar values (characters, not bytes).
-    Length {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<u64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<u64>,
-    },
-    /// Numeric range, inclusive.
-    Range {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<i64>,
-    },
-    /// Number of items of an `X.N` list (the N range).
-    Count {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        min: Option<u64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        max: Option<u64>,
-    },
-    /// Every character must be in this class (a regex character-class body, e.g. `A-Za-z0-9._:-`).
-    Charset { class: String },
-    /// The first character must be in this class.
-    FirstChar { class: String },
-    /// The value must not start with any of these (case-insensitive, as the service checks).
-    NotPrefix { prefixes: Vec<String> },
-    /// The value must not contain any of these.
-    NotContains { needles: Vec<String> },
-    /// The value must be one of these.
-    Enum { values: Vec<String> },
-    /// Only meaningful when another param has a value; reported as a warning, never an error.
-    Condition { param: String, value: String },
-}
-
-impl Rule {
-    /// Rules kept in lenient validation mode (docs drift; these are the ones that rarely do).
-    pub fn is_lenient(&self) -> bool {
-        matches!(self, Rule::Range { .. } | Rule::Count { .. })
-    }
-}
-
 /// How a paginated operation pages: the request params it sets and the response fields it reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pagination {
@@ -371,6 +330,40 @@ impl Spec {
         op.exclusive.dedup_by(|a, b| a.params == b.params);
         op.lints.sort();
         op.lints.dedup();
+    }
+}
+
+impl Shape {
+    /// What a rule stated on a param of this shape applies to, for [`Rule::fits`].
+    pub fn rule_target(&self) -> ecs_rules::Target {
+        let value = |shape: &Shape| match shape {
+            Shape::Scalar { ty } => ty.rule_value(),
+            Shape::Struct { .. } => ecs_rules::ValueKind::Nested,
+            // No wire form holds a list of lists; nothing can be checked on its items.
+            Shape::List { .. } => ecs_rules::ValueKind::Other,
+        };
+        match self {
+            Shape::List { item, .. } => ecs_rules::Target {
+                value: value(item),
+                list: true,
+            },
+            other => ecs_rules::Target {
+                value: value(other),
+                list: false,
+            },
+        }
+    }
+}
+
+impl ScalarType {
+    fn rule_value(self) -> ecs_rules::ValueKind {
+        match self {
+            ScalarType::String => ecs_rules::ValueKind::Text,
+            ScalarType::Integer | ScalarType::Long => ecs_rules::ValueKind::Integer,
+            ScalarType::Float | ScalarType::Double | ScalarType::Boolean | ScalarType::Json => {
+                ecs_rules::ValueKind::Other
+            }
+        }
     }
 }
 

@@ -24,6 +24,10 @@
 //! }
 //! ```
 
+// Split as serde_derive is: the attribute grammar, the checks against the field types, the
+// model they build, and one module per derive.
+mod attr;
+mod check;
 mod model;
 mod params;
 mod validate;

@@ -4,7 +4,9 @@ use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{quote, quote_spanned};
 use syn::{Ident, LitStr};
 
-use crate::model::{Card, FieldRule, Kind, Model};
+use ecs_rules::Rule;
+
+use crate::model::{Card, Kind, Model};
 
 /// Lists longer than this get their item keys formatted at run time (keeps the tables small).
 const MAX_STATIC_ITEM_KEYS: u64 = 128;
@@ -58,10 +60,7 @@ pub(crate) fn to_params(m: &Model) -> TokenStream2 {
                 let max = f
                     .rules
                     .iter()
-                    .find_map(|r| match r {
-                        FieldRule::Count(_, max) => *max,
-                        _ => None,
-                    })
+                    .find_map(|r| if let Rule::Count { max, .. } = r { *max } else { None })
                     .unwrap_or(0)
                     .min(MAX_STATIC_ITEM_KEYS);
                 let keys = (1..=max).map(|n| format!("{}.{n}", wire.value()));

@@ -3,7 +3,9 @@
 use proc_macro2::TokenStream as TokenStream2;
 use quote::quote;
 
-use crate::model::{Card, FieldModel, FieldRule, Kind, Model};
+use ecs_rules::{Needs, Rule, RuleKind};
+
+use crate::model::{Card, FieldModel, Kind, Model};
 use crate::params::option_code;
 
 fn opt_tokens<T: quote::ToTokens>(v: &Option<T>) -> TokenStream2 {
@@ -23,42 +25,55 @@ fn is_set(f: &FieldModel) -> TokenStream2 {
     }
 }
 
-/// A rule's check on one member value `mv` (a `WireScalar`), for `member(...)` rules.
-fn member_check(rule: &FieldRule) -> Option<TokenStream2> {
-    let text =
-        |check: TokenStream2| quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check));
+/// `stmt`, also run in lenient mode when `ecs_rules` keeps `kind` there.
+fn gated(kind: RuleKind, stmt: TokenStream2) -> TokenStream2 {
+    if kind.is_lenient() {
+        stmt
+    } else {
+        quote!(if strict { #stmt })
+    }
+}
+
+/// The check of one rule on a value `v`: a `&str` for text rules, any `WireScalar` for `range`.
+/// `None` for the rules checked elsewhere: `count` on the list, `condition` as a warning.
+fn value_check(rule: &Rule) -> Option<TokenStream2> {
+    let class_check = |class: &str, check: TokenStream2| {
+        let pattern = format!("^[{class}]$");
+        quote! {{
+            static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
+                ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
+            ::ecs_api::wire::check::#check(v, &CLASS, #class)
+        }}
+    };
     Some(match rule {
-        FieldRule::Length(a, b) => {
-            let (a, b) = (opt_tokens(a), opt_tokens(b));
-            text(quote!(::ecs_api::wire::check::length(v, #a, #b)))
+        Rule::Length { min, max } => {
+            let (a, b) = (opt_tokens(min), opt_tokens(max));
+            quote!(::ecs_api::wire::check::length(v, #a, #b))
         }
-        FieldRule::Range(a, b) => {
-            let (a, b) = (opt_tokens(a), opt_tokens(b));
-            quote!(::ecs_api::wire::check::range(::ecs_api::wire::WireScalar::as_i64(mv), #a, #b))
+        Rule::Range { min, max } => {
+            let (a, b) = (opt_tokens(min), opt_tokens(max));
+            quote!(::ecs_api::wire::check::range(::ecs_api::wire::WireScalar::as_i64(v), #a, #b))
         }
-        FieldRule::Count(..) => return None,
-        FieldRule::Charset(class) | FieldRule::FirstChar(class) => {
-            let pattern = format!("^[{}]$", class.value());
-            let check = if matches!(rule, FieldRule::Charset(_)) {
-                quote!(::ecs_api::wire::check::charset_in(v, &CLASS, #class))
-            } else {
-                quote!(::ecs_api::wire::check::first_char_in(v, &CLASS, #class))
-            };
-            let check = text(check);
-            quote! {{
-                static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
-                    ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
-                #check
-            }}
+        Rule::Charset { class } => class_check(class, quote!(charset_in)),
+        Rule::FirstChar { class } => class_check(class, quote!(first_char_in)),
+        Rule::NotPrefix { prefixes } => {
+            quote!(::ecs_api::wire::check::not_prefix(v, &[#(#prefixes),*]))
         }
-        FieldRule::NotPrefix(list) => {
-            text(quote!(::ecs_api::wire::check::not_prefix(v, &[#(#list),*])))
+        Rule::NotContains { needles } => {
+            quote!(::ecs_api::wire::check::not_contains(v, &[#(#needles),*]))
         }
-        FieldRule::NotContains(list) => {
-            text(quote!(::ecs_api::wire::check::not_contains(v, &[#(#list),*])))
-        }
-        FieldRule::OneOf(list) => text(quote!(::ecs_api::wire::check::one_of(v, &[#(#list),*]))),
+        Rule::Enum { values } => quote!(::ecs_api::wire::check::one_of(v, &[#(#values),*])),
+        Rule::Count { .. } | Rule::Condition { .. } => return None,
     })
+}
+
+/// The count check of a list's length `len`, when `rule` is a count.
+fn count_check(rule: &Rule, len: TokenStream2) -> Option<TokenStream2> {
+    let Rule::Count { min, max } = rule else {
+        return None;
+    };
+    let (a, b) = (opt_tokens(min), opt_tokens(max));
+    Some(quote!(::ecs_api::wire::check::count(#len, #a, #b)))
 }
 
 /// Checks of `member(...)` rules on one nested value `it` whose key is `item_prefix`.
@@ -68,22 +83,26 @@ fn member_checks(f: &FieldModel) -> TokenStream2 {
         let wire = &m.wire;
         let code = option_code(&m.error_code);
         let key = quote!(|| ::ecs_api::wire::join(item_prefix, #wire));
-        let counts = m.rules.iter().filter_map(|r| match r {
-            FieldRule::Count(a, b) => {
-                let (a, b) = (opt_tokens(a), opt_tokens(b));
-                Some(quote! {
-                    report.error(::ecs_api::wire::check::count(::ecs_api::wire::MemberValues::member_count(&it.#field), #a, #b), &#key, #code);
-                })
-            }
-            _ => None,
+        let len = quote!(::ecs_api::wire::MemberValues::member_count(&it.#field));
+        let counts = m.rules.iter().filter_map(|r| {
+            let check = count_check(r, len.clone())?;
+            Some(gated(r.kind(), quote!(report.error(#check, &#key, #code);)))
         });
+        // A member's type is the nested struct's business: text rules skip non-text values.
         let checks: Vec<TokenStream2> = m
             .rules
             .iter()
             .filter_map(|r| {
-                let check = member_check(r)?;
-                let gate = if r.lenient() { quote!(true) } else { quote!(strict) };
-                Some(quote!(if #gate { report.error(#check, &#key, #code); }))
+                let check = value_check(r)?;
+                let check = match r.needs() {
+                    Needs::Text => {
+                        quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check))
+                    }
+                    Needs::Integer | Needs::List | Needs::Anything => {
+                        quote!({ let v = mv; #check })
+                    }
+                };
+                Some(gated(r.kind(), quote!(report.error(#check, &#key, #code);)))
             })
             .collect();
         let values = (!checks.is_empty()).then(|| {
@@ -112,9 +131,12 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
         let key = quote!(|| ::ecs_api::wire::key(prefix, #wire).into_owned());
         if f.required {
             let set = is_set(f);
-            field_body.push(quote! {
-                report.error(::ecs_api::wire::check::required(#set), &#key, ::std::option::Option::Some("MissingParameter"));
-            });
+            field_body.push(gated(
+                RuleKind::Required,
+                quote! {
+                    report.error(::ecs_api::wire::check::required(#set), &#key, ::std::option::Option::Some("MissingParameter"));
+                },
+            ));
         }
         if let Some((other, value)) = &f.condition {
             let set = is_set(f);
@@ -131,64 +153,31 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 Card::Plain => quote!(::ecs_api::wire::WireScalar::to_wire(&self.#other) == #value),
                 Card::List => quote!(!self.#other.is_empty()),
             };
-            field_body.push(quote! {
-                if strict {
+            field_body.push(gated(
+                RuleKind::Condition,
+                quote! {
                     report.warning(::ecs_api::wire::check::condition(#set, #met, #other_wire, #value), &#key);
-                }
-            });
+                },
+            ));
         }
         // Per-value checks, applied to the value, each item of a list, or recursed into.
-        let mut value_checks = Vec::new();
+        let value_checks: Vec<TokenStream2> = f
+            .rules
+            .iter()
+            .filter_map(|rule| {
+                let check = value_check(rule)?;
+                Some(gated(
+                    rule.kind(),
+                    quote!(report.error(#check, &item_key, #code);),
+                ))
+            })
+            .collect();
         for rule in &f.rules {
-            let gate = if rule.lenient() {
-                quote!(true)
-            } else {
-                quote!(strict)
-            };
-            let check = match rule {
-                FieldRule::Length(a, b) => {
-                    let (a, b) = (opt_tokens(a), opt_tokens(b));
-                    quote!(::ecs_api::wire::check::length(v, #a, #b))
-                }
-                FieldRule::Range(a, b) => {
-                    let (a, b) = (opt_tokens(a), opt_tokens(b));
-                    quote!(::ecs_api::wire::check::range(::ecs_api::wire::WireScalar::as_i64(v), #a, #b))
-                }
-                FieldRule::Count(..) => continue,
-                FieldRule::Charset(class) => {
-                    let pattern = format!("^[{}]$", class.value());
-                    quote! {{
-                        static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
-                            ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
-                        ::ecs_api::wire::check::charset_in(v, &CLASS, #class)
-                    }}
-                }
-                FieldRule::FirstChar(class) => {
-                    let pattern = format!("^[{}]$", class.value());
-                    quote! {{
-                        static CLASS: ::std::sync::LazyLock<::ecs_api::wire::check::CharClass> =
-                            ::std::sync::LazyLock::new(|| ::ecs_api::wire::check::CharClass::new(#pattern).expect("checked at compile time"));
-                        ::ecs_api::wire::check::first_char_in(v, &CLASS, #class)
-                    }}
-                }
-                FieldRule::NotPrefix(list) => {
-                    quote!(::ecs_api::wire::check::not_prefix(v, &[#(#list),*]))
-                }
-                FieldRule::NotContains(list) => {
-                    quote!(::ecs_api::wire::check::not_contains(v, &[#(#list),*]))
-                }
-                FieldRule::OneOf(list) => quote!(::ecs_api::wire::check::one_of(v, &[#(#list),*])),
-            };
-            value_checks.push(quote! {
-                if #gate { report.error(#check, &item_key, #code); }
-            });
-        }
-        for rule in &f.rules {
-            if let FieldRule::Count(a, b) = rule {
-                let (a, b) = (opt_tokens(a), opt_tokens(b));
-                field_body.push(quote! {
-                    report.error(::ecs_api::wire::check::count(self.#name.len(), #a, #b), &#key, #code);
-                });
+            if let Some(check) = count_check(rule, quote!(self.#name.len())) {
+                field_body.push(gated(
+                    rule.kind(),
+                    quote!(report.error(#check, &#key, #code);),
+                ));
             }
         }
         let text_binding = if f.kind == Kind::Text {
@@ -263,13 +252,16 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
         let fb = m.fields.iter().find(|f| f.ident == *b).expect("checked");
         let (sa, sb) = (is_set(fa), is_set(fb));
         let (wa, wb) = (&fa.wire, &fb.wire);
-        body.push(quote! {
-            report.error(
-                ::ecs_api::wire::check::exclusive(#sa && #sb, #wb),
-                &|| ::ecs_api::wire::key(prefix, #wa).into_owned(),
-                ::std::option::Option::Some("InvalidParameter"),
-            );
-        });
+        body.push(gated(
+            RuleKind::Exclusive,
+            quote! {
+                report.error(
+                    ::ecs_api::wire::check::exclusive(#sa && #sb, #wb),
+                    &|| ::ecs_api::wire::key(prefix, #wa).into_owned(),
+                    ::std::option::Option::Some("InvalidParameter"),
+                );
+            },
+        ));
     }
     quote! {
         #[automatically_derived]

@@ -369,58 +369,15 @@ pub enum ValidationMode {
     /// Every documented rule.
     #[default]
     Strict,
-    /// Only required params, numeric ranges and counts: the live API has widened some other limits.
+    /// Only the rules the live API has not been seen to widen: required params, exclusive pairs,
+    /// numeric ranges and counts ([`RuleKind::is_lenient`]).
     Lenient,
     /// No checks before sending; the service decides.
     Off,
 }
 
-/// Which rule a value broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RuleKind {
-    Required,
-    Length,
-    Range,
-    Count,
-    Charset,
-    FirstChar,
-    NotPrefix,
-    NotContains,
-    Enum,
-    Exclusive,
-    /// Not a value of the param's type (`abc` for an integer).
-    Malformed,
-    /// A param the operation does not have.
-    Unknown,
-    /// Set while the param it depends on does not have the value that makes it take effect.
-    Condition,
-}
-
-impl RuleKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleKind::Required => "required",
-            RuleKind::Length => "length",
-            RuleKind::Range => "range",
-            RuleKind::Count => "count",
-            RuleKind::Charset => "charset",
-            RuleKind::FirstChar => "first_char",
-            RuleKind::NotPrefix => "not_prefix",
-            RuleKind::NotContains => "not_contains",
-            RuleKind::Enum => "enum",
-            RuleKind::Exclusive => "exclusive",
-            RuleKind::Malformed => "malformed",
-            RuleKind::Unknown => "unknown",
-            RuleKind::Condition => "condition",
-        }
-    }
-}
-
-impl fmt::Display for RuleKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Which rule a value broke: the kinds of the rule model the generator and the derive share.
+pub use ecs_rules::RuleKind;
 
 /// One broken rule, as data: which param (wire name, with indexes: `Tag.3.Key`), which rule, the
 /// documented limit and what was given.
@@ -428,7 +385,8 @@ impl fmt::Display for RuleKind {
 pub struct Violation {
     pub param: String,
     pub rule: RuleKind,
-    /// The documented limit, e.g. `2..=128 characters`, `starts with http://`.
+    /// The broken rule in its one wording (the one rustdoc shows), e.g. `length 2 to 128
+    /// characters`, `must not start with http://`.
     pub limit: String,
     /// What was given, e.g. `129 characters`, or the offending value for short values.
     pub actual: String,

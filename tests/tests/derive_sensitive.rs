@@ -128,7 +128,7 @@ fn validation_names_the_rule_but_never_shows_the_value() {
         .unwrap();
     assert_eq!(
         length.to_string(),
-        "Password: must be 8 to 12 characters, got (redacted)"
+        "Password: length 8 to 12 characters, got (redacted)"
     );
     assert_redacted(&secret_input().validate(ValidationMode::Lenient).errors);
 }

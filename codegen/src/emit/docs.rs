@@ -1,5 +1,6 @@
-//! Rustdoc text: doc prose made safe for rustdoc, the one wording of each rule, and the layout of
-//! param, setter and error docs (description first, constraints next, provenance folded away).
+//! Rustdoc text: doc prose made safe for rustdoc, and the layout of param, setter and error docs
+//! (description first, constraints in the rules' one wording from `ecs_rules`, provenance folded
+//! away).
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -7,7 +8,7 @@ use std::sync::LazyLock;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::spec::{ErrorCode, Origin, Param, Rule, Shape};
+use crate::spec::{ErrorCode, Origin, Param, Shape};
 
 /// Plain doc prose with Markdown and HTML specials neutralised. Links keep their text and their
 /// target when it is a web address; doc-internal links (`~~123~~`, relative) keep only the text.
@@ -86,29 +87,6 @@ pub fn doc_attr(text: &str) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// The one wording of a rule, used by rustdoc, the summary and the change report.
-pub fn rule_text(rule: &Rule) -> String {
-    fn b<T: std::fmt::Display>(min: &Option<T>, max: &Option<T>, unit: &str) -> String {
-        match (min, max) {
-            (Some(a), Some(b)) => format!("{a} to {b}{unit}"),
-            (Some(a), None) => format!("at least {a}{unit}"),
-            (None, Some(b)) => format!("at most {b}{unit}"),
-            (None, None) => "unbounded".into(),
-        }
-    }
-    match rule {
-        Rule::Length { min, max } => format!("length {}", b(min, max, " characters")),
-        Rule::Range { min, max } => format!("value {}", b(min, max, "")),
-        Rule::Count { min, max } => format!("{} items", b(min, max, "")),
-        Rule::Charset { class } => format!("characters in [{class}]"),
-        Rule::FirstChar { class } => format!("first character in [{class}]"),
-        Rule::NotPrefix { prefixes } => format!("must not start with {}", prefixes.join(" or ")),
-        Rule::NotContains { needles } => format!("must not contain {}", needles.join(" or ")),
-        Rule::Enum { values } => format!("one of {}", values.join(", ")),
-        Rule::Condition { param, value } => format!("takes effect only when {param} is {value}"),
-    }
-}
-
 /// The first sentence of a description, on one line: what a setter's doc leads with.
 pub fn first_sentence(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -128,14 +106,14 @@ pub fn constraint_lines(p: &Param) -> Vec<String> {
         out.push("required".to_string());
     }
     for c in &p.constraints {
-        out.push(escape_md(&rule_text(&c.rule)));
+        out.push(escape_md(&c.rule.to_string()));
     }
     for m in members_of(&p.shape) {
         for c in &m.constraints {
             out.push(format!(
                 "`{}`: {}",
                 m.wire_name.replace('`', "'"),
-                escape_md(&rule_text(&c.rule))
+                escape_md(&c.rule.to_string())
             ));
         }
     }

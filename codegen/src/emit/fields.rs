@@ -42,53 +42,33 @@ pub(crate) fn is_region(p: &Param) -> bool {
 }
 
 /// `length(min = 2, max = 128)`, or nothing when neither bound is known.
-fn bounds_attr(rule: &str, min: Option<Literal>, max: Option<Literal>) -> Option<TokenStream> {
-    let rule = format_ident!("{}", rule);
+fn bounds_attr(name: &Ident, min: Option<Literal>, max: Option<Literal>) -> Option<TokenStream> {
     let parts: Vec<TokenStream> = [min.map(|l| quote!(min = #l)), max.map(|l| quote!(max = #l))]
         .into_iter()
         .flatten()
         .collect();
-    (!parts.is_empty()).then(|| quote!(#rule(#(#parts),*)))
+    (!parts.is_empty()).then(|| quote!(#name(#(#parts),*)))
 }
 
+/// The `#[ecs(...)]` attribute of a rule, named as `ecs_rules` names it for the derive.
 fn rule_attr(rule: &Rule) -> Option<TokenStream> {
+    let name = format_ident!("{}", rule.kind().attribute()?);
     let unsigned = |v: &Option<u64>| v.map(Literal::u64_unsuffixed);
     match rule {
-        Rule::Length { min, max } => bounds_attr("length", unsigned(min), unsigned(max)),
+        Rule::Length { min, max } | Rule::Count { min, max } => {
+            bounds_attr(&name, unsigned(min), unsigned(max))
+        }
         Rule::Range { min, max } => bounds_attr(
-            "range",
+            &name,
             min.map(Literal::i64_unsuffixed),
             max.map(Literal::i64_unsuffixed),
         ),
-        Rule::Count { min, max } => bounds_attr("count", unsigned(min), unsigned(max)),
-        Rule::Charset { class } => Some(quote!(charset = #class)),
-        Rule::FirstChar { class } => Some(quote!(first_char = #class)),
-        Rule::NotPrefix { prefixes } if !prefixes.is_empty() => {
-            Some(quote!(not_prefix(#(#prefixes),*)))
-        }
-        Rule::NotContains { needles } if !needles.is_empty() => {
-            Some(quote!(not_contains(#(#needles),*)))
-        }
-        Rule::Enum { values } if !values.is_empty() => Some(quote!(one_of(#(#values),*))),
-        _ => None,
-    }
-}
-
-/// Whether a rule can be enforced on this shape; others stay in rustdoc only.
-pub(crate) fn rule_fits(rule: &Rule, shape: &Shape) -> bool {
-    let leaf = match shape {
-        Shape::Scalar { ty } => Some(*ty),
-        Shape::List { item, .. } => match item.as_ref() {
-            Shape::Scalar { ty } => Some(*ty),
-            _ => None,
-        },
-        Shape::Struct { .. } => None,
-    };
-    match rule {
-        Rule::Count { .. } => matches!(shape, Shape::List { .. }),
-        Rule::Range { .. } => matches!(leaf, Some(ScalarType::Integer | ScalarType::Long)),
-        Rule::Condition { .. } => true,
-        _ => matches!(leaf, Some(ScalarType::String)),
+        Rule::Charset { class } | Rule::FirstChar { class } => Some(quote!(#name = #class)),
+        Rule::NotPrefix { prefixes: list }
+        | Rule::NotContains { needles: list }
+        | Rule::Enum { values: list } => (!list.is_empty()).then(|| quote!(#name(#(#list),*))),
+        // Written by `rule_attrs`: the attribute names the sibling field, not its wire name.
+        Rule::Condition { .. } => None,
     }
 }
 
@@ -123,7 +103,8 @@ fn text_arg(ty: &TokenStream, is_text: bool, var: &Ident) -> (TokenStream, Token
 }
 
 /// The rule attributes of one param: `error_code`, conditions on siblings, and every rule that
-/// fits its shape.
+/// fits its shape. One that does not fit (the prose reader found a length on an integer, say) is
+/// not enforced and stays a line of rustdoc: never stricter than the page.
 fn rule_attrs(p: &Param, siblings: &[Param]) -> Vec<TokenStream> {
     let mut out = Vec::new();
     if let Some(code) = &p.error_code {
@@ -144,7 +125,7 @@ fn rule_attrs(p: &Param, siblings: &[Param]) -> Vec<TokenStream> {
     out.extend(
         p.constraints
             .iter()
-            .filter(|c| rule_fits(&c.rule, &p.shape))
+            .filter(|c| c.rule.fits(p.shape.rule_target()))
             .filter_map(|c| rule_attr(&c.rule)),
     );
     out
@@ -168,7 +149,7 @@ fn member_attrs(shape: &Shape) -> Vec<TokenStream> {
             let mut rules: Vec<TokenStream> = m
                 .constraints
                 .iter()
-                .filter(|c| rule_fits(&c.rule, &m.shape))
+                .filter(|c| c.rule.fits(m.shape.rule_target()))
                 .filter_map(|c| rule_attr(&c.rule))
                 .collect();
             if rules.is_empty() {

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::docs::rule_text;
 use super::scalar::{Side, rust_name};
 use crate::spec::{Field, FieldShape, Origin, Param, Shape, Spec};
 
@@ -30,7 +29,7 @@ fn members_of(s: &Shape) -> Option<&[Param]> {
 
 fn params(out: &mut String, ps: &[Param], indent: usize) {
     for p in ps {
-        let rules: Vec<String> = p.constraints.iter().map(|c| rule_text(&c.rule)).collect();
+        let rules: Vec<String> = p.constraints.iter().map(|c| c.rule.to_string()).collect();
         let _ = writeln!(
             out,
             "{:indent$}{} -> {}: {}{}{}{}{}",

@@ -1,6 +1,8 @@
 //! Checks used by derived [`Validate`](super::Validate) impls. Each returns the violation it found,
 //! if any, with the param left empty for [`ValidationReport::error`](super::ValidationReport::error) to fill.
 
+use ecs_rules::Rule;
+
 use super::{RuleKind, Violation};
 
 fn violation(rule: RuleKind, limit: String, actual: String) -> Violation {
@@ -13,6 +15,17 @@ fn violation(rule: RuleKind, limit: String, actual: String) -> Violation {
     }
 }
 
+/// A violation of a documented rule, its limit in the rule's one wording (`ecs_rules`), the
+/// same text rustdoc shows. Built only once a check has failed.
+#[cold]
+fn broke(rule: Rule, actual: String) -> Violation {
+    violation(rule.kind(), rule.to_string(), actual)
+}
+
+fn owned(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// Shows short values as they are and long ones by their length, so reports stay readable.
 pub(crate) fn shown(value: &str) -> String {
     let chars = value.chars().count();
@@ -20,15 +33,6 @@ pub(crate) fn shown(value: &str) -> String {
         format!("{value:?}")
     } else {
         format!("{chars} characters")
-    }
-}
-
-fn bounds<T: std::fmt::Display>(min: Option<T>, max: Option<T>, unit: &str) -> String {
-    match (min, max) {
-        (Some(a), Some(b)) => format!("{a} to {b}{unit}"),
-        (Some(a), None) => format!("at least {a}{unit}"),
-        (None, Some(b)) => format!("at most {b}{unit}"),
-        (None, None) => String::new(),
     }
 }
 
@@ -41,46 +45,29 @@ pub fn length(value: &str, min: Option<u64>, max: Option<u64>) -> Option<Violati
     }
     let n = value.chars().count() as u64;
     let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
-    (!ok).then(|| {
-        violation(
-            RuleKind::Length,
-            format!("must be {}", bounds(min, max, " characters")),
-            format!("{n} characters"),
-        )
-    })
+    (!ok).then(|| broke(Rule::Length { min, max }, format!("{n} characters")))
 }
 
 pub fn range(value: Option<i64>, min: Option<i64>, max: Option<i64>) -> Option<Violation> {
     let v = value?;
     let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
-    (!ok).then(|| {
-        violation(
-            RuleKind::Range,
-            format!("must be {}", bounds(min, max, "")),
-            v.to_string(),
-        )
-    })
+    (!ok).then(|| broke(Rule::Range { min, max }, v.to_string()))
 }
 
 pub fn count(n: usize, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
     let n64 = n as u64;
     // An empty list is the same as not setting it; `required` covers that case.
     let ok = n == 0 || (min.is_none_or(|m| n64 >= m) && max.is_none_or(|m| n64 <= m));
-    (!ok).then(|| {
-        violation(
-            RuleKind::Count,
-            format!("must have {}", bounds(min, max, " items")),
-            format!("{n} items"),
-        )
-    })
+    (!ok).then(|| broke(Rule::Count { min, max }, format!("{n} items")))
 }
 
 fn charset_bad(value: &str, ok: impl Fn(char) -> bool, class: &str) -> Option<Violation> {
     let bad: String = value.chars().filter(|&c| !ok(c)).take(5).collect();
     (!bad.is_empty()).then(|| {
-        violation(
-            RuleKind::Charset,
-            format!("may contain only [{class}]"),
+        broke(
+            Rule::Charset {
+                class: class.to_owned(),
+            },
             format!("{bad:?}"),
         )
     })
@@ -88,9 +75,10 @@ fn charset_bad(value: &str, ok: impl Fn(char) -> bool, class: &str) -> Option<Vi
 
 fn first_char_bad(first: char, ok: bool, class: &str) -> Option<Violation> {
     (!ok).then(|| {
-        violation(
-            RuleKind::FirstChar,
-            format!("must start with [{class}]"),
+        broke(
+            Rule::FirstChar {
+                class: class.to_owned(),
+            },
             format!("{first:?}"),
         )
     })
@@ -155,9 +143,11 @@ pub fn not_prefix(value: &str, prefixes: &[&str]) -> Option<Violation> {
             .get(..p.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
     })?;
-    Some(violation(
-        RuleKind::NotPrefix,
-        format!("must not start with {hit}"),
+    // The limit names the prefix that matched, not every forbidden one.
+    Some(broke(
+        Rule::NotPrefix {
+            prefixes: owned(&[hit]),
+        },
         shown(value),
     ))
 }
@@ -167,9 +157,10 @@ pub fn not_contains(value: &str, needles: &[&str]) -> Option<Violation> {
     let hit = needles
         .iter()
         .find(|p| contains_ignore_ascii_case(value.as_bytes(), p.as_bytes()))?;
-    Some(violation(
-        RuleKind::NotContains,
-        format!("must not contain {hit}"),
+    Some(broke(
+        Rule::NotContains {
+            needles: owned(&[hit]),
+        },
         shown(value),
     ))
 }
@@ -190,9 +181,10 @@ fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
 
 pub fn one_of(value: &str, allowed: &[&str]) -> Option<Violation> {
     (!allowed.contains(&value)).then(|| {
-        violation(
-            RuleKind::Enum,
-            format!("must be one of {}", allowed.join(", ")),
+        broke(
+            Rule::Enum {
+                values: owned(allowed),
+            },
             shown(value),
         )
     })
@@ -215,9 +207,11 @@ pub fn exclusive(both_set: bool, other: &str) -> Option<Violation> {
 /// `met` is whether the param this one depends on has the value that makes it take effect.
 pub fn condition(is_set: bool, met: bool, depends_on: &str, value: &str) -> Option<Violation> {
     (is_set && !met).then(|| {
-        violation(
-            RuleKind::Condition,
-            format!("takes effect only when {depends_on} is {value}"),
+        broke(
+            Rule::Condition {
+                param: depends_on.to_owned(),
+                value: value.to_owned(),
+            },
             String::new(),
         )
     })

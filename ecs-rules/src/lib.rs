@@ -1,0 +1,304 @@
+//! The documented rules of an ECS request param (length, range, count, characters, forbidden
+//! prefixes and substrings, allowed values, conditions) as one model for the three crates that
+//! handle them: the generator (`codegen`) reads them from the docs and writes them as
+//! `#[ecs(...)]` attributes, the derive (`ecs-api-derive`) reads the attributes and expands the
+//! checks, and the runtime (`ecs-api`) reports what a value broke.
+//!
+//! A plain library that depends on none of its users, as `serde_derive_internals` is for
+//! `serde_derive`: a proc-macro cannot depend on the runtime it expands into.
+//!
+//! Everything about a rule that does not depend on who holds it lives here: its kind
+//! ([`Rule::kind`]), what it can be stated on ([`Rule::needs`], [`Rule::fits`]), whether lenient
+//! validation keeps it ([`RuleKind::is_lenient`]), its attribute name ([`RuleKind::attribute`]),
+//! whether one rule accepts all another did ([`Rule::accepts_all_of`]) and its one wording as text
+//! (`Display`). A new kind is a variant here, the prose reader that finds it
+//! (`codegen/src/parse/prose.rs`) and the runtime check that enforces it
+//! (`ecs-api/src/wire/check.rs`); every other place is an exhaustive `match` the compiler names.
+
+#![forbid(unsafe_code)]
+
+mod kind;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+pub use kind::RuleKind;
+
+/// One documented rule on a param's value. For a list it applies to each scalar item, except
+/// [`Rule::Count`], which applies to the list.
+// The serde form is the spec's JSON (`spec/ecs/*.json`, overrides): changing it changes every spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "rule", rename_all = "snake_case")
+)]
+pub enum Rule {
+    /// Length in Unicode scalar values (characters, not bytes).
+    Length {
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        min: Option<u64>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        max: Option<u64>,
+    },
+    /// Numeric range, inclusive.
+    Range {
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        min: Option<i64>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        max: Option<i64>,
+    },
+    /// Number of items of an `X.N` list (the N range).
+    Count {
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        min: Option<u64>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        max: Option<u64>,
+    },
+    /// Every character must be in this class (a regex character-class body, e.g. `A-Za-z0-9._:-`).
+    Charset { class: String },
+    /// The first character must be in this class.
+    FirstChar { class: String },
+    /// The value must not start with any of these (case-insensitive, as the service checks).
+    NotPrefix { prefixes: Vec<String> },
+    /// The value must not contain any of these.
+    NotContains { needles: Vec<String> },
+    /// The value must be one of these.
+    Enum { values: Vec<String> },
+    /// Only meaningful when another param has a value; reported as a warning, never an error.
+    Condition { param: String, value: String },
+}
+
+/// What a rule needs of the value it is stated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Text (each item's, for a list).
+    Text,
+    /// An integer (each item's, for a list).
+    Integer,
+    /// A list.
+    List,
+    /// Anything.
+    Anything,
+}
+
+impl fmt::Display for Needs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Needs::Text => "text",
+            Needs::Integer => "an integer",
+            Needs::List => "a list",
+            Needs::Anything => "any value",
+        })
+    }
+}
+
+/// What a rule is stated on, as far as fitting goes. Each holder maps its own types here: the
+/// generator its spec shapes, the derive the field's Rust type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The value, or each item of a list.
+    pub value: ValueKind,
+    pub list: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Text,
+    Integer,
+    /// Booleans, floats, JSON documents.
+    Other,
+    /// A structure with members of its own.
+    Nested,
+}
+
+impl Needs {
+    pub fn met_by(self, target: Target) -> bool {
+        match self {
+            Needs::Text => target.value == ValueKind::Text,
+            Needs::Integer => target.value == ValueKind::Integer,
+            Needs::List => target.list,
+            Needs::Anything => true,
+        }
+    }
+}
+
+impl Rule {
+    pub fn kind(&self) -> RuleKind {
+        match self {
+            Rule::Length { .. } => RuleKind::Length,
+            Rule::Range { .. } => RuleKind::Range,
+            Rule::Count { .. } => RuleKind::Count,
+            Rule::Charset { .. } => RuleKind::Charset,
+            Rule::FirstChar { .. } => RuleKind::FirstChar,
+            Rule::NotPrefix { .. } => RuleKind::NotPrefix,
+            Rule::NotContains { .. } => RuleKind::NotContains,
+            Rule::Enum { .. } => RuleKind::Enum,
+            Rule::Condition { .. } => RuleKind::Condition,
+        }
+    }
+
+    /// What the rule can be stated on: the one answer to "does this rule fit this shape".
+    pub fn needs(&self) -> Needs {
+        match self {
+            Rule::Length { .. }
+            | Rule::Charset { .. }
+            | Rule::FirstChar { .. }
+            | Rule::NotPrefix { .. }
+            | Rule::NotContains { .. }
+            | Rule::Enum { .. } => Needs::Text,
+            Rule::Range { .. } => Needs::Integer,
+            Rule::Count { .. } => Needs::List,
+            Rule::Condition { .. } => Needs::Anything,
+        }
+    }
+
+    pub fn fits(&self, target: Target) -> bool {
+        self.needs().met_by(target)
+    }
+
+    /// Kept in lenient validation mode (see [`RuleKind::is_lenient`]).
+    pub fn is_lenient(&self) -> bool {
+        self.kind().is_lenient()
+    }
+
+    /// The same rule with its lists sorted and deduplicated, so that two rules accepting the same
+    /// values compare (and read) the same.
+    pub fn normalized(&self) -> Rule {
+        fn sorted(v: &[String]) -> Vec<String> {
+            let set: BTreeSet<&String> = v.iter().collect();
+            set.into_iter().cloned().collect()
+        }
+        match self {
+            Rule::NotPrefix { prefixes } => Rule::NotPrefix {
+                prefixes: sorted(prefixes),
+            },
+            Rule::NotContains { needles } => Rule::NotContains {
+                needles: sorted(needles),
+            },
+            Rule::Enum { values } => Rule::Enum {
+                values: sorted(values),
+            },
+            Rule::Length { .. }
+            | Rule::Range { .. }
+            | Rule::Count { .. }
+            | Rule::Charset { .. }
+            | Rule::FirstChar { .. }
+            | Rule::Condition { .. } => self.clone(),
+        }
+    }
+
+    /// Whether this rule accepts every value `old` accepted (false for rules of another kind).
+    pub fn accepts_all_of(&self, old: &Rule) -> bool {
+        fn subset(a: &[String], b: &[String]) -> bool {
+            a.iter().all(|x| b.contains(x))
+        }
+        // A class that only gains characters (`A-Za-z` → `A-Za-z0-9`) accepts more.
+        fn class_widened(old: &str, new: &str) -> bool {
+            let chars = |s: &str| s.chars().collect::<BTreeSet<_>>();
+            chars(old).is_subset(&chars(new)) && new.starts_with(old)
+        }
+        match old {
+            Rule::Length { min, max } => {
+                matches!(self, Rule::Length { min: a, max: b } if widened((*min, *max), (*a, *b)))
+            }
+            Rule::Count { min, max } => {
+                matches!(self, Rule::Count { min: a, max: b } if widened((*min, *max), (*a, *b)))
+            }
+            Rule::Range { min, max } => {
+                matches!(self, Rule::Range { min: a, max: b } if widened((*min, *max), (*a, *b)))
+            }
+            Rule::Charset { class } => {
+                matches!(self, Rule::Charset { class: new } if class_widened(class, new))
+            }
+            Rule::FirstChar { class } => {
+                matches!(self, Rule::FirstChar { class: new } if class_widened(class, new))
+            }
+            // Fewer forbidden prefixes or needles accept more.
+            Rule::NotPrefix { prefixes } => {
+                matches!(self, Rule::NotPrefix { prefixes: new } if subset(new, prefixes))
+            }
+            Rule::NotContains { needles } => {
+                matches!(self, Rule::NotContains { needles: new } if subset(new, needles))
+            }
+            Rule::Enum { values } => {
+                matches!(self, Rule::Enum { values: new } if subset(values, new))
+            }
+            // A condition only ever warns.
+            Rule::Condition { .. } => matches!(self, Rule::Condition { .. }),
+        }
+    }
+}
+
+/// Whether the new bounds accept everything the old ones did.
+fn widened<T: PartialOrd + Copy>(old: (Option<T>, Option<T>), new: (Option<T>, Option<T>)) -> bool {
+    let min_ok = match (old.0, new.0) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(a), Some(b)) => b <= a,
+    };
+    let max_ok = match (old.1, new.1) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(a), Some(b)) => b >= a,
+    };
+    min_ok && max_ok
+}
+
+/// `2 to 128 characters`, `at most 20`, …
+struct Bounds<T>(Option<T>, Option<T>, &'static str);
+
+impl<T: fmt::Display> fmt::Display for Bounds<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = self.2;
+        match (&self.0, &self.1) {
+            (Some(a), Some(b)) => write!(f, "{a} to {b}{unit}"),
+            (Some(a), None) => write!(f, "at least {a}{unit}"),
+            (None, Some(b)) => write!(f, "at most {b}{unit}"),
+            (None, None) => f.write_str("unbounded"),
+        }
+    }
+}
+
+/// The one wording of a rule: in rustdoc's constraint lists, the review summary, the change
+/// report and the runtime's violation messages (`Name: length 2 to 128 characters, got 129 …`).
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Length { min, max } => write!(f, "length {}", Bounds(*min, *max, " characters")),
+            Rule::Range { min, max } => write!(f, "value {}", Bounds(*min, *max, "")),
+            Rule::Count { min, max } => write!(f, "{} items", Bounds(*min, *max, "")),
+            Rule::Charset { class } => write!(f, "characters in [{class}]"),
+            Rule::FirstChar { class } => write!(f, "first character in [{class}]"),
+            Rule::NotPrefix { prefixes } => {
+                write!(f, "must not start with {}", prefixes.join(" or "))
+            }
+            Rule::NotContains { needles } => write!(f, "must not contain {}", needles.join(" or ")),
+            Rule::Enum { values } => write!(f, "one of {}", values.join(", ")),
+            Rule::Condition { param, value } => {
+                write!(f, "takes effect only when {param} is {value}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,108 @@
+use super::*;
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+const TEXT: Target = Target {
+    value: ValueKind::Text,
+    list: false,
+};
+const INTEGER_LIST: Target = Target {
+    value: ValueKind::Integer,
+    list: true,
+};
+const NESTED_LIST: Target = Target {
+    value: ValueKind::Nested,
+    list: true,
+};
+
+#[test]
+fn one_wording() {
+    let cases = [
+        (
+            Rule::Length {
+                min: Some(2),
+                max: Some(128),
+            },
+            "length 2 to 128 characters",
+        ),
+        (
+            Rule::Range {
+                min: None,
+                max: Some(65535),
+            },
+            "value at most 65535",
+        ),
+        (
+            Rule::Count {
+                min: Some(1),
+                max: None,
+            },
+            "at least 1 items",
+        ),
+        (
+            Rule::NotPrefix {
+                prefixes: s(&["http://", "https://"]),
+            },
+            "must not start with http:// or https://",
+        ),
+        (
+            Rule::Condition {
+                param: "InstantAccess".into(),
+                value: "true".into(),
+            },
+            "takes effect only when InstantAccess is true",
+        ),
+    ];
+    for (rule, text) in cases {
+        assert_eq!(rule.to_string(), text);
+    }
+}
+
+#[test]
+fn fits_and_leniency() {
+    let length = Rule::Length {
+        min: None,
+        max: Some(3),
+    };
+    let range = Rule::Range {
+        min: Some(1),
+        max: None,
+    };
+    let count = Rule::Count {
+        min: None,
+        max: Some(20),
+    };
+    assert!(length.fits(TEXT) && !length.fits(INTEGER_LIST));
+    assert!(range.fits(INTEGER_LIST) && !range.fits(TEXT));
+    // A count limits the list, whatever its items are.
+    assert!(count.fits(NESTED_LIST) && !count.fits(TEXT));
+    assert_eq!(length.needs().to_string(), "text");
+    assert!(range.is_lenient() && count.is_lenient() && !length.is_lenient());
+    assert_eq!(RuleKind::Enum.attribute(), Some("one_of"));
+    assert_eq!(RuleKind::Malformed.attribute(), None);
+}
+
+#[test]
+fn widening_ignores_order() {
+    let old = Rule::Enum {
+        values: s(&["Safe", "Fast", "Fast"]),
+    };
+    let new = Rule::Enum {
+        values: s(&["Slow", "Fast", "Safe"]),
+    };
+    assert_eq!(old.normalized().to_string(), "one of Fast, Safe");
+    assert!(new.accepts_all_of(&old) && !old.accepts_all_of(&new));
+    let narrow = Rule::Length {
+        min: Some(2),
+        max: Some(64),
+    };
+    let wide = Rule::Length {
+        min: Some(1),
+        max: Some(128),
+    };
+    assert!(wide.accepts_all_of(&narrow) && !narrow.accepts_all_of(&wide));
+    // Another kind of rule never counts as a widening.
+    assert!(!wide.accepts_all_of(&old));
+}
