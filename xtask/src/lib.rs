@@ -21,6 +21,9 @@ pub const SPECS_DIR: &str = "spec/ecs";
 pub const OVERRIDES_DIR: &str = "spec/overrides/ecs";
 pub const COMMON_ERRORS: &str = "spec/common/errors.json";
 pub const ENDPOINTS: &str = "spec/common/endpoints.json";
+/// The emitter's fixture docs and the crate their generated Rust is compiled in (golden output).
+pub const FIXTURES_DIR: &str = "codegen/tests/fixtures";
+pub const GOLDEN_DIR: &str = "codegen/tests/golden/src";
 pub const GENERATED_DIR: &str = "ecs-api/src/generated";
 
 #[derive(Debug)]
@@ -271,12 +274,50 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         generated.join("endpoints.rs"),
         emit::emit_endpoints(&map.endpoints, ENDPOINTS).map_err(|e| Error(e.to_string()))?,
     );
+    golden(root, &common, &mut plan)?;
     let manifest = root.join("ecs-api/Cargo.toml");
     plan.files.insert(
         manifest.clone(),
         features::with_features(&read(&manifest)?, &out.features)?,
     );
     Ok(plan)
+}
+
+/// The emitter's output for the fixture docs, as a standalone crate that the workspace compiles:
+/// an emitter change shows in review as a diff of Rust, and must still build.
+fn golden(root: &Path, common: &CommonErrors, plan: &mut Plan) -> Result<()> {
+    let dir = root.join(GOLDEN_DIR);
+    plan.owned_dirs.push((dir.clone(), "rs"));
+    plan.owned_dirs.push((dir.join("operation"), "rs"));
+    let (pages, failed) = read_pages(&root.join(FIXTURES_DIR), root, None, common)?;
+    if let Some((doc, e)) = failed.first() {
+        return Err(Error(format!("fixture {doc}: {e}")));
+    }
+    let (chosen, _) = select::choose(pages);
+    let jsons: BTreeMap<String, String> = chosen
+        .iter()
+        .map(|(name, page)| (name.clone(), spec_json(&page.spec)))
+        .collect();
+    let sources: Vec<emit::OpSource<'_>> = chosen
+        .iter()
+        .map(|(name, page)| emit::OpSource {
+            spec: &page.spec,
+            spec_path: page.spec.operation.source.clone(),
+            spec_json: &jsons[name],
+            category: None,
+        })
+        .collect();
+    let glob = format!("{FIXTURES_DIR}/*.md");
+    let out = emit::emit_crate(&sources, common, Target::Standalone, &glob)
+        .map_err(|e| Error(e.to_string()))?;
+    for (path, code) in out.files {
+        plan.files.insert(dir.join(path), code);
+    }
+    plan.files.insert(
+        dir.join("lib.rs"),
+        standalone::lib_rs("cargo xtask regen", &glob),
+    );
+    Ok(())
 }
 
 /// Newlines normalised so that a checkout with CRLF line endings is not reported as stale.
