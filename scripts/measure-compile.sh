@@ -7,6 +7,8 @@
 #   scripts/measure-compile.sh [CATEGORY_FEATURE]      (default: snapshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A crate users depend on is built without incremental caches, as every dependency is.
+export CARGO_INCREMENTAL=0
 one="${1:-snapshots}"
 
 measure() { # profile-flag label features...
