@@ -148,6 +148,18 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
                 quote!(::ecs_api::wire::read::scalar::<#inner>(params, #key, #code, &mut errors))
             }
         };
+        // `Tag.1000.Key` alone is one item, which the count rule lets through: the index itself
+        // must be within the documented maximum.
+        let count_max = f
+            .rules
+            .iter()
+            .find_map(|r| if let Rule::Count { max, .. } = r { *max } else { None });
+        let index_check = match (f.card, f.json, count_max) {
+            (Card::List, false, Some(max)) => {
+                quote!(::ecs_api::wire::read::max_index(params, #key, #max, &mut errors);)
+            }
+            _ => quote!(),
+        };
         let missing = if f.card == Card::Plain {
             quote! {
                 if #local.is_none() && !errors.iter().any(|e| e.param.starts_with(&*::ecs_api::wire::key(prefix, #wire))) {
@@ -161,6 +173,7 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
             // Malformed-value reports quote what was sent: not for a password or key.
             quote! {
                 let mark = errors.len();
+                #index_check
                 let #local = #read;
                 if let ::std::option::Option::Some(tail) = errors.get_mut(mark..) {
                     ::ecs_api::wire::redact_actual(tail);
@@ -168,7 +181,7 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
                 #missing
             }
         } else {
-            quote! { let #local = #read; #missing }
+            quote! { #index_check let #local = #read; #missing }
         }
     });
     let builds = m.fields.iter().zip(&locals).map(|(f, local)| {

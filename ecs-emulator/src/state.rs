@@ -296,7 +296,6 @@ fn parse_input(
     params: &[(&str, &str)],
     mode: ValidationMode,
 ) -> Result<CreateSnapshotGroupInput, ApiError> {
-    check_list_indexes(params)?;
     let input =
         CreateSnapshotGroupInput::from_params(params.iter().copied()).map_err(violation_error)?;
     let report = input.validate(mode);
@@ -318,26 +317,6 @@ fn parse_input(
         ));
     }
     Ok(input)
-}
-
-/// `N` of the doc's `Name.N` params: 1 to the documented maximum (`Tag.1000000.Key` alone is one
-/// item, so the generated count check would let it through).
-fn check_list_indexes(params: &[(&str, &str)]) -> Result<(), ApiError> {
-    const LISTS: &[(&str, usize)] = &[("Tag.", 20), ("ExcludeDiskId.", 16), ("DiskId.", 16)];
-    for (key, _) in params {
-        for (prefix, max) in LISTS {
-            let Some(rest) = key.strip_prefix(prefix) else {
-                continue;
-            };
-            let n = rest.split('.').next().unwrap_or_default();
-            if n.parse::<usize>().is_ok_and(|n| n > *max) {
-                return Err(ApiError::invalid(format!(
-                    "The specified parameter `{key}` is not valid: N must be 1 to {max}."
-                )));
-            }
-        }
-    }
-    Ok(())
 }
 
 fn violation_error(violations: Vec<Violation>) -> ApiError {

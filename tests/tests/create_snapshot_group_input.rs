@@ -332,3 +332,19 @@ proptest! {
         prop_assert!(input.validate(ValidationMode::Off).is_ok());
     }
 }
+
+/// `Tag.21.Key` alone is one tag, which the count rule allows; the index is still past the
+/// documented 1..20, and parsing says so with the param named.
+#[test]
+fn a_list_index_past_the_documented_maximum_is_refused() {
+    let err = CreateSnapshotGroupInput::from_params([("InstanceId", "i-1"), ("Tag.21.Key", "k")])
+        .unwrap_err();
+    assert!(
+        err.iter()
+            .any(|v| v.param == "Tag.21" && v.error_code == Some("InvalidParameter")),
+        "{err:?}"
+    );
+    assert!(
+        CreateSnapshotGroupInput::from_params([("InstanceId", "i-1"), ("Tag.20.Key", "k")]).is_ok()
+    );
+}

@@ -28,6 +28,23 @@ pub fn scalar<T: WireScalar>(
     parsed
 }
 
+/// `N` of a `Name.N` list above the documented maximum (`count(max)`): one violation naming the
+/// highest index sent.
+pub fn max_index(params: &ParamMap, key: &str, max: u64, errors: &mut Vec<Violation>) {
+    if let Ok(indexes) = params.indexes(key)
+        && let Some(&n) = indexes.last()
+        && n as u64 > max
+    {
+        errors.push(Violation {
+            param: item_key(key, n - 1),
+            rule: RuleKind::Count,
+            limit: format!("N is 1 to {max}"),
+            actual: n.to_string(),
+            error_code: Some("InvalidParameter"),
+        });
+    }
+}
+
 pub fn list<T: WireScalar>(
     params: &mut ParamMap,
     key: &str,
