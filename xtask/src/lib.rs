@@ -228,19 +228,13 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
     let (chosen, notes) = select::choose(pages);
     plan.summary.push(format!("page choice: {}", select::RULE));
     plan.summary.extend(notes);
-    let mut jsons = BTreeMap::new();
-    for (name, page) in &chosen {
-        jsons.insert(name.clone(), spec_json(&page.spec));
-    }
-    let sources: Vec<emit::OpSource<'_>> = chosen
-        .iter()
-        .map(|(name, page)| emit::OpSource {
-            spec: &page.spec,
-            spec_path: format!("{SPECS_DIR}/{name}.json"),
-            spec_json: &jsons[name],
-            category: page.category.clone(),
-        })
-        .collect();
+    let jsons = spec_jsons(&chosen);
+    let sources = op_sources(
+        &chosen,
+        &jsons,
+        |name, _| format!("{SPECS_DIR}/{name}.json"),
+        true,
+    );
     let out = emit::emit_crate(
         &sources,
         &common,
@@ -283,6 +277,32 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
     Ok(plan)
 }
 
+/// The spec JSON of each chosen page, by operation (the emitter hashes it into file headers).
+pub fn spec_jsons(chosen: &BTreeMap<String, select::Page>) -> BTreeMap<String, String> {
+    chosen
+        .iter()
+        .map(|(name, page)| (name.clone(), spec_json(&page.spec)))
+        .collect()
+}
+
+/// What the emitter needs of each chosen page; `spec_path` names the spec in file headers.
+pub fn op_sources<'a>(
+    chosen: &'a BTreeMap<String, select::Page>,
+    jsons: &'a BTreeMap<String, String>,
+    spec_path: impl Fn(&str, &select::Page) -> String,
+    with_category: bool,
+) -> Vec<emit::OpSource<'a>> {
+    chosen
+        .iter()
+        .map(|(name, page)| emit::OpSource {
+            spec: &page.spec,
+            spec_path: spec_path(name, page),
+            spec_json: &jsons[name],
+            category: page.category.clone().filter(|_| with_category),
+        })
+        .collect()
+}
+
 /// The emitter's output for the fixture docs, as a standalone crate that the workspace compiles:
 /// an emitter change shows in review as a diff of Rust, and must still build.
 fn golden(root: &Path, common: &CommonErrors, plan: &mut Plan) -> Result<()> {
@@ -294,19 +314,13 @@ fn golden(root: &Path, common: &CommonErrors, plan: &mut Plan) -> Result<()> {
         return Err(Error(format!("fixture {doc}: {e}")));
     }
     let (chosen, _) = select::choose(pages);
-    let jsons: BTreeMap<String, String> = chosen
-        .iter()
-        .map(|(name, page)| (name.clone(), spec_json(&page.spec)))
-        .collect();
-    let sources: Vec<emit::OpSource<'_>> = chosen
-        .iter()
-        .map(|(name, page)| emit::OpSource {
-            spec: &page.spec,
-            spec_path: page.spec.operation.source.clone(),
-            spec_json: &jsons[name],
-            category: None,
-        })
-        .collect();
+    let jsons = spec_jsons(&chosen);
+    let sources = op_sources(
+        &chosen,
+        &jsons,
+        |_, p| p.spec.operation.source.clone(),
+        false,
+    );
     let glob = format!("{FIXTURES_DIR}/*.md");
     let out = emit::emit_crate(&sources, common, Target::Standalone, &glob)
         .map_err(|e| Error(e.to_string()))?;

@@ -2,16 +2,13 @@
 //! `OUT/specs/*.json`, `OUT/report.json`, and a standalone crate (`OUT/Cargo.toml`, `OUT/src`) that
 //! depends on this workspace's `ecs-api`.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use codegen::emit::{self, Target};
 use codegen::overrides::CommonErrors;
 use serde_json::json;
 
-use crate::{
-    COMMON_ERRORS, Drift, Error, Plan, Result, count_params, select, spec_json, workspace_root,
-};
+use crate::{COMMON_ERRORS, Drift, Error, Plan, Result, count_params, select, workspace_root};
 
 /// One doc's line in `report.json`.
 struct Entry {
@@ -86,19 +83,13 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
         ..Plan::default()
     };
     let mut all_ok = entries.iter().all(|e| e.status != "error");
-    let jsons: BTreeMap<String, String> = chosen
-        .iter()
-        .map(|(name, page)| (name.clone(), spec_json(&page.spec)))
-        .collect();
-    let sources: Vec<emit::OpSource<'_>> = chosen
-        .iter()
-        .map(|(name, page)| emit::OpSource {
-            spec: &page.spec,
-            spec_path: format!("specs/{name}.json"),
-            spec_json: &jsons[name],
-            category: page.category.clone(),
-        })
-        .collect();
+    let jsons = crate::spec_jsons(&chosen);
+    let sources = crate::op_sources(
+        &chosen,
+        &jsons,
+        |name, _| format!("specs/{name}.json"),
+        true,
+    );
     match emit::emit_crate(&sources, &common, Target::Standalone, "specs/*.json") {
         Ok(generated) => {
             for (path, code) in generated.files {
