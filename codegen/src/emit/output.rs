@@ -40,8 +40,15 @@ pub(crate) fn fields(fields: &[Field], table: &TypeTable, in_crate: bool) -> Vec
             }
             let docs = doc_attr(&doc);
             let (ty, _) = field_type(&f.shape, table);
-            let rename =
-                in_crate.then(|| quote!(#[cfg_attr(feature = "dynamic", serde(rename = #json))]));
+            // Printed responses show what the service sent: absent fields stay absent.
+            let skip = if matches!(f.shape, FieldShape::Array { .. }) {
+                "Vec::is_empty"
+            } else {
+                "Option::is_none"
+            };
+            let rename = in_crate.then(|| {
+                quote!(#[cfg_attr(feature = "dynamic", serde(rename = #json, skip_serializing_if = #skip))])
+            });
             quote! {
                 #docs
                 #rename

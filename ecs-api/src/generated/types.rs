@@ -13,7 +13,10 @@
 #[non_exhaustive]
 pub struct Account {
     /// The ID of the Alibaba Cloud account.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AliyunId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AliyunId", skip_serializing_if = "Option::is_none")
+    )]
     pub aliyun_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "images")]
@@ -59,10 +62,16 @@ pub struct AccountAttributeItem {
     /// - max-axt-command-count: the maximum number of Cloud Assistant scripts
     /// - max-axt-invocation-daily: the maximum number of Cloud Assistant scripts that can be run each day
     /// - real-name-authentication: whether the account has passed the real-name verification
-    #[cfg_attr(feature = "dynamic", serde(rename = "AttributeName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AttributeName", skip_serializing_if = "Option::is_none")
+    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The specific values of resource quotas.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AttributeValues"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AttributeValues", skip_serializing_if = "Vec::is_empty")
+    )]
     pub attribute_values: ::std::vec::Vec<crate::types::ValueItem>,
 }
 #[cfg(feature = "others")]
@@ -95,16 +104,25 @@ impl ::ecs_api::de::FromFields for AccountAttributeItem {
 #[non_exhaustive]
 pub struct ActionOnMaintenance {
     /// The default maintenance action.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DefaultValue"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DefaultValue", skip_serializing_if = "Option::is_none")
+    )]
     pub default_value: ::std::option::Option<::std::string::String>,
     /// Details of the supported maintenance actions.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupportedValues"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SupportedValues", skip_serializing_if = "Vec::is_empty")
+    )]
     pub supported_values: ::std::vec::Vec<::std::string::String>,
     /// The current maintenance action. Valid values:
     /// - Stop: The instance is shutdown.
     /// - AutoRecover: The instance is automatically recovered.
     /// - AutoRedeploy: Failover is performed, which may cause damage to the data disks attached to the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Value", skip_serializing_if = "Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "operations-and-monitoring")]
@@ -138,34 +156,64 @@ impl ::ecs_api::de::FromFields for ActionOnMaintenance {
 #[non_exhaustive]
 pub struct Activation {
     /// The ID of the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActivationId", skip_serializing_if = "Option::is_none")
+    )]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The time when the task was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The number of instances that were deregistered.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeregisteredCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeregisteredCount", skip_serializing_if = "Option::is_none")
+    )]
     pub deregistered_count: ::std::option::Option<i64>,
     /// The description of the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether the activation code is disabled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Disabled"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Disabled", skip_serializing_if = "Option::is_none")
+    )]
     pub disabled: ::std::option::Option<bool>,
     /// The maximum number of times that the activation code were used to register managed instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_count: ::std::option::Option<i64>,
     /// The default instance name prefix.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The IP addresses of hosts that are allowed to use the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IpAddressRange"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IpAddressRange", skip_serializing_if = "Option::is_none")
+    )]
     pub ip_address_range: ::std::option::Option<::std::string::String>,
     /// The number of instances that were registered by using the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegisteredCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegisteredCount", skip_serializing_if = "Option::is_none")
+    )]
     pub registered_count: ::std::option::Option<i64>,
     /// The validity period of the activation code. Unit: hours.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TimeToLiveInHours"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TimeToLiveInHours", skip_serializing_if = "Option::is_none")
+    )]
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -206,14 +254,20 @@ impl ::ecs_api::de::FromFields for Activation {
 #[non_exhaustive]
 pub struct ActivityDetail {
     /// The execution details of instance creation performed by the single scheduling task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Detail"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Detail", skip_serializing_if = "Option::is_none")
+    )]
     pub detail: ::std::option::Option<::std::string::String>,
     /// The execution status of instance creation performed by the single scheduling task. Valid values:
     /// - Successful: Instances are created.
     /// - Failed: Instances failed to be created.
     /// - InProgress: Instances are being created.
     /// - Warning: Partial instances are created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -325,16 +379,28 @@ impl AddTagsTag {
 #[non_exhaustive]
 pub struct AllocatedResource {
     /// The instance type of instances to be created by using the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The total number of instances reserved for a single instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_amount: ::std::option::Option<i64>,
     /// The number of instances reserved by the capacity reservation that have been used.
-    #[cfg_attr(feature = "dynamic", serde(rename = "UsedAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "UsedAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub used_amount: ::std::option::Option<i64>,
     /// The zone ID of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "zoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "zoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "resource-assurance")]
@@ -369,10 +435,16 @@ impl ::ecs_api::de::FromFields for AllocatedResource {
 #[non_exhaustive]
 pub struct AssociatedPublicIp {
     /// The ID of the EIP.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AllocationId", skip_serializing_if = "Option::is_none")
+    )]
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// The public IP address of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PublicIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PublicIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub public_ip_address: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "elastic-network-interfaces")]
@@ -405,16 +477,28 @@ impl ::ecs_api::de::FromFields for AssociatedPublicIp {
 #[non_exhaustive]
 pub struct AttachInstanceRamRoleResult {
     /// Indicates whether the instance RAM role was bound. If 200 is returned, the RAM role was bound. If any other value is returned, the RAM role failed to be bound. For more information, see the "Error codes" section of this topic.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Code", skip_serializing_if = "Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instance RAM role was bound. If success is returned, the RAM role was bound. If any other value is returned, the RAM role failed to be bound. For more information, see the "Error codes" section of this topic.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Message"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Message", skip_serializing_if = "Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Indicates whether the RAM role was bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Success"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Success", skip_serializing_if = "Option::is_none")
+    )]
     pub success: ::std::option::Option<bool>,
 }
 #[cfg(feature = "instances")]
@@ -449,7 +533,10 @@ impl ::ecs_api::de::FromFields for AttachInstanceRamRoleResult {
 #[non_exhaustive]
 pub struct Attachment {
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceIndex"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeviceIndex", skip_serializing_if = "Option::is_none")
+    )]
     pub device_index: ::std::option::Option<i64>,
 }
 #[cfg(feature = "elastic-network-interfaces")]
@@ -481,40 +568,82 @@ impl ::ecs_api::de::FromFields for Attachment {
 #[non_exhaustive]
 pub struct AutoProvisioningGroup {
     /// The ID of the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AutoProvisioningGroupId",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub auto_provisioning_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AutoProvisioningGroupName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub auto_provisioning_group_name: ::std::option::Option<::std::string::String>,
     /// The delivery type of the auto provisioning group. Valid values:
     /// - request: one-time delivery.After the auto provisioning group is started, it attempts to deliver an instance cluster once. If the cluster fails to be delivered, the group does not retry the operation.
     /// - maintain: continuous delivery.After the auto provisioning group is started, it continuously attempts to deliver an instance cluster. The auto provisioning group compares the real-time capacity and the target cluster capacity. If the cluster does not meet the target capacity, the group creates instances until the cluster meets the target capacity.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AutoProvisioningGroupType",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub auto_provisioning_group_type: ::std::option::Option<::std::string::String>,
     /// The time when the auto provisioning group was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether to release the scaled-in instances when the real-time capacity exceeds the target capacity and the group is triggered to scale in. Valid values:
     /// - termination: releases the scaled-in instances.
     /// - no-termination: removes the scaled-in instances from the auto provisioning group but not releases the instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExcessCapacityTerminationPolicy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "ExcessCapacityTerminationPolicy",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub excess_capacity_termination_policy: ::std::option::Option<::std::string::String>,
     /// Details about the extended configurations.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateConfigs"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateConfigs", skip_serializing_if = "Vec::is_empty")
+    )]
     pub launch_template_configs: ::std::vec::Vec<crate::types::LaunchTemplateConfigInfo>,
     /// The ID of the launch template associated with the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateId", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// The version of the launch template associated with the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template_version: ::std::option::Option<::std::string::String>,
     /// The maximum price for preemptible instances in the auto provisioning group.
     /// Note: If both the MaxSpotPrice and LaunchTemplateConfig.N.MaxPrice parameters are specified, the maximum price is the lower value of the two parameters.
     /// The LaunchTemplateConfig.N.MaxPrice parameter is set when the auto provisioning group is created, and cannot be modified.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MaxSpotPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MaxSpotPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub max_spot_price: ::std::option::Option<f64>,
     /// The policies related to pay-as-you-go instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PayAsYouGoOptions"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PayAsYouGoOptions", skip_serializing_if = "Option::is_none")
+    )]
     pub pay_as_you_go_options: ::std::option::Option<crate::types::PayAsYouGoOptions>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -556,22 +685,37 @@ impl ::ecs_api::de::FromFields for AutoProvisioningGroup {
 #[non_exhaustive]
 pub struct AutoProvisioningGroupHistory {
     /// An array consisting of ActivityDetail data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActivityDetails"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActivityDetails", skip_serializing_if = "Vec::is_empty")
+    )]
     pub activity_details: ::std::vec::Vec<crate::types::ActivityDetail>,
     /// The execution time of the last instance creation performed by the single scheduling task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LastEventTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LastEventTime", skip_serializing_if = "Option::is_none")
+    )]
     pub last_event_time: ::std::option::Option<::std::string::String>,
     /// The start time of executing the single scheduling task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The execution status of the single scheduling task. Valid values:
     /// - prepare: The scheduling task is being executed.
     /// - success: The scheduling task is executed.
     /// - failed: The scheduling task failed to be executed.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The ID of the scheduling task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskId", skip_serializing_if = "Option::is_none")
+    )]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -608,49 +752,91 @@ impl ::ecs_api::de::FromFields for AutoProvisioningGroupHistory {
 #[non_exhaustive]
 pub struct AutoSnapshotPolicy {
     /// The ID of the automatic snapshot policy.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoSnapshotPolicyId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoSnapshotPolicyId", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// The name of the automatic snapshot policy.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoSnapshotPolicyName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoSnapshotPolicyName", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_snapshot_policy_name: ::std::option::Option<::std::string::String>,
     /// Note: This parameter will be available soon.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CopiedSnapshotsRetentionDays"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "CopiedSnapshotsRetentionDays",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub copied_snapshots_retention_days: ::std::option::Option<i64>,
     /// The time when the auto snapshot policy was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The number of disks to which the automatic snapshot policy is applied.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskNums"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskNums", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_nums: ::std::option::Option<i64>,
     /// Note: This parameter will be available soon.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EnableCrossRegionCopy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EnableCrossRegionCopy", skip_serializing_if = "Option::is_none")
+    )]
     pub enable_cross_region_copy: ::std::option::Option<bool>,
     /// The region ID of the automatic snapshot policy.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The days of the week on which automatic snapshots are created. Valid values are 1 to 7, which correspond to the days of the week. 1 indicates Monday. One or more days can be specified.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RepeatWeekdays"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RepeatWeekdays", skip_serializing_if = "Option::is_none")
+    )]
     pub repeat_weekdays: ::std::option::Option<::std::string::String>,
     /// The retention period of the automatic snapshot. Unit: days. Valid values:
     /// - -1: The automatic snapshot is permanently retained.
     /// - 1 to 65536: The automatic snapshot is retained for the specified number of days.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RetentionDays"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RetentionDays", skip_serializing_if = "Option::is_none")
+    )]
     pub retention_days: ::std::option::Option<i64>,
     /// The status of the automatic snapshot policy. Valid values:
     /// - Normal: The automatic snapshot policy is normal.
     /// - Expire: The automatic snapshot policy cannot be used because you have overdue payments in your account.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// Details about tags of the automatic snapshots.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::DescribeAutoSnapshotPolicyExTag>,
     /// The points in time of the day at which automatic snapshots are created.
     /// The time is displayed in UTC+8. Unit: hours. Valid values are 0 to 23, which correspond to the 24 points in time on the hour from 00:00:00 to 23:00:00. 1 indicates 01:00:00. Multiple points in time can be specified.
     /// The parameter value is a JSON-formatted array such as \["0", "1",... "23"\].The array can contain a maximum of 24 points in time separated by commas (,).
-    #[cfg_attr(feature = "dynamic", serde(rename = "TimePoints"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TimePoints", skip_serializing_if = "Option::is_none")
+    )]
     pub time_points: ::std::option::Option<::std::string::String>,
     /// The number of extended volumes to which the policy is applied.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VolumeNums"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VolumeNums", skip_serializing_if = "Option::is_none")
+    )]
     pub volume_nums: ::std::option::Option<i64>,
 }
 #[cfg(feature = "snapshots")]
@@ -694,7 +880,10 @@ impl ::ecs_api::de::FromFields for AutoSnapshotPolicy {
 #[non_exhaustive]
 pub struct AvailableResource {
     /// An array consisting of available resource types.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupportedResources"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SupportedResources", skip_serializing_if = "Vec::is_empty")
+    )]
     pub supported_resources: ::std::vec::Vec<crate::types::SupportedResource>,
     /// The type of the resource. Valid values:
     /// - Zone: zone
@@ -704,7 +893,10 @@ pub struct AvailableResource {
     /// - DataDisk: data disk
     /// - Network: network type
     /// - ddh: dedicated host
-    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "regions")]
@@ -738,20 +930,32 @@ impl ::ecs_api::de::FromFields for AvailableResource {
 pub struct AvailableSpotResource {
     /// The percentage of the average preemptible instance relative to the pay-as-you-go instance price in the last 30 days. Unit: percent (%). Valid values: 1 to 100.
     /// You can calculate the average preemptible instance price based on the return value. For example, if the pay-as-you-go instance price is 1 and the return value of this parameter is 20, the average preemptible instance price in the last 30 days is 0.2.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AverageSpotDiscount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AverageSpotDiscount", skip_serializing_if = "Option::is_none")
+    )]
     pub average_spot_discount: ::std::option::Option<i64>,
     /// The instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The release rate range of preemptible instances in the last 30 days, which corresponds to the InterruptionRate value. Valid values:
     ///  - 0-3%
     /// - 3-5%
     /// - 5-10%
     /// - 10-100%
-    #[cfg_attr(feature = "dynamic", serde(rename = "InterruptRateDesc"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InterruptRateDesc", skip_serializing_if = "Option::is_none")
+    )]
     pub interrupt_rate_desc: ::std::option::Option<::std::string::String>,
     /// The average release rate of preemptible instances in the last 30 days. Unit: percent (%).
-    #[cfg_attr(feature = "dynamic", serde(rename = "InterruptionRate"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InterruptionRate", skip_serializing_if = "Option::is_none")
+    )]
     pub interruption_rate: ::std::option::Option<f64>,
 }
 #[cfg(feature = "instances")]
@@ -786,10 +990,16 @@ impl ::ecs_api::de::FromFields for AvailableSpotResource {
 #[non_exhaustive]
 pub struct AvailableSpotZone {
     /// Details about preemptible instances in the last 30 days, including release rates and percentages of average preemptible instance prices relative to pay-as-you-go instance prices.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableSpotResources"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableSpotResources", skip_serializing_if = "Vec::is_empty")
+    )]
     pub available_spot_resources: ::std::vec::Vec<crate::types::AvailableSpotResource>,
     /// The ID of the zone.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -822,25 +1032,40 @@ impl ::ecs_api::de::FromFields for AvailableSpotZone {
 #[non_exhaustive]
 pub struct AvailableZone {
     /// An array consisting of available resource types.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableResources"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableResources", skip_serializing_if = "Vec::is_empty")
+    )]
     pub available_resources: ::std::vec::Vec<crate::types::AvailableResource>,
     /// The region ID of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The status of the resource. Valid values:
     /// - Available
     /// - SoldOut
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The resource category based on the stock. Valid values:
     /// - WithStock: Resources are in sufficient stock.
     /// - ClosedWithStock: Resources are insufficient. We recommend that you use resources in sufficient stock.
     /// - WithoutStock: Resources are sold out and will be replenished. We recommend that you use resources in sufficient stock.
     /// - ClosedWithoutStock: Resources are sold out and will not be replenished.We recommend that you use resources in sufficient stock.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StatusCategory"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StatusCategory", skip_serializing_if = "Option::is_none")
+    )]
     pub status_category: ::std::option::Option<::std::string::String>,
     /// The zone ID of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "regions")]
@@ -878,16 +1103,28 @@ pub struct Bandwidth {
     /// The billing method for network usage. Valid values:
     /// - PayByBandwidth
     /// - PayByTraffic
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// The maximum public bandwidth.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Max"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Max", skip_serializing_if = "Option::is_none")
+    )]
     pub max: ::std::option::Option<i64>,
     /// The minimum public bandwidth.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Min"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Min", skip_serializing_if = "Option::is_none")
+    )]
     pub min: ::std::option::Option<i64>,
     /// The unit of the public bandwidth.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Unit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Unit", skip_serializing_if = "Option::is_none")
+    )]
     pub unit: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "networks")]
@@ -922,54 +1159,96 @@ impl ::ecs_api::de::FromFields for Bandwidth {
 #[non_exhaustive]
 pub struct CapacityReservationItem {
     /// Details of allocated resources.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AllocatedResources"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AllocatedResources", skip_serializing_if = "Vec::is_empty")
+    )]
     pub allocated_resources: ::std::vec::Vec<crate::types::AllocatedResource>,
     /// The description of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The expiration time of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EndTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EndTime", skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// The release mode of the capacity reservation. Valid values:
     /// - Limited: The capacity reservation is automatically released at the specified time.
     /// - Unlimited: The capacity reservation is manually released. You can release capacity reservations at any time.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EndTimeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EndTimeType", skip_serializing_if = "Option::is_none")
+    )]
     pub end_time_type: ::std::option::Option<::std::string::String>,
     /// The billing method of the instances to be created by using the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The operating system of the instances to be created by using the capacity reservation. Valid values:
     /// - windows
     /// - linux
-    #[cfg_attr(feature = "dynamic", serde(rename = "Platform"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Platform", skip_serializing_if = "Option::is_none")
+    )]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The ID of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivatePoolOptionsId", skip_serializing_if = "Option::is_none")
+    )]
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// The type of the private pool generated after the capacity reservation takes effect. Valid values:
     /// - Open: open private pool
     /// - Target: targeted private pool
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "PrivatePoolOptionsMatchCriteria",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub private_pool_options_match_criteria: ::std::option::Option<
         ::std::string::String,
     >,
     /// The name of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivatePoolOptionsName", skip_serializing_if = "Option::is_none")
+    )]
     pub private_pool_options_name: ::std::option::Option<::std::string::String>,
     /// The region ID of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The effective time of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the capacity reservation. Valid values:
     /// - Preparing: The capacity reservation is being prepared.
     /// - Active: The capacity reservation is in effect.
     /// - Released: The capacity reservation has been released manually or automatically upon expiration.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and not available.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TimeSlot"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TimeSlot", skip_serializing_if = "Option::is_none")
+    )]
     pub time_slot: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "resource-assurance")]
@@ -1014,49 +1293,94 @@ impl ::ecs_api::de::FromFields for CapacityReservationItem {
 #[non_exhaustive]
 pub struct Command {
     /// The category of the public command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Category", skip_serializing_if = "Option::is_none")
+    )]
     pub category: ::std::option::Option<::std::string::String>,
     /// The Base64-encoded command content.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CommandContent"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CommandContent", skip_serializing_if = "Option::is_none")
+    )]
     pub command_content: ::std::option::Option<::std::string::String>,
     /// The ID of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CommandId", skip_serializing_if = "Option::is_none")
+    )]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The time when the command was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether the custom parameter feature was enabled for the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EnableParameter"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EnableParameter", skip_serializing_if = "Option::is_none")
+    )]
     pub enable_parameter: ::std::option::Option<bool>,
     /// The number of tasks created by using the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeTimes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeTimes", skip_serializing_if = "Option::is_none")
+    )]
     pub invoke_times: ::std::option::Option<i64>,
     /// Indicates whether the public command is of the latest version. If multiple public commands of the same provider (Provider) and the same category have the same name, these commands are of different versions of the same command. This parameter is not returned for the Cloud Assistant commands that you created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Latest"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Latest", skip_serializing_if = "Option::is_none")
+    )]
     pub latest: ::std::option::Option<bool>,
     /// The name of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// A list of custom parameter names that are parsed from the command content specified when the command was being created. If the custom parameter feature is not enabled, an empty list is returned.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ParameterNames"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ParameterNames", skip_serializing_if = "Vec::is_empty")
+    )]
     pub parameter_names: ::std::vec::Vec<::std::string::String>,
     /// The provider of the public command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Provider"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Provider", skip_serializing_if = "Option::is_none")
+    )]
     pub provider: ::std::option::Option<::std::string::String>,
     /// The timeout period.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Timeout"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Timeout", skip_serializing_if = "Option::is_none")
+    )]
     pub timeout: ::std::option::Option<i64>,
     /// The command type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The version of the public command. If multiple public commands of the same provider (Provider) and the same category have the same name, these commands are of different versions of the same command. This parameter is not returned for the Cloud Assistant commands that you created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Version"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Version", skip_serializing_if = "Option::is_none")
+    )]
     pub version: ::std::option::Option<i64>,
     /// The working directory of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "WorkingDir"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "WorkingDir", skip_serializing_if = "Option::is_none")
+    )]
     pub working_dir: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -1214,13 +1538,22 @@ impl CpuOptions {
 #[non_exhaustive]
 pub struct CpuOptionsInfo {
     /// The number of CPU cores.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CoreCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CoreCount", skip_serializing_if = "Option::is_none")
+    )]
     pub core_count: ::std::option::Option<i64>,
     /// The number of threads allocated. Valid value: 2.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Numa"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Numa", skip_serializing_if = "Option::is_none")
+    )]
     pub numa: ::std::option::Option<::std::string::String>,
     /// The number of threads per core.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ThreadsPerCore"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ThreadsPerCore", skip_serializing_if = "Option::is_none")
+    )]
     pub threads_per_core: ::std::option::Option<i64>,
 }
 #[cfg(feature = "instances")]
@@ -2022,36 +2355,63 @@ impl DataDiskConfig {
 #[non_exhaustive]
 pub struct DataDiskInfo {
     /// The category of the data disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Category", skip_serializing_if = "Option::is_none")
+    )]
     pub category: ::std::option::Option<::std::string::String>,
     /// Indicates whether to release the data disk when the instance is released.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeleteWithInstance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")
+    )]
     pub delete_with_instance: ::std::option::Option<bool>,
     /// The description of the data disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The device name of the data disk.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Device", skip_serializing_if = "Option::is_none")
+    )]
     pub device: ::std::option::Option<::std::string::String>,
     /// The name of the data disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskName", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_name: ::std::option::Option<::std::string::String>,
     /// Indicates whether to encrypt the data disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Encrypted"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Encrypted", skip_serializing_if = "Option::is_none")
+    )]
     pub encrypted: ::std::option::Option<::std::string::String>,
     /// The performance level of the enhanced SSD (ESSD) used as the data disk. This parameter has a value only when the value of Category is cloud\_essd. Valid values:
     ///  - PL0: A single ESSD can deliver up to 10,000 random read/write IOPS.
     /// - PL1: A single ESSD can deliver up to 50,000 random read/write IOPS.
     /// - PL2: A single ESSD can deliver up to 100,000 random read/write IOPS.
     /// - PL3: A single ESSD can deliver up to 1,000,000 random read/write IOPS.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PerformanceLevel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PerformanceLevel", skip_serializing_if = "Option::is_none")
+    )]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// The size of the data disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Size", skip_serializing_if = "Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// The ID of the snapshot used to create the data disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "launch-templates")]
@@ -2091,10 +2451,16 @@ impl ::ecs_api::de::FromFields for DataDiskInfo {
 #[non_exhaustive]
 pub struct DataPoint {
     /// The total size of the snapshots. Unit: bytes.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Size", skip_serializing_if = "Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// The timestamp that corresponds to a snapshot size.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TimeStamp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TimeStamp", skip_serializing_if = "Option::is_none")
+    )]
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "operations-and-monitoring")]
@@ -2127,46 +2493,82 @@ impl ::ecs_api::de::FromFields for DataPoint {
 #[non_exhaustive]
 pub struct DedicatedBlockStorageCluster {
     /// The category of the disk on the dedicated block storage cluster. Valid value: cloud\_essd.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Category", skip_serializing_if = "Option::is_none")
+    )]
     pub category: ::std::option::Option<::std::string::String>,
     /// The time when the dedicated block storage cluster was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreateTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")
+    )]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The storage capacity of the dedicated block storage cluster.
     #[cfg_attr(
         feature = "dynamic",
-        serde(rename = "DedicatedBlockStorageClusterCapacity")
+        serde(
+            rename = "DedicatedBlockStorageClusterCapacity",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub dedicated_block_storage_cluster_capacity: ::std::option::Option<
         crate::types::DedicatedBlockStorageClusterCapacity,
     >,
     /// The ID of the dedicated block storage cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DedicatedBlockStorageClusterId",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub dedicated_block_storage_cluster_id: ::std::option::Option<::std::string::String>,
     /// The name of the dedicated block storage cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusterName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DedicatedBlockStorageClusterName",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub dedicated_block_storage_cluster_name: ::std::option::Option<
         ::std::string::String,
     >,
     /// The description of the dedicated block storage cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The expiration time of the dedicated block storage cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")
+    )]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The performance level of the ESSD. Valid value: PL1.
     /// For information about the performance parameters of PL1 ESSDs, see Enhanced ESSDs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PerformanceLevel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PerformanceLevel", skip_serializing_if = "Option::is_none")
+    )]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// The status of the dedicated block storage cluster. Valid values:
     /// - Preparing: The cluster is pending delivery.
     /// - Running: The cluster is running.
     /// - Expired: The cluster expires.
     /// - Offline: The cluster is offline.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The zone ID of the dedicated block storage cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "disk")]
@@ -2211,10 +2613,16 @@ impl ::ecs_api::de::FromFields for DedicatedBlockStorageCluster {
 #[non_exhaustive]
 pub struct DedicatedBlockStorageClusterCapacity {
     /// The available capacity of the dedicated block storage cluster. Unit: TB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableCapacity", skip_serializing_if = "Option::is_none")
+    )]
     pub available_capacity: ::std::option::Option<i64>,
     /// The total capacity of the dedicated block storage clusters. Unit: TB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCapacity", skip_serializing_if = "Option::is_none")
+    )]
     pub total_capacity: ::std::option::Option<i64>,
 }
 #[cfg(feature = "disk")]
@@ -2248,13 +2656,22 @@ impl ::ecs_api::de::FromFields for DedicatedBlockStorageClusterCapacity {
 #[non_exhaustive]
 pub struct DedicatedHostAttribute {
     /// The ID of the dedicated host cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostClusterId", skip_serializing_if = "Option::is_none")
+    )]
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostId", skip_serializing_if = "Option::is_none")
+    )]
     pub dedicated_host_id: ::std::option::Option<::std::string::String>,
     /// The name of the dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostName", skip_serializing_if = "Option::is_none")
+    )]
     pub dedicated_host_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -2288,24 +2705,39 @@ impl ::ecs_api::de::FromFields for DedicatedHostAttribute {
 #[non_exhaustive]
 pub struct DedicatedHostRenewAttribute {
     /// Indicates whether auto-renewal is enabled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoRenewEnabled"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoRenewEnabled", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_renew_enabled: ::std::option::Option<bool>,
     /// The ID of the dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostId", skip_serializing_if = "Option::is_none")
+    )]
     pub dedicated_host_id: ::std::option::Option<::std::string::String>,
     /// The auto-renewal period.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Duration"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Duration", skip_serializing_if = "Option::is_none")
+    )]
     pub duration: ::std::option::Option<i64>,
     /// The unit of the auto-renewal period. Valid values:
     /// - Week
     /// - Month
-    #[cfg_attr(feature = "dynamic", serde(rename = "PeriodUnit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")
+    )]
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// Indicates whether the subscription dedicated host is automatically renewed. Valid values:
     /// - AutoRenewal: The dedicated host is automatically renewed.
     /// - Normal: The dedicated host is not automatically renewed but you still receive notifications for renewals.
     /// - NotRenewal: Auto-renewal is disabled and no expiration notification is sent. You receive notifications for renewal three days before the expiration time of the subscription dedicated host. You can change the value of this parameter from NotRenewal to Normal for a dedicated host and manually renew it by calling the RenewDedicatedHosts operation. Alternatively, you can renew it by setting this parameter to AutoRenewal.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RenewalStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RenewalStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "dedicated-hosts")]
@@ -2341,49 +2773,106 @@ impl ::ecs_api::de::FromFields for DedicatedHostRenewAttribute {
 #[non_exhaustive]
 pub struct DedicatedHostType {
     /// The number of cores in a single physical CPU.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Cores"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Cores", skip_serializing_if = "Option::is_none")
+    )]
     pub cores: ::std::option::Option<i64>,
     /// The supported CPU overcommit ratio range.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CpuOverCommitRatioRange"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "CpuOverCommitRatioRange",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub cpu_over_commit_ratio_range: ::std::option::Option<::std::string::String>,
     /// The type of the dedicated host. You can submit a ticket to request more dedicated host types.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostType", skip_serializing_if = "Option::is_none")
+    )]
     pub dedicated_host_type: ::std::option::Option<::std::string::String>,
     /// The GPU model.
-    #[cfg_attr(feature = "dynamic", serde(rename = "GPUSpec"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "GPUSpec", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_spec: ::std::option::Option<::std::string::String>,
     /// The number of local disks on a dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalStorageAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub local_storage_amount: ::std::option::Option<i64>,
     /// The capacity of a local disk. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalStorageCapacity", skip_serializing_if = "Option::is_none")
+    )]
     pub local_storage_capacity: ::std::option::Option<i64>,
     /// The category of the local disks.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCategory"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalStorageCategory", skip_serializing_if = "Option::is_none")
+    )]
     pub local_storage_category: ::std::option::Option<::std::string::String>,
     /// The size of the memory. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MemorySize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MemorySize", skip_serializing_if = "Option::is_none")
+    )]
     pub memory_size: ::std::option::Option<f64>,
     /// The number of physical GPUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PhysicalGpus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PhysicalGpus", skip_serializing_if = "Option::is_none")
+    )]
     pub physical_gpus: ::std::option::Option<i64>,
     /// The number of physical CPUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Sockets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Sockets", skip_serializing_if = "Option::is_none")
+    )]
     pub sockets: ::std::option::Option<i64>,
     /// Indicates whether the CPU overcommit ratio setting is supported.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupportCpuOverCommitRatio"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "SupportCpuOverCommitRatio",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub support_cpu_over_commit_ratio: ::std::option::Option<bool>,
     /// The ECS instance families supported by the dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupportedInstanceTypeFamilies"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "SupportedInstanceTypeFamilies",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub supported_instance_type_families: ::std::vec::Vec<::std::string::String>,
     /// The ECS instance types supported by the dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupportedInstanceTypesList"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "SupportedInstanceTypesList",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub supported_instance_types_list: ::std::vec::Vec<::std::string::String>,
     /// The total number of vCPUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalVcpus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalVcpus", skip_serializing_if = "Option::is_none")
+    )]
     pub total_vcpus: ::std::option::Option<i64>,
     /// The total number of vGPUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalVgpus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalVgpus", skip_serializing_if = "Option::is_none")
+    )]
     pub total_vgpus: ::std::option::Option<i64>,
 }
 #[cfg(feature = "dedicated-hosts")]
@@ -2431,12 +2920,18 @@ pub struct DedicatedInstanceAttribute {
     /// Indicates whether the instance on a dedicated host is associated with the dedicated host. Valid values:
     ///  - default: The instance is not associated with the dedicated host. When the instance is restarted from the No Fees for Stopped Instances (VPC-Connected) state, the instance may be automatically deployed to another dedicated host in the automatic deployment resource pool.
     /// - host: The instance is associated with the dedicated host. When the instance is restarted from the No Fees for Stopped Instances (VPC-Connected) state, the instance still resides on the original dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Affinity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Affinity", skip_serializing_if = "Option::is_none")
+    )]
     pub affinity: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instance is hosted on a dedicated host. Valid values:
     ///  - default: The instance is not hosted on a dedicated host.
     /// - host: The instance is hosted on a dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tenancy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tenancy", skip_serializing_if = "Option::is_none")
+    )]
     pub tenancy: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -2469,31 +2964,58 @@ impl ::ecs_api::de::FromFields for DedicatedInstanceAttribute {
 #[non_exhaustive]
 pub struct DeleteActivationActivation {
     /// The ID of the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActivationId", skip_serializing_if = "Option::is_none")
+    )]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The time when the task was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The number of instances that were deregistered.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeregisteredCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeregisteredCount", skip_serializing_if = "Option::is_none")
+    )]
     pub deregistered_count: ::std::option::Option<i64>,
     /// The description of the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The maximum number of times that the activation code can be used to register managed instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_count: ::std::option::Option<i64>,
     /// The default instance name prefix.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The IP addresses of hosts that are allowed to use the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IpAddressRange"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IpAddressRange", skip_serializing_if = "Option::is_none")
+    )]
     pub ip_address_range: ::std::option::Option<::std::string::String>,
     /// The number of instances that were registered by using the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegisteredCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegisteredCount", skip_serializing_if = "Option::is_none")
+    )]
     pub registered_count: ::std::option::Option<i64>,
     /// The validity period of the activation code. Unit: hours.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TimeToLiveInHours"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TimeToLiveInHours", skip_serializing_if = "Option::is_none")
+    )]
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -2533,22 +3055,40 @@ impl ::ecs_api::de::FromFields for DeleteActivationActivation {
 #[non_exhaustive]
 pub struct Demand {
     /// The number of instances available for the filed resources.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub available_amount: ::std::option::Option<i64>,
     /// The feedback on the denied request for filing resources.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Comment"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Comment", skip_serializing_if = "Option::is_none")
+    )]
     pub comment: ::std::option::Option<::std::string::String>,
     /// The number of instances to be delivered in the filed resources.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeliveringAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeliveringAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub delivering_amount: ::std::option::Option<i64>,
     /// The description of the filing ticket.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DemandDescription"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DemandDescription", skip_serializing_if = "Option::is_none")
+    )]
     pub demand_description: ::std::option::Option<::std::string::String>,
     /// The ID of the filing ticket.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DemandId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DemandId", skip_serializing_if = "Option::is_none")
+    )]
     pub demand_id: ::std::option::Option<::std::string::String>,
     /// The name of the filing ticket.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DemandName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DemandName", skip_serializing_if = "Option::is_none")
+    )]
     pub demand_name: ::std::option::Option<::std::string::String>,
     /// The status of the filing ticket or resource usage. Valid values:
     /// - Creating: The filing ticket is being created.
@@ -2557,39 +3097,69 @@ pub struct Demand {
     /// - Finished: The filed resources are consumed.
     /// - Refused: The filing request is denied. For reasons why the request is denied, see the Comment response parameter.
     /// - Cancelled: The filing request is canceled. After the filing request is canceled, the delivery status of the resources becomes invalid.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DemandStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DemandStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub demand_status: ::std::option::Option<::std::string::String>,
     /// The time when the filing ticket was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DemandTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DemandTime", skip_serializing_if = "Option::is_none")
+    )]
     pub demand_time: ::std::option::Option<::std::string::String>,
     /// The expected end time for the purchase of the filed resources. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EndTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EndTime", skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// The billing method of the filed resources. Valid values:
     /// - Prepaid: subscription
     /// - Postpaid: pay-as-you-go
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The instance type of the filed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The instance family of the filed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamily"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeFamily", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// The usage duration of the filed resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Period"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Period", skip_serializing_if = "Option::is_none")
+    )]
     pub period: ::std::option::Option<i64>,
     /// The unit of the usage duration of the filed resource. Valid values:
     /// - Hour
     /// - Day
     /// - Month
-    #[cfg_attr(feature = "dynamic", serde(rename = "PeriodUnit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")
+    )]
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// The expected start time for the purchase of the filed resources. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Details about the delivery status of the filed resources.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupplyInfos"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SupplyInfos", skip_serializing_if = "Vec::is_empty")
+    )]
     pub supply_infos: ::std::vec::Vec<crate::types::SupplyInfo>,
 }
 #[cfg(feature = "others")]
@@ -2636,37 +3206,73 @@ impl ::ecs_api::de::FromFields for Demand {
 #[non_exhaustive]
 pub struct DeploymentSet {
     /// The time when the deployment set was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the deployment set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetDescription"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DeploymentSetDescription",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub deployment_set_description: ::std::option::Option<::std::string::String>,
     /// The ID of the deployment set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeploymentSetId", skip_serializing_if = "Option::is_none")
+    )]
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// The name of the deployment set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeploymentSetName", skip_serializing_if = "Option::is_none")
+    )]
     pub deployment_set_name: ::std::option::Option<::std::string::String>,
     /// The deployment strategy.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentStrategy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeploymentStrategy", skip_serializing_if = "Option::is_none")
+    )]
     pub deployment_strategy: ::std::option::Option<::std::string::String>,
     /// The deployment domain.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Domain"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Domain", skip_serializing_if = "Option::is_none")
+    )]
     pub domain: ::std::option::Option<::std::string::String>,
     /// The deployment granularity.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Granularity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Granularity", skip_serializing_if = "Option::is_none")
+    )]
     pub granularity: ::std::option::Option<::std::string::String>,
     /// `GroupCount` in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "GroupCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "GroupCount", skip_serializing_if = "Option::is_none")
+    )]
     pub group_count: ::std::option::Option<i64>,
     /// The number of instances in the deployment set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_amount: ::std::option::Option<i64>,
     /// The IDs of the instances in the deployment set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceIds"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceIds", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
     /// The deployment strategy.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Strategy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Strategy", skip_serializing_if = "Option::is_none")
+    )]
     pub strategy: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "deployment-sets")]
@@ -2708,44 +3314,80 @@ impl ::ecs_api::de::FromFields for DeploymentSet {
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupInstancesInstance {
     /// The number of vCPUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CPU"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CPU", skip_serializing_if = "Option::is_none")
+    )]
     pub cpu: ::std::option::Option<i64>,
     /// The time when the instance was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The instance type of the ECS instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instance is I/O optimized.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IoOptimized", skip_serializing_if = "Option::is_none")
+    )]
     pub io_optimized: ::std::option::Option<bool>,
     /// Indicates whether the instance is a preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSpot"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSpot", skip_serializing_if = "Option::is_none")
+    )]
     pub is_spot: ::std::option::Option<bool>,
     /// The memory size of the instance. Unit: MiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Memory"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Memory", skip_serializing_if = "Option::is_none")
+    )]
     pub memory: ::std::option::Option<i64>,
     /// The network type of the instance. Valid values:
     /// - vpc
     /// - classic
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")
+    )]
     pub network_type: ::std::option::Option<::std::string::String>,
     /// The operating system type of the instance. Valid values:
     /// - windows
     /// - linux
-    #[cfg_attr(feature = "dynamic", serde(rename = "OsType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OsType", skip_serializing_if = "Option::is_none")
+    )]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The region ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The status of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The zone ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -2789,13 +3431,22 @@ impl ::ecs_api::de::FromFields for DescribeAutoProvisioningGroupInstancesInstanc
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPolicyExTag {
     /// The tag key of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagKey", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagValue", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_value: ::std::option::Option<::std::string::String>,
     /// Note: This parameter will be available soon.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TargetCopyRegions"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TargetCopyRegions", skip_serializing_if = "Option::is_none")
+    )]
     pub target_copy_regions: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "snapshots")]
@@ -2945,31 +3596,58 @@ impl DescribeImageSupportInstanceTypesFilter {
 pub struct DescribeImagesDiskDeviceMapping {
     /// The device name of the disk. Example: /dev/xvdb.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Device", skip_serializing_if = "Option::is_none")
+    )]
     pub device: ::std::option::Option<::std::string::String>,
     /// The format of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Format"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Format", skip_serializing_if = "Option::is_none")
+    )]
     pub format: ::std::option::Option<::std::string::String>,
     /// The Object Storage Service (OSS) bucket that contains the imported image file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImportOSSBucket"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImportOSSBucket", skip_serializing_if = "Option::is_none")
+    )]
     pub import_oss_bucket: ::std::option::Option<::std::string::String>,
     /// The OSS object that corresponds to the imported image file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImportOSSObject"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImportOSSObject", skip_serializing_if = "Option::is_none")
+    )]
     pub import_oss_object: ::std::option::Option<::std::string::String>,
     /// The progress of an image copy task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Progress", skip_serializing_if = "Option::is_none")
+    )]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The remaining time for an image copy task. Unit: seconds.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RemainTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RemainTime", skip_serializing_if = "Option::is_none")
+    )]
     pub remain_time: ::std::option::Option<i64>,
     /// The size of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Size", skip_serializing_if = "Option::is_none")
+    )]
     pub size: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// The type of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "images")]
@@ -3013,93 +3691,168 @@ pub struct DescribeImagesImage {
     /// - i386
     /// - x86\_64
     /// - arm64
-    #[cfg_attr(feature = "dynamic", serde(rename = "Architecture"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Architecture", skip_serializing_if = "Option::is_none")
+    )]
     pub architecture: ::std::option::Option<::std::string::String>,
     /// The time when the image was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The mappings between disks and snapshots under the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskDeviceMappings"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskDeviceMappings", skip_serializing_if = "Vec::is_empty")
+    )]
     pub disk_device_mappings: ::std::vec::Vec<
         crate::types::DescribeImagesDiskDeviceMapping,
     >,
     /// The name of the image family.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageFamily"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")
+    )]
     pub image_family: ::std::option::Option<::std::string::String>,
     /// The ID of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageId", skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The name of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageName", skip_serializing_if = "Option::is_none")
+    )]
     pub image_name: ::std::option::Option<::std::string::String>,
     /// The source of the image. Valid values:
     /// - system: public images provided by Alibaba Cloud.
     /// - self: your custom images.
     /// - others: shared images from other Alibaba Cloud accounts.
     /// - marketplace: Alibaba Cloud Marketplace images.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageOwnerAlias"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")
+    )]
     pub image_owner_alias: ::std::option::Option<::std::string::String>,
     /// The version of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub image_version: ::std::option::Option<::std::string::String>,
     /// Indicates whether the image is a copy of another image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsCopied"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsCopied", skip_serializing_if = "Option::is_none")
+    )]
     pub is_copied: ::std::option::Option<bool>,
     /// Indicates whether the image is shared with other Alibaba Cloud accounts.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSelfShared"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSelfShared", skip_serializing_if = "Option::is_none")
+    )]
     pub is_self_shared: ::std::option::Option<::std::string::String>,
     /// Indicates whether you have subscribed to the image that corresponds to the specified product code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSubscribed"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSubscribed", skip_serializing_if = "Option::is_none")
+    )]
     pub is_subscribed: ::std::option::Option<bool>,
     /// Indicates whether the image supports cloud-init.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportCloudinit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSupportCloudinit", skip_serializing_if = "Option::is_none")
+    )]
     pub is_support_cloudinit: ::std::option::Option<bool>,
     /// Indicates whether the image can be used on I/O optimized instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportIoOptimized"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSupportIoOptimized", skip_serializing_if = "Option::is_none")
+    )]
     pub is_support_io_optimized: ::std::option::Option<bool>,
     /// The Chinese name of the operating system.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSName", skip_serializing_if = "Option::is_none")
+    )]
     pub os_name: ::std::option::Option<::std::string::String>,
     /// The English name of the operating system.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSNameEn"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSNameEn", skip_serializing_if = "Option::is_none")
+    )]
     pub os_name_en: ::std::option::Option<::std::string::String>,
     /// The type of the operating system. Valid values:
     /// - windows
     /// - linux
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSType", skip_serializing_if = "Option::is_none")
+    )]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The platform of the operating system.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Platform"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Platform", skip_serializing_if = "Option::is_none")
+    )]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The product code of the Alibaba Cloud Marketplace image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ProductCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ProductCode", skip_serializing_if = "Option::is_none")
+    )]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The image creation progress. Unit: percent (%).
-    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Progress", skip_serializing_if = "Option::is_none")
+    )]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the image belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The size of the image. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Size", skip_serializing_if = "Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// The status of the image. Valid values:
     /// - UnAvailable: The image is unavailable.
     /// - Available: The image is available.
     /// - Creating: The image is being created.
     /// - CreateFailed: The image failed to be created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The tags of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// Indicates whether the image has been used to create ECS instances. Valid values:
     /// - instance: The image has been used to create one or more ECS instances.
     /// - none: The image has not been used to create ECS instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Usage"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Usage", skip_serializing_if = "Option::is_none")
+    )]
     pub usage: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "images")]
@@ -3155,16 +3908,28 @@ impl ::ecs_api::de::FromFields for DescribeImagesImage {
 #[non_exhaustive]
 pub struct DescribeInstanceAttachmentAttributesInstance {
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of the private pool. When the value of PrivatePoolOptionsMatchCriteria is Open, the private pool ID is the ID that was allocated by the system for automatic match.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivatePoolOptionsId", skip_serializing_if = "Option::is_none")
+    )]
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// The match mode of the private pool. Valid values:
     /// - Open: Instances automatically match an open private pool.
     /// - Target: Instances match a specified private pool.
     /// - None: Instances do not use private pools.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "PrivatePoolOptionsMatchCriteria",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub private_pool_options_match_criteria: ::std::option::Option<
         ::std::string::String,
     >,
@@ -3270,16 +4035,28 @@ pub struct DescribeInstanceModificationPricePrice {
     /// The currency unit. Valid values:
     ///  - CNY
     /// - USD
-    #[cfg_attr(feature = "dynamic", serde(rename = "Currency"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Currency", skip_serializing_if = "Option::is_none")
+    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The discount.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiscountPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiscountPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub discount_price: ::std::option::Option<f64>,
     /// The original price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OriginalPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub original_price: ::std::option::Option<f64>,
     /// The transaction price, which is equal to the original price minus the discount.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")
+    )]
     pub trade_price: ::std::option::Option<f64>,
 }
 #[cfg(feature = "pricing")]
@@ -3315,12 +4092,18 @@ impl ::ecs_api::de::FromFields for DescribeInstanceModificationPricePrice {
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPricePriceInfo {
     /// The price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Price"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Price", skip_serializing_if = "Option::is_none")
+    )]
     pub price: ::std::option::Option<
         crate::types::DescribeInstanceModificationPricePrice,
     >,
     /// The promotion rules.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Rules"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Rules", skip_serializing_if = "Vec::is_empty")
+    )]
     pub rules: ::std::vec::Vec<crate::types::Rule>,
 }
 #[cfg(feature = "pricing")]
@@ -3354,87 +4137,174 @@ impl ::ecs_api::de::FromFields for DescribeInstanceModificationPricePriceInfo {
 #[non_exhaustive]
 pub struct DescribeInstanceTypesInstanceType {
     /// The baseline vCPU computing performance (overall computing performance of all vCPUs) of the t5 or t6 burstable instance family.
-    #[cfg_attr(feature = "dynamic", serde(rename = "BaselineCredit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "BaselineCredit", skip_serializing_if = "Option::is_none")
+    )]
     pub baseline_credit: ::std::option::Option<i64>,
     /// The number of vCPUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CpuCoreCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CpuCoreCount", skip_serializing_if = "Option::is_none")
+    )]
     pub cpu_core_count: ::std::option::Option<i64>,
     /// The maximum number of cloud disks that can be attached per instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskQuantity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_quantity: ::std::option::Option<i64>,
     /// The maximum number of IPv6 addresses per elastic network interface (ENI).
-    #[cfg_attr(feature = "dynamic", serde(rename = "EniIpv6AddressQuantity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EniIpv6AddressQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub eni_ipv6_address_quantity: ::std::option::Option<i64>,
     /// The maximum number of private IP addresses per ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EniPrivateIpAddressQuantity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "EniPrivateIpAddressQuantity",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub eni_private_ip_address_quantity: ::std::option::Option<i64>,
     /// The maximum number of ENIs that can be bound per instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EniQuantity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EniQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub eni_quantity: ::std::option::Option<i64>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EniTotalQuantity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EniTotalQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub eni_total_quantity: ::std::option::Option<i64>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EniTrunkSupported"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EniTrunkSupported", skip_serializing_if = "Option::is_none")
+    )]
     pub eni_trunk_supported: ::std::option::Option<bool>,
     /// The number of GPUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "GPUAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "GPUAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_amount: ::std::option::Option<i64>,
     /// The GPU type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "GPUSpec"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "GPUSpec", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_spec: ::std::option::Option<::std::string::String>,
     /// The initial vCPU credits of the t5 or t6 burstable instance family.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InitialCredit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InitialCredit", skip_serializing_if = "Option::is_none")
+    )]
     pub initial_credit: ::std::option::Option<i64>,
     /// The maximum inbound internal bandwidth. Unit: Kbit/s
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceBandwidthRx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceBandwidthRx", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_bandwidth_rx: ::std::option::Option<i64>,
     /// The maximum outbound internal bandwidth. Unit: Kbit/s
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceBandwidthTx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceBandwidthTx", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_bandwidth_tx: ::std::option::Option<i64>,
     /// The level of the instance family. Valid values:
     ///  - EntryLevel.
     /// - EnterpriseLevel.
     /// - CreditEntryLevel. For more information, see Burstable instance families.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceFamilyLevel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceFamilyLevel", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_family_level: ::std::option::Option<::std::string::String>,
     /// The inbound packet forwarding rate over the internal network. Unit: pps.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstancePpsRx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstancePpsRx", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_pps_rx: ::std::option::Option<i64>,
     /// The outbound packet forwarding rate over the internal network. Unit: pps.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstancePpsTx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstancePpsTx", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_pps_tx: ::std::option::Option<i64>,
     /// The instance family.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamily"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeFamily", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// The ID of the instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type_id: ::std::option::Option<::std::string::String>,
     /// The number of local disks attached per instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalStorageAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub local_storage_amount: ::std::option::Option<i64>,
     /// The capacity of each local disk attached per instance. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalStorageCapacity", skip_serializing_if = "Option::is_none")
+    )]
     pub local_storage_capacity: ::std::option::Option<i64>,
     /// The category of the local disks. For more information, see Local disks. Valid values:
     ///  - local\_hdd\_pro: local SATA HDDs, which are attached to d1ne or d1 instances
     /// - local\_ssd\_pro: local NVMe SSDs, which are attached to i2, i2g, i1, ga1, or gn5 instances
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCategory"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalStorageCategory", skip_serializing_if = "Option::is_none")
+    )]
     pub local_storage_category: ::std::option::Option<::std::string::String>,
     /// The maximum number of queues per ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MaximumQueueNumberPerEni"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "MaximumQueueNumberPerEni",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub maximum_queue_number_per_eni: ::std::option::Option<i64>,
     /// The memory size. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MemorySize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MemorySize", skip_serializing_if = "Option::is_none")
+    )]
     pub memory_size: ::std::option::Option<f64>,
     /// The default number of queues supported by the primary ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrimaryEniQueueNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrimaryEniQueueNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub primary_eni_queue_number: ::std::option::Option<i64>,
     /// The default number of queues supported by the secondary ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecondaryEniQueueNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "SecondaryEniQueueNumber",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub secondary_eni_queue_number: ::std::option::Option<i64>,
     /// The maximum number of queues on ENIs that the instance type supports.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalEniQueueQuantity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalEniQueueQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub total_eni_queue_quantity: ::std::option::Option<i64>,
 }
 #[cfg(feature = "instances")]
@@ -3492,33 +4362,60 @@ impl ::ecs_api::de::FromFields for DescribeInstanceTypesInstanceType {
 #[non_exhaustive]
 pub struct DescribeInstancesInstance {
     /// The automatic release time of the pay-as-you-go instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoReleaseTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoReleaseTime", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_release_time: ::std::option::Option<::std::string::String>,
     /// The ID of the cluster to which the instance belongs.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")
+    )]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// The number of vCPUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Cpu"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Cpu", skip_serializing_if = "Option::is_none")
+    )]
     pub cpu: ::std::option::Option<i64>,
     /// The CPU options.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CpuOptions"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CpuOptions", skip_serializing_if = "Option::is_none")
+    )]
     pub cpu_options: ::std::option::Option<crate::types::CpuOptionsInfo>,
     /// The time when the instance was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC. For more information, see ISO 8601.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The performance mode of the burstable instance. Valid values:
     ///  - Standard: the standard mode. For more information, see the "Standard mode" section in Overview.
     /// - Unlimited: the unlimited mode. For more information, see the "Unlimited mode" section in Overview.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreditSpecification"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreditSpecification", skip_serializing_if = "Option::is_none")
+    )]
     pub credit_specification: ::std::option::Option<::std::string::String>,
     /// Details about the dedicated hosts. It is an array that consists of the DedicatedHostClusterId, DedicatedHostId, and DedicatedHostName parameters.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostAttribute"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostAttribute", skip_serializing_if = "Option::is_none")
+    )]
     pub dedicated_host_attribute: ::std::option::Option<
         crate::types::DedicatedHostAttribute,
     >,
     /// The attributes of the instance on a dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedInstanceAttribute"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DedicatedInstanceAttribute",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub dedicated_instance_attribute: ::std::option::Option<
         crate::types::DedicatedInstanceAttribute,
     >,
@@ -3526,185 +4423,353 @@ pub struct DescribeInstancesInstance {
     ///  - true: Release protection is enabled for the instance.
     /// - false: Release protection is disabled for the instance.
     /// Note: This parameter is applicable only to pay-as-you-go instances. It can protect only against manual releases, not against automatic releases.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeletionProtection"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeletionProtection", skip_serializing_if = "Option::is_none")
+    )]
     pub deletion_protection: ::std::option::Option<bool>,
     /// The group number of the instance in a deployment set when the deployment set is used to distribute instances across multiple physical machines.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetGroupNo"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeploymentSetGroupNo", skip_serializing_if = "Option::is_none")
+    )]
     pub deployment_set_group_no: ::std::option::Option<i64>,
     /// The ID of the deployment set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeploymentSetId", skip_serializing_if = "Option::is_none")
+    )]
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// The description of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether data disks can be attached to the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceAvailable"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeviceAvailable", skip_serializing_if = "Option::is_none")
+    )]
     pub device_available: ::std::option::Option<bool>,
     /// Details about the capacity reservation related to the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EcsCapacityReservationAttr"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "EcsCapacityReservationAttr",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ecs_capacity_reservation_attr: ::std::option::Option<
         crate::types::EcsCapacityReservationAttr,
     >,
     /// Details about the EIP associated with the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EipAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EipAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub eip_address: ::std::option::Option<crate::types::EipAddress>,
     /// The expiration time of the instance. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC. For more information, see ISO 8601.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")
+    )]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The number of GPUs for the instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "GPUAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "GPUAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_amount: ::std::option::Option<i64>,
     /// The category of GPUs for the instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "GPUSpec"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "GPUSpec", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_spec: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HibernationOptions"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HibernationOptions", skip_serializing_if = "Option::is_none")
+    )]
     pub hibernation_options: ::std::option::Option<crate::types::HibernationOptions>,
     /// The hostname of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HostName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HostName", skip_serializing_if = "Option::is_none")
+    )]
     pub host_name: ::std::option::Option<::std::string::String>,
     /// The ID of the HPC cluster to which the instance belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HpcClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")
+    )]
     pub hpc_cluster_id: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ISP"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ISP", skip_serializing_if = "Option::is_none")
+    )]
     pub isp: ::std::option::Option<::std::string::String>,
     /// The ID of the image that the instance is running.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageId", skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The internal IP address of the classic network-type instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InnerIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InnerIpAddress", skip_serializing_if = "Vec::is_empty")
+    )]
     pub inner_ip_address: ::std::vec::Vec<::std::string::String>,
     /// The billing method of the instance. Valid values:
     ///  - PrePaid: subscription
     /// - PostPaid: pay-as-you-go
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The network type of the instance. Valid values:
     ///  - classic: classic network
     /// - vpc
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceNetworkType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceNetworkType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_network_type: ::std::option::Option<::std::string::String>,
     /// The instance type of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The instance family of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamily"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeFamily", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// The billing method for network usage. Valid values:
     ///  - PayByBandwidth: pay-by-bandwidth
     /// - PayByTraffic: pay-by-traffic
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// The maximum inbound public bandwidth. Unit: Mbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetMaxBandwidthIn"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetMaxBandwidthIn", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_max_bandwidth_in: ::std::option::Option<i64>,
     /// The maximum outbound public bandwidth. Unit: Mbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetMaxBandwidthOut"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "InternetMaxBandwidthOut",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub internet_max_bandwidth_out: ::std::option::Option<i64>,
     /// Indicates whether the instance is I/O optimized.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IoOptimized", skip_serializing_if = "Option::is_none")
+    )]
     pub io_optimized: ::std::option::Option<bool>,
     /// The name of the key pair.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPairName", skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The number of local disks attached to the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalStorageAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub local_storage_amount: ::std::option::Option<i64>,
     /// The capacity of local disks attached to the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalStorageCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalStorageCapacity", skip_serializing_if = "Option::is_none")
+    )]
     pub local_storage_capacity: ::std::option::Option<i64>,
     /// The memory size of the instance. Unit: MiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Memory"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Memory", skip_serializing_if = "Option::is_none")
+    )]
     pub memory: ::std::option::Option<i64>,
     /// The metadata options.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MetadataOptions"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MetadataOptions", skip_serializing_if = "Option::is_none")
+    )]
     pub metadata_options: ::std::option::Option<crate::types::MetadataOptions>,
     /// The ENIs bound to the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaces"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaces", skip_serializing_if = "Vec::is_empty")
+    )]
     pub network_interfaces: ::std::vec::Vec<crate::types::NetworkInterfaceInfo>,
     /// The name of the operating system for the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSName", skip_serializing_if = "Option::is_none")
+    )]
     pub os_name: ::std::option::Option<::std::string::String>,
     /// The English name of the operating system for the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSNameEn"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSNameEn", skip_serializing_if = "Option::is_none")
+    )]
     pub os_name_en: ::std::option::Option<::std::string::String>,
     /// The type of the operating system for the instance. Valid values:
     ///  - windows: Windows Server
     /// - linux
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSType", skip_serializing_if = "Option::is_none")
+    )]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The reasons why the instance was locked.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OperationLocks"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OperationLocks", skip_serializing_if = "Vec::is_empty")
+    )]
     pub operation_locks: ::std::vec::Vec<crate::types::LockReason>,
     /// The public IP address of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PublicIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PublicIpAddress", skip_serializing_if = "Vec::is_empty")
+    )]
     pub public_ip_address: ::std::vec::Vec<::std::string::String>,
     /// The RDMA IP address of the HPC instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RdmaIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RdmaIpAddress", skip_serializing_if = "Vec::is_empty")
+    )]
     pub rdma_ip_address: ::std::vec::Vec<::std::string::String>,
     /// Indicates whether the instance can be recycled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Recyclable"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Recyclable", skip_serializing_if = "Option::is_none")
+    )]
     pub recyclable: ::std::option::Option<bool>,
     /// The region ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the instance belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The billing cycle of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SaleCycle"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SaleCycle", skip_serializing_if = "Option::is_none")
+    )]
     pub sale_cycle: ::std::option::Option<::std::string::String>,
     /// The IDs of the security groups to which the instance belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupIds", skip_serializing_if = "Vec::is_empty")
+    )]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The serial number of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SerialNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SerialNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// The protection period of the preemptible instance. Unit: hours. Valid values: 0, 1, 2, 3, 4, 5, and 6.
     ///  - Protection periods of 2, 3, 4, 5, and 6 hours are in invitational preview. If you want to set the protection period value to one of these values, submit a ticket.
     /// - A value of 0 indicates that the preemptible instance has no protection period.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotDuration"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotDuration", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_duration: ::std::option::Option<i64>,
     /// The maximum hourly price for the instance. It can be accurate to three decimal places. This parameter is valid when the SpotStrategy parameter is set to SpotWithPriceLimit.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotPriceLimit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_price_limit: ::std::option::Option<f64>,
     /// The bidding policy for the preemptible instance. Valid values:
     ///  - NoSpot: The instance is a regular pay-as-you-go instance.
     /// - SpotWithPriceLimit: The instance is a preemptible instance with a user-defined maximum hourly price.
     /// - SpotAsPriceGo: The instance is a preemptible instance for which the market price is automatically used as the bid price. The market price can be up to the pay-as-you-go price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotStrategy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// The time when the instance was last started. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC. For more information, see ISO 8601.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instance continues to be billed after it is stopped. Valid values:
     ///  - KeepCharging: The billing of the instance continues after it is stopped, and resources are retained for the instance.
     /// - StopCharging: The billing of the instance stops when it is stopped. When the instance is stopped, its resources such as vCPUs, memory, and public IP address are released. You may be unable to restart the instance if some types of resources are out of stock in the current region.
     /// - Not-applicable: The No Fees for Stopped Instances (VPC-Connected) feature is not applicable to the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StoppedMode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StoppedMode", skip_serializing_if = "Option::is_none")
+    )]
     pub stopped_mode: ::std::option::Option<::std::string::String>,
     /// The tags of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// The virtual local area network (VLAN) ID of the instance.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VlanId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VlanId", skip_serializing_if = "Option::is_none")
+    )]
     pub vlan_id: ::std::option::Option<::std::string::String>,
     /// The VPC attributes of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VpcAttributes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VpcAttributes", skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_attributes: ::std::option::Option<crate::types::VpcAttributes>,
     /// The zone ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -3797,22 +4862,40 @@ impl ::ecs_api::de::FromFields for DescribeInstancesInstance {
 #[non_exhaustive]
 pub struct DescribeInvocationsInvocation {
     /// The Base64-encoded command content.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CommandContent"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CommandContent", skip_serializing_if = "Option::is_none")
+    )]
     pub command_content: ::std::option::Option<::std::string::String>,
     /// The ID of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CommandId", skip_serializing_if = "Option::is_none")
+    )]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The name of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CommandName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CommandName", skip_serializing_if = "Option::is_none")
+    )]
     pub command_name: ::std::option::Option<::std::string::String>,
     /// The type of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CommandType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CommandType", skip_serializing_if = "Option::is_none")
+    )]
     pub command_type: ::std::option::Option<::std::string::String>,
     /// The time when the task was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The schedule on which the recurring execution of the command takes place. For more information about the value specifications, see Cron expression.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Frequency"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Frequency", skip_serializing_if = "Option::is_none")
+    )]
     pub frequency: ::std::option::Option<::std::string::String>,
     /// The overall execution status of the command. The value of this parameter depends on the execution status on all the involved instances. Valid values:
     /// - Pending: The system is verifying or sending the command. When the execution status on at least one instance is Pending, the overall execution status is Pending.
@@ -3833,33 +4916,57 @@ pub struct DescribeInvocationsInvocation {
     ///     - Terminated: The execution is terminated.
     /// - PartialFailed: The execution succeeds on some instances and fails on some other instances. When the execution status is Success on some instances and is Failed or Stopped on the other instances, the overall execution status is PartialFailed.
     /// Note: The InvokeStatus response parameter is similar to this parameter, but we recommend that you check the return value of this parameter.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeId", skip_serializing_if = "Option::is_none")
+    )]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// Details of the instances on which the command is run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeInstances"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeInstances", skip_serializing_if = "Vec::is_empty")
+    )]
     pub invoke_instances: ::std::vec::Vec<crate::types::InvokeInstance>,
     /// The overall execution status of the command.
     /// Note: We recommend that you ignore this parameter and check the return value of the InvocationStatus parameter for the overall execution status.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub invoke_status: ::std::option::Option<::std::string::String>,
     /// The custom parameters in the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Parameters"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Parameters", skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: ::std::option::Option<::std::string::String>,
     /// Indicates the execution mode of the command. Valid values:
     /// - Once: The command is immediately run.
     /// - Period: The command is run on a regular basis.
     /// - NextRebootOnly: The command is automatically run the next time the instance starts.
     /// - EveryReboot: The command is automatically run every time the instance starts.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RepeatMode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RepeatMode", skip_serializing_if = "Option::is_none")
+    )]
     pub repeat_mode: ::std::option::Option<::std::string::String>,
     /// Indicates whether the command is to be automatically run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Timed"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Timed", skip_serializing_if = "Option::is_none")
+    )]
     pub timed: ::std::option::Option<bool>,
     /// The username that was used to run the command on the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Username"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Username", skip_serializing_if = "Option::is_none")
+    )]
     pub username: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -3905,24 +5012,42 @@ impl ::ecs_api::de::FromFields for DescribeInvocationsInvocation {
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsNetworkInterface {
     /// The description of the secondary ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the secondary ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaceName", skip_serializing_if = "Option::is_none")
+    )]
     pub network_interface_name: ::std::option::Option<::std::string::String>,
     /// The primary private IP address of the secondary ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrimaryIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrimaryIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub primary_ip_address: ::std::option::Option<::std::string::String>,
     /// The ID of the security group to which to assign the secondary ENI. The security group and the ENI must belong to the same virtual private cloud (VPC).
     /// Note: The SecurityGroupId and SecurityGroupIds parameters are mutually exclusive in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// The IDs of the security groups to which to assign the secondary ENI.
     /// Note: The SecurityGroupId and SecurityGroupIds parameters are mutually exclusive in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupIds", skip_serializing_if = "Vec::is_empty")
+    )]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The ID of the vSwitch to which to connect the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")
+    )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "launch-templates")]
@@ -3960,48 +5085,90 @@ impl ::ecs_api::de::FromFields for DescribeLaunchTemplateVersionsNetworkInterfac
 #[non_exhaustive]
 pub struct DescribeManagedInstancesInstance {
     /// The ID of the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActivationId", skip_serializing_if = "Option::is_none")
+    )]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The version number of the Cloud Assistant client.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AgentVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AgentVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub agent_version: ::std::option::Option<::std::string::String>,
     /// Indicates whether the managed instance is connected. Valid values:
     /// - True: The managed instance is connected and you can manage this instance by using Cloud Assistant.
     /// - False: The managed instance is not connected because the managed instance is down or the Cloud Assistant client is not installed correctly.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Connected"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Connected", skip_serializing_if = "Option::is_none")
+    )]
     pub connected: ::std::option::Option<bool>,
     /// The hostname of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Hostname"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Hostname", skip_serializing_if = "Option::is_none")
+    )]
     pub hostname: ::std::option::Option<::std::string::String>,
     /// The ID of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The public IP address of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetIp", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_ip: ::std::option::Option<::std::string::String>,
     /// The internal IP address of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IntranetIp", skip_serializing_if = "Option::is_none")
+    )]
     pub intranet_ip: ::std::option::Option<::std::string::String>,
     /// The number of times that Cloud Assistant tasks were executed on the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationCount", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_count: ::std::option::Option<i64>,
     /// The time when the Cloud Assistant task was last executed.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LastInvokedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LastInvokedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub last_invoked_time: ::std::option::Option<::std::string::String>,
     /// The machine code of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MachineId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MachineId", skip_serializing_if = "Option::is_none")
+    )]
     pub machine_id: ::std::option::Option<::std::string::String>,
     /// The operating system type of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OsType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OsType", skip_serializing_if = "Option::is_none")
+    )]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The version information of the operating system.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OsVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OsVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub os_version: ::std::option::Option<::std::string::String>,
     /// The time when the managed instance was registered.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegistrationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegistrationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub registration_time: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -4047,28 +5214,55 @@ impl ::ecs_api::de::FromFields for DescribeManagedInstancesInstance {
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesIpv6Set {
     /// The IPv6 address assigned to the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6Address"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Ipv6Address", skip_serializing_if = "Option::is_none")
+    )]
     pub ipv6_address: ::std::option::Option<::std::string::String>,
     /// The MAC address of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MacAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MacAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// The ID of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaceId", skip_serializing_if = "Option::is_none")
+    )]
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// The name of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaceName", skip_serializing_if = "Option::is_none")
+    )]
     pub network_interface_name: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceTrafficMode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "NetworkInterfaceTrafficMode",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub network_interface_traffic_mode: ::std::option::Option<::std::string::String>,
     /// The ID of the account to which the ENI belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OwnerId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OwnerId", skip_serializing_if = "Option::is_none")
+    )]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// The private IP address of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
     /// Details about the private IP addresses of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpSets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub private_ip_sets: ::std::vec::Vec<
         crate::types::DescribeNetworkInterfacesPrivateIpSet,
     >,
@@ -4110,43 +5304,76 @@ impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesIpv6Set {
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesPrivateIpSet {
     /// The EIP associated with the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AssociatedPublicIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AssociatedPublicIp", skip_serializing_if = "Option::is_none")
+    )]
     pub associated_public_ip: ::std::option::Option<crate::types::AssociatedPublicIp>,
     /// Indicates whether the IP address is the primary private IP address. Valid values:
     ///  - true
     /// - false
-    #[cfg_attr(feature = "dynamic", serde(rename = "Primary"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Primary", skip_serializing_if = "Option::is_none")
+    )]
     pub primary: ::std::option::Option<bool>,
     /// The private IP address of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
     /// The number of queues supported by the ENI.
     ///  - If the ENI is a secondary ENI in the InUse (InUse) state and the number of queues supported by this ENI has never been modified, the default number of queues per secondary ENI that the instance type supports is returned.
     /// - If the number of queues supported by the secondary ENI has been modified, the new number of queues is returned.
     /// - If the ENI is a secondary ENI in the Available (Available) state and the number of queues supported by this ENI has never been modified, an empty value is returned.
     /// - If the ENI is a primary ENI, the default number of queues per primary ENI that the instance type supports is returned.
-    #[cfg_attr(feature = "dynamic", serde(rename = "QueueNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "QueueNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub queue_number: ::std::option::Option<i64>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "QueuePairNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "QueuePairNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub queue_pair_number: ::std::option::Option<i64>,
     /// The ID of the resource group to which the ENI belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The IDs of the security groups to which the ENI belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupIds", skip_serializing_if = "Vec::is_empty")
+    )]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The ID of the distributor to which the ENI belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceID"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ServiceID", skip_serializing_if = "Option::is_none")
+    )]
     pub service_id: ::std::option::Option<i64>,
     /// Indicates whether the user is an Alibaba Cloud service or a distributor.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceManaged"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ServiceManaged", skip_serializing_if = "Option::is_none")
+    )]
     pub service_managed: ::std::option::Option<bool>,
     /// The status of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The tags of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::DescribeNetworkInterfacesTag>,
 }
 #[cfg(feature = "elastic-network-interfaces")]
@@ -4189,22 +5416,40 @@ impl ::ecs_api::de::FromFields for DescribeNetworkInterfacesPrivateIpSet {
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesTag {
     /// The tag key of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagKey", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagValue", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_value: ::std::option::Option<::std::string::String>,
     /// The type of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The ID of the vSwitch to which the ENI is connected.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")
+    )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC to which the ENI belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VpcId", skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// The zone ID of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "elastic-network-interfaces")]
@@ -4370,12 +5615,18 @@ impl DescribePriceSystemDisk {
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOperationLock {
     /// The reason why the reserved instance was locked.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LockReason"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LockReason", skip_serializing_if = "Option::is_none")
+    )]
     pub lock_reason: ::std::option::Option<::std::string::String>,
     /// The operating system of the reserved instance. Valid values:
     /// - Windows: Windows Server operating systems
     /// - Linux: Linux and Unix-like operating systems
-    #[cfg_attr(feature = "dynamic", serde(rename = "Platform"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Platform", skip_serializing_if = "Option::is_none")
+    )]
     pub platform: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "reserved-instances")]
@@ -4409,13 +5660,22 @@ impl ::ecs_api::de::FromFields for DescribeReservedInstancesOperationLock {
 #[non_exhaustive]
 pub struct DescribeReservedInstancesTag {
     /// The tag key of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagKey", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagValue", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_value: ::std::option::Option<::std::string::String>,
     /// The zone ID of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "reserved-instances")]
@@ -4450,27 +5710,48 @@ impl ::ecs_api::de::FromFields for DescribeReservedInstancesTag {
 #[non_exhaustive]
 pub struct DescribeSendFileResultsInvocation {
     /// The content of the file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Content"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Content", skip_serializing_if = "Option::is_none")
+    )]
     pub content: ::std::option::Option<::std::string::String>,
     /// The content type of the file. Valid values:
     /// - PlainText
     /// - Base64
-    #[cfg_attr(feature = "dynamic", serde(rename = "ContentType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ContentType", skip_serializing_if = "Option::is_none")
+    )]
     pub content_type: ::std::option::Option<::std::string::String>,
     /// The time when the file sending task was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The group of the file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FileGroup"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FileGroup", skip_serializing_if = "Option::is_none")
+    )]
     pub file_group: ::std::option::Option<::std::string::String>,
     /// The permissions on the file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FileMode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FileMode", skip_serializing_if = "Option::is_none")
+    )]
     pub file_mode: ::std::option::Option<::std::string::String>,
     /// The owner of the file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FileOwner"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FileOwner", skip_serializing_if = "Option::is_none")
+    )]
     pub file_owner: ::std::option::Option<::std::string::String>,
     /// The overall sending status of the file. The overall sending status of the file depends on its sending status on all the destination instances. Valid values:
     /// - Pending: The system is verifying or sending the file. If the sending status of the file on at least one instance is Pending, the overall sending status of the file is Pending.
@@ -4483,27 +5764,48 @@ pub struct DescribeSendFileResultsInvocation {
     ///     - Timeout: The file sending task timed out.
     ///     - Error: An error occurred while the file is being sent.
     /// - PartialFailed: The file was sent to some of the specified instances and failed to be sent to the others. The overall sending status of the file is PartialFailed only when its sending status is Success on some instances and is Failed on the others.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeId", skip_serializing_if = "Option::is_none")
+    )]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// Details about the destination instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeInstances"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeInstances", skip_serializing_if = "Vec::is_empty")
+    )]
     pub invoke_instances: ::std::vec::Vec<
         crate::types::DescribeSendFileResultsInvokeInstance,
     >,
     /// The name of the file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Indicates whether a file in the destination directory is overwritten if the file has the same name as the sent file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Overwrite"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Overwrite", skip_serializing_if = "Option::is_none")
+    )]
     pub overwrite: ::std::option::Option<::std::string::String>,
     /// The destination directory.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TargetDir"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TargetDir", skip_serializing_if = "Option::is_none")
+    )]
     pub target_dir: ::std::option::Option<::std::string::String>,
     /// The number of instances to which you attempted to send the file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VmCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VmCount", skip_serializing_if = "Option::is_none")
+    )]
     pub vm_count: ::std::option::Option<i64>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -4549,7 +5851,10 @@ impl ::ecs_api::de::FromFields for DescribeSendFileResultsInvocation {
 #[non_exhaustive]
 pub struct DescribeSendFileResultsInvokeInstance {
     /// The time when the file sending task was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The error code returned when the file failed to be sent to the instance. If this parameter is empty, the file was sent to the instance. Valid values:
     /// - InstanceNotExists: The instance does not exist or was released.
@@ -4567,7 +5872,10 @@ pub struct DescribeSendFileResultsInvokeInstance {
     /// - FileNameInvalid: The file name is invalid.
     /// - FilePathInvalid: The specified directory is invalid.
     /// - FileAuthorityInvalid: The specified permissions on the file are invalid.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The error message returned when the file failed to be sent to the instance or the file sending task failed to be executed on the instance. If this parameter is empty, the file was sent to the instance. Valid values:
     /// - the specified instance does not exists
@@ -4587,22 +5895,40 @@ pub struct DescribeSendFileResultsInvokeInstance {
     /// - Owner not exists
     /// - Group not exists
     /// - Mode is invalid
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorInfo"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub error_info: ::std::option::Option<::std::string::String>,
     /// The time when the file sending task finished being executed.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FinishTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FinishTime", skip_serializing_if = "Option::is_none")
+    )]
     pub finish_time: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The status of the file sending task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The time when the file sending task started to be executed on the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The time when the task status was updated.
-    #[cfg_attr(feature = "dynamic", serde(rename = "UpdateTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "UpdateTime", skip_serializing_if = "Option::is_none")
+    )]
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -4642,27 +5968,45 @@ impl ::ecs_api::de::FromFields for DescribeSendFileResultsInvokeInstance {
 #[non_exhaustive]
 pub struct DescribeSnapshotsSnapshot {
     /// The time when the snapshot was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instant access feature was enabled. Valid values:
     /// - true: The instant access feature was enabled. This feature can be enabled only for enhanced SSDs (ESSDs).
     /// - false: The instant access feature was disabled. The snapshot is a normal snapshot for which the instant access feature was disabled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccess"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstantAccess", skip_serializing_if = "Option::is_none")
+    )]
     pub instant_access: ::std::option::Option<bool>,
     /// The progress of the snapshot creation task. Unit: percent (%).
-    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Progress", skip_serializing_if = "Option::is_none")
+    )]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The remaining time required to create the snapshot. Unit: seconds.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RemainTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RemainTime", skip_serializing_if = "Option::is_none")
+    )]
     pub remain_time: ::std::option::Option<i64>,
     /// The capacity of the source disk. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskSize", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_size: ::std::option::Option<::std::string::String>,
     /// The status of the snapshot. Valid values:
     /// - progressing
     /// - accomplished
     /// - failed
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "snapshots")]
@@ -4699,7 +6043,10 @@ impl ::ecs_api::de::FromFields for DescribeSnapshotsSnapshot {
 #[non_exhaustive]
 pub struct DescribeSnapshotsTag {
     /// The tag value of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagValue", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "snapshots")]
@@ -4731,13 +6078,22 @@ impl ::ecs_api::de::FromFields for DescribeSnapshotsTag {
 #[non_exhaustive]
 pub struct DescribeTagsTag {
     /// The number of resource types.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceTypeCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceTypeCount", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_type_count: ::std::option::Option<crate::types::ResourceTypeCount>,
     /// The key of the tag.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagKey", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The value of the tag.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagValue", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "tags")]
@@ -4771,19 +6127,34 @@ impl ::ecs_api::de::FromFields for DescribeTagsTag {
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleResult {
     /// Indicates whether the RAM role is detached. If 200 is returned, the operation is successful. If other values are returned, the operation fails. For more information, see Error codes.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Code", skip_serializing_if = "Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// The ID of the ECS instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The RAM role set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceRamRoleSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceRamRoleSets", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_ram_role_sets: ::std::option::Option<crate::types::InstanceRamRoleSets>,
     /// Indicates whether the RAM role is detached. If Success is returned, the operation is successful. If other values are returned, the operation fails. For more information, see Error codes.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Message"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Message", skip_serializing_if = "Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Indicates whether the RAM role is detached.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Success"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Success", skip_serializing_if = "Option::is_none")
+    )]
     pub success: ::std::option::Option<bool>,
 }
 #[cfg(feature = "instances")]
@@ -4923,25 +6294,46 @@ impl DiskDeviceMapping {
 pub struct DiskDeviceMappingInfo {
     /// The device name of the disk. Example: /dev/xvdb.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Device", skip_serializing_if = "Option::is_none")
+    )]
     pub device: ::std::option::Option<::std::string::String>,
     /// The format of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Format"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Format", skip_serializing_if = "Option::is_none")
+    )]
     pub format: ::std::option::Option<::std::string::String>,
     /// The OSS bucket that contains the imported image file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImportOSSBucket"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImportOSSBucket", skip_serializing_if = "Option::is_none")
+    )]
     pub import_oss_bucket: ::std::option::Option<::std::string::String>,
     /// The OSS object corresponding to the imported image file.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImportOSSObject"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImportOSSObject", skip_serializing_if = "Option::is_none")
+    )]
     pub import_oss_object: ::std::option::Option<::std::string::String>,
     /// The size of the disk. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Size", skip_serializing_if = "Option::is_none")
+    )]
     pub size: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// The type of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "images")]
@@ -4979,19 +6371,34 @@ impl ::ecs_api::de::FromFields for DiskDeviceMappingInfo {
 #[non_exhaustive]
 pub struct DiskEventType {
     /// The time when the event ended.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventEndTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventEndTime", skip_serializing_if = "Option::is_none")
+    )]
     pub event_end_time: ::std::option::Option<::std::string::String>,
     /// The ID of the event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventId", skip_serializing_if = "Option::is_none")
+    )]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The time when the event started.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventTime", skip_serializing_if = "Option::is_none")
+    )]
     pub event_time: ::std::option::Option<::std::string::String>,
     /// The event type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventType", skip_serializing_if = "Option::is_none")
+    )]
     pub event_type: ::std::option::Option<crate::types::EventType>,
     /// The impact level of the event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImpactLevel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImpactLevel", skip_serializing_if = "Option::is_none")
+    )]
     pub impact_level: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "system-event")]
@@ -5029,22 +6436,40 @@ pub struct DiskFullStatusType {
     /// The device name of the EBS device that is attached to an instance. Example: /dev/xvdb.
     /// This parameter has a value only when the value of Status is In\_use.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Device", skip_serializing_if = "Option::is_none")
+    )]
     pub device: ::std::option::Option<::std::string::String>,
     /// The events about the EBS device.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskEventSet"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskEventSet", skip_serializing_if = "Vec::is_empty")
+    )]
     pub disk_event_set: ::std::vec::Vec<crate::types::DiskEventType>,
     /// The ID of the EBS device.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The health status of the EBS device.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HealthStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HealthStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub health_status: ::std::option::Option<crate::types::EventType>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The lifecycle status of the EBS device.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<crate::types::EventType>,
 }
 #[cfg(feature = "system-event")]
@@ -5082,13 +6507,22 @@ impl ::ecs_api::de::FromFields for DiskFullStatusType {
 pub struct DiskInfo {
     /// The time when the disk was attached. The time follows the ISO 8601 standard in the yyyy-MM-ddThh:mmZ format. The time is displayed in UTC.
     /// This parameter is valid only when the Status value is Available.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AttachedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AttachedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub attached_time: ::std::option::Option<::std::string::String>,
     /// The ID of the automatic snapshot policy that is applied to the cloud disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoSnapshotPolicyId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoSnapshotPolicyId", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "BdfId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "BdfId", skip_serializing_if = "Option::is_none")
+    )]
     pub bdf_id: ::std::option::Option<::std::string::String>,
     /// The category of the disk. Valid values:
     /// - cloud: basic disk
@@ -5099,116 +6533,218 @@ pub struct DiskInfo {
     /// - local\_hdd\_pro: throughput-intensive local disk
     /// - ephemeral: retired local disk
     /// - ephemeral\_ssd: retired local SSD
-    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Category", skip_serializing_if = "Option::is_none")
+    )]
     pub category: ::std::option::Option<::std::string::String>,
     /// The time when the disk was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The ID of the dedicated block storage cluster to which the cloud disk belongs. If your cloud disk belongs to the public block storage cluster, this parameter is empty.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DedicatedBlockStorageClusterId",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub dedicated_block_storage_cluster_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the automatic snapshots of the cloud disk are deleted when the disk is released. Valid values:
     /// - true: The automatic snapshots of the cloud disk are deleted when the disk is released.
     /// - false: The automatic snapshots of the cloud disk are retained when the disk is released.
     /// Snapshots that are created by calling the CreateSnapshot operation or using the Elastic Compute Service (ECS) console are retained and not affected by this parameter.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeleteAutoSnapshot"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeleteAutoSnapshot", skip_serializing_if = "Option::is_none")
+    )]
     pub delete_auto_snapshot: ::std::option::Option<bool>,
     /// Indicates whether the cloud disk is released when its associated instance is released. Valid values:
     /// - true: The cloud disk is released when its associated instance is released.
     /// - false: The cloud disk is retained when its associated instance is released.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeleteWithInstance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")
+    )]
     pub delete_with_instance: ::std::option::Option<bool>,
     /// The description of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the cloud disk was detached.
     /// This parameter is valid only when the Status value is Available.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DetachedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DetachedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub detached_time: ::std::option::Option<::std::string::String>,
     /// The device name of the disk on its associated instance. Example: /dev/xvdb.
     /// This parameter has a value only when the Status value is In\_use.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Device", skip_serializing_if = "Option::is_none")
+    )]
     pub device: ::std::option::Option<::std::string::String>,
     /// The billing method of the disk. Valid values:
     /// - PrePaid: subscription
     /// - PostPaid: pay-as-you-go
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_charge_type: ::std::option::Option<::std::string::String>,
     /// The ID of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The name of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskName", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_name: ::std::option::Option<::std::string::String>,
     /// Indicates whether the automatic snapshot policy feature was enabled for the cloud disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EnableAutoSnapshot"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EnableAutoSnapshot", skip_serializing_if = "Option::is_none")
+    )]
     pub enable_auto_snapshot: ::std::option::Option<bool>,
     /// Indicates whether an automatic snapshot policy was applied to the cloud disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EnableAutomatedSnapshotPolicy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "EnableAutomatedSnapshotPolicy",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub enable_automated_snapshot_policy: ::std::option::Option<bool>,
     /// Indicates whether the cloud disk was encrypted.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Encrypted"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Encrypted", skip_serializing_if = "Option::is_none")
+    )]
     pub encrypted: ::std::option::Option<bool>,
     /// The time when the subscription cloud disk expires.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")
+    )]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The number of input/output operations per second (IOPS).
-    #[cfg_attr(feature = "dynamic", serde(rename = "IOPS"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IOPS", skip_serializing_if = "Option::is_none")
+    )]
     pub iops: ::std::option::Option<i64>,
     /// The number of I/O reads per second.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSRead"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IOPSRead", skip_serializing_if = "Option::is_none")
+    )]
     pub iops_read: ::std::option::Option<i64>,
     /// The number of I/O writes per second.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSWrite"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IOPSWrite", skip_serializing_if = "Option::is_none")
+    )]
     pub iops_write: ::std::option::Option<i64>,
     /// The ID of the image that is used to create the instance. This parameter is empty unless the cloud disk was created from an image. The value of this parameter remains unchanged throughout the lifecycle of the cloud disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageId", skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The ID of the instance to which the disk is attached.
     /// This parameter has a value only when the Status value is In\_use.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of the KMS key that is used by the cloud disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KMSKeyId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KMSKeyId", skip_serializing_if = "Option::is_none")
+    )]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// The number of instances to which the Shared Block Storage device is attached.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MountInstanceNum"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MountInstanceNum", skip_serializing_if = "Option::is_none")
+    )]
     pub mount_instance_num: ::std::option::Option<i64>,
     /// The attaching information of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MountInstances"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MountInstances", skip_serializing_if = "Vec::is_empty")
+    )]
     pub mount_instances: ::std::vec::Vec<crate::types::MountInstance>,
     /// The reasons why the disk was locked.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OperationLocks"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OperationLocks", skip_serializing_if = "Vec::is_empty")
+    )]
     pub operation_locks: ::std::vec::Vec<crate::types::OperationLock>,
     /// The performance level of the ESSD. Valid values:
     /// - PL0: A single ESSD can deliver up to 10,000 random read/write IOPS.
     /// - PL1: A single ESSD can deliver up to 50,000 random read/write IOPS.
     /// - PL2: A single ESSD can deliver up to 100,000 random read/write IOPS.
     /// - PL3: A single ESSD can deliver up to 1,000,000 random read/write IOPS.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PerformanceLevel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PerformanceLevel", skip_serializing_if = "Option::is_none")
+    )]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// Indicates whether the disk is removable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Portable"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Portable", skip_serializing_if = "Option::is_none")
+    )]
     pub portable: ::std::option::Option<bool>,
     /// The product code in Alibaba Cloud Marketplace.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ProductCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ProductCode", skip_serializing_if = "Option::is_none")
+    )]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The region ID of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the disk belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The serial number of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SerialNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SerialNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// The size of the disk. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Size", skip_serializing_if = "Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// The ID of the snapshot that is used to create the cloud disk.
     /// This parameter is empty unless the cloud disk was created from a snapshot. The value of this parameter remains unchanged throughout the lifecycle of the cloud disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceSnapshotId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceSnapshotId", skip_serializing_if = "Option::is_none")
+    )]
     pub source_snapshot_id: ::std::option::Option<::std::string::String>,
     /// The state of the cloud disk. Valid values:
     /// - In\_use
@@ -5217,24 +6753,45 @@ pub struct DiskInfo {
     /// - Detaching
     /// - Creating
     /// - ReIniting
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The ID of the storage set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StorageSetId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StorageSetId", skip_serializing_if = "Option::is_none")
+    )]
     pub storage_set_id: ::std::option::Option<::std::string::String>,
     /// The maximum number of partitions in a storage set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StorageSetPartitionNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "StorageSetPartitionNumber",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub storage_set_partition_number: ::std::option::Option<i64>,
     /// The tags of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// The type of the disk. Valid values:
     /// - system: system disk
     /// - data: data disk
-    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The zone ID of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "disk")]
@@ -5308,34 +6865,64 @@ impl ::ecs_api::de::FromFields for DiskInfo {
 #[non_exhaustive]
 pub struct DiskMonitorData {
     /// The read bandwidth of the system disk. Unit: Byte/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "BPSRead"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "BPSRead", skip_serializing_if = "Option::is_none")
+    )]
     pub bps_read: ::std::option::Option<i64>,
     /// The total read and write bandwidth of the system disk. Unit: Byte/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "BPSTotal"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "BPSTotal", skip_serializing_if = "Option::is_none")
+    )]
     pub bps_total: ::std::option::Option<i64>,
     /// The write bandwidth of the system disk. Unit: Byte/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "BPSWrite"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "BPSWrite", skip_serializing_if = "Option::is_none")
+    )]
     pub bps_write: ::std::option::Option<i64>,
     /// The ID of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The number of read I/O operations per second on the system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSRead"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IOPSRead", skip_serializing_if = "Option::is_none")
+    )]
     pub iops_read: ::std::option::Option<i64>,
     /// The total number of read and write I/O operations per second on the system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSTotal"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IOPSTotal", skip_serializing_if = "Option::is_none")
+    )]
     pub iops_total: ::std::option::Option<i64>,
     /// The number of write I/O operations per second on the system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSWrite"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IOPSWrite", skip_serializing_if = "Option::is_none")
+    )]
     pub iops_write: ::std::option::Option<i64>,
     /// The read latency of the disk. Unit: μs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LatencyRead"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LatencyRead", skip_serializing_if = "Option::is_none")
+    )]
     pub latency_read: ::std::option::Option<i64>,
     /// The write latency of the disk. Unit: μs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LatencyWrite"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LatencyWrite", skip_serializing_if = "Option::is_none")
+    )]
     pub latency_write: ::std::option::Option<i64>,
     /// The timestamp of monitoring data query. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TimeStamp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TimeStamp", skip_serializing_if = "Option::is_none")
+    )]
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "operations-and-monitoring")]
@@ -5376,25 +6963,46 @@ impl ::ecs_api::de::FromFields for DiskMonitorData {
 #[non_exhaustive]
 pub struct DiskReplicaPair {
     /// The description of the replication relationship.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the secondary disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DestinationDiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DestinationDiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub destination_disk_id: ::std::option::Option<::std::string::String>,
     /// The region ID of the secondary disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DestinationRegion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DestinationRegion", skip_serializing_if = "Option::is_none")
+    )]
     pub destination_region: ::std::option::Option<::std::string::String>,
     /// The name of the replication relationship.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PairName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PairName", skip_serializing_if = "Option::is_none")
+    )]
     pub pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the replication relationship.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ReplicaPairId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ReplicaPairId", skip_serializing_if = "Option::is_none")
+    )]
     pub replica_pair_id: ::std::option::Option<::std::string::String>,
     /// The ID of the primary disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The region ID of the primary disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceRegion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceRegion", skip_serializing_if = "Option::is_none")
+    )]
     pub source_region: ::std::option::Option<::std::string::String>,
     /// The status of the replication relationship. Valid values:
     /// - inactive
@@ -5403,7 +7011,10 @@ pub struct DiskReplicaPair {
     /// - pausing
     /// - starting
     /// - deleting
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "disk")]
@@ -5442,10 +7053,19 @@ impl ::ecs_api::de::FromFields for DiskReplicaPair {
 #[non_exhaustive]
 pub struct EcsCapacityReservationAttr {
     /// The ID of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CapacityReservationId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CapacityReservationId", skip_serializing_if = "Option::is_none")
+    )]
     pub capacity_reservation_id: ::std::option::Option<::std::string::String>,
     /// The preference of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CapacityReservationPreference"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "CapacityReservationPreference",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub capacity_reservation_preference: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -5478,21 +7098,36 @@ impl ::ecs_api::de::FromFields for EcsCapacityReservationAttr {
 #[non_exhaustive]
 pub struct EipAddress {
     /// The ID of the EIP.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AllocationId", skip_serializing_if = "Option::is_none")
+    )]
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// The maximum public bandwidth of the EIP. Unit: Mbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Bandwidth"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Bandwidth", skip_serializing_if = "Option::is_none")
+    )]
     pub bandwidth: ::std::option::Option<i64>,
     /// The billing method of the EIP. Valid values:
     ///  - PayByBandwidth: pay-by-bandwidth
     /// - PayByTraffic: pay-by-traffic
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// The EIP.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// Indicates whether the EIP can be disassociated.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportUnassociate"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSupportUnassociate", skip_serializing_if = "Option::is_none")
+    )]
     pub is_support_unassociate: ::std::option::Option<bool>,
 }
 #[cfg(feature = "instances")]
@@ -5528,47 +7163,86 @@ impl ::ecs_api::de::FromFields for EipAddress {
 #[non_exhaustive]
 pub struct ElasticityAssuranceItem {
     /// Details about the allocated resources.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AllocatedResources"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AllocatedResources", skip_serializing_if = "Vec::is_empty")
+    )]
     pub allocated_resources: ::std::vec::Vec<crate::types::AllocatedResource>,
     /// The description of the elasticity assurance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the elasticity assurance expires.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EndTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EndTime", skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LatestStartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LatestStartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub latest_start_time: ::std::option::Option<::std::string::String>,
     /// The ID of the elasticity assurance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivatePoolOptionsId", skip_serializing_if = "Option::is_none")
+    )]
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// The match mode of the private pool corresponding to the elasticity assurance. Valid values:
     ///  - Open: An open private pool is used.
     /// - Target: A specified private pool is used.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsMatchCriteria"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "PrivatePoolOptionsMatchCriteria",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub private_pool_options_match_criteria: ::std::option::Option<
         ::std::string::String,
     >,
     /// The name of the elasticity assurance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivatePoolOptionsName", skip_serializing_if = "Option::is_none")
+    )]
     pub private_pool_options_name: ::std::option::Option<::std::string::String>,
     /// The region ID of the elasticity assurance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The time when the elasticity assurance takes effect.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the elasticity assurance. Valid values:
     ///  - Preparing
     /// - Active
     /// - Released
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The total number of times that the elasticity assurance has been applied.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalAssuranceTimes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalAssuranceTimes", skip_serializing_if = "Option::is_none")
+    )]
     pub total_assurance_times: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "UsedAssuranceTimes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "UsedAssuranceTimes", skip_serializing_if = "Option::is_none")
+    )]
     pub used_assurance_times: ::std::option::Option<i64>,
 }
 #[cfg(feature = "resource-assurance")]
@@ -5612,28 +7286,52 @@ impl ::ecs_api::de::FromFields for ElasticityAssuranceItem {
 #[non_exhaustive]
 pub struct EniMonitorData {
     /// The discarded intranet data packets received by the secondary ENI. Unit: packets.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DropPacketRx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DropPacketRx", skip_serializing_if = "Option::is_none")
+    )]
     pub drop_packet_rx: ::std::option::Option<::std::string::String>,
     /// The discarded intranet data packets sent by the secondary ENI. Unit: packets.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DropPacketTx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DropPacketTx", skip_serializing_if = "Option::is_none")
+    )]
     pub drop_packet_tx: ::std::option::Option<::std::string::String>,
     /// The ID of the secondary ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EniId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EniId", skip_serializing_if = "Option::is_none")
+    )]
     pub eni_id: ::std::option::Option<::std::string::String>,
     /// The internal data traffic received by the secondary ENI. Unit: Kbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetRx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IntranetRx", skip_serializing_if = "Option::is_none")
+    )]
     pub intranet_rx: ::std::option::Option<::std::string::String>,
     /// The internal data traffic sent by the secondary ENI. Unit: Kbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetTx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IntranetTx", skip_serializing_if = "Option::is_none")
+    )]
     pub intranet_tx: ::std::option::Option<::std::string::String>,
     /// The intranet data traffic packets received by the secondary ENI. Unit: packets.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PacketRx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PacketRx", skip_serializing_if = "Option::is_none")
+    )]
     pub packet_rx: ::std::option::Option<::std::string::String>,
     /// The intranet data packets sent by the secondary ENI. Unit: packets.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PacketTx"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PacketTx", skip_serializing_if = "Option::is_none")
+    )]
     pub packet_tx: ::std::option::Option<::std::string::String>,
     /// The timestamp of the monitoring data. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TimeStamp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TimeStamp", skip_serializing_if = "Option::is_none")
+    )]
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "operations-and-monitoring")]
@@ -5736,14 +7434,20 @@ impl EventTime {
 #[non_exhaustive]
 pub struct EventType {
     /// The code of the event type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Code", skip_serializing_if = "Option::is_none")
+    )]
     pub code: ::std::option::Option<i64>,
     /// The name of the event type. Valid values:
     /// - Degraded: The performance of the EBS device was degraded.
     /// - SeverelyDegraded: The performance of the EBS device was severely degraded.
     /// - Stalled: The performance of the EBS device was severely affected.
     /// - ErrorDetected: The local disk was damaged.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "system-event")]
@@ -5776,13 +7480,22 @@ impl ::ecs_api::de::FromFields for EventType {
 #[non_exhaustive]
 pub struct ExtendedAttribute {
     /// The device name of the local disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Device", skip_serializing_if = "Option::is_none")
+    )]
     pub device: ::std::option::Option<::std::string::String>,
     /// The ID of the local disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// Details about inactive cloud disks or local disks that have been released but must be removed.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InactiveDisks"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InactiveDisks", skip_serializing_if = "Vec::is_empty")
+    )]
     pub inactive_disks: ::std::vec::Vec<crate::types::InactiveDisk>,
 }
 #[cfg(feature = "system-event")]
@@ -5816,13 +7529,22 @@ impl ::ecs_api::de::FromFields for ExtendedAttribute {
 #[non_exhaustive]
 pub struct FeeOfInstance {
     /// The unit of currency for the bill.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Currency"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Currency", skip_serializing_if = "Option::is_none")
+    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The cost value.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Fee"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Fee", skip_serializing_if = "Option::is_none")
+    )]
     pub fee: ::std::option::Option<::std::string::String>,
     /// The ID of the dedicated host.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "dedicated-hosts", feature = "instances"))]
@@ -5887,7 +7609,10 @@ impl Filter {
 #[non_exhaustive]
 pub struct HibernationOptions {
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Configured"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Configured", skip_serializing_if = "Option::is_none")
+    )]
     pub configured: ::std::option::Option<bool>,
 }
 #[cfg(feature = "instances")]
@@ -5919,13 +7644,22 @@ impl ::ecs_api::de::FromFields for HibernationOptions {
 #[non_exhaustive]
 pub struct HpcCluster {
     /// The description of the HPC cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the HPC cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HpcClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")
+    )]
     pub hpc_cluster_id: ::std::option::Option<::std::string::String>,
     /// The name of the HPC cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "hpc-clusters")]
@@ -5961,85 +7695,154 @@ pub struct Image {
     /// The image architecture. Valid values:
     /// - i386
     /// - x86\_64
-    #[cfg_attr(feature = "dynamic", serde(rename = "Architecture"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Architecture", skip_serializing_if = "Option::is_none")
+    )]
     pub architecture: ::std::option::Option<::std::string::String>,
     /// The time when the image was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The mappings between the disks and snapshots under the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskDeviceMappings"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskDeviceMappings", skip_serializing_if = "Vec::is_empty")
+    )]
     pub disk_device_mappings: ::std::vec::Vec<crate::types::DiskDeviceMappingInfo>,
     /// The name of the image family.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageFamily"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageFamily", skip_serializing_if = "Option::is_none")
+    )]
     pub image_family: ::std::option::Option<::std::string::String>,
     /// The ID of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageId", skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The name of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageName", skip_serializing_if = "Option::is_none")
+    )]
     pub image_name: ::std::option::Option<::std::string::String>,
     /// The alias of the image owner. Valid values:
     /// - system: public images provided by Alibaba Cloud
     /// - self: your custom images
     /// - others: shared images from other Alibaba Cloud accounts
     /// - marketplace: Alibaba Cloud Marketplace images
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageOwnerAlias"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")
+    )]
     pub image_owner_alias: ::std::option::Option<::std::string::String>,
     /// The version of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub image_version: ::std::option::Option<::std::string::String>,
     /// Indicates whether the image is a copy of another image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsCopied"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsCopied", skip_serializing_if = "Option::is_none")
+    )]
     pub is_copied: ::std::option::Option<bool>,
     /// Indicates whether the image has been shared to other Alibaba Cloud accounts.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSelfShared"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSelfShared", skip_serializing_if = "Option::is_none")
+    )]
     pub is_self_shared: ::std::option::Option<::std::string::String>,
     /// Indicates whether you have subscribed to the image corresponding to the specified product code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSubscribed"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSubscribed", skip_serializing_if = "Option::is_none")
+    )]
     pub is_subscribed: ::std::option::Option<bool>,
     /// Indicates whether the image supports cloud-init.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportCloudinit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSupportCloudinit", skip_serializing_if = "Option::is_none")
+    )]
     pub is_support_cloudinit: ::std::option::Option<bool>,
     /// Indicates whether the image can be used on I/O optimized instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IsSupportIoOptimized"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IsSupportIoOptimized", skip_serializing_if = "Option::is_none")
+    )]
     pub is_support_io_optimized: ::std::option::Option<bool>,
     /// The name of the operating system.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSName", skip_serializing_if = "Option::is_none")
+    )]
     pub os_name: ::std::option::Option<::std::string::String>,
     /// The type of the operating system. Valid values:
     /// - windows
     /// - linux
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSType", skip_serializing_if = "Option::is_none")
+    )]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The platform of the operating system.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Platform"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Platform", skip_serializing_if = "Option::is_none")
+    )]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The product code of the Alibaba Cloud Marketplace image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ProductCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ProductCode", skip_serializing_if = "Option::is_none")
+    )]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The image creation progress. Unit: percent (%).
-    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Progress", skip_serializing_if = "Option::is_none")
+    )]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The size of the image. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Size", skip_serializing_if = "Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// The status of the image. Valid values:
     /// - UnAvailable: The image is unavailable.
     /// - Available: The image is available.
     /// - Creating: The image is being created.
     /// - CreateFailed: The image failed to be created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// An array that consists of Tag data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// Indicates whether the image has been used to create ECS instances. Valid values:
     /// - instance: The image has been used to create one or more ECS instances.
     /// - none: The image has not been used to create ECS instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Usage"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Usage", skip_serializing_if = "Option::is_none")
+    )]
     pub usage: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "images")]
@@ -6184,7 +7987,10 @@ impl ImportImageDiskDeviceMapping {
 #[non_exhaustive]
 pub struct InactiveDisk {
     /// The time when the disk was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The category of the disk. Valid values:
     /// - cloud: basic disk
@@ -6195,18 +8001,30 @@ pub struct InactiveDisk {
     /// - local\_hdd\_pro: throughput intensive local disk
     /// - ephemeral: retired local disk
     /// - ephemeral\_ssd: retired local SSD
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceCategory"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeviceCategory", skip_serializing_if = "Option::is_none")
+    )]
     pub device_category: ::std::option::Option<::std::string::String>,
     /// The size of the disk. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeviceSize", skip_serializing_if = "Option::is_none")
+    )]
     pub device_size: ::std::option::Option<::std::string::String>,
     /// The type of the disk. Valid values:
     /// - system: system disk
     /// - data: data disk
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeviceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeviceType", skip_serializing_if = "Option::is_none")
+    )]
     pub device_type: ::std::option::Option<::std::string::String>,
     /// The time when the disk was released. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ReleaseTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ReleaseTime", skip_serializing_if = "Option::is_none")
+    )]
     pub release_time: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "system-event")]
@@ -6242,43 +8060,82 @@ impl ::ecs_api::de::FromFields for InactiveDisk {
 #[non_exhaustive]
 pub struct Instance {
     /// The ID of the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActivationId", skip_serializing_if = "Option::is_none")
+    )]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The version number of the Cloud Assistant client.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AgentVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AgentVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub agent_version: ::std::option::Option<::std::string::String>,
     /// The hostname of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Hostname"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Hostname", skip_serializing_if = "Option::is_none")
+    )]
     pub hostname: ::std::option::Option<::std::string::String>,
     /// The ID of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The public IP address of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetIp", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_ip: ::std::option::Option<::std::string::String>,
     /// The internal IP address of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IntranetIp", skip_serializing_if = "Option::is_none")
+    )]
     pub intranet_ip: ::std::option::Option<::std::string::String>,
     /// The number of times that Cloud Assistant tasks were executed on the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationCount", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_count: ::std::option::Option<i64>,
     /// The time when the Cloud Assistant task was last executed.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LastInvokedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LastInvokedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub last_invoked_time: ::std::option::Option<::std::string::String>,
     /// The machine code of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MachineId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MachineId", skip_serializing_if = "Option::is_none")
+    )]
     pub machine_id: ::std::option::Option<::std::string::String>,
     /// The operating system type of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OsType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OsType", skip_serializing_if = "Option::is_none")
+    )]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// The version information of the operating system.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OsVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OsVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub os_version: ::std::option::Option<::std::string::String>,
     /// The time when the managed instance was registered.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegistrationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegistrationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub registration_time: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -6322,27 +8179,48 @@ impl ::ecs_api::de::FromFields for Instance {
 #[non_exhaustive]
 pub struct InstanceCloudAssistantStatus {
     /// The number of commands that are being run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActiveTaskCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActiveTaskCount", skip_serializing_if = "Option::is_none")
+    )]
     pub active_task_count: ::std::option::Option<i64>,
     /// Indicates whether the Cloud Assistant client is installed on the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CloudAssistantStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CloudAssistantStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_assistant_status: ::std::option::Option<::std::string::String>,
     /// The version number of the Cloud Assistant client.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CloudAssistantVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CloudAssistantVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_assistant_version: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The total number of commands that have been run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationCount", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_count: ::std::option::Option<i64>,
     /// The latest time when the command was run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LastInvokedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LastInvokedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub last_invoked_time: ::std::option::Option<::std::string::String>,
     /// The operating system of the instance. Valid values:
     /// - Windows
     /// - Linux
-    #[cfg_attr(feature = "dynamic", serde(rename = "OSType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OSType", skip_serializing_if = "Option::is_none")
+    )]
     pub os_type: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -6381,18 +8259,30 @@ impl ::ecs_api::de::FromFields for InstanceCloudAssistantStatus {
 #[non_exhaustive]
 pub struct InstanceFullStatusType {
     /// The health status of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HealthStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HealthStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub health_status: ::std::option::Option<crate::types::EventType>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Details about the scheduled system events.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ScheduledSystemEventSet"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ScheduledSystemEventSet", skip_serializing_if = "Vec::is_empty")
+    )]
     pub scheduled_system_event_set: ::std::vec::Vec<
         crate::types::ScheduledSystemEventType,
     >,
     /// The lifecycle status of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<crate::types::EventType>,
 }
 #[cfg(feature = "system-event")]
@@ -6427,7 +8317,10 @@ impl ::ecs_api::de::FromFields for InstanceFullStatusType {
 #[non_exhaustive]
 pub struct InstanceIdSet {
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "resource-assurance")]
@@ -6459,55 +8352,112 @@ impl ::ecs_api::de::FromFields for InstanceIdSet {
 #[non_exhaustive]
 pub struct InstanceMonitorData {
     /// The read bandwidth of the system disk. Unit: Byte/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "BPSRead"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "BPSRead", skip_serializing_if = "Option::is_none")
+    )]
     pub bps_read: ::std::option::Option<i64>,
     /// The write bandwidth of the system disk. Unit: Byte/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "BPSWrite"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "BPSWrite", skip_serializing_if = "Option::is_none")
+    )]
     pub bps_write: ::std::option::Option<i64>,
     /// The vCPU utilization of the instance. Unit: percent (%).
-    #[cfg_attr(feature = "dynamic", serde(rename = "CPU"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CPU", skip_serializing_if = "Option::is_none")
+    )]
     pub cpu: ::std::option::Option<i64>,
     /// The overdrawn CPU credits of the burstable instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CPUAdvanceCreditBalance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "CPUAdvanceCreditBalance",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub cpu_advance_credit_balance: ::std::option::Option<f64>,
     /// The total CPU credits of the burstable instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CPUCreditBalance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CPUCreditBalance", skip_serializing_if = "Option::is_none")
+    )]
     pub cpu_credit_balance: ::std::option::Option<f64>,
     /// The number of CPU credits consumed by the burstable instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CPUCreditUsage"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CPUCreditUsage", skip_serializing_if = "Option::is_none")
+    )]
     pub cpu_credit_usage: ::std::option::Option<f64>,
     /// The unpaid excess credits.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CPUNotpaidSurplusCreditUsage"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "CPUNotpaidSurplusCreditUsage",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub cpu_notpaid_surplus_credit_usage: ::std::option::Option<f64>,
     /// The number of read I/O operations per second on the system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSRead"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IOPSRead", skip_serializing_if = "Option::is_none")
+    )]
     pub iops_read: ::std::option::Option<i64>,
     /// The number of write I/O operations per second on the system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IOPSWrite"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IOPSWrite", skip_serializing_if = "Option::is_none")
+    )]
     pub iops_write: ::std::option::Option<i64>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The public bandwidth of the instance. Unit: Kbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetBandwidth"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetBandwidth", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_bandwidth: ::std::option::Option<i64>,
     /// The public data traffic received by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetRX"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetRX", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_rx: ::std::option::Option<i64>,
     /// The public data traffic sent by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetTX"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetTX", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_tx: ::std::option::Option<i64>,
     /// The internal bandwidth of the instance. Unit: Kbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetBandwidth"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IntranetBandwidth", skip_serializing_if = "Option::is_none")
+    )]
     pub intranet_bandwidth: ::std::option::Option<i64>,
     /// The internal data traffic received by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetRX"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IntranetRX", skip_serializing_if = "Option::is_none")
+    )]
     pub intranet_rx: ::std::option::Option<i64>,
     /// The internal data traffic sent by the instance during the period specified by the Period parameter, which starts from the time specified by the TimeStamp parameter. Unit: Kbit/s.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IntranetTX"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IntranetTX", skip_serializing_if = "Option::is_none")
+    )]
     pub intranet_tx: ::std::option::Option<i64>,
     /// The timestamp of monitoring data query.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TimeStamp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TimeStamp", skip_serializing_if = "Option::is_none")
+    )]
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "operations-and-monitoring")]
@@ -6555,13 +8505,22 @@ impl ::ecs_api::de::FromFields for InstanceMonitorData {
 #[non_exhaustive]
 pub struct InstanceRamRoleSet {
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance RAM role.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")
+    )]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// The region ID of the instance RAM role.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -6595,10 +8554,16 @@ impl ::ecs_api::de::FromFields for InstanceRamRoleSet {
 #[non_exhaustive]
 pub struct InstanceRamRoleSets {
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the RAM role for the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")
+    )]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -6631,22 +8596,37 @@ impl ::ecs_api::de::FromFields for InstanceRamRoleSets {
 #[non_exhaustive]
 pub struct InstanceRenewAttribute {
     /// Indicates whether auto-renewal was enabled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoRenewEnabled"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoRenewEnabled", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_renew_enabled: ::std::option::Option<bool>,
     /// The auto-renewal period.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Duration"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Duration", skip_serializing_if = "Option::is_none")
+    )]
     pub duration: ::std::option::Option<i64>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The unit of the auto-renewal period.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PeriodUnit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PeriodUnit", skip_serializing_if = "Option::is_none")
+    )]
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// The auto-renewal status of the instance. Valid values:
     /// - AutoRenewal: Auto-renewal is enabled for the instance.
     /// - Normal: Auto-renewal is disabled for the instance.
     /// - NotRenewal: The instance is not to be renewed. The system sends no more expiration reminders, but sends only a non-renewal reminder three days before the expiration date. For an instance that is not to be renewed, you can call the ModifyInstanceAutoRenewAttribute operation to change its auto-renewal status to Normal. Then you can manually renew the instance or enable auto-renewal for the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RenewalStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RenewalStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -6682,19 +8662,34 @@ impl ::ecs_api::de::FromFields for InstanceRenewAttribute {
 #[non_exhaustive]
 pub struct InstanceResponse {
     /// The error code of the operation result. The return value 200 indicates success. For more information, see the "Error codes" section in this topic.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Code", skip_serializing_if = "Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// The current status of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CurrentStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CurrentStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub current_status: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The error message for an instance operation. The return value Success indicates operation success. For more information, see the "Error codes" section in this topic.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Message"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Message", skip_serializing_if = "Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// The status of the instance before the operation is called.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PreviousStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PreviousStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub previous_status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -6730,10 +8725,16 @@ impl ::ecs_api::de::FromFields for InstanceResponse {
 #[non_exhaustive]
 pub struct InstanceStatus {
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The status of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -6766,34 +8767,64 @@ impl ::ecs_api::de::FromFields for InstanceStatus {
 #[non_exhaustive]
 pub struct InstanceSystemEventType {
     /// The lifecycle status of the system event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventCycleStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventCycleStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub event_cycle_status: ::std::option::Option<crate::types::EventType>,
     /// The time when the system event ended. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventFinishTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventFinishTime", skip_serializing_if = "Option::is_none")
+    )]
     pub event_finish_time: ::std::option::Option<::std::string::String>,
     /// The ID of the system event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventId", skip_serializing_if = "Option::is_none")
+    )]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The time when the system event was published. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventPublishTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventPublishTime", skip_serializing_if = "Option::is_none")
+    )]
     pub event_publish_time: ::std::option::Option<::std::string::String>,
     /// The type of the system event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventType", skip_serializing_if = "Option::is_none")
+    )]
     pub event_type: ::std::option::Option<crate::types::EventType>,
     /// The extended attribute of the system event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExtendedAttribute"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExtendedAttribute", skip_serializing_if = "Option::is_none")
+    )]
     pub extended_attribute: ::std::option::Option<crate::types::ExtendedAttribute>,
     /// The impact level of the system event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImpactLevel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImpactLevel", skip_serializing_if = "Option::is_none")
+    )]
     pub impact_level: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The scheduled execution time of the system event. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NotBefore"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NotBefore", skip_serializing_if = "Option::is_none")
+    )]
     pub not_before: ::std::option::Option<::std::string::String>,
     /// The reason for scheduling the system event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Reason"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Reason", skip_serializing_if = "Option::is_none")
+    )]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "system-event")]
@@ -6834,10 +8865,16 @@ impl ::ecs_api::de::FromFields for InstanceSystemEventType {
 #[non_exhaustive]
 pub struct InstanceTag {
     /// The tag key of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Key"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Key", skip_serializing_if = "Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     /// The tag value of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Value", skip_serializing_if = "Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "launch-templates")]
@@ -6870,16 +8907,28 @@ impl ::ecs_api::de::FromFields for InstanceTag {
 #[non_exhaustive]
 pub struct InstanceType {
     /// The number of vCPUs of the instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CpuCoreCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CpuCoreCount", skip_serializing_if = "Option::is_none")
+    )]
     pub cpu_core_count: ::std::option::Option<i64>,
     /// The instance family.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamily"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeFamily", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// The ID of the instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type_id: ::std::option::Option<::std::string::String>,
     /// The memory size of the instance type. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MemorySize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MemorySize", skip_serializing_if = "Option::is_none")
+    )]
     pub memory_size: ::std::option::Option<f64>,
 }
 #[cfg(feature = "images")]
@@ -6914,10 +8963,16 @@ impl ::ecs_api::de::FromFields for InstanceType {
 #[non_exhaustive]
 pub struct InstanceTypeFamily {
     /// The generation of the instance family.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Generation"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Generation", skip_serializing_if = "Option::is_none")
+    )]
     pub generation: ::std::option::Option<::std::string::String>,
     /// The ID of the instance family.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamilyId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeFamilyId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type_family_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -6950,16 +9005,28 @@ impl ::ecs_api::de::FromFields for InstanceTypeFamily {
 #[non_exhaustive]
 pub struct Invocation {
     /// The collection of execution results.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationResults"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationResults", skip_serializing_if = "Vec::is_empty")
+    )]
     pub invocation_results: ::std::vec::Vec<crate::types::InvocationResult>,
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries return per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The total number of commands.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -6994,10 +9061,16 @@ impl ::ecs_api::de::FromFields for Invocation {
 #[non_exhaustive]
 pub struct InvocationResult {
     /// The ID of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CommandId", skip_serializing_if = "Option::is_none")
+    )]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The size of truncated and discarded text when the size of text in the Output response parameter is larger than 24 KB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Dropped"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Dropped", skip_serializing_if = "Option::is_none")
+    )]
     pub dropped: ::std::option::Option<i64>,
     /// The code for the cause why a command fails to be sent or executed. Valid values:
     /// - If this parameter is empty, the command is run normally.
@@ -7017,7 +9090,10 @@ pub struct InvocationResult {
     /// - ExecutionException: An exception occurs while the command is being run.
     /// - ExecutionInterrupted: The execution is interrupted.
     /// - ExitCodeNonzero: The execution is complete but the exit code is not zero.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The detailed cause why a command fails to be sent or executed. Valid values:
     /// - If this parameter is empty, the command is run normally.
@@ -7037,18 +9113,30 @@ pub struct InvocationResult {
     /// - the command execution got an exception
     /// - the command execution has been interrupted
     /// - the command execution exit code is not zero
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorInfo"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub error_info: ::std::option::Option<::std::string::String>,
     /// The exit code of the command execution.
     /// - For Linux instances, the exit code is the exit code of the shell command.
     /// - For Windows instances, the exit code is the exit code of the batch or PowerShell command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExitCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExitCode", skip_serializing_if = "Option::is_none")
+    )]
     pub exit_code: ::std::option::Option<i64>,
     /// The time when the execution was complete. If an execution times out, the completion time of the execution is subject to the value of the TimedOut parameter specified in the CreateCommand operation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FinishedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FinishedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub finished_time: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The command execution progress on a single instance. Valid values:
     /// - Pending: The system is verifying or sending the command.
@@ -7069,30 +9157,54 @@ pub struct InvocationResult {
     /// - Scheduled:
     ///     - One-time execution: not applicable.
     ///     - Recurring execution: The command is waiting to be run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeId", skip_serializing_if = "Option::is_none")
+    )]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// The status of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeRecordStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeRecordStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub invoke_record_status: ::std::option::Option<::std::string::String>,
     /// The output of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Output"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Output", skip_serializing_if = "Option::is_none")
+    )]
     pub output: ::std::option::Option<::std::string::String>,
     /// The number of executions on the instance.
     /// - If the execution mode is one-time execution, the value is 0 or 1.
     /// - If the execution mode is recurring execution, the value is the number of executions that have occurred.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Repeats"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Repeats", skip_serializing_if = "Option::is_none")
+    )]
     pub repeats: ::std::option::Option<i64>,
     /// The time when the command started to be run on the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The time when the command stopped being run on the instance. If you called the StopInvocation operation to manually stop the execution, the value is the time when you call the operation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StopTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StopTime", skip_serializing_if = "Option::is_none")
+    )]
     pub stop_time: ::std::option::Option<::std::string::String>,
     /// The username that was used to run the command on the ECS instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Username"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Username", skip_serializing_if = "Option::is_none")
+    )]
     pub username: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -7138,10 +9250,16 @@ impl ::ecs_api::de::FromFields for InvocationResult {
 #[non_exhaustive]
 pub struct InvokeInstance {
     /// The start time of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The size of truncated and discarded text when the size of text in the Output response parameter is larger than 24 KB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Dropped"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Dropped", skip_serializing_if = "Option::is_none")
+    )]
     pub dropped: ::std::option::Option<i64>,
     /// The code for the cause why a command failed to be sent or run. Valid values:
     /// - If this parameter is empty, the command is run normally.
@@ -7161,7 +9279,10 @@ pub struct InvokeInstance {
     /// - ExecutionException: An exception occurs when the command is being run.
     /// - ExecutionInterrupted: The execution is interrupted.
     /// - ExitCodeNonzero: The execution is complete but the exit code is not 0.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The details of the cause why the command failed to be sent or run. Valid values:
     /// - If this parameter is empty, the command is run normally.
@@ -7181,21 +9302,36 @@ pub struct InvokeInstance {
     /// - the command execution got an exception
     /// - the command execution has been interrupted
     /// - the command execution exit code is not zero
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorInfo"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub error_info: ::std::option::Option<::std::string::String>,
     /// The exit code of the execution. Valid values:
     /// - For Linux instances, the exit code is the exit code of the shell process.
     /// - For Windows instances, the exit code is the exit code of the batch or PowerShell process.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExitCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExitCode", skip_serializing_if = "Option::is_none")
+    )]
     pub exit_code: ::std::option::Option<i64>,
     /// The end time of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FinishTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FinishTime", skip_serializing_if = "Option::is_none")
+    )]
     pub finish_time: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Note: We recommend that you ignore this parameter and check the return value of the InvocationStatus parameter for the overall execution status.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceInvokeStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceInvokeStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_invoke_status: ::std::option::Option<::std::string::String>,
     /// The execution status on a single instance. Valid values:
     /// - Pending: The system is verifying or sending the command.
@@ -7216,27 +9352,48 @@ pub struct InvokeInstance {
     /// - Scheduled:
     ///     - One-time execution: not applicable.
     ///     - Recurring execution: The command is waiting to be run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvocationStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvocationStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// The output of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Output"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Output", skip_serializing_if = "Option::is_none")
+    )]
     pub output: ::std::option::Option<::std::string::String>,
     /// The number of times that the command is run on the instance.
     /// - If the execution is a one-time execution, the value is 0 or 1.
     /// - If the execution is a recurring execution, the value is the number of times that the command is run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Repeats"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Repeats", skip_serializing_if = "Option::is_none")
+    )]
     pub repeats: ::std::option::Option<i64>,
     /// The time when the command started to be run on the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The time when the command stopped being run on the instance. If you called the StopInvocation operation to manually stop the execution, the value is the time when you call the operation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StopTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StopTime", skip_serializing_if = "Option::is_none")
+    )]
     pub stop_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether the command is to be automatically run.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Timed"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Timed", skip_serializing_if = "Option::is_none")
+    )]
     pub timed: ::std::option::Option<bool>,
     /// The time when the execution status was updated.
-    #[cfg_attr(feature = "dynamic", serde(rename = "UpdateTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "UpdateTime", skip_serializing_if = "Option::is_none")
+    )]
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cloud-assistant")]
@@ -7282,7 +9439,10 @@ impl ::ecs_api::de::FromFields for InvokeInstance {
 #[non_exhaustive]
 pub struct Ipv6Set {
     /// The IPv6 address assigned to the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6Address"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Ipv6Address", skip_serializing_if = "Option::is_none")
+    )]
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -7314,16 +9474,28 @@ impl ::ecs_api::de::FromFields for Ipv6Set {
 #[non_exhaustive]
 pub struct KeyPair {
     /// The fingerprint of the key pair.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairFingerPrint"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPairFingerPrint", skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_finger_print: ::std::option::Option<::std::string::String>,
     /// The name of the key pair.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPairName", skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The tags of the key pair.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Option::is_none")
+    )]
     pub tags: ::std::option::Option<crate::types::TagInfo>,
 }
 #[cfg(feature = "ssh-key-pairs")]
@@ -7758,25 +9930,43 @@ impl LaunchConfiguration {
 #[non_exhaustive]
 pub struct LaunchResult {
     /// The error code returned when the instance fails to be created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The error message returned when the instance fails to be created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorMsg"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorMsg", skip_serializing_if = "Option::is_none")
+    )]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// The IDs of instances created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceIds"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceIds", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
     /// The instance type of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The preemption policy for the pay-as-you-go instance. Valid values:
     /// - NoSpot: The instance is created as a regular pay-as-you-go instance.
     /// - SpotWithPriceLimit: The instance is created as a preemptible instance with a user-defined maximum hourly price.
     /// - SpotAsPriceGo: The instance is created as a preemptible instance whose price is based on the market price at the time of purchase.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotStrategy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// The zone ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -7879,19 +10069,34 @@ impl LaunchTemplateConfig {
 #[non_exhaustive]
 pub struct LaunchTemplateConfigInfo {
     /// The instance type specified in the extended configurations.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The maximum price of the instance type specified in the extended configurations.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MaxPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MaxPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub max_price: ::std::option::Option<f64>,
     /// The priority of the instance type specified in the extended configurations. A value of 0 indicates the highest priority.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Priority"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Priority", skip_serializing_if = "Option::is_none")
+    )]
     pub priority: ::std::option::Option<f64>,
     /// The ID of the vSwitch specified in the extended configurations.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")
+    )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The weight of the instance type specified in the extended configurations.
-    #[cfg_attr(feature = "dynamic", serde(rename = "WeightedCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "WeightedCapacity", skip_serializing_if = "Option::is_none")
+    )]
     pub weighted_capacity: ::std::option::Option<f64>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -7927,115 +10132,226 @@ impl ::ecs_api::de::FromFields for LaunchTemplateConfigInfo {
 #[non_exhaustive]
 pub struct LaunchTemplateData {
     /// The time when to automatically release the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoReleaseTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoReleaseTime", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_release_time: ::std::option::Option<::std::string::String>,
     /// Details about the data disks.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DataDisks"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DataDisks", skip_serializing_if = "Vec::is_empty")
+    )]
     pub data_disks: ::std::vec::Vec<crate::types::DataDiskInfo>,
     /// The ID of the deployment set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeploymentSetId", skip_serializing_if = "Option::is_none")
+    )]
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// The description of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether to enable the operating system configuration of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EnableVmOsConfig"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EnableVmOsConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub enable_vm_os_config: ::std::option::Option<bool>,
     /// The hostname of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HostName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HostName", skip_serializing_if = "Option::is_none")
+    )]
     pub host_name: ::std::option::Option<::std::string::String>,
     /// The ID of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageId", skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The source of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageOwnerAlias"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageOwnerAlias", skip_serializing_if = "Option::is_none")
+    )]
     pub image_owner_alias: ::std::option::Option<::std::string::String>,
     /// The billing method of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The name of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The billing method for network usage.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// The maximum inbound public bandwidth.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetMaxBandwidthIn"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InternetMaxBandwidthIn", skip_serializing_if = "Option::is_none")
+    )]
     pub internet_max_bandwidth_in: ::std::option::Option<i64>,
     /// The maximum outbound public bandwidth.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InternetMaxBandwidthOut"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "InternetMaxBandwidthOut",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub internet_max_bandwidth_out: ::std::option::Option<i64>,
     /// Indicates whether the instance is I/O optimized.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IoOptimized", skip_serializing_if = "Option::is_none")
+    )]
     pub io_optimized: ::std::option::Option<::std::string::String>,
     /// The name of the key pair.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPairName", skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// Details about the secondary elastic network interfaces (ENIs).
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaces"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaces", skip_serializing_if = "Vec::is_empty")
+    )]
     pub network_interfaces: ::std::vec::Vec<
         crate::types::DescribeLaunchTemplateVersionsNetworkInterface,
     >,
     /// The network type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")
+    )]
     pub network_type: ::std::option::Option<::std::string::String>,
     /// Indicates whether the username and password pair preset in the image is used.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PasswordInherit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PasswordInherit", skip_serializing_if = "Option::is_none")
+    )]
     pub password_inherit: ::std::option::Option<bool>,
     /// The subscription period.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Period"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Period", skip_serializing_if = "Option::is_none")
+    )]
     pub period: ::std::option::Option<i64>,
     /// The private IP address of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
     /// The name of the instance Resource Access Management (RAM) role.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")
+    )]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the launch template belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether to enable security hardening.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityEnhancementStrategy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "SecurityEnhancementStrategy",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub security_enhancement_strategy: ::std::option::Option<::std::string::String>,
     /// The ID of the security group to which to assign the instance.
     /// Note: The SecurityGroupId and SecurityGroupIds parameters are mutually exclusive in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// The IDs of the security groups to which to assign the instance.
     /// Note: The SecurityGroupId and SecurityGroupIds parameters are mutually exclusive in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupIds", skip_serializing_if = "Vec::is_empty")
+    )]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The protection period of the preemptible instance. Unit: hours. Valid values: 0 to 6.
     ///  - Protection periods of 2, 3, 4, 5, and 6 hours are in invitational preview. If you want to set this parameter to one of these values, submit a ticket.
     /// - A value of 0 indicates that no protection period is configured for the preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotDuration"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotDuration", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_duration: ::std::option::Option<i64>,
     /// The maximum hourly price of the preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotPriceLimit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotPriceLimit", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_price_limit: ::std::option::Option<f64>,
     /// The bidding policy of the preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotStrategy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotStrategy", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// `SystemDisk` in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SystemDisk"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")
+    )]
     pub system_disk: ::std::option::Option<crate::types::SystemDiskInfo>,
     /// The tags of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::InstanceTag>,
     /// The user data of the instance, which is Base64-encoded.
-    #[cfg_attr(feature = "dynamic", serde(rename = "UserData"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "UserData", skip_serializing_if = "Option::is_none")
+    )]
     pub user_data: ::std::option::Option<::std::string::String>,
     /// The ID of the vSwitch to which to connect the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")
+    )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VpcId", skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// The ID of the zone.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "launch-templates")]
@@ -8101,31 +10417,58 @@ impl ::ecs_api::de::FromFields for LaunchTemplateData {
 #[non_exhaustive]
 pub struct LaunchTemplateSet {
     /// The creation time of the instance launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreateTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")
+    )]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The creator of the instance launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreatedBy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreatedBy", skip_serializing_if = "Option::is_none")
+    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The default version number of the template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DefaultVersionNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DefaultVersionNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub default_version_number: ::std::option::Option<i64>,
     /// The latest version number of the template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LatestVersionNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LatestVersionNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub latest_version_number: ::std::option::Option<i64>,
     /// The ID of the instance launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateId", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateName", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template_name: ::std::option::Option<::std::string::String>,
     /// The time when the template was last modified.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ModifiedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ModifiedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub modified_time: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the launch template belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The tag of the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Option::is_none")
+    )]
     pub tags: ::std::option::Option<crate::types::TagInfo>,
 }
 #[cfg(feature = "launch-templates")]
@@ -8165,31 +10508,58 @@ impl ::ecs_api::de::FromFields for LaunchTemplateSet {
 #[non_exhaustive]
 pub struct LaunchTemplateVersionSet {
     /// The time when the launch template was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreateTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")
+    )]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The creator of the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreatedBy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreatedBy", skip_serializing_if = "Option::is_none")
+    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The default version of the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DefaultVersion"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DefaultVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub default_version: ::std::option::Option<bool>,
     /// The configurations of the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateData"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateData", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template_data: ::std::option::Option<crate::types::LaunchTemplateData>,
     /// The ID of the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateId", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// The name of the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateName", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template_name: ::std::option::Option<::std::string::String>,
     /// The time when the launch template was modified.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ModifiedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ModifiedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub modified_time: ::std::option::Option<::std::string::String>,
     /// The description of the launch template version.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VersionDescription"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VersionDescription", skip_serializing_if = "Option::is_none")
+    )]
     pub version_description: ::std::option::Option<::std::string::String>,
     /// The number of the launch template version.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VersionNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VersionNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub version_number: ::std::option::Option<i64>,
 }
 #[cfg(feature = "launch-templates")]
@@ -8229,10 +10599,16 @@ impl ::ecs_api::de::FromFields for LaunchTemplateVersionSet {
 #[non_exhaustive]
 pub struct Link {
     /// The ID of an instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of a VPC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VpcId", skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "networks")]
@@ -8265,7 +10641,10 @@ impl ::ecs_api::de::FromFields for Link {
 #[non_exhaustive]
 pub struct LockReason {
     /// The description of the locked instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LockMsg"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LockMsg", skip_serializing_if = "Option::is_none")
+    )]
     pub lock_msg: ::std::option::Option<::std::string::String>,
     /// The reason why the instance was locked. Valid values:
     ///  - financial: The instance was locked due to overdue payments.
@@ -8273,7 +10652,10 @@ pub struct LockReason {
     /// - recycling: The preemptible instance is locked and pending for release.
     /// - dedicatedhostfinancial: The instance was locked due to overdue payments for the dedicated host.
     /// - refunded: The instance was locked because a refund was made for the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LockReason"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LockReason", skip_serializing_if = "Option::is_none")
+    )]
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -8306,16 +10688,28 @@ impl ::ecs_api::de::FromFields for LockReason {
 #[non_exhaustive]
 pub struct MaintenanceAttribute {
     /// The property of the maintenance action of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActionOnMaintenance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActionOnMaintenance", skip_serializing_if = "Option::is_none")
+    )]
     pub action_on_maintenance: ::std::option::Option<crate::types::ActionOnMaintenance>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Details of the maintenance window.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MaintenanceWindows"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MaintenanceWindows", skip_serializing_if = "Vec::is_empty")
+    )]
     pub maintenance_windows: ::std::vec::Vec<crate::types::MaintenanceWindowInfo>,
     /// Indicates whether an event notification was sent before instance shutdown.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NotifyOnMaintenance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NotifyOnMaintenance", skip_serializing_if = "Option::is_none")
+    )]
     pub notify_on_maintenance: ::std::option::Option<bool>,
 }
 #[cfg(feature = "operations-and-monitoring")]
@@ -8387,10 +10781,16 @@ impl MaintenanceWindow {
 #[non_exhaustive]
 pub struct MaintenanceWindowInfo {
     /// The end time of the maintenance window.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EndTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EndTime", skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// The start time of the maintenance window.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "operations-and-monitoring")]
@@ -8425,15 +10825,27 @@ pub struct MetadataOptions {
     /// Indicates whether the access channel for instance metadata was enabled. Valid values:
     ///  - enabled
     /// - disabled
-    #[cfg_attr(feature = "dynamic", serde(rename = "HttpEndpoint"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HttpEndpoint", skip_serializing_if = "Option::is_none")
+    )]
     pub http_endpoint: ::std::option::Option<::std::string::String>,
     /// This parameter is unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HttpPutResponseHopLimit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "HttpPutResponseHopLimit",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub http_put_response_hop_limit: ::std::option::Option<i64>,
     /// Indicates whether to forcibly use the security hardening mode (IMDSv2) to access instance metadata. Valid values:
     ///  - optional: does not forcibly use the security-enhanced mode (IMDSv2).
     /// - required: forcibly uses the security-enhanced mode (IMDSv2).
-    #[cfg_attr(feature = "dynamic", serde(rename = "HttpTokens"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HttpTokens", skip_serializing_if = "Option::is_none")
+    )]
     pub http_tokens: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -8541,13 +10953,22 @@ impl ModifyInstanceAttachmentAttributesPrivatePoolOptions {
 #[non_exhaustive]
 pub struct MountInstance {
     /// The time when the cloud disk was attached. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AttachedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AttachedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub attached_time: ::std::option::Option<::std::string::String>,
     /// The mount point of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Device"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Device", skip_serializing_if = "Option::is_none")
+    )]
     pub device: ::std::option::Option<::std::string::String>,
     /// The ID of the instance to which the disk is attached.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "disk")]
@@ -8714,24 +11135,42 @@ impl NetworkInterface {
 #[non_exhaustive]
 pub struct NetworkInterfaceInfo {
     /// The IPv6 addresses assigned to the ENI. This parameter has a value only when the AdditionalAttributes.N request parameter is set to NETWORK\_PRIMARY\_ENI\_IP.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6Sets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Ipv6Sets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub ipv6_sets: ::std::vec::Vec<crate::types::Ipv6Set>,
     /// The MAC address of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MacAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MacAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// The ID of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaceId", skip_serializing_if = "Option::is_none")
+    )]
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// The primary private IP address of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrimaryIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrimaryIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub primary_ip_address: ::std::option::Option<::std::string::String>,
     /// Details about the private IP addresses of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpSets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub private_ip_sets: ::std::vec::Vec<crate::types::PrivateIpSet>,
     /// The type of the ENI. Valid values:
     ///  - Primary
     /// - Secondary
-    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -8768,22 +11207,43 @@ impl ::ecs_api::de::FromFields for NetworkInterfaceInfo {
 #[non_exhaustive]
 pub struct NetworkInterfaceSet {
     /// The elastic IP address (EIP) associated with the secondary private IP address of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AssociatedPublicIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AssociatedPublicIp", skip_serializing_if = "Option::is_none")
+    )]
     pub associated_public_ip: ::std::option::Option<crate::types::AssociatedPublicIp>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Attachment"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Attachment", skip_serializing_if = "Option::is_none")
+    )]
     pub attachment: ::std::option::Option<crate::types::Attachment>,
     /// The time when the ENI was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TrunkNetworkInterfaceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "TrunkNetworkInterfaceId",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub trunk_network_interface_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "elastic-network-interfaces")]
@@ -8851,7 +11311,10 @@ impl NotBefore {
 #[non_exhaustive]
 pub struct OperationLock {
     /// The security reason why the disk was locked.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LockReason"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LockReason", skip_serializing_if = "Option::is_none")
+    )]
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "disk")]
@@ -8884,17 +11347,29 @@ impl ::ecs_api::de::FromFields for OperationLock {
 pub struct OperationProgress {
     /// The error code. This parameter is empty when the operation was successful.
     /// For more information about error codes and error messages, visit the API error center.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// The error message. This parameter is empty when the operation was successful.
     /// For more information about error codes and error messages, visit the API error center.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ErrorMsg"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ErrorMsg", skip_serializing_if = "Option::is_none")
+    )]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Indicates whether the operation was successful. If the operation was successful, a value of Success is returned. If the operation failed, error codes and messages are returned.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OperationStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OperationStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub operation_status: ::std::option::Option<::std::string::String>,
     /// Details about the resources.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RelatedItemSet"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RelatedItemSet", skip_serializing_if = "Vec::is_empty")
+    )]
     pub related_item_set: ::std::vec::Vec<crate::types::RelatedItem>,
 }
 #[cfg(any(feature = "others", feature = "snapshots"))]
@@ -8932,13 +11407,22 @@ pub struct PayAsYouGoOptions {
     /// - lowest-price: the cost optimization policy.This policy indicates that instance types of the lowest cost are used to create instances.
     /// - prioritized: the priority-based policy.This policy indicates that instances are created based on the priority specified by the LaunchTemplateConfig.N.Priority parameter.
     /// Note: The LaunchTemplateConfig.N.Priority parameter is set when the auto provisioning group is created, and cannot be modified.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationStrategy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AllocationStrategy", skip_serializing_if = "Option::is_none")
+    )]
     pub allocation_strategy: ::std::option::Option<::std::string::String>,
     /// The region ID of the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The policy related to preemptible instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotOptions"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotOptions", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_options: ::std::option::Option<crate::types::SpotOptions>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -8972,61 +11456,121 @@ impl ::ecs_api::de::FromFields for PayAsYouGoOptions {
 #[non_exhaustive]
 pub struct Permission {
     /// The time when the security group rule was created. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreateTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")
+    )]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The description of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The destination CIDR block for outbound access control.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DestCidrIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DestCidrIp", skip_serializing_if = "Option::is_none")
+    )]
     pub dest_cidr_ip: ::std::option::Option<::std::string::String>,
     /// The ID of the destination security group for outbound access control.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DestGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DestGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub dest_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the destination security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DestGroupName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DestGroupName", skip_serializing_if = "Option::is_none")
+    )]
     pub dest_group_name: ::std::option::Option<::std::string::String>,
     /// The Alibaba Cloud account that manages the destination security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DestGroupOwnerAccount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DestGroupOwnerAccount", skip_serializing_if = "Option::is_none")
+    )]
     pub dest_group_owner_account: ::std::option::Option<::std::string::String>,
     /// The direction in which the security group rule is applied.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Direction"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Direction", skip_serializing_if = "Option::is_none")
+    )]
     pub direction: ::std::option::Option<::std::string::String>,
     /// The transport layer protocol.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IpProtocol"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IpProtocol", skip_serializing_if = "Option::is_none")
+    )]
     pub ip_protocol: ::std::option::Option<::std::string::String>,
     /// The destination IPv6 CIDR block.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6DestCidrIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Ipv6DestCidrIp", skip_serializing_if = "Option::is_none")
+    )]
     pub ipv6_dest_cidr_ip: ::std::option::Option<::std::string::String>,
     /// The source IPv6 CIDR block.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6SourceCidrIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Ipv6SourceCidrIp", skip_serializing_if = "Option::is_none")
+    )]
     pub ipv6_source_cidr_ip: ::std::option::Option<::std::string::String>,
     /// The NIC type of the security group rule.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NicType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NicType", skip_serializing_if = "Option::is_none")
+    )]
     pub nic_type: ::std::option::Option<::std::string::String>,
     /// The authorization policy.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Policy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Policy", skip_serializing_if = "Option::is_none")
+    )]
     pub policy: ::std::option::Option<::std::string::String>,
     /// The port range.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PortRange"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PortRange", skip_serializing_if = "Option::is_none")
+    )]
     pub port_range: ::std::option::Option<::std::string::String>,
     /// The rule priority.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Priority"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Priority", skip_serializing_if = "Option::is_none")
+    )]
     pub priority: ::std::option::Option<::std::string::String>,
     /// The source CIDR block for inbound access control.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceCidrIp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceCidrIp", skip_serializing_if = "Option::is_none")
+    )]
     pub source_cidr_ip: ::std::option::Option<::std::string::String>,
     /// The ID of the source security group for inbound access control.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub source_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the source security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceGroupName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceGroupName", skip_serializing_if = "Option::is_none")
+    )]
     pub source_group_name: ::std::option::Option<::std::string::String>,
     /// The Alibaba Cloud account that manages the source security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceGroupOwnerAccount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "SourceGroupOwnerAccount",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub source_group_owner_account: ::std::option::Option<::std::string::String>,
     /// The source port range.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourcePortRange"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourcePortRange", skip_serializing_if = "Option::is_none")
+    )]
     pub source_port_range: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "security-groups")]
@@ -9076,26 +11620,47 @@ impl ::ecs_api::de::FromFields for Permission {
 #[non_exhaustive]
 pub struct Price {
     /// The currency unit.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Currency"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Currency", skip_serializing_if = "Option::is_none")
+    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// Details about the price.
     /// Note: This parameter is in invitational preview and unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DetailInfos"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DetailInfos", skip_serializing_if = "Vec::is_empty")
+    )]
     pub detail_infos: ::std::vec::Vec<crate::types::ResourcePriceModel>,
     /// The discount.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiscountPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiscountPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub discount_price: ::std::option::Option<f64>,
     /// The original price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OriginalPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub original_price: ::std::option::Option<f64>,
     /// The name of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Resource"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Resource", skip_serializing_if = "Option::is_none")
+    )]
     pub resource: ::std::option::Option<::std::string::String>,
     /// Details about the pricing rules.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SubRules"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SubRules", skip_serializing_if = "Vec::is_empty")
+    )]
     pub sub_rules: ::std::vec::Vec<crate::types::Rule>,
     /// The transaction price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")
+    )]
     pub trade_price: ::std::option::Option<f64>,
 }
 #[cfg(feature = "pricing")]
@@ -9133,7 +11698,10 @@ impl ::ecs_api::de::FromFields for Price {
 #[non_exhaustive]
 pub struct PriceInfo {
     /// The price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Price"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Price", skip_serializing_if = "Option::is_none")
+    )]
     pub price: ::std::option::Option<crate::types::Price>,
 }
 #[cfg(feature = "pricing")]
@@ -9163,10 +11731,16 @@ impl ::ecs_api::de::FromFields for PriceInfo {
 #[non_exhaustive]
 pub struct PrivateIpSet {
     /// Indicates whether the IP address is the primary private IP address.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Primary"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Primary", skip_serializing_if = "Option::is_none")
+    )]
     pub primary: ::std::option::Option<bool>,
     /// The private IP address of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "elastic-network-interfaces", feature = "instances"))]
@@ -9222,10 +11796,16 @@ impl PrivatePoolOptions {
 #[non_exhaustive]
 pub struct ReferencingSecurityGroup {
     /// The ID of the Alibaba Cloud account to which the security group belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AliUid"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AliUid", skip_serializing_if = "Option::is_none")
+    )]
     pub ali_uid: ::std::option::Option<::std::string::String>,
     /// The ID of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "security-groups")]
@@ -9258,18 +11838,30 @@ impl ::ecs_api::de::FromFields for ReferencingSecurityGroup {
 #[non_exhaustive]
 pub struct Region {
     /// The name of the region.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalName", skip_serializing_if = "Option::is_none")
+    )]
     pub local_name: ::std::option::Option<::std::string::String>,
     /// The endpoint of the region.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionEndpoint"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionEndpoint", skip_serializing_if = "Option::is_none")
+    )]
     pub region_endpoint: ::std::option::Option<::std::string::String>,
     /// The region ID.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the cluster is sold out. Valid values:
     /// - available
     /// - soldOut
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "regions")]
@@ -9304,10 +11896,16 @@ impl ::ecs_api::de::FromFields for Region {
 #[non_exhaustive]
 pub struct RelatedItem {
     /// The name of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The ID of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Value", skip_serializing_if = "Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "others", feature = "snapshots"))]
@@ -9367,57 +11965,108 @@ pub struct ReservedInstance {
     /// Indicates the sharing status of the reserved instance when the AllocationType parameter is set to Shared. Valid values:
     /// - allocated: The reserved instance is allocated to another account.
     /// - beAllocated: The reserved instance is allocated by another account.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AllocationStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub allocation_status: ::std::option::Option<::std::string::String>,
     /// The time when the reserved instance was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the reserved instance expires.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")
+    )]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The number of pay-as-you-go instances that are of the same instance type as the reserved instance and can be matched to the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_amount: ::std::option::Option<i64>,
     /// The instance type of the pay-as-you-go instances that can be matched to the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The payment option of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OfferingType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OfferingType", skip_serializing_if = "Option::is_none")
+    )]
     pub offering_type: ::std::option::Option<::std::string::String>,
     /// Details about the lock status of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OperationLocks"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OperationLocks", skip_serializing_if = "Vec::is_empty")
+    )]
     pub operation_locks: ::std::vec::Vec<
         crate::types::DescribeReservedInstancesOperationLock,
     >,
     /// The region ID of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ReservedInstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub reserved_instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstanceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ReservedInstanceName", skip_serializing_if = "Option::is_none")
+    )]
     pub reserved_instance_name: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The scope of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Scope"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Scope", skip_serializing_if = "Option::is_none")
+    )]
     pub scope: ::std::option::Option<::std::string::String>,
     /// The time when the reserved instance took effect.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// Details about the tags of the reserved instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::DescribeReservedInstancesTag>,
     /// The total number of reserved instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 #[cfg(feature = "reserved-instances")]
@@ -9491,34 +12140,64 @@ impl ::ecs_api::de::FromFields for ResourcePriceModel {
 #[non_exhaustive]
 pub struct ResourceTypeCount {
     /// The number of dedicated hosts to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Ddh"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Ddh", skip_serializing_if = "Option::is_none")
+    )]
     pub ddh: ::std::option::Option<i64>,
     /// The number of disks to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Disk"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Disk", skip_serializing_if = "Option::is_none")
+    )]
     pub disk: ::std::option::Option<i64>,
     /// The number of ENIs to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Eni"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Eni", skip_serializing_if = "Option::is_none")
+    )]
     pub eni: ::std::option::Option<i64>,
     /// The number of images to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Image"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Image", skip_serializing_if = "Option::is_none")
+    )]
     pub image: ::std::option::Option<i64>,
     /// The number of instances to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Instance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Instance", skip_serializing_if = "Option::is_none")
+    )]
     pub instance: ::std::option::Option<i64>,
     /// The number of key pairs to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPair"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPair", skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair: ::std::option::Option<i64>,
     /// The number of launch templates to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplate"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplate", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template: ::std::option::Option<i64>,
     /// The number of security groups to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Securitygroup"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Securitygroup", skip_serializing_if = "Option::is_none")
+    )]
     pub securitygroup: ::std::option::Option<i64>,
     /// The number of snapshots to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Snapshot"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Snapshot", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot: ::std::option::Option<i64>,
     /// The number of extended volumes to which the tag is bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Volume"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Volume", skip_serializing_if = "Option::is_none")
+    )]
     pub volume: ::std::option::Option<i64>,
 }
 #[cfg(feature = "tags")]
@@ -9564,30 +12243,51 @@ pub struct ResourcesInfo {
     /// - cloud\_ssd: standard SSD
     /// - cloud\_essd: enhanced SSD (ESSD)
     /// - ephemeral\_ssd: local SSD
-    #[cfg_attr(feature = "dynamic", serde(rename = "DataDiskCategories"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DataDiskCategories", skip_serializing_if = "Vec::is_empty")
+    )]
     pub data_disk_categories: ::std::vec::Vec<::std::string::String>,
     /// The generation numbers of instance families. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceGenerations"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceGenerations", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_generations: ::std::vec::Vec<::std::string::String>,
     /// The collection of supported instance families. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamilies"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeFamilies", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_type_families: ::std::vec::Vec<::std::string::String>,
     /// The instance types of instances. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypes", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_types: ::std::vec::Vec<::std::string::String>,
     /// Indicates whether the instance is I/O optimized.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IoOptimized", skip_serializing_if = "Option::is_none")
+    )]
     pub io_optimized: ::std::option::Option<bool>,
     /// The types of the network. The data type of this parameter is List. Valid values:
     /// - VPC
     /// - Classic
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkTypes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkTypes", skip_serializing_if = "Vec::is_empty")
+    )]
     pub network_types: ::std::vec::Vec<::std::string::String>,
     /// The categories of system disks. The data type of this parameter is List. Valid values:
     /// - cloud: basic disk
     /// - cloud\_efficiency: ultra disk
     /// - cloud\_ssd: standard SSD
-    #[cfg_attr(feature = "dynamic", serde(rename = "SystemDiskCategories"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SystemDiskCategories", skip_serializing_if = "Vec::is_empty")
+    )]
     pub system_disk_categories: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "regions")]
@@ -9625,16 +12325,28 @@ impl ::ecs_api::de::FromFields for ResourcesInfo {
 #[non_exhaustive]
 pub struct ResultType {
     /// The operation status code returned. 200 indicates that the operation is successful.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Code"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Code", skip_serializing_if = "Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// The ID of an instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The operation information returned. When the value of code is 200, the value of message becomes successful.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Message"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Message", skip_serializing_if = "Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// The message returned indicating whether the operation is successful.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Success"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Success", skip_serializing_if = "Option::is_none")
+    )]
     pub success: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "ssh-key-pairs")]
@@ -9669,10 +12381,16 @@ impl ::ecs_api::de::FromFields for ResultType {
 #[non_exhaustive]
 pub struct Rule {
     /// The description of the promotion rule.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the rule.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RuleId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RuleId", skip_serializing_if = "Option::is_none")
+    )]
     pub rule_id: ::std::option::Option<i64>,
 }
 #[cfg(feature = "pricing")]
@@ -10081,28 +12799,52 @@ impl RunInstancesSystemDisk {
 #[non_exhaustive]
 pub struct ScheduledSystemEventType {
     /// The status of the system event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventCycleStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventCycleStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub event_cycle_status: ::std::option::Option<crate::types::EventType>,
     /// The ID of the instance event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventId", skip_serializing_if = "Option::is_none")
+    )]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The time when the system event was published. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventPublishTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventPublishTime", skip_serializing_if = "Option::is_none")
+    )]
     pub event_publish_time: ::std::option::Option<::std::string::String>,
     /// The type of the system event. Valid values:
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventType", skip_serializing_if = "Option::is_none")
+    )]
     pub event_type: ::std::option::Option<crate::types::EventType>,
     /// The extended attribute of system events for instances that have local disks attached.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExtendedAttribute"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExtendedAttribute", skip_serializing_if = "Option::is_none")
+    )]
     pub extended_attribute: ::std::option::Option<crate::types::ExtendedAttribute>,
     /// The level of the system event impact.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImpactLevel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImpactLevel", skip_serializing_if = "Option::is_none")
+    )]
     pub impact_level: ::std::option::Option<::std::string::String>,
     /// The scheduled execution time of the system event. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NotBefore"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NotBefore", skip_serializing_if = "Option::is_none")
+    )]
     pub not_before: ::std::option::Option<::std::string::String>,
     /// The reason for scheduling the system event.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Reason"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Reason", skip_serializing_if = "Option::is_none")
+    )]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "system-event")]
@@ -10174,42 +12916,81 @@ impl SchedulerOptions {
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// `AvailableInstanceAmount` in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableInstanceAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AvailableInstanceAmount",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub available_instance_amount: ::std::option::Option<i64>,
     /// The time when the security group was created. The time follows the ISO 8601 standard in the yyyy-MM-ddThh:mmZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// `EcsCount` in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EcsCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EcsCount", skip_serializing_if = "Option::is_none")
+    )]
     pub ecs_count: ::std::option::Option<i64>,
     /// The ID of the resource group to which the security group belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The ID of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupName", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_name: ::std::option::Option<::std::string::String>,
     /// The type of the security group. Valid values:
     /// - normal: basic security group
     /// - enterprise: advanced security group
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupType", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_type: ::std::option::Option<::std::string::String>,
     /// The ID of the distributor to which the security group belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceID"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ServiceID", skip_serializing_if = "Option::is_none")
+    )]
     pub service_id: ::std::option::Option<i64>,
     /// Indicates whether the user is an Alibaba Cloud service or a distributor.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceManaged"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ServiceManaged", skip_serializing_if = "Option::is_none")
+    )]
     pub service_managed: ::std::option::Option<bool>,
     /// The tags of the security groups.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// The ID of the VPC to which the security group belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VpcId", skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "security-groups")]
@@ -10252,12 +13033,21 @@ impl ::ecs_api::de::FromFields for SecurityGroup {
 #[non_exhaustive]
 pub struct SecurityGroupReference {
     /// An array consisting of ReferencingSecurityGroup data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ReferencingSecurityGroups"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "ReferencingSecurityGroups",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub referencing_security_groups: ::std::vec::Vec<
         crate::types::ReferencingSecurityGroup,
     >,
     /// The ID of the queried security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "security-groups")]
@@ -10321,7 +13111,10 @@ impl SecurityOptions {
 #[non_exhaustive]
 pub struct ShareGroup {
     /// The shared group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Group"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Group", skip_serializing_if = "Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "images")]
@@ -10353,24 +13146,45 @@ pub struct Snapshot {
     /// Indicates whether the instant access feature is enabled. Valid values:
     ///  - true: The instant access feature is enabled. This feature can be enabled only for enhanced SSDs (ESSDs).
     /// - false: The instant access feature is disabled. The snapshot is a normal snapshot for which the instant access feature is disabled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccess"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstantAccess", skip_serializing_if = "Option::is_none")
+    )]
     pub instant_access: ::std::option::Option<bool>,
     /// The retention period of the instant access feature. After the retention period ends, the snapshot is automatically released.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccessRetentionDays"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "InstantAccessRetentionDays",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub instant_access_retention_days: ::std::option::Option<i64>,
     /// The progress of the snapshot creation task. Unit: percent (%).
-    #[cfg_attr(feature = "dynamic", serde(rename = "Progress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Progress", skip_serializing_if = "Option::is_none")
+    )]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// The ID of the source disk. This parameter is retained even after the source disk is released.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The category of the source disk. Valid values:
     ///  - system: system disk
     /// - data: data disk
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskType", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_type: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "snapshots")]
@@ -10407,31 +13221,55 @@ impl ::ecs_api::de::FromFields for Snapshot {
 #[non_exhaustive]
 pub struct SnapshotGroup {
     /// The time when the instance snapshot was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the instance for which the instance snapshot was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Note: This parameter is unavailable.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ProgressStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ProgressStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub progress_status: ::std::option::Option<::std::string::String>,
     /// The ID of the instance snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_group_id: ::std::option::Option<::std::string::String>,
     /// Details about the snapshots contained in the instance snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Snapshots"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Snapshots", skip_serializing_if = "Vec::is_empty")
+    )]
     pub snapshots: ::std::vec::Vec<crate::types::Snapshot>,
     /// The status of the instance snapshot. Valid values:
     ///  - progressing: The instance snapshot is being created.
     /// - accomplished: The instance snapshot is created.
     /// - failed: The instance snapshot fails to be created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "snapshots")]
@@ -10471,44 +13309,80 @@ impl ::ecs_api::de::FromFields for SnapshotGroup {
 pub struct SnapshotLink {
     /// The category of the snapshot.
     /// Note: This parameter will be removed in the future. We recommend that you use the InstantAccess parameter to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Category", skip_serializing_if = "Option::is_none")
+    )]
     pub category: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// Indicates whether the instant access feature is enabled. Valid values:
     /// - true: The instant access feature is enabled. This feature can be enabled only for enhanced SSDs (ESSDs).
     /// - false: The instant access feature is disabled The snapshot is a normal snapshot for which the instant access feature is disabled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccess"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstantAccess", skip_serializing_if = "Option::is_none")
+    )]
     pub instant_access: ::std::option::Option<bool>,
     /// The ID of the region in which the source disk of the snapshot chain is located.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot chain.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotLinkId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotLinkId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_link_id: ::std::option::Option<::std::string::String>,
     /// The ID of the source disk. This parameter is retained even if the source disk is deleted.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The name of the source disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskName", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_name: ::std::option::Option<::std::string::String>,
     /// The capacity of the source disk. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskSize", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_size: ::std::option::Option<i64>,
     /// The category of the source disk. Valid values:
     /// - system: system disk
     /// - data: data disk
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskType", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_type: ::std::option::Option<::std::string::String>,
     /// The total number of snapshots.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
     /// The total capacity of all snapshots in the snapshot chain. Unit: byte.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalSize", skip_serializing_if = "Option::is_none")
+    )]
     pub total_size: ::std::option::Option<i64>,
 }
 #[cfg(feature = "snapshots")]
@@ -10553,23 +13427,41 @@ pub struct SpotOptions {
     /// The provisioning policy for preemptible instances. Valid values:
     /// - lowest-price: the cost optimization policy.This policy indicates that instance types of the lowest cost are used to create instances.
     /// - diversified: balanced distribution policy.This policy indicates that instances are created evenly across multiple zones specified in the extended configurations.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationStrategy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AllocationStrategy", skip_serializing_if = "Option::is_none")
+    )]
     pub allocation_strategy: ::std::option::Option<::std::string::String>,
     /// The action to be performed after the extra preemptible instances are stopped. Valid values:
     /// - stop: retains the extra preemptible instances in the stopped state.
     /// - terminate: releases the extra preemptible instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceInterruptionBehavior"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "InstanceInterruptionBehavior",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub instance_interruption_behavior: ::std::option::Option<::std::string::String>,
     /// The number of instances that the auto provisioning group used the instance type of the lowest cost to create.
     /// Note: This parameter is set when the auto provisioning group is created, and cannot be modified.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstancePoolsToUseCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "InstancePoolsToUseCount",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub instance_pools_to_use_count: ::std::option::Option<i64>,
     /// The overall status of instance scheduling of the auto provisioning group. Valid values:
     /// - fulfilled: Scheduling is complete and the instance cluster is delivered.
     /// - pending-fulfillment: The instances are being created.
     /// - pending-termination: The instances are being removed.
     /// - error: An exception has occurred during scheduling and the instance cluster was not delivered.
-    #[cfg_attr(feature = "dynamic", serde(rename = "State"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "State", skip_serializing_if = "Option::is_none")
+    )]
     pub state: ::std::option::Option<::std::string::String>,
     /// The status of the auto provisioning group. Valid values:
     /// - submitted: The auto provisioning group is created and has not started to execute scheduling tasks.
@@ -10577,28 +13469,52 @@ pub struct SpotOptions {
     /// - deleted: The auto provisioning group is deleted.
     /// - deleted-running: The auto provisioning group is being deleted.
     /// - modifying: The auto provisioning group is being modified.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The settings of the target capacity of the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TargetCapacitySpecification"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "TargetCapacitySpecification",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub target_capacity_specification: ::std::option::Option<
         crate::types::TargetCapacitySpecification,
     >,
     /// Indicates whether to release the instances in the auto provisioning group when the auto provisioning group is deleted. Valid values:
     /// - true: releases the instances.
     /// - false: retains the instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TerminateInstances"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TerminateInstances", skip_serializing_if = "Option::is_none")
+    )]
     pub terminate_instances: ::std::option::Option<bool>,
     /// Indicates whether to release instances in the auto provisioning group when the auto provisioning group expires. Valid values:
     /// - true: releases the instances.
     /// - false: removes the instances in the group from the auto provisioning group but not releases the instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TerminateInstancesWithExpiration"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "TerminateInstancesWithExpiration",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub terminate_instances_with_expiration: ::std::option::Option<bool>,
     /// The time when the auto provisioning group was started. The period of time between this point in time and the point in time specified by the ValidUntil parameter is the effective time period of the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ValidFrom"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ValidFrom", skip_serializing_if = "Option::is_none")
+    )]
     pub valid_from: ::std::option::Option<::std::string::String>,
     /// The time when the auto provisioning group expires. The period of time between this point in time and the point in time specified by the ValidFrom parameter is the effective time period of the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ValidUntil"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ValidUntil", skip_serializing_if = "Option::is_none")
+    )]
     pub valid_until: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -10640,25 +13556,46 @@ impl ::ecs_api::de::FromFields for SpotOptions {
 #[non_exhaustive]
 pub struct SpotPriceType {
     /// The instance type of the preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Indicates whether the preemptible instance is I/O optimized.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IoOptimized"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IoOptimized", skip_serializing_if = "Option::is_none")
+    )]
     pub io_optimized: ::std::option::Option<::std::string::String>,
     /// The network type of the preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkType", skip_serializing_if = "Option::is_none")
+    )]
     pub network_type: ::std::option::Option<::std::string::String>,
     /// The price for a pay-as-you-go instance that has the same configuration as the specified preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OriginPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OriginPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub origin_price: ::std::option::Option<f64>,
     /// The spot price of the preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_price: ::std::option::Option<f64>,
     /// The time that corresponds to the queried spot price. The time is in the yyyy-MM-ddTHH:mm:ssZ format.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Timestamp"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Timestamp", skip_serializing_if = "Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// The zone ID of the preemptible instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -10698,34 +13635,64 @@ pub struct StorageCapacityUnit {
     /// Indicates the sharing status when the AllocationType parameter is set to Shared. Valid values:
     /// - Allocated: The SCU is shared to other accounts.
     /// - BeAllocated: The SCU is shared from another account.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AllocationStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AllocationStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub allocation_status: ::std::option::Option<::std::string::String>,
     /// The capacity of the SCU.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Capacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Capacity", skip_serializing_if = "Option::is_none")
+    )]
     pub capacity: ::std::option::Option<i64>,
     /// The time when the SCU was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The description of the SCU.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the SCU expires.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")
+    )]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The name of the SCU.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Name"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The region ID of the SCU.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The time when the SCU took effect.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// The status of the SCU.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The ID of the SCU.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StorageCapacityUnitId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StorageCapacityUnitId", skip_serializing_if = "Option::is_none")
+    )]
     pub storage_capacity_unit_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "storage-capacity-units")]
@@ -10766,27 +13733,48 @@ impl ::ecs_api::de::FromFields for StorageCapacityUnit {
 #[non_exhaustive]
 pub struct SupplyInfo {
     /// The number of delivered instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Amount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Amount", skip_serializing_if = "Option::is_none")
+    )]
     pub amount: ::std::option::Option<i64>,
     /// The end time when the filed resources are delivered and available. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupplyEndTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SupplyEndTime", skip_serializing_if = "Option::is_none")
+    )]
     pub supply_end_time: ::std::option::Option<::std::string::String>,
     /// The start time when the filed resources are delivered and available. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupplyStartTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SupplyStartTime", skip_serializing_if = "Option::is_none")
+    )]
     pub supply_start_time: ::std::option::Option<::std::string::String>,
     /// The delivery status of the filed resource. Valid values:
     /// - Delivered: The filed resource is delivered.
     /// - Delivering: The filed resource is being delivered.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupplyStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SupplyStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub supply_status: ::std::option::Option<::std::string::String>,
     /// The number of filed instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_amount: ::std::option::Option<i64>,
     /// The number of consumed instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "UsedAmount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "UsedAmount", skip_serializing_if = "Option::is_none")
+    )]
     pub used_amount: ::std::option::Option<i64>,
     /// The ID of the zone where the filed resource resides.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "others")]
@@ -10824,28 +13812,46 @@ impl ::ecs_api::de::FromFields for SupplyInfo {
 #[non_exhaustive]
 pub struct SupportedResource {
     /// The maximum number of resources of a specific type that can be created. No value is returned when this parameter is empty.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Max"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Max", skip_serializing_if = "Option::is_none")
+    )]
     pub max: ::std::option::Option<i64>,
     /// The minimum value of resources of a specific type that can be created. No value is returned when the parameter is empty.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Min"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Min", skip_serializing_if = "Option::is_none")
+    )]
     pub min: ::std::option::Option<i64>,
     /// The status of the resource. Valid values:
     /// - Available
     /// - SoldOut
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The resource category based on the stock. Valid values:
     /// - WithStock: Resources are in sufficient stock.
     /// - ClosedWithStock: Resources are insufficient. We recommend that you use resources in sufficient stock.
     /// - WithoutStock: Resources are sold out and will be replenished. We recommend that you use resources in sufficient stock.
     /// - ClosedWithoutStock: Resources are sold out and will not be replenished.We recommend that you use resources in sufficient stock.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StatusCategory"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StatusCategory", skip_serializing_if = "Option::is_none")
+    )]
     pub status_category: ::std::option::Option<::std::string::String>,
     /// The unit of the resource type. No value is returned when the parameter is empty.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Unit"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Unit", skip_serializing_if = "Option::is_none")
+    )]
     pub unit: ::std::option::Option<::std::string::String>,
     /// The value of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Value", skip_serializing_if = "Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "regions")]
@@ -10946,30 +13952,51 @@ impl SystemDiskConfig {
 #[non_exhaustive]
 pub struct SystemDiskInfo {
     /// The category of the system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Category", skip_serializing_if = "Option::is_none")
+    )]
     pub category: ::std::option::Option<::std::string::String>,
     /// Indicates whether to release the system disk when the instance is released.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeleteWithInstance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeleteWithInstance", skip_serializing_if = "Option::is_none")
+    )]
     pub delete_with_instance: ::std::option::Option<bool>,
     /// The description of the system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskName", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_name: ::std::option::Option<::std::string::String>,
     /// The number of I/O operations per second (IOPS) on the system disk.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Iops"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Iops", skip_serializing_if = "Option::is_none")
+    )]
     pub iops: ::std::option::Option<i64>,
     /// The performance level of the ESSD used as the system disk. This parameter has a value only when the value of SystemDisk.Category is cloud\_essd. Valid values:
     ///  - PL0: A single ESSD can deliver up to 10,000 random read/write IOPS.
     /// - PL1: A single ESSD can deliver up to 50,000 random read/write IOPS.
     /// - PL2: A single ESSD can deliver up to 100,000 random read/write IOPS.
     /// - PL3: A single ESSD can deliver up to 1,000,000 random read/write IOPS.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PerformanceLevel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PerformanceLevel", skip_serializing_if = "Option::is_none")
+    )]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// The size of the system disk. Unit: GiB.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Size"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Size", skip_serializing_if = "Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
 }
 #[cfg(feature = "launch-templates")]
@@ -11139,10 +14166,16 @@ impl TagFilter {
 #[non_exhaustive]
 pub struct TagInfo {
     /// The tag key of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagKey", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagValue", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 #[cfg(
@@ -11195,7 +14228,10 @@ impl ::ecs_api::de::FromFields for TagInfo {
 #[non_exhaustive]
 pub struct TagResource {
     /// The ID of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// The type of the resource. Valid values:
     /// - instance: ECS instance
@@ -11213,13 +14249,22 @@ pub struct TagResource {
     /// - snapshotpolicy: automatic snapshot policy
     /// - elasticityassurance: elasticity assurance
     /// - capacityreservation: capacity reservation
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceType", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// The tag key of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagKey", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tag value of the resource.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagValue"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagValue", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "tags")]
@@ -11256,19 +14301,37 @@ pub struct TargetCapacitySpecification {
     /// The billing method of supplemental instances. The target capacity of the auto provisioning group must be at least the sum of the pay-as-you-go instance capacity specified by the PayAsYouGoTargetCapacity parameter and the preemptible instance capacity specified by the SpotTargetCapacity parameter. Valid values:
     /// - PayAsYouGo: pay-as-you-go
     /// - Spot: preemptible instance
-    #[cfg_attr(feature = "dynamic", serde(rename = "DefaultTargetCapacityType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DefaultTargetCapacityType",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub default_target_capacity_type: ::std::option::Option<::std::string::String>,
     /// The target capacity of pay-as-you-go instances in the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PayAsYouGoTargetCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "PayAsYouGoTargetCapacity",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub pay_as_you_go_target_capacity: ::std::option::Option<f64>,
     /// The target capacity of preemptible instances in the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotTargetCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotTargetCapacity", skip_serializing_if = "Option::is_none")
+    )]
     pub spot_target_capacity: ::std::option::Option<f64>,
     /// The target capacity of the auto provisioning group. The capacity consists of the following three parts:
     /// - PayAsYouGoTargetCapacity
     /// - SpotTargetCapacity
     /// - The supplemental capacity besides instance capacities specified by the PayAsYouGoTargetCapacity and SpotTargetCapacity parameters
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalTargetCapacity"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalTargetCapacity", skip_serializing_if = "Option::is_none")
+    )]
     pub total_target_capacity: ::std::option::Option<f64>,
 }
 #[cfg(feature = "auto-provisioning-group")]
@@ -11303,22 +14366,40 @@ impl ::ecs_api::de::FromFields for TargetCapacitySpecification {
 #[non_exhaustive]
 pub struct Task {
     /// The time when the disk was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The time when the task is completed.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FinishedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FinishedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub finished_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether the task can be canceled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupportCancel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SupportCancel", skip_serializing_if = "Option::is_none")
+    )]
     pub support_cancel: ::std::option::Option<::std::string::String>,
     /// The name of the task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskAction"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskAction", skip_serializing_if = "Option::is_none")
+    )]
     pub task_action: ::std::option::Option<::std::string::String>,
     /// The ID of the task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskId", skip_serializing_if = "Option::is_none")
+    )]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// The status of the task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub task_status: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "others")]
@@ -11390,22 +14471,37 @@ impl TemplateTag {
 #[non_exhaustive]
 pub struct ValueItem {
     /// The number of privilege attribute types.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Count"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Count", skip_serializing_if = "Option::is_none")
+    )]
     pub count: ::std::option::Option<i64>,
     /// The category of the data disk. Valid values:
     /// - cloud\_efficiency: ultra disk
     /// - cloud\_ssd: standard SSD
     /// - cloud\_essd: enhanced SSD (ESSD)
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskCategory"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskCategory", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_category: ::std::option::Option<::std::string::String>,
     /// The expiration time of a privilege. This parameter is returned only when the account privilege has an expiration time. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ExpiredTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")
+    )]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// The billing method of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceChargeType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// The instance type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The specific quota of the specified resource in the current region or all regions. Valid values:
     /// The return values of the following parameters are 0 or positive integers:
@@ -11428,10 +14524,16 @@ pub struct ValueItem {
     /// When the AttributeName parameter is set to instance-network-type, the following values are returned:
     /// - vpc
     /// - classic
-    #[cfg_attr(feature = "dynamic", serde(rename = "Value"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Value", skip_serializing_if = "Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// The zone ID.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "others")]
@@ -11469,16 +14571,28 @@ impl ::ecs_api::de::FromFields for ValueItem {
 #[non_exhaustive]
 pub struct VpcAttributes {
     /// The Network Address Translation (NAT) IP address of the instance. It is used by ECS instances in different VPCs for communication.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NatIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NatIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub nat_ip_address: ::std::option::Option<::std::string::String>,
     /// The private IP address of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpAddress", skip_serializing_if = "Vec::is_empty")
+    )]
     pub private_ip_address: ::std::vec::Vec<::std::string::String>,
     /// The ID of the vSwitch.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")
+    )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VpcId", skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "instances")]
@@ -11513,31 +14627,67 @@ impl ::ecs_api::de::FromFields for VpcAttributes {
 #[non_exhaustive]
 pub struct Zone {
     /// The supported types of dedicated hosts. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableDedicatedHostTypes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AvailableDedicatedHostTypes",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub available_dedicated_host_types: ::std::vec::Vec<::std::string::String>,
     /// The supported disk categories. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableDiskCategories"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableDiskCategories", skip_serializing_if = "Vec::is_empty")
+    )]
     pub available_disk_categories: ::std::vec::Vec<::std::string::String>,
     /// The instance types of instances that can be created. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableInstanceTypes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableInstanceTypes", skip_serializing_if = "Vec::is_empty")
+    )]
     pub available_instance_types: ::std::vec::Vec<::std::string::String>,
     /// The types of the resources that can be created. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableResourceCreation"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AvailableResourceCreation",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub available_resource_creation: ::std::vec::Vec<::std::string::String>,
     /// An array consisting of ResourcesInfo data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableResources"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableResources", skip_serializing_if = "Vec::is_empty")
+    )]
     pub available_resources: ::std::vec::Vec<crate::types::ResourcesInfo>,
     /// The categories of available shared storage. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableVolumeCategories"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AvailableVolumeCategories",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub available_volume_categories: ::std::vec::Vec<::std::string::String>,
     /// The generation numbers of dedicated hosts. The data type of this parameter is List.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostGenerations"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostGenerations", skip_serializing_if = "Vec::is_empty")
+    )]
     pub dedicated_host_generations: ::std::vec::Vec<::std::string::String>,
     /// The name of the zone in the local language.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LocalName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LocalName", skip_serializing_if = "Option::is_none")
+    )]
     pub local_name: ::std::option::Option<::std::string::String>,
     /// The zone ID.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "regions")]

@@ -799,10 +799,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct AllocateDedicatedHostsOutput {
     /// The IDs of the dedicated hosts.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostIdSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostIdSets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub dedicated_host_id_sets: ::std::vec::Vec<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

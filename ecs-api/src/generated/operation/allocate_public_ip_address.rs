@@ -183,10 +183,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct AllocatePublicIpAddressOutput {
     /// The public IP address of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "IpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -249,21 +249,39 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct AttachInstanceRamRoleOutput {
     /// Details about the results of binding the instance RAM role.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AttachInstanceRamRoleResults"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AttachInstanceRamRoleResults",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub attach_instance_ram_role_results: ::std::vec::Vec<
         crate::types::AttachInstanceRamRoleResult,
     >,
     /// The number of RAM roles that fail to be bound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FailCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FailCount", skip_serializing_if = "Option::is_none")
+    )]
     pub fail_count: ::std::option::Option<i64>,
     /// The name of the instance RAM role.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")
+    )]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of instances to which you attempted to attach the instance RAM role.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for AttachInstanceRamRoleOutput {

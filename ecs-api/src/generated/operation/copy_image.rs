@@ -420,10 +420,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CopyImageOutput {
     /// The ID of the image copy.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageId", skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CopyImageOutput {

@@ -306,13 +306,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateActivationOutput {
     /// The value of the activation code. The value is returned only once after the CreateActivation operation is called and cannot be queried subsequently. Be sure to properly save the return value.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActivationCode", skip_serializing_if = "Option::is_none")
+    )]
     pub activation_code: ::std::option::Option<::std::string::String>,
     /// The ID of the activation code.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ActivationId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ActivationId", skip_serializing_if = "Option::is_none")
+    )]
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateActivationOutput {

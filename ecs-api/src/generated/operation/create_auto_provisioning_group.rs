@@ -1042,13 +1042,25 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateAutoProvisioningGroupOutput {
     /// The ID of the auto provisioning group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "AutoProvisioningGroupId",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub auto_provisioning_group_id: ::std::option::Option<::std::string::String>,
     /// Details about the instances created by the auto provisioning group. This parameter value is returned only when the AutoProvisioningGroupType parameter is set to instant.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchResults"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchResults", skip_serializing_if = "Vec::is_empty")
+    )]
     pub launch_results: ::std::vec::Vec<crate::types::LaunchResult>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -491,10 +491,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateAutoSnapshotPolicyOutput {
     /// The ID of the automatic snapshot policy.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoSnapshotPolicyId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoSnapshotPolicyId", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

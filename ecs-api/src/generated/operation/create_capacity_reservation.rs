@@ -594,10 +594,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateCapacityReservationOutput {
     /// The ID of the capacity reservation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivatePoolOptionsId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivatePoolOptionsId", skip_serializing_if = "Option::is_none")
+    )]
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -428,18 +428,30 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateDedicatedBlockStorageClusterOutput {
     /// The ID of the dedicated block storage cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DedicatedBlockStorageClusterId",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub dedicated_block_storage_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the order.
     #[cfg_attr(
         feature = "dynamic",
-        serde(rename = "DedicatedBlockStorageClusterOrderId")
+        serde(
+            rename = "DedicatedBlockStorageClusterOrderId",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub dedicated_block_storage_cluster_order_id: ::std::option::Option<
         ::std::string::String,
     >,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -360,10 +360,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateDedicatedHostClusterOutput {
     /// The ID of the dedicated host cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostClusterId", skip_serializing_if = "Option::is_none")
+    )]
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -313,10 +313,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateDeploymentSetOutput {
     /// The ID of the deployment set.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DeploymentSetId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DeploymentSetId", skip_serializing_if = "Option::is_none")
+    )]
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateDeploymentSetOutput {

@@ -659,14 +659,23 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateDiskOutput {
     /// The ID of the disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The ID of the order.
     /// Note: This parameter is returned only when you create a subscription disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OrderId", skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateDiskOutput {

@@ -322,10 +322,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateDiskReplicaPairOutput {
     /// The ID of the replication relationship.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PairId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PairId", skip_serializing_if = "Option::is_none")
+    )]
     pub pair_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateDiskReplicaPairOutput {

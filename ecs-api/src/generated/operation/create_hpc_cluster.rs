@@ -241,10 +241,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateHpcClusterOutput {
     /// The ID of the HPC cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HpcClusterId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HpcClusterId", skip_serializing_if = "Option::is_none")
+    )]
     pub hpc_cluster_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateHpcClusterOutput {

@@ -1915,16 +1915,28 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of the order. This parameter value is returned only when InstanceChargeType is set to PrePaid.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OrderId", skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The transaction price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")
+    )]
     pub trade_price: ::std::option::Option<f64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateInstanceOutput {

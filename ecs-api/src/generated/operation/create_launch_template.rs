@@ -1533,10 +1533,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateLaunchTemplateOutput {
     /// The ID of the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateId", skip_serializing_if = "Option::is_none")
+    )]
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateLaunchTemplateOutput {

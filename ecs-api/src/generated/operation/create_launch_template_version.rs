@@ -1408,10 +1408,19 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionOutput {
     /// The version number of the launch template.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateVersionNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "LaunchTemplateVersionNumber",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub launch_template_version_number: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -583,58 +583,112 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateNetworkInterfaceOutput {
     /// The description of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The MAC address of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MacAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MacAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// The ID of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaceId", skip_serializing_if = "Option::is_none")
+    )]
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// The name of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaceName", skip_serializing_if = "Option::is_none")
+    )]
     pub network_interface_name: ::std::option::Option<::std::string::String>,
     /// The ID of the account that owns the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OwnerId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OwnerId", skip_serializing_if = "Option::is_none")
+    )]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// The private IP address of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpAddress"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub private_ip_address: ::std::option::Option<::std::string::String>,
     /// The private IP addresses of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PrivateIpSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PrivateIpSets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub private_ip_sets: ::std::vec::Vec<crate::types::PrivateIpSet>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The IDs of security groups.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupIds"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupIds", skip_serializing_if = "Vec::is_empty")
+    )]
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
     /// The ID of the distributor to which the ENI belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceID"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ServiceID", skip_serializing_if = "Option::is_none")
+    )]
     pub service_id: ::std::option::Option<i64>,
     /// Indicates whether the user is an Alibaba Cloud service or a distributor.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ServiceManaged"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ServiceManaged", skip_serializing_if = "Option::is_none")
+    )]
     pub service_managed: ::std::option::Option<bool>,
     /// The status of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Status"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Status", skip_serializing_if = "Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// An array of Tag data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::TagInfo>,
     /// The type of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Type"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The ID of the VSwitch.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VSwitchId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")
+    )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC where the ENI belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VpcId", skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// The zone ID of the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ZoneId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -407,10 +407,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateSecurityGroupOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateSecurityGroupOutput {

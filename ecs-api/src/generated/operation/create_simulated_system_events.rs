@@ -285,10 +285,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateSimulatedSystemEventsOutput {
     /// The list of simulated event IDs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "EventIdSet"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "EventIdSet", skip_serializing_if = "Vec::is_empty")
+    )]
     pub event_id_set: ::std::vec::Vec<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -489,10 +489,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateSnapshotOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateSnapshotOutput {

@@ -568,10 +568,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct CreateSnapshotGroupOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the instance snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_group_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for CreateSnapshotGroupOutput {

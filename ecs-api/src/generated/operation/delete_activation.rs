@@ -162,10 +162,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DeleteActivationOutput {
     /// Details of the activation code and its usage information.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Activation"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Activation", skip_serializing_if = "Option::is_none")
+    )]
     pub activation: ::std::option::Option<crate::types::DeleteActivationActivation>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteActivationOutput {

@@ -164,10 +164,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DeleteSnapshotGroupOutput {
     /// Details about the delete operation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OperationProgressSet"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OperationProgressSet", skip_serializing_if = "Vec::is_empty")
+    )]
     pub operation_progress_set: ::std::vec::Vec<crate::types::OperationProgress>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DeleteSnapshotGroupOutput {

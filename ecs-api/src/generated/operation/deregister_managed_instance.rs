@@ -159,10 +159,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DeregisterManagedInstanceOutput {
     /// Details of the managed instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Instance"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Instance", skip_serializing_if = "Option::is_none")
+    )]
     pub instance: ::std::option::Option<crate::types::Instance>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -246,10 +246,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeAccountAttributesOutput {
     /// The collection of AccountAttributeItem information in the specified region.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AccountAttributeItems"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AccountAttributeItems", skip_serializing_if = "Vec::is_empty")
+    )]
     pub account_attribute_items: ::std::vec::Vec<crate::types::AccountAttributeItem>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

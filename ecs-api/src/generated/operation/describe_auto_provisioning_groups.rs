@@ -346,19 +346,34 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupsOutput {
     /// Details about the auto provisioning groups.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AutoProvisioningGroups"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AutoProvisioningGroups", skip_serializing_if = "Vec::is_empty")
+    )]
     pub auto_provisioning_groups: ::std::vec::Vec<crate::types::AutoProvisioningGroup>,
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of queried auto provisioning groups.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

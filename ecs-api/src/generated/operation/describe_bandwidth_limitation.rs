@@ -298,10 +298,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeBandwidthLimitationOutput {
     /// Details about the maximum public bandwidth.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Bandwidths"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Bandwidths", skip_serializing_if = "Vec::is_empty")
+    )]
     pub bandwidths: ::std::vec::Vec<crate::types::Bandwidth>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -377,19 +377,34 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsOutput {
     /// Details of capacity reservations.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CapacityReservationSet"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CapacityReservationSet", skip_serializing_if = "Vec::is_empty")
+    )]
     pub capacity_reservation_set: ::std::vec::Vec<crate::types::CapacityReservationItem>,
     /// The maximum number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MaxResults"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: ::std::option::Option<i64>,
     /// The token used to start the next query.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of entries returned.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -282,21 +282,39 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeCloudAssistantStatusOutput {
     /// Details about the installation status of the Cloud Assistant client.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceCloudAssistantStatusSet"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "InstanceCloudAssistantStatusSet",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub instance_cloud_assistant_status_set: ::std::vec::Vec<
         crate::types::InstanceCloudAssistantStatus,
     >,
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -363,15 +363,27 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeDedicatedBlockStorageClustersOutput {
     /// The dedicated block storage clusters.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedBlockStorageClusters"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DedicatedBlockStorageClusters",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub dedicated_block_storage_clusters: ::std::vec::Vec<
         crate::types::DedicatedBlockStorageCluster,
     >,
     /// The query token returned in this call.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -163,12 +163,21 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeDedicatedHostAutoRenewOutput {
     /// Details about the auto-renewal attributes of the dedicated hosts.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostRenewAttributes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DedicatedHostRenewAttributes",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub dedicated_host_renew_attributes: ::std::vec::Vec<
         crate::types::DedicatedHostRenewAttribute,
     >,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

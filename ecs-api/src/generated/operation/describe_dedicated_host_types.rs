@@ -177,10 +177,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeDedicatedHostTypesOutput {
     /// The information about the dedicated host type.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DedicatedHostTypes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DedicatedHostTypes", skip_serializing_if = "Vec::is_empty")
+    )]
     pub dedicated_host_types: ::std::vec::Vec<crate::types::DedicatedHostType>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -134,10 +134,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyOutput {
     /// The instance families that support deployment sets.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamilies"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeFamilies", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_type_families: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -188,13 +188,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeDiskReplicaPairsOutput {
     /// Details about the replication relationships.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskReplicaPairs"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskReplicaPairs", skip_serializing_if = "Vec::is_empty")
+    )]
     pub disk_replica_pairs: ::std::vec::Vec<crate::types::DiskReplicaPair>,
     /// The query token returned in this call.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -220,19 +220,34 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeElasticityAssuranceInstancesOutput {
     /// Details about the instances that were created by using the elasticity assurance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ElasticityAssuranceItem"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ElasticityAssuranceItem", skip_serializing_if = "Vec::is_empty")
+    )]
     pub elasticity_assurance_item: ::std::vec::Vec<crate::types::InstanceIdSet>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MaxResults"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: ::std::option::Option<i64>,
     /// The token used to start the next query.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries that meet the query criteria.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

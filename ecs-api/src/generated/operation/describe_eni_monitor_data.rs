@@ -296,13 +296,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeEniMonitorDataOutput {
     /// Details about the ENI monitoring data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MonitorData"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MonitorData", skip_serializing_if = "Vec::is_empty")
+    )]
     pub monitor_data: ::std::vec::Vec<crate::types::EniMonitorData>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of returned entries.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -276,19 +276,34 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeHpcClustersOutput {
     /// Details about the HPC clusters. The value is an array that consists of the information of each HPC cluster.
-    #[cfg_attr(feature = "dynamic", serde(rename = "HpcClusters"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "HpcClusters", skip_serializing_if = "Vec::is_empty")
+    )]
     pub hpc_clusters: ::std::vec::Vec<crate::types::HpcCluster>,
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of queried HPC clusters.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeHpcClustersOutput {

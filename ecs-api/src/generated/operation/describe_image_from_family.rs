@@ -173,10 +173,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyOutput {
     /// The image information.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Image"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Image", skip_serializing_if = "Option::is_none")
+    )]
     pub image: ::std::option::Option<crate::types::Image>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

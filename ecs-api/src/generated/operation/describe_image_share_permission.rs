@@ -216,28 +216,52 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeImageSharePermissionOutput {
     /// The Alibaba Cloud accounts.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Accounts"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Accounts", skip_serializing_if = "Vec::is_empty")
+    )]
     pub accounts: ::std::vec::Vec<crate::types::Account>,
     /// The ID of the custom image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageId", skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The region ID of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The shared groups.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ShareGroups"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ShareGroups", skip_serializing_if = "Vec::is_empty")
+    )]
     pub share_groups: ::std::vec::Vec<crate::types::ShareGroup>,
     /// The total number of entries returned.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -255,16 +255,28 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeImageSupportInstanceTypesOutput {
     /// The ID of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ImageId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ImageId", skip_serializing_if = "Option::is_none")
+    )]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// An array consisting of InstanceType data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypes", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_types: ::std::vec::Vec<crate::types::InstanceType>,
     /// The region ID of the image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -299,12 +299,18 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPriceOutput {
     /// Details about the prices and discount rules.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PriceInfo"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PriceInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub price_info: ::std::option::Option<
         crate::types::DescribeInstanceModificationPricePriceInfo,
     >,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

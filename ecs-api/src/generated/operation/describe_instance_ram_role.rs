@@ -243,13 +243,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeInstanceRamRoleOutput {
     /// Details about the instance RAM roles.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceRamRoleSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceRamRoleSets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_ram_role_sets: ::std::vec::Vec<crate::types::InstanceRamRoleSet>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of returned instance RAM roles.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -167,10 +167,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeInstanceTypeFamiliesOutput {
     /// Details about instance families.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypeFamilies"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypeFamilies", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_type_families: ::std::vec::Vec<crate::types::InstanceTypeFamily>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -171,10 +171,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeInstanceTypesOutput {
     /// Details about the instance types.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceTypes"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceTypes", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_types: ::std::vec::Vec<crate::types::DescribeInstanceTypesInstanceType>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeInstanceTypesOutput {

@@ -178,10 +178,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The URL of the VNC management terminal.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VncUrl"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VncUrl", skip_serializing_if = "Option::is_none")
+    )]
     pub vnc_url: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

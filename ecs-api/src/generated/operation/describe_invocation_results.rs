@@ -370,10 +370,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeInvocationResultsOutput {
     /// Details of the execution result.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Invocation"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Invocation", skip_serializing_if = "Option::is_none")
+    )]
     pub invocation: ::std::option::Option<crate::types::Invocation>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -339,19 +339,34 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeKeyPairsOutput {
     /// A set of key pairs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairs"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPairs", skip_serializing_if = "Vec::is_empty")
+    )]
     pub key_pairs: ::std::vec::Vec<crate::types::KeyPair>,
     /// The current page number.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request. This parameter is returned regardless of whether the operation is successful.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of key pairs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeKeyPairsOutput {

@@ -357,19 +357,34 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesOutput {
     /// A set of instance launch templates.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LaunchTemplateSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LaunchTemplateSets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub launch_template_sets: ::std::vec::Vec<crate::types::LaunchTemplateSet>,
     /// The current page number.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request. This parameter is returned regardless of whether the operation is successful.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of instance launch templates.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -701,28 +701,52 @@ impl ::ecs_api::Client {
 pub struct DescribeNetworkInterfacesOutput {
     /// The ID of the instance to which the ENI is bound.
     /// Note: For the ENIs that are managed and controlled by other Alibaba Cloud services, no instance IDs are returned.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The IPv6 addresses assigned to the ENI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Ipv6Sets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Ipv6Sets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub ipv6_sets: ::std::vec::Vec<crate::types::DescribeNetworkInterfacesIpv6Set>,
     /// Details about the ENIs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NetworkInterfaceSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NetworkInterfaceSets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub network_interface_sets: ::std::vec::Vec<crate::types::NetworkInterfaceSet>,
     /// The query token returned in this call.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The total number of ENIs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -197,10 +197,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeRegionsOutput {
     /// An array consisting of region data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Regions"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Regions", skip_serializing_if = "Vec::is_empty")
+    )]
     pub regions: ::std::vec::Vec<crate::types::Region>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeRegionsOutput {

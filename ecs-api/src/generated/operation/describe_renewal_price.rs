@@ -260,22 +260,40 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeRenewalPriceOutput {
     /// The discount.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiscountPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiscountPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub discount_price: ::std::option::Option<f64>,
     /// The original price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OriginalPrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")
+    )]
     pub original_price: ::std::option::Option<f64>,
     /// Details about the PriceInfo data, including the price and discount rules.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PriceInfo"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PriceInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub price_info: ::std::option::Option<crate::types::PriceInfo>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The promotion rules.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Rules"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Rules", skip_serializing_if = "Vec::is_empty")
+    )]
     pub rules: ::std::vec::Vec<crate::types::Rule>,
     /// The final transaction price after discounts are applied.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TradePrice"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TradePrice", skip_serializing_if = "Option::is_none")
+    )]
     pub trade_price: ::std::option::Option<f64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeRenewalPriceOutput {

@@ -597,16 +597,28 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeReservedInstancesOutput {
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about the reserved instances.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstances"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ReservedInstances", skip_serializing_if = "Vec::is_empty")
+    )]
     pub reserved_instances: ::std::vec::Vec<crate::types::ReservedInstance>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -367,10 +367,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeResourcesModificationOutput {
     /// An array of zone types.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableZones"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableZones", skip_serializing_if = "Vec::is_empty")
+    )]
     pub available_zones: ::std::vec::Vec<crate::types::AvailableZone>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -233,30 +233,54 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeOutput {
     /// The description of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The access control policy within the security group. Valid values:
     /// - Accept: All instances in the security group can communicate with each other.
     /// - drop: All instances within the security group are isolated from each other.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InnerAccessPolicy"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InnerAccessPolicy", skip_serializing_if = "Option::is_none")
+    )]
     pub inner_access_policy: ::std::option::Option<::std::string::String>,
     /// Details about the security group rules.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Permissions"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Permissions", skip_serializing_if = "Vec::is_empty")
+    )]
     pub permissions: ::std::vec::Vec<crate::types::Permission>,
     /// The region ID of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the destination security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// The name of the security group.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupName", skip_serializing_if = "Option::is_none")
+    )]
     pub security_group_name: ::std::option::Option<::std::string::String>,
     /// The ID of the VPC. If a VPC ID is returned, the network type of the security group is VPC. Otherwise, the network type of the security group is classic network.
-    #[cfg_attr(feature = "dynamic", serde(rename = "VpcId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "VpcId", skip_serializing_if = "Option::is_none")
+    )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

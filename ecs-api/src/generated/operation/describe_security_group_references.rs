@@ -196,10 +196,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeSecurityGroupReferencesOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// An array consisting of SecurityGroupReference data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SecurityGroupReferences"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SecurityGroupReferences", skip_serializing_if = "Vec::is_empty")
+    )]
     pub security_group_references: ::std::vec::Vec<crate::types::SecurityGroupReference>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -354,13 +354,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeSnapshotGroupsOutput {
     /// The token used to start the next query.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about the instance snapshots.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotGroups"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotGroups", skip_serializing_if = "Vec::is_empty")
+    )]
     pub snapshot_groups: ::std::vec::Vec<crate::types::SnapshotGroup>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

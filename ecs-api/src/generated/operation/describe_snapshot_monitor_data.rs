@@ -272,10 +272,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeSnapshotMonitorDataOutput {
     /// The collection of monitoring data of snapshot sizes.
-    #[cfg_attr(feature = "dynamic", serde(rename = "MonitorData"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "MonitorData", skip_serializing_if = "Vec::is_empty")
+    )]
     pub monitor_data: ::std::vec::Vec<crate::types::DataPoint>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -758,90 +758,168 @@ impl ::ecs_api::Client {
 pub struct DescribeSnapshotsOutput {
     /// The category of the snapshot.
     /// Note: This parameter will be removed in the future. We recommend that you use the InstantAccess parameter to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Category"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Category", skip_serializing_if = "Option::is_none")
+    )]
     pub category: ::std::option::Option<::std::string::String>,
     /// The description of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Description"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Indicates whether the snapshot was encrypted.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Encrypted"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Encrypted", skip_serializing_if = "Option::is_none")
+    )]
     pub encrypted: ::std::option::Option<bool>,
     /// Indicates the duration of the instant access feature. The instant access feature is automatically disabled when the specified duration expires.
     /// By default, the value of this parameter is the same as that of RetentionDays.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstantAccessRetentionDays"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "InstantAccessRetentionDays",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub instant_access_retention_days: ::std::option::Option<i64>,
     /// The ID of the KMS key used by the data disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KMSKeyId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KMSKeyId", skip_serializing_if = "Option::is_none")
+    )]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// The time when the snapshot was last changed. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LastModifiedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub last_modified_time: ::std::option::Option<::std::string::String>,
     /// The token used to start the next query.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The product code of the Alibaba Cloud Marketplace image.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ProductCode"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ProductCode", skip_serializing_if = "Option::is_none")
+    )]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to which the snapshot belongs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ResourceGroupId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The number of days that an automatic snapshot can be retained.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RetentionDays"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RetentionDays", skip_serializing_if = "Option::is_none")
+    )]
     pub retention_days: ::std::option::Option<i64>,
     /// The ID of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// The name of the snapshot. This parameter is returned only if a snapshot name was specified when the snapshot was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_name: ::std::option::Option<::std::string::String>,
     /// The serial number of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotSN"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotSN", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_sn: ::std::option::Option<::std::string::String>,
     /// The type of the snapshot. Valid values:
     /// - auto or timer: automatic snapshot
     /// - user: manual snapshot
     /// - all: all snapshot types
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotType", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
     /// Details about the snapshots.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Snapshots"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Snapshots", skip_serializing_if = "Vec::is_empty")
+    )]
     pub snapshots: ::std::vec::Vec<crate::types::DescribeSnapshotsSnapshot>,
     /// The ID of the source disk. This parameter is retained even after the source disk of the snapshot is released.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The type of the source disk. Valid values:
     /// - system
     /// - data
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceDiskType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskType", skip_serializing_if = "Option::is_none")
+    )]
     pub source_disk_type: ::std::option::Option<::std::string::String>,
     /// The type of the source disk for which the snapshot was created.
     /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SourceStorageType"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceStorageType", skip_serializing_if = "Option::is_none")
+    )]
     pub source_storage_type: ::std::option::Option<::std::string::String>,
     /// The tag key of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagKey"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagKey", skip_serializing_if = "Option::is_none")
+    )]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The tags of the snapshot.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Tags"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tags: ::std::vec::Vec<crate::types::DescribeSnapshotsTag>,
     /// The total number of snapshots.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
     /// Indicates whether the snapshot has been used to create images or disks. Valid values:
     /// - image
     /// - disk
     /// - image\_disk
     /// - none
-    #[cfg_attr(feature = "dynamic", serde(rename = "Usage"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Usage", skip_serializing_if = "Option::is_none")
+    )]
     pub usage: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeSnapshotsOutput {

@@ -123,13 +123,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeSnapshotsUsageOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of snapshots stored in the current region.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotCount", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_count: ::std::option::Option<i64>,
     /// The total size of snapshots stored in the current region. Unit: byte.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SnapshotSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotSize", skip_serializing_if = "Option::is_none")
+    )]
     pub snapshot_size: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -411,13 +411,22 @@ impl ::ecs_api::Client {
 pub struct DescribeSpotAdviceOutput {
     /// Details about preemptible instances in the zones of the specified region.
     /// Note: The return values are sorted based on the historical percentages of average preemptible instance prices relative to pay-as-you-go instance prices for instance types.
-    #[cfg_attr(feature = "dynamic", serde(rename = "AvailableSpotZones"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "AvailableSpotZones", skip_serializing_if = "Vec::is_empty")
+    )]
     pub available_spot_zones: ::std::vec::Vec<crate::types::AvailableSpotZone>,
     /// The ID of the region.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeSpotAdviceOutput {

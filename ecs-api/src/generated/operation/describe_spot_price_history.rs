@@ -410,16 +410,28 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeSpotPriceHistoryOutput {
     /// The currency unit of the price.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Currency"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Currency", skip_serializing_if = "Option::is_none")
+    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The start row of the next page. It is the value of the Offset parameter.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextOffset"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextOffset", skip_serializing_if = "Option::is_none")
+    )]
     pub next_offset: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about the spot prices.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SpotPrices"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SpotPrices", skip_serializing_if = "Vec::is_empty")
+    )]
     pub spot_prices: ::std::vec::Vec<crate::types::SpotPriceType>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -382,19 +382,34 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeStorageCapacityUnitsOutput {
     /// The page number of the returned page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageNumber"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub page_number: ::std::option::Option<i64>,
     /// The number of entries returned per page.
-    #[cfg_attr(feature = "dynamic", serde(rename = "PageSize"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "PageSize", skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// An array that consists of StorageCapacityUnits data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StorageCapacityUnits"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StorageCapacityUnits", skip_serializing_if = "Vec::is_empty")
+    )]
     pub storage_capacity_units: ::std::vec::Vec<crate::types::StorageCapacityUnit>,
     /// The total number of SCUs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -159,45 +159,84 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeTaskAttributeOutput {
     /// The time when the task was created.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CreationTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The number of failed tasks.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FailedCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FailedCount", skip_serializing_if = "Option::is_none")
+    )]
     pub failed_count: ::std::option::Option<i64>,
     /// The time when the task was complete.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FinishedTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FinishedTime", skip_serializing_if = "Option::is_none")
+    )]
     pub finished_time: ::std::option::Option<::std::string::String>,
     /// An array consisting of OperationProgress data of each subtask.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OperationProgressSet"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OperationProgressSet", skip_serializing_if = "Vec::is_empty")
+    )]
     pub operation_progress_set: ::std::vec::Vec<crate::types::OperationProgress>,
     /// The region ID of the task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of completed tasks.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SuccessCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SuccessCount", skip_serializing_if = "Option::is_none")
+    )]
     pub success_count: ::std::option::Option<i64>,
     /// Indicates whether the task can be canceled (CancelTask). Valid values:
     ///  - true: The task can be canceled.
     /// - false: The task cannot be canceled.
-    #[cfg_attr(feature = "dynamic", serde(rename = "SupportCancel"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SupportCancel", skip_serializing_if = "Option::is_none")
+    )]
     pub support_cancel: ::std::option::Option<::std::string::String>,
     /// The operation name of the task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskAction"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskAction", skip_serializing_if = "Option::is_none")
+    )]
     pub task_action: ::std::option::Option<::std::string::String>,
     /// The ID of the task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskId", skip_serializing_if = "Option::is_none")
+    )]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// The progress of the task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskProcess"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskProcess", skip_serializing_if = "Option::is_none")
+    )]
     pub task_process: ::std::option::Option<::std::string::String>,
     /// The status of the task.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskStatus"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub task_status: ::std::option::Option<::std::string::String>,
     /// The total number of tasks.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeTaskAttributeOutput {

@@ -163,16 +163,28 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeUserDataOutput {
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The region ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RegionId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RegionId", skip_serializing_if = "Option::is_none")
+    )]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The user data of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "UserData"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "UserData", skip_serializing_if = "Option::is_none")
+    )]
     pub user_data: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeUserDataOutput {

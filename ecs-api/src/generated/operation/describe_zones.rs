@@ -240,10 +240,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DescribeZonesOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// An array consisting of Zone data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Zones"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Zones", skip_serializing_if = "Vec::is_empty")
+    )]
     pub zones: ::std::vec::Vec<crate::types::Zone>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeZonesOutput {

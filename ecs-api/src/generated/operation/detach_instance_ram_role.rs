@@ -185,21 +185,39 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleOutput {
     /// The returned RAM role information. It is an array that consists of DetachInstanceRamRoleResult data.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DetachInstanceRamRoleResults"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "DetachInstanceRamRoleResults",
+            skip_serializing_if = "Vec::is_empty"
+        )
+    )]
     pub detach_instance_ram_role_results: ::std::vec::Vec<
         crate::types::DetachInstanceRamRoleResult,
     >,
     /// The number of RAM roles that fail to be detached.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FailCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FailCount", skip_serializing_if = "Option::is_none")
+    )]
     pub fail_count: ::std::option::Option<i64>,
     /// The name of the RAM role.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RamRoleName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RamRoleName", skip_serializing_if = "Option::is_none")
+    )]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// The request ID.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of RAM roles detached.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<i64>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DetachInstanceRamRoleOutput {

@@ -223,19 +223,34 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct DetachKeyPairOutput {
     /// The number of instances from which the SSH key pair failed to be unbound.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FailCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FailCount", skip_serializing_if = "Option::is_none")
+    )]
     pub fail_count: ::std::option::Option<::std::string::String>,
     /// The name of the SSH key pair.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPairName", skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The result set of the unbind operation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Results"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Results", skip_serializing_if = "Vec::is_empty")
+    )]
     pub results: ::std::vec::Vec<crate::types::ResultType>,
     /// The total number of instances from which you attempted to unbind the SSH key pair.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TotalCount"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")
+    )]
     pub total_count: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DetachKeyPairOutput {

@@ -194,16 +194,28 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct GetInstanceConsoleOutputOutput {
     /// The Base64-encoded command output of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ConsoleOutput"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ConsoleOutput", skip_serializing_if = "Option::is_none")
+    )]
     pub console_output: ::std::option::Option<::std::string::String>,
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The time when the instance was last started, restarted, or shut down. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
-    #[cfg_attr(feature = "dynamic", serde(rename = "LastUpdateTime"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LastUpdateTime", skip_serializing_if = "Option::is_none")
+    )]
     pub last_update_time: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -195,13 +195,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct GetInstanceScreenshotOutput {
     /// The ID of the instance.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The JPG-formatted instance screenshot, which is encoded in Base64.
-    #[cfg_attr(feature = "dynamic", serde(rename = "Screenshot"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Screenshot", skip_serializing_if = "Option::is_none")
+    )]
     pub screenshot: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for GetInstanceScreenshotOutput {

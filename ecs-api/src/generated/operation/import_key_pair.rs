@@ -308,13 +308,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct ImportKeyPairOutput {
     /// The fingerprint of the key pair. The message-digest algorithm 5 (MD5) is used based on the public key fingerprint format defined in RFC 4716.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairFingerPrint"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPairFingerPrint", skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_finger_print: ::std::option::Option<::std::string::String>,
     /// The name of the key pair.
-    #[cfg_attr(feature = "dynamic", serde(rename = "KeyPairName"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KeyPairName", skip_serializing_if = "Option::is_none")
+    )]
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ImportKeyPairOutput {

@@ -181,7 +181,10 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct InstallCloudAssistantOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InstallCloudAssistantOutput {

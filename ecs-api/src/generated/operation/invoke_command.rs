@@ -423,10 +423,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct InvokeCommandOutput {
     /// The ID of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeId", skip_serializing_if = "Option::is_none")
+    )]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for InvokeCommandOutput {

@@ -406,13 +406,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct ListTagResourcesOutput {
     /// The token used to start the next query.
-    #[cfg_attr(feature = "dynamic", serde(rename = "NextToken"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "NextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Details about resources and tags, including resource IDs, resource types, and tag key-value pairs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TagResources"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TagResources", skip_serializing_if = "Vec::is_empty")
+    )]
     pub tag_resources: ::std::vec::Vec<crate::types::TagResource>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ListTagResourcesOutput {

@@ -242,14 +242,23 @@ impl ::ecs_api::Client {
 pub struct ModifyDiskSpecOutput {
     /// The ID of the order.
     /// Note: This parameter is returned only when the category of a subscription disk or the performance level of a subscription ESSD is modified.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OrderId", skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The task ID of changing the disk category.
     /// Note: If you only modify the performance level of an ESSD, this parameter is not returned.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskId", skip_serializing_if = "Option::is_none")
+    )]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ModifyDiskSpecOutput {

@@ -447,13 +447,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeOutput {
     /// Cost details of the order.
-    #[cfg_attr(feature = "dynamic", serde(rename = "FeeOfInstances"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "FeeOfInstances", skip_serializing_if = "Vec::is_empty")
+    )]
     pub fee_of_instances: ::std::vec::Vec<crate::types::FeeOfInstance>,
     /// The ID of the order.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OrderId", skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -289,10 +289,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct ModifyReservedInstancesOutput {
     /// Request ID
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// List of RI IDs. The IDs in the list are the unique identities to access the RIs.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstanceIdSets"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ReservedInstanceIdSets", skip_serializing_if = "Vec::is_empty")
+    )]
     pub reserved_instance_id_sets: ::std::vec::Vec<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

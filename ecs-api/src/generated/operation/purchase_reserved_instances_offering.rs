@@ -408,10 +408,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct PurchaseReservedInstancesOfferingOutput {
     /// `RequestId` in the response.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// ID of the RI. The ID is the unique identity to access the RI.
-    #[cfg_attr(feature = "dynamic", serde(rename = "ReservedInstanceId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ReservedInstanceId", skip_serializing_if = "Option::is_none")
+    )]
     pub reserved_instance_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -393,13 +393,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct PurchaseStorageCapacityUnitOutput {
     /// The ID of the order.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OrderId", skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the SCU.
-    #[cfg_attr(feature = "dynamic", serde(rename = "StorageCapacityUnitIds"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "StorageCapacityUnitIds", skip_serializing_if = "Vec::is_empty")
+    )]
     pub storage_capacity_unit_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de>

@@ -166,11 +166,17 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct RedeployInstanceOutput {
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The ID of the redeployment task.
     /// You can call the DescribeTasks operation to query the migration result.
-    #[cfg_attr(feature = "dynamic", serde(rename = "TaskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "TaskId", skip_serializing_if = "Option::is_none")
+    )]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for RedeployInstanceOutput {

@@ -236,10 +236,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct RenewInstanceOutput {
     /// The ID of the order.
-    #[cfg_attr(feature = "dynamic", serde(rename = "OrderId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "OrderId", skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for RenewInstanceOutput {

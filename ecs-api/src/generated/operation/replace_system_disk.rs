@@ -466,10 +466,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct ReplaceSystemDiskOutput {
     /// The ID of the new system disk.
-    #[cfg_attr(feature = "dynamic", serde(rename = "DiskId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "DiskId", skip_serializing_if = "Option::is_none")
+    )]
     pub disk_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for ReplaceSystemDiskOutput {

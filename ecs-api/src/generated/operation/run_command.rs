@@ -682,13 +682,22 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct RunCommandOutput {
     /// The ID of the command.
-    #[cfg_attr(feature = "dynamic", serde(rename = "CommandId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "CommandId", skip_serializing_if = "Option::is_none")
+    )]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InvokeId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InvokeId", skip_serializing_if = "Option::is_none")
+    )]
     pub invoke_id: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for RunCommandOutput {

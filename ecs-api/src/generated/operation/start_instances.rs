@@ -257,10 +257,16 @@ impl ::ecs_api::Client {
 #[non_exhaustive]
 pub struct StartInstancesOutput {
     /// Details about the instance responses, which contain the status of each instance before and after the operation is called and the result of the operation.
-    #[cfg_attr(feature = "dynamic", serde(rename = "InstanceResponses"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "InstanceResponses", skip_serializing_if = "Vec::is_empty")
+    )]
     pub instance_responses: ::std::vec::Vec<crate::types::InstanceResponse>,
     /// The ID of the request.
-    #[cfg_attr(feature = "dynamic", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RequestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for StartInstancesOutput {
