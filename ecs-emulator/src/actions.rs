@@ -2,6 +2,8 @@
 //! runs against the state; any other one is validated with its generated code and answered with
 //! its page's example response (or refused, with strict actions).
 
+use std::sync::Mutex;
+
 use ecs_api::dynamic::OperationEntry;
 use ecs_api::operation::Operation;
 use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupOutput};
@@ -15,7 +17,8 @@ use crate::answer::spec;
 use crate::describe;
 use crate::errors::{self, ApiError, Docs};
 use crate::protocol::ACCEPTED;
-use crate::state::{Outcome, State};
+use crate::server::lock;
+use crate::state::{self, Outcome, State};
 
 /// What a handler needs besides the state and the params.
 pub(crate) struct Ctx<'a> {
@@ -30,8 +33,9 @@ pub(crate) struct Success {
     pub outcome: Outcome,
 }
 
-/// Runs one modelled action for the authenticated caller.
-type Handler = fn(&mut State, &str, &[(String, String)], &Ctx) -> Result<Success, ApiError>;
+/// Runs one modelled action for the authenticated caller. It parses and validates its params and
+/// renders its answer outside the state lock, taking the lock only to read or change the state.
+type Handler = fn(&Mutex<State>, &str, &[(String, String)], &Ctx) -> Result<Success, ApiError>;
 
 const HANDLERS: &[(&str, Handler)] = &[
     (CreateSnapshotGroup::ACTION, create_snapshot_group),
@@ -60,7 +64,7 @@ pub(crate) fn is_modelled(action: &str) -> bool {
 /// then the model, or the page's example.
 pub(crate) fn dispatch(
     entry: &'static OperationEntry,
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: Vec<(String, String)>,
     ctx: &Ctx,
@@ -156,7 +160,7 @@ pub(crate) fn input<I: FromParams + Validate>(
 }
 
 fn create_snapshot_group(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
@@ -165,7 +169,8 @@ fn create_snapshot_group(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let (group_id, created) = state.create_snapshot_group(caller, &pairs, ctx.mode)?;
+    let input = state::parse_input(&pairs, ctx.mode)?;
+    let (group_id, created) = lock(state).create_snapshot_group(caller, input)?;
     let mut out = CreateSnapshotGroupOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
     out.snapshot_group_id = Some(group_id.clone());

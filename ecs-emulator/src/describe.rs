@@ -5,6 +5,8 @@
 //! Filters the world can answer are applied; others the page documents are accepted and ignored
 //! (the world holds no VPCs, tags on instances, charge types, ...).
 
+use std::sync::Mutex;
+
 use ecs_api::operation::describe_disks::DescribeDisks;
 use ecs_api::operation::describe_disks::{
     DescribeDisksErrorKind, DescribeDisksInput, DescribeDisksOutput,
@@ -24,18 +26,20 @@ use serde_json::Value;
 use crate::actions::{Ctx, Success, input};
 use crate::answer::{Spec, spec};
 use crate::errors::{ApiError, docs_of};
+use crate::server::lock;
 use crate::state::{Outcome, State};
 use crate::world::{Disk, Instance, Region};
 
 pub(crate) fn describe_instances(
-    state: &mut State,
+    state: &Mutex<State>,
     _caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let spec = spec!("DescribeInstances");
     let i: DescribeInstancesInput = input(params, ctx.mode, docs_of::<DescribeInstancesErrorKind>)?;
-    let region = region(state, i.region_id.as_deref());
+    let state = lock(state);
+    let region = region(&state, i.region_id.as_deref());
     let matches = |inst: &Instance| {
         (i.instance_ids.is_empty() || i.instance_ids.contains(&inst.instance_id))
             && i.status.as_ref().is_none_or(|s| *s == inst.status)
@@ -60,6 +64,7 @@ pub(crate) fn describe_instances(
                 .map(move |x| instance(r, x))
         })
         .collect();
+    drop(state);
 
     let mut out = DescribeInstancesOutput::default();
     out.total_count = Some(found.len() as i64);
@@ -80,7 +85,7 @@ pub(crate) fn describe_instances(
 }
 
 pub(crate) fn describe_disks(
-    state: &mut State,
+    state: &Mutex<State>,
     _caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
@@ -99,7 +104,8 @@ pub(crate) fn describe_disks(
         filter(&i.disk_type, "DiskType"),
     );
     let mut found = Vec::new();
-    if let Some(r) = region(state, i.region_id.as_deref()) {
+    let state = lock(state);
+    if let Some(r) = region(&state, i.region_id.as_deref()) {
         let attached = r.instances.iter().flat_map(|inst| {
             inst.disks
                 .iter()
@@ -125,6 +131,7 @@ pub(crate) fn describe_disks(
             }
         }
     }
+    drop(state);
     let mut out = DescribeDisksOutput::default();
     out.total_count = Some(found.len() as i64);
     out.request_id = Some(ctx.request_id.to_owned());
@@ -144,7 +151,7 @@ pub(crate) fn describe_disks(
 }
 
 pub(crate) fn describe_snapshot_groups(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
@@ -153,6 +160,7 @@ pub(crate) fn describe_snapshot_groups(
     let i: DescribeSnapshotGroupsInput =
         input(params, ctx.mode, docs_of::<DescribeSnapshotGroupsErrorKind>)?;
     let region_id = i.region_id.as_deref().unwrap_or_default();
+    let state = lock(state);
     let found: Vec<SnapshotGroup> = state
         .groups
         .iter()
@@ -198,6 +206,7 @@ pub(crate) fn describe_snapshot_groups(
         })
         .filter(|g| i.status.is_empty() || g.status.as_ref().is_some_and(|s| i.status.contains(s)))
         .collect();
+    drop(state);
     let size = page_size(
         i.max_results,
         spec.default_int("MaxResults"),

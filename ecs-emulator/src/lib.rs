@@ -21,6 +21,8 @@ mod answer;
 mod describe;
 mod errors;
 mod faults;
+mod http;
+mod log;
 mod protocol;
 mod server;
 mod state;
@@ -29,11 +31,11 @@ pub mod world;
 pub use actions::{MODELLED_ACTIONS, example_response};
 pub use errors::{ApiError, is_documented};
 pub use faults::{Fault, RateLimit};
+pub use http::Limits;
+pub use log::RequestRecord;
 pub use protocol::{MAX_SKEW, Scheme};
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator, UNMODELLED_HEADER};
-pub use state::{
-    MAX_DISKS_PER_GROUP, MAX_GIB_PER_GROUP, Outcome, RequestRecord, Snapshot, SnapshotGroup,
-};
+pub use state::{MAX_DISKS_PER_GROUP, MAX_GIB_PER_GROUP, Outcome, Snapshot, SnapshotGroup};
 pub use world::World;
 
 /// Starts an emulator with the default world on `127.0.0.1:0` (a free port).

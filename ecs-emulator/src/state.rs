@@ -9,8 +9,6 @@ use ecs_api::wire::{FromParams as _, Validate as _, ValidationMode, Violation};
 use serde::Serialize;
 
 use crate::errors::{self, ApiError};
-use crate::faults::Fault;
-use crate::protocol::{NonceCache, Scheme};
 use crate::world::{Disk, Instance, KmsKeyState, Region, World};
 
 /// Most disks one snapshot group may hold (doc's Description).
@@ -64,47 +62,11 @@ pub enum Outcome {
     Error { code: String, http_status: u16 },
 }
 
-/// One request as received, for tests to inspect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RequestRecord {
-    pub seq: u64,
-    pub method: String,
-    pub path: String,
-    pub scheme: Scheme,
-    pub action: Option<String>,
-    /// Access key id once authenticated.
-    pub access_key_id: Option<String>,
-    /// Every param received (query, then form body), decoded.
-    pub params: Vec<(String, String)>,
-    pub fault: Option<Fault>,
-    pub outcome: Outcome,
-    /// False when the connection was dropped instead of answering.
-    pub responded: bool,
-    /// A documented action the emulator has no behavioural model for: answered from its page's
-    /// example (or refused, with strict actions). Also sent as `x-emulator-unmodelled: true`.
-    pub unmodelled: bool,
-}
-
-impl RequestRecord {
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Bounded so a long-running binary does not grow without limit.
-const MAX_RECORDS: usize = 100_000;
-
 #[derive(Debug, Default)]
 pub struct State {
     pub world: World,
     pub groups: Vec<SnapshotGroup>,
     pub snapshots: Vec<Snapshot>,
-    pub requests: Vec<RequestRecord>,
-    pub(crate) nonces: NonceCache,
     /// (access key id, ClientToken) → the input it was first used with and the group it made.
     tokens: HashMap<(String, String), (CreateSnapshotGroupInput, String)>,
     /// Snapshots held per access key, kept beside `snapshots` so the quota check is not a scan.
@@ -121,32 +83,19 @@ impl State {
         }
     }
 
-    pub(crate) fn push_record(&mut self, record: RequestRecord) {
-        if self.requests.len() >= MAX_RECORDS {
-            self.requests.drain(..MAX_RECORDS / 2);
-        }
-        self.requests.push(record);
-    }
-
     pub(crate) fn snapshot(&self, snapshot_id: &str) -> Option<&Snapshot> {
         self.snapshot_index
             .get(snapshot_id)
             .and_then(|i| self.snapshots.get(*i))
     }
 
-    pub(crate) fn record_mut(&mut self, seq: u64) -> Option<&mut RequestRecord> {
-        self.requests.iter_mut().rev().find(|r| r.seq == seq)
-    }
-
-    /// Runs CreateSnapshotGroup for `caller`; returns the group id and whether it was new.
+    /// Runs CreateSnapshotGroup for `caller` on an input [`parse_input`] read; returns the group
+    /// id and whether it was new.
     pub(crate) fn create_snapshot_group(
         &mut self,
         caller: &str,
-        params: &[(&str, &str)],
-        mode: ValidationMode,
+        input: CreateSnapshotGroupInput,
     ) -> Result<(String, bool), ApiError> {
-        let input = parse_input(params, mode)?;
-        check_tags(&input)?;
 
         // Idempotency first: a replay must answer the first result even if state changed since.
         let token_key = input
@@ -291,8 +240,9 @@ impl State {
     }
 }
 
-/// Parses and validates with the same generated code the client uses.
-fn parse_input(
+/// Parses and validates with the same generated code the client uses (outside the state lock:
+/// it needs no state).
+pub(crate) fn parse_input(
     params: &[(&str, &str)],
     mode: ValidationMode,
 ) -> Result<CreateSnapshotGroupInput, ApiError> {
@@ -316,6 +266,7 @@ fn parse_input(
             "DiskId.N and ExcludeDiskId.N cannot be set together.",
         ));
     }
+    check_tags(&input)?;
     Ok(input)
 }
 
