@@ -250,10 +250,7 @@ async fn read_request(
         headers.iter().filter(move |(k, _)| k == name)
     }
     let has_token = |name: &str, token: &str| {
-        get(&headers, name).any(|(_, v)| {
-            v.split(',')
-                .any(|t| t.trim().eq_ignore_ascii_case(token))
-        })
+        get(&headers, name).any(|(_, v)| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
     };
     let keep_alive = if http10 {
         has_token("connection", "keep-alive")
@@ -266,7 +263,9 @@ async fn read_request(
         Some((_, v)) => {
             return Err(Reject(
                 400,
-                format!("Transfer-Encoding {v:?} is not supported; send chunked or Content-Length."),
+                format!(
+                    "Transfer-Encoding {v:?} is not supported; send chunked or Content-Length."
+                ),
             ));
         }
     };
@@ -279,7 +278,9 @@ async fn read_request(
         (Some(_), true) => return Err(malformed("both Content-Length and Transfer-Encoding")),
         (Some(first), false) => {
             if lengths.iter().any(|other| other != first) {
-                return Err(malformed("Content-Length given twice with different values"));
+                return Err(malformed(
+                    "Content-Length given twice with different values",
+                ));
             }
             Some(
                 first
@@ -322,7 +323,9 @@ async fn read_request(
         };
         let read = async {
             match length {
-                Some(n) => read_exact_into(stream, buf, n).await.map(|()| buf.split_to(n)),
+                Some(n) => read_exact_into(stream, buf, n)
+                    .await
+                    .map(|()| buf.split_to(n)),
                 None => read_chunked(stream, buf, limits).await,
             }
         };
@@ -539,8 +542,14 @@ mod tests {
 
     #[test]
     fn heads_end_at_the_first_blank_line() {
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nbody", 0), Some(27));
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nbody", 22), Some(27));
+        assert_eq!(
+            head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nbody", 0),
+            Some(27)
+        );
+        assert_eq!(
+            head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nbody", 22),
+            Some(27)
+        );
         assert_eq!(head_end(b"GET / HTTP/1.1\nHost: x\n\n", 0), Some(24));
         assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n", 0), None);
     }

@@ -57,9 +57,8 @@ impl RequestRecord {
                 .sum::<usize>()
             + match &self.outcome {
                 Outcome::Error { code, .. } => code.len(),
-                Outcome::Created { snapshot_group_id } | Outcome::Replayed { snapshot_group_id } => {
-                    snapshot_group_id.len()
-                }
+                Outcome::Created { snapshot_group_id }
+                | Outcome::Replayed { snapshot_group_id } => snapshot_group_id.len(),
                 _ => 0,
             }
     }

@@ -473,11 +473,7 @@ fn find_account(
 }
 
 /// A key with tokens requires one of them; a key without tokens refuses one.
-fn check_token(
-    account: &Account,
-    sent: Option<&str>,
-    now: OffsetDateTime,
-) -> Result<(), ApiError> {
+fn check_token(account: &Account, sent: Option<&str>, now: OffsetDateTime) -> Result<(), ApiError> {
     match sent.filter(|t| !t.is_empty()) {
         None if account.security_tokens.is_empty() => Ok(()),
         None => Err(ApiError::with_message(

@@ -85,7 +85,9 @@ impl EmulatorBuilder {
                 log: Mutex::new(RequestLog::new(self.limits.request_log_bytes)),
                 nonces: Mutex::new(NonceCache::default()),
                 body_budget: Arc::new(Semaphore::new(
-                    self.limits.max_buffered_body_bytes.min(Semaphore::MAX_PERMITS),
+                    self.limits
+                        .max_buffered_body_bytes
+                        .min(Semaphore::MAX_PERMITS),
                 )),
                 limits: self.limits,
                 faults: Mutex::new(self.seed.map(FaultPlan::with_seed).unwrap_or_default()),
@@ -380,9 +382,8 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Answer {
     // A documented action without a model: said so in the log and on every answer.
     let unmodelled = !actions::is_modelled(entry.action);
 
-    let caller = verified.and_then(|v| {
-        v.consume_nonce(&mut lock(&shared.nonces), time::OffsetDateTime::now_utc())
-    });
+    let caller = verified
+        .and_then(|v| v.consume_nonce(&mut lock(&shared.nonces), time::OffsetDateTime::now_utc()));
     let result = match &caller {
         Err(e) => Err(e.clone()),
         Ok(caller) => {

@@ -96,7 +96,6 @@ impl State {
         caller: &str,
         input: CreateSnapshotGroupInput,
     ) -> Result<(String, bool), ApiError> {
-
         // Idempotency first: a replay must answer the first result even if state changed since.
         let token_key = input
             .client_token
