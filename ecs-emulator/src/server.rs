@@ -229,6 +229,9 @@ impl Drop for RunningEmulator {
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut conns = JoinSet::new();
     let slots = Arc::new(Semaphore::new(shared.limits.max_connections));
+    // Refusals hold a descriptor while they answer; beyond these, excess connections are just
+    // closed, so a flood cannot exhaust descriptors through them.
+    let refusals = Arc::new(Semaphore::new(MAX_REFUSALS));
     let host = listener
         .local_addr()
         .map_or_else(|_| DEFAULT_HOST.to_owned(), |a| a.to_string());
@@ -248,11 +251,17 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
                 let conn = Conn { shared: shared.clone(), host: host.clone() };
                 let Ok(slot) = slots.clone().try_acquire_owned() else {
                     // Beyond the limit: a clear answer, then closed; never held open.
+                    let Ok(refusing) = refusals.clone().try_acquire_owned() else {
+                        continue;
+                    };
                     let reply = conn.reject(503, format!(
                         "The emulator already serves its maximum of {} connections (max_connections); retry later.",
                         shared.limits.max_connections
                     ));
-                    conns.spawn(async move { http::refuse(stream, reply, &conn.shared.limits).await });
+                    conns.spawn(async move {
+                        http::refuse(stream, reply, &conn.shared.limits).await;
+                        drop(refusing);
+                    });
                     continue;
                 };
                 let mut stop = stop.clone();
@@ -271,6 +280,9 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
     }
     conns.shutdown().await;
 }
+
+/// Connections being refused at once (answered 503, then drained briefly).
+const MAX_REFUSALS: usize = 64;
 
 /// HostId of answers to requests without a `Host` header.
 const DEFAULT_HOST: &str = "ecs.aliyuncs.com";
@@ -307,7 +319,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Answer {
         Answer::Reply(r)
     };
 
-    let parsed = match parse(&req) {
+    let parsed = match parse(req) {
         Ok(p) => p,
         Err(e) => return reply(Format::Json, &e, false),
     };
@@ -441,7 +453,7 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Answer {
     }
 }
 
-fn parse(req: &Request) -> Result<Parsed, ApiError> {
+fn parse(req: Request) -> Result<Parsed, ApiError> {
     let (path, query) = req.target.split_once('?').unwrap_or((&req.target, ""));
     let query = protocol::decode_pairs(query)?;
     let is_form = req.header("content-type").is_some_and(|v| {
@@ -460,14 +472,19 @@ fn parse(req: &Request) -> Result<Parsed, ApiError> {
         Some(v) if v.starts_with("ACS3-") => Scheme::V3,
         _ => Scheme::V1,
     };
+    // Only V3 signs the body's hash.
+    let body_sha256 = match scheme {
+        Scheme::V3 => ecs_api::signer::v3::hash_payload(&req.body),
+        Scheme::V1 => String::new(),
+    };
     Ok(Parsed {
         scheme,
-        method: req.method.clone(),
         path: path.to_owned(),
         query,
         form,
-        headers: req.headers.clone(),
-        body_sha256: ecs_api::signer::v3::hash_payload(&req.body),
+        body_sha256,
+        method: req.method,
+        headers: req.headers,
     })
 }
 
