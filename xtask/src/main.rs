@@ -4,12 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [--deny-breaking] [--docs DIR --out DIR]
+const USAGE: &str = "usage: cargo xtask regen [--check] [--deny-breaking] [--docs DIR --out DIR [--product P] [--version V]]
 
   regen                   parse spec/docs/ecs, write spec/ecs/*.json and ecs-api/src/generated
   regen --check           write nothing; fail if any generated file is stale
   regen --docs D --out O  run the pipeline on any folder of reference docs: specs, report.json
-                          and a standalone crate under O
+                          and a standalone crate for the pages' product under O
+  --product P, --version V  the service of pages whose Debugging section has no OpenAPI Explorer
+                          link (a page's own link wins)
   --deny-breaking         fail (writing nothing) when a spec change would break users";
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut deny_breaking = false;
     let mut docs = None;
     let mut out = None;
+    let mut hint = codegen::ServiceHint::default();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -43,6 +46,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             "--deny-breaking" => deny_breaking = true,
             "--docs" => docs = Some(PathBuf::from(it.next().ok_or("--docs needs a folder")?)),
             "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a folder")?)),
+            "--product" => hint.product = Some(it.next().ok_or("--product needs a code")?.clone()),
+            "--version" => hint.version = Some(it.next().ok_or("--version needs a date")?.clone()),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -53,7 +58,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let started = Instant::now();
     match (docs, out) {
         (Some(docs), Some(out)) => {
-            let ok = xtask::standalone::run(&docs, &out, check, deny_breaking)
+            let ok = xtask::standalone::run(&docs, &out, &hint, check, deny_breaking)
                 .map_err(|e| e.to_string())?;
             eprintln!("regen took {:.0?}", started.elapsed());
             Ok(if ok {
@@ -61,6 +66,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        (None, None) if hint != codegen::ServiceHint::default() => {
+            Err("--product and --version go with --docs: the workspace's pages are ECS".into())
         }
         (None, None) => workspace(check, deny_breaking, started),
         _ => Err("--docs and --out go together".into()),

@@ -174,7 +174,7 @@ impl Document {
                     doc.recovered.push((
                         line,
                         "broken-table-row",
-                        format!("{reason}; the table ends before it"),
+                        reason,
                     ));
                 }
                 push(&mut doc, &mut current, Block::Table(table));

@@ -27,6 +27,7 @@ use crate::overrides::CommonErrors;
 use crate::spec::Spec;
 
 pub use docs::doc_text;
+pub use endpoints::endpoint_prefix;
 pub use summary::summary;
 
 /// Where the generated modules live.
@@ -159,11 +160,16 @@ pub fn emit_crate(
     Ok(out)
 }
 
-/// `endpoints.rs` from the reviewed per-region endpoint map.
-pub fn emit_endpoints(map: &BTreeMap<String, String>, source: &str) -> Result<String, EmitError> {
+/// `endpoints.rs` of `product` from its reviewed per-region endpoint map (`source` names it).
+pub fn emit_endpoints(
+    product: &str,
+    map: &BTreeMap<String, String>,
+    source: &str,
+    target: Target,
+) -> Result<String, EmitError> {
     format_file(
         &header_all(source),
-        endpoints::endpoints_file(map),
+        endpoints::endpoints_file(product, map, target),
         "endpoints",
     )
 }
