@@ -307,10 +307,10 @@ fn read_row(lines: &[&str], start: usize, columns: usize) -> RowRead {
             // the row starts the next row, and the short one is closed (padded).
             if next_trimmed.starts_with('|') && pipes + count_pipes(next_trimmed) > needed {
                 let note = format!(
-                    "table row starting at line {} has {} of its {columns} cells when the next \
-                     row starts at line {}; the missing cells are empty",
+                    "table row starting at line {} is still open ({} of its {needed} `|`) when \
+                     the next row starts at line {}; it ends there, missing cells empty",
                     start + 1,
-                    pipes.saturating_sub(1),
+                    pipes,
                     i + 2
                 );
                 return Ok((finish_row(cells, columns, start), i + 1, Some(note)));
