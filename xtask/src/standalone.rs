@@ -95,6 +95,12 @@ pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)>
     )
     .map_err(|e| Error(format!("{COMMON_ERRORS}: {e}")))?;
     let (pages, failed) = crate::read_pages(docs, docs, None, &common, hint)?;
+    if let (true, Some((doc, e))) = (pages.is_empty(), failed.first()) {
+        return Err(Error(format!(
+            "none of the {} pages could be read, so no product is known; first: {doc}: {e}",
+            failed.len()
+        )));
+    }
     let product = one_product(&pages)?;
     let product_lines = crate::product_lines(&pages, failed.len());
     let mut entries: Vec<Entry> = failed
@@ -353,6 +359,100 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    fn layout_page(name: &str) -> String {
+        let path = workspace_root().join(format!("codegen/tests/layouts/{name}.md"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    /// A folder with the given pages (`(file name, text)`).
+    fn folder(name: &str, pages: &[(&str, String)]) -> std::path::PathBuf {
+        let dir = scratch(name);
+        for (file, text) in pages {
+            std::fs::write(dir.join(file), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_folder_of_one_product_yields_its_crate_and_report() {
+        // Another product's DescribeRegions-like name clash is no concern: one product per crate.
+        let docs = folder(
+            "sprocket",
+            &[
+                ("ListSprockets.md", layout_page("base")),
+                (
+                    "DescribeRegions.md",
+                    layout_page("base").replace("ListSprockets", "DescribeRegions"),
+                ),
+            ],
+        );
+        let out = scratch("sprocket-out");
+        let (plan, ok) = plan(&docs, &out, &ServiceHint::default()).unwrap();
+        assert!(ok);
+        let manifest = &plan.files[&out.join("Cargo.toml")];
+        assert!(manifest.contains("name = \"sprocket-api-generated\""), "{manifest}");
+        let lib = &plan.files[&out.join("src/lib.rs")];
+        assert!(lib.contains("Alibaba Cloud `Sprocket` API (version 2022-02-02)"), "{lib}");
+        let endpoints = &plan.files[&out.join("src/endpoints.rs")];
+        assert!(endpoints.contains("endpoint_prefix: \"sprocket\""), "{endpoints}");
+        let op = &plan.files[&out.join("src/operation/list_sprockets.rs")];
+        assert!(op.contains("crate::endpoints::PRODUCT"), "{op}");
+        let report: serde_json::Value =
+            serde_json::from_str(&plan.files[&out.join("report.json")]).unwrap();
+        let page = &report["docs"][1];
+        assert_eq!(page["product"], "Sprocket");
+        assert_eq!(page["version"], "2022-02-02");
+        assert!(
+            plan.lints
+                .iter()
+                .any(|l| l == "product Sprocket 2022-02-02: 2 pages"),
+            "{:?}",
+            plan.lints
+        );
+    }
+
+    #[test]
+    fn a_page_without_a_link_needs_product_and_version() {
+        let docs = folder("nolink", &[("ListSprockets.md", layout_page("no_link"))]);
+        let out = scratch("nolink-out");
+        // Without --product the page is an error and no product is known.
+        let err = plan(&docs, &out, &ServiceHint::default()).unwrap_err();
+        assert!(
+            err.0.contains("no product is known") && err.0.contains("--product"),
+            "{err}"
+        );
+        let hint = ServiceHint {
+            product: Some("Sprocket".into()),
+            version: Some("2022-02-02".into()),
+        };
+        let (plan, ok) = plan(&docs, &out, &hint).unwrap();
+        assert!(ok);
+        assert!(plan.files[&out.join("Cargo.toml")].contains("sprocket-api-generated"));
+    }
+
+    #[test]
+    fn a_folder_mixing_products_is_an_error_naming_them() {
+        let docs = folder(
+            "mixed",
+            &[
+                ("ListSprockets.md", layout_page("base")),
+                (
+                    "ListCogs.md",
+                    layout_page("base")
+                        .replace("ListSprockets", "ListCogs")
+                        .replace("product=Sprocket", "product=Cog"),
+                ),
+            ],
+        );
+        let err = plan(&docs, &scratch("mixed-out"), &ServiceHint::default()).unwrap_err();
+        assert!(
+            err.0.contains("mixes products")
+                && err.0.contains("Cog, e.g. ListCogs.md")
+                && err.0.contains("Sprocket, e.g. ListSprockets.md"),
+            "{err}"
+        );
     }
 
     #[test]
