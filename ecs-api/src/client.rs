@@ -346,12 +346,13 @@ impl Client {
         let timestamp = config.clock.now();
         // The query is written straight after `endpoint/?`: the URL is the signer's buffer.
         let other;
-        let (prefix, host) = if config.explicit_endpoint || O::PRODUCT.code == crate::config::ECS.code {
-            (&self.inner.url_prefix, &self.inner.host_header)
-        } else {
-            other = self.product_route(O::PRODUCT);
-            (&other.0, &other.1)
-        };
+        let (prefix, host) =
+            if config.explicit_endpoint || O::PRODUCT.code == crate::config::ECS.code {
+                (&self.inner.url_prefix, &self.inner.host_header)
+            } else {
+                other = self.product_route(O::PRODUCT);
+                (&other.0, &other.1)
+            };
         match config.signature_version {
             SignatureVersion::V1 => {
                 let signed = v1::sign_rpc_after(

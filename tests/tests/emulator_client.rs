@@ -618,7 +618,10 @@ async fn a_generated_crate_of_another_product_calls_and_signs_for_it() {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let expected = ecs_api::signer::v1::sign_params(&creds, "POST", &unsigned);
-    assert_eq!(param(&query, "Signature"), Some(expected.signature.as_str()));
+    assert_eq!(
+        param(&query, "Signature"),
+        Some(expected.signature.as_str())
+    );
 
     // V3 names the action and version in headers.
     let (url, mut seen) = tiny_server().await;

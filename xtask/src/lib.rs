@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use codegen::ServiceHint;
 use codegen::emit::{self, Target};
 use codegen::overrides::{CommonErrors, Overrides};
-use codegen::ServiceHint;
 use codegen::spec::Spec;
 
 pub mod features;
@@ -57,6 +57,8 @@ pub struct Plan {
     /// One line per operation for the terminal.
     pub summary: Vec<String>,
     pub lints: Vec<String>,
+    /// Wall time of each phase, for `--timings` and the regen measurement script.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How the files on disk differ from a plan.
@@ -207,7 +209,7 @@ pub fn read_pages(
             },
         )
     };
-    let results = parallel_map(&paths, read_one);
+    let results = emit::parallel_map(&paths, read_one);
     let mut pages = Vec::new();
     let mut failed = Vec::new();
     for r in results {
@@ -217,24 +219,6 @@ pub fn read_pages(
         }
     }
     Ok((pages, failed))
-}
-
-/// `f` over `items` on the machine's cores, results in the items' order.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    let chunk = items.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// One line per product of the pages read: `Ecs 2014-05-26: 230 pages`.
@@ -275,6 +259,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         product: Some(DOCS_PRODUCT.into()),
         version: Some(DOCS_VERSION.into()),
     };
+    let t0 = std::time::Instant::now();
     let (pages, failed) = read_pages(
         &root.join(DOCS_DIR),
         root,
@@ -288,6 +273,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
             failed.len()
         )));
     }
+    plan.timings.push(("read and parse", t0.elapsed()));
     plan.summary.extend(product_lines(&pages, 0));
     let (chosen, notes) = select::choose(pages);
     plan.summary.push(format!("page choice: {}", select::RULE));
@@ -299,6 +285,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         |name, _| format!("{SPECS_DIR}/{name}.json"),
         true,
     );
+    let t1 = std::time::Instant::now();
     let out = emit::emit_crate(
         &sources,
         &common,
@@ -306,6 +293,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         &format!("{SPECS_DIR}/*.json"),
     )
     .map_err(|e| Error(e.to_string()))?;
+    plan.timings.push(("emit and format", t1.elapsed()));
     for (path, code) in out.files {
         plan.files.insert(generated.join(path), code);
     }
@@ -328,7 +316,9 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         emit::emit_endpoints(DOCS_PRODUCT, &map, ENDPOINTS, Target::InCrate)
             .map_err(|e| Error(e.to_string()))?,
     );
+    let t2 = std::time::Instant::now();
     golden(root, &common, &mut plan)?;
+    plan.timings.push(("golden crate", t2.elapsed()));
     let manifest = root.join("ecs-api/Cargo.toml");
     plan.files.insert(
         manifest.clone(),

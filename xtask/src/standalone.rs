@@ -40,7 +40,9 @@ pub fn one_product(pages: &[select::Page]) -> Result<Product> {
         }
     }
     match by.len() {
-        0 => Err(Error("no page could be read, so no product is known".into())),
+        0 => Err(Error(
+            "no page could be read, so no product is known".into(),
+        )),
         1 => {
             let (code, (mut versions, _)) = by.into_iter().next().expect("one entry");
             versions.sort_unstable();
@@ -192,7 +194,11 @@ pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)>
     }
     plan.files.insert(
         out.join("src/lib.rs"),
-        lib_rs("cargo xtask regen --docs DIR --out DIR", "specs/*.json", &product),
+        lib_rs(
+            "cargo xtask regen --docs DIR --out DIR",
+            "specs/*.json",
+            &product,
+        ),
     );
     plan.files.insert(
         out.join("src/endpoints.rs"),
@@ -392,11 +398,20 @@ mod tests {
         let (plan, ok) = plan(&docs, &out, &ServiceHint::default()).unwrap();
         assert!(ok);
         let manifest = &plan.files[&out.join("Cargo.toml")];
-        assert!(manifest.contains("name = \"sprocket-api-generated\""), "{manifest}");
+        assert!(
+            manifest.contains("name = \"sprocket-api-generated\""),
+            "{manifest}"
+        );
         let lib = &plan.files[&out.join("src/lib.rs")];
-        assert!(lib.contains("Alibaba Cloud `Sprocket` API (version 2022-02-02)"), "{lib}");
+        assert!(
+            lib.contains("Alibaba Cloud `Sprocket` API (version 2022-02-02)"),
+            "{lib}"
+        );
         let endpoints = &plan.files[&out.join("src/endpoints.rs")];
-        assert!(endpoints.contains("endpoint_prefix: \"sprocket\""), "{endpoints}");
+        assert!(
+            endpoints.contains("endpoint_prefix: \"sprocket\""),
+            "{endpoints}"
+        );
         let op = &plan.files[&out.join("src/operation/list_sprockets.rs")];
         assert!(op.contains("crate::endpoints::PRODUCT"), "{op}");
         let report: serde_json::Value =

@@ -192,7 +192,8 @@ fn next_row(lines: &[&str], mut i: usize) -> Option<usize> {
     while lines.get(i)?.trim_matches(is_space).is_empty() {
         i += 1;
     }
-    let is_row = lines[i].trim_start_matches(is_space).starts_with('|') && !is_table_start(lines, i);
+    let is_row =
+        lines[i].trim_start_matches(is_space).starts_with('|') && !is_table_start(lines, i);
     is_row.then_some(i)
 }
 
