@@ -123,9 +123,12 @@ struct Inner {
     /// `endpoint/?` (endpoint without its trailing `/`): signers write the query right after it.
     url_prefix: String,
     host_header: String,
-    /// `(url_prefix, host_header)` of the other products called through this client, by code.
-    other_products: std::sync::RwLock<Vec<(&'static str, Arc<(String, String)>)>>,
+    /// The routes of the other products called through this client, by product code.
+    other_products: std::sync::RwLock<Vec<(&'static str, Route)>>,
 }
+
+/// `(url_prefix, host_header)` of one product.
+type Route = Arc<(String, String)>;
 
 /// How a failed attempt may be retried.
 enum RetryHint {
@@ -397,8 +400,8 @@ impl Client {
     }
 
     /// Where calls to a product other than ECS go, resolved once per client and product.
-    fn product_route(&self, product: &'static crate::config::Product) -> Arc<(String, String)> {
-        let cached = |list: &[(&str, Arc<(String, String)>)]| {
+    fn product_route(&self, product: &'static crate::config::Product) -> Route {
+        let cached = |list: &[(&str, Route)]| {
             list.iter()
                 .find(|(code, _)| *code == product.code)
                 .map(|(_, r)| r.clone())
