@@ -47,17 +47,6 @@ pub struct Service {
     pub http_method: String,
 }
 
-impl Default for Service {
-    fn default() -> Self {
-        Service {
-            product: "Ecs".into(),
-            version: "2014-05-26".into(),
-            style: "RPC".into(),
-            http_method: "POST".into(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Operation {
     /// The `Action` value, e.g. `CreateSnapshotGroup`.

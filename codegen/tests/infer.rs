@@ -2,8 +2,16 @@
 //! idempotency token, read-only, secrets, JSON-array strings, both paging styles, and the
 //! operation name from the OpenAPI Explorer link when the title misspells it.
 
-use codegen::parse_doc;
 use codegen::spec::{PageStyle, Param, ScalarType, Shape, Spec};
+
+/// Parses a test page that names no service, as `--product Test --version 2020-01-01` would.
+fn parse_doc(path: &str, text: &str) -> Result<codegen::spec::Spec, codegen::ParseError> {
+    let hint = codegen::ServiceHint {
+        product: Some("Test".into()),
+        version: Some("2020-01-01".into()),
+    };
+    codegen::parse_doc_with(path, text, &hint)
+}
 
 /// A page with the given request rows and response rows (`|Name|Type|Example|Description|`).
 fn page(title: &str, request: &[&str], response: &[&str]) -> Spec {

@@ -1,8 +1,16 @@
 //! Parses the seed doc and the hand-made fixtures (one per layout variant) and snapshots the specs.
 
 use codegen::overrides::{CommonErrors, Overrides};
-use codegen::parse_doc;
 use codegen::spec::{Rule, Shape, Spec};
+
+/// Parses a test page that names no service, as `--product Test --version 2020-01-01` would.
+fn parse_doc(path: &str, text: &str) -> Result<codegen::spec::Spec, codegen::ParseError> {
+    let hint = codegen::ServiceHint {
+        product: Some("Test".into()),
+        version: Some("2020-01-01".into()),
+    };
+    codegen::parse_doc_with(path, text, &hint)
+}
 
 const SEED: &str = include_str!("../../spec/docs/ecs/Snapshots/CreateSnapshotGroup.md");
 const OVERRIDES: &str = include_str!("../../spec/overrides/ecs/CreateSnapshotGroup.json");
@@ -235,7 +243,7 @@ fn malformed_docs_are_errors() {
     assert_eq!((lint.kind.as_str(), lint.line), ("broken-table-row", 8));
     assert!(lint.message.contains("never closes"), "{lint:?}");
 
-    let no_name = "# Op\n\n## Request parameters\n\n|Field|Type|\n|-|-|\n|A|String|\n";
+    let no_name = "# Op\n\n## Request parameters\n\n|Key|Type|\n|-|-|\n|A|String|\n";
     let err = parse_doc("a.md", no_name).unwrap_err();
     assert!(err.reason.contains("Parameter"), "{err}");
     assert!(err.to_string().starts_with("a.md:5:"), "{err}");

@@ -123,7 +123,12 @@ struct Inner {
     /// `endpoint/?` (endpoint without its trailing `/`): signers write the query right after it.
     url_prefix: String,
     host_header: String,
+    /// The routes of the other products called through this client, by product code.
+    other_products: std::sync::RwLock<Vec<(&'static str, Route)>>,
 }
+
+/// `(url_prefix, host_header)` of one product.
+type Route = Arc<(String, String)>;
 
 /// How a failed attempt may be retried.
 enum RetryHint {
@@ -163,6 +168,7 @@ impl Client {
             inner: Arc::new(Inner {
                 url_prefix: format!("{}/?", config.endpoint.as_str().trim_end_matches('/')),
                 host_header: config.host_header(),
+                other_products: Default::default(),
                 config,
                 http,
                 credentials,
@@ -342,7 +348,14 @@ impl Client {
         let nonce = config.nonce.nonce();
         let timestamp = config.clock.now();
         // The query is written straight after `endpoint/?`: the URL is the signer's buffer.
-        let prefix = &self.inner.url_prefix;
+        let other;
+        let (prefix, host) =
+            if config.explicit_endpoint || O::PRODUCT.code == crate::config::ECS.code {
+                (&self.inner.url_prefix, &self.inner.host_header)
+            } else {
+                other = self.product_route(O::PRODUCT);
+                (&other.0, &other.1)
+            };
         match config.signature_version {
             SignatureVersion::V1 => {
                 let signed = v1::sign_rpc_after(
@@ -368,7 +381,7 @@ impl Client {
                     credentials,
                     &v3::RpcRequest {
                         method: "POST",
-                        host: &self.inner.host_header,
+                        host,
                         action: O::ACTION,
                         version: O::VERSION,
                         params,
@@ -384,6 +397,32 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Where calls to a product other than ECS go, resolved once per client and product.
+    fn product_route(&self, product: &'static crate::config::Product) -> Route {
+        let cached = |list: &[(&str, Route)]| {
+            list.iter()
+                .find(|(code, _)| *code == product.code)
+                .map(|(_, r)| r.clone())
+        };
+        // A poisoned lock only means another thread panicked mid-push; the list is still valid.
+        let read = self.inner.other_products.read();
+        if let Some(route) = cached(&read.unwrap_or_else(|e| e.into_inner())) {
+            return route;
+        }
+        let host = self.inner.config.host_for(product);
+        let route = Arc::new((format!("https://{host}/?"), host));
+        let mut list = self
+            .inner
+            .other_products
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(route) = cached(&list) {
+            return route;
+        }
+        list.push((product.code, route.clone()));
+        route
     }
 
     async fn attempt<O: Operation>(

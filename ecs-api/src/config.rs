@@ -20,17 +20,41 @@ const ENV_ENDPOINT: &str = "ALIBABA_CLOUD_ECS_ENDPOINT";
 #[path = "generated/endpoints.rs"]
 mod endpoints;
 
+/// Where one product's API is served: `<prefix>.<region>.aliyuncs.com` (`<prefix>-vpc.` for VPC
+/// endpoints) unless the product's official per-region map names another host. Generated for
+/// each product from its pages (`Operation::PRODUCT`); [`ECS`] is this crate's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Product {
+    /// The product code the pages' OpenAPI Explorer links name (`Ecs`).
+    pub code: &'static str,
+    /// The lower-case host prefix (`ecs`).
+    pub endpoint_prefix: &'static str,
+    /// `(region, host)` exceptions to the rule, sorted by region (byte order).
+    pub endpoints: &'static [(&'static str, &'static str)],
+}
+
+impl Product {
+    /// The host for `region`: the map's when it lists the region, else the rule's.
+    pub fn host(&self, region: &str, vpc: bool) -> String {
+        let prefix = self.endpoint_prefix;
+        if vpc {
+            return format!("{prefix}-vpc.{region}.aliyuncs.com");
+        }
+        match self.endpoints.binary_search_by(|(r, _)| (*r).cmp(region)) {
+            Ok(i) => self.endpoints[i].1.to_owned(),
+            Err(_) => format!("{prefix}.{region}.aliyuncs.com"),
+        }
+    }
+}
+
+/// ECS, with the official per-region endpoint map (generated from spec/common/endpoints.json).
+pub const ECS: Product = endpoints::PRODUCT;
+
 /// The ECS endpoint for `region` over HTTPS: the official endpoint map's host when it lists the
 /// region (`cn-hangzhou` → `ecs-cn-hangzhou.aliyuncs.com`), else `ecs.<region>.aliyuncs.com`;
 /// `ecs-vpc.<region>.aliyuncs.com` when `vpc`.
 pub fn endpoint_for_region(region: &str, vpc: bool) -> String {
-    if vpc {
-        return format!("https://ecs-vpc.{region}.aliyuncs.com");
-    }
-    match endpoints::ENDPOINTS.binary_search_by(|(r, _)| (*r).cmp(region)) {
-        Ok(i) => format!("https://{}", endpoints::ENDPOINTS[i].1),
-        Err(_) => format!("https://ecs.{region}.aliyuncs.com"),
-    }
+    format!("https://{}", ECS.host(region, vpc))
 }
 
 /// Why a [`Config`] could not be built.
@@ -71,7 +95,11 @@ impl std::error::Error for ConfigError {}
 #[derive(Clone)]
 pub struct Config {
     pub(crate) region: String,
+    /// ECS's endpoint, or the explicit one.
     pub(crate) endpoint: reqwest::Url,
+    /// Whether `endpoint` was given (then every product's calls go there).
+    pub(crate) explicit_endpoint: bool,
+    pub(crate) vpc: bool,
     pub(crate) credentials: SharedCredentialsProvider,
     pub(crate) signature_version: SignatureVersion,
     pub(crate) retry: RetryConfig,
@@ -116,9 +144,18 @@ impl Config {
     pub fn region(&self) -> &str {
         &self.region
     }
-    /// The base URL requests go to, e.g. `https://ecs.cn-beijing.aliyuncs.com/`.
+    /// The base URL ECS requests go to, e.g. `https://ecs.cn-beijing.aliyuncs.com/` (the explicit
+    /// endpoint when one was set).
     pub fn endpoint(&self) -> &str {
         self.endpoint.as_str()
+    }
+    /// The host calls to `product` go to, with the port when not the scheme's default: the
+    /// explicit endpoint's when one was set, else the product's for the configured region.
+    pub fn host_for(&self, product: &Product) -> String {
+        if self.explicit_endpoint || product.code == ECS.code {
+            return self.host_header();
+        }
+        product.host(&self.region, self.vpc)
     }
     pub fn signature_version(&self) -> SignatureVersion {
         self.signature_version
@@ -300,6 +337,7 @@ impl ConfigBuilder {
         {
             return Err(ConfigError::InvalidRegion(region));
         }
+        let explicit_endpoint = self.endpoint.is_some();
         let endpoint = match self.endpoint {
             Some(e) => parse_endpoint(&e)?,
             None => parse_endpoint(&endpoint_for_region(&region, self.vpc))?,
@@ -312,6 +350,8 @@ impl ConfigBuilder {
         Ok(Config {
             region,
             endpoint,
+            explicit_endpoint,
+            vpc: self.vpc,
             credentials,
             signature_version: self.signature_version,
             retry: self.retry.unwrap_or_default(),

@@ -16,7 +16,12 @@ const CHURN_2021: &str = include_str!("../fixtures/changes/churn_2021.md");
 const CHURN_2019: &str = include_str!("../fixtures/changes/churn_2019.md");
 
 fn parse(name: &str, text: &str) -> Spec {
-    codegen::parse_doc(name, text).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+    // The fixtures name no service (no OpenAPI Explorer link): give it as `--product` would.
+    let hint = codegen::ServiceHint {
+        product: Some("Ecs".into()),
+        version: Some("2014-05-26".into()),
+    };
+    codegen::parse_doc_with(name, text, &hint).unwrap_or_else(|e| panic!("{name}: {e:?}"))
 }
 
 fn report(new_name: &str, new: &str) -> ChangeReport {

@@ -1,5 +1,6 @@
 //! The ecs-api client against the emulator over real HTTP on 127.0.0.1: success, every error code the
-//! emulator can produce, client-side validation, faults with retries, and concurrency.
+//! emulator can produce, client-side validation, faults with retries, and concurrency. Last, a
+//! generated crate of another product (`codegen-golden`, product `Gadget`) against a tiny server.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -531,4 +532,137 @@ async fn concurrent_creates_lose_and_duplicate_nothing() {
         requests.len()
     );
     emu.shutdown().await;
+}
+
+/// What the tiny server saw of one request: its query pairs and headers.
+type Seen = (Vec<(String, String)>, Vec<(String, String)>);
+
+/// A one-request-per-connection HTTP server on 127.0.0.1 that answers `{"RequestId":"r-1"}` and
+/// hands each request's query pairs and headers to the test.
+async fn tiny_server() -> (String, tokio::sync::mpsc::UnboundedReceiver<Seen>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // The client sends no body (the query carries the params): the head is the request.
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&buf).into_owned();
+            let mut lines = head.split("\r\n");
+            let target = lines
+                .next()
+                .and_then(|l| l.split(' ').nth(1))
+                .unwrap_or("/")
+                .to_string();
+            let headers = lines
+                .filter_map(|l| l.split_once(": "))
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                .collect();
+            let query = reqwest::Url::parse(&format!("http://x{target}"))
+                .unwrap()
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let _ = tx.send((query, headers));
+            let body = r#"{"RequestId":"r-1"}"#;
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = sock.write_all(reply.as_bytes()).await;
+        }
+    });
+    (url, rx)
+}
+
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[tokio::test]
+async fn a_generated_crate_of_another_product_calls_and_signs_for_it() {
+    use codegen_golden::operation::attach_link::{AttachLink, AttachLinkExt, AttachLinkInput};
+    use codegen_golden::operation::delete_gadget::DeleteGadgetExt;
+    use ecs_api::operation::Operation;
+
+    let creds = Credentials::new("gadget-id", "gadget-secret");
+    let (url, mut seen) = tiny_server().await;
+    let client = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .endpoint(url)
+            .credentials(creds.clone())
+            .build()
+            .unwrap(),
+    );
+    client.attach_link("lnk-1", "vpc-1").send().await.unwrap();
+    let (query, _) = seen.recv().await.unwrap();
+    assert_eq!(param(&query, "Action"), Some("AttachLink"));
+    assert_eq!(param(&query, "Version"), Some("2024-01-01"));
+    assert_eq!(param(&query, "LinkId"), Some("lnk-1"));
+    // The signature the server computes over what it received matches the one sent.
+    let unsigned: Vec<(&str, &str)> = query
+        .iter()
+        .filter(|(k, _)| k != "Signature")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let expected = ecs_api::signer::v1::sign_params(&creds, "POST", &unsigned);
+    assert_eq!(
+        param(&query, "Signature"),
+        Some(expected.signature.as_str())
+    );
+
+    // V3 names the action and version in headers.
+    let (url, mut seen) = tiny_server().await;
+    let v3 = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .endpoint(url)
+            .credentials(creds.clone())
+            .signature_version(SignatureVersion::V3)
+            .build()
+            .unwrap(),
+    );
+    v3.delete_gadget().send().await.unwrap();
+    let (_, headers) = seen.recv().await.unwrap();
+    assert_eq!(param(&headers, "x-acs-action"), Some("DeleteGadget"));
+    assert_eq!(param(&headers, "x-acs-version"), Some("2024-01-01"));
+    assert!(param(&headers, "authorization").is_some_and(|a| a.starts_with("ACS3-HMAC-SHA256 ")));
+
+    // Without an explicit endpoint, calls go to the product's own host.
+    assert_eq!(AttachLink::PRODUCT.code, "Gadget");
+    let regional = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .credentials(creds.clone())
+            .build()
+            .unwrap(),
+    );
+    let mut input = AttachLinkInput::new("lnk-1", "vpc-1");
+    let prepared = regional
+        .prepare::<AttachLink>(&mut input, &CallOptions::default(), &creds)
+        .unwrap();
+    assert!(
+        prepared
+            .url
+            .starts_with("https://gadget.cn-hangzhou.aliyuncs.com/?"),
+        "{}",
+        prepared.url
+    );
+    assert_eq!(
+        regional.config().endpoint(),
+        "https://ecs-cn-hangzhou.aliyuncs.com/",
+        "ECS keeps its own map"
+    );
 }

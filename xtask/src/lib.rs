@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use codegen::ServiceHint;
 use codegen::emit::{self, Target};
 use codegen::overrides::{CommonErrors, Overrides};
 use codegen::spec::Spec;
@@ -25,6 +26,10 @@ pub const ENDPOINTS: &str = "spec/common/endpoints.json";
 pub const FIXTURES_DIR: &str = "codegen/tests/fixtures";
 pub const GOLDEN_DIR: &str = "codegen/tests/golden/src";
 pub const GENERATED_DIR: &str = "ecs-api/src/generated";
+/// The service of the `spec/docs/ecs` pages whose `## Debugging` section lacks an OpenAPI
+/// Explorer link (most pages name it themselves).
+pub const DOCS_PRODUCT: &str = "Ecs";
+pub const DOCS_VERSION: &str = "2014-05-26";
 
 #[derive(Debug)]
 pub struct Error(pub String);
@@ -52,6 +57,8 @@ pub struct Plan {
     /// One line per operation for the terminal.
     pub summary: Vec<String>,
     pub lints: Vec<String>,
+    /// Wall time of each phase, for `--timings` and the regen measurement script.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How the files on disk differ from a plan.
@@ -99,12 +106,14 @@ pub(crate) fn rel(root: &Path, path: &Path) -> String {
 pub fn build_spec(
     root: &Path,
     doc: &Path,
+    text: &str,
     overrides_dir: Option<&Path>,
     common: &CommonErrors,
+    hint: &ServiceHint,
 ) -> Result<Spec> {
-    let text = read(doc)?;
     let source = rel(root, doc);
-    let mut spec = codegen::parse_doc(&source, &text).map_err(|e| Error(e.to_string()))?;
+    let mut spec =
+        codegen::parse_doc_with(&source, text, hint).map_err(|e| Error(e.to_string()))?;
     // Common errors first: they set `retryable`, which an override may then change.
     common
         .merge_into(&mut spec)
@@ -174,30 +183,63 @@ fn one_line(spec: &Spec) -> String {
 /// Docs that could not be parsed: `(relative path, error)`.
 pub type Failures = Vec<(String, String)>;
 
-/// Reads and parses every doc under `docs`, applying overrides and common errors.
+/// Reads and parses every doc under `docs`, applying overrides and common errors. Pages are
+/// parsed in parallel (each is independent); the result is in path order whatever the threads do.
 pub fn read_pages(
     docs: &Path,
     source_root: &Path,
     overrides_dir: Option<&Path>,
     common: &CommonErrors,
+    hint: &ServiceHint,
 ) -> Result<(Vec<select::Page>, Failures)> {
+    let paths = list_docs(docs)?;
+    let read_one = |doc: &PathBuf| -> Result<std::result::Result<select::Page, (String, String)>> {
+        let rel_path = rel(docs, doc);
+        let text = read(doc)?;
+        Ok(
+            match build_spec(source_root, doc, &text, overrides_dir, common, hint) {
+                Ok(spec) => Ok(select::Page {
+                    category: select::category(&rel_path),
+                    old_layout: select::is_old_layout(&text),
+                    path: doc.clone(),
+                    rel: rel_path,
+                    spec,
+                }),
+                Err(e) => Err((rel_path, e.0)),
+            },
+        )
+    };
+    let results = emit::parallel_map(&paths, read_one);
     let mut pages = Vec::new();
     let mut failed = Vec::new();
-    for doc in list_docs(docs)? {
-        let rel_path = rel(docs, &doc);
-        let text = read(&doc)?;
-        match build_spec(source_root, &doc, overrides_dir, common) {
-            Ok(spec) => pages.push(select::Page {
-                category: select::category(&rel_path),
-                old_layout: select::is_old_layout(&text),
-                path: doc,
-                rel: rel_path,
-                spec,
-            }),
-            Err(e) => failed.push((rel_path, e.0)),
+    for r in results {
+        match r? {
+            Ok(page) => pages.push(page),
+            Err(f) => failed.push(f),
         }
     }
     Ok((pages, failed))
+}
+
+/// One line per product of the pages read: `Ecs 2014-05-26: 230 pages`.
+pub fn product_lines(pages: &[select::Page], failed: usize) -> Vec<String> {
+    let mut by: BTreeMap<&str, (std::collections::BTreeSet<&str>, usize)> = BTreeMap::new();
+    for p in pages {
+        let e = by.entry(&p.spec.service.product).or_default();
+        e.0.insert(&p.spec.service.version);
+        e.1 += 1;
+    }
+    let mut out: Vec<String> = by
+        .into_iter()
+        .map(|(product, (versions, n))| {
+            let versions: Vec<&str> = versions.into_iter().collect();
+            format!("product {product} {}: {n} pages", versions.join(", "))
+        })
+        .collect();
+    if failed > 0 {
+        out.push(format!("{failed} pages unreadable (no product known)"));
+    }
+    out
 }
 
 /// The plan for the workspace: specs from `spec/docs/ecs`, generated code in `ecs-api`.
@@ -213,11 +255,17 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         ],
         ..Plan::default()
     };
+    let hint = ServiceHint {
+        product: Some(DOCS_PRODUCT.into()),
+        version: Some(DOCS_VERSION.into()),
+    };
+    let t0 = std::time::Instant::now();
     let (pages, failed) = read_pages(
         &root.join(DOCS_DIR),
         root,
         Some(&root.join(OVERRIDES_DIR)),
         &common,
+        &hint,
     )?;
     if let Some((doc, e)) = failed.first() {
         return Err(Error(format!(
@@ -225,6 +273,8 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
             failed.len()
         )));
     }
+    plan.timings.push(("read and parse", t0.elapsed()));
+    plan.summary.extend(product_lines(&pages, 0));
     let (chosen, notes) = select::choose(pages);
     plan.summary.push(format!("page choice: {}", select::RULE));
     plan.summary.extend(notes);
@@ -235,6 +285,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         |name, _| format!("{SPECS_DIR}/{name}.json"),
         true,
     );
+    let t1 = std::time::Instant::now();
     let out = emit::emit_crate(
         &sources,
         &common,
@@ -242,6 +293,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         &format!("{SPECS_DIR}/*.json"),
     )
     .map_err(|e| Error(e.to_string()))?;
+    plan.timings.push(("emit and format", t1.elapsed()));
     for (path, code) in out.files {
         plan.files.insert(generated.join(path), code);
     }
@@ -258,23 +310,32 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
             ));
         }
     }
-    #[derive(serde::Deserialize)]
-    struct EndpointMap {
-        endpoints: BTreeMap<String, String>,
-    }
-    let map: EndpointMap = serde_json::from_str(&read(&root.join(ENDPOINTS))?)
-        .map_err(|e| Error(format!("{ENDPOINTS}: {e}")))?;
+    let map = read_endpoint_map(&root.join(ENDPOINTS))?;
     plan.files.insert(
         generated.join("endpoints.rs"),
-        emit::emit_endpoints(&map.endpoints, ENDPOINTS).map_err(|e| Error(e.to_string()))?,
+        emit::emit_endpoints(DOCS_PRODUCT, &map, ENDPOINTS, Target::InCrate)
+            .map_err(|e| Error(e.to_string()))?,
     );
+    let t2 = std::time::Instant::now();
     golden(root, &common, &mut plan)?;
+    plan.timings.push(("golden crate", t2.elapsed()));
     let manifest = root.join("ecs-api/Cargo.toml");
     plan.files.insert(
         manifest.clone(),
         features::with_features(&read(&manifest)?, &out.features)?,
     );
     Ok(plan)
+}
+
+/// A product's per-region endpoint map (`{"endpoints": {"region": "host"}}`).
+pub fn read_endpoint_map(path: &Path) -> Result<BTreeMap<String, String>> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        endpoints: BTreeMap<String, String>,
+    }
+    let file: File = serde_json::from_str(&read(path)?)
+        .map_err(|e| Error(format!("{}: {e}", path.display())))?;
+    Ok(file.endpoints)
 }
 
 /// The spec JSON of each chosen page, by operation (the emitter hashes it into file headers).
@@ -309,10 +370,28 @@ fn golden(root: &Path, common: &CommonErrors, plan: &mut Plan) -> Result<()> {
     let dir = root.join(GOLDEN_DIR);
     plan.owned_dirs.push((dir.clone(), "rs"));
     plan.owned_dirs.push((dir.join("operation"), "rs"));
-    let (pages, failed) = read_pages(&root.join(FIXTURES_DIR), root, None, common)?;
+    // The fixture pages name their (made-up) product themselves.
+    let (pages, failed) = read_pages(
+        &root.join(FIXTURES_DIR),
+        root,
+        None,
+        common,
+        &ServiceHint::default(),
+    )?;
     if let Some((doc, e)) = failed.first() {
         return Err(Error(format!("fixture {doc}: {e}")));
     }
+    let product = standalone::one_product(&pages)?;
+    plan.files.insert(
+        dir.join("endpoints.rs"),
+        emit::emit_endpoints(
+            &product.code,
+            &BTreeMap::new(),
+            &format!("the product of {FIXTURES_DIR}"),
+            Target::Standalone,
+        )
+        .map_err(|e| Error(e.to_string()))?,
+    );
     let (chosen, _) = select::choose(pages);
     let jsons = spec_jsons(&chosen);
     let sources = op_sources(
@@ -329,7 +408,7 @@ fn golden(root: &Path, common: &CommonErrors, plan: &mut Plan) -> Result<()> {
     }
     plan.files.insert(
         dir.join("lib.rs"),
-        standalone::lib_rs("cargo xtask regen", &glob),
+        standalone::lib_rs("cargo xtask regen", &glob, &product),
     );
     Ok(())
 }

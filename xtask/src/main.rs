@@ -4,13 +4,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [--deny-breaking] [--docs DIR --out DIR]
+const USAGE: &str = "usage: cargo xtask regen [--check] [--deny-breaking] [--docs DIR --out DIR [--product P] [--version V]]
 
   regen                   parse spec/docs/ecs, write spec/ecs/*.json and ecs-api/src/generated
   regen --check           write nothing; fail if any generated file is stale
   regen --docs D --out O  run the pipeline on any folder of reference docs: specs, report.json
-                          and a standalone crate under O
-  --deny-breaking         fail (writing nothing) when a spec change would break users";
+                          and a standalone crate for the pages' product under O
+  --product P, --version V  the service of pages whose Debugging section has no OpenAPI Explorer
+                          link (a page's own link wins)
+  --deny-breaking         fail (writing nothing) when a spec change would break users
+  --timings               print the wall time of each phase (workspace regen)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,15 +37,20 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     let mut check = false;
     let mut deny_breaking = false;
+    let mut timings = false;
     let mut docs = None;
     let mut out = None;
+    let mut hint = codegen::ServiceHint::default();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--check" => check = true,
             "--deny-breaking" => deny_breaking = true,
+            "--timings" => timings = true,
             "--docs" => docs = Some(PathBuf::from(it.next().ok_or("--docs needs a folder")?)),
             "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a folder")?)),
+            "--product" => hint.product = Some(it.next().ok_or("--product needs a code")?.clone()),
+            "--version" => hint.version = Some(it.next().ok_or("--version needs a date")?.clone()),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -53,7 +61,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let started = Instant::now();
     match (docs, out) {
         (Some(docs), Some(out)) => {
-            let ok = xtask::standalone::run(&docs, &out, check, deny_breaking)
+            let ok = xtask::standalone::run(&docs, &out, &hint, check, deny_breaking)
                 .map_err(|e| e.to_string())?;
             eprintln!("regen took {:.0?}", started.elapsed());
             Ok(if ok {
@@ -62,12 +70,20 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 ExitCode::FAILURE
             })
         }
-        (None, None) => workspace(check, deny_breaking, started),
+        (None, None) if hint != codegen::ServiceHint::default() => {
+            Err("--product and --version go with --docs: the workspace's pages are ECS".into())
+        }
+        (None, None) => workspace(check, deny_breaking, timings, started),
         _ => Err("--docs and --out go together".into()),
     }
 }
 
-fn workspace(check: bool, deny_breaking: bool, started: Instant) -> Result<ExitCode, String> {
+fn workspace(
+    check: bool,
+    deny_breaking: bool,
+    timings: bool,
+    started: Instant,
+) -> Result<ExitCode, String> {
     let root = xtask::workspace_root();
     let plan = xtask::plan_workspace(&root).map_err(|e| e.to_string())?;
     for line in &plan.summary {
@@ -79,8 +95,18 @@ fn workspace(check: bool, deny_breaking: bool, started: Instant) -> Result<ExitC
             println!("  {l}");
         }
     }
+    let t = Instant::now();
     let drift = xtask::drift(&plan);
     let reports = xtask::change_reports(&plan);
+    if timings {
+        let mut phases = plan.timings.clone();
+        phases.push(("compare", t.elapsed()));
+        let shown: Vec<String> = phases
+            .iter()
+            .map(|(what, d)| format!("{what} {} ms", d.as_millis()))
+            .collect();
+        println!("timings: {}", shown.join(", "));
+    }
     if !reports.is_empty() {
         println!("API changes:");
         for r in &reports {

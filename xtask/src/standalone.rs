@@ -1,19 +1,85 @@
-//! `cargo xtask regen --docs DIR --out DIR`: the pipeline on any folder of reference docs. Writes
-//! `OUT/specs/*.json`, `OUT/report.json`, and a standalone crate (`OUT/Cargo.toml`, `OUT/src`) that
-//! depends on this workspace's `ecs-api`.
+//! `cargo xtask regen --docs DIR --out DIR`: the pipeline on any folder of reference docs of one
+//! product. Writes `OUT/specs/*.json`, `OUT/report.json`, and a standalone crate for the product
+//! (`OUT/Cargo.toml`, `OUT/src`) that depends on this workspace's `ecs-api`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
+use codegen::ServiceHint;
 use codegen::emit::{self, Target};
 use codegen::overrides::CommonErrors;
 use serde_json::json;
 
 use crate::{COMMON_ERRORS, Drift, Error, Plan, Result, count_params, select, workspace_root};
 
+/// The one product a folder of pages documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    /// As the pages' OpenAPI Explorer links name it (`Vpc`).
+    pub code: String,
+    /// The API versions its pages name, sorted.
+    pub versions: Vec<String>,
+}
+
+impl Product {
+    /// The crate's name: `<prefix>-api-generated` (`vpc-api-generated`).
+    pub fn crate_name(&self) -> String {
+        format!("{}-api-generated", emit::endpoint_prefix(&self.code))
+    }
+}
+
+/// The product of `pages`; pages of several products are an error naming each with a page.
+pub fn one_product(pages: &[select::Page]) -> Result<Product> {
+    let mut by: BTreeMap<&str, (Vec<&str>, &str)> = BTreeMap::new();
+    for p in pages {
+        let e = by
+            .entry(p.spec.service.product.as_str())
+            .or_insert((Vec::new(), p.rel.as_str()));
+        if !e.0.contains(&p.spec.service.version.as_str()) {
+            e.0.push(&p.spec.service.version);
+        }
+    }
+    match by.len() {
+        0 => Err(Error(
+            "no page could be read, so no product is known".into(),
+        )),
+        1 => {
+            let (code, (mut versions, _)) = by.into_iter().next().expect("one entry");
+            versions.sort_unstable();
+            Ok(Product {
+                code: code.to_string(),
+                versions: versions.into_iter().map(String::from).collect(),
+            })
+        }
+        _ => Err(Error(format!(
+            "the folder mixes products ({}); give regen one product's pages per folder",
+            by.iter()
+                .map(|(code, (_, page))| format!("{code}, e.g. {page}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))),
+    }
+}
+
+/// The product's per-region endpoint exceptions: ECS's reviewed map, or `DIR/endpoints.json`
+/// (same format) for another product, else none (every region follows the rule).
+fn endpoint_map(root: &Path, docs: &Path, product: &Product) -> Result<BTreeMap<String, String>> {
+    let own = docs.join("endpoints.json");
+    if own.exists() {
+        crate::read_endpoint_map(&own)
+    } else if product.code == crate::DOCS_PRODUCT {
+        crate::read_endpoint_map(&root.join(crate::ENDPOINTS))
+    } else {
+        Ok(BTreeMap::new())
+    }
+}
+
 /// One doc's line in `report.json`.
 struct Entry {
     doc: String,
     status: &'static str,
+    product: Option<String>,
+    version: Option<String>,
     operation: Option<String>,
     params: usize,
     errors: usize,
@@ -23,19 +89,29 @@ struct Entry {
     error: Option<String>,
 }
 
-pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
+pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)> {
     let root = workspace_root();
     let common = CommonErrors::from_json(
         &std::fs::read_to_string(root.join(COMMON_ERRORS))
             .map_err(|e| Error(format!("{COMMON_ERRORS}: {e}")))?,
     )
     .map_err(|e| Error(format!("{COMMON_ERRORS}: {e}")))?;
-    let (pages, failed) = crate::read_pages(docs, docs, None, &common)?;
+    let (pages, failed) = crate::read_pages(docs, docs, None, &common, hint)?;
+    if let (true, Some((doc, e))) = (pages.is_empty(), failed.first()) {
+        return Err(Error(format!(
+            "none of the {} pages could be read, so no product is known; first: {doc}: {e}",
+            failed.len()
+        )));
+    }
+    let product = one_product(&pages)?;
+    let product_lines = crate::product_lines(&pages, failed.len());
     let mut entries: Vec<Entry> = failed
         .into_iter()
         .map(|(doc, e)| Entry {
             doc,
             status: "error",
+            product: None,
+            version: None,
             operation: None,
             params: 0,
             errors: 0,
@@ -62,6 +138,8 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
             } else {
                 "warning"
             },
+            product: Some(spec.service.product.clone()),
+            version: Some(spec.service.version.clone()),
             operation: Some(spec.operation.name.clone()),
             params,
             errors: spec.operation.errors.len(),
@@ -116,16 +194,31 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
     }
     plan.files.insert(
         out.join("src/lib.rs"),
-        lib_rs("cargo xtask regen --docs DIR --out DIR", "specs/*.json"),
+        lib_rs(
+            "cargo xtask regen --docs DIR --out DIR",
+            "specs/*.json",
+            &product,
+        ),
+    );
+    plan.files.insert(
+        out.join("src/endpoints.rs"),
+        emit::emit_endpoints(
+            &product.code,
+            &endpoint_map(&root, docs, &product)?,
+            "the pages' product and its endpoint map",
+            Target::Standalone,
+        )
+        .map_err(|e| Error(e.to_string()))?,
     );
     let ecs_api = root.join("ecs-api");
     plan.files.insert(
         out.join("Cargo.toml"),
         format!(
             "{MANIFEST_MARK}. Do not edit by hand.\n\
-             [package]\nname = \"ecs-api-generated\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\necs-api = {{ path = {:?} }}\n\n\
              # Not a member of the ecs-api workspace, even when written inside it.\n[workspace]\n",
+            product.crate_name(),
             ecs_api.to_string_lossy()
         ),
     );
@@ -133,6 +226,8 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
         "docs": entries.iter().map(|e| json!({
             "doc": e.doc,
             "status": e.status,
+            "product": e.product,
+            "version": e.version,
             "operation": e.operation,
             "params": e.params,
             "errors": e.errors,
@@ -163,21 +258,30 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
         plan.lints.push(line);
     }
     plan.lints.extend(duplicates);
+    plan.lints.extend(product_lines);
     Ok((plan, all_ok))
 }
 
-/// `lib.rs` of a standalone crate: the operation modules and the shared types.
-pub fn lib_rs(command: &str, from: &str) -> String {
+/// `lib.rs` of a standalone crate: the product, the operation modules and the shared types.
+pub fn lib_rs(command: &str, from: &str, product: &Product) -> String {
     format!(
         "// @generated by `{command}` from {from}. Do not edit by hand.\n\
-         //! Generated operations: one module per operation under `operation`, shared shapes in `types`.\n\
+         //! Typed, validated, signed calls to the Alibaba Cloud `{code}` API (version {versions}),\n\
+         //! generated from its reference pages: one module per operation under `operation`, shared\n\
+         //! shapes in `types`, and where calls go in `endpoints` (`{prefix}.<region>.aliyuncs.com`\n\
+         //! unless the product's map or the config's endpoint says otherwise).\n\
          #![allow(clippy::all)]\n\
          // Formatted by prettyplease, not rustfmt.\n\
+         #[rustfmt::skip]\n\
+         pub mod endpoints;\n\
          #[rustfmt::skip]\n\
          #[path = \"operations.rs\"]\n\
          pub mod operation;\n\
          #[rustfmt::skip]\n\
-         pub mod types;\n"
+         pub mod types;\n",
+        code = product.code,
+        versions = product.versions.join(", "),
+        prefix = emit::endpoint_prefix(&product.code),
     )
 }
 
@@ -205,9 +309,15 @@ pub fn refuse_foreign_crate(out: &Path) -> Result<()> {
 }
 
 /// Runs the folder pipeline; returns whether every doc parsed and generated.
-pub fn run(docs: &Path, out: &Path, check: bool, deny_breaking: bool) -> Result<bool> {
+pub fn run(
+    docs: &Path,
+    out: &Path,
+    hint: &ServiceHint,
+    check: bool,
+    deny_breaking: bool,
+) -> Result<bool> {
     refuse_foreign_crate(out)?;
-    let (mut plan, ok) = plan(docs, out)?;
+    let (mut plan, ok) = plan(docs, out, hint)?;
     for line in &plan.lints {
         println!("{line}");
     }
@@ -255,6 +365,109 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    fn layout_page(name: &str) -> String {
+        let path = workspace_root().join(format!("codegen/tests/layouts/{name}.md"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    /// A folder with the given pages (`(file name, text)`).
+    fn folder(name: &str, pages: &[(&str, String)]) -> std::path::PathBuf {
+        let dir = scratch(name);
+        for (file, text) in pages {
+            std::fs::write(dir.join(file), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_folder_of_one_product_yields_its_crate_and_report() {
+        // Another product's DescribeRegions-like name clash is no concern: one product per crate.
+        let docs = folder(
+            "sprocket",
+            &[
+                ("ListSprockets.md", layout_page("base")),
+                (
+                    "DescribeRegions.md",
+                    layout_page("base").replace("ListSprockets", "DescribeRegions"),
+                ),
+            ],
+        );
+        let out = scratch("sprocket-out");
+        let (plan, ok) = plan(&docs, &out, &ServiceHint::default()).unwrap();
+        assert!(ok);
+        let manifest = &plan.files[&out.join("Cargo.toml")];
+        assert!(
+            manifest.contains("name = \"sprocket-api-generated\""),
+            "{manifest}"
+        );
+        let lib = &plan.files[&out.join("src/lib.rs")];
+        assert!(
+            lib.contains("Alibaba Cloud `Sprocket` API (version 2022-02-02)"),
+            "{lib}"
+        );
+        let endpoints = &plan.files[&out.join("src/endpoints.rs")];
+        assert!(
+            endpoints.contains("endpoint_prefix: \"sprocket\""),
+            "{endpoints}"
+        );
+        let op = &plan.files[&out.join("src/operation/list_sprockets.rs")];
+        assert!(op.contains("crate::endpoints::PRODUCT"), "{op}");
+        let report: serde_json::Value =
+            serde_json::from_str(&plan.files[&out.join("report.json")]).unwrap();
+        let page = &report["docs"][1];
+        assert_eq!(page["product"], "Sprocket");
+        assert_eq!(page["version"], "2022-02-02");
+        assert!(
+            plan.lints
+                .iter()
+                .any(|l| l == "product Sprocket 2022-02-02: 2 pages"),
+            "{:?}",
+            plan.lints
+        );
+    }
+
+    #[test]
+    fn a_page_without_a_link_needs_product_and_version() {
+        let docs = folder("nolink", &[("ListSprockets.md", layout_page("no_link"))]);
+        let out = scratch("nolink-out");
+        // Without --product the page is an error and no product is known.
+        let err = plan(&docs, &out, &ServiceHint::default()).unwrap_err();
+        assert!(
+            err.0.contains("no product is known") && err.0.contains("--product"),
+            "{err}"
+        );
+        let hint = ServiceHint {
+            product: Some("Sprocket".into()),
+            version: Some("2022-02-02".into()),
+        };
+        let (plan, ok) = plan(&docs, &out, &hint).unwrap();
+        assert!(ok);
+        assert!(plan.files[&out.join("Cargo.toml")].contains("sprocket-api-generated"));
+    }
+
+    #[test]
+    fn a_folder_mixing_products_is_an_error_naming_them() {
+        let docs = folder(
+            "mixed",
+            &[
+                ("ListSprockets.md", layout_page("base")),
+                (
+                    "ListCogs.md",
+                    layout_page("base")
+                        .replace("ListSprockets", "ListCogs")
+                        .replace("product=Sprocket", "product=Cog"),
+                ),
+            ],
+        );
+        let err = plan(&docs, &scratch("mixed-out"), &ServiceHint::default()).unwrap_err();
+        assert!(
+            err.0.contains("mixes products")
+                && err.0.contains("Cog, e.g. ListCogs.md")
+                && err.0.contains("Sprocket, e.g. ListSprockets.md"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -171,11 +171,7 @@ impl Document {
                 flush(&mut doc, &mut current, &mut paragraph);
                 let (table, next, problems) = table::read_table(&lines, i);
                 for (line, reason) in problems {
-                    doc.recovered.push((
-                        line,
-                        "broken-table-row",
-                        format!("{reason}; the table ends before it"),
-                    ));
+                    doc.recovered.push((line, "broken-table-row", reason));
                 }
                 push(&mut doc, &mut current, Block::Table(table));
                 i = next.max(i + 1);

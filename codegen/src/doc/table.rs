@@ -159,16 +159,19 @@ pub(crate) fn read_table(lines: &[&str], start: usize) -> (Table, usize, Vec<(us
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut i = start + 2;
-    while i < lines.len() && lines[i].trim_start_matches(is_space).starts_with('|') {
-        match read_row(lines, i, columns) {
-            Ok((row, next)) => {
+    while let Some(at) = next_row(lines, i) {
+        match read_row(lines, at, columns) {
+            Ok((row, next, short)) => {
+                if let Some(reason) = short {
+                    problems.push((at + 1, reason));
+                }
                 rows.push(row);
                 i = next;
             }
+            // Resynchronise: the reader stopped where the next row or section starts.
             Err((reason, next)) => {
-                problems.push((i + 1, reason));
-                i = next;
-                break;
+                problems.push((at + 1, format!("{reason}; the row is left out")));
+                i = next.max(at + 1);
             }
         }
     }
@@ -183,8 +186,38 @@ pub(crate) fn read_table(lines: &[&str], start: usize) -> (Table, usize, Vec<(us
     )
 }
 
+/// Where the next row of a table starts, from `i` on: blank lines between rows do not end the
+/// table, another table (a header over a separator) or any other line does.
+fn next_row(lines: &[&str], mut i: usize) -> Option<usize> {
+    while lines.get(i)?.trim_matches(is_space).is_empty() {
+        i += 1;
+    }
+    let is_row =
+        lines[i].trim_start_matches(is_space).starts_with('|') && !is_table_start(lines, i);
+    is_row.then_some(i)
+}
+
+/// Pipes outside `\`-escapes in a line.
+fn count_pipes(line: &str) -> usize {
+    let mut n = 0;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '|' => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
 /// Reads one row starting at `start`; returns it and the index after its last line.
-fn read_row(lines: &[&str], start: usize, columns: usize) -> Result<(Row, usize), (String, usize)> {
+/// A row closed early (the next row started while it was short) comes with a note saying so.
+type RowRead = Result<(Row, usize, Option<String>), (String, usize)>;
+
+fn read_row(lines: &[&str], start: usize, columns: usize) -> RowRead {
     let needed = columns + 1;
     let mut pipes = 0usize;
     let mut in_fence: Option<&'static str> = None;
@@ -249,7 +282,7 @@ fn read_row(lines: &[&str], start: usize, columns: usize) -> Result<(Row, usize)
         }
         let ends_with_pipe = in_fence.is_none() && raw.trim_end_matches(is_space).ends_with('|');
         if pipes >= needed && ends_with_pipe {
-            return Ok((finish_row(cells, columns, start), i + 1));
+            return Ok((finish_row(cells, columns, start), i + 1, None));
         }
         // Decide whether the next line continues this row.
         let Some(next) = lines.get(i + 1) else {
@@ -270,9 +303,18 @@ fn read_row(lines: &[&str], start: usize, columns: usize) -> Result<(Row, usize)
                     i + 1,
                 ));
             }
-            // A new row starts while this one is short: close it (padded) instead of swallowing.
-            if pipes >= 2 && next_trimmed.starts_with('|') && next_trimmed != "|" {
-                return Ok((finish_row(cells, columns, start), i + 1));
+            // A line starting with `|` continues a short row when its pipes still fit in it (a
+            // table whose cells each sit on their own line or paragraph); one that would overflow
+            // the row starts the next row, and the short one is closed (padded).
+            if next_trimmed.starts_with('|') && pipes + count_pipes(next_trimmed) > needed {
+                let note = format!(
+                    "table row starting at line {} is still open ({} of its {needed} `|`) when \
+                     the next row starts at line {}; it ends there, missing cells empty",
+                    start + 1,
+                    pipes,
+                    i + 2
+                );
+                return Ok((finish_row(cells, columns, start), i + 1, Some(note)));
             }
         }
         i += 1;

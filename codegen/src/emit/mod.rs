@@ -27,6 +27,7 @@ use crate::overrides::CommonErrors;
 use crate::spec::Spec;
 
 pub use docs::doc_text;
+pub use endpoints::endpoint_prefix;
 pub use summary::summary;
 
 /// Where the generated modules live.
@@ -118,52 +119,118 @@ pub fn emit_crate(
     ops.sort_by(|a, b| a.spec.operation.name.cmp(&b.spec.operation.name));
     let modules = registry::module_names(&ops)?;
     let table = shapes::TypeTable::build(&ops, target, &modules)?;
+    let header = header_all(specs_glob);
+    // Every file is independent once the type table is built: they are formatted in parallel
+    // (prettyplease dominates a regen) and collected in a fixed order, so output never varies.
+    let mut jobs: Vec<Job<'_>> = ops.iter().map(|op| Job::Op(op)).collect();
+    jobs.extend([Job::Types, Job::Operations]);
+    if target == Target::InCrate {
+        jobs.extend([Job::CommonErrors, Job::Registry]);
+    }
+    let run = |job: &Job<'_>| -> Result<(String, String), EmitError> {
+        Ok(match job {
+            Job::Op(op) => {
+                let module = &modules[&op.spec.operation.name];
+                let code = operation::emit(op, &table, target, module)?;
+                (format!("operation/{module}.rs"), code)
+            }
+            Job::Types => (
+                "types.rs".into(),
+                format_file(&header, table.emit(), "types")?,
+            ),
+            Job::Operations => (
+                "operations.rs".into(),
+                format_file(
+                    &header,
+                    registry::operations_file(&ops, &modules, target),
+                    "operations",
+                )?,
+            ),
+            Job::CommonErrors => (
+                "common_errors.rs".into(),
+                format_file(
+                    &header_all("spec/common/errors.json"),
+                    errors::common_file(common),
+                    "common errors",
+                )?,
+            ),
+            Job::Registry => (
+                "registry.rs".into(),
+                format_file(&header, registry::registry_file(&ops, &modules), "registry")?,
+            ),
+        })
+    };
     let mut out = Generated::default();
+    for result in parallel_map(&jobs, run) {
+        let (path, code) = result?;
+        out.files.insert(path, code);
+    }
     for op in &ops {
-        let module = &modules[&op.spec.operation.name];
-        let code = operation::emit(op, &table, target, module)?;
-        out.files.insert(format!("operation/{module}.rs"), code);
-        out.modules
-            .insert(op.spec.operation.name.clone(), module.clone());
+        out.modules.insert(
+            op.spec.operation.name.clone(),
+            modules[&op.spec.operation.name].clone(),
+        );
         if let (Target::InCrate, Some(c)) = (target, &op.category) {
             out.features.insert(feature_name(c), c.clone());
         }
     }
-    let header = header_all(specs_glob);
-    out.files.insert(
-        "types.rs".into(),
-        format_file(&header, table.emit(), "types")?,
-    );
-    out.files.insert(
-        "operations.rs".into(),
-        format_file(
-            &header,
-            registry::operations_file(&ops, &modules, target),
-            "operations",
-        )?,
-    );
-    if target == Target::InCrate {
-        out.files.insert(
-            "common_errors.rs".into(),
-            format_file(
-                &header_all("spec/common/errors.json"),
-                errors::common_file(common),
-                "common errors",
-            )?,
-        );
-        out.files.insert(
-            "registry.rs".into(),
-            format_file(&header, registry::registry_file(&ops, &modules), "registry")?,
-        );
-    }
     Ok(out)
 }
 
-/// `endpoints.rs` from the reviewed per-region endpoint map.
-pub fn emit_endpoints(map: &BTreeMap<String, String>, source: &str) -> Result<String, EmitError> {
+/// One file of a generated crate.
+enum Job<'a> {
+    Op(&'a OpSource<'a>),
+    Types,
+    Operations,
+    CommonErrors,
+    Registry,
+}
+
+/// `f` over `items` on the machine's cores, taking items from a shared counter (files differ a
+/// lot in size); results in the items' order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| {
+            s.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every item ran: a worker that panicked re-raised at the scope's end")
+        })
+        .collect()
+}
+
+/// `endpoints.rs` of `product` from its reviewed per-region endpoint map (`source` names it).
+pub fn emit_endpoints(
+    product: &str,
+    map: &BTreeMap<String, String>,
+    source: &str,
+    target: Target,
+) -> Result<String, EmitError> {
     format_file(
         &header_all(source),
-        endpoints::endpoints_file(map),
+        endpoints::endpoints_file(product, map, target),
         "endpoints",
     )
 }

@@ -232,6 +232,11 @@ fn tokens(
         }
     };
 
+    // A standalone crate holds one product, described by its generated `endpoints.rs`.
+    let product = match target {
+        Target::InCrate => quote!(::ecs_api::config::ECS),
+        Target::Standalone => quote!(crate::endpoints::PRODUCT),
+    };
     Ok(quote! {
         #(#![doc = #module_doc_lines])*
         #![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
@@ -243,6 +248,7 @@ fn tokens(
         impl ::ecs_api::operation::Operation for #op_ident {
             const ACTION: &'static str = #op_name;
             const VERSION: &'static str = #version;
+            const PRODUCT: &'static ::ecs_api::config::Product = &#product;
             const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = #token_const;
             const READ_ONLY: bool = #read_only;
             type Input = #input;

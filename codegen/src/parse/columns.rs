@@ -18,25 +18,38 @@ pub enum Column {
 
 /// Which header synonym means which column.
 pub fn column_of(header: &str) -> Column {
-    let h = header
-        .trim()
-        .trim_end_matches('?')
-        .trim()
-        .to_ascii_lowercase();
-    match h.as_str() {
-        "parameter" | "name" => Column::Name,
-        "type" => Column::Type,
-        "required" => Column::Required,
-        "example" | "example value" => Column::Example,
-        "description" | "meaning" | "note" => Column::Description,
-        "http status code" | "httpcode" | "http" | "http stauts code" => Column::HttpStatus,
-        "error code" => Column::Code,
-        "error message" | "error information" | "error messages" => Column::Message,
-        _ => Column::Ignored,
+    // By the words a header holds, not its exact spelling: products and years name the same
+    // column differently (`Parameter`, `Parameter name`, `Data type`, `Required?`, `Sample value`).
+    let h: String = header
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let words: Vec<&str> = h.split_whitespace().collect();
+    let has = |w: &str| words.iter().any(|x| x.starts_with(w));
+    if words.is_empty() {
+        Column::Ignored
+    } else if has("http") || has("status") {
+        Column::HttpStatus
+    } else if has("code") {
+        Column::Code
+    } else if has("message") || has("information") || has("msg") {
+        Column::Message
+    } else if has("required") || has("mandatory") {
+        Column::Required
+    } else if has("example") || has("sample") {
+        Column::Example
+    } else if has("description") || has("meaning") || has("note") || has("remark") {
+        Column::Description
+    } else if has("type") || has("datatype") {
+        Column::Type
+    } else if has("parameter") || has("name") || has("field") || has("param") {
+        Column::Name
+    } else {
+        Column::Ignored
     }
 }
 
-/// Column indexes of one table.
 #[derive(Debug, Clone, Default)]
 pub struct Columns {
     pub name: Option<usize>,
@@ -85,5 +98,12 @@ mod tests {
         assert_eq!(column_of("Meaning"), Column::Description);
         assert_eq!(column_of("Position"), Column::Ignored);
         assert_eq!(column_of("Name"), Column::Name);
+        assert_eq!(column_of("Parameter name"), Column::Name);
+        assert_eq!(column_of("Data type"), Column::Type);
+        assert_eq!(column_of("Sample value"), Column::Example);
+        assert_eq!(column_of("Is required"), Column::Required);
+        assert_eq!(column_of("Code"), Column::Code);
+        assert_eq!(column_of("Error message"), Column::Message);
+        assert_eq!(column_of("HTTP status code"), Column::HttpStatus);
     }
 }

@@ -76,8 +76,16 @@ impl Ctx {
     }
 }
 
+/// The service to assume for a page whose OpenAPI Explorer link does not name it (`--product`,
+/// `--version` on the command line). The page's own link always wins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceHint {
+    pub product: Option<String>,
+    pub version: Option<String>,
+}
+
 /// Parses a doc's Markdown into a canonicalized spec.
-pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
+pub fn parse(source_path: &str, text: &str, hint: &ServiceHint) -> Result<Spec, ParseError> {
     let doc = Document::parse(text);
     let mut ctx = Ctx {
         file: source_path.to_string(),
@@ -155,7 +163,7 @@ pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
         None => Vec::new(),
     };
 
-    let (service, name) = service_and_name(&mut ctx, text, name, title_line);
+    let (service, name) = service_and_name(&mut ctx, text, name, title_line, hint)?;
     let mut spec = Spec {
         service,
         operation: Operation {
@@ -180,35 +188,65 @@ pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
 }
 
 /// The service and the operation's exact name from the page's OpenAPI Explorer link
-/// (`product=Ecs&api=CreateSnapshotGroup&type=RPC&version=2014-05-26`). A title that differs
-/// from the link's `api` only in case is a misspelt title: the link names the real action.
-fn service_and_name(ctx: &mut Ctx, text: &str, title: String, line: usize) -> (Service, String) {
-    let mut service = Service::default();
-    let Some(start) = text.find("api.aliyun.com/#") else {
-        return (service, title);
-    };
-    let query = text[start + "api.aliyun.com/#".len()..]
-        .split([')', ' ', '\n', '"'])
-        .next()
-        .unwrap_or_default();
+/// (`product=Ecs&api=CreateSnapshotGroup&type=RPC&version=2014-05-26`), completed from `hint`.
+/// A title that differs from the link's `api` only in case is a misspelt title: the link names
+/// the real action.
+fn service_and_name(
+    ctx: &mut Ctx,
+    text: &str,
+    title: String,
+    line: usize,
+    hint: &ServiceHint,
+) -> Result<(Service, String), ParseError> {
+    let mut product = None;
+    let mut version = None;
+    let mut style = None;
     let mut api = None;
-    for pair in query.split('&') {
-        let Some((k, v)) = pair.split_once('=') else {
-            continue;
-        };
-        let v = v.trim().to_string();
-        if v.is_empty() {
-            continue;
-        }
-        match k {
-            "product" => service.product = v,
-            "version" => service.version = v,
-            "type" => service.style = v,
-            "api" => api = Some(v),
-            _ => {}
+    if let Some(start) = text.find("api.aliyun.com/#") {
+        let query = text[start + "api.aliyun.com/#".len()..]
+            .split([')', ' ', '\n', '"'])
+            .next()
+            .unwrap_or_default();
+        // The link's fragment reads `/api/Ecs/2014-05-26/...` on some pages, `?product=` on others.
+        for pair in query.split(['&', '?']) {
+            let Some((k, v)) = pair.split_once('=') else {
+                continue;
+            };
+            let v = v.trim().to_string();
+            if v.is_empty() {
+                continue;
+            }
+            match k {
+                "product" => product = Some(v),
+                "version" => version = Some(v),
+                "type" => style = Some(v),
+                "api" => api = Some(v),
+                _ => {}
+            }
         }
     }
-    match api {
+    let missing = |what: &str, flag: &str| {
+        ctx.error(
+            line,
+            format!(
+                "the page names no {what} (no OpenAPI Explorer link with `{flag}=` in its \
+                 `## Debugging` section) and none was given with `--{flag}`"
+            ),
+        )
+    };
+    let Some(product) = product.or_else(|| hint.product.clone()) else {
+        return Err(missing("product", "product"));
+    };
+    let Some(version) = version.or_else(|| hint.version.clone()) else {
+        return Err(missing("API version", "version"));
+    };
+    let service = Service {
+        product,
+        version,
+        style: style.unwrap_or_else(|| "RPC".into()),
+        http_method: "POST".into(),
+    };
+    Ok(match api {
         Some(api) if api != title && api.eq_ignore_ascii_case(&title) => {
             ctx.lint(
                 "title-misspells-operation",
@@ -220,7 +258,7 @@ fn service_and_name(ctx: &mut Ctx, text: &str, title: String, line: usize) -> (S
             (service, api)
         }
         _ => (service, title),
-    }
+    })
 }
 
 /// Tables of a section; an unreadable table there is fatal.

@@ -15,6 +15,9 @@ pub trait Operation {
     const ACTION: &'static str;
     /// The API version, `2014-05-26` for ECS.
     const VERSION: &'static str;
+    /// The product the operation belongs to: where its calls go (unless the config names an
+    /// endpoint). Generated operations always say; hand-written ones default to ECS.
+    const PRODUCT: &'static crate::config::Product = &crate::config::ECS;
     /// Wire name of the idempotency token (`ClientToken`) when the operation has one. The runtime
     /// fills it once per call when the caller set none, so that retries cannot duplicate effects.
     const IDEMPOTENCY_TOKEN: Option<&'static str>;

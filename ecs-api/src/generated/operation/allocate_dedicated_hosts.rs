@@ -18,6 +18,7 @@ pub struct AllocateDedicatedHosts;
 impl ::ecs_api::operation::Operation for AllocateDedicatedHosts {
     const ACTION: &'static str = "AllocateDedicatedHosts";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

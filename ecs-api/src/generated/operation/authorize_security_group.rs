@@ -29,6 +29,7 @@ pub struct AuthorizeSecurityGroup;
 impl ::ecs_api::operation::Operation for AuthorizeSecurityGroup {
     const ACTION: &'static str = "AuthorizeSecurityGroup";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -24,6 +24,7 @@ pub struct AuthorizeSecurityGroupEgress;
 impl ::ecs_api::operation::Operation for AuthorizeSecurityGroupEgress {
     const ACTION: &'static str = "AuthorizeSecurityGroupEgress";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -14,6 +14,7 @@ pub struct CreateDedicatedBlockStorageCluster;
 impl ::ecs_api::operation::Operation for CreateDedicatedBlockStorageCluster {
     const ACTION: &'static str = "CreateDedicatedBlockStorageCluster";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

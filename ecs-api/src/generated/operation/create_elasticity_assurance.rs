@@ -17,6 +17,7 @@ pub struct CreateElasticityAssurance;
 impl ::ecs_api::operation::Operation for CreateElasticityAssurance {
     const ACTION: &'static str = "CreateElasticityAssurance";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

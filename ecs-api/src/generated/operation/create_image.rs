@@ -28,6 +28,7 @@ pub struct CreateImage;
 impl ::ecs_api::operation::Operation for CreateImage {
     const ACTION: &'static str = "CreateImage";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -64,6 +64,7 @@ pub struct CreateInstance;
 impl ::ecs_api::operation::Operation for CreateInstance {
     const ACTION: &'static str = "CreateInstance";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -36,6 +36,7 @@ pub struct CreateSnapshot;
 impl ::ecs_api::operation::Operation for CreateSnapshot {
     const ACTION: &'static str = "CreateSnapshot";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

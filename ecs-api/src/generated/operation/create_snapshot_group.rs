@@ -20,6 +20,7 @@ pub struct CreateSnapshotGroup;
 impl ::ecs_api::operation::Operation for CreateSnapshotGroup {
     const ACTION: &'static str = "CreateSnapshotGroup";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -10,6 +10,7 @@ pub struct DeleteCommand;
 impl ::ecs_api::operation::Operation for DeleteCommand {
     const ACTION: &'static str = "DeleteCommand";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = false;
     type Input = DeleteCommandInput;

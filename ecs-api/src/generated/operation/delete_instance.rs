@@ -22,6 +22,7 @@ pub struct DeleteInstance;
 impl ::ecs_api::operation::Operation for DeleteInstance {
     const ACTION: &'static str = "DeleteInstance";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = false;
     type Input = DeleteInstanceInput;

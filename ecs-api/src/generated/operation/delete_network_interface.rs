@@ -19,6 +19,7 @@ pub struct DeleteNetworkInterface;
 impl ::ecs_api::operation::Operation for DeleteNetworkInterface {
     const ACTION: &'static str = "DeleteNetworkInterface";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = false;
     type Input = DeleteNetworkInterfaceInput;

@@ -10,6 +10,7 @@ pub struct DescribeHpcClusters;
 impl ::ecs_api::operation::Operation for DescribeHpcClusters {
     const ACTION: &'static str = "DescribeHpcClusters";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

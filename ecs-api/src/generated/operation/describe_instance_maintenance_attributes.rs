@@ -17,6 +17,7 @@ pub struct DescribeInstanceMaintenanceAttributes;
 impl ::ecs_api::operation::Operation for DescribeInstanceMaintenanceAttributes {
     const ACTION: &'static str = "DescribeInstanceMaintenanceAttributes";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = true;
     type Input = DescribeInstanceMaintenanceAttributesInput;

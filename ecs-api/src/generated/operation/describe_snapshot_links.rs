@@ -17,6 +17,7 @@ pub struct DescribeSnapshotLinks;
 impl ::ecs_api::operation::Operation for DescribeSnapshotLinks {
     const ACTION: &'static str = "DescribeSnapshotLinks";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = true;
     type Input = DescribeSnapshotLinksInput;

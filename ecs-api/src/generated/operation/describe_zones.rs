@@ -13,6 +13,7 @@ pub struct DescribeZones;
 impl ::ecs_api::operation::Operation for DescribeZones {
     const ACTION: &'static str = "DescribeZones";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = true;
     type Input = DescribeZonesInput;

@@ -15,6 +15,7 @@ pub struct GetInstanceConsoleOutput;
 impl ::ecs_api::operation::Operation for GetInstanceConsoleOutput {
     const ACTION: &'static str = "GetInstanceConsoleOutput";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = true;
     type Input = GetInstanceConsoleOutputInput;

@@ -28,6 +28,7 @@ pub struct ImportImage;
 impl ::ecs_api::operation::Operation for ImportImage {
     const ACTION: &'static str = "ImportImage";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = false;
     type Input = ImportImageInput;

@@ -23,6 +23,7 @@ pub struct JoinSecurityGroup;
 impl ::ecs_api::operation::Operation for JoinSecurityGroup {
     const ACTION: &'static str = "JoinSecurityGroup";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::None;
     const READ_ONLY: bool = false;
     type Input = JoinSecurityGroupInput;

@@ -22,6 +22,7 @@ pub struct ModifyDiskChargeType;
 impl ::ecs_api::operation::Operation for ModifyDiskChargeType {
     const ACTION: &'static str = "ModifyDiskChargeType";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

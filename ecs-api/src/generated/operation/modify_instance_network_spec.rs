@@ -25,6 +25,7 @@ pub struct ModifyInstanceNetworkSpec;
 impl ::ecs_api::operation::Operation for ModifyInstanceNetworkSpec {
     const ACTION: &'static str = "ModifyInstanceNetworkSpec";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -26,6 +26,7 @@ pub struct ModifyInstanceSpec;
 impl ::ecs_api::operation::Operation for ModifyInstanceSpec {
     const ACTION: &'static str = "ModifyInstanceSpec";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -17,6 +17,7 @@ pub struct ModifySecurityGroupEgressRule;
 impl ::ecs_api::operation::Operation for ModifySecurityGroupEgressRule {
     const ACTION: &'static str = "ModifySecurityGroupEgressRule";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

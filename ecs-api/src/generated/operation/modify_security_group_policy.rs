@@ -18,6 +18,7 @@ pub struct ModifySecurityGroupPolicy;
 impl ::ecs_api::operation::Operation for ModifySecurityGroupPolicy {
     const ACTION: &'static str = "ModifySecurityGroupPolicy";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

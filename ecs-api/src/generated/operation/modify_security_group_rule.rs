@@ -16,6 +16,7 @@ pub struct ModifySecurityGroupRule;
 impl ::ecs_api::operation::Operation for ModifySecurityGroupRule {
     const ACTION: &'static str = "ModifySecurityGroupRule";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

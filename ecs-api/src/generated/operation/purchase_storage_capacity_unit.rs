@@ -13,6 +13,7 @@ pub struct PurchaseStorageCapacityUnit;
 impl ::ecs_api::operation::Operation for PurchaseStorageCapacityUnit {
     const ACTION: &'static str = "PurchaseStorageCapacityUnit";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

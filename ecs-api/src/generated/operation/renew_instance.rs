@@ -19,6 +19,7 @@ pub struct RenewInstance;
 impl ::ecs_api::operation::Operation for RenewInstance {
     const ACTION: &'static str = "RenewInstance";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -27,6 +27,7 @@ pub struct ReplaceSystemDisk;
 impl ::ecs_api::operation::Operation for ReplaceSystemDisk {
     const ACTION: &'static str = "ReplaceSystemDisk";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );

@@ -37,6 +37,7 @@ pub struct RunInstances;
 impl ::ecs_api::operation::Operation for RunInstances {
     const ACTION: &'static str = "RunInstances";
     const VERSION: &'static str = "2014-05-26";
+    const PRODUCT: &'static ::ecs_api::config::Product = &::ecs_api::config::ECS;
     const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = ::std::option::Option::Some(
         "ClientToken",
     );
