@@ -1,4 +1,5 @@
-//! `ecs-emulator --listen 127.0.0.1:PORT [--world FILE] [--rate-limit N] [--strict-actions]`
+//! `ecs-emulator --listen 127.0.0.1:PORT [--world FILE] [--rate-limit N] [--strict-actions]
+//! [--snapshot-seconds S] [--transition-seconds S] [--admin]`
 //!
 //! Prints `listening on http://127.0.0.1:PORT` as its first stdout line, then serves until
 //! ctrl-c or SIGTERM.
@@ -6,18 +7,27 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use ecs_emulator::{Emulator, RateLimit, World};
+use std::time::Duration;
+
+use ecs_emulator::{Emulator, RateLimit, Timings, World};
 
 const USAGE: &str = "usage: ecs-emulator [--listen ADDR] [--world FILE] [--rate-limit PER_SECOND] [--strict-actions]
+                    [--snapshot-seconds S] [--transition-seconds S] [--admin]
 
-  --strict-actions  refuse documented actions the emulator does not model (InvalidAction.NotFound)
-                    instead of answering them from their page's example response";
+  --strict-actions        refuse documented actions the emulator does not model
+                          (InvalidAction.NotFound) instead of answering them from their page's
+                          example response
+  --snapshot-seconds S    how long a snapshot stays progressing (0 = instant)
+  --transition-seconds S  how long Starting/Stopping last (0 = instant)
+  --admin                 serve the state dump as JSON at GET /_emulator/state";
 
 struct Args {
     listen: String,
     world: Option<String>,
     rate_limit: Option<f64>,
     strict_actions: bool,
+    timings: Timings,
+    admin: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -26,6 +36,15 @@ fn parse_args() -> Result<Args, String> {
         world: None,
         rate_limit: None,
         strict_actions: false,
+        timings: Timings::default(),
+        admin: false,
+    };
+    let seconds = |name: &str, v: String| {
+        v.parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| format!("{name}: not a number of seconds: {v}"))
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -43,6 +62,13 @@ fn parse_args() -> Result<Args, String> {
                 );
             }
             "--strict-actions" => args.strict_actions = true,
+            "--snapshot-seconds" => {
+                args.timings.snapshot = seconds(&arg, value("--snapshot-seconds")?)?;
+            }
+            "--transition-seconds" => {
+                args.timings.instance_transition = seconds(&arg, value("--transition-seconds")?)?;
+            }
+            "--admin" => args.admin = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -74,7 +100,9 @@ async fn main() -> ExitCode {
     };
     let mut builder = Emulator::builder()
         .world(world)
-        .strict_actions(args.strict_actions);
+        .strict_actions(args.strict_actions)
+        .timings(args.timings)
+        .admin_endpoint(args.admin);
     if let Some(n) = args.rate_limit {
         builder = builder.rate_limit(RateLimit::per_second(n));
     }

@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 
 use crate::actions::{self, Ctx};
 use crate::answer;
+use crate::clock::Timings;
 use crate::errors::ApiError;
 use crate::faults::{Bucket, Fault, FaultPlan, RateLimit};
 use crate::protocol::{self, Format, Parsed, Scheme};
@@ -31,6 +32,8 @@ pub struct EmulatorBuilder {
     validation: ValidationMode,
     seed: Option<u64>,
     strict_actions: bool,
+    pub(crate) timings: Timings,
+    pub(crate) admin: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -41,6 +44,8 @@ impl Default for EmulatorBuilder {
             validation: ValidationMode::Strict,
             seed: None,
             strict_actions: false,
+            timings: Timings::default(),
+            admin: false,
         }
     }
 }
@@ -75,11 +80,12 @@ impl EmulatorBuilder {
     pub fn build(self) -> Emulator {
         Emulator {
             shared: Arc::new(Shared {
-                state: Mutex::new(State::new(self.world)),
+                state: Mutex::new(State::with_timings(self.world, self.timings)),
                 faults: Mutex::new(self.seed.map(FaultPlan::with_seed).unwrap_or_default()),
                 limiter: Mutex::new(self.rate_limit.map(Bucket::new)),
                 validation: self.validation,
                 strict_actions: self.strict_actions,
+                admin: self.admin,
                 seq: AtomicU64::new(0),
             }),
         }
@@ -93,17 +99,18 @@ pub struct Emulator {
 }
 
 #[derive(Debug)]
-struct Shared {
-    state: Mutex<State>,
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
     faults: Mutex<FaultPlan>,
     limiter: Mutex<Option<Bucket>>,
     validation: ValidationMode,
     strict_actions: bool,
+    pub(crate) admin: bool,
     seq: AtomicU64,
 }
 
 /// Locks ignoring poison: a panic elsewhere must not take the emulator down with it.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -132,7 +139,7 @@ impl Emulator {
 #[derive(Debug)]
 pub struct RunningEmulator {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -146,19 +153,26 @@ impl RunningEmulator {
         self.addr
     }
 
-    /// A copy of the current world (instances, disks, accounts).
+    /// A copy of the current world (instances, disks, accounts); snapshots are in
+    /// [`RunningEmulator::state`].
     pub fn world(&self) -> World {
-        lock(&self.shared.state).world.clone()
+        let mut state = lock(&self.shared.state);
+        state.settle();
+        state.world.clone()
     }
     /// Changes the world in place (e.g. to flip a disk's state mid-test).
     pub fn update_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
-        f(&mut lock(&self.shared.state).world)
+        lock(&self.shared.state).update_world(f)
     }
+    /// Every snapshot group, as of the emulator's clock.
     pub fn snapshot_groups(&self) -> Vec<SnapshotGroup> {
-        lock(&self.shared.state).groups.clone()
+        let state = lock(&self.shared.state);
+        state.store.all_groups(state.now())
     }
+    /// Every disk snapshot, as of the emulator's clock.
     pub fn snapshots(&self) -> Vec<Snapshot> {
-        lock(&self.shared.state).snapshots.clone()
+        let state = lock(&self.shared.state);
+        state.store.all_snapshots(state.now())
     }
     /// Every request received so far, oldest first.
     pub fn requests(&self) -> Vec<RequestRecord> {
@@ -262,6 +276,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         r
     };
 
+    if let Some(answer) = crate::control::admin_answer(&shared, &parts) {
+        return Ok(answer);
+    }
     let method = parts.method.as_str().to_owned();
     let body = match Limited::new(body, protocol::MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
@@ -475,7 +492,7 @@ fn error_response(
     build_response(e.status, ctype, body, request_id, e.retry_after)
 }
 
-fn build_response(
+pub(crate) fn build_response(
     status: u16,
     ctype: &str,
     body: String,

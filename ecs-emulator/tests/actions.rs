@@ -243,3 +243,44 @@ async fn every_action_answers_a_minimal_valid_request_the_client_decodes() {
     emu.shutdown().await;
     lax.shutdown().await;
 }
+
+#[tokio::test]
+async fn every_action_missing_a_required_param_gets_missing_parameter_naming_it() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    let mut checked = 0;
+    for entry in OPERATIONS {
+        // The required params, as the generated code names them.
+        let Err(violations) = (entry.check)(&[], ValidationMode::Strict) else {
+            continue;
+        };
+        let Some(required) = violations.iter().find(|v| v.rule == RuleKind::Required) else {
+            continue;
+        };
+        // Everything else filled (when a generic guess builds it), that one left out.
+        let mut params = minimal_params(entry, ValidationMode::Off).unwrap_or_default();
+        let wire = required.param.replace(".N", ".1");
+        params.retain(|(k, _)| *k != wire && !k.starts_with(&format!("{wire}.")));
+        let pairs: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = raw(&emu.url(), entry.action, &pairs).await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (400, "MissingParameter"),
+            "{}: {}",
+            entry.action,
+            r.body
+        );
+        assert!(
+            r.body.contains(&format!("`{}`", required.param)),
+            "{} should name {}: {}",
+            entry.action,
+            required.param,
+            r.body
+        );
+        checked += 1;
+    }
+    assert!(checked > 150, "{checked}");
+    emu.shutdown().await;
+}
