@@ -114,7 +114,14 @@ pub(crate) fn violation_error(docs: Docs, violations: Vec<Violation>) -> ApiErro
         .or_else(|| violations.first());
     match pick {
         None => ApiError::invalid("The specified parameter is not valid"),
-        Some(v) if v.rule == RuleKind::Required => ApiError::missing(&v.param),
+        Some(v) if v.rule == RuleKind::Required => {
+            let mut e = ApiError::missing(&v.param);
+            // Some pages give MissingParameter another status (403, 404): theirs wins.
+            if let Some((status, _)) = docs(&e.code) {
+                e.status = status;
+            }
+            e
+        }
         Some(v) => {
             let code = v.error_code.unwrap_or("InvalidParameter");
             let mut e = ApiError::documented_in(docs, code);

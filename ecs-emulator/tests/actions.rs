@@ -265,9 +265,11 @@ async fn every_action_missing_a_required_param_gets_missing_parameter_naming_it(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let r = raw(&emu.url(), entry.action, &pairs).await;
+        // The status the action's page gives the code (a few say 403 or 404), else the common 400.
+        let status = (entry.documented)("MissingParameter").map_or(400, |(s, _)| s);
         assert_eq!(
             (r.status, r.code().as_str()),
-            (400, "MissingParameter"),
+            (status, "MissingParameter"),
             "{}: {}",
             entry.action,
             r.body
@@ -282,5 +284,43 @@ async fn every_action_missing_a_required_param_gets_missing_parameter_naming_it(
         checked += 1;
     }
     assert!(checked > 150, "{checked}");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn unmodelled_actions_answer_the_status_their_page_gives_a_code() {
+    let emu = ecs_emulator::start_default().await.unwrap();
+    // GetInstanceConsoleOutput's page lists InvalidParameter as 404, AssignPrivateIpAddresses'
+    // lists MissingParameter as 403; the common table says 400 for both.
+    let entry = OPERATIONS
+        .iter()
+        .find(|e| e.action == "GetInstanceConsoleOutput")
+        .unwrap();
+    let mut params = minimal_params(entry, ValidationMode::Strict).unwrap();
+    params.push(("Bogus".into(), "1".into()));
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = raw(&emu.url(), entry.action, &pairs).await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (404, "InvalidParameter"),
+        "{}",
+        r.body
+    );
+    assert!(r.unmodelled());
+    let r = raw(
+        &emu.url(),
+        "AssignPrivateIpAddresses",
+        &[("RegionId", "cn-hangzhou")],
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (403, "MissingParameter"),
+        "{}",
+        r.body
+    );
     emu.shutdown().await;
 }
