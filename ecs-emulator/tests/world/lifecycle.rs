@@ -369,3 +369,30 @@ async fn the_admin_endpoint_is_off_by_default() {
     assert!(r.text().await.unwrap().contains("MissingParameter"));
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn faults_strike_the_new_actions_before_any_effect() {
+    let emu = start(Timings::instant()).await;
+    let c = client(&emu);
+    emu.fail_next(Some("StopInstance"), 1, ecs_emulator::Fault::InternalError);
+    let e = c
+        .stop_instance("i-emu-running")
+        .call_options(CallOptions::default().no_retry())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("InternalError"));
+    let running = |emu: &ecs_emulator::RunningEmulator| {
+        let w = emu.world();
+        let mut all = w.region("cn-hangzhou").unwrap().instances.iter();
+        all.find(|i| i.instance_id == "i-emu-running")
+            .unwrap()
+            .status
+            == "Running"
+    };
+    assert!(running(&emu), "no effect");
+    // The scripted fault is used up: the next call goes through.
+    c.stop_instance("i-emu-running").send().await.unwrap();
+    assert!(!running(&emu));
+    emu.shutdown().await;
+}
