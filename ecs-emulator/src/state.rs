@@ -64,6 +64,9 @@ impl RequestRecord {
 /// Bounded so a long-running binary does not grow without limit.
 const MAX_RECORDS: usize = 100_000;
 
+/// (access key id, ClientToken): what idempotency is keyed by.
+pub(crate) type TokenKey = (String, String);
+
 /// Where a disk sits in the world: region, owning instance (none = unattached), position.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DiskAt {
@@ -81,10 +84,10 @@ pub struct State {
     pub requests: Vec<RequestRecord>,
     pub(crate) nonces: NonceCache,
     /// (access key id, ClientToken) → the input it was first used with and the group it made.
-    pub(crate) group_tokens: HashMap<(String, String), (CreateSnapshotGroupInput, String)>,
+    pub(crate) group_tokens: HashMap<TokenKey, (CreateSnapshotGroupInput, String)>,
     /// (access key id, ClientToken) → the params CreateSnapshot was first called with and the
     /// snapshot it made.
-    pub(crate) snapshot_tokens: HashMap<(String, String), (Vec<(String, String)>, String)>,
+    pub(crate) snapshot_tokens: HashMap<TokenKey, (Vec<(String, String)>, String)>,
     instance_at: HashMap<String, (usize, usize)>,
     disk_at: HashMap<String, DiskAt>,
     /// Pending ends of transitional states, soonest first: (when, seq) → (instance, status).
