@@ -2,12 +2,15 @@
 //! runs against the state; any other one is validated with its generated code and answered with
 //! its page's example response (or refused, with strict actions).
 
+use std::sync::Mutex;
+
 use ecs_api::dynamic::OperationEntry;
 use ecs_api::wire::{FromParams, RuleKind, Validate, ValidationMode};
 use serde_json::{Map, Value};
 
 use crate::errors::{self, ApiError, Docs};
 use crate::protocol::ACCEPTED;
+use crate::server::lock;
 use crate::state::{Outcome, State};
 use crate::{describe, group, instance, snapshot};
 
@@ -34,7 +37,8 @@ impl Success {
     }
 }
 
-/// Runs one modelled action for the authenticated caller.
+/// Runs one modelled action for the authenticated caller, under the state lock ([`dispatch`]
+/// takes it; unmodelled actions never do).
 type Handler = fn(&mut State, &str, &[(String, String)], &Ctx) -> Result<Success, ApiError>;
 
 /// The actions with a behavioural model, sorted; every other documented action is answered from
@@ -79,7 +83,7 @@ pub(crate) fn is_modelled(action: &str) -> bool {
 /// then the model, or the page's example.
 pub(crate) fn dispatch(
     entry: &'static OperationEntry,
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: Vec<(String, String)>,
     ctx: &Ctx,
@@ -87,9 +91,10 @@ pub(crate) fn dispatch(
     let params = without_undocumented_accepted(entry, params);
     let docs: Docs = entry.documented;
     if let Ok(i) = HANDLERS.binary_search_by(|(a, _)| a.cmp(&entry.action)) {
+        let mut state = lock(state);
         state.settle();
         // Codes take the status and message the action's own page gives them.
-        return HANDLERS[i].1(state, caller, &params, ctx).map_err(|e| e.documented_by(docs));
+        return HANDLERS[i].1(&mut state, caller, &params, ctx).map_err(|e| e.documented_by(docs));
     }
     (entry.check)(&params, ctx.mode).map_err(|v| errors::violation_error(docs, v))?;
     if ctx.strict_actions {

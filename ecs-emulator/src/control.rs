@@ -3,12 +3,9 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::Response;
-
 use crate::clock::Timings;
-use crate::server::{EmulatorBuilder, RunningEmulator, Shared, build_response, lock};
+use crate::http::{Reply, Request};
+use crate::server::{EmulatorBuilder, RunningEmulator, Shared, build_reply, lock};
 use crate::world::World;
 
 /// `GET` here answers the state dump (as [`RunningEmulator::state`], JSON) when the admin endpoint
@@ -56,20 +53,18 @@ impl RunningEmulator {
 }
 
 /// The admin answer for a request to [`ADMIN_STATE_PATH`], when the endpoint is on.
-pub(crate) fn admin_answer(
-    shared: &Shared,
-    parts: &hyper::http::request::Parts,
-) -> Option<Response<Full<Bytes>>> {
-    if !shared.admin || parts.uri.path() != ADMIN_STATE_PATH {
+pub(crate) fn admin_answer(shared: &Shared, request: &Request) -> Option<Reply> {
+    let path = request.target.split('?').next().unwrap_or_default();
+    if !shared.admin || path != ADMIN_STATE_PATH {
         return None;
     }
-    if parts.method != hyper::Method::GET {
+    if request.method != "GET" {
         let body = r#"{"Code":"UnsupportedHTTPMethod","Message":"GET only"}"#.to_owned();
-        return Some(build_response(405, "application/json", body, "admin", None));
+        return Some(build_reply(405, "application/json", body, "admin", None));
     }
     let world = lock(&shared.state).dump();
     let body = serde_json::to_string(&world).unwrap_or_default();
-    Some(build_response(
+    Some(build_reply(
         200,
         "application/json;charset=utf-8",
         body,

@@ -24,7 +24,9 @@ mod describe;
 mod errors;
 mod faults;
 mod group;
+mod http;
 mod instance;
+mod log;
 mod paging;
 mod protocol;
 mod server;
@@ -38,9 +40,11 @@ pub use clock::Timings;
 pub use control::ADMIN_STATE_PATH;
 pub use errors::{ApiError, is_documented};
 pub use faults::{Fault, RateLimit};
+pub use http::Limits;
+pub use log::RequestRecord;
 pub use protocol::{MAX_SKEW, Scheme};
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator, UNMODELLED_HEADER};
-pub use state::{Outcome, RequestRecord, Snapshot, SnapshotGroup};
+pub use state::{Outcome, Snapshot, SnapshotGroup};
 pub use world::World;
 
 /// Starts an emulator with the default world on `127.0.0.1:0` (a free port).

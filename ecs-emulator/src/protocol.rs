@@ -10,12 +10,10 @@ use ecs_api::signer::{v1, v3};
 use time::OffsetDateTime;
 
 use crate::errors::ApiError;
-use crate::world::World;
+use crate::world::Account;
 
 /// How far a request's timestamp may be from the server clock, and how long nonces are remembered.
 pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
-/// Largest request body read; bigger bodies are refused before parsing.
-pub const MAX_BODY: usize = 1 << 20;
 pub const API_VERSION: &str = "2014-05-26";
 
 /// Which signature scheme a request uses.
@@ -239,16 +237,39 @@ pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
         .map(|t| t.assume_utc())
 }
 
-/// Authenticates the request; on success returns the access key id of the caller.
-pub fn authenticate(
+/// A request whose signature, time and token checked out: only its nonce is left to consume
+/// ([`Verified::consume_nonce`]), under the nonce cache's own lock.
+#[derive(Debug)]
+pub struct Verified {
+    pub caller: String,
+    nonce: String,
+}
+
+impl Verified {
+    /// Records the nonce; `SignatureNonceUsed` when the key used it within [`MAX_SKEW`].
+    pub fn consume_nonce(
+        self,
+        nonces: &mut NonceCache,
+        now: OffsetDateTime,
+    ) -> Result<String, ApiError> {
+        if nonces.check_and_insert(&self.caller, &self.nonce, now) {
+            Ok(self.caller)
+        } else {
+            Err(ApiError::of("SignatureNonceUsed"))
+        }
+    }
+}
+
+/// Checks everything of the request's authentication but its nonce: pure, so it runs outside
+/// every lock. `account` looks a key id up in the world.
+pub fn verify(
     p: &Parsed,
-    world: &World,
-    nonces: &mut NonceCache,
+    account: impl FnOnce(&str) -> Option<Account>,
     now: OffsetDateTime,
-) -> Result<String, ApiError> {
+) -> Result<Verified, ApiError> {
     match p.scheme {
-        Scheme::V1 => authenticate_v1(p, world, nonces, now),
-        Scheme::V3 => authenticate_v3(p, world, nonces, now),
+        Scheme::V1 => verify_v1(p, account, now),
+        Scheme::V3 => verify_v3(p, account, now),
     }
 }
 
@@ -258,12 +279,11 @@ fn required<'a>(p: &'a Parsed, name: &str, shown: &str) -> Result<&'a str, ApiEr
         .ok_or_else(|| ApiError::missing(shown))
 }
 
-fn authenticate_v1(
+fn verify_v1(
     p: &Parsed,
-    world: &World,
-    nonces: &mut NonceCache,
+    account: impl FnOnce(&str) -> Option<Account>,
     now: OffsetDateTime,
-) -> Result<String, ApiError> {
+) -> Result<Verified, ApiError> {
     let key_id = required(p, "AccessKeyId", "AccessKeyId")?;
     let signature = required(p, "Signature", "Signature")?;
     // The service's own message spells it `TimeStamp`.
@@ -284,7 +304,7 @@ fn authenticate_v1(
         return Err(ApiError::of("InvalidParamater"));
     }
     check_time(timestamp, now)?;
-    let account = find_account(world, key_id)?;
+    let account = find_account(account, key_id)?;
 
     let pairs: Vec<(&str, &str)> = p.all_pairs().filter(|(k, _)| *k != "Signature").collect();
     let creds = Credentials::new(&account.access_key_id, &account.access_key_secret);
@@ -298,11 +318,11 @@ fn authenticate_v1(
             ),
         ));
     }
-    check_token(account, p.param("SecurityToken"), now)?;
-    if !nonces.check_and_insert(key_id, nonce, now) {
-        return Err(ApiError::of("SignatureNonceUsed"));
-    }
-    Ok(account.access_key_id.clone())
+    check_token(&account, p.param("SecurityToken"), now)?;
+    Ok(Verified {
+        caller: account.access_key_id,
+        nonce: nonce.to_owned(),
+    })
 }
 
 /// `Credential=…,SignedHeaders=…,Signature=…` after the algorithm name.
@@ -331,12 +351,11 @@ fn parse_v3_authorization(value: &str) -> Option<V3Auth<'_>> {
     })
 }
 
-fn authenticate_v3(
+fn verify_v3(
     p: &Parsed,
-    world: &World,
-    nonces: &mut NonceCache,
+    account: impl FnOnce(&str) -> Option<Account>,
     now: OffsetDateTime,
-) -> Result<String, ApiError> {
+) -> Result<Verified, ApiError> {
     let auth = p
         .header("authorization")
         .and_then(parse_v3_authorization)
@@ -355,7 +374,7 @@ fn authenticate_v3(
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::missing("SignatureNonce"))?;
     check_time(date, now)?;
-    let account = find_account(world, auth.credential)?;
+    let account = find_account(account, auth.credential)?;
 
     // Every x-acs-* header and host must be signed, or they could be changed in flight.
     let signed: Vec<&str> = auth.signed_headers.split(';').collect();
@@ -415,11 +434,11 @@ fn authenticate_v3(
             ),
         ));
     }
-    check_token(account, p.header("x-acs-security-token"), now)?;
-    if !nonces.check_and_insert(&account.access_key_id, nonce, now) {
-        return Err(ApiError::of("SignatureNonceUsed"));
-    }
-    Ok(account.access_key_id.clone())
+    check_token(&account, p.header("x-acs-security-token"), now)?;
+    Ok(Verified {
+        caller: account.access_key_id,
+        nonce: nonce.to_owned(),
+    })
 }
 
 fn check_time(timestamp: &str, now: OffsetDateTime) -> Result<(), ApiError> {
@@ -442,10 +461,11 @@ fn check_time(timestamp: &str, now: OffsetDateTime) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn find_account<'w>(world: &'w World, key_id: &str) -> Result<&'w crate::world::Account, ApiError> {
-    let account = world
-        .account(key_id)
-        .ok_or_else(|| ApiError::of("InvalidAccessKeyId.NotFound"))?;
+fn find_account(
+    account: impl FnOnce(&str) -> Option<Account>,
+    key_id: &str,
+) -> Result<Account, ApiError> {
+    let account = account(key_id).ok_or_else(|| ApiError::of("InvalidAccessKeyId.NotFound"))?;
     if account.disabled {
         return Err(ApiError::of("InvalidAccessKeyId.Inactive"));
     }
@@ -453,11 +473,7 @@ fn find_account<'w>(world: &'w World, key_id: &str) -> Result<&'w crate::world::
 }
 
 /// A key with tokens requires one of them; a key without tokens refuses one.
-fn check_token(
-    account: &crate::world::Account,
-    sent: Option<&str>,
-    now: OffsetDateTime,
-) -> Result<(), ApiError> {
+fn check_token(account: &Account, sent: Option<&str>, now: OffsetDateTime) -> Result<(), ApiError> {
     match sent.filter(|t| !t.is_empty()) {
         None if account.security_tokens.is_empty() => Ok(()),
         None => Err(ApiError::with_message(

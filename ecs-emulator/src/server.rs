@@ -5,14 +5,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use std::future::Future;
+
 use ecs_api::wire::ValidationMode;
-use http_body_util::{BodyExt as _, Full, Limited};
-use hyper::body::Incoming;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::actions::{self, Ctx};
@@ -20,8 +17,10 @@ use crate::answer;
 use crate::clock::Timings;
 use crate::errors::ApiError;
 use crate::faults::{Bucket, Fault, FaultPlan, RateLimit};
-use crate::protocol::{self, Format, Parsed, Scheme};
-use crate::state::{Outcome, RequestRecord, Snapshot, SnapshotGroup, State};
+use crate::http::{self, Answer, Limits, Reply, Request, Service as _};
+use crate::log::{self, RequestLog, RequestRecord};
+use crate::protocol::{self, Format, NonceCache, Parsed, Scheme};
+use crate::state::{Outcome, Snapshot, SnapshotGroup, State};
 use crate::world::World;
 
 /// Configures an [`Emulator`].
@@ -32,6 +31,7 @@ pub struct EmulatorBuilder {
     validation: ValidationMode,
     seed: Option<u64>,
     strict_actions: bool,
+    limits: Limits,
     pub(crate) timings: Timings,
     pub(crate) admin: bool,
 }
@@ -44,6 +44,7 @@ impl Default for EmulatorBuilder {
             validation: ValidationMode::Strict,
             seed: None,
             strict_actions: false,
+            limits: Limits::default(),
             timings: Timings::default(),
             admin: false,
         }
@@ -72,6 +73,11 @@ impl EmulatorBuilder {
         self.strict_actions = strict;
         self
     }
+    /// Timeouts, sizes and counts of the server (default: [`Limits::default`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
     /// Seed for rate-based faults.
     pub fn fault_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -81,6 +87,14 @@ impl EmulatorBuilder {
         Emulator {
             shared: Arc::new(Shared {
                 state: Mutex::new(State::with_timings(self.world, self.timings)),
+                log: Mutex::new(RequestLog::new(self.limits.request_log_bytes)),
+                nonces: Mutex::new(NonceCache::default()),
+                body_budget: Arc::new(Semaphore::new(
+                    self.limits
+                        .max_buffered_body_bytes
+                        .min(Semaphore::MAX_PERMITS),
+                )),
+                limits: self.limits,
                 faults: Mutex::new(self.seed.map(FaultPlan::with_seed).unwrap_or_default()),
                 limiter: Mutex::new(self.rate_limit.map(Bucket::new)),
                 validation: self.validation,
@@ -98,9 +112,16 @@ pub struct Emulator {
     shared: Arc<Shared>,
 }
 
+/// What every connection shares. Each lock guards one thing and is held only to read or change
+/// it: parsing, signature checks, validation and rendering run outside all of them.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
+    log: Mutex<RequestLog>,
+    nonces: Mutex<NonceCache>,
+    limits: Limits,
+    /// Body bytes buffered at once, over all connections.
+    body_budget: Arc<Semaphore>,
     faults: Mutex<FaultPlan>,
     limiter: Mutex<Option<Bucket>>,
     validation: ValidationMode,
@@ -174,13 +195,18 @@ impl RunningEmulator {
         let state = lock(&self.shared.state);
         state.store.all_snapshots(state.now())
     }
-    /// Every request received so far, oldest first.
+    /// The requests received, oldest first, as far back as the log's byte limit
+    /// ([`Limits::request_log_bytes`]) reaches.
     pub fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.shared.state).requests.clone()
+        lock(&self.shared.log).to_vec()
+    }
+    /// What the request log holds, in the bytes its limit counts.
+    pub fn request_log_bytes(&self) -> usize {
+        lock(&self.shared.log).bytes()
     }
     /// Forgets the request log (state is kept).
     pub fn clear_requests(&self) {
-        lock(&self.shared.state).requests.clear();
+        lock(&self.shared.log).clear();
     }
 
     /// The next `n` requests to `action` (`None`: any action) get `fault`.
@@ -216,6 +242,13 @@ impl Drop for RunningEmulator {
 
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut conns = JoinSet::new();
+    let slots = Arc::new(Semaphore::new(shared.limits.max_connections));
+    // Refusals hold a descriptor while they answer; beyond these, excess connections are just
+    // closed, so a flood cannot exhaust descriptors through them.
+    let refusals = Arc::new(Semaphore::new(MAX_REFUSALS));
+    let host = listener
+        .local_addr()
+        .map_or_else(|_| DEFAULT_HOST.to_owned(), |a| a.to_string());
     loop {
         tokio::select! {
             _ = stop.changed() => break,
@@ -229,16 +262,30 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let shared = shared.clone();
+                let conn = Conn { shared: shared.clone(), host: host.clone() };
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    // Beyond the limit: a clear answer, then closed; never held open.
+                    let Ok(refusing) = refusals.clone().try_acquire_owned() else {
+                        continue;
+                    };
+                    let reply = conn.reject(503, format!(
+                        "The emulator already serves its maximum of {} connections (max_connections); retry later.",
+                        shared.limits.max_connections
+                    ));
+                    conns.spawn(async move {
+                        http::refuse(stream, reply, &conn.shared.limits).await;
+                        drop(refusing);
+                    });
+                    continue;
+                };
                 let mut stop = stop.clone();
                 conns.spawn(async move {
-                    let svc = hyper::service::service_fn(move |req| handle(shared.clone(), req));
-                    let conn = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), svc);
+                    let shared = conn.shared.clone();
                     tokio::select! {
-                        _ = conn => {}
+                        _ = http::serve(stream, &shared.limits, &shared.body_budget, &conn) => {}
                         _ = stop.changed() => {}
                     }
+                    drop(slot);
                 });
             }
         }
@@ -248,88 +295,97 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
     conns.shutdown().await;
 }
 
-/// Returned by the service to make hyper close the connection without an answer.
-#[derive(Debug)]
-struct DropConnection;
+/// Connections being refused at once (answered 503, then drained briefly).
+const MAX_REFUSALS: usize = 64;
 
-impl std::fmt::Display for DropConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped by a scripted fault")
+/// HostId of answers to requests without a `Host` header.
+const DEFAULT_HOST: &str = "ecs.aliyuncs.com";
+
+/// One connection's view of the emulator.
+struct Conn {
+    shared: Arc<Shared>,
+    /// The listening address, the `HostId` of protocol rejections.
+    host: String,
+}
+
+impl http::Service for Conn {
+    fn call(&self, request: Request) -> impl Future<Output = Answer> + Send {
+        handle(self.shared.clone(), request)
+    }
+
+    fn reject(&self, status: u16, message: String) -> Reply {
+        let mut e = if status == 503 {
+            ApiError::with_message("ServiceUnavailable", message)
+        } else {
+            ApiError::with_message("InvalidParameter", message)
+        };
+        e.status = status;
+        error_reply(Format::Json, &e, &new_request_id(), &self.host)
     }
 }
-impl std::error::Error for DropConnection {}
 
-type Answer = Result<Response<Full<Bytes>>, DropConnection>;
-
-async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
+async fn handle(shared: Arc<Shared>, req: Request) -> Answer {
     let request_id = new_request_id();
-    let (parts, body) = req.into_parts();
-    let host = parts
-        .headers
-        .get(hyper::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("ecs.aliyuncs.com")
-        .to_owned();
+    let host = req.header("host").unwrap_or(DEFAULT_HOST).to_owned();
     let reply = |format: Format, e: &ApiError, unmodelled: bool| {
-        let mut r = error_response(format, e, &request_id, &host);
+        let mut r = error_reply(format, e, &request_id, &host);
         mark_unmodelled(&mut r, unmodelled);
-        r
+        Answer::Reply(r)
     };
 
-    if let Some(answer) = crate::control::admin_answer(&shared, &parts) {
-        return Ok(answer);
+    if let Some(reply) = crate::control::admin_answer(&shared, &req) {
+        return Answer::Reply(reply);
     }
-    let method = parts.method.as_str().to_owned();
-    let body = match Limited::new(body, protocol::MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            return Ok(reply(
-                Format::Json,
-                &ApiError::invalid("The request body is too large or could not be read."),
-                false,
-            ));
-        }
-    };
-    let parsed = match parse(&parts, &method, &body) {
+    let parsed = match parse(req) {
         Ok(p) => p,
-        Err(e) => return Ok(reply(Format::Json, &e, false)),
+        Err(e) => return reply(Format::Json, &e, false),
     };
     let format = parsed.format();
+    // The signature is checked here, outside every lock; its verdict is given below, in the
+    // gateway's order. It also decides whether the log keeps the params.
+    let verified = protocol::verify(
+        &parsed,
+        |id| lock(&shared.state).world.account(id).cloned(),
+        time::OffsetDateTime::now_utc(),
+    );
 
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed);
     let action = parsed.action().map(str::to_owned);
     let fault = lock(&shared.faults).pick(action.as_deref());
-    lock(&shared.state).push_record(RequestRecord {
+    let (params, params_truncated) = if verified.is_ok() {
+        log::kept_params(parsed.all_pairs(), shared.limits.request_log_params_bytes)
+    } else {
+        (Vec::new(), parsed.all_pairs().next().is_some())
+    };
+    lock(&shared.log).push(RequestRecord {
         seq,
-        method: method.clone(),
+        method: parsed.method.clone(),
         path: parsed.path.clone(),
         scheme: parsed.scheme,
-        action: action.clone(),
+        action,
         access_key_id: None,
-        params: parsed
-            .all_pairs()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
+        params,
+        params_truncated,
         fault: fault.clone(),
         outcome: Outcome::Pending,
         responded: true,
         unmodelled: false,
     });
-    let finish = |outcome: Outcome, responded: bool| {
-        if let Some(r) = lock(&shared.state).record_mut(seq) {
+    let finish = |outcome: Outcome, responded: bool, caller: Option<&str>, unmodelled: bool| {
+        lock(&shared.log).update(seq, |r| {
             r.outcome = outcome;
             r.responded = responded;
-        }
+            r.access_key_id = caller.map(str::to_owned);
+            r.unmodelled = unmodelled;
+        });
     };
     let fail = |e: ApiError| {
-        finish(
-            Outcome::Error {
-                code: e.code.clone(),
-                http_status: e.status,
-            },
-            true,
-        );
-        Ok(reply(format, &e, false))
+        let outcome = Outcome::Error {
+            code: e.code.clone(),
+            http_status: e.status,
+        };
+        finish(outcome, true, None, false);
+        reply(format, &e, false)
     };
 
     // Faults that strike before any effect.
@@ -339,8 +395,8 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         Some(Fault::ServiceUnavailable) => return fail(ApiError::of("ServiceUnavailable")),
         Some(Fault::Throttling { retry_after }) => return fail(ApiError::throttled(*retry_after)),
         Some(Fault::ConnectionReset) => {
-            finish(Outcome::Pending, false);
-            return Err(DropConnection);
+            finish(Outcome::Pending, false, None, false);
+            return Answer::Drop;
         }
         _ => {}
     }
@@ -354,39 +410,32 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
     };
     // A documented action without a model: said so in the log and on every answer.
     let unmodelled = !actions::is_modelled(entry.action);
-    if unmodelled && let Some(r) = lock(&shared.state).record_mut(seq) {
-        r.unmodelled = true;
-    }
 
-    let result = {
-        let mut state = lock(&shared.state);
-        let state = &mut *state;
-        let now = time::OffsetDateTime::now_utc();
-        match protocol::authenticate(&parsed, &state.world, &mut state.nonces, now) {
-            Err(e) => Err(e),
-            Ok(caller) => {
-                if let Some(r) = state.record_mut(seq) {
-                    r.access_key_id = Some(caller.clone());
-                }
-                let throttled = lock(&shared.limiter)
-                    .as_mut()
-                    .and_then(|b| b.take(Instant::now()).err());
-                match throttled {
-                    Some(wait) => Err(ApiError::throttled(wait)),
-                    None => {
-                        let ctx = Ctx {
-                            mode: shared.validation,
-                            strict_actions: shared.strict_actions,
-                            request_id: &request_id,
-                        };
-                        actions::dispatch(entry, state, &caller, parsed.business_params(), &ctx)
-                    }
+    let caller = verified
+        .and_then(|v| v.consume_nonce(&mut lock(&shared.nonces), time::OffsetDateTime::now_utc()));
+    let result = match &caller {
+        Err(e) => Err(e.clone()),
+        Ok(caller) => {
+            let throttled = lock(&shared.limiter)
+                .as_mut()
+                .and_then(|b| b.take(Instant::now()).err());
+            match throttled {
+                Some(wait) => Err(ApiError::throttled(wait)),
+                None => {
+                    let ctx = Ctx {
+                        mode: shared.validation,
+                        strict_actions: shared.strict_actions,
+                        request_id: &request_id,
+                    };
+                    let params = parsed.business_params();
+                    actions::dispatch(entry, &shared.state, caller, params, &ctx)
                 }
             }
         }
     };
+    let caller = caller.as_deref().ok();
 
-    let (outcome, response) = match result {
+    let (outcome, answer) = match result {
         Err(e) => (
             Outcome::Error {
                 code: e.code.clone(),
@@ -397,83 +446,66 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
         Ok(success) => {
             let root = format!("{}Response", entry.action);
             let (body, ctype) = answer::render(format, &root, &success.body);
-            let mut response = build_response(200, ctype, body, &request_id, None);
+            let mut response = build_reply(200, ctype, body, &request_id, None);
             mark_unmodelled(&mut response, unmodelled);
-            (success.outcome, response)
+            (success.outcome, Answer::Reply(response))
         }
     };
 
     // Faults that strike after the effect.
     match fault {
         Some(Fault::LostResponse) => {
-            finish(outcome, false);
-            Err(DropConnection)
+            finish(outcome, false, caller, unmodelled);
+            Answer::Drop
         }
         Some(Fault::SlowResponse(d)) => {
-            finish(outcome, true);
+            finish(outcome, true, caller, unmodelled);
             tokio::time::sleep(d).await;
-            Ok(response)
+            answer
         }
         _ => {
-            finish(outcome, true);
-            Ok(response)
+            finish(outcome, true, caller, unmodelled);
+            answer
         }
     }
 }
 
-fn parse(
-    parts: &hyper::http::request::Parts,
-    method: &str,
-    body: &Bytes,
-) -> Result<Parsed, ApiError> {
-    let query = protocol::decode_pairs(parts.uri.query().unwrap_or(""))?;
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let is_form = parts
-        .headers
-        .get(hyper::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
-    let form = if is_form && !body.is_empty() {
-        let text = std::str::from_utf8(body)
+fn parse(req: Request) -> Result<Parsed, ApiError> {
+    let (path, query) = req.target.split_once('?').unwrap_or((&req.target, ""));
+    let query = protocol::decode_pairs(query)?;
+    let is_form = req.header("content-type").is_some_and(|v| {
+        v.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    });
+    let form = if is_form && !req.body.is_empty() {
+        let text = std::str::from_utf8(&req.body)
             .map_err(|_| ApiError::invalid("The form body is not valid UTF-8."))?;
         protocol::decode_pairs(text)?
     } else {
         Vec::new()
     };
-    let scheme = match parts.headers.get(hyper::header::AUTHORIZATION) {
-        Some(v) if v.as_bytes().starts_with(b"ACS3-") => Scheme::V3,
+    let scheme = match req.header("authorization") {
+        Some(v) if v.starts_with("ACS3-") => Scheme::V3,
         _ => Scheme::V1,
+    };
+    // Only V3 signs the body's hash.
+    let body_sha256 = match scheme {
+        Scheme::V3 => ecs_api::signer::v3::hash_payload(&req.body),
+        Scheme::V1 => String::new(),
     };
     Ok(Parsed {
         scheme,
-        method: method.to_owned(),
-        path: parts.uri.path().to_owned(),
+        path: path.to_owned(),
         query,
         form,
-        headers,
-        body_sha256: ecs_api::signer::v3::hash_payload(body),
+        body_sha256,
+        method: req.method,
+        headers: req.headers,
     })
 }
 
-fn error_response(
-    format: Format,
-    e: &ApiError,
-    request_id: &str,
-    host: &str,
-) -> Response<Full<Bytes>> {
+fn error_reply(format: Format, e: &ApiError, request_id: &str, host: &str) -> Reply {
     let recommend = format!(
         "https://api.aliyun.com/troubleshoot?q={}&product=Ecs&requestId={request_id}",
         e.code
@@ -489,40 +521,34 @@ fn error_response(
             ("Recommend", &recommend),
         ],
     );
-    build_response(e.status, ctype, body, request_id, e.retry_after)
+    build_reply(e.status, ctype, body, request_id, e.retry_after)
 }
 
-pub(crate) fn build_response(
+pub(crate) fn build_reply(
     status: u16,
-    ctype: &str,
+    ctype: &'static str,
     body: String,
     request_id: &str,
     retry_after: Option<Duration>,
-) -> Response<Full<Bytes>> {
-    let mut resp = Response::new(Full::new(Bytes::from(body)));
-    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-    let h = resp.headers_mut();
-    if let Ok(v) = ctype.parse() {
-        h.insert(hyper::header::CONTENT_TYPE, v);
+) -> Reply {
+    let mut headers = vec![
+        ("content-type", ctype.to_owned()),
+        ("x-acs-request-id", request_id.to_owned()),
+    ];
+    if let Some(wait) = retry_after {
+        headers.push(("x-acs-retry-after", wait.as_millis().to_string()));
     }
-    if let Ok(v) = request_id.parse() {
-        h.insert("x-acs-request-id", v);
+    Reply {
+        status,
+        headers,
+        body: body.into_bytes(),
     }
-    if let Some(ms) = retry_after
-        && let Ok(v) = ms.as_millis().to_string().parse()
-    {
-        h.insert("x-acs-retry-after", v);
-    }
-    resp
 }
 
 /// `x-emulator-unmodelled: true` on every answer to a documented action without a model.
-fn mark_unmodelled(response: &mut Response<Full<Bytes>>, unmodelled: bool) {
+fn mark_unmodelled(reply: &mut Reply, unmodelled: bool) {
     if unmodelled {
-        response.headers_mut().insert(
-            UNMODELLED_HEADER,
-            hyper::header::HeaderValue::from_static("true"),
-        );
+        reply.headers.push((UNMODELLED_HEADER, "true".to_owned()));
     }
 }
 

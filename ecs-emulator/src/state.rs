@@ -8,8 +8,6 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::clock::{Clock, Timings};
-use crate::faults::Fault;
-use crate::protocol::{NonceCache, Scheme};
 use crate::store::Store;
 pub use crate::store::{Snapshot, SnapshotGroup};
 use crate::world::{Disk, Instance, World};
@@ -30,40 +28,6 @@ pub enum Outcome {
     Error { code: String, http_status: u16 },
 }
 
-/// One request as received, for tests to inspect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RequestRecord {
-    pub seq: u64,
-    pub method: String,
-    pub path: String,
-    pub scheme: Scheme,
-    pub action: Option<String>,
-    /// Access key id once authenticated.
-    pub access_key_id: Option<String>,
-    /// Every param received (query, then form body), decoded.
-    pub params: Vec<(String, String)>,
-    pub fault: Option<Fault>,
-    pub outcome: Outcome,
-    /// False when the connection was dropped instead of answering.
-    pub responded: bool,
-    /// A documented action the emulator has no behavioural model for: answered from its page's
-    /// example (or refused, with strict actions). Also sent as `x-emulator-unmodelled: true`.
-    pub unmodelled: bool,
-}
-
-impl RequestRecord {
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Bounded so a long-running binary does not grow without limit.
-const MAX_RECORDS: usize = 100_000;
-
 /// (access key id, ClientToken): what idempotency is keyed by.
 pub(crate) type TokenKey = (String, String);
 
@@ -81,8 +45,6 @@ pub struct State {
     pub(crate) store: Store,
     pub(crate) clock: Clock,
     pub(crate) timings: Timings,
-    pub requests: Vec<RequestRecord>,
-    pub(crate) nonces: NonceCache,
     /// (access key id, ClientToken) → the input it was first used with and the group it made.
     pub(crate) group_tokens: HashMap<TokenKey, (CreateSnapshotGroupInput, String)>,
     /// (access key id, ClientToken) → the params CreateSnapshot was first called with and the
@@ -245,16 +207,5 @@ impl State {
             }
         }
         world
-    }
-
-    pub(crate) fn push_record(&mut self, record: RequestRecord) {
-        if self.requests.len() >= MAX_RECORDS {
-            self.requests.drain(..MAX_RECORDS / 2);
-        }
-        self.requests.push(record);
-    }
-
-    pub(crate) fn record_mut(&mut self, seq: u64) -> Option<&mut RequestRecord> {
-        self.requests.iter_mut().rev().find(|r| r.seq == seq)
     }
 }

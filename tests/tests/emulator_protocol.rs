@@ -472,7 +472,7 @@ async fn hostile_input_gets_answers_not_panics() {
             "{business:?}: {status} {body}"
         );
     }
-    // A body over the limit.
+    // A body over the limit: 413 with an error document.
     let r = http()
         .post(format!("{}/", emu.url()))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -480,7 +480,8 @@ async fn hostile_input_gets_answers_not_panics() {
         .send()
         .await;
     if let Ok(r) = r {
-        assert_eq!(r.status(), 400);
+        assert_eq!(r.status(), 413);
+        assert!(r.text().await.unwrap().contains("max_body_bytes"));
     }
     // Still serving.
     let (status, _, body) =

@@ -53,8 +53,9 @@ impl Raw {
     }
 }
 
-/// POSTs `action` with `params` as `testid`, V1-signed by hand, as any SDK would send it.
-pub async fn raw(url: &str, action: &str, params: &[(&str, &str)]) -> Raw {
+/// The query of a request for `action` with `params` as `testid`, V1-signed by hand (POST), as
+/// any SDK would send it.
+pub fn signed_query(action: &str, params: &[(&str, &str)]) -> String {
     let n = NONCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut p: Vec<(String, String)> = vec![
         ("Action".into(), action.into()),
@@ -75,11 +76,15 @@ pub async fn raw(url: &str, action: &str, params: &[(&str, &str)]) -> Raw {
     let refs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let sig = v1::sign_params(&Credentials::new("testid", "testsecret"), "POST", &refs).signature;
     p.push(("Signature".into(), sig));
-    let query = p
-        .iter()
+    p.iter()
         .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
         .collect::<Vec<_>>()
-        .join("&");
+        .join("&")
+}
+
+/// POSTs `action` with `params` as `testid`, V1-signed by hand, as any SDK would send it.
+pub async fn raw(url: &str, action: &str, params: &[(&str, &str)]) -> Raw {
+    let query = signed_query(action, params);
     let r = reqwest::Client::builder()
         .no_proxy()
         .build()
