@@ -10,7 +10,6 @@ use serde_json::{Map, Value};
 
 use crate::errors::{self, ApiError, Docs};
 use crate::protocol::ACCEPTED;
-use crate::server::lock;
 use crate::state::{Outcome, State};
 use crate::{describe, group, instance, snapshot};
 
@@ -37,9 +36,9 @@ impl Success {
     }
 }
 
-/// Runs one modelled action for the authenticated caller, under the state lock ([`dispatch`]
-/// takes it; unmodelled actions never do).
-type Handler = fn(&mut State, &str, &[(String, String)], &Ctx) -> Result<Success, ApiError>;
+/// Runs one modelled action for the authenticated caller. It parses and validates its params
+/// outside the state lock, taking the lock only to read or change the state.
+type Handler = fn(&Mutex<State>, &str, &[(String, String)], &Ctx) -> Result<Success, ApiError>;
 
 /// The actions with a behavioural model, sorted; every other documented action is answered from
 /// its page's example response.
@@ -91,10 +90,8 @@ pub(crate) fn dispatch(
     let params = without_undocumented_accepted(entry, params);
     let docs: Docs = entry.documented;
     if let Ok(i) = HANDLERS.binary_search_by(|(a, _)| a.cmp(&entry.action)) {
-        let mut state = lock(state);
-        state.settle();
         // Codes take the status and message the action's own page gives them.
-        return HANDLERS[i].1(&mut state, caller, &params, ctx).map_err(|e| e.documented_by(docs));
+        return HANDLERS[i].1(state, caller, &params, ctx).map_err(|e| e.documented_by(docs));
     }
     (entry.check)(&params, ctx.mode).map_err(|v| errors::violation_error(docs, v))?;
     if ctx.strict_actions {

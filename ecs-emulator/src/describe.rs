@@ -6,6 +6,8 @@
 //! Filters the world can answer are applied; others the page documents are accepted and ignored
 //! (the world holds no VPCs, tags on instances, charge types, ...).
 
+use std::sync::Mutex;
+
 use ecs_api::operation::describe_disks::DescribeDisks;
 use ecs_api::operation::describe_disks::{
     DescribeDisksErrorKind, DescribeDisksInput, DescribeDisksOutput,
@@ -26,17 +28,21 @@ use crate::answer::spec;
 use crate::clock;
 use crate::errors::{ApiError, docs_of};
 use crate::paging::{self, Paging};
+use crate::server::lock;
 use crate::state::State;
 use crate::world::{Disk, Instance, Region};
 
 pub(crate) fn describe_instances(
-    state: &mut State,
+    state: &Mutex<State>,
     _caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let spec = spec!("DescribeInstances");
     let i: DescribeInstancesInput = input(params, ctx.mode, docs_of::<DescribeInstancesErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let region = region(state, i.region_id.as_deref());
     let matches = |inst: &Instance| {
         (i.instance_ids.is_empty() || i.instance_ids.contains(&inst.instance_id))
@@ -91,13 +97,16 @@ pub(crate) fn describe_instances(
 }
 
 pub(crate) fn describe_disks(
-    state: &mut State,
+    state: &Mutex<State>,
     _caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let spec = spec!("DescribeDisks");
     let i: DescribeDisksInput = input(params, ctx.mode, docs_of::<DescribeDisksErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     // A filter left at the page's default ("all") filters nothing.
     let filter = |value: &Option<String>, wire: &str| {
         value
@@ -191,7 +200,7 @@ pub(crate) fn describe_disks(
 }
 
 pub(crate) fn describe_snapshot_groups(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
@@ -199,6 +208,9 @@ pub(crate) fn describe_snapshot_groups(
     let spec = spec!("DescribeSnapshotGroups");
     let i: DescribeSnapshotGroupsInput =
         input(params, ctx.mode, docs_of::<DescribeSnapshotGroupsErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let region_id = i.region_id.as_deref().unwrap_or_default();
     let now = state.now();
     let found: Vec<SnapshotGroup> = state

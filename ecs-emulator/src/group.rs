@@ -1,6 +1,8 @@
 //! CreateSnapshotGroup as the service behaves (its rules in the documented order, idempotency
 //! by `ClientToken`), ModifySnapshotGroup and DeleteSnapshotGroup.
 
+use std::sync::Mutex;
+
 use ecs_api::operation::create_snapshot_group::{
     CreateSnapshotGroupErrorKind, CreateSnapshotGroupInput, CreateSnapshotGroupOutput,
 };
@@ -19,12 +21,13 @@ use crate::actions::{Ctx, Success, input};
 use crate::answer::spec;
 use crate::clock;
 use crate::errors::{self, ApiError, docs_of};
+use crate::server::lock;
 use crate::state::{Outcome, State};
 use crate::store::{Snapshot, SnapshotGroup};
 use crate::world::{Disk, Instance, KmsKeyState};
 
 pub(crate) fn create_snapshot_group(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
@@ -33,7 +36,13 @@ pub(crate) fn create_snapshot_group(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let (group_id, created) = state.create_snapshot_group(caller, &pairs, ctx.mode)?;
+    // Parsed and validated outside the lock: it needs no state.
+    let input = parse_input(&pairs, ctx.mode)?;
+    let (group_id, created) = {
+        let mut state = lock(state);
+        state.settle();
+        state.create_snapshot_group(caller, input)?
+    };
     let mut out = CreateSnapshotGroupOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
     out.snapshot_group_id = Some(group_id.clone());
@@ -74,13 +83,16 @@ pub(crate) fn limits() -> (Option<usize>, Option<u64>) {
 
 /// ModifySnapshotGroup: a new name and/or description.
 pub(crate) fn modify_snapshot_group(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: ModifySnapshotGroupInput =
         input(params, ctx.mode, docs_of::<ModifySnapshotGroupErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let region = i.region_id.as_deref().unwrap_or_default();
     let g = visible_group(state, caller, region, &i.snapshot_group_id)?;
     if let Some(name) = i.name {
@@ -97,13 +109,16 @@ pub(crate) fn modify_snapshot_group(
 /// DeleteSnapshotGroup: the group and its snapshots go, except a snapshot a custom image was
 /// made from, which stays (DeleteSnapshotGroup.md, Description) and is reported as not deleted.
 pub(crate) fn delete_snapshot_group(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: DeleteSnapshotGroupInput =
         input(params, ctx.mode, docs_of::<DeleteSnapshotGroupErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let region = i.region_id.as_deref().unwrap_or_default();
     visible_group(state, caller, region, &i.snapshot_group_id)?;
     let group = state
@@ -168,13 +183,9 @@ impl State {
     pub(crate) fn create_snapshot_group(
         &mut self,
         caller: &str,
-        params: &[(&str, &str)],
-        mode: ValidationMode,
+        input: CreateSnapshotGroupInput,
     ) -> Result<(String, bool), ApiError> {
-        self.settle();
         let now = self.now();
-        let input = parse_input(params, mode)?;
-        check_tags(&input)?;
 
         // Idempotency first: a replay must answer the first result even if state changed since.
         let token_key = input
@@ -382,6 +393,7 @@ fn parse_input(
             "DiskId.N and ExcludeDiskId.N cannot be set together.",
         ));
     }
+    check_tags(&input)?;
     Ok(input)
 }
 

@@ -1,6 +1,8 @@
 //! StartInstance, StopInstance and RebootInstance: the pages' rules, then the transitional state
 //! (`Starting`, `Stopping`) for the configured time, then the final one.
 
+use std::sync::Mutex;
+
 use ecs_api::operation::reboot_instance::{
     RebootInstanceErrorKind, RebootInstanceInput, RebootInstanceOutput,
 };
@@ -14,6 +16,7 @@ use ecs_api::operation::stop_instance::{
 use crate::actions::{Ctx, Success, input};
 use crate::answer::spec;
 use crate::errors::{ApiError, docs_of};
+use crate::server::lock;
 use crate::state::State;
 
 /// A state change asked of an instance.
@@ -68,12 +71,15 @@ fn apply(state: &mut State, caller: &str, c: &Change) -> Result<(), ApiError> {
 }
 
 pub(crate) fn start_instance(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: StartInstanceInput = input(params, ctx.mode, docs_of::<StartInstanceErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let change = Change {
         instance_id: &i.instance_id,
         dry_run: i.dry_run == Some(true),
@@ -89,12 +95,15 @@ pub(crate) fn start_instance(
 }
 
 pub(crate) fn stop_instance(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: StopInstanceInput = input(params, ctx.mode, docs_of::<StopInstanceErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let change = Change {
         instance_id: &i.instance_id,
         dry_run: i.dry_run == Some(true),
@@ -111,12 +120,15 @@ pub(crate) fn stop_instance(
 
 /// RebootInstance.md: only a Running instance; it goes Starting, then Running again.
 pub(crate) fn reboot_instance(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: RebootInstanceInput = input(params, ctx.mode, docs_of::<RebootInstanceErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let change = Change {
         instance_id: &i.instance_id,
         dry_run: i.dry_run == Some(true),

@@ -1,6 +1,8 @@
 //! Disk snapshots: CreateSnapshot, DeleteSnapshot and DescribeSnapshots, over the same store as
 //! the snapshot groups.
 
+use std::sync::Mutex;
+
 use ecs_api::operation::create_snapshot::{
     CreateSnapshotErrorKind, CreateSnapshotInput, CreateSnapshotOutput,
 };
@@ -19,6 +21,7 @@ use crate::clock;
 use crate::errors::{ApiError, docs_of};
 use crate::group::new_id;
 use crate::paging::{self, Paging};
+use crate::server::lock;
 use crate::state::State;
 use crate::store::{ACCOMPLISHED, Snapshot};
 use crate::world::KmsKeyState;
@@ -33,12 +36,15 @@ fn per_disk_limit() -> Option<usize> {
 }
 
 pub(crate) fn create_snapshot(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: CreateSnapshotInput = input(params, ctx.mode, docs_of::<CreateSnapshotErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let mut seen = std::collections::HashSet::new();
     if !i.tags.iter().all(|t| seen.insert(t.key.as_deref())) {
         return Err(ApiError::of("Duplicate.TagKey"));
@@ -204,12 +210,15 @@ fn created(ctx: &Ctx, id: String) -> Success {
 /// a snapshot images were made from is refused; one disks were made from needs `Force`; one a
 /// snapshot group holds goes with the group (the group lists it no more).
 pub(crate) fn delete_snapshot(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: DeleteSnapshotInput = input(params, ctx.mode, docs_of::<DeleteSnapshotErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let now = state.now();
     let visible = state
         .store
@@ -237,13 +246,16 @@ pub(crate) fn delete_snapshot(
 }
 
 pub(crate) fn describe_snapshots(
-    state: &mut State,
+    state: &Mutex<State>,
     caller: &str,
     params: &[(String, String)],
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let spec = spec!("DescribeSnapshots");
     let i: DescribeSnapshotsInput = input(params, ctx.mode, docs_of::<DescribeSnapshotsErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let now = state.now();
     let region = i.region_id.clone().unwrap_or_default();
     let ids = i.snapshot_ids.clone();
