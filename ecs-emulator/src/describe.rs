@@ -93,6 +93,7 @@ pub(crate) fn describe_instances(
     out.next_token = page.next_token;
     out.page_number = page.page_number;
     out.page_size = page.page_size;
+    drop(guard);
     Ok(Success::answered(spec.body(&out)))
 }
 
@@ -196,6 +197,7 @@ pub(crate) fn describe_disks(
     out.next_token = page.next_token;
     out.page_number = page.page_number;
     out.page_size = page.page_size;
+    drop(guard);
     Ok(Success::answered(spec.body(&out)))
 }
 
@@ -276,6 +278,7 @@ pub(crate) fn describe_snapshot_groups(
     out.request_id = Some(ctx.request_id.to_owned());
     out.snapshot_groups = page.items;
     out.next_token = page.next_token;
+    drop(guard);
     Ok(Success::answered(spec.body(&out)))
 }
 

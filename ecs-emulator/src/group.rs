@@ -103,6 +103,7 @@ pub(crate) fn modify_snapshot_group(
     }
     let mut out = ModifySnapshotGroupOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
+    drop(guard);
     Ok(Success::answered(spec!("ModifySnapshotGroup").body(&out)))
 }
 
@@ -155,6 +156,7 @@ pub(crate) fn delete_snapshot_group(
         }
         out.operation_progress_set.push(progress);
     }
+    drop(guard);
     Ok(Success::answered(spec!("DeleteSnapshotGroup").body(&out)))
 }
 

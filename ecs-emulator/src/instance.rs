@@ -91,6 +91,7 @@ pub(crate) fn start_instance(
     apply(state, caller, &change)?;
     let mut out = StartInstanceOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
+    drop(guard);
     Ok(Success::answered(spec!("StartInstance").body(&out)))
 }
 
@@ -115,6 +116,7 @@ pub(crate) fn stop_instance(
     apply(state, caller, &change)?;
     let mut out = StopInstanceOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
+    drop(guard);
     Ok(Success::answered(spec!("StopInstance").body(&out)))
 }
 
@@ -140,5 +142,6 @@ pub(crate) fn reboot_instance(
     apply(state, caller, &change)?;
     let mut out = RebootInstanceOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
+    drop(guard);
     Ok(Success::answered(spec!("RebootInstance").body(&out)))
 }

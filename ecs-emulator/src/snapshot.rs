@@ -242,6 +242,7 @@ pub(crate) fn delete_snapshot(
     }
     let mut out = DeleteSnapshotOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
+    drop(guard);
     Ok(Success::answered(spec!("DeleteSnapshot").body(&out)))
 }
 
@@ -329,6 +330,7 @@ pub(crate) fn describe_snapshots(
     out.next_token = page.next_token;
     out.page_number = page.page_number;
     out.page_size = page.page_size;
+    drop(guard);
     Ok(Success::answered(spec.body(&out)))
 }
 
