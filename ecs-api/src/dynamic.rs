@@ -60,6 +60,17 @@ pub struct OperationEntry {
     pub read_only: bool,
     /// The page's example of a successful JSON response, when it has one.
     pub example_response: Option<&'static str>,
+    /// The HTTP status and message the page's error table (else the common table) gives a code:
+    /// what a server answering the operation sends with it.
+    pub documented: DocumentedFn,
+}
+
+/// Status and message of an error code, as one operation documents it.
+pub type DocumentedFn = fn(&str) -> Option<(u16, &'static str)>;
+
+/// [`DocumentedFn`] of an operation whose error kind is `K`.
+pub fn documented<K: crate::operation::ErrorKind>(code: &str) -> Option<(u16, &'static str)> {
+    K::from_code(code).documented()
 }
 
 /// Parses wire params into the operation's input and validates it in the given mode.

@@ -5,20 +5,13 @@
 use std::sync::Mutex;
 
 use ecs_api::dynamic::OperationEntry;
-use ecs_api::operation::Operation;
-use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupOutput};
-use ecs_api::operation::describe_disks::DescribeDisks;
-use ecs_api::operation::describe_instances::DescribeInstances;
-use ecs_api::operation::describe_snapshot_groups::DescribeSnapshotGroups;
 use ecs_api::wire::{FromParams, RuleKind, Validate, ValidationMode};
 use serde_json::{Map, Value};
 
-use crate::answer::spec;
-use crate::describe;
 use crate::errors::{self, ApiError, Docs};
 use crate::protocol::ACCEPTED;
-use crate::server::lock;
-use crate::state::{self, Outcome, State};
+use crate::state::{Outcome, State};
+use crate::{describe, group, instance, snapshot};
 
 /// What a handler needs besides the state and the params.
 pub(crate) struct Ctx<'a> {
@@ -33,27 +26,52 @@ pub(crate) struct Success {
     pub outcome: Outcome,
 }
 
-/// Runs one modelled action for the authenticated caller. It parses and validates its params and
-/// renders its answer outside the state lock, taking the lock only to read or change the state.
+impl Success {
+    /// A success that created no snapshot group.
+    pub(crate) fn answered(body: Value) -> Success {
+        Success {
+            body,
+            outcome: Outcome::Answered,
+        }
+    }
+}
+
+/// Runs one modelled action for the authenticated caller. It parses and validates its params
+/// outside the state lock, taking the lock only to read or change the state.
 type Handler = fn(&Mutex<State>, &str, &[(String, String)], &Ctx) -> Result<Success, ApiError>;
 
+/// The actions with a behavioural model, sorted; every other documented action is answered from
+/// its page's example response.
 const HANDLERS: &[(&str, Handler)] = &[
-    (CreateSnapshotGroup::ACTION, create_snapshot_group),
-    (DescribeDisks::ACTION, describe::describe_disks),
-    (DescribeInstances::ACTION, describe::describe_instances),
-    (
-        DescribeSnapshotGroups::ACTION,
-        describe::describe_snapshot_groups,
-    ),
+    ("CreateSnapshot", snapshot::create_snapshot),
+    ("CreateSnapshotGroup", group::create_snapshot_group),
+    ("DeleteSnapshot", snapshot::delete_snapshot),
+    ("DeleteSnapshotGroup", group::delete_snapshot_group),
+    ("DescribeDisks", describe::describe_disks),
+    ("DescribeInstances", describe::describe_instances),
+    ("DescribeSnapshotGroups", describe::describe_snapshot_groups),
+    ("DescribeSnapshots", snapshot::describe_snapshots),
+    ("ModifySnapshotGroup", group::modify_snapshot_group),
+    ("RebootInstance", instance::reboot_instance),
+    ("StartInstance", instance::start_instance),
+    ("StopInstance", instance::stop_instance),
 ];
 
 /// The actions with a behavioural model; every other documented action is answered from its
 /// page's example response.
 pub const MODELLED_ACTIONS: &[&str] = &[
-    CreateSnapshotGroup::ACTION,
-    DescribeDisks::ACTION,
-    DescribeInstances::ACTION,
-    DescribeSnapshotGroups::ACTION,
+    "CreateSnapshot",
+    "CreateSnapshotGroup",
+    "DeleteSnapshot",
+    "DeleteSnapshotGroup",
+    "DescribeDisks",
+    "DescribeInstances",
+    "DescribeSnapshotGroups",
+    "DescribeSnapshots",
+    "ModifySnapshotGroup",
+    "RebootInstance",
+    "StartInstance",
+    "StopInstance",
 ];
 
 pub(crate) fn is_modelled(action: &str) -> bool {
@@ -70,11 +88,12 @@ pub(crate) fn dispatch(
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let params = without_undocumented_accepted(entry, params);
-    if let Some((_, handler)) = HANDLERS.iter().find(|(a, _)| *a == entry.action) {
-        return handler(state, caller, &params, ctx);
+    let docs: Docs = entry.documented;
+    if let Ok(i) = HANDLERS.binary_search_by(|(a, _)| a.cmp(&entry.action)) {
+        // Codes take the status and message the action's own page gives them.
+        return HANDLERS[i].1(state, caller, &params, ctx).map_err(|e| e.documented_by(docs));
     }
-    (entry.check)(&params, ctx.mode)
-        .map_err(|v| errors::violation_error(errors::common_docs, v))?;
+    (entry.check)(&params, ctx.mode).map_err(|v| errors::violation_error(docs, v))?;
     if ctx.strict_actions {
         return Err(ApiError::with_message(
             "InvalidAction.NotFound",
@@ -159,36 +178,6 @@ pub(crate) fn input<I: FromParams + Validate>(
     }
 }
 
-fn create_snapshot_group(
-    state: &Mutex<State>,
-    caller: &str,
-    params: &[(String, String)],
-    ctx: &Ctx,
-) -> Result<Success, ApiError> {
-    let pairs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let input = state::parse_input(&pairs, ctx.mode)?;
-    let (group_id, created) = lock(state).create_snapshot_group(caller, input)?;
-    let mut out = CreateSnapshotGroupOutput::default();
-    out.request_id = Some(ctx.request_id.to_owned());
-    out.snapshot_group_id = Some(group_id.clone());
-    let outcome = if created {
-        Outcome::Created {
-            snapshot_group_id: group_id,
-        }
-    } else {
-        Outcome::Replayed {
-            snapshot_group_id: group_id,
-        }
-    };
-    Ok(Success {
-        body: spec!("CreateSnapshotGroup").body(&out),
-        outcome,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use ecs_api::dynamic::OPERATIONS;
@@ -202,6 +191,7 @@ mod tests {
             assert!(HANDLERS.iter().any(|(h, _)| h == a), "{a}");
         }
         assert_eq!(HANDLERS.len(), MODELLED_ACTIONS.len());
+        assert!(HANDLERS.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
     }
 
     #[test]

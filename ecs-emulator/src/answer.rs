@@ -34,15 +34,32 @@ impl Spec {
         self.0.as_ref().and_then(|s| s.get("operation"))
     }
 
-    /// The page's default of a request param, as text (`PageSize` → `10`, `Status` → `All`).
-    pub(crate) fn default_of(&self, wire: &str) -> Option<&str> {
+    fn param(&self, wire: &str) -> Option<&Value> {
         self.operation()?
             .get("request")?
             .as_array()?
             .iter()
-            .find(|p| p.get("wire_name").and_then(Value::as_str) == Some(wire))?
-            .pointer("/default/value")?
-            .as_str()
+            .find(|p| p.get("wire_name").and_then(Value::as_str) == Some(wire))
+    }
+
+    /// Whether the page documents this request param.
+    pub(crate) fn has_param(&self, wire: &str) -> bool {
+        self.param(wire).is_some()
+    }
+
+    /// The page's default of a request param, as text (`PageSize` → `10`, `Status` → `All`).
+    pub(crate) fn default_of(&self, wire: &str) -> Option<&str> {
+        self.param(wire)?.pointer("/default/value")?.as_str()
+    }
+
+    /// The page's notes (its Description's sentences the spec keeps as rules).
+    pub(crate) fn rule_texts(&self) -> impl Iterator<Item = &str> {
+        self.operation()
+            .and_then(|o| o.get("rules"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.get("text").and_then(Value::as_str))
     }
 
     /// The page's default of an integer param.

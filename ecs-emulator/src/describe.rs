@@ -1,5 +1,6 @@
 //! The modelled reads: `DescribeInstances` and `DescribeDisks` from the world, and
-//! `DescribeSnapshotGroups` from the groups `CreateSnapshotGroup` made. Responses are the
+//! `DescribeSnapshotGroups` from the snapshot store (filters by id, instance, name, status, tags,
+//! resource group). Responses are the
 //! generated output types, filled from the state and serialised in the service's shape.
 //!
 //! Filters the world can answer are applied; others the page documents are accepted and ignored
@@ -21,13 +22,14 @@ use ecs_api::operation::describe_snapshot_groups::{
 };
 use ecs_api::paginator::Paginated;
 use ecs_api::types::{DescribeInstancesInstance, DiskInfo, LockReason, Snapshot, SnapshotGroup};
-use serde_json::Value;
 
 use crate::actions::{Ctx, Success, input};
-use crate::answer::{Spec, spec};
+use crate::answer::spec;
+use crate::clock;
 use crate::errors::{ApiError, docs_of};
+use crate::paging::{self, Paging};
 use crate::server::lock;
-use crate::state::{Outcome, State};
+use crate::state::State;
 use crate::world::{Disk, Instance, Region};
 
 pub(crate) fn describe_instances(
@@ -38,8 +40,10 @@ pub(crate) fn describe_instances(
 ) -> Result<Success, ApiError> {
     let spec = spec!("DescribeInstances");
     let i: DescribeInstancesInput = input(params, ctx.mode, docs_of::<DescribeInstancesErrorKind>)?;
-    let state = lock(state);
-    let region = region(&state, i.region_id.as_deref());
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
+    let region = region(state, i.region_id.as_deref());
     let matches = |inst: &Instance| {
         (i.instance_ids.is_empty() || i.instance_ids.contains(&inst.instance_id))
             && i.status.as_ref().is_none_or(|s| *s == inst.status)
@@ -55,33 +59,42 @@ pub(crate) fn describe_instances(
                     .is_some_and(|n| glob(pattern, n))
             })
     };
-    let found: Vec<DescribeInstancesInstance> = region
+    // Named ids are looked up by index; otherwise the region's instances are the candidates.
+    let candidates: Vec<&Instance> = match region {
+        None => Vec::new(),
+        Some(r) if !i.instance_ids.is_empty() => i
+            .instance_ids
+            .iter()
+            .filter_map(|id| state.instance(id))
+            .filter(|(rid, _)| *rid == r.region_id)
+            .map(|(_, x)| x)
+            .collect(),
+        Some(r) => r.instances.iter().collect(),
+    };
+    let found: Vec<DescribeInstancesInstance> = candidates
         .into_iter()
-        .flat_map(|r| {
-            r.instances
-                .iter()
-                .filter(|x| matches(x))
-                .map(move |x| instance(r, x))
-        })
+        .filter(|x| matches(x))
+        .filter_map(|x| region.map(|r| instance(r, x)))
         .collect();
-    drop(state);
 
     let mut out = DescribeInstancesOutput::default();
     out.total_count = Some(found.len() as i64);
     out.request_id = Some(ctx.request_id.to_owned());
-    let max = <DescribeInstances as Paginated>::MAX_PAGE_SIZE;
-    if i.next_token.is_some() || i.max_results.is_some() {
-        let size = page_size(i.max_results, spec.default_int("MaxResults"), max);
-        let (items, next) = token_page(found, i.next_token.as_deref(), size)?;
-        out.instances = items;
-        out.next_token = next;
-    } else {
-        let (items, number, size) = numbered_page(found, i.page_number, i.page_size, spec, max);
-        out.instances = items;
-        out.page_number = Some(number);
-        out.page_size = Some(size);
-    }
-    Ok(answered(spec.body(&out)))
+    let paging = Paging::of(
+        spec,
+        <DescribeInstances as Paginated>::MAX_PAGE_SIZE,
+        i.page_number,
+        i.page_size,
+        i.next_token.as_deref(),
+        i.max_results,
+    );
+    let page = paging::page(found, paging)?;
+    out.instances = page.items;
+    out.next_token = page.next_token;
+    out.page_number = page.page_number;
+    out.page_size = page.page_size;
+    drop(guard);
+    Ok(Success::answered(spec.body(&out)))
 }
 
 pub(crate) fn describe_disks(
@@ -92,6 +105,9 @@ pub(crate) fn describe_disks(
 ) -> Result<Success, ApiError> {
     let spec = spec!("DescribeDisks");
     let i: DescribeDisksInput = input(params, ctx.mode, docs_of::<DescribeDisksErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     // A filter left at the page's default ("all") filters nothing.
     let filter = |value: &Option<String>, wire: &str| {
         value
@@ -104,15 +120,49 @@ pub(crate) fn describe_disks(
         filter(&i.disk_type, "DiskType"),
     );
     let mut found = Vec::new();
-    let state = lock(state);
-    if let Some(r) = region(&state, i.region_id.as_deref()) {
-        let attached = r.instances.iter().flat_map(|inst| {
-            inst.disks
+    if let Some(r) = region(state, i.region_id.as_deref()) {
+        // Narrowest first: the named disks, else the named instance's, else the region's.
+        let candidates: Vec<(Option<&Instance>, &Disk, bool)> = if !i.disk_ids.is_empty() {
+            i.disk_ids
                 .iter()
-                .enumerate()
-                .map(move |(n, d)| (Some(inst), d, n == 0))
-        });
-        for (inst, d, system) in attached.chain(r.disks.iter().map(|d| (None, d, false))) {
+                .filter_map(|id| state.disk(id))
+                .filter(|(at, _)| {
+                    state
+                        .world
+                        .regions
+                        .get(at.region)
+                        .is_some_and(|x| x.region_id == r.region_id)
+                })
+                .map(|(at, d)| {
+                    let inst = at.instance.and_then(|n| r.instances.get(n));
+                    (inst, d, at.instance.is_some() && at.index == 0)
+                })
+                .collect()
+        } else if let Some(id) = &i.instance_id {
+            state
+                .instance(id)
+                .filter(|(rid, _)| *rid == r.region_id)
+                .map(|(_, inst)| {
+                    inst.disks
+                        .iter()
+                        .enumerate()
+                        .map(|(n, d)| (Some(inst), d, n == 0))
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            r.instances
+                .iter()
+                .flat_map(|inst| {
+                    inst.disks
+                        .iter()
+                        .enumerate()
+                        .map(move |(n, d)| (Some(inst), d, n == 0))
+                })
+                .chain(r.disks.iter().map(|d| (None, d, false)))
+                .collect()
+        };
+        for (inst, d, system) in candidates {
             let info = disk(r, inst, d, system);
             let keep = (i.disk_ids.is_empty() || i.disk_ids.contains(&d.disk_id))
                 && i.instance_id
@@ -131,23 +181,24 @@ pub(crate) fn describe_disks(
             }
         }
     }
-    drop(state);
     let mut out = DescribeDisksOutput::default();
     out.total_count = Some(found.len() as i64);
     out.request_id = Some(ctx.request_id.to_owned());
-    let max = <DescribeDisks as Paginated>::MAX_PAGE_SIZE;
-    if i.next_token.is_some() || i.max_results.is_some() {
-        let size = page_size(i.max_results, spec.default_int("MaxResults"), max);
-        let (items, next) = token_page(found, i.next_token.as_deref(), size)?;
-        out.disks = items;
-        out.next_token = next;
-    } else {
-        let (items, number, size) = numbered_page(found, i.page_number, i.page_size, spec, max);
-        out.disks = items;
-        out.page_number = Some(number);
-        out.page_size = Some(size);
-    }
-    Ok(answered(spec.body(&out)))
+    let paging = Paging::of(
+        spec,
+        <DescribeDisks as Paginated>::MAX_PAGE_SIZE,
+        i.page_number,
+        i.page_size,
+        i.next_token.as_deref(),
+        i.max_results,
+    );
+    let page = paging::page(found, paging)?;
+    out.disks = page.items;
+    out.next_token = page.next_token;
+    out.page_number = page.page_number;
+    out.page_size = page.page_size;
+    drop(guard);
+    Ok(Success::answered(spec.body(&out)))
 }
 
 pub(crate) fn describe_snapshot_groups(
@@ -159,34 +210,44 @@ pub(crate) fn describe_snapshot_groups(
     let spec = spec!("DescribeSnapshotGroups");
     let i: DescribeSnapshotGroupsInput =
         input(params, ctx.mode, docs_of::<DescribeSnapshotGroupsErrorKind>)?;
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    state.settle();
     let region_id = i.region_id.as_deref().unwrap_or_default();
-    let state = lock(state);
+    let now = state.now();
     let found: Vec<SnapshotGroup> = state
-        .groups
-        .iter()
-        .filter(|g| g.owner == caller && g.region_id == region_id)
+        .store
+        .groups_in(region_id, now)
+        .filter(|g| g.owner.as_deref().is_none_or(|o| o == caller))
         .filter(|g| {
             i.snapshot_group_ids.is_empty() || i.snapshot_group_ids.contains(&g.snapshot_group_id)
         })
         .filter(|g| i.instance_id.as_ref().is_none_or(|id| *id == g.instance_id))
         .filter(|g| i.name.as_ref().is_none_or(|n| Some(n) == g.name.as_ref()))
+        .filter(|g| i.status.is_empty() || i.status.contains(&g.status))
+        .filter(|g| {
+            i.resource_group_id
+                .as_ref()
+                .is_none_or(|r| Some(r) == g.resource_group_id.as_ref())
+        })
+        .filter(|g| {
+            i.tags.iter().all(|t| {
+                g.tags.iter().any(|(k, v)| {
+                    Some(k) == t.key.as_ref() && t.value.as_ref().is_none_or(|want| want == v)
+                })
+            })
+        })
         .map(|g| {
             let snapshots: Vec<Snapshot> = g
                 .snapshot_ids
                 .iter()
-                .filter_map(|id| state.snapshot(id))
+                .filter_map(|id| state.store.snapshot(id, now))
                 .map(|s| {
                     let mut out = Snapshot::default();
                     out.snapshot_id = Some(s.snapshot_id.clone());
                     out.source_disk_id = Some(s.disk_id.clone());
-                    out.progress = Some(
-                        if s.status == ACCOMPLISHED {
-                            "100%"
-                        } else {
-                            "0%"
-                        }
-                        .into(),
-                    );
+                    out.source_disk_type = s.source_disk_type.clone();
+                    out.progress = Some(format!("{}%", s.progress));
                     out.instant_access = Some(g.instant_access);
                     out.instant_access_retention_days =
                         g.instant_access_retention_days.map(i64::from);
@@ -198,36 +259,27 @@ pub(crate) fn describe_snapshot_groups(
             out.instance_id = Some(g.instance_id.clone());
             out.name = g.name.clone();
             out.description = g.description.clone();
-            out.creation_time = Some(g.creation_time.clone());
-            // Snapshots complete at once, so a group is as done as its snapshots.
-            out.status = Some(ACCOMPLISHED.into());
+            out.creation_time = clock::parse(&g.creation_time).map(clock::show);
+            out.status = Some(g.status.clone());
             out.snapshots = snapshots;
             out
         })
-        .filter(|g| i.status.is_empty() || g.status.as_ref().is_some_and(|s| i.status.contains(s)))
         .collect();
-    drop(state);
-    let size = page_size(
-        i.max_results,
-        spec.default_int("MaxResults"),
+    let paging = Paging::of(
+        spec,
         <DescribeSnapshotGroups as Paginated>::MAX_PAGE_SIZE,
+        None,
+        None,
+        i.next_token.as_deref(),
+        i.max_results,
     );
-    let (items, next) = token_page(found, i.next_token.as_deref(), size)?;
+    let page = paging::page(found, paging)?;
     let mut out = DescribeSnapshotGroupsOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
-    out.snapshot_groups = items;
-    out.next_token = next;
-    Ok(answered(spec.body(&out)))
-}
-
-/// The status of a finished snapshot (all of them, in the emulator).
-const ACCOMPLISHED: &str = "accomplished";
-
-fn answered(body: Value) -> Success {
-    Success {
-        body,
-        outcome: Outcome::Answered,
-    }
+    out.snapshot_groups = page.items;
+    out.next_token = page.next_token;
+    drop(guard);
+    Ok(Success::answered(spec.body(&out)))
 }
 
 /// The region the call names. One the world does not list holds nothing: an empty list, as a
@@ -266,65 +318,6 @@ fn disk(r: &Region, inst: Option<&Instance>, d: &Disk, system: bool) -> DiskInfo
     out
 }
 
-/// The page size asked for, else the page's default, never above the documented maximum.
-fn page_size(asked: Option<i32>, default: Option<i64>, max: Option<i64>) -> usize {
-    let size = asked
-        .map(i64::from)
-        .filter(|s| *s > 0)
-        .or(default)
-        .or(max)
-        .unwrap_or(1);
-    let size = max.map_or(size, |m| size.min(m));
-    usize::try_from(size).unwrap_or(1).max(1)
-}
-
-/// `PageNumber`/`PageSize` paging: the items of the page and the page number and size answered.
-fn numbered_page<T>(
-    items: Vec<T>,
-    number: Option<i32>,
-    size: Option<i32>,
-    spec: &Spec,
-    max: Option<i64>,
-) -> (Vec<T>, i64, i64) {
-    let size = page_size(size, spec.default_int("PageSize"), max);
-    let number = number
-        .map(i64::from)
-        .or(spec.default_int("PageNumber"))
-        .unwrap_or(1)
-        .max(1);
-    let skip = usize::try_from(number - 1)
-        .unwrap_or(usize::MAX)
-        .saturating_mul(size);
-    let page = items.into_iter().skip(skip).take(size).collect();
-    (page, number, size as i64)
-}
-
-/// `NextToken`/`MaxResults` paging. A token is the offset of the next item, in hex, as opaque to
-/// callers as the service's; one the emulator did not issue is `InvalidParameter`.
-fn token_page<T>(
-    items: Vec<T>,
-    token: Option<&str>,
-    size: usize,
-) -> Result<(Vec<T>, Option<String>), ApiError> {
-    let start = match token.filter(|t| !t.is_empty()) {
-        None => 0,
-        Some(t) => usize::from_str_radix(t, 16)
-            .ok()
-            .filter(|_| t.len() == TOKEN_LEN)
-            .ok_or_else(|| {
-                ApiError::invalid(format!(
-                    "The specified parameter `NextToken` is not valid: {t}"
-                ))
-            })?,
-    };
-    let total = items.len();
-    let end = start.saturating_add(size);
-    let next = (end < total).then(|| format!("{end:0width$x}", width = TOKEN_LEN));
-    Ok((items.into_iter().skip(start).take(size).collect(), next))
-}
-
-const TOKEN_LEN: usize = 32;
-
 /// `*` matches any run of characters; everything else matches itself.
 fn glob(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
@@ -358,15 +351,5 @@ mod tests {
         assert!(!glob("web-*", "db-1"));
         assert!(!glob("ab*ba", "aba"));
         assert!(glob("web", "web") && !glob("web", "web1"));
-    }
-
-    #[test]
-    fn token_pages_cover_every_item_once() {
-        let items: Vec<u32> = (0..7).collect();
-        let (a, t) = token_page(items.clone(), None, 3).unwrap();
-        let (b, t) = token_page(items.clone(), t.as_deref(), 3).unwrap();
-        let (c, t) = token_page(items.clone(), t.as_deref(), 3).unwrap();
-        assert_eq!((a, b, c, t), (vec![0, 1, 2], vec![3, 4, 5], vec![6], None));
-        assert!(token_page(items, Some("zz"), 3).is_err());
     }
 }

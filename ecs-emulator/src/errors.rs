@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use ecs_api::error::CommonErrorCode;
 use ecs_api::operation::ErrorKind;
 use ecs_api::operation::create_snapshot_group::CreateSnapshotGroupErrorKind;
 use ecs_api::wire::{RuleKind, Violation};
@@ -24,12 +23,6 @@ pub(crate) type Docs = fn(&str) -> Option<(u16, &'static str)>;
 /// [`Docs`] of an operation whose error kind is `K` (its page's table, then the common codes).
 pub(crate) fn docs_of<K: ErrorKind>(code: &str) -> Option<(u16, &'static str)> {
     K::from_code(code).documented()
-}
-
-/// [`Docs`] for an action whose page table the emulator cannot reach (the registry carries no
-/// error table): the common codes only.
-pub(crate) fn common_docs(code: &str) -> Option<(u16, &'static str)> {
-    CommonErrorCode::from_code(code).map(|c| (c.http_status(), c.message()))
 }
 
 /// The documented status and message of a code for the gateway and CreateSnapshotGroup: that
@@ -80,6 +73,30 @@ impl ApiError {
         ApiError::with_message("InvalidParameter", message)
     }
 
+    /// The answer to a `DryRun=true` request that would succeed. The pages name the code in
+    /// prose only ("the DryRunOperation error code is returned"); no table gives it a status, so
+    /// it takes the service's 400.
+    pub(crate) fn dry_run() -> ApiError {
+        ApiError {
+            code: "DryRunOperation".into(),
+            status: 400,
+            message: "Request validation has been passed with DryRun flag set.".into(),
+            retry_after: None,
+        }
+    }
+
+    /// The status (and, unless the message was made specific, the message) that `docs` — the
+    /// action's own page, then the common table — gives this code.
+    pub(crate) fn documented_by(mut self, docs: Docs) -> ApiError {
+        if let Some((status, message)) = docs(&self.code) {
+            if self.message == ApiError::of(&self.code).message {
+                message.clone_into(&mut self.message);
+            }
+            self.status = status;
+        }
+        self
+    }
+
     pub fn throttled(retry_after: Duration) -> ApiError {
         ApiError {
             retry_after: Some(retry_after),
@@ -97,7 +114,14 @@ pub(crate) fn violation_error(docs: Docs, violations: Vec<Violation>) -> ApiErro
         .or_else(|| violations.first());
     match pick {
         None => ApiError::invalid("The specified parameter is not valid"),
-        Some(v) if v.rule == RuleKind::Required => ApiError::missing(&v.param),
+        Some(v) if v.rule == RuleKind::Required => {
+            let mut e = ApiError::missing(&v.param);
+            // Some pages give MissingParameter another status (403, 404): theirs wins.
+            if let Some((status, _)) = docs(&e.code) {
+                e.status = status;
+            }
+            e
+        }
         Some(v) => {
             let code = v.error_code.unwrap_or("InvalidParameter");
             let mut e = ApiError::documented_in(docs, code);
@@ -107,8 +131,11 @@ pub(crate) fn violation_error(docs: Docs, violations: Vec<Violation>) -> ApiErro
     }
 }
 
-/// Whether the generated tables document `code` (the emulator only answers documented codes;
-/// a test checks every code it uses).
+/// Whether the generated tables document `code`: some operation's page or the common table (the
+/// emulator only answers documented codes; a test checks every code it uses).
 pub fn is_documented(code: &str) -> bool {
     documented(code).is_some()
+        || ecs_api::dynamic::OPERATIONS
+            .iter()
+            .any(|e| (e.documented)(code).is_some())
 }

@@ -1,7 +1,7 @@
 //! A local ECS RPC endpoint answering every documented action: V1 and V3 signature checks and
 //! the generated validation for all of them; the actions of [`MODELLED_ACTIONS`] run against one
-//! state (`CreateSnapshotGroup` as the service behaves, with its rules and idempotency by
-//! `ClientToken`; instances, disks and snapshot groups listed from the same state); every other
+//! state (snapshot groups, snapshots, disks and instances with the pages' rules, progressing over
+//! time by a clock tests can freeze or advance); every other
 //! action is answered from its page's example response, marked by the [`UNMODELLED_HEADER`] header
 //! and in the request log, or refused with [`EmulatorBuilder::strict_actions`]. Scriptable faults.
 //! Listens on 127.0.0.1 for tests and demos.
@@ -18,24 +18,33 @@
 
 mod actions;
 mod answer;
+mod clock;
+mod control;
 mod describe;
 mod errors;
 mod faults;
+mod group;
 mod http;
+mod instance;
 mod log;
+mod paging;
 mod protocol;
 mod server;
+mod snapshot;
 mod state;
+mod store;
 pub mod world;
 
 pub use actions::{MODELLED_ACTIONS, example_response};
+pub use clock::Timings;
+pub use control::ADMIN_STATE_PATH;
 pub use errors::{ApiError, is_documented};
 pub use faults::{Fault, RateLimit};
 pub use http::Limits;
 pub use log::RequestRecord;
 pub use protocol::{MAX_SKEW, Scheme};
 pub use server::{Emulator, EmulatorBuilder, RunningEmulator, UNMODELLED_HEADER};
-pub use state::{MAX_DISKS_PER_GROUP, MAX_GIB_PER_GROUP, Outcome, Snapshot, SnapshotGroup};
+pub use state::{Outcome, Snapshot, SnapshotGroup};
 pub use world::World;
 
 /// Starts an emulator with the default world on `127.0.0.1:0` (a free port).

@@ -1,5 +1,5 @@
 //! `ecs-emulator --listen 127.0.0.1:PORT [--world FILE] [--rate-limit N] [--strict-actions]
-//! [--threads N] [limits]`
+//! [--threads N] [--snapshot-seconds S] [--transition-seconds S] [--admin] [limits]`
 //!
 //! Prints `listening on http://127.0.0.1:PORT` as its first stdout line, then serves until
 //! ctrl-c or SIGTERM.
@@ -9,15 +9,18 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ecs_emulator::{Emulator, Limits, RateLimit, World};
+use ecs_emulator::{Emulator, Limits, RateLimit, Timings, World};
 
 const USAGE: &str = "usage: ecs-emulator [--listen ADDR] [--world FILE] [--rate-limit PER_SECOND] [--strict-actions]
-                    [--threads N] [limits]
+                    [--threads N] [--snapshot-seconds S] [--transition-seconds S] [--admin] [limits]
 
   --listen ADDR     where to listen (default 127.0.0.1:0: a free port on loopback)
   --strict-actions  refuse documented actions the emulator does not model (InvalidAction.NotFound)
                     instead of answering them from their page's example response
   --threads N       worker threads (default: one per core)
+  --snapshot-seconds S    how long a snapshot stays progressing [1.5; 0 = instant]
+  --transition-seconds S  how long Starting/Stopping last [1; 0 = instant]
+  --admin           serve the state dump as JSON at GET /_emulator/state
 
 limits (default in brackets):
   --idle-timeout SECS            close a connection with no request started [30]
@@ -38,6 +41,8 @@ struct Args {
     strict_actions: bool,
     threads: Option<usize>,
     limits: Limits,
+    timings: Timings,
+    admin: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -48,6 +53,8 @@ fn parse_args() -> Result<Args, String> {
         strict_actions: false,
         threads: None,
         limits: Limits::default(),
+        timings: Timings::default(),
+        admin: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -65,6 +72,14 @@ fn parse_args() -> Result<Args, String> {
                 .map(Duration::from_secs_f64)
                 .ok_or_else(|| format!("{name}: not a positive number of seconds: {v}"))
         };
+        // Durations of the world: zero allowed (instant).
+        let duration = |name: &str, v: String| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|n| *n >= 0.0 && n.is_finite())
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| format!("{name}: not a number of seconds: {v}"))
+        };
         let l = &mut args.limits;
         match arg.as_str() {
             "--listen" => args.listen = value("--listen")?,
@@ -79,6 +94,11 @@ fn parse_args() -> Result<Args, String> {
                 );
             }
             "--strict-actions" => args.strict_actions = true,
+            "--snapshot-seconds" => args.timings.snapshot = duration(&arg, value(&arg)?)?,
+            "--transition-seconds" => {
+                args.timings.instance_transition = duration(&arg, value(&arg)?)?;
+            }
+            "--admin" => args.admin = true,
             "--threads" => args.threads = Some(positive(&arg, value(&arg)?)?),
             "--idle-timeout" => l.idle_timeout = seconds(&arg, value(&arg)?)?,
             "--header-timeout" => l.header_read_timeout = seconds(&arg, value(&arg)?)?,
@@ -138,7 +158,9 @@ async fn run(args: Args) -> ExitCode {
     let mut builder = Emulator::builder()
         .world(world)
         .strict_actions(args.strict_actions)
-        .limits(args.limits);
+        .limits(args.limits)
+        .timings(args.timings)
+        .admin_endpoint(args.admin);
     if let Some(n) = args.rate_limit {
         builder = builder.rate_limit(RateLimit::per_second(n));
     }

@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 
 use crate::actions::{self, Ctx};
 use crate::answer;
+use crate::clock::Timings;
 use crate::errors::ApiError;
 use crate::faults::{Bucket, Fault, FaultPlan, RateLimit};
 use crate::http::{self, Answer, Limits, Reply, Request, Service as _};
@@ -31,6 +32,8 @@ pub struct EmulatorBuilder {
     seed: Option<u64>,
     strict_actions: bool,
     limits: Limits,
+    pub(crate) timings: Timings,
+    pub(crate) admin: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -42,6 +45,8 @@ impl Default for EmulatorBuilder {
             seed: None,
             strict_actions: false,
             limits: Limits::default(),
+            timings: Timings::default(),
+            admin: false,
         }
     }
 }
@@ -81,7 +86,7 @@ impl EmulatorBuilder {
     pub fn build(self) -> Emulator {
         Emulator {
             shared: Arc::new(Shared {
-                state: Mutex::new(State::new(self.world)),
+                state: Mutex::new(State::with_timings(self.world, self.timings)),
                 log: Mutex::new(RequestLog::new(self.limits.request_log_bytes)),
                 nonces: Mutex::new(NonceCache::default()),
                 body_budget: Arc::new(Semaphore::new(
@@ -94,6 +99,7 @@ impl EmulatorBuilder {
                 limiter: Mutex::new(self.rate_limit.map(Bucket::new)),
                 validation: self.validation,
                 strict_actions: self.strict_actions,
+                admin: self.admin,
                 seq: AtomicU64::new(0),
             }),
         }
@@ -109,8 +115,8 @@ pub struct Emulator {
 /// What every connection shares. Each lock guards one thing and is held only to read or change
 /// it: parsing, signature checks, validation and rendering run outside all of them.
 #[derive(Debug)]
-struct Shared {
-    state: Mutex<State>,
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
     log: Mutex<RequestLog>,
     nonces: Mutex<NonceCache>,
     limits: Limits,
@@ -120,6 +126,7 @@ struct Shared {
     limiter: Mutex<Option<Bucket>>,
     validation: ValidationMode,
     strict_actions: bool,
+    pub(crate) admin: bool,
     seq: AtomicU64,
 }
 
@@ -153,7 +160,7 @@ impl Emulator {
 #[derive(Debug)]
 pub struct RunningEmulator {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -167,19 +174,26 @@ impl RunningEmulator {
         self.addr
     }
 
-    /// A copy of the current world (instances, disks, accounts).
+    /// A copy of the current world (instances, disks, accounts); snapshots are in
+    /// [`RunningEmulator::state`].
     pub fn world(&self) -> World {
-        lock(&self.shared.state).world.clone()
+        let mut state = lock(&self.shared.state);
+        state.settle();
+        state.world.clone()
     }
     /// Changes the world in place (e.g. to flip a disk's state mid-test).
     pub fn update_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
-        f(&mut lock(&self.shared.state).world)
+        lock(&self.shared.state).update_world(f)
     }
+    /// Every snapshot group, as of the emulator's clock.
     pub fn snapshot_groups(&self) -> Vec<SnapshotGroup> {
-        lock(&self.shared.state).groups.clone()
+        let state = lock(&self.shared.state);
+        state.store.all_groups(state.now())
     }
+    /// Every disk snapshot, as of the emulator's clock.
     pub fn snapshots(&self) -> Vec<Snapshot> {
-        lock(&self.shared.state).snapshots.clone()
+        let state = lock(&self.shared.state);
+        state.store.all_snapshots(state.now())
     }
     /// The requests received, oldest first, as far back as the log's byte limit
     /// ([`Limits::request_log_bytes`]) reaches.
@@ -319,6 +333,9 @@ async fn handle(shared: Arc<Shared>, req: Request) -> Answer {
         Answer::Reply(r)
     };
 
+    if let Some(reply) = crate::control::admin_answer(&shared, &req) {
+        return Answer::Reply(reply);
+    }
     let parsed = match parse(req) {
         Ok(p) => p,
         Err(e) => return reply(Format::Json, &e, false),
@@ -507,7 +524,7 @@ fn error_reply(format: Format, e: &ApiError, request_id: &str, host: &str) -> Re
     build_reply(e.status, ctype, body, request_id, e.retry_after)
 }
 
-fn build_reply(
+pub(crate) fn build_reply(
     status: u16,
     ctype: &'static str,
     body: String,

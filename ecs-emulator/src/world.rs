@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::store::{Snapshot, SnapshotGroup};
+
 /// Everything the emulator knows before the first request: who may call and what exists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +55,12 @@ pub struct Region {
     /// Disks attached to no instance.
     #[serde(default)]
     pub disks: Vec<Disk>,
+    /// Disk snapshots that exist at start (those of `snapshot_groups` included). A running
+    /// emulator keeps them in its state: [`World`] from `RunningEmulator::state` lists them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub snapshots: Vec<Snapshot>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub snapshot_groups: Vec<SnapshotGroup>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,12 +186,12 @@ impl Instance {
 }
 
 impl World {
-    /// Parses a world file (JSON, see README-section.md).
+    /// Parses a world file (JSON, see the README's emulator section).
     pub fn from_json(text: &str) -> Result<World, serde_json::Error> {
         serde_json::from_str(text)
     }
 
-    /// The world the tests and the demo use; README-section.md lists it.
+    /// The world the tests and the demo use; the README's emulator section lists it.
     pub fn default_world() -> World {
         let essd = |id: &str, size: u64| Disk::essd(id, size);
         let with = |mut d: Disk, f: fn(&mut Disk)| {
@@ -313,6 +321,8 @@ impl World {
                     region_id: "cn-hangzhou".into(),
                     instances,
                     disks: vec![essd("d-emu-unattached", 40)],
+                    snapshots: Vec::new(),
+                    snapshot_groups: Vec::new(),
                 },
                 Region {
                     region_id: "cn-beijing".into(),
@@ -322,6 +332,8 @@ impl World {
                         vec![essd("d-emu-beijing", 40)],
                     )],
                     disks: Vec::new(),
+                    snapshots: Vec::new(),
+                    snapshot_groups: Vec::new(),
                 },
             ],
         };

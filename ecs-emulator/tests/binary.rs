@@ -99,6 +99,42 @@ fn loads_a_world_file_and_rejects_a_bad_one() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[tokio::test]
+async fn admin_flag_serves_the_state_and_timing_flags_are_read() {
+    let (mut child, line) = run(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--admin",
+        "--snapshot-seconds",
+        "0",
+        "--transition-seconds",
+        "0.5",
+    ]);
+    let url = line
+        .trim_end()
+        .trim_start_matches("listening on ")
+        .to_owned();
+    let r = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{url}{}", ecs_emulator::ADMIN_STATE_PATH))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let world = ecs_emulator::World::from_json(&r.text().await.unwrap()).unwrap();
+    assert!(world.region("cn-hangzhou").is_some());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let bad = Command::new(env!("CARGO_BIN_EXE_ecs-emulator"))
+        .args(["--snapshot-seconds", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--snapshot-seconds"));
+}
+
 #[test]
 fn warns_when_listening_beyond_loopback() {
     let (mut child, line) = run(&["--listen", "0.0.0.0:0"]);

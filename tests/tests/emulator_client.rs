@@ -13,6 +13,17 @@ use ecs_api::wire::ValidationMode;
 use ecs_api::{CallOptions, Client, Config, Credentials, RetryConfig, SdkError, SignatureVersion};
 use ecs_emulator::{Fault, Outcome, RunningEmulator};
 
+/// The default world with snapshots done at once: these tests create groups of the same disks
+/// back to back, which a snapshot in progress would refuse (`IncorrectDiskStatus.CreatingSnapshot`).
+async fn start_instant() -> RunningEmulator {
+    ecs_emulator::Emulator::builder()
+        .timings(ecs_emulator::Timings::instant())
+        .build()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap()
+}
+
 fn config(emu: &RunningEmulator, creds: Credentials) -> ecs_api::config::ConfigBuilder {
     Config::builder()
         .region("cn-hangzhou")
@@ -74,7 +85,7 @@ async fn expect_code(
 
 #[tokio::test]
 async fn creates_a_group_with_one_snapshot_per_disk() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let out = client(&emu)
         .create_snapshot_group("i-emu-running")
         .exclude_disk_id("d-emu-data2")
@@ -107,7 +118,7 @@ async fn creates_a_group_with_one_snapshot_per_disk() {
 
 #[tokio::test]
 async fn stopped_instance_disk_ids_and_v3_and_sts_succeed() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let c = client(&emu);
     c.create_snapshot_group("i-emu-stopped")
         .send()
@@ -145,7 +156,7 @@ async fn stopped_instance_disk_ids_and_v3_and_sts_succeed() {
 
 #[tokio::test]
 async fn every_state_error_maps_to_its_variant() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let c = client(&emu);
     let i = CreateSnapshotGroupInput::new;
     let cases: Vec<(CreateSnapshotGroupInput, &str, u16)> = vec![
@@ -280,7 +291,7 @@ async fn every_state_error_maps_to_its_variant() {
 
 #[tokio::test]
 async fn account_and_credential_errors() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let input = || CreateSnapshotGroupInput::new("i-emu-running");
     let as_ = |id: &str, secret: &str| client_as(&emu, Credentials::new(id, secret));
     expect_code(
@@ -344,7 +355,7 @@ async fn account_and_credential_errors() {
 
 #[tokio::test]
 async fn client_token_replays_and_mismatches() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let c = client(&emu);
     let first = c
         .create_snapshot_group("i-emu-running")
@@ -372,7 +383,7 @@ async fn client_token_replays_and_mismatches() {
 
 #[tokio::test]
 async fn client_validation_errors_never_reach_the_emulator() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let c = client(&emu);
     let bad = [
         c.create_snapshot_group("i-emu-running")
@@ -402,7 +413,7 @@ async fn one_group_despite(
     fault: Fault,
     attempt_timeout: Duration,
 ) -> Vec<ecs_emulator::RequestRecord> {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let c = Client::new(
         config(&emu, Credentials::new("testid", "testsecret"))
             .attempt_timeout(attempt_timeout)
@@ -486,7 +497,7 @@ async fn lost_and_slow_responses_do_not_duplicate() {
 
 #[tokio::test]
 async fn concurrent_creates_lose_and_duplicate_nothing() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     // Faults at random on a fifth of requests, before and after the effect.
     emu.fail_rate(Some("CreateSnapshotGroup"), 0.1, Fault::InternalError);
     emu.fail_rate(Some("CreateSnapshotGroup"), 0.1, Fault::LostResponse);

@@ -9,6 +9,17 @@ use ecs_emulator::{Emulator, RateLimit, RunningEmulator};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+/// The default world with snapshots done at once: these tests create groups of the same disks
+/// back to back, which a snapshot in progress would refuse (`IncorrectDiskStatus.CreatingSnapshot`).
+async fn start_instant() -> RunningEmulator {
+    ecs_emulator::Emulator::builder()
+        .timings(ecs_emulator::Timings::instant())
+        .build()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap()
+}
+
 static NONCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn nonce() -> String {
@@ -88,7 +99,7 @@ fn signed(business: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn v1_query_succeeds_and_spaces_as_plus_are_accepted() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let p = signed(&[
         ("InstanceId", "i-emu-running"),
         ("Description", "hello world"),
@@ -112,7 +123,7 @@ async fn v1_query_succeeds_and_spaces_as_plus_are_accepted() {
 
 #[tokio::test]
 async fn get_and_form_body_are_accepted() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let p = sign(
         common(&[("InstanceId", "i-emu-running")], time::Duration::ZERO),
         "GET",
@@ -160,7 +171,7 @@ async fn get_and_form_body_are_accepted() {
 
 #[tokio::test]
 async fn signature_checks() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let zero = time::Duration::ZERO;
 
     // Tampered param after signing.
@@ -253,7 +264,7 @@ async fn signature_checks() {
 
 #[tokio::test]
 async fn missing_common_params_and_unknown_action() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     for (name, shown) in [
         ("Action", "Action"),
         ("Version", "Version"),
@@ -297,7 +308,7 @@ async fn missing_common_params_and_unknown_action() {
 
 #[tokio::test]
 async fn xml_format() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let mut p = common(&[("InstanceId", "i-emu-running")], time::Duration::ZERO);
     p[2].1 = "XML".into();
     let (status, headers, body) = post_query(&emu, &encode(&sign(p, "POST", "testsecret"))).await;
@@ -357,7 +368,7 @@ async fn send_v3(
 
 #[tokio::test]
 async fn v3_signatures() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let creds = Credentials::new("testid", "testsecret");
     let params = vec![
         ("InstanceId".to_owned(), "i-emu-running".to_owned()),
@@ -389,6 +400,7 @@ async fn v3_signatures() {
 #[tokio::test]
 async fn rate_limit_answers_throttling_with_retry_after() {
     let emu = Emulator::builder()
+        .timings(ecs_emulator::Timings::instant())
         .rate_limit(RateLimit::per_second(1.0).burst(2))
         .build()
         .start("127.0.0.1:0")
@@ -419,7 +431,7 @@ async fn rate_limit_answers_throttling_with_retry_after() {
 
 #[tokio::test]
 async fn hostile_input_gets_answers_not_panics() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = start_instant().await;
     let raw = [
         "%",
         "%FF%FE=1",

@@ -62,6 +62,7 @@ pub(crate) fn registry_file(
         let name = &op.spec.operation.name;
         let m = ident(&modules[name]);
         let t = ident(name);
+        let kind = ident(&format!("{name}ErrorKind"));
         let category = op.category.clone().unwrap_or_default();
         let cfg = cfg(op, Target::InCrate);
         let all_pages = if op.spec.operation.pagination.is_some() {
@@ -90,6 +91,7 @@ pub(crate) fn registry_file(
                 check: crate::dynamic::check::<crate::operation::#m::#t>,
                 read_only: #read_only,
                 example_response: #example,
+                documented: crate::dynamic::documented::<crate::operation::#m::#kind>,
                 call: crate::dynamic::boxed_call::<crate::operation::#m::#t>,
                 all_pages: #all_pages,
             },

@@ -71,8 +71,10 @@ pub(crate) fn serve_child(kind: &str) -> ExitCode {
             for account in &mut world.accounts {
                 account.snapshot_quota = u64::MAX;
             }
+            // Snapshots done at once: the bench creates groups of the same disks back to back.
             let emulator = ecs_emulator::Emulator::builder()
                 .world(world)
+                .timings(ecs_emulator::Timings::instant())
                 .build()
                 .start("127.0.0.1:0")
                 .await?;

@@ -13,6 +13,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"4DD56CA6-6D75-4D33-BE34-E4A44EBE1C3D\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::accept_inquired_system_event::AcceptInquiredSystemEventErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::accept_inquired_system_event::AcceptInquiredSystemEvent,
         >,
@@ -27,6 +30,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::add_tags::AddTagsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::add_tags::AddTags>,
         all_pages: ::std::option::Option::None,
     },
@@ -41,6 +47,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"E2A664A6-2933-4C64-88AE-5033D003EADF\",\n    \"DedicatedHostIdSets\":{\n        \"DedicatedHostId\":[\n            \"dh-bp67acfmxazb4p****\",\n            \"dh-bp67acfmxazb4d****\"\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::allocate_dedicated_hosts::AllocateDedicatedHostsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::allocate_dedicated_hosts::AllocateDedicatedHosts,
         >,
@@ -57,6 +66,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"F2EF6A3B-E345-46B9-931E-0EA094818567\",\n    \"IpAddress\": \"112.124. **. **\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::allocate_public_ip_address::AllocatePublicIpAddressErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::allocate_public_ip_address::AllocatePublicIpAddress,
         >,
@@ -73,6 +85,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::apply_auto_snapshot_policy::ApplyAutoSnapshotPolicyErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::apply_auto_snapshot_policy::ApplyAutoSnapshotPolicy,
         >,
@@ -89,6 +104,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE70008\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::assign_private_ip_addresses::AssignPrivateIpAddressesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::assign_private_ip_addresses::AssignPrivateIpAddresses,
         >,
@@ -105,6 +123,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "    \"RequestId\": \"C0003E8B-B930-4F59-ADC0-0E209A9012A8\"",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::attach_classic_link_vpc::AttachClassicLinkVpcErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::attach_classic_link_vpc::AttachClassicLinkVpc,
         >,
@@ -119,6 +140,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::attach_disk::AttachDiskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::attach_disk::AttachDisk>,
         all_pages: ::std::option::Option::None,
     },
@@ -133,6 +157,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"D9553E4C-6C3A-4D66-AE79-9835AF705639\",\n    \"AttachInstanceRamRoleResults\": {\n        \"AttachInstanceRamRoleResult\": [\n            {\n                \"Message\": \"success\",\n                \"InstanceId\": \"i-bp10ws62o04ubhvi****\",\n                \"Code\": \"200\"\n            }\n        ]\n    },\n    \"TotalCount\": 1,\n    \"FailCount\": 0,\n    \"RamRoleName\": \"testRamRoleName\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::attach_instance_ram_role::AttachInstanceRamRoleErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::attach_instance_ram_role::AttachInstanceRamRole,
         >,
@@ -147,6 +174,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"TotalCount\":2,\n\t\"RequestId\":\"4ADF7A06-66BD-4FBF-A2ED-2364E41D8C06\",\n\t\"Results\":{\n\t\t\"Result\":[\n\t\t\t{\n\t\t\t\t\"Message\":\"successful\",\n\t\t\t\t\"InstanceId\":\"i-m5eg7be9ndloji64jknv\",\n\t\t\t\t\"Success\":true,\n\t\t\t\t\"Code\":\"200\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"Message\":\"successful\",\n\t\t\t\t\"InstanceId\":\"i-m5e25x2mwr0hk33dwv0h\",\n\t\t\t\t\"Success\":true,\n\t\t\t\t\"Code\":\"200\"\n\t\t\t}\n\t\t]\n\t},\n\t\"FailCount\":0\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::attach_key_pair::AttachKeyPairErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::attach_key_pair::AttachKeyPair,
         >,
@@ -163,6 +193,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::attach_network_interface::AttachNetworkInterfaceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::attach_network_interface::AttachNetworkInterface,
         >,
@@ -179,6 +212,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::authorize_security_group::AuthorizeSecurityGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::authorize_security_group::AuthorizeSecurityGroup,
         >,
@@ -195,6 +231,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\" CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::authorize_security_group_egress::AuthorizeSecurityGroupEgressErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::authorize_security_group_egress::AuthorizeSecurityGroupEgress,
         >,
@@ -211,6 +250,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::cancel_auto_snapshot_policy::CancelAutoSnapshotPolicyErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::cancel_auto_snapshot_policy::CancelAutoSnapshotPolicy,
         >,
@@ -227,6 +269,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::cancel_copy_image::CancelCopyImageErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::cancel_copy_image::CancelCopyImage,
         >,
@@ -243,6 +288,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"E69EF3CC-94CD-42E7-8926-F133B86387C0\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::cancel_simulated_system_events::CancelSimulatedSystemEventsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::cancel_simulated_system_events::CancelSimulatedSystemEvents,
         >,
@@ -257,6 +305,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"4BE2C7FE-C7A4-4675-A153-174E032AABFB\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::cancel_task::CancelTaskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::cancel_task::CancelTask>,
         all_pages: ::std::option::Option::None,
     },
@@ -271,6 +322,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n   \"RequestId\":\"B154D309-F3E1-4AB7-BA94-FEFCA8B89001\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::convert_nat_public_ip_to_eip::ConvertNatPublicIpToEipErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::convert_nat_public_ip_to_eip::ConvertNatPublicIpToEip,
         >,
@@ -285,6 +339,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\",\n    \"ImageId\": \"m-bp1h46wfpjsjastd****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::copy_image::CopyImageErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::copy_image::CopyImage>,
         all_pages: ::std::option::Option::None,
     },
@@ -299,6 +356,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"4ECEEE12-56F1-4FBC-9AB1-890F1234****\",\n    \"ActivationId\": \"4ECEEE12-56F1-4FBC-9AB1-890F1234****\",\n    \"ActivationCode\": \"a-hz0ch3SwhOlE1234+Xo32lAZC****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_activation::CreateActivationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_activation::CreateActivation,
         >,
@@ -315,6 +375,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"AutoProvisioningGroupId\": \"apg-sn54avj8htgvtyh8****\",\n    \"RequestId\": \"745CEC9F-0DD7-4451-9FE7-8B752F39****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_auto_provisioning_group::CreateAutoProvisioningGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_auto_provisioning_group::CreateAutoProvisioningGroup,
         >,
@@ -331,6 +394,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\",\n    \"AutoSnapshotPolicyId\": \"sp-bp12m37ccmxvbmi5****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_auto_snapshot_policy::CreateAutoSnapshotPolicyErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_auto_snapshot_policy::CreateAutoSnapshotPolicy,
         >,
@@ -347,6 +413,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"PrivatePoolOptionsId\": \"crp-bp67acfmxazb4****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_capacity_reservation::CreateCapacityReservationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_capacity_reservation::CreateCapacityReservation,
         >,
@@ -361,6 +430,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E69EF3CC-94CD-42E7-8926-F133B86387C0\",\n    \"CommandId\": \"c-7d2a745b412b4601b2d47f6a768d****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_command::CreateCommandErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_command::CreateCommand,
         >,
@@ -377,6 +449,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"DedicatedBlockStorageClusterOrderId\": \"50155660025****\",\n    \"RequestId\": \"20758A-585D-4A41-A9B2-28DA8F4F534F\",\n    \"DedicatedBlockStorageClusterId\": \"dbsc-xxxxx\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_dedicated_block_storage_cluster::CreateDedicatedBlockStorageClusterErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_dedicated_block_storage_cluster::CreateDedicatedBlockStorageCluster,
         >,
@@ -393,6 +468,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"214A2187-B06F-4E49-A081-4D053466A8C7\",\n    \"DedicatedHostClusterId\": \"dc-bp12wlf6bw0vz9v2****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_dedicated_host_cluster::CreateDedicatedHostClusterErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_dedicated_host_cluster::CreateDedicatedHostCluster,
         >,
@@ -409,6 +487,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\",\n    \"DeploymentSetId\": \"ds-bp1frxuzdg87zh4pzq****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_deployment_set::CreateDeploymentSetErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_deployment_set::CreateDeploymentSet,
         >,
@@ -423,6 +504,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"DiskId\": \"d-bp131n0q38u3a4zi****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_disk::CreateDiskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::create_disk::CreateDisk>,
         all_pages: ::std::option::Option::None,
     },
@@ -437,6 +521,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E69EF3CC-94CD-42E7-8926-F133B86387C0\",\n    \"PairId\": \"rp-dsaf233kj23j2j3****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_disk_replica_pair::CreateDiskReplicaPairErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_disk_replica_pair::CreateDiskReplicaPair,
         >,
@@ -453,6 +540,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"PrivatePoolOptionsId\": \"eap-bp67acfmxazb4****\",\n    \"OrderId\": \"1234567890\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_elasticity_assurance::CreateElasticityAssuranceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_elasticity_assurance::CreateElasticityAssurance,
         >,
@@ -469,6 +559,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"HpcClusterId\": \"hpc-pnlg1ds9rky4****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_hpc_cluster::CreateHpcClusterErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_hpc_cluster::CreateHpcCluster,
         >,
@@ -483,6 +576,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\",\n    \"ImageId\": \"m-bp146shijn7hujku****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_image::CreateImageErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::create_image::CreateImage>,
         all_pages: ::std::option::Option::None,
     },
@@ -497,6 +593,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n\t\"InstanceId\": \"i-bp67acfmxazb4p****\",\n\t\"OrderId\": \"1234567890\",\n\t\"TradePrice\": \"0.165\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_instance::CreateInstanceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_instance::CreateInstance,
         >,
@@ -511,6 +610,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n\t\"PrivateKeyBody\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\n\t\"KeyPairFingerPrint\":\"89:f0:ba:62:ac:b8:aa:e1:61:5e:fd:81:69:86:6d:6b:f0:c0:5a:d7\",\n\t\"KeyPairName\":\"test\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_key_pair::CreateKeyPairErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_key_pair::CreateKeyPair,
         >,
@@ -527,6 +629,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"LaunchTemplateId\": \"lt-m5eiaupmvm2op9d****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_launch_template::CreateLaunchTemplateErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_launch_template::CreateLaunchTemplate,
         >,
@@ -543,6 +648,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FExxxxx\",\n    \"LaunchTemplateVersionNumber\": 2\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_launch_template_version::CreateLaunchTemplateVersionErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_launch_template_version::CreateLaunchTemplateVersion,
         >,
@@ -559,6 +667,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"Description\": \"testDescription\",\n    \"MacAddress\": \"00:16:3e:12:**:**\",\n    \"NetworkInterfaceName\":\"my-eni-name\",\n    \"PrivateIpAddress\": \"172.17. **. **\",\n    \"RequestId\": \"0910A187-1002-4488-9FE5-EF770D142B73\",\n    \"ResourceGroupId\": \"rg-2ze88m67qx5z****\",\n    \"VSwitchId\": \"vsw-bp16usj2p27htro3****\",\n    \"VpcId\": \"vpc-bp1j7w3gc1cexjqd****\",\n    \"ZoneId\": \"cn-hangzhou-e\",\n    \"NetworkInterfaceId\": \"eni-bp1bighqoqowq73yw91r\",\n    \"Status\": \"InUse\",\n    \"SecurityGroupIds\": {\n        \"SecurityGroupId\": [\n            \"sg-bp18kz60mefsicfg****\"\n        ]\n    },\n    \"Type\": \"Primary\",\n    \"OwnerId\": \"123456****\",\n    \"PrivateIpSets\": {\n        \"PrivateIpSet\": [\n            {\n                \"PrivateIpAddress\": \"192.168.0.49\",\n                \"Primary\": true\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_network_interface::CreateNetworkInterfaceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_network_interface::CreateNetworkInterface,
         >,
@@ -575,6 +686,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"SecurityGroupId\":\"sg-securitygroupid\",\n\t\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_security_group::CreateSecurityGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_security_group::CreateSecurityGroup,
         >,
@@ -591,6 +705,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"EventIdSet\":{\n        \"EventId\":[\n            \"e-bp191hqye34x****\",\n            \"e-bp191hqye34y****\"\n        ]\n    },\n    \"RequestId\":\"679E9056-9B75-4306-8A72-A1DF93EBEF74\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_simulated_system_events::CreateSimulatedSystemEventsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_simulated_system_events::CreateSimulatedSystemEvents,
         >,
@@ -607,6 +724,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\",\n    \"SnapshotId\": \"s-bp17441ohwka0yuh****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_snapshot::CreateSnapshotErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_snapshot::CreateSnapshot,
         >,
@@ -623,6 +743,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"01ABBD93-1ABB-4D92-B496-1A3D20EC0697\",\n    \"SnapshotGroupId\": \"ssg-j6ciyh3k52qp7ovm****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::create_snapshot_group::CreateSnapshotGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::create_snapshot_group::CreateSnapshotGroup,
         >,
@@ -639,6 +762,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"4ECEEE12-56F1-4FBC-9AB1-890F74942176\", \n    \"Activation\": {\n        \"InstanceName\": \"test-InstanceName\", \n        \"DeregisteredCount\": \"0\", \n        \"InstanceCount\": \"1\", \n        \"Description\": \"This is description.\", \n        \"CreationTime\": \"2021-01-20T06:00:00Z\", \n        \"ActivationId\": \"4ECEEE12-56F1-4FBC-9AB1-890F1234****\", \n        \"RegisteredCount\": \"0\", \n        \"TimeToLiveInHours\": \"4\", \n        \"IpAddressRange\": \"0.0.0.0/0\"\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_activation::DeleteActivationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_activation::DeleteActivation,
         >,
@@ -655,6 +781,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"B48A12CD-1295-4A38-A8F0-0E92C937****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_auto_provisioning_group::DeleteAutoProvisioningGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_auto_provisioning_group::DeleteAutoProvisioningGroup,
         >,
@@ -671,6 +800,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_auto_snapshot_policy::DeleteAutoSnapshotPolicyErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_auto_snapshot_policy::DeleteAutoSnapshotPolicy,
         >,
@@ -685,6 +817,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"E69EF3CC-94CD-42E7-8926-F133B86387C0\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_command::DeleteCommandErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_command::DeleteCommand,
         >,
@@ -701,6 +836,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_deployment_set::DeleteDeploymentSetErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_deployment_set::DeleteDeploymentSet,
         >,
@@ -715,6 +853,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\" CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_disk::DeleteDiskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::delete_disk::DeleteDisk>,
         all_pages: ::std::option::Option::None,
     },
@@ -729,6 +870,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"20758A-585D-4A41-A9B2-28DA8F4F534F\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_disk_replica_pair::DeleteDiskReplicaPairErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_disk_replica_pair::DeleteDiskReplicaPair,
         >,
@@ -745,6 +889,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_hpc_cluster::DeleteHpcClusterErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_hpc_cluster::DeleteHpcCluster,
         >,
@@ -759,6 +906,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_image::DeleteImageErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::delete_image::DeleteImage>,
         all_pages: ::std::option::Option::None,
     },
@@ -773,6 +923,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"928E2273-5715-46B9-A730-238DC996A533\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_instance::DeleteInstanceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_instance::DeleteInstance,
         >,
@@ -789,6 +942,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_key_pairs::DeleteKeyPairsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_key_pairs::DeleteKeyPairs,
         >,
@@ -805,6 +961,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FExxxxx\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_launch_template::DeleteLaunchTemplateErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_launch_template::DeleteLaunchTemplate,
         >,
@@ -821,6 +980,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FExxxxx\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_launch_template_version::DeleteLaunchTemplateVersionErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_launch_template_version::DeleteLaunchTemplateVersion,
         >,
@@ -837,6 +999,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_network_interface::DeleteNetworkInterfaceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_network_interface::DeleteNetworkInterface,
         >,
@@ -853,6 +1018,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_security_group::DeleteSecurityGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_security_group::DeleteSecurityGroup,
         >,
@@ -869,6 +1037,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_snapshot::DeleteSnapshotErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_snapshot::DeleteSnapshot,
         >,
@@ -885,6 +1056,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\": \"6EDE885A-FDC1-4FAE-BC44-6EACAEA6CC6E\",\n\t\"OperationProgressSet\": {\n\t\t\"OperationProgress\": [\n\t\t\t{\n\t\t\t\t\"OperationStatus\": \"Success\",\n\t\t\t\t\"ErrorMsg\": \"\",\n\t\t\t\t\"RelatedItemSet\": {\n\t\t\t\t\t\"RelatedItem\": [\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\"Value\": \"s-j6c9lpuyxo2uxxnx****\",\n\t\t\t\t\t\t\t\"Name\": \"SnapshotId\"\n\t\t\t\t\t\t}\n\t\t\t\t\t]\n\t\t\t\t},\n\t\t\t\t\"ErrorCode\": \"\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"OperationStatus\": \"Success\",\n\t\t\t\t\"ErrorMsg\": \"\",\n\t\t\t\t\"RelatedItemSet\": {\n\t\t\t\t\t\"RelatedItem\": [\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\"Value\": \"s-j6c9lpuyxo2uxxnx****\",\n\t\t\t\t\t\t\t\"Name\": \"SnapshotId\"\n\t\t\t\t\t\t}\n\t\t\t\t\t]\n\t\t\t\t},\n\t\t\t\t\"ErrorCode\": \"\"\n\t\t\t}\n\t\t]\n\t}\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::delete_snapshot_group::DeleteSnapshotGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::delete_snapshot_group::DeleteSnapshotGroup,
         >,
@@ -901,6 +1075,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"4ECEEE12-56F1-4FBC-9AB1-890F74942176\", \n    \"Instance\": {\n        \"MachineId\": \"e03231b37ab14e53b5795ad625fc****\", \n        \"AgentVersion\": \"2.2.0.102\", \n        \"InstanceId\": \"mi-hz01axdfas****\", \n        \"InvocationCount\": \"2\", \n        \"OsVersion\": \"Linux_#38~18.04.1-Ubuntu SMP Wed Jan 6 18:26:30 UTC 2021_x86_64\", \n        \"Hostname\": \"test-Hostname\", \n        \"ActivationId\": \"4ECEEE12-56F1-4FBC-9AB1-890F7494****\", \n        \"RegistrationTime\": \"2021-01-20T08:57:56Z\", \n        \"IntranetIp\": \"10.0. **. **\", \n        \"InstanceName\": \"test-InstanceName-001\", \n        \"InternetIp\": \"47.8. **. **\", \n        \"OsType\": \"linux\", \n        \"LastInvokedTime\": \"2021-01-20T09:00:40Z\"\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::deregister_managed_instance::DeregisterManagedInstanceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::deregister_managed_instance::DeregisterManagedInstance,
         >,
@@ -917,6 +1094,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"AccountAttributeItems\": {\n        \"AccountAttributeItem\": [\n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"100\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"max-security-groups\"\n            },\n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"2\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"max-dedicated-hosts\"\n            },\n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"1000\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"max-postpaid-instance-vcpu-count\"\n            },\n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"1000\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"max-spot-instance-vcpu-count\"\n            },\n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"5000\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"max-elastic-network-interfaces\"\n            },\n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"yes\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"real-name-authentication\"\n            },\n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"vpc\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"instance-network-type\"\n            },        \n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"229376\",\n                            \"DiskCategory\": \"cloud_efficiency\"\n                        },\n                        {\n                            \"Value\": \"204800\",\n                            \"DiskCategory\": \"cloud_ssd\"\n                        },\n                        {\n                            \"Value\": \"204800\",\n                            \"DiskCategory\": \"cloud_essd\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"max-postpaid-yundisk-capacity\"\n            },\n            {\n                \"AttributeValues\": {\n                    \"ValueItem\": [\n                        {\n                            \"Value\": \"ecs.f3-c16f1.4xlarge\"\n                        },\n                        {\n                            \"Value\": \"ecs.g5.2xlarge\"\n                        }\n                    ]\n                },\n                \"AttributeName\": \"supported-postpaid-instance-types\"\n            }\n        ]\n    },\n    \"RequestId\": \"8CE45CD5-31FB-47C2-959D-CA8144CE9F42\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_account_attributes::DescribeAccountAttributesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_account_attributes::DescribeAccountAttributes,
         >,
@@ -933,6 +1113,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"TotalCount\": \"1\", \n    \"PageSize\": \"10\", \n    \"RequestId\": \"4ECEEE12-56F1-4FBC-9AB1-890F74942176\", \n    \"PageNumber\": \"1\", \n    \"ActivationList\": [\n        {\n            \"InstanceName\": \"test-InstanceName\", \n            \"DeregisteredCount\": \"1\", \n            \"InstanceCount\": \"1\", \n            \"Description\": \"This is description.\", \n            \"CreationTime\": \"2021-01-20T06:00:00Z\", \n            \"ActivationId\": \"4ECEEE12-56F1-4FBC-9AB1-890F1234****\", \n            \"RegisteredCount\": \"1\", \n            \"TimeToLiveInHours\": \"4\", \n            \"Disabled\": \"false\", \n            \"IpAddressRange\": \"0.0.0.0/0\"\n        }\n    ]\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_activations::DescribeActivationsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_activations::DescribeActivations,
         >,
@@ -953,6 +1136,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 1,\n    \"PageSize\": 10,\n    \"RequestId\": \"BA55349F-6E36-4E64-964B-419515D1****\",\n    \"AutoProvisioningGroupHistories\": {\n        \"AutoProvisioningGroupHistory\": [\n            {\n                \"Status\":\"success\",\n                \"ActivityDetails\": {\n                    \"ActivityDetail\": [\n                        {\n                            \"Detail\": \"New ECS instances i-bp67acfmxazb4ph***, i-bp67acfmxazb4pi*** created.\",\n                            \"Status\": \"Successful\"\n                        }\n                    ]\n                },\n                \"LastEventTime\": \"2019-06-17T08:48:00Z\",\n                \"StartTime\": \"2019-06-17T08:47:52Z\",\n                \"TaskId\": \"apg-task-uf66bqtabg10wcf6****\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_auto_provisioning_group_history::DescribeAutoProvisioningGroupHistoryErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_auto_provisioning_group_history::DescribeAutoProvisioningGroupHistory,
         >,
@@ -973,6 +1159,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 2,\n    \"PageSize\": 2,\n    \"RequestId\":\"A43735F7-30BD-4D89-AB8A-030EB24B****\",\n    \"Instances\": {\n        \"Instance\": [\n            {\n                \"CreationTime\": \"2019-06-17T15:25Z\",\n                \"IoOptimized\": true,\n                \"OsType\": \"linux\",\n                \"NetworkType\": \"vpc\",\n                \"Status\": \"Running\",\n                \"Memory\": 8192,\n                \"RegionId\": \"cn-shanghai\",\n                \"InstanceId\": \"i-bp67acfmxazb4p****\",\n                \"CPU\": 2,\n                \"ZoneId\": \"cn-shanghai-a\",\n                \"InstanceType\": \"ecs.g5.large\"\n            },\n            {\n                \"CreationTime\": \"2019-06-17T15:25Z\",\n                \"IoOptimized\": true,\n                \"OsType\": \"linux\",\n                \"NetworkType\": \"vpc\",\n                \"Status\": \"Running\",\n                \"Memory\": 8192,\n                \"RegionId\": \"cn-shanghai\",\n                \"InstanceId\": \"i-bp67acfmxazb5p****\",\n                \"CPU\": 2,\n                \"ZoneId\": \"cn-shanghai-a\",\n                \"InstanceType\": \"ecs.g5.large\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_auto_provisioning_group_instances::DescribeAutoProvisioningGroupInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_auto_provisioning_group_instances::DescribeAutoProvisioningGroupInstances,
         >,
@@ -993,6 +1182,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 1,\n    \"PageSize\": 10,\n    \"RequestId\": \"85331AC9-82C0-4604-9A14-048865BE****\",\n    \"AutoProvisioningGroups\": {\n        \"AutoProvisioningGroup\": {\n            \"TerminateInstancesWithExpiration\": false,\n            \"TerminateInstances\": false,\n            \"ValidFrom\": \"2019-06-17T15:22Z\",\n            \"AutoProvisioningGroupType\": \"maintain\",\n            \"PayAsYouGoOptions\": {\n                \"AllocationStrategy\": \"lowest-price\"\n            },\n            \"AutoProvisioningGroupName\": \"test61****\",\n            \"CreationTime\": \"\",\n            \"ExcessCapacityTerminationPolicy\": \"no-termination\",\n            \"Status\": \"active\",\n            \"MaxSpotPrice\": 5,\n            \"LaunchTemplateVersion\": 1,\n            \"ValidUntil\": \"2100-01-01T07:59Z\",\n            \"TargetCapacitySpecification\": {\n                \"SpotTargetCapacity\": 180,\n                \"TotalTargetCapacity\": 300,\n                \"PayAsYouGoTargetCapacity\": 120,\n                \"DefaultTargetCapacityType\": \"PayAsYouGo\"\n            },\n            \"State\": \"fulfilled\",\n            \"LaunchTemplateId\": \"lt-uf657o6auob6aivd****\",\n            \"RegionId\": \"cn-shanghai\",\n            \"AutoProvisioningGroupId\": \"apg-uf6c7pl7b30t4m98****\",\n            \"SpotOptions\": {\n                \"InstancePoolsToUseCount\": 1,\n                \"InstanceInterruptionBehavior\": \"terminate\",\n                \"AllocationStrategy\": \"lowest-price\"\n            },\n            \"LaunchTemplateConfigs\": {\n                \"LaunchTemplateConfig\": [\n                    {\n                        \"MaxPrice\": 3,\n                        \"WeightedCapacity\": 1,\n                        \"VSwitchId\": \"vsw-uf6qbjwokzl67uqqf****\",\n                        \"Priority\": 1,\n                        \"InstanceType\": \"ecs.c5.xlarge\"\n                    },\n                    {\n                        \"MaxPrice\": 2,\n                        \"WeightedCapacity\": 2,\n                        \"VSwitchId\": \"vsw-uf6n6iy1ib39eqvph****\",\n                        \"Priority\": 1,\n                        \"InstanceType\": \"ecs.g5.large\"\n                    },\n                    {\n                        \"MaxPrice\": 1,\n                        \"WeightedCapacity\": 3,\n                        \"VSwitchId\": \"vsw-uf6gs8uerj5osels4****\",\n                        \"Priority\": 1,\n                        \"InstanceType\": \"ecs.hfc5.large\"\n                    }\n                ]\n            }\n        }\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_auto_provisioning_groups::DescribeAutoProvisioningGroupsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_auto_provisioning_groups::DescribeAutoProvisioningGroups,
         >,
@@ -1013,6 +1205,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 2,\n    \"AutoSnapshotPolicies\": {\n        \"AutoSnapshotPolicy\": [\n            {\n                \"CreationTime\": \"2019-01-22 11:38:08\",\n                \"Status\": \"Normal\",\n                \"DiskNums\": 1,\n                \"AutoSnapshotPolicyName\": \"testAutoSnapshotPolicyName\",\n                \"RegionId\": \"cn-hangzhou\",\n                \"VolumeNums\": 2,\n                \"RetentionDays\": 30,\n                \"TimePoints\": \"[\\\"0\\\"]\",\n                \"AutoSnapshotPolicyId\": \"sp-bp67acfmxazb4ph****\",\n                \"RepeatWeekdays\": \"[\\\"7\\\"]\",\n                \"Tags\": {\n                    \"Tag\": [\n                        {\n                            \"TagKey\": \"TestKey\",\n                            \"TagValue\": \"TestValue\"\n                        }\n                    ]\n                }\n            }\n        ]\n    },\n    \"PageSize\": 1,\n    \"RequestId\": \"CC323EDF-BBB7-420F-BCD1-D9B9D2E9D424\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_auto_snapshot_policy_ex::DescribeAutoSnapshotPolicyExErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_auto_snapshot_policy_ex::DescribeAutoSnapshotPolicyEx,
         >,
@@ -1033,6 +1228,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"0041D94C-FB92-4C49-B115-259DA1CE1923\",\n    \"AvailableZones\": {\n        \"AvailableZone\": [\n            {\n                \"Status\": \"Available\",\n                \"RegionId\": \"cn-hangzhou\",\n                \"AvailableResources\": {\n                    \"AvailableResource\": [\n                        {\n                            \"Type\": \"InstanceType\",\n                            \"SupportedResources\": {\n                                \"SupportedResource\": [\n                                    {\n                                        \"Status\": \"Available\",\n                                        \"Value\": \"ecs.g5.large\",\n                                        \"StatusCategory\": \"WithStock\"\n                                    }\n                                ]\n                            }\n                        }\n                    ]\n                },\n                \"ZoneId\": \"cn-hangzhou-i\",\n                \"StatusCategory\": \"WithStock\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_available_resource::DescribeAvailableResourceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_available_resource::DescribeAvailableResource,
         >,
@@ -1049,6 +1247,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"Bandwidths\": {\n        \"Bandwidth\": [\n            {\n                \"Max\": 100,\n                \"InternetChargeType\": \"PayByBandwidth\",\n                \"Unit\": \"Mbps\",\n                \"Min\": 0\n            },\n            {\n                \"Max\": 100,\n                \"InternetChargeType\": \"PayByTraffic\",\n                \"Unit\": \"Mbps\",\n                \"Min\": 0\n            }\n        ]\n    },\n    \"RequestId\": \"226CB38E-29E3-423E-85DD-DCD1C99832B0\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_bandwidth_limitation::DescribeBandwidthLimitationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_bandwidth_limitation::DescribeBandwidthLimitation,
         >,
@@ -1065,6 +1266,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"TotalCount\":2,\n    \"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\n    \"MaxResults\":10,\n    \"CapacityReservationItem\":\n        {\"InstanceIdSet\":\n            [{\"InstanceId\":\"i-bp67acfmxazb4****\"},\n            {\"InstanceId\":\"i-bp67acfmxazb5****\"}]\n        }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_capacity_reservation_instances::DescribeCapacityReservationInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_capacity_reservation_instances::DescribeCapacityReservationInstances,
         >,
@@ -1085,6 +1289,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"TotalCount\": \"10\", \n    \"NextToken\": \"caeba0bbb2be03f84eb48b699f0a4883\", \n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\", \n    \"MaxResults\": \"10\", \n    \"CapacityReservationSet\": {\n        \"CapacityReservationItem\": [\n            {\n                \"Status\": \"Active\", \n                \"Description\": \"This is description.\", \n                \"Platform\": \"linux\", \n                \"EndTimeType\": \"Unlimited\", \n                \"EndTime\": \"2021-02-19T03:02Z\", \n                \"PrivatePoolOptionsName\": \"crpTestName\", \n                \"InstanceChargeType\": \"PostPaid\", \n                \"StartTime\": \"2021-02-19T02:01Z\", \n                \"PrivatePoolOptionsMatchCriteria\": \"Open\", \n                \"RegionId\": \"cn-hangzhou\", \n                \"TimeSlot\": \"\", \n                \"PrivatePoolOptionsId\": \"cr-bp67acfmxazb4****\", \n                \"AllocatedResources\": {\n                    \"AllocatedResource\": [\n                        {\n                            \"UsedAmount\": \"2\", \n                            \"zoneId\": \"cn-hangzhou-h\", \n                            \"TotalAmount\": \"2\", \n                            \"InstanceType\": \"ecs.c6.large\"\n                        }\n                    ]\n                }\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_capacity_reservations::DescribeCapacityReservationsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_capacity_reservations::DescribeCapacityReservations,
         >,
@@ -1105,6 +1312,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"PageNumber\":1,\n\t\"TotalCount\":2,\n\t\"Links\":{\n\t\t\"Link\":[\n\t\t\t{\n\t\t\t\t\"InstanceId\":\"i-test\",\n\t\t\t\t\"VpcId\":\"vpc-test\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceId\":\"i-test1\",\n\t\t\t\t\"VpcId\":\"vpc-test\"\n\t\t\t}\n\t\t]\n\t},\n\t\"PageSize\":10,\n\t\"RequestId\":\"B154D309-F3E1-4AB7-BA94-FEFCA8B89001\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_classic_link_instances::DescribeClassicLinkInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_classic_link_instances::DescribeClassicLinkInstances,
         >,
@@ -1121,6 +1331,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n  \"TotalCount\": 1,\n  \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n  \"PageSize\": 1,\n  \"PageNumber\": 1,\n  \"InstanceCloudAssistantStatusSet\": {\n    \"InstanceCloudAssistantStatus\": [\n      {\n        \"CloudAssistantVersion\": \"2.2.0.106\",\n        \"InstanceId\": \"i-bp1iudwa5b1tqa****\",\n        \"CloudAssistantStatus\": \"true\",\n        \"OSType\": \"Linux\",\n        \"InvocationCount\": 2,\n        \"ActiveTaskCount\": 0,\n        \"LastInvokedTime\": \"2021-03-15T08:00:00Z\"\n      }\n    ]\n  }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_cloud_assistant_status::DescribeCloudAssistantStatusErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_cloud_assistant_status::DescribeCloudAssistantStatus,
         >,
@@ -1141,6 +1354,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"TotalCount\": 1,\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"PageSize\": 10,\n    \"PageNumber\": 1,\n    \"Commands\": {\n        \"Command\": [\n            {\n                \"Category\": \"\",\n                \"Description\": \"test1\",\n                \"ParameterNames\": {\n                    \"ParameterName\": []\n                },\n                \"Timeout\": 3600,\n                \"Name\": \"testName\",\n                \"Provider\": \"\",\n                \"CommandContent\": \"Y2QgL3Jvb3Q=\",\n                \"WorkingDir\": \"\",\n                \"Type\": \"RunShellScript\",\n                \"InvokeTimes\": 2,\n                \"CreationTime\": \"2020-11-17T06:52Z\",\n                \"EnableParameter\": false,\n                \"CommandId\": \"c-hz01272yr52****\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_commands::DescribeCommandsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_commands::DescribeCommands,
         >,
@@ -1161,6 +1377,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"DedicatedBlockStorageClusters\": {\n        \"DedicatedBlockStorageCluster\": [{\n            \"Status\": \"Running\",\n            \"Description\": \"myDBSCCluster\",\n            \"ZoneId\": \"cn-hangzhou-h\",\n            \"DedicatedBlockStorageClusterId\": \"dbsc-xxxxxx\",\n            \"PerformanceLevel\": \"PL1\",\n            \"CreateTime\": \"2021-03-06 10:16:34\",\n            \"ExpiredTime\": \"2022-03-06 10:16:34\",\n            \"Category\": \"cloud_essd\",\n            \"DedicatedBlockStorageClusterName\": \"myDBSCCluster\",\n            \"DedicatedBlockStorageClusterCapacity\": {\n                \"AvailableCapacity\": \"40\",\n                \"TotalCapacity\": \"72\"\n            }\n        }]\n    },\n    \"NextToken\": \"AAAAAdDWBF2\",\n    \"RequestId\": \"11B55F58-D3A4-4A9B-9596-342420D02FF8\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_dedicated_block_storage_clusters::DescribeDedicatedBlockStorageClustersErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_dedicated_block_storage_clusters::DescribeDedicatedBlockStorageClusters,
         >,
@@ -1181,6 +1400,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"DedicatedHostIdRenewAttributes\": {\n        \"DedicatedHostIdRenewAttribute\": [\n            {\n                \"Duration\": 0,\n                \"DedicatedHostId\": \"dh-bp165p6xk2tlw61e****\",\n                \"AutoRenewEnabled\": false,\n                \"RenewalStatus\": \"Normal\",\n                \"PeriodUnit\": \"Month\"\n            },\n            {\n                \"Duration\": 1,\n                \"DedicatedHostId\": \"dh-bp1f9vxmno****\",\n                \"AutoRenewEnabled\": true,\n                \"RenewalStatus\": \"AutoRenewal\",\n                \"PeriodUnit\": \"Month\"\n            }\n        ]\n    },\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_dedicated_host_auto_renew::DescribeDedicatedHostAutoRenewErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_dedicated_host_auto_renew::DescribeDedicatedHostAutoRenew,
         >,
@@ -1197,6 +1419,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E7676157-C48A-445A-BFCB-6669EDE8DA3D\",\n    \"DedicatedHostTypes\": {\n        \"DedicatedHostType\": [\n            {\n                \"PhysicalGpus\": 0,\n                \"MemorySize\": 180,\n                \"LocalStorageCapacity\": 0,\n                \"DedicatedHostType\": \"ddh.c6s\",\n                \"LocalStorageAmount\": 0,\n                \"Cores\": 52,\n                \"LocalStorageCategory\": \"\",\n                \"Sockets\": 2,\n                \"GPUSpec\": \"\",\n                \"SupportedInstanceTypeFamilies\": {\n                    \"SupportedInstanceTypeFamily\": [\n                        \"ecs.ddh6s.custom\"\n                    ]\n                },\n                \"TotalVgpus\": 0,\n                \"CpuOverCommitRatioRange\": \"1-5\",\n                \"SupportedInstanceTypesList\": {\n                    \"SupportedInstanceTypesList\": []\n                },\n                \"SupportCpuOverCommitRatio\": true,\n                \"TotalVcpus\": 520\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_dedicated_host_types::DescribeDedicatedHostTypesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_dedicated_host_types::DescribeDedicatedHostTypes,
         >,
@@ -1213,6 +1438,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"Demands\": [\n        {\n            \"AvailableAmount\": 0,\n            \"DeliveringAmount\": 50,\n            \"DemandStatus\": \"Expired\",\n            \"DemandTime\": \"2019-02-26T12:00:00Z\",\n            \"EndTime\": \"2019-03-03T15:00:00Z\",\n            \"InstanceChargeType\": \"PrePaid\",\n            \"DemandName\": \"testnames\",\n            \"DemandDescription\": \"testDesc\",\n            \"InstanceType\": \"ecs.g6.xlarge\",\n            \"DemandId\": \"ed-bp16iilptf1tnc0y2***\",\n             \"Comment\": \"zone closed\",                       \n            \"InstanceTypeFamily\": \"ecs.g6\",\n            \"Period\": 3,\n            \"PeriodUnit\": \"Month\",\n            \"StartTime\": \"2019-02-27T12:00:00Z\",\n            \"SupplyInfos\": [\n                {\n                    \"Amount\": \"50\",\n                    \"SupplyEndTime\": \"2019-03-03T15:00:00Z\",\n                    \"SupplyStartTime\": \"2019-03-01T14:00:00Z\",\n                    \"SupplyStatus\": \"Delivering\"\n                }\n            ],\n            \"TotalAmount\": 50,\n            \"UsedAmount\": 0,\n            \"ZoneId\": \"cn-hangzhou-g\"\n        }\n    ],\n    \"PageNumber\": 1,\n    \"PageSize\": 10,\n    \"RegionId\": \"cn-hangzhou\",\n    \"RequestId\": \"04066112-BF3A-4FCD-ABBD-B4B5EDAE9DXX\",\n    \"TotalCount\": 1\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_demands::DescribeDemandsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_demands::DescribeDemands,
         >,
@@ -1233,6 +1461,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\": \"473469C7-AA6F-4DC5-B7DB-A3DC7DE1C52E\",\n\t\"InstanceTypeFamilies\": \"ecs.sccgn6ex,ecs.i2g,ecs.i1,ecs.i2ne,ecs.i2gne,ecs.hfc6,ecs.hfg6,ecs.hfr6,ecs.sn1nec,ecs.sn2nec,ecs.se1nec,ecs.c6,ecs.g6,ecs.r6,ecs.scch5s,ecs.sccg5s,ecs.ic5,ecs.c5,ecs.d1,ecs.d1-c14d3,ecs.d1-c8d3,ecs.d1ne,ecs.g5,ecs.hfc5,ecs.hfg5,ecs.i2,ecs.mn4,ecs.n1,ecs.n1.tiny,ecs.n2,ecs.n4,ecs.r5,ecs.se1,ecs.se1ne,ecs.sn1,ecs.sn1ne,ecs.sn2,ecs.sn2ne,ecs.xn4,ecs.s1,ecs.s2,ecs.s3,ecs.t1,ecs.scch5,ecs.ebmg5,ecs.sccg5,ecs.sccgn6,ecs.re6,ecs.d2,ecs.d2s,ecs.d2c,ecs.sccgn6ne-inc,ecs.g5ne\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_deployment_set_supported_instance_type_family::DescribeDeploymentSetSupportedInstanceTypeFamilyErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_deployment_set_supported_instance_type_family::DescribeDeploymentSetSupportedInstanceTypeFamily,
         >,
@@ -1249,6 +1480,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"DeploymentSets\": {\n        \"DeploymentSet\": [\n            {\n                \"CreationTime\": \"Tue Jul 23 17:24:33 CST 2019\",\n                \"Granularity\": \"switch\",\n                \"DeploymentSetDescription\": \"autogen deploymentset, do not delete\",\n                \"Domain\": \"default\",\n                \"InstanceIds\": {\n                    \"InstanceId\": [\n                        \"i-bp67acfmxazb4ph****\",\n                        \"i-bp67acfmxazb4pi****\",\n                        \"i-bp67acfmxazb4pj****\"]\n                },\n                \"InstanceAmount\": 0,\n                \"Strategy\": \"LooseAggregation\",\n                \"DeploymentSetName\": \"hpc-null-deploymentset\",\n                \"DeploymentStrategy\": \"Availability\",\n                \"DeploymentSetId\": \"ds-bp120c8htdzx3869****\"\n            }\n        ]\n    },\n    \"PageNumber\": 1,\n    \"TotalCount\": 5,\n    \"PageSize\": 1,\n    \"RegionId\": \"cn-hangzhou\",\n    \"RequestId\": \"FB5EF912-FD87-4CF7-91D9-9204974A63F3\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_deployment_sets::DescribeDeploymentSetsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_deployment_sets::DescribeDeploymentSets,
         >,
@@ -1269,6 +1503,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"MonitorData\": {\n        \"DiskMonitorData\": [\n            {\n                \"BPSRead\": 0,\n                \"BPSTotal\": 0,\n                \"BPSWrite\": 0,\n                \"DiskId\": \"d-bp1bq5g3dxxo1x4o****\",\n                \"IOPSRead\": 0,\n                \"IOPSTotal\": 0,\n                \"IOPSWrite\": 0,\n                \"TimeStamp\": \"2014-07-23T12:07:00Z\"\n            },\n            {\n                \"BPSRead\": 0,\n                \"BPSTotal\": 204,\n                \"BPSWrite\": 204,\n                \"DiskId\": \"d-bp1bq5g3dxxo1x4o****\",\n                \"IOPSRead\": 0,\n                \"IOPSTotal\": 0,\n                \"IOPSWrite\": 0,\n                \"TimeStamp\": \"2014-07-23T12:08:00Z\"\n            },\n            {\n                \"BPSRead\": 0,\n                \"BPSTotal\": 819,\n                \"BPSWrite\": 819,\n                \"DiskId\": \"d-bp1bq5g3dxxo1x4o****\",\n                \"IOPSRead\": 0,\n                \"IOPSTotal\": 0,\n                \"IOPSWrite\": 0,\n                \"TimeStamp\": \"2014-07-23T12:09:00Z\"\n            }\n        ]\n    },\n    \"RequestId\": \"A48A0A77-34F5-4C33-9066-9E8D2DA0D8E2\",\n    \"TotalCount\": 3\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_disk_monitor_data::DescribeDiskMonitorDataErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_disk_monitor_data::DescribeDiskMonitorData,
         >,
@@ -1285,6 +1522,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"NextToken\": \"AAAAAdDWBF2****\",\n    \"RequestId\": \"E69EF3CC-94CD-42E7-8926-F133B86387C0\",\n    \"DiskReplicaPairs\": {\n        \"DiskReplicaPair\": [{\n            \"Status\": \"active\",\n            \"Description\": \"TestReplicaPairDescription\",\n            \"DestinationDiskId\": \"d-asdfjl2342kj2l3k4****\",\n            \"PairName\": \"TestReplicaPair\",\n            \"DestinationRegion\": \"cn-shanghai\",\n            \"ReplicaPairId\": \"rp-dsaf233kj23j2j35****\",\n            \"SourceRegion\": \"cn-beijing\",\n            \"SourceDiskId\": \"d-bp131n0q38u3a4zi****\"\n        }]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_disk_replica_pairs::DescribeDiskReplicaPairsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_disk_replica_pairs::DescribeDiskReplicaPairs,
         >,
@@ -1303,6 +1543,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 76,\n    \"PageSize\": 1,\n    \"RequestId\": \"C74847CB-9B69-4360-9969-3595F2B6B9C1\",\n    \"Disks\": {\n        \"Disk\": [\n            {\n                \"DiskChargeType\": \"PostPaid\",\n                \"ImageId\": \"centos_7_06_64_20G_alibase_20190711.vhd\",\n                \"Device\": \"/dev/xvda\",\n                \"DetachedTime\": \"\",\n                \"Type\": \"system\",\n                \"InstanceId\": \"i-bp1j4i2jdf3owlhe****\",\n                \"Encrypted\": false,\n                \"ZoneId\": \"cn-hangzhou-f\",\n                \"EnableAutoSnapshot\": true,\n                \"AttachedTime\": \"2019-11-11T08:35:32Z\",\n                \"PerformanceLevel\": \"PL2\",\n                \"SerialNumber\": \"bp18um4r4f2fve2****\",\n                \"SourceSnapshotId\": \"s-bp67acfmxazb4p****\",\n                \"DeleteAutoSnapshot\": false,\n                \"KMSKeyId\": \"\",\n                \"Size\": 40,\n                \"Description\": \"\",\n                \"DedicatedBlockStorageClusterId\": \"\",\n                \"BdfId\": \"\",\n                \"ProductCode\": \"\",\n                \"Portable\": false,\n                \"EnableAutomatedSnapshotPolicy\": false,\n                \"ResourceGroupId\": \"\",\n                \"DiskName\": \"\",\n                \"StorageSetId\": \"\",\n                \"AutoSnapshotPolicyId\": \"\",\n                \"CreationTime\": \"2019-11-11T08:35:29Z\",\n                \"MountInstances\": {\n                    \"MountInstance\": []\n                },\n                \"Status\": \"In_use\",\n                \"Tags\": {\n                    \"Tag\": [\n                        {\n                            \"TagValue\": \"TestValue\",\n                            \"TagKey\": \"TestKey\"\n                        }\n                    ]\n                },\n                \"Category\": \"cloud_efficiency\",\n                \"RegionId\": \"cn-hangzhou\",\n                \"DeleteWithInstance\": true,\n                \"OperationLocks\": {\n                    \"OperationLock\": []\n                },\n                \"ExpiredTime\": \"2999-09-08T16:00Z\",\n                \"DiskId\": \"d-bp18um4r4f2fve24****\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_disks::DescribeDisksErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_disks::DescribeDisks,
         >,
@@ -1323,6 +1566,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"DiskFullStatusSet\": {\n        \"DiskFullStatusType\": [\n            {\n                \"DiskEventSet\": {\n                    \"DiskEventType\": [\n                        {\n                            \"EventId\": \"e-bp67acfmxazb4p****\",\n                            \"EventType\": {\n                                \"Code\": \"7\",\n                                \"Name\": \"Stalled\"\n                            },\n                            \"EventTime\": \"2018-05-08T02:43:10Z\"\n                        }\n                    ]\n                },\n                \"DiskId\": \"d-bp67acfmxazb4p****\",\n                \"InstanceId\": \"i-bp67acfmxazb4p****\",\n                \"Device\": \"/dev/xvda\",\n                \"HealthStatus\": {\n                    \"Code\": 128,\n                    \"Name\": \"Impaired\"\n                },\n                \"Status\": {\n                    \"Code\": 129,\n                    \"Name\": \"Available\"\n                }\n            },\n            {\n                \"DiskEventSet\": {\n                    \"DiskEventType\": [\n                        {\n                            \"EventId\": \"e-bp67acfmxazb4p****\",\n                            \"EventType\": {\n                                \"Code\": \"1\",\n                                \"Name\": \"Degraded\"\n                            },\n                            \"EventTime\": \"2018-05-06T02:43:10Z\",\n                            \"EventEndTime\": \"2018-05-06T02:48:52Z\"\n                        }\n                    ]\n                },\n                \"DiskId\": \"d-disk2\",\n                \"InstanceId\": \"i-instance2\",\n                \"Device\": \"/dev/xvdb\",\n                \"HealthStatus\": {\n                    \"Code\": 0,\n                    \"Name\": \"Ok\"\n                },\n                \"Status\": {\n                    \"Code\": 129,\n                    \"Name\": \"Available\"\n                }\n            }\n        ]\n    },\n    \"PageNumber\": 1,\n    \"PageSize\": 10,\n    \"RequestId\": \"1A8B4B27-8B2D-XXXX-XXXX-0F64DBE4C211\",\n    \"TotalCount\": 2\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_disks_full_status::DescribeDisksFullStatusErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_disks_full_status::DescribeDisksFullStatus,
         >,
@@ -1343,6 +1589,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\"TotalCount\":2,\n \"RequestId\":\"CAF995AD-487E-4A2F-A064-A209CBA9B4EC\",\n \"NextToken\":\"fdf5da380c6d6b48\",\n \"MaxResults\":10,\n \"ElasticityAssuranceItem\":\n    {\"InstanceIdSet\":\n        [{\"InstanceId\":\"i-bp67acfmxazb4****\"},\n         {\"InstanceId\":\"i-bp67acfmxazb5****\"}]\n     }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_elasticity_assurance_instances::DescribeElasticityAssuranceInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_elasticity_assurance_instances::DescribeElasticityAssuranceInstances,
         >,
@@ -1363,6 +1612,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\"ElasticityAssuranceSet\":\n    {\n    \"ElasticityAssuranceItem\":\n        [{  \n        \"TotalAssuranceTimes\":\"Unlimited\",\n        \"Status\":\"Active\",\n        \"UsedAssuranceTimes\":0,\n        \"Description\":\"This is description.\",\n        \"EndTime\":\"2021-09-29T16:00Z\",\n        \"PrivatePoolOptionsName\":\"eapTestName\",\n        \"LatestStartTime\":\"\",\n        \"StartTime\":\"2020-09-29T08:00Z\",\n        \"RegionId\":\"cn-hangzhou\",\n        \"PrivatePoolOptionsMatchCriteria\":\"Open\",\n        \"AllocatedResources\":\n            {\n            \"AllocatedResource\":[\n                {\"UsedAmount\":0,\n                \"zoneId\":\"cn-hangzhou-i\",\n                \"TotalAmount\":3,\n                \"InstanceType\":\"ecs.c6.xlarge\"}\n                ]\n            },\n        \"PrivatePoolOptionsId\":\"eap-bp1boncv6mbmv6wi****\"\n        }]\n    },\n    \"TotalCount\":1,\n    \"RequestId\":\"45BF0929-A08F-49CA-A053-6FA3EC66B1BD\",\n    \"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\n    \"MaxResults\":10\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_elasticity_assurances::DescribeElasticityAssurancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_elasticity_assurances::DescribeElasticityAssurances,
         >,
@@ -1383,6 +1635,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n \"RequestId\":\"5A03C2BA-3BCE-4A87-8076-7DC1629\",\n \"MonitorData\":{\n     \"EniMonitorData\":[\n         {\n             \"PacketTx\":0,\n             \"TimeStamp\":\"2018-05-21T03:22:00Z\",\n             \"IntranetOut\":0,\n             \"DropPacketRx\":0,\n             \"IntranetIn\":0,\n             \"EniId\":\"eni-bp19da36d6xdwey4****\",\n             \"DropPacketTx\":0,\n             \"PacketRx\":0\n         },\n         {\n             \"PacketTx\":0,\n             \"TimeStamp\":\"2018-05-21T03:21:00Z\",\n             \"IntranetOut\":0,\n             \"DropPacketRx\":0,\n             \"IntranetIn\":0,\n             \"EniId\":\"eni-bp19da36d6xdwey3****\",\n             \"DropPacketTx\":0,\n             \"PacketRx\":0\n         },\n         {\n             \"PacketTx\":52240,\n             \"TimeStamp\":\"2018-05-21T03:19:00Z\",\n             \"IntranetOut\":73344,\n             \"DropPacketRx\":0,\n             \"IntranetIn\":467,\n             \"EniId\":\"eni-bp19da36d6xdwey2****\",\n             \"DropPacketTx\":0,\n             \"PacketRx\":6603\n         },\n         {\n             \"PacketTx\":34925,\n             \"TimeStamp\":\"2018-05-21T03:20:00Z\",\n             \"IntranetOut\":48871,\n             \"DropPacketRx\":0,\n             \"IntranetIn\":350,\n             \"EniId\":\"eni-bp19da36d6xdwey1****\",\n             \"DropPacketTx\":0,\n             \"PacketRx\":4888\n         }\n     ]\n }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_eni_monitor_data::DescribeEniMonitorDataErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_eni_monitor_data::DescribeEniMonitorData,
         >,
@@ -1399,6 +1654,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 2,\n    \"HpcClusters\": {\n        \"HpcCluster\": [\n            {\n                \"Name\": \"chuatest1\",\n                \"Description\": \"testDescription1\",\n                \"HpcClusterId\": \"hpc-bp1a5zr3u7nq9cx****\"\n            },\n            {\n                \"Name\": \"chuatest2\",\n                \"Description\": \"testDescription2\",\n                \"HpcClusterId\": \"hpc-l6aam7fivcfd21fu****\"\n            }\n        ]\n    },\n    \"PageSize\": 10,\n    \"RequestId\": \"382960A6-C535-4705-B6EA-8338466270C4\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_hpc_clusters::DescribeHpcClustersErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_hpc_clusters::DescribeHpcClusters,
         >,
@@ -1419,6 +1677,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E39053A7-C3E6-41FA-8F8D-F5BD8063E61C\",\n    \"Image\": {\n        \"ImageOwnerAlias\": \"self\",\n        \"Status\": \"Available\",\n        \"Progress\": \"\",\n        \"Usage\": \"\",\n        \"Description\": \"testDescription\",\n        \"IsSelfShared\": \"\",\n        \"Architecture\": \"x86_64\",\n        \"Platform\": \"CentOS\",\n        \"ProductCode\": \"\",\n        \"Size\": 40,\n        \"IsSubscribed\": false,\n        \"IsCopied\": false,\n        \"ImageFamily\": \"testImageFamily\",\n        \"OSName\": \"CentOS 8.0 64-bit\",\n        \"IsSupportIoOptimized\": true,\n        \"IsSupportCloudinit\": true,\n        \"ImageName\": \"testImageName\",\n        \"DiskDeviceMappings\": {\n            \"DiskDeviceMapping\": [\n                {\n                    \"SnapshotId\": \"s-bp1ejhb4r1lyu55t****\",\n                    \"Type\": \"system\",\n                    \"Format\": \"\",\n                    \"Size\": \"40\",\n                    \"Device\": \"/dev/xvda\",\n                    \"ImportOSSBucket\": \"\",\n                    \"ImportOSSObject\": \"\"\n                }\n            ]\n        },\n        \"ImageVersion\": \"\",\n        \"OSType\": \"linux\",\n        \"ImageId\": \"m-bp1ejhb4r1lyu55t****\",\n        \"CreationTime\": \"2020-03-17T06:19:19Z\",\n        \"Tags\": {\n            \"Tag\": []\n        }\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_image_from_family::DescribeImageFromFamilyErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_image_from_family::DescribeImageFromFamily,
         >,
@@ -1435,6 +1696,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"ShareGroups\": {\n        \"ShareGroup\": [\n            {\n                \"Group\": \"all\"\n            }\n        ]\n    },\n    \"Accounts\": {\n        \"Account\": [\n            {\n                \"AliyunId\": \"1234567890\"\n            }\n        ]\n    },\n    \"ImageId\": \"m-bp1caf3yicx5jlfl****\",\n    \"PageNumber\": 1,\n    \"PageSize\": 10,\n    \"RegionId\": \"cn-qingdao\",\n    \"TotalCount\": 1,\n    \"RequestId\": \"9AD96F49-0BE5-4868-A66A-224352549CEC\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_image_share_permission::DescribeImageSharePermissionErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_image_share_permission::DescribeImageSharePermission,
         >,
@@ -1451,6 +1715,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"CF661E2D-4AFE-4BCD-959A-A65E14416B44\",\n    \"RegionId\": \"cn-hangzhou\",\n    \"ImageId\": \"ubuntu_16_0402_64_20G_alibase_20180409.vhd\",\n    \"InstanceTypes\": {\n        \"InstanceType\": [{\n            \"InstanceTypeId\": \"ecs.t1.xsmall\",\n            \"CpuCoreCount\": 1,\n            \"MemorySize\": 0.5,\n            \"InstanceTypeFamily\": \"ecs.t1\"\n        },\n        {\n            \"InstanceTypeId\": \"ecs.t1.small\",\n            \"CpuCoreCount\": 1,\n            \"MemorySize\": 1,\n            \"InstanceTypeFamily\": \"ecs.t1\"\n        }]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_image_support_instance_types::DescribeImageSupportInstanceTypesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_image_support_instance_types::DescribeImageSupportInstanceTypes,
         >,
@@ -1467,6 +1734,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 1,\n    \"PageSize\": 1,\n    \"RegionId\": \"cn-hangzhou\",\n    \"RequestId\": \"66189103-EDB2-43E2-BB60-BFF2B62F4EB8\",\n    \"Images\": {\n        \"Image\": [\n            {\n                \"ImageId\": \"m-bp1g7004ksh0oeuc****\",\n                \"ImageFamily\": \"hangzhou-daily-update\",\n                \"Description\": \"Archive log for Oracle\",\n                \"OSNameEn\": \"Windows Server  2016 Data Center Edition 64bit Chinese Edition\",\n                \"ProductCode\": \"\",\n                \"ResourceGroupId\": \"\",\n                \"OSType\": \"windows\",\n                \"Architecture\": \"x86_64\",\n                \"OSName\": \"Windows Server  2016 Datacenter 64-bit (Simplified Chinese)\",\n                \"DiskDeviceMappings\": {\n                    \"DiskDeviceMapping\": [\n                        {\n                            \"ImportOSSObject\": \"\",\n                            \"Format\": \"\",\n                            \"Device\": \"/dev/xvda\",\n                            \"Type\": \"system\",\n                            \"SnapshotId\": \"s-bp17ot2q7x72ggtw****\",\n                            \"ImportOSSBucket\": \"\",\n                            \"Progress\": \"\",\n                            \"Size\": \"60\"\n                        }\n                    ]\n                },\n                \"ImageOwnerAlias\": \"self\",\n                \"Progress\": \"100%\",\n                \"IsSupportCloudinit\": true,\n                \"Usage\": \"none\",\n                \"CreationTime\": \"2019-11-15T06:07:05Z\",\n                \"ImageVersion\": \"\",\n                \"Tags\": {\n                    \"Tag\": [\n                        {\n                            \"TagValue\": \"Oracle\",\n                            \"TagKey\": \"DTS\"\n                        }\n                    ]\n                },\n                \"Status\": \"Available\",\n                \"ImageName\": \"testImageName\",\n                \"IsSupportIoOptimized\": true,\n                \"IsSelfShared\": \"False\",\n                \"IsCopied\": false,\n                \"IsSubscribed\": false,\n                \"Platform\": \"Windows Server 2016\",\n                \"Size\": 60\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_images::DescribeImagesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_images::DescribeImages,
         >,
@@ -1487,6 +1757,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"Instances\":\n        {\"Instance\":\n            [{\"InstanceId\":\"i-bp67acfmxazb4****\",\n            \"PrivatePoolOptionsMatchCriteria\":\"Open\",\n            \"PrivatePoolOptionsId\":\"eap-bp67acfmxazb4****\"}]\n        },\n    \"TotalCount\":1,\n    \"RequestId\":\"395245CB-A6FD-4777-8F83-A0B0DFE43F23\",\n    \"PageSize\":10,\n    \"PageNumber\":1\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_attachment_attributes::DescribeInstanceAttachmentAttributesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_attachment_attributes::DescribeInstanceAttachmentAttributes,
         >,
@@ -1507,6 +1780,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 1,\n    \"InstanceRenewAttributes\": {\n        \"InstanceRenewAttribute\": [\n            {\n                \"RenewalStatus\": \"AutoRenewal\",\n                \"Duration\": 1,\n                \"InstanceId\": \"i-bp18x3z4hc7bixhx****\",\n                \"AutoRenewEnabled\": true,\n                \"PeriodUnit\": \"Week\"\n            }\n        ]\n    },\n    \"PageSize\": 1,\n    \"RequestId\": \"DAE023B4-A78F-4B39-8860-96F17B54F772\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_auto_renew_attribute::DescribeInstanceAutoRenewAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_auto_renew_attribute::DescribeInstanceAutoRenewAttribute,
         >,
@@ -1523,6 +1799,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"InstanceSystemEventSet\": {\n        \"InstanceSystemEventType\": [\n            {\n                \"InstanceId\": \"i-uf678mass4zvr9n1****\",\n                \"EventId\": \"e-uf64yvznlao4jl2c****\",\n                \"EventType\": {\n                    \"Code\": 1,\n                    \"Name\": \"SystemMaintenance.Reboot\"\n                },\n                \"EventCycleStatus\": {\n                    \"Code\": 0,\n                    \"Name\": \"Executed\"\n                },\n                \"EventPublishTime\": \"2017-11-30T06:32:31Z\",\n                \"NotBefore\": \"2017-12-01T06:32:31Z\",\n                \"EventFinishTime\": \"2017-12-01T06:35:31Z\"\n            },\n            {\n                \"InstanceId\": \"i-uf678mass4zvr9n1****\",\n                \"EventId\": \"e-uf61cbvp0w8x2xfx****\",\n                \"EventType\": {\n                    \"Code\": 34,\n                    \"Name\": \"InstanceExpiration.Stop\"\n                },\n                \"EventCycleStatus\": {\n                    \"Code\": 8,\n                    \"Name\": \"Avoided\"\n                },\n                \"EventPublishTime\": \"2017-11-29T06:32:31Z\",\n                \"NotBefore\": \"2017-12-06T00:00:00Z\",\n                \"EventFinishTime\": \"2017-12-05T12:35:31Z\"\n            }\n        ]\n    },\n    \"PageSize\": 10,\n    \"PageNumber\": 1,\n    \"TotalCount\": 2,\n    \"RequestId\": \"02EA76D3-5A2A-44EB-XXXX-8901881D8707\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_history_events::DescribeInstanceHistoryEventsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_history_events::DescribeInstanceHistoryEvents,
         >,
@@ -1543,6 +1822,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"PageNumber\": 1,\n    \"PageSize\": 10,\n    \"TotalCount\": 100,\n    \"InstanceMaintenanceAttributes\": {\n        \"InstanceMaintenanceAttribute\": [{\n            \"InstanceId\": \"i-bp67acfmxazb4ph***\",\n            \"NotifyOnMaintenance\": false,\n            \"MaintenanceWindows \": {\n                \"MaintenanceWindow\": [{\n                    \"StartTime\": \"02:00:00\",\n                    \"EndTime\": \"18:00:00\"\n                }]\n            },\n            \"ActionOnMaintenance\": {\n                \"Value\": \"Stop\",\n                \"DefaultValue\": \"AutoRecover\",\n                \"SupportedValues\": {\n                    \"SupportedValue\": [\"Stop\", \"AutoRecover\"]\n                }\n            }\n        }]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_maintenance_attributes::DescribeInstanceMaintenanceAttributesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_maintenance_attributes::DescribeInstanceMaintenanceAttributes,
         >,
@@ -1563,6 +1845,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"A3DC3196-379B-4F32-A2C5-B937134FAD8A\", \n    \"PriceInfo\": {\n        \"Rules\": {\n            \"Rule\": [\n                {\n                    \"Description\": \"Upgrade offers\", \n                    \"RuleId\": \"1234567890\"\n                }\n            ]\n        }, \n        \"Price\": {\n            \"OriginalPrice\": \"175.200\", \n            \"Currency\": \"CNY\", \n            \"DiscountPrice\": \"61.320\", \n            \"TradePrice\": \"113.880\"\n        }\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_modification_price::DescribeInstanceModificationPriceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_modification_price::DescribeInstanceModificationPrice,
         >,
@@ -1579,6 +1864,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\",\n    \"MonitorData\": {\n        \"InstanceMonitorData\": [\n            {\n                \"InstanceId\": \"i-bp1a36962lrhj4ab****\",\n                \"CPU\": 0,\n                \"IntranetRX\": 122,\n                \"IntranetTX\": 343,\n                \"IntranetFlow\": 675,\n                \"IntranetBandwidth\": 10,\n                \"InternetRX\": 122,\n                \"InternetTX\": 343,\n                \"InternetFlow\": 675,\n                \"InternetBandwidth\": 10,\n                \"IOPSRead\": 1000,\n                \"IOPSWrite\": 13585,\n                \"BPSRead\": 1000,\n                \"BPSWrite\": 200,\n                \"TimeStamp\": \"2014-10-30T05:00:00Z\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_monitor_data::DescribeInstanceMonitorDataErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_monitor_data::DescribeInstanceMonitorData,
         >,
@@ -1595,6 +1883,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"8F4CAE3F-7892-4662-83A5-2C2FFD639553\",\n    \"InstanceRamRoleSets\": {\n        \"InstanceRamRoleSet\": [\n            {\n                \"InstanceId\": \"i-bp67acfmxazb4p****\",\n                \"RamRoleName\": \"EcsServiceRole-EcsDocGuideTest\"\n            }\n        ]\n    },\n    \"TotalCount\": 1,\n    \"PageNumber\": 1,\n    \"PageSize\": 1\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_ram_role::DescribeInstanceRamRoleErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_ram_role::DescribeInstanceRamRole,
         >,
@@ -1615,6 +1906,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"PageNumber\": 1,\n\t\"InstanceStatuses\": {\n\t\t\"InstanceStatus\": [\n\t\t\t{\n\t\t\t\t\"Status\": \"Running\",\n\t\t\t\t\"InstanceId\": \"i-bp1j4i2jdf3owlhe****\"\n\t\t\t}\n\t\t]\n\t},\n\t\"TotalCount\": 58,\n\t\"PageSize\": 1,\n\t\"RequestId\": \"746C3444-9A24-4D7D-B8A8-DCBF7AC8BD66\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_status::DescribeInstanceStatusErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_status::DescribeInstanceStatus,
         >,
@@ -1635,6 +1929,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"InstanceTypeFamilies\": {\n\t\t\"InstanceTypeFamily\": [\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.g6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.ebmg6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.ebmg6e\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.g6e\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.c6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.r6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.t6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.hfc6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.hfg6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.hfr6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.ebmc6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"InstanceTypeFamilyId\": \"ecs.ebmr6\",\n\t\t\t\t\"Generation\": \"ecs-5\"\n\t\t\t}\n\t\t]\n\t},\n\t\"RequestId\": \"A66D039A-EC35-4130-B0D1-E9873C0742D2\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_type_families::DescribeInstanceTypeFamiliesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_type_families::DescribeInstanceTypeFamilies,
         >,
@@ -1651,6 +1948,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\": \"00827261-20B7-4562-83F2-4DF39876A45A\",\n\t\"InstanceTypes\": {\n\t\t\"InstanceType\": [\n\t\t\t{\n\t\t\t\t\"MemorySize\": 8,\n\t\t\t\t\"InstancePpsTx\": 300000,\n\t\t\t\t\"MaximumQueueNumberPerEni\": 2,\n\t\t\t\t\"EniIpv6AddressQuantity\": 1,\n\t\t\t\t\"PrimaryEniQueueNumber\": 2,\n\t\t\t\t\"CpuCoreCount\": 2,\n\t\t\t\t\"TotalEniQueueQuantity\": 4,\n\t\t\t\t\"EniTotalQuantity\": 2,\n\t\t\t\t\"EniTrunkSupported\": false,\n\t\t\t\t\"InstanceTypeFamily\": \"ecs.g6\",\n\t\t\t\t\"InstancePpsRx\": 300000,\n\t\t\t\t\"EniQuantity\": 2,\n\t\t\t\t\"InstanceBandwidthRx\": 1024000,\n\t\t\t\t\"GPUAmount\": 0,\n\t\t\t\t\"InstanceBandwidthTx\": 1024000,\n\t\t\t\t\"SecondaryEniQueueNumber\": 2,\n\t\t\t\t\"DiskQuantity\": 17,\n\t\t\t\t\"LocalStorageCategory\": \"\",\n\t\t\t\t\"GPUSpec\": \"\",\n\t\t\t\t\"InstanceFamilyLevel\": \"EnterpriseLevel\",\n\t\t\t\t\"InstanceTypeId\": \"ecs.g6.large\",\n\t\t\t\t\"EniPrivateIpAddressQuantity\": 6\n\t\t\t}\n\t\t]\n\t}\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_types::DescribeInstanceTypesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_types::DescribeInstanceTypes,
         >,
@@ -1667,6 +1967,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"VncUrl\": \"wss%3A%2F%2Fhz01-vncproxy.aliyun.com%2Fwebsockify%2F%3Fs%3DDvh%252FIA%252BYc73gWO48cBx2gBxUDVzaAnSKr74pq30mzqUYgeUMcB%252FbkNixDxdEA996\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instance_vnc_url::DescribeInstanceVncUrlErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instance_vnc_url::DescribeInstanceVncUrl,
         >,
@@ -1683,6 +1986,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"Instances\": {\n\t\t\"Instance\": [\n\t\t\t{\n\t\t\t\t\"ResourceGroupId\": \"rg-bp67acfmxazb4p****\",\n\t\t\t\t\"Memory\": 16384,\n\t\t\t\t\"InstanceChargeType\": \"PostPaid\",\n\t\t\t\t\"Cpu\": 8,\n\t\t\t\t\"OSName\": \"CentOS  7.4 64-bit\",\n\t\t\t\t\"InstanceNetworkType\": \"vpc\",\n\t\t\t\t\"InnerIpAddress\": {\n\t\t\t\t\t\"IpAddress\": []\n\t\t\t\t},\n\t\t\t\t\"ExpiredTime\": \"2017-12-10T04:04Z\",\n\t\t\t\t\"ImageId\": \"m-bp67acfmxazb4p****\",\n\t\t\t\t\"EipAddress\": {\n\t\t\t\t\t\"AllocationId\": \"eip-2ze88m67qx5z****\",\n\t\t\t\t\t\"IpAddress\": \"42.112.**.**\",\n\t\t\t\t\t\"InternetChargeType\": \"PayByTraffic\"\n\t\t\t\t},\n\t\t\t\t\"HostName\": \"testHostName\",\n\t\t\t\t\"Tags\": {\n\t\t\t\t\t\"Tag\": [\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\"TagKey\": \"TestKey\",\n\t\t\t\t\t\t\t\"TagValue\": \"TestValue\"\n\t\t\t\t\t\t}\n\t\t\t\t\t]\n\t\t\t\t},\n\t\t\t\t\"VlanId\": \"\",\n\t\t\t\t\"Status\": \"Running\",\n\t\t\t\t\"MetadataOptions\": {\n\t\t\t\t\t\"HttpTokens\": \"optional\",\n\t\t\t\t\t\"HttpEndpoint\": \"enabled\"\n\t\t\t\t},\n\t\t\t\t\"InstanceId\": \"i-bp67acfmxazb4p****\",\n\t\t\t\t\"StoppedMode\": \"KeepCharging\",\n\t\t\t\t\"CpuOptions\": {\n\t\t\t\t\t\"ThreadsPerCore\": 2,\n\t\t\t\t\t\"Numa\": \"2\",\n\t\t\t\t\t\"CoreCount\": 4\n\t\t\t\t},\n\t\t\t\t\"StartTime\": \"2017-12-10T04:04Z\",\n\t\t\t\t\"DeletionProtection\": false,\n\t\t\t\t\"SecurityGroupIds\": {\n\t\t\t\t\t\"SecurityGroupId\": [\n\t\t\t\t\t\t\"sg-bp67acfmxazb4p****\"\n\t\t\t\t\t]\n\t\t\t\t},\n\t\t\t\t\"VpcAttributes\": {\n\t\t\t\t\t\"PrivateIpAddress\": {\n\t\t\t\t\t\t\"IpAddress\": [\n\t\t\t\t\t\t\t\"172.17.**.**\"\n\t\t\t\t\t\t]\n\t\t\t\t\t},\n\t\t\t\t\t\"VpcId\": \"vpc-2zeuphj08tt7q3brd****\",\n\t\t\t\t\t\"VSwitchId\": \"vsw-2zeh0r1pabwtg6wcs****\",\n\t\t\t\t\t\"NatIpAddress\": \"172.17.**.**\"\n\t\t\t\t},\n\t\t\t\t\"InternetChargeType\": \"PayByTraffic\",\n\t\t\t\t\"InstanceName\": \"InstanceNameTest\",\n\t\t\t\t\"DeploymentSetId\": \"\",\n\t\t\t\t\"InternetMaxBandwidthOut\": 5,\n\t\t\t\t\"SerialNumber\": \"51d1353b-22bf-4567-a176-8b3e12e4****\",\n\t\t\t\t\"OSType\": \"linux\",\n\t\t\t\t\"CreationTime\": \"2017-12-10T04:04Z\",\n\t\t\t\t\"AutoReleaseTime\": \"2017-12-10T04:04Z\",\n\t\t\t\t\"Description\": \"testDescription\",\n\t\t\t\t\"InstanceTypeFamily\": \"ecs.g5\",\n\t\t\t\t\"DedicatedInstanceAttribute\": {\n\t\t\t\t\t\"Tenancy\": \"default\",\n\t\t\t\t\t\"Affinity\": \"default\"\n\t\t\t\t},\n\t\t\t\t\"PublicIpAddress\": {\n\t\t\t\t\t\"IpAddress\": [\n\t\t\t\t\t\t\"121.40.**.**\"\n\t\t\t\t\t]\n\t\t\t\t},\n\t\t\t\t\"GPUSpec\": \"\",\n\t\t\t\t\"NetworkInterfaces\": {\n\t\t\t\t\t\"NetworkInterface\": [\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\"Type\": \"Primary\",\n\t\t\t\t\t\t\t\"PrimaryIpAddress\": \"172.17.**.***\",\n\t\t\t\t\t\t\t\"NetworkInterfaceId\": \"eni-2zeh9atclduxvf1z****\",\n\t\t\t\t\t\t\t\"MacAddress\": \"00:16:3e:32:b4:**\",\n\t\t\t\t\t\t\t\"PrivateIpSets\": {\n\t\t\t\t\t\t\t\t\"PrivateIpSet\": [\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"PrivateIpAddress\": \"172.17.**.**\",\n\t\t\t\t\t\t\t\t\t\t\"Primary\": true\n\t\t\t\t\t\t\t\t\t}\n\t\t\t\t\t\t\t\t]\n\t\t\t\t\t\t\t}\n\t\t\t\t\t\t}\n\t\t\t\t\t]\n\t\t\t\t},\n\t\t\t\t\"SpotPriceLimit\": 0.98,\n\t\t\t\t\"DeviceAvailable\": true,\n\t\t\t\t\"SaleCycle\": \"month\",\n\t\t\t\t\"InstanceType\": \"ecs.g5.large\",\n\t\t\t\t\"OSNameEn\": \"CentOS  7.4 64 bit\",\n\t\t\t\t\"SpotStrategy\": \"NoSpot\",\n\t\t\t\t\"IoOptimized\": true,\n\t\t\t\t\"ZoneId\": \"cn-hangzhou-g\",\n\t\t\t\t\"ClusterId\": \"c-bp67acfmxazb4p****\",\n\t\t\t\t\"EcsCapacityReservationAttr\": {\n\t\t\t\t\t\"CapacityReservationPreference\": \"\",\n\t\t\t\t\t\"CapacityReservationId\": \"\"\n\t\t\t\t},\n\t\t\t\t\"DedicatedHostAttribute\": {\n\t\t\t\t\t\"DedicatedHostId\": \"dh-bp67acfmxazb4p****\",\n\t\t\t\t\t\"DedicatedHostName\": \"testDedicatedHostName\",\n\t\t\t\t\t\"DedicatedHostClusterId\": \"dc-bp67acfmxazb4h****\"\n\t\t\t\t},\n\t\t\t\t\"GPUAmount\": 4,\n\t\t\t\t\"OperationLocks\": {\n\t\t\t\t\t\"LockReason\": []\n\t\t\t\t},\n\t\t\t\t\"InternetMaxBandwidthIn\": 50,\n\t\t\t\t\"Recyclable\": false,\n\t\t\t\t\"RegionId\": \"cn-hangzhou\",\n\t\t\t\t\"CreditSpecification\": \"\"\n\t\t\t}\n\t\t]\n\t},\n\t\"TotalCount\": 1,\n\t\"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n\t\"PageSize\": 10,\n\t\"PageNumber\": 1,\n    \"NextToken\": \"caeba0bbb2be03f84eb48b699f0a4883\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instances::DescribeInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instances::DescribeInstances,
         >,
@@ -1703,6 +2009,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"TotalCount\": 1,\n    \"RequestId\": \"7EBCB534-1CE5-46E7-92A6-507B1654CC03\",\n    \"PageSize\": 10,\n    \"PageNumber\": 1,\n    \"InstanceFullStatusSet\": {\n        \"InstanceFullStatusType\": [\n            {\n                \"Status\": {\n                    \"Code\": 1,\n                    \"Name\": \"Running\"\n                },\n                \"InstanceId\": \"i-bp19cx17f2yx****\",\n                \"HealthStatus\": {\n                    \"Code\": 64,\n                    \"Name\": \"Warning\"\n                },\n                \"ScheduledSystemEventSet\": {\n                    \"ScheduledSystemEventType\": [\n                        {\n                            \"EventCycleStatus\": {\n                                \"Code\": 24,\n                                \"Name\": \"Scheduled\"\n                            },\n                            \"EventPublishTime\": \"2020-04-24T07:09:37Z\",\n                            \"EventType\": {\n                                \"Code\": 65,\n                                \"Name\": \"SystemFailure.Reboot\"\n                            },\n                            \"ExtendedAttribute\": {},\n                            \"EventId\": \"e-bp1hygp5b04o56l0****\",\n                            \"NotBefore\": \"2020-04-24T10:32:31Z\",\n                            \"Reason\": \"A simulated event.\"\n                        }\n                    ]\n                }\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_instances_full_status::DescribeInstancesFullStatusErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_instances_full_status::DescribeInstancesFullStatus,
         >,
@@ -1723,6 +2032,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"F416C43A-6581-4138-9503-4FBBC4EA1BB7\",\n    \"Invocation\": {\n        \"InvocationResults\": {\n            \"InvocationResult\": [\n                {\n                    \"Dropped\": 0,\n                    \"InvocationStatus\": \"Failed\",\n                    \"InstanceId\": \"i-bp1i7gg30r52z2em****\",\n                    \"ExitCode\": 1,\n                    \"ErrorInfo\": \"the command execution exit code is not zero.\",\n                    \"StartTime\": \"2020-05-11T09:01:40Z\",\n                    \"Repeats\": 1,\n                    \"InvokeRecordStatus\": \"Finished\",\n                    \"FinishedTime\": \"2020-05-11T09:01:41Z\",\n                    \"Output\": \"\",\n                    \"CommandId\": \"c-hz0jdfwcsr****\",\n                    \"ErrorCode\": \"ExitCodeNonzero\",\n                    \"InvokeId\": \"t-hz0jdfwd9f****\",\n                    \"StopTime\": \"\"\n                }\n            ]\n        },\n        \"TotalCount\": 5,\n        \"PageSize\": 1,\n        \"PageNumber\": 1\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_invocation_results::DescribeInvocationResultsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_invocation_results::DescribeInvocationResults,
         >,
@@ -1739,6 +2051,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n  \"TotalCount\": 1,\n  \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n  \"PageSize\": 10,\n  \"PageNumber\": 1,\n  \"Invocations\": {\n    \"Invocation\": [\n      {\n        \"InvocationStatus\": \"Running\",\n        \"Parameters\": \"{}\",\n        \"Timed\": false,\n        \"InvokeInstances\": {\n          \"InvokeInstance\": [\n            {\n              \"Dropped\": 0,\n              \"InvocationStatus\": \"Success\",\n              \"InstanceId\": \"i-bp1i7gg30r52z2em****\",\n              \"Timed\": false,\n              \"InstanceInvokeStatus\": \"Finished\",\n              \"ExitCode\": 0,\n              \"ErrorInfo\": \"\",\n              \"StartTime\": \"2019-12-20T06:15:55Z\",\n              \"Repeats\": 0,\n              \"FinishTime\": \"2019-12-20T06:15:56Z\",\n              \"Output\": \"OutPutTestmsg\",\n              \"CreationTime\": \"2019-12-20T06:15:54Z\",\n              \"UpdateTime\": \"2020-01-19T09:15:47Z\",\n              \"ErrorCode\": \"\",\n              \"StopTime\": \"2020-01-19T09:15:47Z\"\n            }\n          ]\n        },\n        \"CommandContent\": \"cnBtIC1xYSB8IGdyZXAgdnNm****\",\n        \"RepeatMode\": \"Once\",\n        \"InvokeStatus\": \"Finished\",\n        \"CommandType\": \"RunShellScript\",\n        \"Username\": \"root\",\n        \"CreationTime\": \"2020-01-19T09:15:46Z\",\n        \"Frequency\": \"\",\n        \"CommandId\": \"c-hz0jdfwcsr****\",\n        \"CommandName\": \"CommandTestName\",\n        \"InvokeId\": \"t-hz0jdfwd9f****\"\n      }\n    ]\n  }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_invocations::DescribeInvocationsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_invocations::DescribeInvocations,
         >,
@@ -1759,6 +2074,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"PageNumber\":1,\n\t\"TotalCount\":1,\n\t\"KeyPairs\": {\n\t\t\"KeyPair\":{\n\t\t\t{\n\t\t\t\t\"KeyPairFingerPrint\": \"xxxxxxxxxx\",\n\t\t\t\t\"KeyPairName\": \"test\"\n\t\t\t}\n\t\t]\n\t},\n\t\"PageSize\":2,\n\t\"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_key_pairs::DescribeKeyPairsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_key_pairs::DescribeKeyPairs,
         >,
@@ -1779,6 +2097,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"TotalCount\": \"1\", \n    \"PageSize\": \"10\", \n    \"RequestId\": \"3989ED0C-20A1-4351-A127-2067FF8390AX\", \n    \"PageNumber\": \"1\", \n    \"LaunchTemplateVersionSets\": {\n        \"LaunchTemplateVersionSet\": [\n            {\n                \"LaunchTemplateName\": \"testLaunchTemplateName\", \n                \"CreatedBy\": \"1234567890\", \n                \"VersionDescription\": \"testVersionDescription\", \n                \"ModifiedTime\": \"2018-05-14T14:18:00Z\", \n                \"DefaultVersion\": \"true\", \n                \"CreateTime\": \"2018-05-14T14:18:00Z\", \n                \"LaunchTemplateId\": \"lt-bp67acfmxazb4p****\", \n                \"VersionNumber\": \"1\"\n            }, \n            {\n                \"LaunchTemplateData\": {\n                    \"ImageOwnerAlias\": \"system\", \n                    \"PrivateIpAddress\": \"10.1.**.**\", \n                    \"DeploymentSetId\": \"ds-bp1brhwhoqinyjd6****\",\n                    \"Description\": \"testInstanceDescription\", \n                    \"ResourceGroupId\": \"rg-bp67acfmxazb4p****\", \n                    \"DataDisks\": {\n                        \"DataDisk\": [\n                            {\n                                \"SnapshotId\": \"s-bp67acfmxazb4p****\", \n                                \"Description\": \"testDiskDescription\", \n                                \"Category\": \"cloud_ssd\", \n                                \"PerformanceLevel\": \"PL1\", \n                                \"Device\": \"/dev/xvda\", \n                                \"Encrypted\": \"false\", \n                                \"Size\": \"2000\", \n                                \"DeleteWithInstance\": \"true\", \n                                \"DiskName\": \"testDiskName\"\n                            }\n                        ]\n                    }, \n                    \"UserData\": \"SGVsbG9FQ1M=\", \n                    \"InstanceChargeType\": \"Postpaid\", \n                    \"SpotDuration\": \"1\", \n                    \"SystemDisk.DiskName\": \"testSystemDiskName\", \n                    \"SystemDisk.Size\": \"80\", \n                    \"SystemDisk.PerformanceLevel\": \"PL0\", \n                    \"RamRoleName\": \"testRamRoleName\", \n                    \"NetworkType\": \"vpc\", \n                    \"NetworkInterfaces\": {\n                        \"NetworkInterface\": [\n                            {\n                                \"NetworkInterfaceName\": \"testNetworkInterfaceName\", \n                                \"PrimaryIpAddress\": \"203.0.*.*\", \n                                \"Description\": \"testNetworkInterfacesDescription\", \n                                \"SecurityGroupId\": \"sg-bp67acfmxazb4p****\", \n                                \"VSwitchId\": \"vsw-bp67acfmxazb4p****\"\n                            }\n                        ]\n                    }, \n                    \"SystemDisk.DeleteWithInstance\": \"true\", \n                    \"ImageId\": \"m-bp67acfmxazb4p****\", \n                    \"SpotPriceLimit\": \"0.98\", \n                    \"SystemDisk.Category\": \"cloud_ssd\", \n                    \"InstanceType\": \"ecs.g5.large\", \n                    \"SpotStrategy\": \"NoSpot\", \n                    \"HostName\": \"testHostName\", \n                    \"Tags\": {\n                        \"InstanceTag\": [\n                            {\n                                \"Value\": \"TestValue\", \n                                \"Key\": \"TestKey\"\n                            }\n                        ]\n                    }, \n                    \"PasswordInherit\": \"true\", \n                    \"KeyPairName\": \"testKeyPairName\", \n                    \"SystemDisk.Iops\": \"30000\", \n                    \"IoOptimized\": \"none\", \n                    \"SystemDisk.Description\": \"testSystemDiskDescription\", \n                    \"ZoneId\": \"cn-hangzhou-g\", \n                    \"VSwitchId\": \"vsw-bp67acfmxazb4p****\", \n                    \"SecurityGroupId\": \"sg-bp67acfmxazb4p****\", \n                    \"Period\": \"1\", \n                    \"InternetChargeType\": \"PayByTraffic\", \n                    \"InstanceName\": \"testInstanceName\", \n                    \"EnableVmOsConfig\": \"false\", \n                    \"InternetMaxBandwidthOut\": \"100\", \n                    \"InternetMaxBandwidthIn\": \"5\", \n                    \"VpcId\": \"v-bp67acfmxazb4p****\", \n                    \"SecurityEnhancementStrategy\": \"active\", \n                    \"AutoReleaseTime\": \"2018-05-14T14:18:00Z\"\n                }\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_launch_template_versions::DescribeLaunchTemplateVersionsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_launch_template_versions::DescribeLaunchTemplateVersions,
         >,
@@ -1799,6 +2120,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"PageNumber\":1,\n\t\"TotalCount\":1,\n\t\"LaunchTemplateSets\":{\n\t\t\"LaunchTemplateSet\":[\n\t\t\t{\n\t\t\t\t\"DefaultVersionNumber\":1,\n\t\t\t\t\"LaunchTemplateId\":\"lt-m5e3ofjr1zn1aw7qdxxx\",\n\t\t\t\t\"LatestVersionNumber\":1,\n\t\t\t\t\"CreateTime\":\"2018-05-14T14:18:00Z\",\n\t\t\t\t\"CreatedBy\":\"1942111349714xxx\",\n\t\t\t\t\"ModifiedTime\":\"2018-05-14T14:18:00Z\",\n\t\t\t\t\"LaunchTemplateName\":\"wd-1526307480xxx\"\n\t\t\t}\n\t\t]\n\t},\n\t\"PageSize\":10,\n\t\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FExxxxx\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_launch_templates::DescribeLaunchTemplatesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_launch_templates::DescribeLaunchTemplates,
         >,
@@ -1819,6 +2143,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"Instances\": [\n        {\n            \"MachineId\": \"e03231b37ab14e53b5795ad625fc****\",\n            \"InstanceId\": \"mi-hz018jrc1o0****\",\n            \"AgentVersion\": \"2.2.0.102\",\n            \"Connected\": true,\n            \"InvocationCount\": 1,\n            \"OsVersion\": \"Linux_#38~18.04.1-Ubuntu SMP Wed Jan 6 18:26:30 UTC 2021_x86_64\",\n            \"ActivationId\": \"3704F543-F768-43FA-9864-897F75B3****\",\n            \"Hostname\": \"demo\",\n            \"RegistrationTime\": \"2021-01-20T08:57:56Z\",\n            \"IntranetIp\": \"10.0. **. **\",\n            \"InstanceName\": \"webAPP-linux-01\",\n            \"InternetIp\": \"40.65. **. **\",\n            \"OsType\": \"Linux\",\n            \"LastInvokedTime\": \"2021-01-20T09:00:40Z\"\n        }\n    ],\n    \"TotalCount\": 1,\n    \"RequestId\": \"77115469-F2C5-4ECA-94F7-FA04F2FDC8F4\",\n    \"PageSize\": 10,\n    \"PageNumber\": 1\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_managed_instances::DescribeManagedInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_managed_instances::DescribeManagedInstances,
         >,
@@ -1839,6 +2166,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"TotalCount\": 1,\n\t\"RequestId\": \"5C0E2B68-EDB0-421D-B146-E58A04808242\",\n\t\"PageSize\": 10,\n\t\"NextToken\": \"AAAAAdDWBF2w6Olxc+cMPjUtUMpaCa3hjTbxWpikFyOaihc****/JSvFWO/sGLK3bh****\",\n\t\"PageNumber\": 1,\n\t\"NetworkInterfaceSets\": {\n\t\t\"NetworkInterfaceSet\": [{\n\t\t\t\"Status\": \"InUse\",\n\t\t\t\"PrivateIpAddress\": \"192.168.**.**\",\n\t\t\t\"ZoneId\": \"cn-shenzhen-c\",\n\t\t\t\"ResourceGroupId\": \"rg-aek2boynwys****\",\n\t\t\t\"InstanceId\": \"i-wz91t9p4j9xsw2pn****\",\n\t\t\t\"VSwitchId\": \"vsw-wz9vqfgwgkj94ubb1****\",\n\t\t\t\"NetworkInterfaceId\": \"eni-wz9iib303as7e5c3****\",\n\t\t\t\"MacAddress\": \"00:16:3e:**:**:c2\",\n\t\t\t\"SecurityGroupIds\": {\n\t\t\t\t\"SecurityGroupId\": [\n\t\t\t\t\t\"sg-wz9iib303as7e5c7****\"\n\t\t\t\t]\n\t\t\t},\n\t\t\t\"Type\": \"Primary\",\n\t\t\t\"Ipv6Sets\": {\n\t\t\t\t\"Ipv6Set\": [{\n\t\t\t\t\t\"Ipv6Address\": \"2408:4321:180:1701:94c7:bc38:3bfa:***\"\n\t\t\t\t}]\n\t\t\t},\n\t\t\t\"VpcId\": \"vpc-wz9wh0fywtu5szszb****\",\n\t\t\t\"OwnerId\": \"140692647406****\",\n\t\t\t\"AssociatedPublicIp\": {},\n\t\t\t\"CreationTime\": \"2019-12-25T12:31:31Z\",\n\t\t\t\"Tags\": {\n\t\t\t\t\"Tag\": [{\n\t\t\t\t\t\"TagKey\": \"owner\",\n\t\t\t\t\t\"TagValue\": \"lisi\"\n\t\t\t\t}]\n\t\t\t},\n\t\t\t\"PrivateIpSets\": {\n\t\t\t\t\"PrivateIpSet\": [{\n\t\t\t\t\t\"PrivateIpAddress\": \"192.168.**.**\",\n\t\t\t\t\t\"AssociatedPublicIp\": {},\n\t\t\t\t\t\"Primary\": true\n\t\t\t\t}]\n\t\t\t}\n\t\t}]\n\t}\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_network_interfaces::DescribeNetworkInterfacesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_network_interfaces::DescribeNetworkInterfaces,
         >,
@@ -1853,6 +2183,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n  \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\",\n  \"PriceInfo\": {\n    \"Price\": {\n      \"Currency\": \"CNY\",\n      \"DiscountPrice\": 655.2,\n      \"OriginalPrice\": 4368,\n      \"TradePrice\": 3712.8\n    },\n    \"Rules\": {\n      \"Rule\": [\n        {\n          \"Description\": \"Receive a 15% discount on a 1-year subscription\",\n          \"RuleId\": \"ONE_YEAR_85_PERCENT\"\n        }\n      ]\n    }\n  }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_price::DescribePriceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_price::DescribePrice,
         >,
@@ -1869,6 +2202,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"38EC7366-F5A9-46B1-BDB1-0FDC2E296397\",\n    \"Regions\": {\n        \"Region\": [\n            {\n                \"RegionId\": \"cn-qingdao-et2-b01\",\n                \"RegionEndpoint\": \"ecs.aliyuncs.com\",\n                \"LocalName\": \"China (Qingdao)\"\n            },\n            {\n                \"RegionId\": \"cn-qingdao-nebula\",\n                \"RegionEndpoint\": \"ecs.cn-qingdao-nebula.aliyuncs.com\",\n                \"LocalName\": \"cn-qingdao-nebula\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_regions::DescribeRegionsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_regions::DescribeRegions,
         >,
@@ -1885,6 +2221,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n  \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\",\n  \"PriceInfo\": {\n    \"Price\": {\n      \"Currency\": \"CNY\",\n      \"DiscountPrice\": 655.2,\n      \"OriginalPrice\": 4368,\n      \"TradePrice\": 3712.8\n    },\n    \"Rules\": {\n      \"Rule\": [\n        {\n          \"Description\":\"Receive a 15% discount on 1-year subscription\",\n          \"Code\": \"ONE_YEAR_85_PERCENT\"\n        }\n      ]\n    }\n  }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_renewal_price::DescribeRenewalPriceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_renewal_price::DescribeRenewalPrice,
         >,
@@ -1901,6 +2240,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"ReservedInstances\":{\n        \"ReservedInstance\":[\n            {\n                \"CreationTime\":\"2018-12-10T12:07Z\",\n                \"ExpiredTime\":\"2019-12-10T16:00Z\",\n                \"InstanceAmount\":1,\n                \"ReservedInstanceId\":\"ri-0xzhex2ulpzf53****\",\n                \"InstanceType\":\"ecs.g5.large\",\n                \"OfferingType\":\"All Upfront\",\n                \"RegionId\":\"cn-hangzhou-test-307\",\n                \"ReservedInstanceName\":\"riZ0xzhex2ulpzf53****\",\n                \"Scope\":\"region\",\n                \"StartTime\":\"2018-12-10T12:00Z\",\n                \"Status\":\"Active\",\n                \"Tags\": {\n                    \"Tag\": [\n                        {\n                            \"TagKey\": \"TestKey\",\n                            \"TagValue\": \"TestValue\"\n                        }\n                    ]\n                }\n            }\n        ]\n    },\n    \"RequestId\":\"E572643C-6A29-49D6-9D4E-6CFA4E063A3E\",\n    \"PageNumber\":1,\n    \"PageSize\":50,\n    \"Total\":1\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_reserved_instances::DescribeReservedInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_reserved_instances::DescribeReservedInstances,
         >,
@@ -1921,6 +2263,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"994F2B60-B050-49E3-9283-44655FAC7A4X\",\n\t\"AvailableZones\":{\n\t\t\"AvailableZone\":[\n\t\t\t{\n\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\"RegionId\":\"cn-hangzhou-dg-a01\",\n\t\t\t\t\"AvailableResources\":{\n\t\t\t\t\t\"AvailableResource\":[\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\"Type\":\"InstanceType\",\n\t\t\t\t\t\t\t\"SupportedResources\":{\n\t\t\t\t\t\t\t\t\"SupportedResource\":[\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.g5.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-lc1m2.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m4.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.c5.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfg5.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfc5.3xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfg5.4xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfg5.6xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.c5.4xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m2.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m1.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.ic5.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-lc1m4.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfg5.3xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m2.4xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.ic5.3xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.g5.6xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.ic5.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.ic5.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfc5.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.r5.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.g5.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfg5.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.r5.4xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfc5.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfc5.4xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-lc1m2.small\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m1.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.g5.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.r5.6xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m2.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.g5.3xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m1.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfc5.6xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m4.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfg5.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.hfc5.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.c5.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.c5.6xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m4.large\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.r5.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.r5.xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.c5.3xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.ic5.4xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-lc1m1.small\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.c5.2xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m1.4xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-lc2m1.nano\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.g5.4xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.r5.3xlarge\"\n\t\t\t\t\t\t\t\t\t},\n\t\t\t\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\t\t\t\"Status\":\"Available\",\n\t\t\t\t\t\t\t\t\t\t\"Value\":\"ecs.t5-c1m2.large\"\n\t\t\t\t\t\t\t\t\t}\n\t\t\t\t\t\t\t\t]\n\t\t\t\t\t\t\t}\n\t\t\t\t\t\t}\n\t\t\t\t\t]\n\t\t\t\t},\n\t\t\t\t\"ZoneId\":\"cn-hangzhou-h\"\n\t\t\t}\n\t\t]\n\t}\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_resources_modification::DescribeResourcesModificationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_resources_modification::DescribeResourcesModification,
         >,
@@ -1937,6 +2282,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"SecurityGroupId\": \"sg-bp1gxw6bznjjvhu3****\",\n    \"InnerAccessPolicy\": \"Accept\",\n    \"SecurityGroupName\": \"FinanceJoshua\",\n    \"Description\": \"testDescription1\",\n    \"RegionId\": \"cn-hangzhou\",\n    \"RequestId\": \"A72322C1-47C0-491E-8088-8B17E4EA859F\",\n    \"Permissions\": {\n        \"Permission\": [\n            {\n                \"SourceCidrIp\": \"10.0.0.0/8\",\n                \"Description\": \"\",\n                \"DestCidrIp\": \"\",\n                \"NicType\": \"intranet\",\n                \"DestGroupName\": \"\",\n                \"PortRange\": \"22/22\",\n                \"DestGroupId\": \"\",\n                \"Ipv6DestCidrIp\": \"\",\n                \"Direction\": \"ingress\",\n                \"Priority\": 1,\n                \"IpProtocol\": \"TCP\",\n                \"SourcePortRange\": \"\",\n                \"SourceGroupOwnerAccount\": \"\",\n                \"Policy\": \"Accept\",\n                \"CreateTime\": \"2018-12-12T07:28:38Z\",\n                \"SourceGroupId\": \"\",\n                \"DestGroupOwnerAccount\": \"\",\n                \"Ipv6SourceCidrIp\": \"\",\n                \"SourceGroupName\": \"\"\n            },\n            {\n                \"SourceCidrIp\": \"0.0.0.0/0\",\n                \"Description\": \"\",\n                \"DestCidrIp\": \"\",\n                \"NicType\": \"intranet\",\n                \"DestGroupName\": \"\",\n                \"PortRange\": \"443/443\",\n                \"DestGroupId\": \"\",\n                \"Ipv6DestCidrIp\": \"\",\n                \"Direction\": \"ingress\",\n                \"Priority\": 1,\n                \"IpProtocol\": \"TCP\",\n                \"SourcePortRange\": \"\",\n                \"SourceGroupOwnerAccount\": \"\",\n                \"Policy\": \"Accept\",\n                \"CreateTime\": \"2018-12-12T07:28:38Z\",\n                \"SourceGroupId\": \"\",\n                \"DestGroupOwnerAccount\": \"\",\n                \"Ipv6SourceCidrIp\": \"\",\n                \"SourceGroupName\": \"\"\n            },\n            {\n                \"SourceCidrIp\": \"0.0.0.0/0\",\n                \"Description\": \"\",\n                \"DestCidrIp\": \"\",\n                \"NicType\": \"intranet\",\n                \"DestGroupName\": \"\",\n                \"PortRange\": \"80/80\",\n                \"DestGroupId\": \"\",\n                \"Ipv6DestCidrIp\": \"\",\n                \"Direction\": \"ingress\",\n                \"Priority\": 1,\n                \"IpProtocol\": \"TCP\",\n                \"SourcePortRange\": \"\",\n                \"SourceGroupOwnerAccount\": \"\",\n                \"Policy\": \"Accept\",\n                \"CreateTime\": \"2018-12-12T07:28:38Z\",\n                \"SourceGroupId\": \"\",\n                \"DestGroupOwnerAccount\": \"\",\n                \"Ipv6SourceCidrIp\": \"\",\n                \"SourceGroupName\": \"\"\n            },\n            {\n                \"SourceCidrIp\": \"10.0.0.0/8\",\n                \"Description\": \"\",\n                \"DestCidrIp\": \"\",\n                \"NicType\": \"intranet\",\n                \"DestGroupName\": \"\",\n                \"PortRange\": \"-1/-1\",\n                \"DestGroupId\": \"\",\n                \"Ipv6DestCidrIp\": \"\",\n                \"Direction\": \"ingress\",\n                \"Priority\": 1,\n                \"IpProtocol\": \"ICMP\",\n                \"SourcePortRange\": \"-1/-1\",\n                \"SourceGroupOwnerAccount\": \"\",\n                \"Policy\": \"Accept\",\n                \"CreateTime\": \"2018-12-12T07:28:38Z\",\n                \"SourceGroupId\": \"\",\n                \"DestGroupOwnerAccount\": \"\",\n                \"Ipv6SourceCidrIp\": \"\",\n                \"SourceGroupName\": \"\"\n            }\n        ]\n    },\n    \"VpcId\": \"vpc-bp1opxu1zkhn00gzv****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_security_group_attribute::DescribeSecurityGroupAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_security_group_attribute::DescribeSecurityGroupAttribute,
         >,
@@ -1953,6 +2301,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\",\n    \"SecurityGroupReferences\": [\n        {\n            \"SecurityGroupId\": \"sg-bp67acfmxazb4ph****\",\n            \"SecurityReferencingGroups\": [\n                {\n                    \"AliUid\": \"1234567890\",\n                    \"SecurityGroupId\": \"sg-bp67acfmxazb4pi****\"\n                },\n                {\n                    \"AliUid\": \"1234567890\",\n                    \"SecurityGroupId\": \"sg-bp67acfmxazb4pj****\"\n                }\n            ]\n        }\n    ]\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_security_group_references::DescribeSecurityGroupReferencesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_security_group_references::DescribeSecurityGroupReferences,
         >,
@@ -1969,6 +2320,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 49,\n    \"PageSize\": 1,\n    \"RegionId\": \"cn-hangzhou\",\n    \"RequestId\": \"A1707FC0-430C-423A-B624-284046B20399\",\n    \"SecurityGroups\": {\n        \"SecurityGroup\": [\n            {\n                \"CreationTime\": \"2019-11-01T06:08:46Z\",\n                \"Tags\": {\n                    \"Tag\": []\n                },\n                \"SecurityGroupId\": \"sg-bp67acfmxazb4p****\",\n                \"Description\": \"\",\n                \"SecurityGroupName\": \"SGTestName\",\n                \"ResourceGroupId\": \"\",\n                \"SecurityGroupType\": \"normal\",\n                \"VpcId\": \"vpc-bp67acfmxazb4p****\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_security_groups::DescribeSecurityGroupsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_security_groups::DescribeSecurityGroups,
         >,
@@ -1989,6 +2343,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n  \"TotalCount\": 1,\n  \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n  \"PageSize\": 10,\n  \"PageNumber\": 1,\n  \"Invocations\": {\n    \"Invocation\": [\n      {\n        \"FileMode\": \"0644\",\n        \"Overwrite\": false,\n        \"InvocationStatus\": \"Success\",\n        \"Description\": \"This is a test file.\",\n        \"ContentType\": \"PlainText\",\n        \"VmCount\": 1,\n        \"TargetDir\": \"/root\",\n        \"FileGroup\": \"root\",\n        \"FileOwner\": \"root\",\n        \"InvokeInstances\": {\n          \"InvokeInstance\": [\n            {\n              \"InvocationStatus\": \"Success\",\n              \"FinishTime\": \"2020-09-11T08:30:55Z\",\n              \"InstanceId\": \"i-bp1hsglsw****\",\n              \"ErrorInfo\": \"\",\n              \"CreationTime\": \"2020-09-11T08:30:55Z\",\n              \"StartTime\": \"2020-09-11T08:30:55Z\",\n              \"UpdateTime\": \"2020-09-11T08:30:55Z\",\n              \"ErrorCode\": \"\"\n            }\n          ]\n        },\n        \"Name\": \"test.txt\",\n        \"Content\": \"ZWNobyBoZWxsbw==\",\n        \"CreationTime\": \"2020-09-11T08:30:55Z\",\n        \"InvokeId\": \"f-hz0vk9****\"\n      }\n    ]\n  }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_send_file_results::DescribeSendFileResultsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_send_file_results::DescribeSendFileResults,
         >,
@@ -2009,6 +2366,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\": \"3F9A4CC4-362F-469A-B9EF-B3204EF8AA3A\",\n\t\"NextToken\": \"\",\n\t\"SnapshotGroups\": {\n\t\t\"SnapshotGroup\": [\n\t\t\t{\n\t\t\t\t\"Status\": \"accomplished\",\n\t\t\t\t\"Description\": \"This is description.\",\n\t\t\t\t\"InstanceId\": \"i-j6ca469urv8ei629****\",\n\t\t\t\t\"CreationTime\": \"2021-03-23T10:58:48Z\",\n\t\t\t\t\"SnapshotGroupId\": \"ssg-j6ciyh3k52qp7ovm****\",\n\t\t\t\t\"Snapshots\": {\n\t\t\t\t\t\"Snapshot\": [\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\"SnapshotId\": \"s-j6cbzmrlbf09w72q****\",\n\t\t\t\t\t\t\t\"InstantAccess\": true,\n\t\t\t\t\t\t\t\"Progress\": \"100%\",\n\t\t\t\t\t\t\t\"SourceDiskType\": \"system\",\n\t\t\t\t\t\t\t\"InstantAccessRetentionDays\": 3,\n\t\t\t\t\t\t\t\"SourceDiskId\": \"d-j6c3ogynmvpi6wy7****\"\n\t\t\t\t\t\t},\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\t\"SnapshotId\": \"s-j6cdofbycydvg7ey****\",\n\t\t\t\t\t\t\t\"InstantAccess\": true,\n\t\t\t\t\t\t\t\"Progress\": \"100%\",\n\t\t\t\t\t\t\t\"SourceDiskType\": \"data\",\n\t\t\t\t\t\t\t\"InstantAccessRetentionDays\": 3,\n\t\t\t\t\t\t\t\"SourceDiskId\": \"d-j6cf7l0ewidb78lq****\"\n\t\t\t\t\t\t}\n\t\t\t\t\t]\n\t\t\t\t},\n\t\t\t\t\"Name\": \"testName\"\n\t\t\t}\n\t\t]\n\t}\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_snapshot_groups::DescribeSnapshotGroupsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_snapshot_groups::DescribeSnapshotGroups,
         >,
@@ -2029,6 +2389,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"SnapshotLinks\": {\n        \"SnapshotLink\": [\n            {\n                \"InstanceName\": \"testInstanceName1\",\n                \"TotalCount\": 1,\n                \"Category\": \"standard\",\n                \"SourceDiskSize\": 40,\n                \"InstanceId\": \"i-bp1dh0xo8nucqe1o****\",\n                \"SnapshotLinkId\": \"sl-bp1hgvjgqo3wn8u7****\",\n                \"SourceDiskName\": \"testSourceDiskName1\",\n                \"RegionId\": \"\",\n                \"SourceDiskType\": \"system\",\n                \"TotalSize\": 3806330880,\n                \"SourceDiskId\": \"d-bp149tb0mqn0boy6****\"\n            },\n            {\n                \"InstanceName\": \"testInstanceName2\",\n                \"TotalCount\": 1,\n                \"Category\": \"standard\",\n                \"InstanceId\": \"i-bp1c84ts5f4b6t6z****\",\n                \"SnapshotLinkId\": \"sl-bp163h35n7endbpv****\",\n                \"SourceDiskName\": \"testSourceDiskName2\",\n                \"RegionId\": \"\",\n                \"TotalSize\": 2709520384,\n                \"SourceDiskType\": \"data\",\n                \"SourceDiskId\": \"d-bp1cl4hqnh0i2u5h****\"\n            }\n        ]\n    },\n    \"PageNumber\": 1,\n    \"PageSize\": 1,\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"TotalCount\": 2\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_snapshot_links::DescribeSnapshotLinksErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_snapshot_links::DescribeSnapshotLinks,
         >,
@@ -2049,6 +2412,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"9F8163A8-F5DE-47A2-A572-4E062D223E09\",\n    \"MonitorData\": {\n        \"DataPoint\": [\n            {\n                \"TimeStamp\": \"2019-05-10T01:00:00Z\",\n                \"Size\": 243036848128\n            },\n            {\n                \"TimeStamp\": \"2019-05-10T02:00:00Z\",\n                \"Size\": 243036848128\n            },\n            {\n                \"TimeStamp\": \"2019-05-10T03:00:00Z\",\n                \"Size\": 243036848128\n            }\n        ]}\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_snapshot_monitor_data::DescribeSnapshotMonitorDataErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_snapshot_monitor_data::DescribeSnapshotMonitorData,
         >,
@@ -2065,10 +2431,17 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "HTTP/1.1 200 OK\nContent-Type:application/json\n\n{\n  \"TotalCount\" : 1,\n  \"RequestId\" : \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n  \"PageSize\" : 10,\n  \"NextToken\" : \"caeba0bbb2be03f84eb48b699f0a4883\",\n  \"PageNumber\" : 1,\n  \"Snapshots\" : {\n    \"Snapshot\" : [ {\n      \"Status\" : \"accomplished\",\n      \"InstantAccess\" : false,\n      \"Progress\" : \"100%\",\n      \"Usage\" : \"image\",\n      \"Description\" : \"testDescription\",\n      \"Category\" : \"standard\",\n      \"KMSKeyId\" : \"0e478b7a-4262-4802-b8cb-00d3fb40****\",\n      \"ProductCode\" : \"jxsc000****\",\n      \"Encrypted\" : false,\n      \"SnapshotName\" : \"testSnapshotName\",\n      \"SourceDiskId\" : \"d-bp67acfmxazb4ph****\",\n      \"SourceStorageType\" : \"disk\",\n      \"SnapshotId\" : \"s-bp67acfmxazb4p****\",\n      \"SnapshotSN\" : \"64472-116742336-61976****\",\n      \"SourceDiskSize\" : 40,\n      \"CreationTime\" : \"2020-08-20T14:52:28Z\",\n      \"LastModifiedTime\" : \"2020-08-25T14:18:09Z\",\n      \"SnapshotType\" : \"all\",\n      \"SourceDiskType\" : \"system\",\n      \"Tags\" : {\n        \"Tag\" : [ ]\n      }\n    } ]\n  }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_snapshots::DescribeSnapshotsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_snapshots::DescribeSnapshots,
         >,
-        all_pages: ::std::option::Option::None,
+        all_pages: ::std::option::Option::Some(
+            crate::dynamic::boxed_all_pages::<
+                crate::operation::describe_snapshots::DescribeSnapshots,
+            >,
+        ),
     },
     #[cfg(feature = "snapshots")]
     crate::dynamic::OperationEntry {
@@ -2081,6 +2454,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"SnapshotCount\": \"5\",\n    \"SnapshotSize\": \"122\",\n    \"RequestId\": \"ACD9BBB0-A9D1-46D7-9630-B7A69889E110\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_snapshots_usage::DescribeSnapshotsUsageErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_snapshots_usage::DescribeSnapshotsUsage,
         >,
@@ -2097,6 +2473,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\", \n    \"AvailableSpotZones\": {\n        \"AvailableSpotZone\": [\n            {\n                \"ZoneId\": \"cn-hangzhou-i\"\n            }, \n            {\n                \"AvailableSpotResources\": {\n                    \"AvailableSpotResource\": [\n                        {\n                            \"InterruptRateDesc\": \"0-3%\", \n                            \"InstanceType\": \"ecs.c5.large\", \n                            \"AverageSpotDiscount\": \"20\", \n                            \"InterruptionRate\": \"0\"\n                        }\n                    ]\n                }\n            }\n        ]\n    }, \n    \"RegionId\": \"cn-hangzhou\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_spot_advice::DescribeSpotAdviceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_spot_advice::DescribeSpotAdvice,
         >,
@@ -2113,6 +2492,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"5E2D59BA-4EB0-45C4-A0D7-D98C1A4B320B\",\n    \"SpotPrices\": {\n        \"SpotPriceType\": [\n            {\n                \"IoOptimized\": \"optimized\",\n                \"OriginPrice\": 0.354,\n                \"NetworkType\": \"vpc\",\n                \"ZoneId\": \"cn-hangzhou-g\",\n                \"Timestamp\": \"2019-11-19T06:00:00Z\",\n                \"SpotPrice\": 0.036,\n                \"InstanceType\": \"ecs.g5.large\"\n            },\n            {\n                \"IoOptimized\": \"optimized\",\n                \"OriginPrice\": 0.354,\n                \"NetworkType\": \"vpc\",\n                \"ZoneId\": \"cn-hangzhou-g\",\n                \"Timestamp\": \"2019-11-19T07:00:00Z\",\n                \"SpotPrice\": 0.036,\n                \"InstanceType\": \"ecs.g5.large\"\n            }\n        ]\n    },\n    \"Currency\": \"CNY\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_spot_price_history::DescribeSpotPriceHistoryErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_spot_price_history::DescribeSpotPriceHistory,
         >,
@@ -2129,6 +2511,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": \"1\",\n    \"PageSize\": \"1\",\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"StorageCapacityUnits\": {\n        \"StorageCapacityUnit\": [{\n            \"Capacity\": \"20\",\n            \"CreationTime\": \"2019-09-25T02:12:00Z\",\n            \"Description\": \"testScuDescription\",\n            \"ExpiredTime\": \"2019-09-25T02:12:00Z\",\n            \"Name\": \"testScuName\",\n            \"OfferingType\": \"All Upfront\",\n            \"RegionId\": \"cn-hangzhou\",\n            \"StartTime\": \"2019-09-25T02:00:00Z\",\n            \"Status\": \"Active\",\n            \"AllocationStatus\": \"\",\n            \"StorageCapacityUnitId\": \"scu-bp67acfmxazb4p****\"\n    \n        }] \n    },    \n    \"TotalCount\": \"4\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_storage_capacity_units::DescribeStorageCapacityUnitsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_storage_capacity_units::DescribeStorageCapacityUnits,
         >,
@@ -2147,6 +2532,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"Tags\":{\n\t\t\"Tag\":[\n\t\t\t{\n\t\t\t\t\"TagValue\":\"api\",\n\t\t\t\t\"TagKey\":\"test\"\n\t\t\t}\n\t\t]\n\t},\n\t\"PageNumber\":1,\n\t\"TotalCount\":1,\n\t\"PageSize\":50,\n\t\"RequestId\":\"B04B8CF3-4489-432D-83BA-6F128E4F2295\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_tags::DescribeTagsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_tags::DescribeTags,
         >,
@@ -2167,6 +2555,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"CreationTime\": \"2015-11-23T02:13Z\",\n    \"OperationProgressSet\": {\n        \"OperationProgress\": [\n            {\n                \"RelatedItemSet\": {\n                    \"RelatedItem\": [\n                        {\n                            \"Name\": \"OSSBucket\",\n                            \"Value\": \"image-temp\"\n                        },\n                        {\n                            \"Name\": \"OSSObject\",\n                            \"Value\": \"MYOSSPRE_m-23f8tcp***_t-23ym6mv***.vhd\"\n                        },\n                        {\n                            \"Name\": \"ImageFormat\",\n                            \"Value\": \"vhd\"\n                        }\n                    ]\n                },\n                \"ErrorMsg\": \"\",\n                \"ErrorCode\": \"\",\n                \"OperationStatus\": \"Success\"\n            }\n        ]\n    },\n    \"FinishedTime\": \"2015-11-23T02:19Z\",\n    \"FailedCount\": 0,\n    \"SupportCancel\": true,\n    \"TotalCount\": 1,\n    \"SuccessCount\": 1,\n    \"RequestId\": \"4BE2C7FE-C7A4-4675-A153-174E032AABFB\",\n    \"RegionId\": \"cn-hangzhou\",\n    \"TaskAction\": \"ExportImage\",\n    \"TaskStatus\": \"Finished\",\n    \"TaskProcess\": \"100%\",\n    \"TaskId\": \"t-ce946ntx4wr****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_task_attribute::DescribeTaskAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_task_attribute::DescribeTaskAttribute,
         >,
@@ -2181,6 +2572,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"PageNumber\": 1,\n    \"TotalCount\": 2,\n    \"PageSize\": 2,\n    \"RegionId\": \"cn-hangzhou\",\n    \"TaskSet\": [\n        {\n            \"Task\": [\n                {\n                    \"CreationTime\": \"2015-11-24T12:50Z\",\n                    \"FinishedTime\": \"2015-11-24T12:50Z\",\n                    \"SupportCancel\": true,\n                    \"TaskAction\": \"ImportImage\",\n                    \"TaskStatus\": \"Finished\",\n                    \"TaskId\": \"t-bp1hvgwromzv32iq****\"\n                },\n                {\n                    \"CreationTime\": \"2015-11-23T15:10Z\",\n                    \"FinishedTime\": \"2015-11-23T15:16Z\",\n                    \"SupportCancel\": true,\n                    \"TaskAction\": \"ImportImage\",\n                    \"TaskStatus\": \"Finished\",\n                    \"TaskId\": \"t-bp179lofu2pv768w****\"\n                }\n            ]\n        }\n    ],\n    \"RequestId\": \"F746C690-D9EA-4F87-AF31-8E1910FAB541\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_tasks::DescribeTasksErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_tasks::DescribeTasks,
         >,
@@ -2201,6 +2595,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \" UserData \": \"ZWNobyBoZWxsbyBlY321ABC\",\n    \" InstanceId \": \"i-bp14bnftyqhxg9ij****\",\n    \" RegionId\": \"cn-shenzhen\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_user_data::DescribeUserDataErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_user_data::DescribeUserData,
         >,
@@ -2215,6 +2612,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n  \"RequestId\": \"A347EF0E-BBCC-4EFA-BD79-27AA3ACFD1BF\",\n  \"Zones\": {\n    \"Zone\": [\n      {\n        \"AvailableDiskCategories\": {\n          \"DiskCategories\": [\n            \"cloud\"\n          ]\n        },\n        \"AvailableResourceCreation\": {\n          \"ResourceTypes\": [\n            \"Instance\",\n            \"Disk\"\n          ]\n        },\n        \"LocalName\": \"\",\n        \"ZoneId\": \"cn-hangzhou-d\"\n      },\n      {\n        \"AvailableDiskCategories\": {\n          \"DiskCategories\": [\n            \"cloud\"\n          ]\n        },\n        \"AvailableResourceCreation\": {\n          \"ResourceTypes\": [\n            \"Instance\",\n            \"Disk\"\n          ]\n        },\n        \"LocalName\": \"\",\n        \"ZoneId\": \"cn-hangzhou-b\"\n      }\n    ]\n  }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::describe_zones::DescribeZonesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::describe_zones::DescribeZones,
         >,
@@ -2231,6 +2631,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C0003E8B-B930-4F59-ADC0-0E209A9012A8\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::detach_classic_link_vpc::DetachClassicLinkVpcErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::detach_classic_link_vpc::DetachClassicLinkVpc,
         >,
@@ -2245,6 +2648,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::detach_disk::DetachDiskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::detach_disk::DetachDisk>,
         all_pages: ::std::option::Option::None,
     },
@@ -2259,6 +2665,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"TotalCount\":1,\n\t\"DetachInstanceRamRoleResults\":{\n\t\t\"DetachInstanceRamRoleResult\":[\n\t\t\t{\n\t\t\t\t\"Message\":\"success\",\n\t\t\t\t\"InstanceId\":\"i-instance1\",\n\t\t\t\t\"Code\":\"200\"\n\t\t\t}\n\t\t]\n\t},\n\t\"RequestId\":\"E6352369-5C2B-41CD-AB50-471550C8F674\",\n\t\"RamRoleName\":\"RamRoleTest\",\n\t\"FailCount\":0\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::detach_instance_ram_role::DetachInstanceRamRoleErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::detach_instance_ram_role::DetachInstanceRamRole,
         >,
@@ -2273,6 +2682,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"TotalCount\": 2,\n    \"RequestId\": \"834B3E6B-2D1D-482F-81A4-810C327D4735\",\n    \"Results\": {\n        \"Result\": [\n            {\n                \"Message\": \"successful\",\n                \"InstanceId\": \"i-m5eg7be9ndloji64****\",\n                \"Success\": true,\n                \"Code\": \"200\"\n            },\n            {\n                \"Message\": \"successful\",\n                \"InstanceId\": \"i-m5e25x2mwr0hk33d****\",\n                \"Success\": true,\n                \"Code\": \"200\"\n            }\n        ]\n    },\n    \"FailCount\": 0\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::detach_key_pair::DetachKeyPairErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::detach_key_pair::DetachKeyPair,
         >,
@@ -2289,6 +2701,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::detach_network_interface::DetachNetworkInterfaceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::detach_network_interface::DetachNetworkInterface,
         >,
@@ -2305,6 +2720,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"4ECEEE12-56F1-4FBC-9AB1-890F74942176\", \n    \"Activation\": {\n        \"InstanceName\": \"test-InstanceName\", \n        \"DeregisteredCount\": \"1\", \n        \"InstanceCount\": \"1\", \n        \"Description\": \"This is description.\", \n        \"CreationTime\": \"2021-01-20T06:00:00Z\", \n        \"ActivationId\": \"4ECEEE12-56F1-4FBC-9AB1-890F1234****\", \n        \"RegisteredCount\": \"1\", \n        \"TimeToLiveInHours\": \"4\", \n        \"Disabled\": \"false\", \n        \"IpAddressRange\": \"0.0.0.0/0\"\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::disable_activation::DisableActivationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::disable_activation::DisableActivation,
         >,
@@ -2319,6 +2737,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\",\n    \"ExportTaskId\": \"tsk-bp67acfmxazb4p****\",\n    \"RegionId\": \"cn-hangzhou\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::export_image::ExportImageErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::export_image::ExportImage>,
         all_pages: ::std::option::Option::None,
     },
@@ -2333,6 +2754,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"22A1933F-AD02-4560-A6A7-53CF2231D942\",\n    \"InstanceId\": \"i-bp1c1xhsrac2coiw****\",\n    \"LastUpdateTime\": \"2018-03-22 10:04:57\",\n    \"ConsoleOutput\": \"V2VsY29tZSB0byBDZW50T1MgCgpDaGVja2luZyBmaWxlc3lzdGVtcwpDaGVja2luZyBhbGwgZmlsZSBzeXN0ZW1zLgpbL3NiaW4vZnNjay5leHQ0ICgxKSAtLSAvXSBmc2NrLmV4dDQgLWEgL2Rldi92ZGExIAovZGV2L3ZkYTE6IGNsZWFuLCAzMjAxNi8yNjIxNDQwIGZpbGVzLCA0NDc5NzQvMTA0ODU1MDQgYmxvY2tzCgpFbnRlcmluZyBub24taW50ZXJhY3RpdmUgc3RhcnR1cApDYWxsaW5nIHRoZSBzeXN0ZW0gYWN0aXZpdHkgZGF0YSBjb2xsZWN0b3IgKHNhZGMpLi4uIAoKQnJpbmdpbmcgdXAgaW50ZXJmYWNlIGV0aDA6ICAKRGV0ZXJtaW5pbmcgSVAgaW5mb3JtYXRpb24gZm9yIGV0aDAuLi4gZG9uZS4KCmFsaXl1bi1zZXJ2aWNlIHN0YXJ0L3J1bm5pbmcsIHByb2Nlc3MgMTczMwpmaW5pc2hlZAoKQ2VudE9TIHJlbGVhc2UgNi44IChGaW5hbCkKS2VybmVsIDIuNi4zMi02OTYuMy4yLmVsNi5pNjg2IG9uIGFuIGk2ODYKCmlaMnplZDk2ZTQ2MmF5cjBxeioqKioqIGxvZ2luOg==\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::get_instance_console_output::GetInstanceConsoleOutputErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::get_instance_console_output::GetInstanceConsoleOutput,
         >,
@@ -2349,6 +2773,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"22A1933F-AD02-4560-A6A7-53CF2231D942\",\n    \"InstanceId\": \"i-bp1gbz20g229bvu5****\",\n    \"Screenshot\": \"iVBORw0KGgoA...AAABJRU5ErkJggg==\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::get_instance_screenshot::GetInstanceScreenshotErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::get_instance_screenshot::GetInstanceScreenshot,
         >,
@@ -2363,6 +2790,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\",\n    \"ImageId\": \"m-bp67acfmxazb4p****\",\n    \"RegionId\": \"cn-hangzhou\",\n    \"ImportTaskId\": \"t-bp67acfmxazb4p****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::import_image::ImportImageErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::import_image::ImportImage>,
         all_pages: ::std::option::Option::None,
     },
@@ -2375,6 +2805,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"KeyPairName\": \"testKeyPairName\",\n    \"KeyPairFingerPrint\": \"89:f0:ba:62:ac:b8:aa:e1:61:5e:fd:81:69:86:6d:6b:f0:c0:5a:**\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::import_key_pair::ImportKeyPairErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::import_key_pair::ImportKeyPair,
         >,
@@ -2391,6 +2824,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"928E2273-5715-46B9-A730-238DC996A533\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::install_cloud_assistant::InstallCloudAssistantErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::install_cloud_assistant::InstallCloudAssistant,
         >,
@@ -2405,6 +2841,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E69EF3CC-94CD-42E7-8926-F133B86387C0\",\n    \"InvokeId\": \"t-7d2a745b412b4601b2d47f6a768d****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::invoke_command::InvokeCommandErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::invoke_command::InvokeCommand,
         >,
@@ -2421,6 +2860,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::join_resource_group::JoinResourceGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::join_resource_group::JoinResourceGroup,
         >,
@@ -2437,6 +2879,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::join_security_group::JoinSecurityGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::join_security_group::JoinSecurityGroup,
         >,
@@ -2453,6 +2898,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::leave_security_group::LeaveSecurityGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::leave_security_group::LeaveSecurityGroup,
         >,
@@ -2469,6 +2917,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"TagResources\": {\n        \"TagResource\": [\n            {\n                \"ResourceType\": \"instance\",\n                \"TagValue\": \"TestValue\",\n                \"ResourceId\": \"i-bp1j6qtvdm8w0z1o****\",\n                \"TagKey\": \"TestKey\"\n            }\n        ]\n    },\n    \"RequestId\": \"DE65F6B7-7566-4802-9007-96F2494AC512\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::list_tag_resources::ListTagResourcesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::list_tag_resources::ListTagResources,
         >,
@@ -2485,6 +2936,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"B48A12CD-1295-4A38-A8F0-0E92C937****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_auto_provisioning_group::ModifyAutoProvisioningGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_auto_provisioning_group::ModifyAutoProvisioningGroup,
         >,
@@ -2501,6 +2955,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_auto_snapshot_policy_ex::ModifyAutoSnapshotPolicyExErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_auto_snapshot_policy_ex::ModifyAutoSnapshotPolicyEx,
         >,
@@ -2517,6 +2974,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"8455DD10-84F8-43C9-8365-5F448EB169B6\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_capacity_reservation::ModifyCapacityReservationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_capacity_reservation::ModifyCapacityReservation,
         >,
@@ -2531,6 +2991,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"0DE9B41E-EF0D-40A0-BB43-37749C5BDA9C\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_command::ModifyCommandErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_command::ModifyCommand,
         >,
@@ -2547,6 +3010,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"2A4EA075-CB5B-41B7-B0EB-70D339F64DE7\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_dedicated_host_attribute::ModifyDedicatedHostAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_dedicated_host_attribute::ModifyDedicatedHostAttribute,
         >,
@@ -2563,6 +3029,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_dedicated_host_auto_release_time::ModifyDedicatedHostAutoReleaseTimeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_dedicated_host_auto_release_time::ModifyDedicatedHostAutoReleaseTime,
         >,
@@ -2579,6 +3048,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"2A4EA075-CB5B-41B7-B0EB-70D339F64DE7\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_dedicated_host_auto_renew_attribute::ModifyDedicatedHostAutoRenewAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_dedicated_host_auto_renew_attribute::ModifyDedicatedHostAutoRenewAttribute,
         >,
@@ -2595,6 +3067,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"11B55F58-D3A4-4A9B-9596-342420D02FF8\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_dedicated_host_cluster_attribute::ModifyDedicatedHostClusterAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_dedicated_host_cluster_attribute::ModifyDedicatedHostClusterAttribute,
         >,
@@ -2611,6 +3086,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"B61C08E5-403A-46A2-96C1-F7B1216DB10C\",\n    \"OrderId\":\"20413515388****\",\n    \"FeeOfInstances\":\n    {\n        \"FeeOfInstance\":[\n            {\n                \"Fee\":\"0\",\n                \"InstanceId\":\"dh-bp181e5064b5sotr****\",\n                \"Currency\":\"CNY\"\n            },\n            {\n                \"Fee\":\"0\",\n                \"InstanceId\":\"dh-bp181e5064b5sotr****\",\n                \"Currency\":\"CNY\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_dedicated_hosts_charge_type::ModifyDedicatedHostsChargeTypeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_dedicated_hosts_charge_type::ModifyDedicatedHostsChargeType,
         >,
@@ -2627,6 +3105,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_deployment_set_attribute::ModifyDeploymentSetAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_deployment_set_attribute::ModifyDeploymentSetAttribute,
         >,
@@ -2643,6 +3124,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_deployment_set_attributes::ModifyDeploymentSetAttributesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_deployment_set_attributes::ModifyDeploymentSetAttributes,
         >,
@@ -2659,6 +3143,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_disk_attribute::ModifyDiskAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_disk_attribute::ModifyDiskAttribute,
         >,
@@ -2675,6 +3162,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\",\n    \"Order\": \"1234567890\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_disk_charge_type::ModifyDiskChargeTypeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_disk_charge_type::ModifyDiskChargeType,
         >,
@@ -2691,6 +3181,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n  \"TaskId\": \"t-bp67acfmxazb4p****\",\n  \"RequestId\": \"5B38289D-88AB-42BD-B021-12FC6942F099\",\n  \"OrderId\": \"20413515388****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_disk_spec::ModifyDiskSpecErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_disk_spec::ModifyDiskSpec,
         >,
@@ -2707,6 +3200,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"8455DD10-84F8-43C9-8365-5F448EB169B6\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_elasticity_assurance::ModifyElasticityAssuranceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_elasticity_assurance::ModifyElasticityAssurance,
         >,
@@ -2723,6 +3219,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_hpc_cluster_attribute::ModifyHpcClusterAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_hpc_cluster_attribute::ModifyHpcClusterAttribute,
         >,
@@ -2739,6 +3238,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_image_attribute::ModifyImageAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_image_attribute::ModifyImageAttribute,
         >,
@@ -2755,6 +3257,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"C8B26B44-0189-443E-9816-D951F59623A9\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_image_share_permission::ModifyImageSharePermissionErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_image_share_permission::ModifyImageSharePermission,
         >,
@@ -2771,6 +3276,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_attachment_attributes::ModifyInstanceAttachmentAttributesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_attachment_attributes::ModifyInstanceAttachmentAttributes,
         >,
@@ -2787,6 +3295,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_attribute::ModifyInstanceAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_attribute::ModifyInstanceAttribute,
         >,
@@ -2803,6 +3314,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{ \n    \"RequestId\": \"C0003E8B-B930-4F59-ADC0-0E209A9012A8\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_auto_release_time::ModifyInstanceAutoReleaseTimeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_auto_release_time::ModifyInstanceAutoReleaseTime,
         >,
@@ -2819,6 +3333,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_auto_renew_attribute::ModifyInstanceAutoRenewAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_auto_renew_attribute::ModifyInstanceAutoRenewAttribute,
         >,
@@ -2835,6 +3352,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"B61C08E5-403A-46A2-96C1-F7B1216DB10C\",\n    \"OrderId\":\"20413515388****\",\n    \"FeeOfInstances\":\n    {\n        \"FeeOfInstance\":[\n            {\n                \"Fee\":\"0\",\n                \"InstanceId\":\"i-bp67acfmxazb4p****\",\n                \"Currency\":\"CNY\"\n            },\n            {\n                \"Fee\":\"0\",\n                \"InstanceId\":\"i-bp67acfmxazb4d****\",\n                \"Currency\":\"CNY\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_charge_type::ModifyInstanceChargeTypeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_charge_type::ModifyInstanceChargeType,
         >,
@@ -2851,6 +3371,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_deployment::ModifyInstanceDeploymentErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_deployment::ModifyInstanceDeployment,
         >,
@@ -2867,6 +3390,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E69FF3CC-94DD-42EF-8836-F33C45EDF9945ED\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_maintenance_attributes::ModifyInstanceMaintenanceAttributesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_maintenance_attributes::ModifyInstanceMaintenanceAttributes,
         >,
@@ -2883,6 +3409,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_metadata_options::ModifyInstanceMetadataOptionsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_metadata_options::ModifyInstanceMetadataOptions,
         >,
@@ -2899,6 +3428,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\",\n    \"OrderId\": \"123457890\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_network_spec::ModifyInstanceNetworkSpecErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_network_spec::ModifyInstanceNetworkSpec,
         >,
@@ -2915,6 +3447,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n   \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_spec::ModifyInstanceSpecErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_spec::ModifyInstanceSpec,
         >,
@@ -2931,6 +3466,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n      \"RequestId\": \"FDB6C963-9CE8-4B7F-BCA3-845F6BD29AFC\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_vnc_passwd::ModifyInstanceVncPasswdErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_vnc_passwd::ModifyInstanceVncPasswd,
         >,
@@ -2947,6 +3485,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_instance_vpc_attribute::ModifyInstanceVpcAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_instance_vpc_attribute::ModifyInstanceVpcAttribute,
         >,
@@ -2963,6 +3504,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FExxxxx\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_launch_template_default_version::ModifyLaunchTemplateDefaultVersionErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_launch_template_default_version::ModifyLaunchTemplateDefaultVersion,
         >,
@@ -2979,6 +3523,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FExxxxx\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_network_interface_attribute::ModifyNetworkInterfaceAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_network_interface_attribute::ModifyNetworkInterfaceAttribute,
         >,
@@ -2995,6 +3542,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\",\n    \"OrderId\": \"1234567890\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_prepay_instance_spec::ModifyPrepayInstanceSpecErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_prepay_instance_spec::ModifyPrepayInstanceSpec,
         >,
@@ -3009,6 +3559,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         >,
         read_only: false,
         example_response: ::std::option::Option::None,
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_reserved_instances::ModifyReservedInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_reserved_instances::ModifyReservedInstances,
         >,
@@ -3025,6 +3578,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_security_group_attribute::ModifySecurityGroupAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_security_group_attribute::ModifySecurityGroupAttribute,
         >,
@@ -3041,6 +3597,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_security_group_egress_rule::ModifySecurityGroupEgressRuleErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_security_group_egress_rule::ModifySecurityGroupEgressRule,
         >,
@@ -3057,6 +3616,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_security_group_policy::ModifySecurityGroupPolicyErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_security_group_policy::ModifySecurityGroupPolicy,
         >,
@@ -3073,6 +3635,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_security_group_rule::ModifySecurityGroupRuleErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_security_group_rule::ModifySecurityGroupRule,
         >,
@@ -3089,6 +3654,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"C8B26B44-0189-443E-9816-D951F59623A9\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_snapshot_attribute::ModifySnapshotAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_snapshot_attribute::ModifySnapshotAttribute,
         >,
@@ -3105,6 +3673,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"A00B5E55-76B7-42C8-8A80-AF10E980DCC7\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_snapshot_group::ModifySnapshotGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_snapshot_group::ModifySnapshotGroup,
         >,
@@ -3121,6 +3692,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE73368\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::modify_storage_capacity_unit_attribute::ModifyStorageCapacityUnitAttributeErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::modify_storage_capacity_unit_attribute::ModifyStorageCapacityUnitAttribute,
         >,
@@ -3137,6 +3711,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"51AB7717-6E1A-4D1D-A44D-54CBxxxxxxxx\",\n    \"ReservedInstanceId\":\"ri-instance\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::purchase_reserved_instances_offering::PurchaseReservedInstancesOfferingErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::purchase_reserved_instances_offering::PurchaseReservedInstancesOffering,
         >,
@@ -3153,6 +3730,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"OrderId\": \"204135153880****\",\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"StorageCapacityUnitIds\": {\n        \"StorageCapacityUnitId\": \"scu-bp67acfmxazb4p****\"\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::purchase_storage_capacity_unit::PurchaseStorageCapacityUnitErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::purchase_storage_capacity_unit::PurchaseStorageCapacityUnit,
         >,
@@ -3169,6 +3749,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"51AB7717-6E1A-4D1D-A44D-54CB123ABC\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::re_activate_instances::ReActivateInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::re_activate_instances::ReActivateInstances,
         >,
@@ -3183,6 +3766,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::re_init_disk::ReInitDiskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::re_init_disk::ReInitDisk>,
         all_pages: ::std::option::Option::None,
     },
@@ -3197,6 +3783,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"F2E2C40D-AB09-45A1-B5C5-EB9F5C4E4E4A\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::reboot_instance::RebootInstanceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::reboot_instance::RebootInstance,
         >,
@@ -3213,6 +3802,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"FCED4B7A-53D5-4C04-ABE3-26D4F3890D57\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::redeploy_dedicated_host::RedeployDedicatedHostErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::redeploy_dedicated_host::RedeployDedicatedHost,
         >,
@@ -3229,6 +3821,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"TaskId\": \"t-bp10e8orkp8x****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::redeploy_instance::RedeployInstanceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::redeploy_instance::RedeployInstance,
         >,
@@ -3245,6 +3840,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::release_capacity_reservation::ReleaseCapacityReservationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::release_capacity_reservation::ReleaseCapacityReservation,
         >,
@@ -3261,6 +3859,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"A1B15AC8-E6F6-49A4-8985-8C07104B9199\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::release_dedicated_host::ReleaseDedicatedHostErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::release_dedicated_host::ReleaseDedicatedHost,
         >,
@@ -3275,6 +3876,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"6A2C8AB5-E15D-478C-B56A-CF3DAF060028\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::remove_tags::RemoveTagsErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::remove_tags::RemoveTags>,
         all_pages: ::std::option::Option::None,
     },
@@ -3287,6 +3891,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n    \"OrderId\": \"1234567890\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::renew_instance::RenewInstanceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::renew_instance::RenewInstance,
         >,
@@ -3303,6 +3910,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"337568C5-64F3-4B76-8CDD-D3D8C57B5B8C\",\n    \"DiskId\": \"d-bp67acfmxazb4ph****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::replace_system_disk::ReplaceSystemDiskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::replace_system_disk::ReplaceSystemDisk,
         >,
@@ -3319,6 +3929,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"4DD56CA6-6D75-4D33-BE34-E4A44EBE1C3D\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::report_instances_status::ReportInstancesStatusErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::report_instances_status::ReportInstancesStatus,
         >,
@@ -3333,6 +3946,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::reset_disk::ResetDiskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::reset_disk::ResetDisk>,
         all_pages: ::std::option::Option::None,
     },
@@ -3345,6 +3961,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"5C4160C1-C77D-4FD0-9C47-DB9FFA3D1220\",\n    \"OperationProgressSet\": {\n        \"OperationProgress\": [\n            {\n                \"OperationStatus\": \"Success\",\n                \"ErrorMsg\": \"\",\n                \"RelatedItemSet\": {\n                    \"RelatedItem\": [\n                        {\n                            \"Value\": \"s-j6cdofbycydvg7ey****\",\n                            \"Name\": \"SnapshotId\"\n                        },\n                        {\n                            \"Value\": \"d-j6cf7l0ewidb78lq****\",\n                            \"Name\": \"DiskId\"\n                        }\n                    ]\n                },\n                \"ErrorCode\": \"\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::reset_disks::ResetDisksErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::reset_disks::ResetDisks>,
         all_pages: ::std::option::Option::None,
     },
@@ -3357,6 +3976,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"OrderId\": \"20413515388****\",\n    \"RequestId\": \"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::resize_disk::ResizeDiskErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::resize_disk::ResizeDisk>,
         all_pages: ::std::option::Option::None,
     },
@@ -3371,6 +3993,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::revoke_security_group::RevokeSecurityGroupErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::revoke_security_group::RevokeSecurityGroup,
         >,
@@ -3387,6 +4012,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::revoke_security_group_egress::RevokeSecurityGroupEgressErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::revoke_security_group_egress::RevokeSecurityGroupEgress,
         >,
@@ -3401,6 +4029,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E69EF3CC-94CD-42E7-8926-F133B86387C0\",\n    \"CommandId\": \"c-7d2a745b412b4601b2d47f6a768d****\",\n    \"InvokeId\": \"t-7d2a745b412b4601b2d47f6a768d****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::run_command::RunCommandErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::run_command::RunCommand>,
         all_pages: ::std::option::Option::None,
     },
@@ -3413,6 +4044,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "HTTP/1.1 200 OK\nContent-Type:application/json\n\n{\n  \"RequestId\" : \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\n  \"InstanceIdSets\" : {\n    \"InstanceIdSet\" : [ \"i-bp67acfmxazb4pd2****\", \"i-bp1i43l28m7u48p1****\", \"i-bp12yqg7jdyxl11f****\" ]\n  },\n  \"OrderId\" : \"1234567890\",\n  \"TradePrice\" : \"0.165\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::run_instances::RunInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::run_instances::RunInstances,
         >,
@@ -3427,6 +4061,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E69EF3CC-94CD-42E7-8926-F133B86387C0\",\n    \"InvokeId\": \"f-7d2a745b412b46****\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::send_file::SendFileErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<crate::operation::send_file::SendFile>,
         all_pages: ::std::option::Option::None,
     },
@@ -3441,6 +4078,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E69EF3CC-94CD-42E7-8926-F133B86387C0\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::start_disk_replica_pair::StartDiskReplicaPairErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::start_disk_replica_pair::StartDiskReplicaPair,
         >,
@@ -3455,6 +4095,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::start_instance::StartInstanceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::start_instance::StartInstance,
         >,
@@ -3471,6 +4114,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"FF53E96D-3F1A-42F0-8373-1C2B39D72D44\",\n    \"InstanceResponses\": {\n        \"InstanceResponse\": [\n            {\n                \"Message\": \"success\",\n                \"InstanceId\": \"i-bp67acfmxazb4p****\",\n                \"PreviousStatus\": \"Stopped\",\n                \"CurrentStatus\": \"Starting\",\n                \"Code\": \"200\"\n            },\n            {\n                \"Message\": \"success\",\n                \"InstanceId\": \"i-bp67acfmxazb4p****\",\n                \"PreviousStatus\": \"Stopped\",\n                \"CurrentStatus\": \"Starting\",\n                \"Code\": \"200\"\n            },\n            {\n                \"Message\": \"The specified InstanceId does not exist.\",\n                \"InstanceId\": \"i-TestID\",\n                \"PreviousStatus\": \"\",\n                \"CurrentStatus\": \"\",\n                \"Code\": \"InvalidInstanceId.NotFound\"\n            }\n        ]\n    }\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::start_instances::StartInstancesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::start_instances::StartInstances,
         >,
@@ -3487,6 +4133,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"E69EF3CC-94CD-42E7-8926-F133B86387C0\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::stop_disk_replica_pair::StopDiskReplicaPairErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::stop_disk_replica_pair::StopDiskReplicaPair,
         >,
@@ -3501,6 +4150,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"1C488B66-B819-4D14-8711-C4EAAA13AC01\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::stop_instance::StopInstanceErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::stop_instance::StopInstance,
         >,
@@ -3517,6 +4169,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::stop_invocation::StopInvocationErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::stop_invocation::StopInvocation,
         >,
@@ -3531,6 +4186,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n\t\"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::tag_resources::TagResourcesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::tag_resources::TagResources,
         >,
@@ -3547,6 +4205,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\": \"04F0F334-1335-436C-A1D7-6C044FE70008\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::unassign_private_ip_addresses::UnassignPrivateIpAddressesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::unassign_private_ip_addresses::UnassignPrivateIpAddresses,
         >,
@@ -3563,6 +4224,9 @@ pub static OPERATIONS: &[crate::dynamic::OperationEntry] = &[
         example_response: ::std::option::Option::Some(
             "{\n    \"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}",
         ),
+        documented: crate::dynamic::documented::<
+            crate::operation::untag_resources::UntagResourcesErrorKind,
+        >,
         call: crate::dynamic::boxed_call::<
             crate::operation::untag_resources::UntagResources,
         >,

@@ -5967,12 +5967,31 @@ impl ::ecs_api::de::FromFields for DescribeSendFileResultsInvokeInstance {
 )]
 #[non_exhaustive]
 pub struct DescribeSnapshotsSnapshot {
+    /// The category of the snapshot.
+    /// Note: This parameter will be removed in the future. We recommend that you use the InstantAccess parameter to ensure future compatibility.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Category", skip_serializing_if = "Option::is_none")
+    )]
+    pub category: ::std::option::Option<::std::string::String>,
     /// The time when the snapshot was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
     #[cfg_attr(
         feature = "dynamic",
         serde(rename = "CreationTime", skip_serializing_if = "Option::is_none")
     )]
     pub creation_time: ::std::option::Option<::std::string::String>,
+    /// The description of the snapshot.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Description", skip_serializing_if = "Option::is_none")
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Indicates whether the snapshot was encrypted.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Encrypted", skip_serializing_if = "Option::is_none")
+    )]
+    pub encrypted: ::std::option::Option<bool>,
     /// Indicates whether the instant access feature was enabled. Valid values:
     /// - true: The instant access feature was enabled. This feature can be enabled only for enhanced SSDs (ESSDs).
     /// - false: The instant access feature was disabled. The snapshot is a normal snapshot for which the instant access feature was disabled.
@@ -5981,6 +6000,34 @@ pub struct DescribeSnapshotsSnapshot {
         serde(rename = "InstantAccess", skip_serializing_if = "Option::is_none")
     )]
     pub instant_access: ::std::option::Option<bool>,
+    /// Indicates the duration of the instant access feature. The instant access feature is automatically disabled when the specified duration expires.
+    /// By default, the value of this parameter is the same as that of RetentionDays.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(
+            rename = "InstantAccessRetentionDays",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub instant_access_retention_days: ::std::option::Option<i64>,
+    /// The ID of the KMS key used by the data disk.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "KMSKeyId", skip_serializing_if = "Option::is_none")
+    )]
+    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    /// The time when the snapshot was last changed. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")
+    )]
+    pub last_modified_time: ::std::option::Option<::std::string::String>,
+    /// The product code of the Alibaba Cloud Marketplace image.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ProductCode", skip_serializing_if = "Option::is_none")
+    )]
+    pub product_code: ::std::option::Option<::std::string::String>,
     /// The progress of the snapshot creation task. Unit: percent (%).
     #[cfg_attr(
         feature = "dynamic",
@@ -5993,12 +6040,72 @@ pub struct DescribeSnapshotsSnapshot {
         serde(rename = "RemainTime", skip_serializing_if = "Option::is_none")
     )]
     pub remain_time: ::std::option::Option<i64>,
+    /// The ID of the resource group to which the snapshot belongs.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")
+    )]
+    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    /// The number of days that an automatic snapshot can be retained.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "RetentionDays", skip_serializing_if = "Option::is_none")
+    )]
+    pub retention_days: ::std::option::Option<i64>,
+    /// The ID of the snapshot.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")
+    )]
+    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    /// The name of the snapshot. This parameter is returned only if a snapshot name was specified when the snapshot was created.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")
+    )]
+    pub snapshot_name: ::std::option::Option<::std::string::String>,
+    /// The serial number of the snapshot.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotSN", skip_serializing_if = "Option::is_none")
+    )]
+    pub snapshot_sn: ::std::option::Option<::std::string::String>,
+    /// The type of the snapshot. Valid values:
+    /// - auto or timer: automatic snapshot
+    /// - user: manual snapshot
+    /// - all: all snapshot types
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SnapshotType", skip_serializing_if = "Option::is_none")
+    )]
+    pub snapshot_type: ::std::option::Option<::std::string::String>,
+    /// The ID of the source disk. This parameter is retained even after the source disk of the snapshot is released.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskId", skip_serializing_if = "Option::is_none")
+    )]
+    pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// The capacity of the source disk. Unit: GiB.
     #[cfg_attr(
         feature = "dynamic",
         serde(rename = "SourceDiskSize", skip_serializing_if = "Option::is_none")
     )]
     pub source_disk_size: ::std::option::Option<::std::string::String>,
+    /// The type of the source disk. Valid values:
+    /// - system
+    /// - data
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceDiskType", skip_serializing_if = "Option::is_none")
+    )]
+    pub source_disk_type: ::std::option::Option<::std::string::String>,
+    /// The type of the source disk for which the snapshot was created.
+    /// Note: This parameter will be removed in the future. We recommend that you use other parameters to ensure future compatibility.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "SourceStorageType", skip_serializing_if = "Option::is_none")
+    )]
+    pub source_storage_type: ::std::option::Option<::std::string::String>,
     /// The status of the snapshot. Valid values:
     /// - progressing
     /// - accomplished
@@ -6008,6 +6115,22 @@ pub struct DescribeSnapshotsSnapshot {
         serde(rename = "Status", skip_serializing_if = "Option::is_none")
     )]
     pub status: ::std::option::Option<::std::string::String>,
+    /// The tags of the snapshot.
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")
+    )]
+    pub tags: ::std::vec::Vec<crate::types::DescribeSnapshotsTag>,
+    /// Indicates whether the snapshot has been used to create images or disks. Valid values:
+    /// - image
+    /// - disk
+    /// - image\_disk
+    /// - none
+    #[cfg_attr(
+        feature = "dynamic",
+        serde(rename = "Usage", skip_serializing_if = "Option::is_none")
+    )]
+    pub usage: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "snapshots")]
 impl<'de> ::ecs_api::__private::serde::Deserialize<'de> for DescribeSnapshotsSnapshot {
@@ -6023,12 +6146,30 @@ impl ::ecs_api::de::FromFields for DescribeSnapshotsSnapshot {
         f: &mut ::ecs_api::de::Fields,
     ) -> ::std::result::Result<Self, ::ecs_api::de::FieldError> {
         ::std::result::Result::Ok(Self {
+            category: f.string("Category")?,
             creation_time: f.string("CreationTime")?,
+            description: f.string("Description")?,
+            encrypted: f.boolean("Encrypted")?,
             instant_access: f.boolean("InstantAccess")?,
+            instant_access_retention_days: f.integer("InstantAccessRetentionDays")?,
+            kms_key_id: f.string("KMSKeyId")?,
+            last_modified_time: f.string("LastModifiedTime")?,
+            product_code: f.string("ProductCode")?,
             progress: f.string("Progress")?,
             remain_time: f.integer("RemainTime")?,
+            resource_group_id: f.string("ResourceGroupId")?,
+            retention_days: f.integer("RetentionDays")?,
+            snapshot_id: f.string("SnapshotId")?,
+            snapshot_name: f.string("SnapshotName")?,
+            snapshot_sn: f.string("SnapshotSN")?,
+            snapshot_type: f.string("SnapshotType")?,
+            source_disk_id: f.string("SourceDiskId")?,
             source_disk_size: f.string("SourceDiskSize")?,
+            source_disk_type: f.string("SourceDiskType")?,
+            source_storage_type: f.string("SourceStorageType")?,
             status: f.string("Status")?,
+            tags: f.list("Tags")?,
+            usage: f.string("Usage")?,
         })
     }
 }
@@ -14023,7 +14164,7 @@ impl ::ecs_api::de::FromFields for SystemDiskInfo {
         })
     }
 }
-/// The `Tag` value of a request. Used by `AllocateDedicatedHosts`, `CopyImage`, `CreateAutoSnapshotPolicy`, `CreateCapacityReservation`, `CreateDedicatedHostCluster`, `CreateDisk`, `CreateElasticityAssurance`, `CreateKeyPair` and 14 more.
+/// The `Tag` value of a request. Used by `AllocateDedicatedHosts`, `CopyImage`, `CreateAutoSnapshotPolicy`, `CreateCapacityReservation`, `CreateDedicatedHostCluster`, `CreateDisk`, `CreateElasticityAssurance`, `CreateKeyPair` and 15 more.
 #[cfg(
     any(
         feature = "dedicated-hosts",

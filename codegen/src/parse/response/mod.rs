@@ -116,6 +116,9 @@ struct Frame {
     head: Option<RowData>,
     fields: Vec<Field>,
     last_name: Option<String>,
+    /// A row was placed here against the sort order (by the JSON sample): this level's rows are
+    /// not sorted on this page.
+    unsorted: bool,
     /// The JSON object of this level (the item object for arrays), when the sample shows it.
     json: Option<JsonNode>,
 }
@@ -127,6 +130,7 @@ impl Frame {
             head,
             fields: Vec::new(),
             last_name: None,
+            unsorted: false,
             json: json.filter(JsonNode::is_object),
         }
     }
@@ -314,8 +318,11 @@ impl Builder<'_, '_> {
         let allowed = || (lowest..=highest).rev();
         let duplicate = |l: usize| stack[l].fields.iter().any(|f| f.name == row.name);
         let json_level = allowed().find(|&l| stack[l].has_key(&row.name) && !duplicate(l));
+        // No level takes the row by order: a level already known to be unsorted on this page
+        // keeps it (a page listing a struct's fields in its own order).
         let sort_level = allowed()
             .find(|&l| stack[l].accepts_by_order(&row.name) && !duplicate(l))
+            .or_else(|| allowed().find(|&l| stack[l].unsorted && !duplicate(l)))
             .unwrap_or(lowest);
         if let Some(level) = json_level {
             if level > sort_level {
@@ -415,6 +422,7 @@ fn leaf(row: &RowData, shape: FieldShape) -> Field {
 
 fn push_field(stack: &mut [Frame], field: Field) {
     if let Some(top) = stack.last_mut() {
+        top.unsorted |= !top.accepts_by_order(&field.name);
         top.last_name = Some(field.name.clone());
         top.fields.push(field);
     }
@@ -422,6 +430,7 @@ fn push_field(stack: &mut [Frame], field: Field) {
 
 fn open(stack: &mut Vec<Frame>, kind: Kind, row: RowData, json: Option<JsonNode>) {
     if let Some(top) = stack.last_mut() {
+        top.unsorted |= !top.accepts_by_order(&row.name);
         top.last_name = Some(row.name.clone());
     }
     stack.push(Frame::new(kind, Some(row), json));

@@ -1,7 +1,10 @@
-//! The modelled reads over one state: DescribeInstances and DescribeDisks from the world,
-//! DescribeSnapshotGroups from the groups CreateSnapshotGroup made; paging as the pages document.
+//! The modelled world over one state: DescribeInstances and DescribeDisks from the world,
+//! DescribeSnapshotGroups from the groups CreateSnapshotGroup made; paging as the pages document;
+//! the lifecycle of snapshots, groups and instances over time (`lifecycle`).
 
+#[path = "../common/mod.rs"]
 mod common;
+mod lifecycle;
 
 use std::collections::HashSet;
 
@@ -137,22 +140,27 @@ async fn paging_returns_every_instance_exactly_once() {
         let pages = emu.requests().len() as i64;
         assert_eq!(pages, (57 + size - 1) / size, "page size {size}");
     }
-    // NextToken / MaxResults, as the page also documents.
-    let (mut token, mut seen) = (None, Vec::new());
-    loop {
-        let mut req = c.describe_instances().max_results(20);
-        if let Some(t) = token.take() {
-            req = req.next_token(t);
+    // NextToken / MaxResults, as the page also documents, with the same sizes.
+    for size in [1, 10, max] {
+        let (mut token, mut seen, mut calls) = (None, Vec::new(), 0);
+        loop {
+            let mut req = c.describe_instances().max_results(size as i32);
+            if let Some(t) = token.take() {
+                req = req.next_token(t);
+            }
+            let out = req.send().await.unwrap();
+            calls += 1;
+            assert!(out.instances.len() as i64 <= size, "page size {size}");
+            seen.extend(out.instances.into_iter().filter_map(|i| i.instance_id));
+            match out.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
         }
-        let out = req.send().await.unwrap();
-        seen.extend(out.instances.into_iter().filter_map(|i| i.instance_id));
-        match out.next_token {
-            Some(t) => token = Some(t),
-            None => break,
-        }
+        assert_eq!(seen.len(), 57, "max results {size}");
+        assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 57);
+        assert_eq!(calls, (57 + size - 1) / size, "max results {size}");
     }
-    assert_eq!(seen.len(), 57);
-    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 57);
     let e = c
         .describe_instances()
         .next_token("not-a-token")
@@ -257,7 +265,12 @@ async fn describe_disks_reads_the_same_world() {
 
 #[tokio::test]
 async fn created_snapshot_groups_are_listed() {
-    let emu = ecs_emulator::start_default().await.unwrap();
+    let emu = Emulator::builder()
+        .timings(ecs_emulator::Timings::instant())
+        .build()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
     let c = client(&emu);
     let a = c
         .create_snapshot_group("i-emu-running")
