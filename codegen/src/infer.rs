@@ -26,6 +26,7 @@ pub fn infer(spec: &mut Spec) {
             .map(|p| p.wire_name.clone());
     }
     mark_sensitive(&mut op.request);
+    crate::relations::read(op);
     for p in &mut op.request {
         json_array(p);
     }

@@ -56,7 +56,8 @@ fn seed_doc() {
         [
             Rule::Range {
                 min: Some(1),
-                max: Some(65535)
+                max: Some(65535),
+                also: vec![]
             },
             Rule::Condition {
                 param: "InstantAccess".into(),

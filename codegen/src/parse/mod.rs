@@ -171,6 +171,7 @@ pub fn parse(source_path: &str, text: &str) -> Result<Spec, ParseError> {
             read_only: false,
             pagination: None,
             exclusive,
+            relations: Vec::new(),
             lints: std::mem::take(&mut ctx.lints),
         },
     };
