@@ -11,6 +11,7 @@ use codegen::emit::{self, Target};
 use codegen::overrides::{CommonErrors, Overrides};
 use codegen::spec::Spec;
 
+pub mod coverage;
 pub mod features;
 pub mod select;
 pub mod standalone;
@@ -228,6 +229,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
     let (chosen, notes) = select::choose(pages);
     plan.summary.push(format!("page choice: {}", select::RULE));
     plan.summary.extend(notes);
+    let coverage = coverage::Coverage::of(chosen.values().map(|p| &p.spec));
     let jsons = spec_jsons(&chosen);
     let sources = op_sources(
         &chosen,
@@ -268,6 +270,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         generated.join("endpoints.rs"),
         emit::emit_endpoints(&map.endpoints, ENDPOINTS).map_err(|e| Error(e.to_string()))?,
     );
+    plan.summary.push(coverage.line());
     golden(root, &common, &mut plan)?;
     let manifest = root.join("ecs-api/Cargo.toml");
     plan.files.insert(

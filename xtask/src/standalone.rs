@@ -73,6 +73,7 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
     }
     entries.sort_by(|a, b| a.doc.cmp(&b.doc));
     let (chosen, mut duplicates) = select::choose(pages);
+    let coverage = crate::coverage::Coverage::of(chosen.values().map(|p| &p.spec));
     duplicates.insert(0, format!("page choice: {}", select::RULE));
     let mut plan = Plan {
         owned_dirs: vec![
@@ -143,6 +144,7 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
             "error": e.error,
         })).collect::<Vec<_>>(),
         "duplicates": duplicates,
+        "coverage": coverage.to_json(),
     });
     let mut text = serde_json::to_string_pretty(&report).expect("report serializes");
     text.push('\n');
@@ -163,6 +165,7 @@ pub fn plan(docs: &Path, out: &Path) -> Result<(Plan, bool)> {
         plan.lints.push(line);
     }
     plan.lints.extend(duplicates);
+    plan.lints.push(coverage.line());
     Ok((plan, all_ok))
 }
 

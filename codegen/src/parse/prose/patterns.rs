@@ -111,7 +111,7 @@ pub(super) static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that make a sentence look like a constraint (matched as whole words).
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:valid values?|optional values?|possible values?|characters?|must|cannot|can not|can't|ranges?|maximum value|minimum value|a maximum of|a minimum of|maximum length|minimum length|only when|only if|at the same time|default|at most|up to|no more than|exceed|length|can contain|may contain|must contain|only contain|contains only|cannot contain|start with|begin with|between|required if|required when|mutually exclusive|allowed|greater than|less than|positive integer|at least|ASCII|Base64|format)\b",
+        r"\b(?:valid values?|optional values?|possible values?|characters?|must|cannot|can not|can't|ranges?|maximum value|minimum value|a maximum of|a minimum of|maximum length|minimum length|only when|only if|at the same time|default|at most|up to|no more than|exceed|length|can contain|may contain|must contain|only contain|contains only|cannot contain|start with|begin with|between|required if|required when|mutually exclusive|allowed|greater than|less than|positive integer|at least|ASCII characters)\b",
     )
 });
 

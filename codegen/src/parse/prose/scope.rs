@@ -16,16 +16,19 @@ const GENERIC: &[&str] = &[
     "the", "a", "an", "each", "every", "this", "that", "these", "its", "of", "new", "specified",
     "parameter", "value", "string", "default", "format", "length", "note", "input", "entered",
     "valid", "maximum", "minimum", "optional", "possible", "allowed", "unit", "n", "also", "only",
+    "you",
 ];
 
 /// Nouns naming a part of a value (a map's keys, the names inside a template): a subject with one
 /// of these is about that part unless the param's name or its first sentence says it is one.
 const PART_NOUNS: &[&str] = &["key", "name", "element", "item", "field", "entry"];
 
-/// The first verb of a sentence ends its subject.
+/// The first verb of a sentence, or a clause word, ends its subject.
 const VERBS: &[&str] = &[
     "must", "can", "cannot", "can't", "may", "should", "is", "are", "has", "have", "contains",
-    "supports", "consists", "needs", "will", "does", "do",
+    "supports", "consists", "needs", "will", "does", "do", "takes", "take", "applies", "apply",
+    "ranges", "range", "defaults", "indicates", "specifies", "becomes", "was", "were", "only",
+    "when", "if", "which", "that",
 ];
 
 pub(super) struct Scope {
@@ -42,8 +45,9 @@ fn singular(word: &str) -> String {
     let w = word.to_ascii_lowercase();
     match w.strip_suffix("ies") {
         Some(stem) if !stem.is_empty() => format!("{stem}y"),
+        _ if ["ss", "us", "is"].iter().any(|e| w.ends_with(e)) => w,
         _ => match w.strip_suffix('s') {
-            Some(stem) if stem.len() > 2 && !stem.ends_with('s') => stem.to_string(),
+            Some(stem) if stem.len() >= 2 => stem.to_string(),
             _ => w,
         },
     }
@@ -80,7 +84,7 @@ fn name_words(name: &str) -> Vec<String> {
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
         .map(|w| w.trim_matches('.'))
-        .filter(|w| !w.is_empty())
+        .filter(|w| !w.is_empty() && !GENERIC.contains(&w.to_ascii_lowercase().as_str()))
         .map(singular)
 }
 
