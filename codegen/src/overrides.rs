@@ -62,6 +62,9 @@ pub enum Change {
     AddParam(NewParam),
     /// A rule the doc does not state for an existing param (doc name, e.g. `Tag.N.Key`).
     AddConstraint { param: String, rule: Rule },
+    /// A rule read from the doc that the live API does not enforce (or the reader got wrong):
+    /// the doc rule equal to `rule` leaves the param; the sentence stays in its description.
+    RemoveConstraint { param: String, rule: Rule },
     /// The error code the service answers when the param is malformed.
     SetErrorCode { param: String, code: String },
     /// Params that cannot be set together (doc names, e.g. `DiskId.N`).
@@ -250,6 +253,22 @@ fn apply_entry(spec: &mut Spec, change: &Change, origin: Origin) -> Result<(), S
             target
                 .constraints
                 .push(override_constraint(rule.clone(), &origin));
+        }
+        Change::RemoveConstraint { param, rule } => {
+            let Some(target) = find_mut(&mut op.request, param) else {
+                return Err(format!(
+                    "param `{param}` is not in the spec (stale override?)"
+                ));
+            };
+            let before = target.constraints.len();
+            target
+                .constraints
+                .retain(|c| !(c.origin.is_doc() && &c.rule == rule));
+            if target.constraints.len() == before {
+                return Err(format!(
+                    "`{param}` has no such rule from the doc; this override is stale"
+                ));
+            }
         }
         Change::SetErrorCode { param, code } => {
             if !op.errors.iter().any(|e| &e.code == code) {

@@ -344,7 +344,10 @@ pub(crate) fn relations(attrs: &[Attribute], errors: &mut Errors) -> Vec<(RuleKi
             let Some(Attr::Rule(kind)) = lookup(STRUCT, meta.path()) else {
                 errors.at(
                     meta.path().span(),
-                    format!("unknown struct attribute; expected one of {}", names(STRUCT)),
+                    format!(
+                        "unknown struct attribute; expected one of {}",
+                        names(STRUCT)
+                    ),
                 );
                 continue;
             };

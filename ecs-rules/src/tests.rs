@@ -156,7 +156,10 @@ fn relations_name_their_params() {
     let r = Relation::AnyOf {
         params: s(&["SourceGroupId", "SourceCidrIp"]),
     };
-    assert_eq!(r.to_string(), "set at least one of SourceGroupId, SourceCidrIp");
+    assert_eq!(
+        r.to_string(),
+        "set at least one of SourceGroupId, SourceCidrIp"
+    );
     assert_eq!(r.kind(), RuleKind::AnyOf);
     let q = Relation::Requires {
         param: "VpcId".into(),

@@ -83,11 +83,9 @@ pub fn format(value: &str, format: &str) -> Option<Violation> {
             .decode(value)
             .is_ok(),
         Some(ecs_rules::Format::Json) => {
-            serde_json::from_str::<serde_json::de::IgnoredAny>(value).is_ok()
+            serde_json::from_str::<serde::de::IgnoredAny>(value).is_ok()
         }
-        Some(ecs_rules::Format::Time(picture)) => {
-            ecs_rules::Format::time_matches(picture, value)
-        }
+        Some(ecs_rules::Format::Time(picture)) => ecs_rules::Format::time_matches(picture, value),
         // The derive refuses unknown formats; nothing to check.
         None => true,
     };

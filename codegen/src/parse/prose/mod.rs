@@ -116,7 +116,49 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
         }
         i += 1;
     }
+    merge_bounds(&mut facts.constraints);
     facts
+}
+
+/// Two bounds of one kind on a param (`Valid values: 20 to 500` and `at least 20`) are one rule
+/// with both: each attribute is given once, and the page states both.
+fn merge_bounds(constraints: &mut Vec<Constraint>) {
+    fn tighter<T: Ord + Copy>(a: Option<T>, b: Option<T>, max: bool) -> Option<T> {
+        match (a, b) {
+            (Some(x), Some(y)) => Some(if max { x.min(y) } else { x.max(y) }),
+            (x, y) => x.or(y),
+        }
+    }
+    let mut out: Vec<Constraint> = Vec::new();
+    for c in constraints.drain(..) {
+        let Some(prev) = out.iter_mut().find(|p| p.rule.kind() == c.rule.kind()) else {
+            out.push(c);
+            continue;
+        };
+        match (&mut prev.rule, c.rule) {
+            (
+                Rule::Range { min, max, also },
+                Rule::Range {
+                    min: a,
+                    max: b,
+                    also: more,
+                },
+            ) => {
+                *min = tighter(*min, a, false);
+                *max = tighter(*max, b, true);
+                also.retain(|v| more.contains(v));
+            }
+            (Rule::Length { min, max }, Rule::Length { min: a, max: b })
+            | (Rule::Count { min, max }, Rule::Count { min: a, max: b })
+            | (Rule::Bytes { min, max }, Rule::Bytes { min: a, max: b }) => {
+                *min = tighter(*min, a, false);
+                *max = tighter(*max, b, true);
+            }
+            // Other kinds keep the first statement.
+            _ => {}
+        }
+    }
+    *constraints = out;
 }
 
 /// Bullet items directly after `start` (top level only; deeper bullets belong to an item).

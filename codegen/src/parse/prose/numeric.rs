@@ -72,8 +72,16 @@ static COMPARISONS: LazyLock<Vec<(Regex, bool, i64)>> = LazyLock::new(|| {
             true,
             0,
         ),
-        (re(r"\b(?:greater than or equal to|no less than|not less than) NUM"), true, 0),
-        (re(r"\b(?:less than or equal to|no greater than|not greater than) NUM"), false, 0),
+        (
+            re(r"\b(?:greater than or equal to|no less than|not less than) NUM"),
+            true,
+            0,
+        ),
+        (
+            re(r"\b(?:less than or equal to|no greater than|not greater than) NUM"),
+            false,
+            0,
+        ),
         (re(r"\b(?:greater|larger) than NUM"), true, 1),
         (re(r"\b(?:less|smaller) than NUM"), false, -1),
         (re(r"\bat least NUM"), true, 0),
@@ -168,7 +176,9 @@ pub(super) fn counts(info: &ParamInfo, sentence: &str) -> Found {
 }
 
 static BASE64: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:must|should) be (?:encoded in Base64|Base64-encoded|Base64 encoded|encoded by using Base64)\b")
+    re(
+        r"\b(?:must|should) be (?:encoded in Base64|Base64-encoded|Base64 encoded|encoded by using Base64)\b",
+    )
 });
 static JSON_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b(?:must be|is) (?:a |in )?(?:the )?(?:JSON string|JSON-formatted string|JSON format)\b")

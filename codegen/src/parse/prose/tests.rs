@@ -324,12 +324,24 @@ fn notes(text: &str, ty: ScalarType) -> usize {
 fn numeric_bounds_in_other_words() {
     use ScalarType::Integer as I;
     let cases = [
-        ("This parameter value must be greater than 0.", range(Some(1), None)),
-        ("The value must be a positive integer.", range(Some(1), None)),
-        ("Valid values: greater than or equal to 2.", range(Some(2), None)),
+        (
+            "This parameter value must be greater than 0.",
+            range(Some(1), None),
+        ),
+        (
+            "The value must be a positive integer.",
+            range(Some(1), None),
+        ),
+        (
+            "Valid values: greater than or equal to 2.",
+            range(Some(2), None),
+        ),
         ("The value must be less than 10.", range(None, Some(9))),
         ("The value cannot be greater than 5.", range(None, Some(5))),
-        ("The value must be no greater than 100.", range(None, Some(100))),
+        (
+            "The value must be no greater than 100.",
+            range(None, Some(100)),
+        ),
         ("Valid values: [1, 30].", range(Some(1), Some(30))),
         ("Value range: (0, 100].", range(Some(1), Some(100))),
         ("The value must be at least 20.", range(Some(20), None)),
@@ -346,7 +358,13 @@ fn numeric_bounds_in_other_words() {
         assert!(rules(sentence, I).is_empty(), "{sentence}");
         assert_eq!(notes(sentence, I), 1, "{sentence}");
     }
-    assert!(rules("This parameter value must be greater than 0.", ScalarType::Double).is_empty());
+    assert!(
+        rules(
+            "This parameter value must be greater than 0.",
+            ScalarType::Double
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -383,7 +401,10 @@ fn counts_of_json_arrays_and_lists() {
         [c(50)]
     );
     // Not about this param's items.
-    let f = facts("One security group can contain a maximum of 1,000 instances.", S);
+    let f = facts(
+        "One security group can contain a maximum of 1,000 instances.",
+        S,
+    );
     assert!(f.constraints.is_empty());
 }
 
@@ -421,7 +442,8 @@ fn lengths_ascii_and_sizes() {
         ]
     );
     // A limit before encoding is on another text than the value.
-    let before = "The size of the user data must be no greater than 16 KB before it is encoded in Base64.";
+    let before =
+        "The size of the user data must be no greater than 16 KB before it is encoded in Base64.";
     assert!(rules(before, S).is_empty());
     assert_eq!(notes(before, S), 1);
 }
