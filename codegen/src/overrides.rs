@@ -260,15 +260,25 @@ fn apply_entry(spec: &mut Spec, change: &Change, origin: Origin) -> Result<(), S
                     "param `{param}` is not in the spec (stale override?)"
                 ));
             };
-            let before = target.constraints.len();
-            target
+            let Some(at) = target
                 .constraints
-                .retain(|c| !(c.origin.is_doc() && &c.rule == rule));
-            if target.constraints.len() == before {
+                .iter()
+                .position(|c| c.origin.is_doc() && &c.rule == rule)
+            else {
                 return Err(format!(
                     "`{param}` has no such rule from the doc; this override is stale"
                 ));
-            }
+            };
+            // The spec keeps a trace for review: the rule and why it is not enforced.
+            let removed = target.constraints.remove(at);
+            let reason = match &origin {
+                Origin::Override { reason } => reason.as_str(),
+                Origin::Doc | Origin::Common => "",
+            };
+            target.unparsed.push(crate::spec::SourceText {
+                text: format!("not enforced ({}): {reason}", removed.rule),
+                line: removed.line,
+            });
         }
         Change::SetErrorCode { param, code } => {
             if !op.errors.iter().any(|e| &e.code == code) {

@@ -466,12 +466,6 @@ fn every_example_request_validates_in_strict_mode() {
             }
         }
     }
-    // Known contradictions between a page's valid values and its own example, left to the lead:
-    // the Egress pages list `accept`/`drop` while their examples send `Drop` and `Allow`.
-    failures.retain(|f| {
-        !f.ends_with("Policy enum one of accept, drop \"Drop\"")
-            && !f.ends_with("Policy enum one of accept, drop \"Allow\"")
-    });
     assert!(checked > 100, "only {checked} example requests found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
