@@ -3477,6 +3477,8 @@ impl ::ecs_api::de::FromFields for DescribeAutoSnapshotPolicyExTag {
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsPrivatePoolOptions {
     /// The IDs of the capacity reservations. The value can be a JSON array that consists of up to 100 IDs. Separate multiple IDs with commas (,).
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Ids")]
     pub ids: ::std::option::Option<::std::string::String>,
 }
