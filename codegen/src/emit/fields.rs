@@ -64,10 +64,8 @@ fn rule_attr(rule: &Rule) -> Option<TokenStream> {
                 quote!(also = #v)
             });
             let bounds = [
-                min.map(|l| Literal::i64_unsuffixed(l))
-                    .map(|l| quote!(min = #l)),
-                max.map(|l| Literal::i64_unsuffixed(l))
-                    .map(|l| quote!(max = #l)),
+                min.map(Literal::i64_unsuffixed).map(|l| quote!(min = #l)),
+                max.map(Literal::i64_unsuffixed).map(|l| quote!(max = #l)),
             ]
             .into_iter()
             .flatten()
