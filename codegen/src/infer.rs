@@ -26,6 +26,7 @@ pub fn infer(spec: &mut Spec) {
             .map(|p| p.wire_name.clone());
     }
     mark_sensitive(&mut op.request);
+    crate::relations::read(op);
     for p in &mut op.request {
         json_array(p);
     }
@@ -73,13 +74,21 @@ fn mark_sensitive(params: &mut [Param]) {
     }
 }
 
+/// Whether a description says its value is a JSON array in one string.
+pub fn says_json_array(description: &str) -> bool {
+    let desc = description.to_ascii_lowercase();
+    desc.contains("json array")
+        || desc.contains("json-formatted array")
+        || desc.contains("array in the json format")
+        || desc.contains("json string array")
+}
+
 /// A `String` param the page documents as a JSON array (`["i-1","i-2"]`) becomes a list sent as
 /// one JSON value. The item type follows the example when it has one.
 fn json_array(p: &mut Param) {
     if !is_string(&p.shape) {
         return;
     }
-    let desc = p.description.to_ascii_lowercase();
     let example = p
         .example
         .as_deref()
@@ -89,10 +98,7 @@ fn json_array(p: &mut Param) {
         Some(serde_json::Value::Array(items)) => Some(items),
         _ => None,
     };
-    let said = desc.contains("json array")
-        || desc.contains("json-formatted array")
-        || desc.contains("array in the json format")
-        || desc.contains("json string array");
+    let said = says_json_array(&p.description);
     if !said && from_example.is_none() {
         return;
     }

@@ -9,6 +9,7 @@ pub mod infer;
 pub mod naming;
 pub mod overrides;
 pub mod parse;
+pub mod relations;
 pub mod spec;
 
 pub use parse::{ParseError, ServiceHint};

@@ -62,6 +62,9 @@ pub enum Change {
     AddParam(NewParam),
     /// A rule the doc does not state for an existing param (doc name, e.g. `Tag.N.Key`).
     AddConstraint { param: String, rule: Rule },
+    /// A rule read from the doc that the live API does not enforce (or the reader got wrong):
+    /// the doc rule equal to `rule` leaves the param; the sentence stays in its description.
+    RemoveConstraint { param: String, rule: Rule },
     /// The error code the service answers when the param is malformed.
     SetErrorCode { param: String, code: String },
     /// Params that cannot be set together (doc names, e.g. `DiskId.N`).
@@ -250,6 +253,32 @@ fn apply_entry(spec: &mut Spec, change: &Change, origin: Origin) -> Result<(), S
             target
                 .constraints
                 .push(override_constraint(rule.clone(), &origin));
+        }
+        Change::RemoveConstraint { param, rule } => {
+            let Some(target) = find_mut(&mut op.request, param) else {
+                return Err(format!(
+                    "param `{param}` is not in the spec (stale override?)"
+                ));
+            };
+            let Some(at) = target
+                .constraints
+                .iter()
+                .position(|c| c.origin.is_doc() && &c.rule == rule)
+            else {
+                return Err(format!(
+                    "`{param}` has no such rule from the doc; this override is stale"
+                ));
+            };
+            // The spec keeps a trace for review: the rule and why it is not enforced.
+            let removed = target.constraints.remove(at);
+            let reason = match &origin {
+                Origin::Override { reason } => reason.as_str(),
+                Origin::Doc | Origin::Common => "",
+            };
+            target.unparsed.push(crate::spec::SourceText {
+                text: format!("not enforced ({}): {reason}", removed.rule),
+                line: removed.line,
+            });
         }
         Change::SetErrorCode { param, code } => {
             if !op.errors.iter().any(|e| &e.code == code) {

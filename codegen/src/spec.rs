@@ -78,6 +78,10 @@ pub struct Operation {
     /// Pairs of top-level params that cannot be set together (wire names, each pair sorted).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusive: Vec<Exclusive>,
+    /// Other rules between top-level params (at least one of, one needs another), each with the
+    /// sentence's line; read by `infer` from the params' notes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<RelationRule>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lints: Vec<Lint>,
 }
@@ -201,6 +205,15 @@ pub struct Pagination {
 pub enum PageStyle {
     PageNumber,
     NextToken,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationRule {
+    #[serde(flatten)]
+    pub relation: ecs_rules::Relation,
+    pub line: usize,
+    /// The sentence, as the page writes it.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -64,7 +64,8 @@ fn seed_doc() {
         [
             Rule::Range {
                 min: Some(1),
-                max: Some(65535)
+                max: Some(65535),
+                also: vec![]
             },
             Rule::Condition {
                 param: "InstantAccess".into(),
@@ -217,6 +218,7 @@ fixture_snapshot!(custom_struct, "custom_struct");
 fixture_snapshot!(no_response_table, "no_response_table");
 fixture_snapshot!(code_fence_cell, "code_fence_cell");
 fixture_snapshot!(case_collision, "case_collision");
+fixture_snapshot!(rule_phrasings, "rule_phrasings");
 
 #[test]
 fn malformed_docs_are_errors() {

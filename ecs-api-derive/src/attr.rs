@@ -79,9 +79,11 @@ impl Attr {
 }
 
 /// The value rules, in the order the tables list them.
-const VALUE_RULES: [Attr; 8] = [
+const VALUE_RULES: [Attr; 10] = [
     Attr::Rule(RuleKind::Length),
     Attr::Rule(RuleKind::Range),
+    Attr::Rule(RuleKind::Bytes),
+    Attr::Rule(RuleKind::Format),
     Attr::Rule(RuleKind::Count),
     Attr::Rule(RuleKind::Charset),
     Attr::Rule(RuleKind::FirstChar),
@@ -106,6 +108,8 @@ const FIELD: &[Attr] = &[
     VALUE_RULES[5],
     VALUE_RULES[6],
     VALUE_RULES[7],
+    VALUE_RULES[8],
+    VALUE_RULES[9],
     Attr::Rule(RuleKind::Condition),
     Attr::Member,
 ];
@@ -122,10 +126,17 @@ const MEMBER: &[Attr] = &[
     VALUE_RULES[5],
     VALUE_RULES[6],
     VALUE_RULES[7],
+    VALUE_RULES[8],
+    VALUE_RULES[9],
 ];
 
-/// The struct's own attribute: `exclusive(a, b)`.
-const EXCLUSIVE: Attr = Attr::Rule(RuleKind::Exclusive);
+/// The struct's own attributes, the rules between its fields: `exclusive(a, b)`,
+/// `any_of(a, b, ...)`, `requires(a, b)`.
+const STRUCT: &[Attr] = &[
+    Attr::Rule(RuleKind::Exclusive),
+    Attr::Rule(RuleKind::AnyOf),
+    Attr::Rule(RuleKind::Requires),
+];
 
 fn lookup(table: &[Attr], path: &Path) -> Option<Attr> {
     let name = path.get_ident()?.to_string();
@@ -321,37 +332,50 @@ fn member(meta: &Meta, errors: &mut Errors) -> Option<MemberRules> {
     })
 }
 
-/// The struct's `exclusive(a, b)` pairs.
-pub(crate) fn exclusive(attrs: &[Attribute], errors: &mut Errors) -> Vec<(Ident, Ident)> {
-    let mut pairs = Vec::new();
+/// The struct's rules between fields, each with the fields it names (two for `exclusive` and
+/// `requires`, two or more for `any_of`).
+pub(crate) fn relations(attrs: &[Attribute], errors: &mut Errors) -> Vec<(RuleKind, Vec<Ident>)> {
+    let mut out = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("ecs")) {
         let Some(metas) = errors.ok(metas(attr)) else {
             continue;
         };
         for meta in &metas {
-            if lookup(&[EXCLUSIVE], meta.path()).is_none() {
+            let Some(Attr::Rule(kind)) = lookup(STRUCT, meta.path()) else {
                 errors.at(
                     meta.path().span(),
                     format!(
-                        "unknown struct attribute; expected `{}(a, b)`",
-                        EXCLUSIVE.name()
+                        "unknown struct attribute; expected one of {}",
+                        names(STRUCT)
                     ),
                 );
                 continue;
-            }
+            };
             let names = meta.require_list().and_then(|list| {
                 list.parse_args_with(Punctuated::<Ident, Token![,]>::parse_terminated)
             });
             let Some(names) = errors.ok(names) else {
                 continue;
             };
-            match names.into_iter().collect::<Vec<_>>().as_slice() {
-                [a, b] => pairs.push((a.clone(), b.clone())),
-                _ => errors.at(meta.span(), "`exclusive` takes exactly two field names"),
+            let names: Vec<Ident> = names.into_iter().collect();
+            let ok = match kind {
+                RuleKind::AnyOf => names.len() >= 2,
+                _ => names.len() == 2,
+            };
+            if ok {
+                out.push((kind, names));
+            } else {
+                let want = if kind == RuleKind::AnyOf {
+                    "two or more"
+                } else {
+                    "exactly two"
+                };
+                let name = kind.attribute().unwrap_or_default();
+                errors.at(meta.span(), format!("`{name}` takes {want} field names"));
             }
         }
     }
-    pairs
+    out
 }
 
 /// A value rule's attribute (`length(min = 2, max = 128)`, `charset = "a-z"`, `one_of("A")`).
@@ -366,8 +390,25 @@ fn rule(kind: RuleKind, meta: &Meta) -> Result<Rule> {
             Rule::Length { min, max }
         }
         RuleKind::Range => {
+            let mut also = Vec::new();
+            let (min, max) = bounds_also(meta, Some(&mut also))?;
+            Rule::Range { min, max, also }
+        }
+        RuleKind::Bytes => {
             let (min, max) = bounds(meta)?;
-            Rule::Range { min, max }
+            Rule::Bytes { min, max }
+        }
+        RuleKind::Format => {
+            let lit = lit_str(&meta.require_name_value()?.value)?;
+            if ecs_rules::Format::parse(&lit.value()).is_none() {
+                return Err(Error::new(
+                    lit.span(),
+                    "unknown format; expected `base64`, `json` or a time picture (`yyyy-MM-ddTHH:mm:ssZ`)",
+                ));
+            }
+            Rule::Format {
+                format: lit.value(),
+            }
         }
         RuleKind::Count => {
             let (min, max) = bounds(meta)?;
@@ -381,6 +422,8 @@ fn rule(kind: RuleKind, meta: &Meta) -> Result<Rule> {
         // Flags and attributes with a grammar of their own, read by their callers.
         RuleKind::Required
         | RuleKind::Exclusive
+        | RuleKind::AnyOf
+        | RuleKind::Requires
         | RuleKind::Condition
         | RuleKind::Malformed
         | RuleKind::Unknown => {
@@ -413,11 +456,26 @@ fn bounds<T: std::str::FromStr>(meta: &Meta) -> Result<(Option<T>, Option<T>)>
 where
     T::Err: Display,
 {
+    bounds_also(meta, None)
+}
+
+/// Bounds, and for `range` the values allowed outside them (`also = -1`, once per value).
+fn bounds_also<T: std::str::FromStr>(
+    meta: &Meta,
+    mut also: Option<&mut Vec<T>>,
+) -> Result<(Option<T>, Option<T>)>
+where
+    T::Err: Display,
+{
     let list = meta.require_list()?;
     let items = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
     let (mut min, mut max) = (None, None);
     for item in &items {
         let nv = item.require_name_value()?;
+        if let (true, Some(list)) = (nv.path.is_ident("also"), also.as_deref_mut()) {
+            list.push(parse_int(&nv.value)?);
+            continue;
+        }
         let slot = if nv.path.is_ident("min") {
             &mut min
         } else if nv.path.is_ident("max") {

@@ -2,7 +2,7 @@
 //! the attributes (`attr.rs`) once they pass the checks against the field types (`check.rs`);
 //! every error of the item is reported together.
 
-use ecs_rules::Rule;
+use ecs_rules::{Rule, RuleKind};
 use syn::spanned::Spanned;
 use syn::{
     Data, DeriveInput, Error, Fields, GenericArgument, Ident, LitStr, PathArguments, Result, Type,
@@ -16,7 +16,8 @@ pub(crate) struct Model {
     pub(crate) ident: Ident,
     pub(crate) fields: Vec<FieldModel>,
     /// Pairs of fields that cannot both be set.
-    pub(crate) exclusive: Vec<(Ident, Ident)>,
+    /// Rules between fields (`exclusive`, `any_of`, `requires`) with the fields they name.
+    pub(crate) relations: Vec<(RuleKind, Vec<Ident>)>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -93,16 +94,15 @@ impl Model {
             }
             fields.extend(check::field(f, attrs, &mut errors));
         }
-        let exclusive = attr::exclusive(&input.attrs, &mut errors);
-        for (a, b) in &exclusive {
-            check::names_a_field(&names, a, &mut errors);
-            check::names_a_field(&names, b, &mut errors);
+        let relations = attr::relations(&input.attrs, &mut errors);
+        for name in relations.iter().flat_map(|(_, names)| names) {
+            check::names_a_field(&names, name, &mut errors);
         }
         errors.finish()?;
         Ok(Model {
             ident: input.ident.clone(),
             fields,
-            exclusive,
+            relations,
         })
     }
 }

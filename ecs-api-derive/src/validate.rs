@@ -50,10 +50,15 @@ fn value_check(rule: &Rule) -> Option<TokenStream2> {
             let (a, b) = (opt_tokens(min), opt_tokens(max));
             quote!(::ecs_api::wire::check::length(v, #a, #b))
         }
-        Rule::Range { min, max } => {
+        Rule::Range { min, max, also } => {
             let (a, b) = (opt_tokens(min), opt_tokens(max));
-            quote!(::ecs_api::wire::check::range(::ecs_api::wire::WireScalar::as_i64(v), #a, #b))
+            quote!(::ecs_api::wire::check::range_or(::ecs_api::wire::WireScalar::as_i64(v), #a, #b, &[#(#also),*]))
         }
+        Rule::Bytes { min, max } => {
+            let (a, b) = (opt_tokens(min), opt_tokens(max));
+            quote!(::ecs_api::wire::check::bytes(v, #a, #b))
+        }
+        Rule::Format { format } => quote!(::ecs_api::wire::check::format(v, #format)),
         Rule::Charset { class } => class_check(class, quote!(charset_in)),
         Rule::FirstChar { class } => class_check(class, quote!(first_char_in)),
         Rule::NotPrefix { prefixes } => {
@@ -247,18 +252,32 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
             body.extend(field_body);
         }
     }
-    for (a, b) in &m.exclusive {
-        let fa = m.fields.iter().find(|f| f.ident == *a).expect("checked");
-        let fb = m.fields.iter().find(|f| f.ident == *b).expect("checked");
-        let (sa, sb) = (is_set(fa), is_set(fb));
-        let (wa, wb) = (&fa.wire, &fb.wire);
+    for (kind, names) in &m.relations {
+        let fields: Vec<&FieldModel> = names
+            .iter()
+            .map(|n| m.fields.iter().find(|f| f.ident == *n).expect("checked"))
+            .collect();
+        let set: Vec<TokenStream2> = fields.iter().map(|f| is_set(f)).collect();
+        let wires: Vec<&syn::LitStr> = fields.iter().map(|f| &f.wire).collect();
+        let (wa, wb) = (wires[0], wires[1]);
+        let (sa, sb) = (&set[0], &set[1]);
+        let check = match kind {
+            RuleKind::Exclusive => quote!(::ecs_api::wire::check::exclusive(#sa && #sb, #wb)),
+            RuleKind::Requires => quote!(::ecs_api::wire::check::requires(#sa, #sb, #wb)),
+            _ => quote!(::ecs_api::wire::check::any_of(false #(|| #set)*, &[#(#wires),*])),
+        };
+        let code = if *kind == RuleKind::Exclusive {
+            "InvalidParameter"
+        } else {
+            "MissingParameter"
+        };
         body.push(gated(
-            RuleKind::Exclusive,
+            *kind,
             quote! {
                 report.error(
-                    ::ecs_api::wire::check::exclusive(#sa && #sb, #wb),
+                    #check,
                     &|| ::ecs_api::wire::key(prefix, #wa).into_owned(),
-                    ::std::option::Option::Some("InvalidParameter"),
+                    ::std::option::Option::Some(#code),
                 );
             },
         ));

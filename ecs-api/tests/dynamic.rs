@@ -401,3 +401,229 @@ async fn all_pages_by_next_token_follows_the_tokens() {
     );
     assert_eq!(server.seen().len(), 2);
 }
+
+/// Wire params of a page's example request (`https://…/?Action=X\n&RegionId=…`), without the
+/// action and the common params the page leaves as a placeholder.
+fn example_pairs(text: &str) -> Option<Vec<(String, String)>> {
+    let query = text.split_once('?')?.1;
+    let mut pairs = Vec::new();
+    for part in query.split(['&', '\n']).map(str::trim) {
+        let Some((k, v)) = part.split_once('=') else {
+            continue;
+        };
+        if k == "Action" || k.starts_with('<') {
+            continue;
+        }
+        let v = percent_encoding::percent_decode_str(v).decode_utf8().ok()?;
+        pairs.push((k.to_owned(), v.trim_matches(['\'', '"']).to_owned()));
+    }
+    Some(pairs)
+}
+
+/// Every operation's documented example request passes the generated validation in strict mode
+/// (no documented rule is stricter than the page's own example). Reads the committed specs.
+#[test]
+fn every_example_request_validates_in_strict_mode() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/ecs");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let spec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let op = &spec["operation"];
+        let Some(action) = op["name"].as_str() else {
+            continue;
+        };
+        let Some(found) = dynamic::find(OPERATIONS, action) else {
+            continue;
+        };
+        let requests = op["examples"]["requests"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for request in requests {
+            let Some(pairs) = request["text"].as_str().and_then(example_pairs) else {
+                continue;
+            };
+            checked += 1;
+            if let Err(violations) = (found.check)(&pairs, ecs_api::wire::ValidationMode::Strict) {
+                // The examples leave out common params (`RegionId`) and mask values (`****`);
+                // their wire form is the parser's business, checked elsewhere.
+                let broken: Vec<String> = violations
+                    .iter()
+                    .filter(|v| {
+                        !matches!(
+                            v.rule,
+                            RuleKind::Unknown | RuleKind::Required | RuleKind::Malformed
+                        ) && !v.actual.contains("****")
+                    })
+                    .map(|v| format!("{} {} {} {}", v.param, v.rule, v.limit, v.actual))
+                    .collect();
+                if !broken.is_empty() {
+                    failures.push(format!("{action}: {}", broken.join("; ")));
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} example requests found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The broken rules of `pairs` for `action` in strict mode, as `(param, rule)`.
+fn broken(action: &str, pairs: &[(&str, &str)]) -> Vec<(String, RuleKind)> {
+    let entry = dynamic::find(OPERATIONS, action).unwrap();
+    match (entry.check)(&params(pairs), ecs_api::wire::ValidationMode::Strict) {
+        Ok(()) => Vec::new(),
+        Err(vs) => {
+            // Unknown or malformed params stop before validation: the test would prove nothing.
+            let early: Vec<&str> = vs
+                .iter()
+                .filter(|v| matches!(v.rule, RuleKind::Unknown | RuleKind::Malformed))
+                .map(|v| v.param.as_str())
+                .collect();
+            assert!(early.is_empty(), "{action}: {early:?}");
+            vs.into_iter().map(|v| (v.param, v.rule)).collect()
+        }
+    }
+}
+
+/// Each rule kind the prose readers add accepts the page's example value and refuses a value just
+/// past each bound, through the generated validators of real operations.
+#[test]
+fn new_rule_kinds_accept_the_examples_and_refuse_just_past_the_bounds() {
+    let broke = |action: &str, pairs: &[(&str, &str)], param: &str, rule: RuleKind| {
+        broken(action, pairs).contains(&(param.to_owned(), rule))
+    };
+    // Range with an escape value: -1 (permanently), 1 to 65535.
+    let policy = |days: &str| {
+        let p = [
+            ("regionId", "cn-hangzhou"),
+            ("repeatWeekdays", "[\"1\"]"),
+            ("timePoints", "[\"1\"]"),
+            ("retentionDays", "30"),
+            ("CopiedSnapshotsRetentionDays", days),
+        ];
+        broke(
+            "CreateAutoSnapshotPolicy",
+            &p,
+            "CopiedSnapshotsRetentionDays",
+            RuleKind::Range,
+        )
+    };
+    assert!(!policy("30") && !policy("-1") && !policy("1") && !policy("65535"));
+    assert!(policy("0") && policy("65536") && policy("-2"));
+    // Base64 and its size in bytes.
+    let command = |content: &str, rule| {
+        let p = [
+            ("RegionId", "cn-hangzhou"),
+            ("Name", "demo"),
+            ("Type", "RunShellScript"),
+            ("CommandContent", content),
+        ];
+        broke("CreateCommand", &p, "CommandContent", rule)
+    };
+    assert!(!command("ZWNobyAxMjM=", RuleKind::Format));
+    assert!(command("echo 123", RuleKind::Format));
+    let at_limit = "A".repeat(16384);
+    let past = "A".repeat(16388);
+    assert!(!command(&at_limit, RuleKind::Bytes) && !command(&at_limit, RuleKind::Format));
+    assert!(command(&past, RuleKind::Bytes));
+    // UTC times at the page's precision.
+    let host = |time: &str| {
+        let p = [
+            ("RegionId", "cn-hangzhou"),
+            ("DedicatedHostType", "ddh.g5"),
+            ("AutoReleaseTime", time),
+        ];
+        broke(
+            "AllocateDedicatedHosts",
+            &p,
+            "AutoReleaseTime",
+            RuleKind::Format,
+        )
+    };
+    assert!(!host("2019-08-21T12:30:24Z"));
+    assert!(host("2019-08-21T24:30:24Z") && host("2019-08-21T12:30Z") && host("2019-08-21"));
+    let spec = |start: &str| {
+        let p = [("InstanceId", "i-1"), ("StartTime", start)];
+        broke(
+            "ModifyInstanceNetworkSpec",
+            &p,
+            "StartTime",
+            RuleKind::Format,
+        )
+    };
+    assert!(
+        !spec("2017-12-05T22:40Z") && spec("2017-12-05T22:60Z") && spec("2017-12-05T22:40:00Z")
+    );
+    // ASCII only.
+    let token = |t: &str| {
+        let p = [
+            ("RegionId", "cn-hangzhou"),
+            ("DedicatedHostType", "ddh.g5"),
+            ("ClientToken", t),
+        ];
+        broke(
+            "AllocateDedicatedHosts",
+            &p,
+            "ClientToken",
+            RuleKind::Charset,
+        )
+    };
+    assert!(!token("123e4567-e89b-12d3-a456-426655440000") && token("tökén"));
+    // Lower bound from "greater than or equal to 2".
+    let partitions = |n: &str| {
+        let p = [
+            ("RegionId", "cn-hangzhou"),
+            ("InstanceType", "ecs.g6.large"),
+            ("StorageSetPartitionNumber", n),
+        ];
+        broke(
+            "CreateInstance",
+            &p,
+            "StorageSetPartitionNumber",
+            RuleKind::Range,
+        )
+    };
+    assert!(!partitions("2") && partitions("1"));
+    // Items of a JSON array: up to 100 instance IDs.
+    let ids = |n: usize| {
+        let list: Vec<String> = (0..n).map(|i| format!("\"i-{i}\"")).collect();
+        let value = format!("[{}]", list.join(","));
+        let p = [("RegionId", "cn-hangzhou"), ("InstanceIds", value.as_str())];
+        broke("DescribeInstances", &p, "InstanceIds", RuleKind::Count)
+    };
+    assert!(!ids(2) && !ids(100) && ids(101));
+    // At least one of two params; one param needs another.
+    let rule = |extra: &[(&str, &str)]| {
+        let mut p = vec![
+            ("RegionId", "cn-hangzhou"),
+            ("SecurityGroupId", "sg-1"),
+            ("IpProtocol", "tcp"),
+            ("PortRange", "22/22"),
+        ];
+        p.extend_from_slice(extra);
+        broken("AuthorizeSecurityGroup", &p)
+            .iter()
+            .any(|(_, r)| *r == RuleKind::AnyOf)
+    };
+    assert!(rule(&[]) && !rule(&[("SourceCidrIp", "10.0.0.0/8")]));
+    assert!(!rule(&[("SourceGroupId", "sg-2")]));
+    let deploy = |extra: &[(&str, &str)]| {
+        let mut p = vec![("RegionId", "cn-hangzhou"), ("InstanceId", "i-1")];
+        p.extend_from_slice(extra);
+        broke(
+            "ModifyInstanceDeployment",
+            &p,
+            "InstanceType",
+            RuleKind::Requires,
+        )
+    };
+    assert!(deploy(&[("InstanceType", "ecs.g6.large")]));
+    assert!(!deploy(&[
+        ("InstanceType", "ecs.g6.large"),
+        ("DedicatedHostId", "dh-1")
+    ]));
+    assert!(!deploy(&[]));
+}

@@ -8,6 +8,8 @@ pub enum RuleKind {
     Required,
     Length,
     Range,
+    Bytes,
+    Format,
     Count,
     Charset,
     FirstChar,
@@ -21,6 +23,10 @@ pub enum RuleKind {
     Unknown,
     /// Set while the param it depends on does not have the value that makes it take effect.
     Condition,
+    /// None of a group of params of which the page requires at least one is set.
+    AnyOf,
+    /// Set without a param the page says it needs.
+    Requires,
 }
 
 impl RuleKind {
@@ -30,6 +36,8 @@ impl RuleKind {
             RuleKind::Required => "required",
             RuleKind::Length => "length",
             RuleKind::Range => "range",
+            RuleKind::Bytes => "bytes",
+            RuleKind::Format => "format",
             RuleKind::Count => "count",
             RuleKind::Charset => "charset",
             RuleKind::FirstChar => "first_char",
@@ -40,6 +48,8 @@ impl RuleKind {
             RuleKind::Malformed => "malformed",
             RuleKind::Unknown => "unknown",
             RuleKind::Condition => "condition",
+            RuleKind::AnyOf => "any_of",
+            RuleKind::Requires => "requires",
         }
     }
 
@@ -60,6 +70,10 @@ impl RuleKind {
             | RuleKind::NotPrefix
             | RuleKind::NotContains
             | RuleKind::Enum
+            | RuleKind::Bytes
+            | RuleKind::Format
+            | RuleKind::AnyOf
+            | RuleKind::Requires
             | RuleKind::Condition => false,
         }
     }
@@ -71,6 +85,10 @@ impl RuleKind {
             RuleKind::Required => Some("required"),
             RuleKind::Length => Some("length"),
             RuleKind::Range => Some("range"),
+            RuleKind::Bytes => Some("bytes"),
+            RuleKind::Format => Some("format"),
+            RuleKind::AnyOf => Some("any_of"),
+            RuleKind::Requires => Some("requires"),
             RuleKind::Count => Some("count"),
             RuleKind::Charset => Some("charset"),
             RuleKind::FirstChar => Some("first_char"),

@@ -24,6 +24,10 @@ use std::fmt;
 
 pub use kind::RuleKind;
 
+/// Cross-param rules of an operation (`ecs_rules::Relation`).
+mod relation;
+pub use relation::Relation;
+
 /// One documented rule on a param's value. For a list it applies to each scalar item, except
 /// [`Rule::Count`], which applies to the list.
 // The serde form is the spec's JSON (`spec/ecs/*.json`, overrides): changing it changes every spec.
@@ -47,7 +51,8 @@ pub enum Rule {
         )]
         max: Option<u64>,
     },
-    /// Numeric range, inclusive.
+    /// Numeric range, inclusive, with the values the page also allows outside it (`-1` for
+    /// "permanently" next to `1 to 65535`).
     Range {
         #[cfg_attr(
             feature = "serde",
@@ -59,7 +64,27 @@ pub enum Rule {
             serde(default, skip_serializing_if = "Option::is_none")
         )]
         max: Option<i64>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
+        also: Vec<i64>,
     },
+    /// Length in bytes of the UTF-8 text (`cannot exceed 16 KB in size`).
+    Bytes {
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        min: Option<u64>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        max: Option<u64>,
+    },
+    /// The text has a documented form: see [`Format`].
+    Format { format: String },
     /// Number of items of an `X.N` list (the N range).
     Count {
         #[cfg_attr(
@@ -146,6 +171,8 @@ impl Rule {
         match self {
             Rule::Length { .. } => RuleKind::Length,
             Rule::Range { .. } => RuleKind::Range,
+            Rule::Bytes { .. } => RuleKind::Bytes,
+            Rule::Format { .. } => RuleKind::Format,
             Rule::Count { .. } => RuleKind::Count,
             Rule::Charset { .. } => RuleKind::Charset,
             Rule::FirstChar { .. } => RuleKind::FirstChar,
@@ -164,6 +191,8 @@ impl Rule {
             | Rule::FirstChar { .. }
             | Rule::NotPrefix { .. }
             | Rule::NotContains { .. }
+            | Rule::Bytes { .. }
+            | Rule::Format { .. }
             | Rule::Enum { .. } => Needs::Text,
             Rule::Range { .. } => Needs::Integer,
             Rule::Count { .. } => Needs::List,
@@ -197,8 +226,19 @@ impl Rule {
             Rule::Enum { values } => Rule::Enum {
                 values: sorted(values),
             },
+            Rule::Range { min, max, also } => {
+                let mut also = also.clone();
+                also.sort_unstable();
+                also.dedup();
+                Rule::Range {
+                    min: *min,
+                    max: *max,
+                    also,
+                }
+            }
             Rule::Length { .. }
-            | Rule::Range { .. }
+            | Rule::Bytes { .. }
+            | Rule::Format { .. }
             | Rule::Count { .. }
             | Rule::Charset { .. }
             | Rule::FirstChar { .. }
@@ -223,8 +263,16 @@ impl Rule {
             Rule::Count { min, max } => {
                 matches!(self, Rule::Count { min: a, max: b } if widened((*min, *max), (*a, *b)))
             }
-            Rule::Range { min, max } => {
-                matches!(self, Rule::Range { min: a, max: b } if widened((*min, *max), (*a, *b)))
+            Rule::Range { min, max, also } => matches!(
+                self,
+                Rule::Range { min: a, max: b, also: more }
+                    if widened((*min, *max), (*a, *b)) && also.iter().all(|v| more.contains(v))
+            ),
+            Rule::Bytes { min, max } => {
+                matches!(self, Rule::Bytes { min: a, max: b } if widened((*min, *max), (*a, *b)))
+            }
+            Rule::Format { format } => {
+                matches!(self, Rule::Format { format: new } if new == format)
             }
             Rule::Charset { class } => {
                 matches!(self, Rule::Charset { class: new } if class_widened(class, new))
@@ -245,6 +293,74 @@ impl Rule {
             // A condition only ever warns.
             Rule::Condition { .. } => matches!(self, Rule::Condition { .. }),
         }
+    }
+}
+
+/// The documented forms of a text value that [`Rule::Format`] names: `base64`, `json`, or a UTC
+/// time picture as the pages write it (`yyyy-MM-ddTHH:mm:ssZ`, `yyyy-MM-ddTHH:mmZ`,
+/// `yyyy-MM-ddTHHZ`, `yyyy-MM-dd`), whose precision is the one the page states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format<'a> {
+    Base64,
+    Json,
+    /// A picture of `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss` and literal characters.
+    Time(&'a str),
+}
+
+/// The fields of a time picture, in the order the parser tries them.
+pub const TIME_FIELDS: [(&str, u32, u32); 6] = [
+    ("yyyy", 0, 9999),
+    ("MM", 1, 12),
+    ("dd", 1, 31),
+    ("HH", 0, 23),
+    ("mm", 0, 59),
+    ("ss", 0, 59),
+];
+
+impl<'a> Format<'a> {
+    /// The format a [`Rule::Format`] names; `None` for a name nothing checks.
+    pub fn parse(name: &'a str) -> Option<Format<'a>> {
+        match name {
+            "base64" => Some(Format::Base64),
+            "json" => Some(Format::Json),
+            _ if name.starts_with("yyyy") && name.is_ascii() => Some(Format::Time(name)),
+            _ => None,
+        }
+    }
+
+    /// Whether `value` has this form (for `Time`, the picture's fields with their ranges).
+    /// `Base64` and `Json` are checked by the runtime, which has the decoders.
+    pub fn time_matches(picture: &str, value: &str) -> bool {
+        let (mut p, mut v) = (picture, value);
+        'outer: while !p.is_empty() {
+            for (field, lo, hi) in TIME_FIELDS {
+                if let Some(rest) = p.strip_prefix(field) {
+                    let Some(digits) = v.get(..field.len()) else {
+                        return false;
+                    };
+                    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                        return false;
+                    }
+                    let n: u32 = digits.parse().unwrap_or(u32::MAX);
+                    if n < lo || n > hi {
+                        return false;
+                    }
+                    p = rest;
+                    v = &v[field.len()..];
+                    continue 'outer;
+                }
+            }
+            let mut chars = p.chars();
+            let lit = chars.next().unwrap_or_default();
+            match v.strip_prefix(lit) {
+                Some(rest) => {
+                    p = chars.as_str();
+                    v = rest;
+                }
+                None => return false,
+            }
+        }
+        v.is_empty()
     }
 }
 
@@ -284,7 +400,19 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rule::Length { min, max } => write!(f, "length {}", Bounds(*min, *max, " characters")),
-            Rule::Range { min, max } => write!(f, "value {}", Bounds(*min, *max, "")),
+            Rule::Range { min, max, also } => {
+                write!(f, "value {}", Bounds(*min, *max, ""))?;
+                for v in also {
+                    write!(f, " or {v}")?;
+                }
+                Ok(())
+            }
+            Rule::Bytes { min, max } => write!(f, "size {}", Bounds(*min, *max, " bytes")),
+            Rule::Format { format } => match Format::parse(format) {
+                Some(Format::Base64) => f.write_str("Base64-encoded"),
+                Some(Format::Json) => f.write_str("a JSON document"),
+                Some(Format::Time(_)) | None => write!(f, "in the {format} format"),
+            },
             Rule::Count { min, max } => write!(f, "{} items", Bounds(*min, *max, "")),
             Rule::Charset { class } => write!(f, "characters in [{class}]"),
             Rule::FirstChar { class } => write!(f, "first character in [{class}]"),

@@ -31,8 +31,36 @@ fn one_wording() {
             Rule::Range {
                 min: None,
                 max: Some(65535),
+                also: vec![],
             },
             "value at most 65535",
+        ),
+        (
+            Rule::Range {
+                min: Some(1),
+                max: Some(65535),
+                also: vec![-1],
+            },
+            "value 1 to 65535 or -1",
+        ),
+        (
+            Rule::Bytes {
+                min: None,
+                max: Some(16384),
+            },
+            "size at most 16384 bytes",
+        ),
+        (
+            Rule::Format {
+                format: "base64".into(),
+            },
+            "Base64-encoded",
+        ),
+        (
+            Rule::Format {
+                format: "yyyy-MM-ddTHH:mm:ssZ".into(),
+            },
+            "in the yyyy-MM-ddTHH:mm:ssZ format",
         ),
         (
             Rule::Count {
@@ -69,6 +97,7 @@ fn fits_and_leniency() {
     let range = Rule::Range {
         min: Some(1),
         max: None,
+        also: vec![],
     };
     let count = Rule::Count {
         min: None,
@@ -105,4 +134,36 @@ fn widening_ignores_order() {
     assert!(wide.accepts_all_of(&narrow) && !narrow.accepts_all_of(&wide));
     // Another kind of rule never counts as a widening.
     assert!(!wide.accepts_all_of(&old));
+}
+
+#[test]
+fn time_pictures_keep_their_precision() {
+    let t = |p, v| Format::time_matches(p, v);
+    assert!(t("yyyy-MM-ddTHH:mm:ssZ", "2026-12-02T11:30:00Z"));
+    // Past each field's bound, or at another precision than the picture's.
+    assert!(!t("yyyy-MM-ddTHH:mm:ssZ", "2026-12-02T24:00:00Z"));
+    assert!(!t("yyyy-MM-ddTHH:mm:ssZ", "2026-13-02T11:30:00Z"));
+    assert!(!t("yyyy-MM-ddTHH:mm:ssZ", "2026-12-02T11:30Z"));
+    assert!(t("yyyy-MM-ddTHH:mmZ", "2026-12-02T11:30Z"));
+    assert!(!t("yyyy-MM-ddTHH:mmZ", "2026-12-02T11:30:00Z"));
+    assert!(t("yyyy-MM-ddTHHZ", "2026-12-02T11Z"));
+    assert_eq!(Format::parse("json"), Some(Format::Json));
+    assert_eq!(Format::parse("ISO"), None);
+}
+
+#[test]
+fn relations_name_their_params() {
+    let r = Relation::AnyOf {
+        params: s(&["SourceGroupId", "SourceCidrIp"]),
+    };
+    assert_eq!(
+        r.to_string(),
+        "set at least one of SourceGroupId, SourceCidrIp"
+    );
+    assert_eq!(r.kind(), RuleKind::AnyOf);
+    let q = Relation::Requires {
+        param: "VpcId".into(),
+        needs: "VSwitchId".into(),
+    };
+    assert_eq!(q.params(), ["VpcId", "VSwitchId"]);
 }

@@ -12,6 +12,7 @@ use codegen::emit::{self, Target};
 use codegen::overrides::{CommonErrors, Overrides};
 use codegen::spec::Spec;
 
+pub mod coverage;
 pub mod features;
 pub mod select;
 pub mod standalone;
@@ -278,6 +279,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
     let (chosen, notes) = select::choose(pages);
     plan.summary.push(format!("page choice: {}", select::RULE));
     plan.summary.extend(notes);
+    let coverage = coverage::Coverage::of(chosen.values().map(|p| &p.spec));
     let jsons = spec_jsons(&chosen);
     let sources = op_sources(
         &chosen,
@@ -316,6 +318,7 @@ pub fn plan_workspace(root: &Path) -> Result<Plan> {
         emit::emit_endpoints(DOCS_PRODUCT, &map, ENDPOINTS, Target::InCrate)
             .map_err(|e| Error(e.to_string()))?,
     );
+    plan.summary.push(coverage.line());
     let t2 = std::time::Instant::now();
     golden(root, &common, &mut plan)?;
     plan.timings.push(("golden crate", t2.elapsed()));

@@ -151,6 +151,7 @@ pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)>
     }
     entries.sort_by(|a, b| a.doc.cmp(&b.doc));
     let (chosen, mut duplicates) = select::choose(pages);
+    let coverage = crate::coverage::Coverage::of(chosen.values().map(|p| &p.spec));
     duplicates.insert(0, format!("page choice: {}", select::RULE));
     let mut plan = Plan {
         owned_dirs: vec![
@@ -238,6 +239,7 @@ pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)>
             "error": e.error,
         })).collect::<Vec<_>>(),
         "duplicates": duplicates,
+        "coverage": coverage.to_json(),
     });
     let mut text = serde_json::to_string_pretty(&report).expect("report serializes");
     text.push('\n');
@@ -258,6 +260,7 @@ pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)>
         plan.lints.push(line);
     }
     plan.lints.extend(duplicates);
+    plan.lints.push(coverage.line());
     plan.lints.extend(product_lines);
     Ok((plan, all_ok))
 }

@@ -58,11 +58,23 @@ fn rule_attr(rule: &Rule) -> Option<TokenStream> {
         Rule::Length { min, max } | Rule::Count { min, max } => {
             bounds_attr(&name, unsigned(min), unsigned(max))
         }
-        Rule::Range { min, max } => bounds_attr(
-            &name,
-            min.map(Literal::i64_unsuffixed),
-            max.map(Literal::i64_unsuffixed),
-        ),
+        Rule::Range { min, max, also } => {
+            let also = also.iter().map(|v| {
+                let v = Literal::i64_unsuffixed(*v);
+                quote!(also = #v)
+            });
+            let bounds = [
+                min.map(Literal::i64_unsuffixed).map(|l| quote!(min = #l)),
+                max.map(Literal::i64_unsuffixed).map(|l| quote!(max = #l)),
+            ]
+            .into_iter()
+            .flatten()
+            .chain(also)
+            .collect::<Vec<_>>();
+            (!bounds.is_empty()).then(|| quote!(#name(#(#bounds),*)))
+        }
+        Rule::Bytes { min, max } => bounds_attr(&name, unsigned(min), unsigned(max)),
+        Rule::Format { format } => Some(quote!(#name = #format)),
         Rule::Charset { class } | Rule::FirstChar { class } => Some(quote!(#name = #class)),
         Rule::NotPrefix { prefixes: list }
         | Rule::NotContains { needles: list }

@@ -73,6 +73,17 @@ fn tokens(
             let (a, b) = (ident(&a.rust_name), ident(&b.rust_name));
             Some(quote!(#[ecs(exclusive(#a, #b))]))
         })
+        .chain(op.relations.iter().filter_map(|r| {
+            let find = |w: &str| op.request.iter().find(|p| p.wire_name == w);
+            let names = r
+                .relation
+                .params()
+                .into_iter()
+                .map(|w| find(w).map(|p| ident(&p.rust_name)))
+                .collect::<Option<Vec<_>>>()?;
+            let attr = format_ident!("{}", r.relation.kind().attribute()?);
+            Some(quote!(#[ecs(#attr(#(#names),*))]))
+        }))
         .collect();
 
     let string_field = |wire: &str| {

@@ -117,6 +117,9 @@ pub fn summary(spec: &Spec) -> String {
     }
     out.push_str("params:\n");
     params(&mut out, &op.request, 2);
+    for r in &op.relations {
+        let _ = writeln!(out, "relation (line {}): {}", r.line, r.relation);
+    }
     for e in &op.exclusive {
         let _ = writeln!(out, "exclusive: {}", e.params.join(" / "));
     }

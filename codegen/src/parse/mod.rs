@@ -179,6 +179,7 @@ pub fn parse(source_path: &str, text: &str, hint: &ServiceHint) -> Result<Spec, 
             read_only: false,
             pagination: None,
             exclusive,
+            relations: Vec::new(),
             lints: std::mem::take(&mut ctx.lints),
         },
     };

@@ -404,7 +404,8 @@ fn hoist_param(param: &mut Param) -> Vec<Constraint> {
     if let Some(children) = members_mut(param) {
         up = hoist_counts(children);
     }
-    if is_list(param) {
+    // A JSON array in one string becomes a list in `infer`: its count stays with it.
+    if is_list(param) || crate::infer::says_json_array(&param.description) {
         for c in up {
             if !param.constraints.iter().any(|own| own.rule == c.rule) {
                 param.constraints.push(c);

@@ -3477,6 +3477,8 @@ impl ::ecs_api::de::FromFields for DescribeAutoSnapshotPolicyExTag {
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsPrivatePoolOptions {
     /// The IDs of the capacity reservations. The value can be a JSON array that consists of up to 100 IDs. Separate multiple IDs with commas (,).
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Ids")]
     pub ids: ::std::option::Option<::std::string::String>,
 }
@@ -7507,9 +7509,13 @@ impl ::ecs_api::de::FromFields for EniMonitorData {
 #[non_exhaustive]
 pub struct EventPublishTime {
     /// The end time of the period during which the system event is published. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "End")]
     pub end: ::std::option::Option<::std::string::String>,
     /// The start time of the period during which the system event is published. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Start")]
     pub start: ::std::option::Option<::std::string::String>,
 }
@@ -7539,10 +7545,14 @@ impl EventPublishTime {
 pub struct EventTime {
     /// The end of the time range to query.
     /// Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "End")]
     pub end: ::std::option::Option<::std::string::String>,
     /// The beginning of the time range to query.
     /// Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Start")]
     pub start: ::std::option::Option<::std::string::String>,
 }
@@ -7718,6 +7728,8 @@ pub struct Filter {
     #[ecs(wire = "Key")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The value of filter 1 that is used to query resources. If you specify this parameter, you must also specify Filter.1.Key. Specify the time in the yyyy-MM-ddTHH:mmZ format. The time must be in UTC.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Value")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -9852,6 +9864,8 @@ pub struct LaunchConfiguration {
     )]
     pub tags: ::std::vec::Vec<crate::types::CreateAutoProvisioningGroupTag>,
     /// The user data of the instance. User data must be encoded in Base64. The maximum size of raw data is 16 KB. When both the LaunchTemplateId and LaunchConfiguration.\* parameters are specified, the LaunchTemplateId parameter is preferentially used.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "UserData")]
     pub user_data: ::std::option::Option<::std::string::String>,
 }
@@ -11417,9 +11431,13 @@ impl ::ecs_api::de::FromFields for NetworkInterfaceSet {
 #[non_exhaustive]
 pub struct NotBefore {
     /// The end time of the scheduled event execution period. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "End")]
     pub end: ::std::option::Option<::std::string::String>,
     /// The start time of the scheduled event execution period. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Start")]
     pub start: ::std::option::Option<::std::string::String>,
 }

@@ -49,9 +49,54 @@ pub fn length(value: &str, min: Option<u64>, max: Option<u64>) -> Option<Violati
 }
 
 pub fn range(value: Option<i64>, min: Option<i64>, max: Option<i64>) -> Option<Violation> {
+    range_or(value, min, max, &[])
+}
+
+/// A range with the values the page also allows outside it (`-1` for "permanently").
+pub fn range_or(
+    value: Option<i64>,
+    min: Option<i64>,
+    max: Option<i64>,
+    also: &[i64],
+) -> Option<Violation> {
     let v = value?;
-    let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
-    (!ok).then(|| broke(Rule::Range { min, max }, v.to_string()))
+    let ok = (min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)) || also.contains(&v);
+    (!ok).then(|| {
+        let also = also.to_vec();
+        broke(Rule::Range { min, max, also }, v.to_string())
+    })
+}
+
+/// Size in bytes of the UTF-8 text, as the pages' `16 KB` limits count.
+pub fn bytes(value: &str, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
+    let n = value.len() as u64;
+    let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
+    (!ok).then(|| broke(Rule::Bytes { min, max }, format!("{n} bytes")))
+}
+
+/// The documented form of a text value (`ecs_rules::Format`): Base64 (standard alphabet,
+/// padded), a JSON document, or a UTC time at the picture's precision.
+pub fn format(value: &str, format: &str) -> Option<Violation> {
+    use base64::Engine as _;
+    let ok = match ecs_rules::Format::parse(format) {
+        Some(ecs_rules::Format::Base64) => base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .is_ok(),
+        Some(ecs_rules::Format::Json) => {
+            serde_json::from_str::<serde::de::IgnoredAny>(value).is_ok()
+        }
+        Some(ecs_rules::Format::Time(picture)) => ecs_rules::Format::time_matches(picture, value),
+        // The derive refuses unknown formats; nothing to check.
+        None => true,
+    };
+    (!ok).then(|| {
+        broke(
+            Rule::Format {
+                format: format.to_owned(),
+            },
+            shown(value),
+        )
+    })
 }
 
 pub fn count(n: usize, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
@@ -199,6 +244,31 @@ pub fn exclusive(both_set: bool, other: &str) -> Option<Violation> {
         violation(
             RuleKind::Exclusive,
             format!("cannot be set together with {other}"),
+            String::new(),
+        )
+    })
+}
+
+/// `set_needs` is whether the param this one needs is set too.
+pub fn requires(is_set: bool, set_needs: bool, needs: &str) -> Option<Violation> {
+    (is_set && !set_needs).then(|| {
+        violation(
+            RuleKind::Requires,
+            format!("needs {needs} to be set too"),
+            String::new(),
+        )
+    })
+}
+
+/// `any_set` is whether at least one of `params` is set.
+pub fn any_of(any_set: bool, params: &[&str]) -> Option<Violation> {
+    (!any_set).then(|| {
+        violation(
+            RuleKind::AnyOf,
+            ecs_rules::Relation::AnyOf {
+                params: owned(params),
+            }
+            .to_string(),
             String::new(),
         )
     })

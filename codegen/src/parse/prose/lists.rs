@@ -83,6 +83,7 @@ fn char_item(item: &str) -> Option<Vec<String>> {
         "lowercase letters" | "lower-case letters" | "lowercase english letters" => Some(&["a-z"]),
         "digits" | "digit" | "numbers" | "numerals" | "numeric characters" => Some(&["0-9"]),
         "chinese characters" | "chinese character" => Some(&[r"\p{Han}"]),
+        "ascii characters" | "ascii character" => Some(&[r"\x00-\x7F"]),
         "spaces" | "space" => Some(&[" "]),
         "periods" | "period" | "dots" | "dot" => Some(&["."]),
         "underscores" | "underscore" => Some(&["_"]),
@@ -114,6 +115,7 @@ fn class_body(pieces: &[String]) -> String {
         }
     }
     let rank = |p: &str| match p {
+        r"\x00-\x7F" => -1,
         "A-Z" => 0,
         "a-z" => 1,
         "0-9" => 2,
@@ -125,6 +127,8 @@ fn class_body(pieces: &[String]) -> String {
     let mut out = String::new();
     for p in order {
         match p {
+            // A range of its own, kept as written.
+            r"\x00-\x7F" => out.push_str(p),
             "\\" | "]" | "[" | "^" => {
                 out.push('\\');
                 out.push_str(p);

@@ -4,7 +4,9 @@
 //! whose rest still contains constraint-like words goes to `unparsed` whole. Nothing is guessed.
 
 mod lists;
+mod numeric;
 mod patterns;
+mod scope;
 mod sentence;
 #[cfg(test)]
 mod tests;
@@ -39,8 +41,16 @@ pub struct ParamInfo<'a> {
 /// Reads the constraints of one param from its Description cell lines.
 pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
     let mut facts = ProseFacts::default();
+    let intro = lines
+        .iter()
+        .find(|l| !l.code)
+        .and_then(|l| split_sentences(&l.text).into_iter().next())
+        .unwrap_or_default();
+    let mut scope = scope::Scope::new(info.name, &intro);
     // Indent of a bullet that opened a case (`For Linux instances,`); deeper bullets are in it.
-    let mut case_indent: Option<usize> = None;
+    // -1: a paragraph line opened it (`When EnableParameter is set to true, ... rules:`), so
+    // every bullet after it is in the case.
+    let mut case_indent: Option<isize> = None;
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
@@ -50,7 +60,7 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
         }
         let sentences = split_sentences(&line.text);
         let in_case = match (line.bullet, case_indent) {
-            (Some(indent), Some(open)) if indent > open => true,
+            (Some(indent), Some(open)) if indent as isize > open => true,
             _ => {
                 case_indent = None;
                 false
@@ -60,7 +70,15 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
             || line.text.ends_with(',')
             || (line.text.ends_with(':') && !ENUM_HEADER.is_match(&line.text));
         if let (Some(indent), true, false) = (line.bullet, opens_case, in_case) {
-            case_indent = Some(indent);
+            case_indent = Some(indent as isize);
+        }
+        // A paragraph line that states a case and ends with a colon owns the bullets after it.
+        if line.bullet.is_none()
+            && line.text.ends_with(':')
+            && !ENUM_HEADER.is_match(&line.text)
+            && sentences.last().is_some_and(|s| QUALIFIED.is_match(s))
+        {
+            case_indent = Some(-1);
         }
         if in_case || (line.bullet.is_some() && opens_case) {
             for sentence in &sentences {
@@ -86,14 +104,61 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
             } else if k == last && ENUM_HEADER.is_match(sentence) {
                 let (items, next) = bullet_items(lines, i + 1);
                 i = next - 1;
-                enum_from_bullets(&mut facts, info, sentence, line.line, &items);
+                if scope.is_own(sentence) {
+                    enum_from_bullets(&mut facts, info, sentence, line.line, &items);
+                } else {
+                    note_items(&mut facts, sentence, line.line, &items);
+                }
             } else {
-                read_sentence(&mut facts, info, sentence, line.line);
+                let own = scope.is_own(sentence);
+                read_sentence(&mut facts, info, sentence, line.line, own);
             }
         }
         i += 1;
     }
+    merge_bounds(&mut facts.constraints);
     facts
+}
+
+/// Two bounds of one kind on a param (`Valid values: 20 to 500` and `at least 20`) are one rule
+/// with both: each attribute is given once, and the page states both.
+fn merge_bounds(constraints: &mut Vec<Constraint>) {
+    fn tighter<T: Ord + Copy>(a: Option<T>, b: Option<T>, max: bool) -> Option<T> {
+        match (a, b) {
+            (Some(x), Some(y)) => Some(if max { x.min(y) } else { x.max(y) }),
+            (x, y) => x.or(y),
+        }
+    }
+    let mut out: Vec<Constraint> = Vec::new();
+    for c in constraints.drain(..) {
+        let Some(prev) = out.iter_mut().find(|p| p.rule.kind() == c.rule.kind()) else {
+            out.push(c);
+            continue;
+        };
+        match (&mut prev.rule, c.rule) {
+            (
+                Rule::Range { min, max, also },
+                Rule::Range {
+                    min: a,
+                    max: b,
+                    also: more,
+                },
+            ) => {
+                *min = tighter(*min, a, false);
+                *max = tighter(*max, b, true);
+                also.retain(|v| more.contains(v));
+            }
+            (Rule::Length { min, max }, Rule::Length { min: a, max: b })
+            | (Rule::Count { min, max }, Rule::Count { min: a, max: b })
+            | (Rule::Bytes { min, max }, Rule::Bytes { min: a, max: b }) => {
+                *min = tighter(*min, a, false);
+                *max = tighter(*max, b, true);
+            }
+            // Other kinds keep the first statement.
+            _ => {}
+        }
+    }
+    *constraints = out;
 }
 
 /// Bullet items directly after `start` (top level only; deeper bullets belong to an item).
@@ -125,16 +190,22 @@ fn enum_from_bullets(
     let values: Option<Vec<String>> = items.iter().map(|l| enum_value(&l.text)).collect();
     match values {
         Some(values) if !values.is_empty() => push_enum(facts, info, values, line),
-        _ => {
-            let mut text = header.to_string();
-            for item in items {
-                text.push_str(" - ");
-                text.push_str(&item.text);
-            }
-            facts.unparsed.push(SourceText { text, line });
-        }
+        _ => match numeric::range_bullets(info, items) {
+            Some(rule) => facts.constraints.push(doc_constraint(rule, line)),
+            None => note_items(facts, header, line, items),
+        },
     }
     // Bullet meanings may hold more rules ("Default value" is usually a separate line).
+}
+
+/// A header and its bullets kept whole as one note.
+fn note_items(facts: &mut ProseFacts, header: &str, line: usize, items: &[&TextLine]) {
+    let mut text = header.to_string();
+    for item in items {
+        text.push_str(" - ");
+        text.push_str(&item.text);
+    }
+    facts.unparsed.push(SourceText { text, line });
 }
 
 /// `value: meaning` or a lone `value` → `value`, when it looks like a literal value.

@@ -28,23 +28,23 @@ pub(super) static COUNT_MAX: LazyLock<Regex> =
 
 pub(super) static LENGTH_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:a string of |from )?(?:between )?NUM\s*(?:to|and|-)\s*NUM (?:characters|chars)(?: in length| long)?",
+        r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:a string of |from )?(?:between )?NUM\s*(?:to|and|-)\s*NUM (?:ASCII )?(?:characters|chars)(?: in length| long)?",
     )
 });
 pub(super) static LENGTH_MAX: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
         re(
-            r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:up to|at most|no more than|not more than|a maximum of|maximum of|no longer than) NUM (?:characters|chars)(?: in length| long)?",
+            r"(?:(?:must|can|should|is) (?:be |contain )?)?(?:up to|at most|no more than|not more than|a maximum of|maximum of|no longer than) NUM (?:ASCII )?(?:characters|chars)(?: in length| long)?",
         ),
         re(
-            r"(?:cannot|can't|can not|must not|should not|shall not) (?:exceed|be longer than|be more than) NUM (?:characters|chars)(?: in length)?",
+            r"(?:cannot|can't|can not|must not|should not|shall not) (?:exceed|be longer than|be more than) NUM (?:ASCII )?(?:characters|chars)(?: in length)?",
         ),
-        re(r"(?:the )?maximum length (?:is|of) NUM (?:characters|chars)"),
+        re(r"(?:the )?maximum length (?:is|of) NUM (?:ASCII )?(?:characters|chars)"),
     ]
 });
 pub(super) static LENGTH_MIN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:characters|chars)(?: in length| long)?",
+        r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:ASCII )?(?:characters|chars)(?: in length| long)?",
     )
 });
 pub(super) static LENGTH_LEGACY: LazyLock<Regex> =
@@ -111,7 +111,7 @@ pub(super) static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that make a sentence look like a constraint (matched as whole words).
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:valid values?|optional values?|possible values?|characters?|must|cannot|can not|can't|ranges?|maximum value|minimum value|a maximum of|a minimum of|maximum length|minimum length|only when|only if|at the same time|default|at most|up to|no more than|exceed|length|can contain|may contain|must contain|only contain|contains only|cannot contain|start with|begin with|between|required if|required when|mutually exclusive|allowed)\b",
+        r"\b(?:valid values?|optional values?|possible values?|characters?|must|cannot|can not|can't|ranges?|maximum value|minimum value|a maximum of|a minimum of|maximum length|minimum length|only when|only if|at the same time|default|at most|up to|no more than|exceed|length|can contain|may contain|must contain|only contain|contains only|cannot contain|start with|begin with|between|required if|required when|mutually exclusive|allowed|greater than|less than|positive integer|at least|ASCII characters)\b",
     )
 });
 

@@ -6,12 +6,21 @@ use std::ops::Range;
 use regex::{Captures, Regex};
 
 use super::lists::{charset_list, first_char_list, literal_list};
+use super::numeric;
 use super::patterns::*;
 use super::{ParamInfo, ProseFacts, doc_constraint, is_literal_value, normalize_name, push_enum};
 use crate::spec::{Origin, Rule, ScalarType, SourceText, Sourced};
 
 /// Collects facts from one sentence and records it as unparsed when something is left over.
-pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: &str, line: usize) {
+/// `own` says whether the sentence speaks of the param's value (see `scope`): when it does not,
+/// only the readers of counts and of rules between params run.
+pub(super) fn read_sentence(
+    facts: &mut ProseFacts,
+    info: &ParamInfo,
+    sentence: &str,
+    line: usize,
+    own: bool,
+) {
     let mut spans: Vec<Range<usize>> = Vec::new();
     let free = |spans: &[Range<usize>], r: &Range<usize>| {
         spans.iter().all(|s| s.end <= r.start || r.end <= s.start)
@@ -56,12 +65,69 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
         }
     }
 
+    for (rule, span) in numeric::counts(info, sentence) {
+        if take(&mut spans, span) {
+            facts.constraints.push(doc_constraint(rule, line));
+        }
+    }
+    if own {
+        read_value_rules(facts, info, sentence, line, &mut spans);
+    }
+
+    // Mutual exclusion with named params.
+    if let Some(m) = EXCLUSIVE.find(sentence)
+        && let Some((a, b)) = exclusive_pair(info, sentence)
+    {
+        spans.push(0..sentence.len().max(m.end()));
+        facts.exclusive.push((a, b, line));
+    }
+
+    let mut rest = String::new();
+    let mut last = 0;
+    let mut sorted = spans.clone();
+    sorted.sort_by_key(|r| r.start);
+    for span in &sorted {
+        if span.start >= last {
+            rest.push_str(sentence.get(last..span.start).unwrap_or(""));
+            last = span.end;
+        }
+    }
+    rest.push_str(sentence.get(last..).unwrap_or(""));
+    if has_trigger(&rest) {
+        facts.unparsed.push(SourceText {
+            text: sentence.to_string(),
+            line,
+        });
+    }
+}
+
+/// The rules on the param's own value: lengths, ranges, formats, characters, values, defaults,
+/// conditions. Each match takes its span of the sentence.
+fn read_value_rules(
+    facts: &mut ProseFacts,
+    info: &ParamInfo,
+    sentence: &str,
+    line: usize,
+    spans: &mut Vec<Range<usize>>,
+) {
+    let free = |spans: &[Range<usize>], r: &Range<usize>| {
+        spans.iter().all(|s| s.end <= r.start || r.end <= s.start)
+    };
+    let take = |spans: &mut Vec<Range<usize>>, r: Range<usize>| -> bool {
+        if free(spans, &r) {
+            spans.push(r);
+            true
+        } else {
+            false
+        }
+    };
+
     // Length in characters.
     for pattern in std::iter::once(&*LENGTH_LEGACY).chain(std::iter::once(&*LENGTH_RANGE)) {
         for caps in pattern.captures_iter(sentence) {
             if let Some((min, max)) = two_numbers(sentence, &caps)
                 && min >= 0
-                && take(&mut spans, whole(&caps))
+                && take(spans, whole(&caps))
             {
                 let rule = Rule::Length {
                     min: Some(min as u64),
@@ -75,7 +141,7 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
         for caps in pattern.captures_iter(sentence) {
             if let Some(max) = caps.get(1).and_then(|m| number(m.as_str()))
                 && max >= 0
-                && take(&mut spans, whole(&caps))
+                && take(spans, whole(&caps))
             {
                 let rule = Rule::Length {
                     min: None,
@@ -88,7 +154,7 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
     for caps in LENGTH_MIN.captures_iter(sentence) {
         if let Some(min) = caps.get(1).and_then(|m| number(m.as_str()))
             && min >= 0
-            && take(&mut spans, whole(&caps))
+            && take(spans, whole(&caps))
         {
             let rule = Rule::Length {
                 min: Some(min as u64),
@@ -107,11 +173,12 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
         for pattern in RANGE.iter() {
             for caps in pattern.captures_iter(sentence) {
                 if let Some((min, max)) = two_numbers(sentence, &caps)
-                    && take(&mut spans, whole(&caps))
+                    && take(spans, whole(&caps))
                 {
                     let rule = Rule::Range {
                         min: Some(min),
                         max: Some(max),
+                        also: Vec::new(),
                     };
                     facts.constraints.push(doc_constraint(rule, line));
                 }
@@ -124,17 +191,19 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
                     continue;
                 };
                 if let Some(n) = number(value.as_str())
-                    && take(&mut spans, whole(&caps))
+                    && take(spans, whole(&caps))
                 {
                     let rule = if is_min {
                         Rule::Range {
                             min: Some(n),
                             max: None,
+                            also: Vec::new(),
                         }
                     } else {
                         Rule::Range {
                             min: None,
                             max: Some(n),
+                            also: Vec::new(),
                         }
                     };
                     facts.constraints.push(doc_constraint(rule, line));
@@ -145,13 +214,13 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
 
     // Defaults.
     if let Some(m) = EMPTY_DEFAULT.find(sentence) {
-        take(&mut spans, m.range());
+        take(spans, m.range());
     }
     for pattern in DEFAULT.iter() {
         if let Some(caps) = pattern.captures(sentence) {
             let value = caps.get(1).map_or("", |m| m.as_str()).trim();
             let value = value.trim_matches(|c| c == '"' || c == '\'' || c == '`');
-            if is_literal_value(value) && free(&spans, &whole(&caps)) && facts.default.is_none() {
+            if is_literal_value(value) && free(spans, &whole(&caps)) && facts.default.is_none() {
                 spans.push(whole(&caps));
                 facts.default = Some(Sourced {
                     value: value.to_string(),
@@ -182,7 +251,7 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
     for (trigger, read_after) in phrase_rules {
         for m in trigger.find_iter(sentence) {
             if let Some((rule, end)) = read_after(&sentence[m.end()..])
-                && take(&mut spans, m.start()..m.end() + end)
+                && take(spans, m.start()..m.end() + end)
             {
                 facts.constraints.push(doc_constraint(rule, line));
             }
@@ -192,7 +261,7 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
     // Inline enumeration: `Valid values: A, B, and C.`
     if let Some(caps) = ENUM_INLINE.captures(sentence)
         && let Some(values) = caps.get(1).and_then(|m| inline_values(m.as_str()))
-        && take(&mut spans, whole(&caps))
+        && take(spans, whole(&caps))
     {
         push_enum(facts, info, values, line);
     }
@@ -206,7 +275,7 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
             .trim_matches(['"', '\'']);
         if let Some(known) = known_param(info, param)
             && !value.is_empty()
-            && take(&mut spans, whole(&caps))
+            && take(spans, whole(&caps))
         {
             let rule = Rule::Condition {
                 param: known,
@@ -216,30 +285,14 @@ pub(super) fn read_sentence(facts: &mut ProseFacts, info: &ParamInfo, sentence: 
         }
     }
 
-    // Mutual exclusion with named params.
-    if let Some(m) = EXCLUSIVE.find(sentence)
-        && let Some((a, b)) = exclusive_pair(info, sentence)
-    {
-        spans.push(0..sentence.len().max(m.end()));
-        facts.exclusive.push((a, b, line));
-    }
-
-    let mut rest = String::new();
-    let mut last = 0;
-    let mut sorted = spans.clone();
-    sorted.sort_by_key(|r| r.start);
-    for span in &sorted {
-        if span.start >= last {
-            rest.push_str(sentence.get(last..span.start).unwrap_or(""));
-            last = span.end;
+    // Bounds, sizes and forms in other words than the ones above.
+    let more = numeric::bounds(info, sentence)
+        .into_iter()
+        .chain(numeric::formats(info, sentence));
+    for (rule, span) in more {
+        if take(spans, span) {
+            facts.constraints.push(doc_constraint(rule, line));
         }
-    }
-    rest.push_str(sentence.get(last..).unwrap_or(""));
-    if has_trigger(&rest) {
-        facts.unparsed.push(SourceText {
-            text: sentence.to_string(),
-            line,
-        });
     }
 }
 

@@ -68,7 +68,11 @@ fn length_phrasings() {
 #[test]
 fn range_phrasings() {
     use ScalarType::Integer as I;
-    let r = |min, max| Rule::Range { min, max };
+    let r = |min, max| Rule::Range {
+        min,
+        max,
+        also: vec![],
+    };
     assert_eq!(
         rules("Valid values: 1 to 65535.", I),
         [r(Some(1), Some(65535))]
@@ -302,4 +306,219 @@ fn sentences_split_on_capitals_only() {
             "Valid values: 1 to 5. e.g. x periods (.), y."
         ]
     );
+}
+
+fn range(min: Option<i64>, max: Option<i64>) -> Rule {
+    Rule::Range {
+        min,
+        max,
+        also: vec![],
+    }
+}
+
+fn notes(text: &str, ty: ScalarType) -> usize {
+    facts(text, ty).unparsed.len()
+}
+
+#[test]
+fn numeric_bounds_in_other_words() {
+    use ScalarType::Integer as I;
+    let cases = [
+        (
+            "This parameter value must be greater than 0.",
+            range(Some(1), None),
+        ),
+        (
+            "The value must be a positive integer.",
+            range(Some(1), None),
+        ),
+        (
+            "Valid values: greater than or equal to 2.",
+            range(Some(2), None),
+        ),
+        ("The value must be less than 10.", range(None, Some(9))),
+        ("The value cannot be greater than 5.", range(None, Some(5))),
+        (
+            "The value must be no greater than 100.",
+            range(None, Some(100)),
+        ),
+        ("Valid values: [1, 30].", range(Some(1), Some(30))),
+        ("Value range: (0, 100].", range(Some(1), Some(100))),
+        ("The value must be at least 20.", range(Some(20), None)),
+    ];
+    for (sentence, rule) in cases {
+        assert_eq!(rules(sentence, I), [rule], "{sentence}");
+    }
+    // Near misses: a bound on something else, a decimal, a unit, a float param.
+    for sentence in [
+        "The value must be greater than or equal to the size of the snapshot.",
+        "The interval must be greater than 0.5.",
+        "The interval must not be less than 10 seconds.",
+    ] {
+        assert!(rules(sentence, I).is_empty(), "{sentence}");
+        assert_eq!(notes(sentence, I), 1, "{sentence}");
+    }
+    assert!(
+        rules(
+            "This parameter value must be greater than 0.",
+            ScalarType::Double
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn range_with_escape_values_in_bullets() {
+    let text = "Valid values:\n- -1: The snapshot is permanently retained.\n- 1 to 65535: The snapshot is retained for the specified number of days.";
+    assert_eq!(
+        rules(text, ScalarType::Integer),
+        [Rule::Range {
+            min: Some(1),
+            max: Some(65535),
+            also: vec![-1]
+        }]
+    );
+    // On a string param the same bullets are a note.
+    assert!(rules(text, ScalarType::String).is_empty());
+}
+
+#[test]
+fn counts_of_json_arrays_and_lists() {
+    use ScalarType::String as S;
+    let c = |max| Rule::Count {
+        min: None,
+        max: Some(max),
+    };
+    assert_eq!(
+        rules(
+            "The value can be a JSON array that consists of up to 100 instance IDs.",
+            S
+        ),
+        [c(100)]
+    );
+    assert_eq!(
+        rules("A maximum of 50 instance IDs can be specified.", S),
+        [c(50)]
+    );
+    // Not about this param's items.
+    let f = facts(
+        "One security group can contain a maximum of 1,000 instances.",
+        S,
+    );
+    assert!(f.constraints.is_empty());
+}
+
+#[test]
+fn lengths_ascii_and_sizes() {
+    use ScalarType::String as S;
+    let ascii = Rule::Charset {
+        class: r"\x00-\x7F".into(),
+    };
+    assert_eq!(
+        rules(
+            "The ClientToken value must contain only ASCII characters and cannot exceed 64 characters in length.",
+            S
+        ),
+        [len(None, Some(64)), ascii.clone()]
+    );
+    assert_eq!(rules("Only ASCII characters are allowed.", S), [ascii]);
+    assert_eq!(
+        rules("It can contain a maximum of 64 ASCII characters.", S),
+        [len(None, Some(64))]
+    );
+    assert_eq!(
+        rules(
+            "The parameter value must be Base64-encoded and cannot exceed 16 KB in size after encoding.",
+            S
+        ),
+        [
+            Rule::Format {
+                format: "base64".into()
+            },
+            Rule::Bytes {
+                min: None,
+                max: Some(16384)
+            }
+        ]
+    );
+    // A limit before encoding is on another text than the value.
+    let before =
+        "The size of the user data must be no greater than 16 KB before it is encoded in Base64.";
+    assert!(rules(before, S).is_empty());
+    assert_eq!(notes(before, S), 1);
+}
+
+#[test]
+fn time_pictures_with_their_precision() {
+    use ScalarType::String as S;
+    let f = |p: &str| Rule::Format { format: p.into() };
+    assert_eq!(
+        rules(
+            "Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format.",
+            S
+        ),
+        [f("yyyy-MM-ddTHH:mm:ssZ")]
+    );
+    assert_eq!(
+        rules("The format is YYYY-MM-DDTHH:mm:ssZ.", S),
+        [f("yyyy-MM-ddTHH:mm:ssZ")]
+    );
+    assert_eq!(
+        rules("Specify the time in the `yyyy-MM-ddTHH:mmZ` format.", S),
+        [f("yyyy-MM-ddTHH:mmZ")]
+    );
+    // A picture without the word format is an example, not a rule.
+    assert!(rules("For example, yyyy-MM-dd is a date.", S).is_empty());
+}
+
+#[test]
+fn rules_apply_only_to_what_the_sentence_is_about() {
+    use ScalarType::String as S;
+    let run = |name: &str, text: &str| {
+        let lines: Vec<TextLine> = text
+            .lines()
+            .enumerate()
+            .flat_map(|(i, l)| crate::doc::split_glued_bullets(i + 1, l))
+            .filter(|l| !l.text.is_empty())
+            .collect();
+        let known = vec![name.to_string()];
+        read(
+            &lines,
+            &ParamInfo {
+                name,
+                ty: Some(S),
+                known: &known,
+            },
+        )
+    };
+    // RunCommand's CommandContent: the charset is for names inside `{{}}`, under a condition.
+    let content = run(
+        "CommandContent",
+        "The plaintext or Base64-encoded content of the command.\nWhen EnableParameter is set to true, the custom parameter feature is enabled and you can configure custom parameters based on the following rules:\n- Define custom parameters in the {{}} format.\n- A custom parameter name can contain only letters, digits, underscores (_), and hyphens (-). The name is case-insensitive.",
+    );
+    assert!(content.constraints.is_empty(), "{:?}", content.constraints);
+    // Even without the condition, a part of the value is not the value.
+    let bare = run(
+        "CommandContent",
+        "The content of the command.\nA custom parameter name can contain only letters, digits, underscores (_), and hyphens (-).",
+    );
+    assert!(bare.constraints.is_empty());
+    assert_eq!(bare.unparsed.len(), 1);
+    // A JSON map's keys, and `It` after them.
+    let map = run(
+        "Parameters",
+        "The key-value pairs of custom parameters.\n- The key cannot be an empty string. It can be up to 64 characters in length.\n- The value can be an empty string.",
+    );
+    assert!(map.constraints.is_empty(), "{:?}", map.constraints);
+    // The param's own name, its description's words, and `It` after them.
+    let name = run(
+        "InstanceName",
+        "The default instance name prefix. The instance name prefix must be 1 to 50 characters in length. It must start with a letter.",
+    );
+    assert_eq!(name.constraints.len(), 2);
+    let key = run(
+        "Tag.N.Key",
+        "The key of tag N. The tag key cannot start with aliyun. It can be up to 128 characters in length.",
+    );
+    assert_eq!(key.constraints.len(), 2);
 }

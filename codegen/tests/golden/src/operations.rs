@@ -15,3 +15,5 @@ pub mod modify_coupons;
 pub mod set_secret;
 #[path = "operation/start_gizmos.rs"]
 pub mod start_gizmos;
+#[path = "operation/tune_gizmos.rs"]
+pub mod tune_gizmos;

@@ -1,0 +1,301 @@
+//! The phrasings of bounds, counts and formats beyond `Valid values: A to B`: comparisons
+//! (`must be greater than 0`, `a positive integer`, `cannot be greater than 5`), intervals with
+//! open ends (`(0, 100]`), a range with escape values in bullets (`-1: forever`, `1 to 65535:
+//! days`), counts of a JSON array (`a JSON array that consists of up to 100 instance IDs`), sizes
+//! in bytes (`cannot exceed 16 KB in size`), Base64, JSON, ASCII-only, and UTC time pictures
+//! (`yyyy-MM-ddTHH:mm:ssZ`). Each reader returns the rules with the span it used; the sentence
+//! reader decides, with the others, what is left over.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+use super::ParamInfo;
+use super::patterns::number;
+use crate::doc::TextLine;
+use crate::spec::{Rule, ScalarType};
+
+const NUM: &str = r"(-?\d{1,3}(?:,\d{3})+|-?\d+)";
+
+fn re(pattern: &str) -> Regex {
+    let full = format!("(?i){}", pattern.replace("NUM", NUM));
+    Regex::new(&full).unwrap_or_else(|e| panic!("bad built-in pattern {pattern}: {e}"))
+}
+
+type Found = Vec<(Rule, Range<usize>)>;
+
+fn range(min: Option<i64>, max: Option<i64>) -> Rule {
+    Rule::Range {
+        min,
+        max,
+        also: Vec::new(),
+    }
+}
+
+/// The number ends a clause: not a decimal, not followed by a unit or a noun, which would make
+/// it a bound on something else (`16 KB`, `3 hours`, `20 disks`).
+fn bare_number_end(text: &str, end: usize) -> bool {
+    let after = &text[end..];
+    if after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '%') {
+        return false;
+    }
+    let next = after
+        .trim_start()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    next.is_empty() || ["and", "or", "if", "when", "but", "otherwise"].contains(&next.as_str())
+}
+
+fn integer(info: &ParamInfo) -> bool {
+    matches!(info.ty, Some(ScalarType::Integer | ScalarType::Long))
+}
+
+/// (pattern, what the number means): min/max, and the shift an exclusive bound needs.
+static COMPARISONS: LazyLock<Vec<(Regex, bool, i64)>> = LazyLock::new(|| {
+    vec![
+        // Negated first: their spans cover the plain forms inside them.
+        (
+            re(
+                r"\b(?:cannot|can't|can not|must not|should not|shall not) be (?:greater|more|larger) than NUM",
+            ),
+            false,
+            0,
+        ),
+        (
+            re(r"\b(?:cannot|can't|can not|must not|should not) be (?:less|smaller) than NUM"),
+            true,
+            0,
+        ),
+        (
+            re(r"\b(?:greater than or equal to|no less than|not less than) NUM"),
+            true,
+            0,
+        ),
+        (
+            re(r"\b(?:less than or equal to|no greater than|not greater than) NUM"),
+            false,
+            0,
+        ),
+        (re(r"\b(?:greater|larger) than NUM"), true, 1),
+        (re(r"\b(?:less|smaller) than NUM"), false, -1),
+        (re(r"\bat least NUM"), true, 0),
+        (
+            re(
+                r"\b(?:at most|no more than|not more than|cannot exceed|can't exceed|must not exceed|should not exceed)\s+NUM",
+            ),
+            false,
+            0,
+        ),
+    ]
+});
+static POSITIVE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:must be |is |be )?a positive integer\b"));
+/// `(0, 100]`, `[1, 30)`: an interval after a word that says it bounds the value.
+static INTERVAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:valid values?|value range|valid range|range|values?)(?: is| are)?:?\s*(?:in )?(\(|\[)\s*NUM\s*,\s*NUM\s*(\)|\])",
+    )
+});
+
+/// Numeric bounds of an integer param in other words than `Valid values: A to B`.
+pub(super) fn bounds(info: &ParamInfo, sentence: &str) -> Found {
+    let mut out = Found::new();
+    if !integer(info) {
+        return out;
+    }
+    for caps in INTERVAL.captures_iter(sentence) {
+        let (Some(a), Some(b)) = (num(&caps, 2), num(&caps, 3)) else {
+            continue;
+        };
+        let lo = if &caps[1] == "(" { a + 1 } else { a };
+        let hi = if &caps[4] == ")" { b - 1 } else { b };
+        if lo <= hi && bare_number_end(sentence, caps.get(3).map_or(0, |m| m.end())) {
+            out.push((range(Some(lo), Some(hi)), whole(&caps)));
+        }
+    }
+    if let Some(m) = POSITIVE.find(sentence) {
+        out.push((range(Some(1), None), m.range()));
+    }
+    for (pattern, is_min, shift) in COMPARISONS.iter() {
+        for caps in pattern.captures_iter(sentence) {
+            let Some(m) = caps.get(1) else { continue };
+            let Some(n) = number(m.as_str()) else {
+                continue;
+            };
+            if !bare_number_end(sentence, m.end()) {
+                continue;
+            }
+            let n = n + shift;
+            let rule = if *is_min {
+                range(Some(n), None)
+            } else {
+                range(None, Some(n))
+            };
+            out.push((rule, whole(&caps)));
+        }
+    }
+    out
+}
+
+static JSON_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bJSON(?:-formatted)? array (?:that )?(?:consists? of|consisting of|containing|contains|of|with) (?:up to|a maximum of|at most|no more than) NUM\b",
+    )
+});
+static LIST_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:up to|a maximum of|at most) NUM (?:[A-Za-z]+ ){0,3}?(?:IDs|names|addresses|values|items|elements|instances) can be (?:specified|entered|passed|set)",
+    )
+});
+
+/// Counts of items: of a JSON array in one string, or of an `X.N` list.
+pub(super) fn counts(info: &ParamInfo, sentence: &str) -> Found {
+    let mut out = Found::new();
+    let list = info.name.ends_with(".N") || info.name.ends_with(".n");
+    for (pattern, applies) in [(&*JSON_COUNT, true), (&*LIST_COUNT, list)] {
+        if !applies {
+            continue;
+        }
+        for caps in pattern.captures_iter(sentence) {
+            if let Some(n) = num(&caps, 1).and_then(|n| u64::try_from(n).ok()) {
+                let rule = Rule::Count {
+                    min: None,
+                    max: Some(n),
+                };
+                out.push((rule, whole(&caps)));
+            }
+        }
+    }
+    out
+}
+
+static BASE64: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:must|should) be (?:encoded in Base64|Base64-encoded|Base64 encoded|encoded by using Base64)\b",
+    )
+});
+static JSON_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:must be|is) (?:a |in )?(?:the )?(?:JSON string|JSON-formatted string|JSON format)\b")
+});
+static ASCII_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bonly ASCII characters are (?:allowed|supported)\b"));
+/// `cannot exceed 16 KB in size`, optionally `after (it is) encoded (in Base64)`; a limit
+/// `before` encoding is on another text than the value, and does not match.
+static SIZE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:cannot|can't|must not|should not) exceed NUM\s*(KB|KiB|MB|MiB|bytes)(?: in size)?(?: after (?:it is )?(?:encoded|encoding)(?: in Base64)?)?(?:[.,;]|$| and\b)",
+    )
+});
+static TIME_PICTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(yyyy-mm-dd)(?:(t)(hh)(:mm)?(:ss)?)?(z)?\b").expect("valid")
+});
+static FORMAT_WORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bformat\b|\bthe time must be in UTC\b"));
+
+/// Forms of a text value: Base64, JSON, ASCII only, a byte size, a UTC time picture.
+pub(super) fn formats(info: &ParamInfo, sentence: &str) -> Found {
+    let mut out = Found::new();
+    if info.ty != Some(ScalarType::String) {
+        return out;
+    }
+    let format = |name: &str| Rule::Format {
+        format: name.to_string(),
+    };
+    if let Some(m) = BASE64.find(sentence) {
+        out.push((format("base64"), m.range()));
+    }
+    if let Some(m) = JSON_TEXT.find(sentence)
+        && !sentence[m.end()..].trim_start().starts_with("array")
+    {
+        out.push((format("json"), m.range()));
+    }
+    if let Some(m) = ASCII_ONLY.find(sentence) {
+        out.push((ascii(), m.range()));
+    }
+    for caps in SIZE.captures_iter(sentence) {
+        let Some(n) = num(&caps, 1).and_then(|n| u64::try_from(n).ok()) else {
+            continue;
+        };
+        let unit = caps[2].to_ascii_lowercase();
+        let factor = match unit.as_str() {
+            "kb" | "kib" => 1024,
+            "mb" | "mib" => 1024 * 1024,
+            _ => 1,
+        };
+        let rule = Rule::Bytes {
+            min: None,
+            max: Some(n * factor),
+        };
+        out.push((rule, whole(&caps)));
+    }
+    if FORMAT_WORD.is_match(sentence)
+        && let Some(caps) = TIME_PICTURE.captures(sentence)
+    {
+        let mut picture = String::from("yyyy-MM-dd");
+        if caps.get(2).is_some() {
+            picture.push_str("THH");
+            if caps.get(4).is_some() {
+                picture.push_str(":mm");
+                if caps.get(5).is_some() {
+                    picture.push_str(":ss");
+                }
+            }
+        }
+        if caps.get(6).is_some() {
+            picture.push('Z');
+        }
+        out.push((format(&picture), whole(&caps)));
+    }
+    out
+}
+
+/// Every character ASCII (`can contain only ASCII characters`).
+pub(super) fn ascii() -> Rule {
+    Rule::Charset {
+        class: r"\x00-\x7F".to_string(),
+    }
+}
+
+/// `Valid values:` bullets that are one integer range and escape values (`-1: forever`,
+/// `1 to 65535: days`) on an integer param.
+pub(super) fn range_bullets(info: &ParamInfo, items: &[&TextLine]) -> Option<Rule> {
+    static SPAN: LazyLock<Regex> = LazyLock::new(|| re(r"^NUM\s*(?:to|-|~)\s*NUM$"));
+    if !integer(info) || items.len() < 2 {
+        return None;
+    }
+    let mut bounds = None;
+    let mut also = Vec::new();
+    for item in items {
+        let head = item.text.split(':').next()?.trim();
+        if let Some(caps) = SPAN.captures(head) {
+            if bounds.is_some() {
+                return None;
+            }
+            let (a, b) = (num(&caps, 1)?, num(&caps, 2)?);
+            bounds = (a <= b).then_some((a, b));
+            bounds?;
+        } else {
+            also.push(number(head).filter(|_| !head.contains(','))?);
+        }
+    }
+    let (min, max) = bounds?;
+    (!also.is_empty()).then_some(Rule::Range {
+        min: Some(min),
+        max: Some(max),
+        also,
+    })
+}
+
+fn num(caps: &Captures, i: usize) -> Option<i64> {
+    number(caps.get(i)?.as_str())
+}
+
+fn whole(caps: &Captures) -> Range<usize> {
+    caps.get(0).map_or(0..0, |m| m.range())
+}
