@@ -236,6 +236,8 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 }
             }),
         }
+        // One block per field: its `let`s must not nest the next field's scope (thousands of
+        // nested debuginfo scopes overflow LLVM's stack).
         if f.sensitive {
             // Whatever the rules quote of the value (characters, prefixes, length) is replaced.
             body.push(quote! {{
@@ -243,8 +245,8 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 #(#field_body)*
                 report.redact_since(mark.0, mark.1);
             }});
-        } else {
-            body.extend(field_body);
+        } else if !field_body.is_empty() {
+            body.push(quote! {{ #(#field_body)* }});
         }
     }
     for (a, b) in &m.exclusive {

@@ -186,7 +186,17 @@ pub fn read_pages(
     for doc in list_docs(docs)? {
         let rel_path = rel(docs, &doc);
         let text = read(&doc)?;
-        match build_spec(source_root, &doc, overrides_dir, common) {
+        // A parser panic is a bug, but it must cost only its own page.
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            build_spec(source_root, &doc, overrides_dir, common)
+        }))
+        .unwrap_or_else(|panic| {
+            Err(Error(format!(
+                "the parser panicked: {}",
+                panic_text(&*panic)
+            )))
+        });
+        match built {
             Ok(spec) => pages.push(select::Page {
                 category: select::category(&rel_path),
                 old_layout: select::is_old_layout(&text),
@@ -198,6 +208,15 @@ pub fn read_pages(
         }
     }
     Ok((pages, failed))
+}
+
+/// The message of a caught panic.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
 }
 
 /// The plan for the workspace: specs from `spec/docs/ecs`, generated code in `ecs-api`.

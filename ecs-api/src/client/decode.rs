@@ -182,3 +182,45 @@ fn xml_error(body: &[u8]) -> Option<ErrorBody> {
         recommend: field("Recommend"),
     })
 }
+
+#[cfg(all(test, feature = "instances"))]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::decode;
+    use crate::error::SdkError;
+    use crate::operation::describe_instances::DescribeInstances;
+
+    /// JSON-ish text: the shapes of answers, mangled.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..256),
+            "[{}\\[\\]\":,0-9a-zA-Z\\\\ .<>/-]{0,200}".prop_map(String::into_bytes),
+            (
+                "(RequestId|Code|Message|TotalCount|Instances|Instance|InstanceId|Tags|Tag)",
+                "(\"[a-z]{0,5}\"|[0-9]{1,25}|-?[0-9]\\.[0-9]e[0-9]{1,4}|true|null|\\[\\]|\\{\\})",
+            )
+                .prop_map(|(k, v)| format!(
+                    "{{\"RequestId\":\"r\",\"{k}\":{v},\"Instances\":{{\"Instance\":[{{\"{k}\":{v}}}]}}}}"
+                )
+                .into_bytes()),
+            (1usize..2000).prop_map(|n| format!("{}{}", "[".repeat(n), "]".repeat(n)).into_bytes()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any status and body: an output or an error, never a panic (nor a stack overflow on
+        /// deep nesting: serde_json stops at 128 levels).
+        #[test]
+        fn decoding_never_panics(status in prop_oneof![Just(200u16), Just(400), Just(503), 100u16..600], body in body()) {
+            match decode::<DescribeInstances>(status, None, None, &body) {
+                Ok(_) => prop_assert!((200..300).contains(&status)),
+                Err(f) => if let SdkError::UndecodableResponse { snippet, .. } = &f.error {
+                    prop_assert!(snippet.chars().count() <= 201);
+                },
+            }
+        }
+    }
+}
