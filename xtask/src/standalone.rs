@@ -301,6 +301,35 @@ mod tests {
     }
 
     #[test]
+    fn every_doc_gets_a_report_entry_and_good_pages_are_generated() {
+        let root = workspace_root();
+        let docs = scratch("report-docs");
+        let fixtures = root.join("codegen/tests/fixtures");
+        for name in ["hostile_names.md", "case_collision.md"] {
+            std::fs::copy(fixtures.join(name), docs.join(name)).unwrap();
+        }
+        std::fs::write(docs.join("Broken.md"), "no headline, no tables\n").unwrap();
+        let out = scratch("report-out");
+        let (plan, ok) = plan(&docs, &out).unwrap();
+        assert!(!ok, "a doc failed to parse");
+        let report: serde_json::Value =
+            serde_json::from_str(&plan.files[&out.join("report.json")]).unwrap();
+        let status: Vec<(&str, &str)> = report["docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["doc"].as_str().unwrap(), d["status"].as_str().unwrap()))
+            .collect();
+        assert_eq!(status.len(), 3, "{status:?}");
+        assert!(status.contains(&("Broken.md", "error")), "{status:?}");
+        // Written only once the emitter's syn parse and prettyplease accepted them.
+        for op in ["match_.rs", "describe_boxes.rs"] {
+            let file = out.join("src/operation").join(op);
+            assert!(plan.files.contains_key(&file), "{op} not generated");
+        }
+    }
+
+    #[test]
     fn a_crate_regen_did_not_write_is_left_alone() {
         let dir = scratch("foreign");
         std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"mine\"\n").unwrap();
