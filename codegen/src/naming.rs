@@ -21,7 +21,9 @@ pub fn words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
+        // Letters of any script and ASCII digits make identifiers; `²` and other non-ASCII
+        // numerals do not, so they separate words like punctuation.
+        if !(c.is_alphabetic() || c.is_ascii_digit()) {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));
             }

@@ -76,3 +76,72 @@ proptest! {
         let _ = codegen::parse_doc("fuzz.md", &text);
     }
 }
+
+/// A page built from the given names: request params, response fields and error codes.
+fn page(op: &str, params: &[String], fields: &[String], codes: &[String]) -> String {
+    let mut doc = format!(
+        "# {op}\n\nDoes things.\n\n## Request parameters\n\n|Parameter|Type|Required|Example|Description|\n|---------|----|--------|-------|-----------|\n|RegionId|String|Yes|cn-hangzhou|The region.|\n"
+    );
+    for (i, p) in params.iter().enumerate() {
+        let ty = ["String", "Integer", "Boolean", "Array of String"][i % 4];
+        doc.push_str(&format!("|{p}|{ty}|No|x|About {p}.|\n"));
+    }
+    doc.push_str("\n## Response parameters\n\n|Parameter|Type|Example|Description|\n|---------|----|-------|-----------|\n|RequestId|String|1|The request ID.|\n");
+    for f in fields {
+        doc.push_str(&format!("|{f}|String|x|About {f}.|\n"));
+    }
+    doc.push_str("\n## Error codes\n\n|HTTP status code|Error code|Error message|Description|\n|---|---|---|---|\n");
+    for c in codes {
+        doc.push_str(&format!("|400|{c}|Bad {c}.|The {c} is bad.|\n"));
+    }
+    doc
+}
+
+fn common() -> codegen::overrides::CommonErrors {
+    codegen::overrides::CommonErrors {
+        errors: Vec::new(),
+        retryable: Vec::new(),
+    }
+}
+
+/// Names as hostile pages spell them: keywords in any case, digits first, non-ASCII, dots,
+/// bidi controls, names that differ only in case.
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "(Fn|Type|Mod|Match|Loop|Struct|Impl|Async|Crate|Self|self|Super|type|r#type|_|Ok|None|String)",
+        "[A-Za-z0-9²ßÅ_.\u{202e}\u{200b}-]{1,12}",
+        "[A-Z][a-zA-Z]{0,8}(\\.N\\.[A-Z][a-z]{0,5})?",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the names, a page that parses is generated, and the generated tokens parse
+    /// (the emitter runs them through syn and prettyplease; an error would say they do not).
+    #[test]
+    fn random_names_generate_code_that_parses(
+        op in "[A-Za-z][A-Za-z0-9²]{0,10}|Fn|Type|Mod|Match|Loop|Struct|Impl|Async|Crate",
+        params in proptest::collection::vec(name(), 0..8),
+        fields in proptest::collection::vec(name(), 0..4),
+        codes in proptest::collection::vec(name(), 0..4),
+    ) {
+        let Ok(spec) = codegen::parse_doc("fuzz.md", &page(&op, &params, &fields, &codes)) else {
+            return Ok(());
+        };
+        let json = serde_json::to_string(&spec).unwrap();
+        let source = codegen::emit::OpSource {
+            spec: &spec,
+            spec_path: "fuzz.json".into(),
+            spec_json: &json,
+            category: None,
+        };
+        let generated = codegen::emit::emit_crate(
+            &[source],
+            &common(),
+            codegen::emit::Target::Standalone,
+            "fuzz",
+        );
+        prop_assert!(generated.is_ok(), "{op} {params:?} {fields:?} {codes:?}: {}", generated.unwrap_err());
+    }
+}

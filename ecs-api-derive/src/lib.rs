@@ -59,3 +59,6 @@ fn expand(input: TokenStream, f: fn(&Model) -> TokenStream2) -> TokenStream {
         Err(e) => e.to_compile_error().into(),
     }
 }
+
+#[cfg(test)]
+mod depth_tests;

@@ -106,7 +106,10 @@ pub(crate) fn to_params(m: &Model) -> TokenStream2 {
                 #(#writes)*
             }
             fn params_len_hint(&self) -> usize {
-                0usize #(+ #counts)*
+                // Statements, not one `a + b + …` expression as deep as the field count.
+                let mut n = 0usize;
+                #(n += #counts;)*
+                n
             }
         }
     }
@@ -124,8 +127,17 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
     let locals: Vec<Ident> = m
         .fields
         .iter()
-        .map(|f| Ident::new(&format!("field_{}", f.ident), Span::call_site()))
+        .map(|f| {
+            let name = f.ident.to_string();
+            Ident::new(
+                &format!("field_{}", name.trim_start_matches("r#")),
+                Span::call_site(),
+            )
+        })
         .collect();
+    // Each field is read in its own block inside the struct literal: a `let` per field at the
+    // top of the function would nest one debuginfo scope per field, and LLVM overflows its stack
+    // on pages with thousands of params.
     let reads = m.fields.iter().zip(&locals).map(|(f, local)| {
         let wire = &f.wire;
         let inner = &f.inner;
@@ -169,27 +181,28 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
         } else {
             quote!()
         };
+        let name = &f.ident;
+        let value = if f.card == Card::Plain {
+            quote!(#local.unwrap_or_default())
+        } else {
+            quote!(#local)
+        };
         if f.sensitive {
             // Malformed-value reports quote what was sent: not for a password or key.
             quote! {
-                let mark = errors.len();
-                #index_check
-                let #local = #read;
-                if let ::std::option::Option::Some(tail) = errors.get_mut(mark..) {
-                    ::ecs_api::wire::redact_actual(tail);
+                #name: {
+                    let mark = errors.len();
+                    #index_check
+                    let #local = #read;
+                    if let ::std::option::Option::Some(tail) = errors.get_mut(mark..) {
+                        ::ecs_api::wire::redact_actual(tail);
+                    }
+                    #missing
+                    #value
                 }
-                #missing
             }
         } else {
-            quote! { #index_check let #local = #read; #missing }
-        }
-    });
-    let builds = m.fields.iter().zip(&locals).map(|(f, local)| {
-        let name = &f.ident;
-        if f.card == Card::Plain {
-            quote!(#name: #local.unwrap_or_default())
-        } else {
-            quote!(#name: #local)
+            quote! { #name: { #index_check let #local = #read; #missing #value } }
         }
     });
     quote! {
@@ -201,11 +214,12 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
                 prefix: &str,
             ) -> ::std::result::Result<Self, ::std::vec::Vec<::ecs_api::wire::Violation>> {
                 let mut errors = ::std::vec::Vec::new();
-                #(#reads)*
+                // Fields are initialised in order, so violations are reported in field order.
+                let read = Self { #(#reads),* };
                 if !errors.is_empty() {
                     return ::std::result::Result::Err(errors);
                 }
-                ::std::result::Result::Ok(Self { #(#builds),* })
+                ::std::result::Result::Ok(read)
             }
         }
     }

@@ -241,6 +241,8 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 }
             }),
         }
+        // One block per field: its `let`s must not nest the next field's scope (thousands of
+        // nested debuginfo scopes overflow LLVM's stack).
         if f.sensitive {
             // Whatever the rules quote of the value (characters, prefixes, length) is replaced.
             body.push(quote! {{
@@ -248,8 +250,8 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 #(#field_body)*
                 report.redact_since(mark.0, mark.1);
             }});
-        } else {
-            body.extend(field_body);
+        } else if !field_body.is_empty() {
+            body.push(quote! {{ #(#field_body)* }});
         }
     }
     for (kind, names) in &m.relations {

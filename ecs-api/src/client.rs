@@ -442,8 +442,9 @@ impl Client {
         }
         let request = request.header("accept", "application/json").body("");
 
+        let limit = self.inner.config.max_response_body_size;
         let exchange = async {
-            let resp = request.send().await?;
+            let mut resp = request.send().await?;
             let status = resp.status().as_u16();
             let header = |name: &str| {
                 resp.headers()
@@ -453,7 +454,7 @@ impl Client {
             };
             let retry_after = header("x-acs-retry-after").and_then(|v| parse_retry_after(&v));
             let request_id = header("x-acs-request-id");
-            let body = resp.bytes().await?;
+            let body = read_body(&mut resp, limit).await?;
             Ok::<_, reqwest::Error>((status, retry_after, request_id, body))
         };
         let (status, retry_after, header_request_id, body) =
@@ -485,12 +486,49 @@ impl Client {
                         hint,
                     });
                 }
-                Ok(Ok(parts)) => parts,
+                Ok(Ok((status, _, request_id, Err(start)))) => {
+                    return Err(Failure {
+                        error: SdkError::UndecodableResponse {
+                            status,
+                            reason: format!(
+                                "the body is longer than the limit of {limit} bytes \
+                                 (ConfigBuilder::max_response_body_size); the rest was not read"
+                            ),
+                            snippet: crate::error::snippet(&start),
+                            request_id,
+                        },
+                        hint: RetryHint::Never,
+                    });
+                }
+                Ok(Ok((status, retry_after, request_id, Ok(body)))) => {
+                    (status, retry_after, request_id, body)
+                }
             };
         let span = tracing::Span::current();
         span.record("status", status);
         decode::<O>(status, retry_after, header_request_id, &body)
     }
+}
+
+/// Reads the body up to `limit` bytes, chunk by chunk, so that an endless or huge answer costs at
+/// most the limit: `Err` holds what was read when the body is longer (or says it will be).
+async fn read_body(
+    resp: &mut reqwest::Response,
+    limit: usize,
+) -> Result<Result<Vec<u8>, Vec<u8>>, reqwest::Error> {
+    let announced = resp.content_length().unwrap_or(0);
+    if announced > limit as u64 {
+        return Ok(Err(Vec::new()));
+    }
+    // Capacity from the announced length, bounded by the limit (checked above).
+    let mut body = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        if chunk.len() > limit - body.len() {
+            return Ok(Err(body));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Ok(body))
 }
 
 /// reqwest's `without_url` consumes the error; this shows one without its URL for logging.

@@ -15,6 +15,12 @@ use crate::wire::ValidationMode;
 const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
 const ENV_ENDPOINT: &str = "ALIBABA_CLOUD_ECS_ENDPOINT";
 
+/// Default deadline of a whole call, retries and waits included: three 10 s attempts plus two
+/// capped waits fit in it.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(90);
+/// Default largest response body (8 MiB): a full page of `DescribeInstances` is far below it.
+pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 8 << 20;
+
 // The official per-region endpoint map, generated from spec/common/endpoints.json.
 #[rustfmt::skip]
 #[path = "generated/endpoints.rs"]
@@ -107,6 +113,7 @@ pub struct Config {
     pub(crate) connect_timeout: Duration,
     pub(crate) attempt_timeout: Duration,
     pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) max_response_body_size: usize,
     pub(crate) sleep: Arc<dyn AsyncSleep>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) nonce: Arc<dyn NonceSource>,
@@ -175,6 +182,10 @@ impl Config {
     pub fn operation_timeout(&self) -> Option<Duration> {
         self.operation_timeout
     }
+    /// The largest response body read, in bytes.
+    pub fn max_response_body_size(&self) -> usize {
+        self.max_response_body_size
+    }
 
     /// `host[:port]` as the HTTP client sends it in `Host` (the port only when not the scheme's default).
     pub(crate) fn host_header(&self) -> String {
@@ -199,6 +210,7 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
+            .field("max_response_body_size", &self.max_response_body_size)
             .finish_non_exhaustive()
     }
 }
@@ -217,6 +229,7 @@ pub struct ConfigBuilder {
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
+    max_response_body_size: Option<usize>,
     sleep: Option<Arc<dyn AsyncSleep>>,
     clock: Option<Arc<dyn Clock>>,
     nonce: Option<Arc<dyn NonceSource>>,
@@ -227,7 +240,7 @@ impl fmt::Debug for ConfigBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConfigBuilder")
             .field("region", &self.region)
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.endpoint.as_deref().map(without_user_info))
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
@@ -296,9 +309,16 @@ impl ConfigBuilder {
         self
     }
 
-    /// Whole operation, retries and waits included; default none.
+    /// Whole operation, retries and waits included; default [`DEFAULT_OPERATION_TIMEOUT`].
     pub fn operation_timeout(mut self, d: Duration) -> Self {
         self.operation_timeout = Some(d);
+        self
+    }
+
+    /// Largest response body read, in bytes; default [`DEFAULT_MAX_RESPONSE_BODY_SIZE`]. A longer
+    /// answer fails the attempt as soon as the limit is passed, without reading the rest.
+    pub fn max_response_body_size(mut self, bytes: usize) -> Self {
+        self.max_response_body_size = Some(bytes);
         self
     }
 
@@ -358,7 +378,10 @@ impl ConfigBuilder {
             validation: self.validation,
             connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(5)),
             attempt_timeout: self.attempt_timeout.unwrap_or(Duration::from_secs(10)),
-            operation_timeout: self.operation_timeout,
+            operation_timeout: Some(self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT)),
+            max_response_body_size: self
+                .max_response_body_size
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BODY_SIZE),
             sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             nonce: self.nonce.unwrap_or_else(|| Arc::new(RandomNonce)),
@@ -371,7 +394,7 @@ impl ConfigBuilder {
 
 fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
     let bad = |reason: &str| ConfigError::InvalidEndpoint {
-        endpoint: raw.to_owned(),
+        endpoint: without_user_info(raw),
         reason: reason.to_owned(),
     };
     let trimmed = raw.trim();
@@ -394,4 +417,18 @@ fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {
         return Err(bad("no user info allowed"));
     }
     Ok(url)
+}
+
+/// `raw` with any `user:password@` before the host replaced by `***@`, for error messages and
+/// Debug output. The endpoint may not parse, and a password may hold `/`, so everything up to
+/// the last `@` before any query or fragment goes (an endpoint has no path that could hold one).
+fn without_user_info(raw: &str) -> String {
+    let start = raw.find("://").map_or(0, |i| i + 3);
+    let end = raw[start..]
+        .find(['?', '#'])
+        .map_or(raw.len(), |i| start + i);
+    match raw[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &raw[..start], &raw[start + at..]),
+        None => raw.to_owned(),
+    }
 }

@@ -246,7 +246,8 @@ fn is_value_end(rest: &[u8]) -> bool {
 /// A short, one-line, redacted view of a response body for error messages.
 pub(crate) fn snippet(body: &[u8]) -> String {
     const MAX_CHARS: usize = 200;
-    let text = String::from_utf8_lossy(body);
+    // Only the start is shown: never scan a whole (possibly multi-MB) body for it.
+    let text = String::from_utf8_lossy(&body[..body.len().min(8 * 1024)]);
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let redacted = redact(&collapsed);
     let mut chars = redacted.char_indices();

@@ -20,17 +20,16 @@ impl AsyncSleep for TokioSleep {
     }
 }
 
-/// Longest `x-acs-retry-after` honoured, so a bogus header cannot stall a call for hours.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
-
 /// Standard policy: up to `max_attempts` attempts (3 by default; 1 means no retry), exponential
 /// backoff with full jitter (a random wait in `0..=min(max_backoff, initial_backoff * 2^n)`), and the
-/// server's `x-acs-retry-after` taking precedence when sent.
+/// server's `x-acs-retry-after` taking precedence when sent, up to `max_retry_after` (20 s by
+/// default, so that a bogus header cannot stall a call).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryConfig {
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
+    max_retry_after: Duration,
 }
 
 impl Default for RetryConfig {
@@ -45,6 +44,7 @@ impl RetryConfig {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(20),
         }
     }
 
@@ -72,6 +72,12 @@ impl RetryConfig {
         self
     }
 
+    /// Longest wait honoured when the service sends `x-acs-retry-after`; a longer one is cut to it.
+    pub fn max_retry_after(mut self, d: Duration) -> Self {
+        self.max_retry_after = d;
+        self
+    }
+
     pub fn get_max_attempts(&self) -> u32 {
         self.max_attempts
     }
@@ -79,7 +85,7 @@ impl RetryConfig {
     /// How long to wait after failed attempt number `attempt` (1-based).
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(d) = retry_after {
-            return d.min(MAX_RETRY_AFTER);
+            return d.min(self.max_retry_after);
         }
         let exp = attempt.saturating_sub(1).min(31);
         let ceiling = self
@@ -117,6 +123,16 @@ mod tests {
         assert_eq!(
             r.delay(1, Some(Duration::from_millis(1500))),
             Duration::from_millis(1500)
+        );
+        assert_eq!(
+            RetryConfig::standard().delay(1, parse_retry_after("99999999")),
+            Duration::from_secs(20)
+        );
+        assert_eq!(
+            RetryConfig::standard()
+                .max_retry_after(Duration::from_secs(2))
+                .delay(1, Some(Duration::from_secs(3))),
+            Duration::from_secs(2)
         );
         assert_eq!(
             parse_retry_after(" 1500 "),

@@ -2,6 +2,8 @@
 //! retries, timeouts.
 
 mod common;
+#[path = "client_http/limits.rs"]
+mod limits;
 
 use std::sync::Arc;
 use std::time::Duration;

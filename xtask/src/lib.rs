@@ -197,8 +197,13 @@ pub fn read_pages(
     let read_one = |doc: &PathBuf| -> Result<std::result::Result<select::Page, (String, String)>> {
         let rel_path = rel(docs, doc);
         let text = read(doc)?;
+        // A parser panic is a bug, but it must cost only its own page.
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            build_spec(source_root, doc, &text, overrides_dir, common, hint)
+        }))
+        .unwrap_or_else(|panic| Err(Error(format!("the parser panicked: {}", panic_text(&*panic)))));
         Ok(
-            match build_spec(source_root, doc, &text, overrides_dir, common, hint) {
+            match built {
                 Ok(spec) => Ok(select::Page {
                     category: select::category(&rel_path),
                     old_layout: select::is_old_layout(&text),
@@ -241,6 +246,15 @@ pub fn product_lines(pages: &[select::Page], failed: usize) -> Vec<String> {
         out.push(format!("{failed} pages unreadable (no product known)"));
     }
     out
+}
+
+/// The message of a caught panic.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
 }
 
 /// The plan for the workspace: specs from `spec/docs/ecs`, generated code in `ecs-api`.

@@ -169,24 +169,19 @@ pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)>
         |name, _| format!("specs/{name}.json"),
         true,
     );
-    match emit::emit_crate(&sources, &common, Target::Standalone, "specs/*.json") {
-        Ok(generated) => {
-            for (path, code) in generated.files {
-                plan.files.insert(out.join("src").join(path), code);
-            }
+    let (generated, failed) = emit_all_but_failing(&sources, &common)?;
+    for (operation, error) in failed {
+        all_ok = false;
+        if let Some(entry) = entries
+            .iter_mut()
+            .find(|en| en.operation.as_deref() == Some(operation.as_str()))
+        {
+            entry.status = "error";
+            entry.error = Some(error);
         }
-        Err(e) => {
-            all_ok = false;
-            if let Some(entry) = entries
-                .iter_mut()
-                .find(|en| en.operation.as_deref() == Some(e.operation.as_str()))
-            {
-                entry.status = "error";
-                entry.error = Some(e.to_string());
-            } else {
-                return Err(Error(e.to_string()));
-            }
-        }
+    }
+    for (path, code) in generated.files {
+        plan.files.insert(out.join("src").join(path), code);
     }
     for (name, json) in &jsons {
         plan.files
@@ -263,6 +258,54 @@ pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)>
     plan.lints.push(coverage.line());
     plan.lints.extend(product_lines);
     Ok((plan, all_ok))
+}
+
+/// Emits the crate from every operation that can be generated: an operation the emitter refuses
+/// (or panics on, a bug) is left out with its reason, and the others are generated without it.
+fn emit_all_but_failing(
+    sources: &[emit::OpSource<'_>],
+    common: &CommonErrors,
+) -> Result<(emit::Generated, Vec<(String, String)>)> {
+    let emit = |ops: &[emit::OpSource<'_>]| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            emit::emit_crate(ops, common, Target::Standalone, "specs/*.json")
+        }))
+        .unwrap_or_else(|panic| {
+            Err(emit::EmitError {
+                operation: String::new(),
+                reason: format!("the emitter panicked: {}", crate::panic_text(&*panic)),
+            })
+        })
+    };
+    let mut ops = sources.to_vec();
+    let mut failed = Vec::new();
+    loop {
+        let e = match emit(&ops) {
+            Ok(generated) => return Ok((generated, failed)),
+            Err(e) => e,
+        };
+        let before = ops.len();
+        if ops.iter().any(|o| o.spec.operation.name == e.operation) {
+            ops.retain(|o| o.spec.operation.name != e.operation);
+            failed.push((e.operation.clone(), e.to_string()));
+        } else {
+            // Not one operation's fault as far as the error says: find who fails alone.
+            ops.retain(|o| match emit(std::slice::from_ref(o)) {
+                Ok(_) => true,
+                Err(alone) => {
+                    let name = o.spec.operation.name.clone();
+                    failed.push((
+                        name.clone(),
+                        format!("cannot generate {name}: {}", alone.reason),
+                    ));
+                    false
+                }
+            });
+        }
+        if ops.len() == before {
+            return Err(Error(e.to_string()));
+        }
+    }
 }
 
 /// `lib.rs` of a standalone crate: the product, the operation modules and the shared types.
@@ -471,6 +514,35 @@ mod tests {
                 && err.0.contains("Sprocket, e.g. ListSprockets.md"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn every_doc_gets_a_report_entry_and_good_pages_are_generated() {
+        let root = workspace_root();
+        let docs = scratch("report-docs");
+        let fixtures = root.join("codegen/tests/fixtures");
+        for name in ["hostile_names.md", "case_collision.md"] {
+            std::fs::copy(fixtures.join(name), docs.join(name)).unwrap();
+        }
+        std::fs::write(docs.join("Broken.md"), "no headline, no tables\n").unwrap();
+        let out = scratch("report-out");
+        let (plan, ok) = plan(&docs, &out, &ServiceHint::default()).unwrap();
+        assert!(!ok, "a doc failed to parse");
+        let report: serde_json::Value =
+            serde_json::from_str(&plan.files[&out.join("report.json")]).unwrap();
+        let status: Vec<(&str, &str)> = report["docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["doc"].as_str().unwrap(), d["status"].as_str().unwrap()))
+            .collect();
+        assert_eq!(status.len(), 3, "{status:?}");
+        assert!(status.contains(&("Broken.md", "error")), "{status:?}");
+        // Written only once the emitter's syn parse and prettyplease accepted them.
+        for op in ["match_.rs", "describe_boxes.rs"] {
+            let file = out.join("src/operation").join(op);
+            assert!(plan.files.contains_key(&file), "{op} not generated");
+        }
     }
 
     #[test]

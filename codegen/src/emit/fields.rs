@@ -381,16 +381,19 @@ pub(crate) fn redacting_debug(type_name: &Ident, fields: &[FieldOut]) -> Option<
         let id = &f.ident;
         let label = id.to_string().trim_start_matches("r#").to_string();
         if f.sensitive {
-            quote!(.field(#label, &"(redacted)"))
+            quote!(d.field(#label, &"(redacted)");)
         } else {
-            quote!(.field(#label, &self.#id))
+            quote!(d.field(#label, &self.#id);)
         }
     });
+    // Statements, not one method chain: a chain is an expression as deep as the field count.
     Some(quote! {
         #[allow(deprecated)]
         impl ::std::fmt::Debug for #type_name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name) #(#entries)* .finish()
+                let mut d = f.debug_struct(#name);
+                #(#entries)*
+                d.finish()
             }
         }
     })

@@ -107,6 +107,15 @@ fn tokens(
         _ => quote!(::std::option::Option::None),
     };
     let read_only = op.read_only;
+    // Said only when true (no ECS page today), so that the runtime's default holds the rule.
+    let response_has_code = ["Code", "Message"]
+        .iter()
+        .all(|n| op.response.iter().any(|f| f.name == *n))
+        .then(|| {
+            quote!(
+                const RESPONSE_HAS_CODE: bool = true;
+            )
+        });
     let token_methods = token_field.as_ref().map(|f| {
         quote! {
             fn idempotency_token(&self) -> ::std::option::Option<&str> { self.#f.as_deref() }
@@ -262,6 +271,7 @@ fn tokens(
             const PRODUCT: &'static ::ecs_api::config::Product = &#product;
             const IDEMPOTENCY_TOKEN: ::std::option::Option<&'static str> = #token_const;
             const READ_ONLY: bool = #read_only;
+            #response_has_code
             type Input = #input;
             type Output = #output;
             type Error = #error;

@@ -25,6 +25,9 @@ pub trait Operation {
     /// after any transient failure; others only when a token makes the retry safe or the request
     /// cannot have reached the service.
     const READ_ONLY: bool;
+    /// Whether the documented response has top-level `Code` and `Message` fields. When it does
+    /// not (every ECS page today), a 2xx body carrying both is the service's error, not an output.
+    const RESPONSE_HAS_CODE: bool = false;
 
     type Input: ToParams + Validate + IdempotentInput + Send + Sync;
     type Output: serde::de::DeserializeOwned + Send;

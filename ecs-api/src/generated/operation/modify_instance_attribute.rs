@@ -312,21 +312,18 @@ impl ModifyInstanceAttributeInput {
 #[allow(deprecated)]
 impl ::std::fmt::Debug for ModifyInstanceAttributeInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ModifyInstanceAttributeInput")
-            .field("credit_specification", &self.credit_specification)
-            .field("deletion_protection", &self.deletion_protection)
-            .field("description", &self.description)
-            .field("host_name", &self.host_name)
-            .field("instance_id", &self.instance_id)
-            .field("instance_name", &self.instance_name)
-            .field(
-                "network_interface_queue_number",
-                &self.network_interface_queue_number,
-            )
-            .field("password", &"(redacted)")
-            .field("security_group_ids", &self.security_group_ids)
-            .field("user_data", &self.user_data)
-            .finish()
+        let mut d = f.debug_struct("ModifyInstanceAttributeInput");
+        d.field("credit_specification", &self.credit_specification);
+        d.field("deletion_protection", &self.deletion_protection);
+        d.field("description", &self.description);
+        d.field("host_name", &self.host_name);
+        d.field("instance_id", &self.instance_id);
+        d.field("instance_name", &self.instance_name);
+        d.field("network_interface_queue_number", &self.network_interface_queue_number);
+        d.field("password", &"(redacted)");
+        d.field("security_group_ids", &self.security_group_ids);
+        d.field("user_data", &self.user_data);
+        d.finish()
     }
 }
 impl ::ecs_api::operation::IdempotentInput for ModifyInstanceAttributeInput {}

@@ -115,11 +115,11 @@ impl ModifyInstanceVncPasswdInput {
 #[allow(deprecated)]
 impl ::std::fmt::Debug for ModifyInstanceVncPasswdInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ModifyInstanceVncPasswdInput")
-            .field("instance_id", &self.instance_id)
-            .field("region_id", &self.region_id)
-            .field("vnc_password", &"(redacted)")
-            .finish()
+        let mut d = f.debug_struct("ModifyInstanceVncPasswdInput");
+        d.field("instance_id", &self.instance_id);
+        d.field("region_id", &self.region_id);
+        d.field("vnc_password", &"(redacted)");
+        d.finish()
     }
 }
 impl ::ecs_api::operation::IdempotentInput for ModifyInstanceVncPasswdInput {

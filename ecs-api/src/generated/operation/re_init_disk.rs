@@ -152,13 +152,13 @@ impl ReInitDiskInput {
 #[allow(deprecated)]
 impl ::std::fmt::Debug for ReInitDiskInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ReInitDiskInput")
-            .field("auto_start_instance", &self.auto_start_instance)
-            .field("disk_id", &self.disk_id)
-            .field("key_pair_name", &self.key_pair_name)
-            .field("password", &"(redacted)")
-            .field("security_enhancement_strategy", &self.security_enhancement_strategy)
-            .finish()
+        let mut d = f.debug_struct("ReInitDiskInput");
+        d.field("auto_start_instance", &self.auto_start_instance);
+        d.field("disk_id", &self.disk_id);
+        d.field("key_pair_name", &self.key_pair_name);
+        d.field("password", &"(redacted)");
+        d.field("security_enhancement_strategy", &self.security_enhancement_strategy);
+        d.finish()
     }
 }
 impl ::ecs_api::operation::IdempotentInput for ReInitDiskInput {}

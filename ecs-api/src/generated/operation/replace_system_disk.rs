@@ -297,19 +297,19 @@ impl ReplaceSystemDiskInput {
 #[allow(deprecated)]
 impl ::std::fmt::Debug for ReplaceSystemDiskInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ReplaceSystemDiskInput")
-            .field("architecture", &self.architecture)
-            .field("client_token", &self.client_token)
-            .field("image_id", &self.image_id)
-            .field("instance_id", &self.instance_id)
-            .field("key_pair_name", &self.key_pair_name)
-            .field("password", &"(redacted)")
-            .field("password_inherit", &self.password_inherit)
-            .field("platform", &self.platform)
-            .field("security_enhancement_strategy", &self.security_enhancement_strategy)
-            .field("system_disk", &self.system_disk)
-            .field("use_additional_service", &self.use_additional_service)
-            .finish()
+        let mut d = f.debug_struct("ReplaceSystemDiskInput");
+        d.field("architecture", &self.architecture);
+        d.field("client_token", &self.client_token);
+        d.field("image_id", &self.image_id);
+        d.field("instance_id", &self.instance_id);
+        d.field("key_pair_name", &self.key_pair_name);
+        d.field("password", &"(redacted)");
+        d.field("password_inherit", &self.password_inherit);
+        d.field("platform", &self.platform);
+        d.field("security_enhancement_strategy", &self.security_enhancement_strategy);
+        d.field("system_disk", &self.system_disk);
+        d.field("use_additional_service", &self.use_additional_service);
+        d.finish()
     }
 }
 impl ::ecs_api::operation::IdempotentInput for ReplaceSystemDiskInput {

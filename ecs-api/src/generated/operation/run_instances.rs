@@ -1634,75 +1634,72 @@ impl RunInstancesInput {
 #[allow(deprecated)]
 impl ::std::fmt::Debug for RunInstancesInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RunInstancesInput")
-            .field("affinity", &self.affinity)
-            .field("amount", &self.amount)
-            .field("auto_release_time", &self.auto_release_time)
-            .field("auto_renew", &self.auto_renew)
-            .field("auto_renew_period", &self.auto_renew_period)
-            .field("client_token", &self.client_token)
-            .field("cpu_options", &self.cpu_options)
-            .field("credit_specification", &self.credit_specification)
-            .field("data_disks", &self.data_disks)
-            .field("dedicated_host_id", &self.dedicated_host_id)
-            .field("deletion_protection", &self.deletion_protection)
-            .field("deployment_set_id", &self.deployment_set_id)
-            .field("description", &self.description)
-            .field("dry_run", &self.dry_run)
-            .field("host_name", &self.host_name)
-            .field("host_names", &self.host_names)
-            .field("hpc_cluster_id", &self.hpc_cluster_id)
-            .field("http_endpoint", &self.http_endpoint)
-            .field("http_tokens", &self.http_tokens)
-            .field("image_family", &self.image_family)
-            .field("image_id", &self.image_id)
-            .field("instance_charge_type", &self.instance_charge_type)
-            .field("instance_name", &self.instance_name)
-            .field("instance_type", &self.instance_type)
-            .field("internet_charge_type", &self.internet_charge_type)
-            .field("internet_max_bandwidth_in", &self.internet_max_bandwidth_in)
-            .field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out)
-            .field("io_optimized", &self.io_optimized)
-            .field("ipv6_addresses", &self.ipv6_addresses)
-            .field("ipv6_address_count", &self.ipv6_address_count)
-            .field("key_pair_name", &self.key_pair_name)
-            .field("launch_template_id", &self.launch_template_id)
-            .field("launch_template_name", &self.launch_template_name)
-            .field("launch_template_version", &self.launch_template_version)
-            .field("min_amount", &self.min_amount)
-            .field("network_interfaces", &self.network_interfaces)
-            .field(
-                "network_interface_queue_number",
-                &self.network_interface_queue_number,
-            )
-            .field("password", &"(redacted)")
-            .field("password_inherit", &self.password_inherit)
-            .field("period", &self.period)
-            .field("period_unit", &self.period_unit)
-            .field("private_ip_address", &self.private_ip_address)
-            .field("private_pool_options", &self.private_pool_options)
-            .field("ram_role_name", &self.ram_role_name)
-            .field("region_id", &self.region_id)
-            .field("resource_group_id", &self.resource_group_id)
-            .field("scheduler_options", &self.scheduler_options)
-            .field("security_enhancement_strategy", &self.security_enhancement_strategy)
-            .field("security_group_id", &self.security_group_id)
-            .field("security_group_ids", &self.security_group_ids)
-            .field("security_options", &self.security_options)
-            .field("spot_duration", &self.spot_duration)
-            .field("spot_interruption_behavior", &self.spot_interruption_behavior)
-            .field("spot_price_limit", &self.spot_price_limit)
-            .field("spot_strategy", &self.spot_strategy)
-            .field("storage_set_id", &self.storage_set_id)
-            .field("storage_set_partition_number", &self.storage_set_partition_number)
-            .field("system_disk", &self.system_disk)
-            .field("tags", &self.tags)
-            .field("tenancy", &self.tenancy)
-            .field("unique_suffix", &self.unique_suffix)
-            .field("user_data", &self.user_data)
-            .field("v_switch_id", &self.v_switch_id)
-            .field("zone_id", &self.zone_id)
-            .finish()
+        let mut d = f.debug_struct("RunInstancesInput");
+        d.field("affinity", &self.affinity);
+        d.field("amount", &self.amount);
+        d.field("auto_release_time", &self.auto_release_time);
+        d.field("auto_renew", &self.auto_renew);
+        d.field("auto_renew_period", &self.auto_renew_period);
+        d.field("client_token", &self.client_token);
+        d.field("cpu_options", &self.cpu_options);
+        d.field("credit_specification", &self.credit_specification);
+        d.field("data_disks", &self.data_disks);
+        d.field("dedicated_host_id", &self.dedicated_host_id);
+        d.field("deletion_protection", &self.deletion_protection);
+        d.field("deployment_set_id", &self.deployment_set_id);
+        d.field("description", &self.description);
+        d.field("dry_run", &self.dry_run);
+        d.field("host_name", &self.host_name);
+        d.field("host_names", &self.host_names);
+        d.field("hpc_cluster_id", &self.hpc_cluster_id);
+        d.field("http_endpoint", &self.http_endpoint);
+        d.field("http_tokens", &self.http_tokens);
+        d.field("image_family", &self.image_family);
+        d.field("image_id", &self.image_id);
+        d.field("instance_charge_type", &self.instance_charge_type);
+        d.field("instance_name", &self.instance_name);
+        d.field("instance_type", &self.instance_type);
+        d.field("internet_charge_type", &self.internet_charge_type);
+        d.field("internet_max_bandwidth_in", &self.internet_max_bandwidth_in);
+        d.field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out);
+        d.field("io_optimized", &self.io_optimized);
+        d.field("ipv6_addresses", &self.ipv6_addresses);
+        d.field("ipv6_address_count", &self.ipv6_address_count);
+        d.field("key_pair_name", &self.key_pair_name);
+        d.field("launch_template_id", &self.launch_template_id);
+        d.field("launch_template_name", &self.launch_template_name);
+        d.field("launch_template_version", &self.launch_template_version);
+        d.field("min_amount", &self.min_amount);
+        d.field("network_interfaces", &self.network_interfaces);
+        d.field("network_interface_queue_number", &self.network_interface_queue_number);
+        d.field("password", &"(redacted)");
+        d.field("password_inherit", &self.password_inherit);
+        d.field("period", &self.period);
+        d.field("period_unit", &self.period_unit);
+        d.field("private_ip_address", &self.private_ip_address);
+        d.field("private_pool_options", &self.private_pool_options);
+        d.field("ram_role_name", &self.ram_role_name);
+        d.field("region_id", &self.region_id);
+        d.field("resource_group_id", &self.resource_group_id);
+        d.field("scheduler_options", &self.scheduler_options);
+        d.field("security_enhancement_strategy", &self.security_enhancement_strategy);
+        d.field("security_group_id", &self.security_group_id);
+        d.field("security_group_ids", &self.security_group_ids);
+        d.field("security_options", &self.security_options);
+        d.field("spot_duration", &self.spot_duration);
+        d.field("spot_interruption_behavior", &self.spot_interruption_behavior);
+        d.field("spot_price_limit", &self.spot_price_limit);
+        d.field("spot_strategy", &self.spot_strategy);
+        d.field("storage_set_id", &self.storage_set_id);
+        d.field("storage_set_partition_number", &self.storage_set_partition_number);
+        d.field("system_disk", &self.system_disk);
+        d.field("tags", &self.tags);
+        d.field("tenancy", &self.tenancy);
+        d.field("unique_suffix", &self.unique_suffix);
+        d.field("user_data", &self.user_data);
+        d.field("v_switch_id", &self.v_switch_id);
+        d.field("zone_id", &self.zone_id);
+        d.finish()
     }
 }
 impl ::ecs_api::operation::IdempotentInput for RunInstancesInput {

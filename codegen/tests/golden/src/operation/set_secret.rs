@@ -113,12 +113,12 @@ impl SetSecretInput {
 #[allow(deprecated)]
 impl ::std::fmt::Debug for SetSecretInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetSecretInput")
-            .field("command", &self.command)
-            .field("label", &self.label)
-            .field("script", &self.script)
-            .field("secret", &"(redacted)")
-            .finish()
+        let mut d = f.debug_struct("SetSecretInput");
+        d.field("command", &self.command);
+        d.field("label", &self.label);
+        d.field("script", &self.script);
+        d.field("secret", &"(redacted)");
+        d.finish()
     }
 }
 impl ::ecs_api::operation::IdempotentInput for SetSecretInput {}
