@@ -8,76 +8,33 @@ use ecs_rules::Rule;
 
 use crate::model::{Card, Kind, Model};
 
-/// Lists longer than this get their item keys formatted at run time (keeps the tables small).
-const MAX_STATIC_ITEM_KEYS: u64 = 128;
-
 pub(crate) fn to_params(m: &Model) -> TokenStream2 {
     let ident = &m.ident;
+    // One sink call per field: the sink builds the keys, so each field costs a line, not a loop.
     let writes = m.fields.iter().map(|f| {
         let name = &f.ident;
         let wire = &f.wire;
+        let sink = quote!(::ecs_api::wire::ParamSink);
+        // Spanned so that a field type without `WireScalar` is reported at the field.
         let span = f.ident.span();
-        let scalar = quote_spanned!(span=> ::ecs_api::wire::WireScalar::to_wire(v));
         match (f.card, f.kind) {
-            (Card::Plain, Kind::Nested) => quote! {
-                { let v = &self.#name; ::ecs_api::wire::ToParams::write_params(v, &::ecs_api::wire::key(prefix, #wire), out); }
-            },
+            (Card::Plain, Kind::Nested) => quote!(#sink::nested(sink, #wire, &self.#name);),
             (Card::Optional, Kind::Nested) => quote! {
-                if let Some(v) = &self.#name {
-                    ::ecs_api::wire::ToParams::write_params(v, &::ecs_api::wire::key(prefix, #wire), out);
-                }
+                if let ::std::option::Option::Some(v) = &self.#name { #sink::nested(sink, #wire, v); }
             },
-            (Card::List, Kind::Nested) => quote! {
-                if !self.#name.is_empty() {
-                    let list_key = ::ecs_api::wire::key(prefix, #wire);
-                    // One buffer for every item's prefix: the items copy what they keep.
-                    let mut item = ::std::string::String::with_capacity(list_key.len() + 4);
-                    for (i, v) in self.#name.iter().enumerate() {
-                        ::ecs_api::wire::item_key_into(&mut item, &list_key, i);
-                        ::ecs_api::wire::ToParams::write_params(v, &item, out);
-                    }
-                }
-            },
-            (Card::Plain, _) => quote! {
-                { let v = &self.#name; out.push((::ecs_api::wire::key(prefix, #wire), #scalar)); }
-            },
-            (Card::Optional, _) => quote! {
-                if let Some(v) = &self.#name {
-                    out.push((::ecs_api::wire::key(prefix, #wire), #scalar));
-                }
+            (Card::List, Kind::Nested) => quote!(#sink::nested_list(sink, #wire, &self.#name);),
+            (Card::Plain, _) => quote_spanned!(span=> #sink::value(sink, #wire, &self.#name);),
+            (Card::Optional, _) => quote_spanned! {span=>
+                if let ::std::option::Option::Some(v) = &self.#name { #sink::value(sink, #wire, v); }
             },
             (Card::List, _) if f.json => {
                 let array = quote_spanned!(span=> ::ecs_api::wire::json_array(&self.#name));
                 quote! {
                     // One param for the whole list; an empty list is not sent, like `wire.N` lists.
-                    if !self.#name.is_empty() {
-                        out.push((::ecs_api::wire::key(prefix, #wire), ::std::borrow::Cow::Owned(#array)));
-                    }
+                    if !self.#name.is_empty() { #sink::param(sink, #wire, &#array); }
                 }
             }
-            (Card::List, _) => {
-                // Top-level item keys up to the documented count are static: no allocation per item.
-                let max = f
-                    .rules
-                    .iter()
-                    .find_map(|r| if let Rule::Count { max, .. } = r { *max } else { None })
-                    .unwrap_or(0)
-                    .min(MAX_STATIC_ITEM_KEYS);
-                let keys = (1..=max).map(|n| format!("{}.{n}", wire.value()));
-                quote! {
-                    if !self.#name.is_empty() {
-                        const KEYS: &[&str] = &[#(#keys),*];
-                        let list_key = ::ecs_api::wire::key(prefix, #wire);
-                        for (i, v) in self.#name.iter().enumerate() {
-                            let k = match KEYS.get(i) {
-                                ::std::option::Option::Some(k) if prefix.is_empty() => ::std::borrow::Cow::Borrowed(*k),
-                                _ => ::std::borrow::Cow::Owned(::ecs_api::wire::item_key(&list_key, i)),
-                            };
-                            out.push((k, #scalar));
-                        }
-                    }
-                }
-            }
+            (Card::List, _) => quote_spanned!(span=> #sink::list(sink, #wire, &self.#name);),
         }
     });
     let counts = m.fields.iter().map(|f| {
@@ -102,7 +59,7 @@ pub(crate) fn to_params(m: &Model) -> TokenStream2 {
         #[automatically_derived]
         #[allow(deprecated)]
         impl ::ecs_api::wire::ToParams for #ident {
-            fn write_params<'ecs>(&'ecs self, prefix: &str, out: &mut ::std::vec::Vec<::ecs_api::wire::Pair<'ecs>>) {
+            fn write_params(&self, sink: &mut ::ecs_api::wire::ParamSink) {
                 #(#writes)*
             }
             fn params_len_hint(&self) -> usize {

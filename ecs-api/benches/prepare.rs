@@ -4,7 +4,9 @@
 //! - `prepare/v1`, `prepare/v3`: [`Client::prepare`] of a `CreateSnapshotGroup` with every param set,
 //!   the same code `call()` runs before each send;
 //! - `floor/hmac_sha1`: one HMAC-SHA1 over the string to sign `prepare/v1` produced;
-//! - `floor/hmac_sha256`: one HMAC-SHA256 over the V3 string to sign.
+//! - `floor/hmac_sha256`: one HMAC-SHA256 over the V3 string to sign;
+//! - `floor/v3_hashes`: the hashing V3 cannot avoid: SHA-256 over the canonical request (which holds
+//!   the whole query) plus that HMAC-SHA256.
 //!
 //! The floors start from a keyed HMAC state computed once and cloned per iteration, exactly as the
 //! runtime does with the state cached in `Credentials`.
@@ -13,7 +15,7 @@
 //! allocator) and a supplementary `Instant` loop (median of 5 rounds) with the prepare/floor ratios.
 //!
 //! For instruction counts under valgrind, `PREPARE_LOOP=v1 PREPARE_N=10000` runs just N prepares
-//! (or `v3`, `sha1`, `sha256`) and exits: compare two N to cancel the one-off setup. Valgrind hides
+//! (or `v3`, `sha1`, `sha256`, `v3hashes`) and exits: compare two N to cancel the one-off setup. Valgrind hides
 //! SHA-NI, so there the hashes take the software path: compare prepare before/after, not against
 //! the floors.
 
@@ -31,7 +33,7 @@ use ecs_api::wire::ToParams as _;
 use ecs_api::{CallOptions, Client, Config, Credentials, SignatureVersion};
 use hmac::{Hmac, Mac as _};
 use sha1::Sha1;
-use sha2::Sha256;
+use sha2::{Digest as _, Sha256};
 
 /// Counts allocation calls (alloc, alloc_zeroed and realloc: a growth is an allocation too), only
 /// while `COUNTING` is set, so the timed runs pay a plain load instead of an atomic add.
@@ -120,6 +122,7 @@ struct Setup {
     opts: CallOptions,
     v1_sts: String,
     v3_sts: String,
+    v3_canonical_request: String,
     sha1_key: Hmac<Sha1>,
     sha256_key: Hmac<Sha256>,
     params: usize,
@@ -178,6 +181,7 @@ impl Setup {
         Setup {
             v1_sts: s1.string_to_sign().to_owned(),
             v3_sts: s3.signature.string_to_sign.clone(),
+            v3_canonical_request: s3.signature.canonical_request.clone(),
             sha1_key: Hmac::<Sha1>::new_from_slice(format!("{SECRET}&").as_bytes()).expect("key"),
             sha256_key: Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("key"),
             params: pairs.len(),
@@ -211,13 +215,25 @@ impl Setup {
         mac.finalize().into_bytes().into()
     }
 
+    /// SHA-256 of the canonical request, hex, then the HMAC of the string to sign.
+    fn v3_hashes(&self) -> [u8; 32] {
+        let digest = Sha256::digest(black_box(self.v3_canonical_request.as_bytes()));
+        let mut sts = [0u8; 64];
+        hex::encode_to_slice(digest, &mut sts).expect("64 hex digits");
+        let mut mac = self.sha256_key.clone();
+        mac.update(b"ACS3-HMAC-SHA256\n");
+        mac.update(&sts);
+        mac.finalize().into_bytes().into()
+    }
+
     fn run(&mut self, what: &str) {
         match what {
             "v1" => drop(black_box(self.prepare(SignatureVersion::V1))),
             "v3" => drop(black_box(self.prepare(SignatureVersion::V3))),
             "sha1" => drop(black_box(self.hmac_sha1())),
             "sha256" => drop(black_box(self.hmac_sha256())),
-            other => panic!("unknown PREPARE_LOOP {other:?}: v1, v3, sha1 or sha256"),
+            "v3hashes" => drop(black_box(self.v3_hashes())),
+            other => panic!("unknown PREPARE_LOOP {other:?}: v1, v3, sha1, sha256 or v3hashes"),
         }
     }
 }
@@ -234,6 +250,7 @@ fn benches(c: &mut Criterion, s: &mut Setup) {
     let mut g = c.benchmark_group("floor");
     g.bench_function("hmac_sha1", |b| b.iter(|| s.hmac_sha1()));
     g.bench_function("hmac_sha256", |b| b.iter(|| s.hmac_sha256()));
+    g.bench_function("v3_hashes", |b| b.iter(|| s.v3_hashes()));
     g.finish();
 }
 
@@ -319,6 +336,7 @@ fn main() {
     let v3 = median_ns(&mut s, "v3", 100_000);
     let sha1 = median_ns(&mut s, "sha1", 400_000);
     let sha256 = median_ns(&mut s, "sha256", 400_000);
+    let v3hashes = median_ns(&mut s, "v3hashes", 200_000);
     println!("supplementary Instant loop (median of 5 rounds):");
     println!(
         "  prepare/v1 {v1:>8.0} ns   floor/hmac_sha1   {sha1:>6.0} ns   ratio {:.2}x",
@@ -327,5 +345,9 @@ fn main() {
     println!(
         "  prepare/v3 {v3:>8.0} ns   floor/hmac_sha256 {sha256:>6.0} ns   ratio {:.2}x",
         v3 / sha256
+    );
+    println!(
+        "  prepare/v3 {v3:>8.0} ns   floor/v3_hashes   {v3hashes:>6.0} ns   ratio {:.2}x",
+        v3 / v3hashes
     );
 }

@@ -15,8 +15,8 @@ use crate::credentials::{Credentials, CredentialsCache};
 use crate::error::{SdkError, TimeoutScope, redact};
 use crate::operation::{IdempotentInput as _, Operation};
 use crate::retry::{RetryConfig, parse_retry_after};
-use crate::signer::{SignatureVersion, v1, v3};
-use crate::wire::{ToParams as _, Validate as _, ValidationMode};
+use crate::signer::{CallInfo, SignatureVersion, v1, v3};
+use crate::wire::{ParamSink, SortedParams, ToParams, Validate as _, ValidationMode};
 use decode::decode;
 
 /// Per-call overrides of the client's config; all unset by default.
@@ -220,7 +220,7 @@ impl Client {
         let config = &self.inner.config;
         self.check::<O>(&mut input, options)?;
         let idempotent = input.idempotency_token().is_some_and(|t| !t.is_empty()) || O::READ_ONLY;
-        let params = input.to_params();
+        let params = flatten(&input);
 
         let mut retry = options
             .retry
@@ -302,8 +302,7 @@ impl Client {
         credentials: &Credentials,
     ) -> Result<PreparedRequest, SdkError<O::Error>> {
         self.check::<O>(input, options)?;
-        let params = input.to_params();
-        Ok(self.sign::<O>(&params, credentials))
+        Ok(self.sign::<O>(&flatten(input), credentials))
     }
 
     /// The credentials the next call would sign with (cached; refreshed by the configured provider).
@@ -341,12 +340,18 @@ impl Client {
     /// Once per attempt: a fresh nonce and timestamp, the signature, the URL and headers.
     fn sign<O: Operation>(
         &self,
-        params: &[crate::wire::Pair<'_>],
+        params: &SortedParams,
         credentials: &Credentials,
     ) -> PreparedRequest {
         let config = &self.inner.config;
         let nonce = config.nonce.nonce();
-        let timestamp = config.clock.now();
+        let call = CallInfo {
+            method: "POST",
+            action: O::ACTION,
+            version: O::VERSION,
+            timestamp: config.clock.now(),
+            nonce: &nonce,
+        };
         // The query is written straight after `endpoint/?`: the URL is the signer's buffer.
         let other;
         let (prefix, host) =
@@ -358,18 +363,7 @@ impl Client {
             };
         match config.signature_version {
             SignatureVersion::V1 => {
-                let signed = v1::sign_rpc_after(
-                    credentials,
-                    &v1::RpcRequest {
-                        method: "POST",
-                        action: O::ACTION,
-                        version: O::VERSION,
-                        params,
-                        timestamp,
-                        nonce: &nonce,
-                    },
-                    prefix,
-                );
+                let signed = v1::sign_sorted(credentials, &call, params, prefix);
                 PreparedRequest {
                     method: "POST",
                     url: signed.into_prefixed(),
@@ -377,19 +371,7 @@ impl Client {
                 }
             }
             SignatureVersion::V3 => {
-                let signed = v3::sign_rpc_after(
-                    credentials,
-                    &v3::RpcRequest {
-                        method: "POST",
-                        host,
-                        action: O::ACTION,
-                        version: O::VERSION,
-                        params,
-                        timestamp,
-                        nonce: &nonce,
-                    },
-                    prefix,
-                );
+                let signed = v3::sign_sorted(credentials, &call, host, params, prefix);
                 PreparedRequest {
                     method: "POST",
                     url: signed.url,
@@ -428,7 +410,7 @@ impl Client {
     async fn attempt<O: Operation>(
         &self,
         http: &reqwest::Client,
-        params: &[crate::wire::Pair<'_>],
+        params: &SortedParams,
         credentials: &Credentials,
         attempt: u32,
         attempt_timeout: Duration,
@@ -529,6 +511,13 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok(Ok(body))
+}
+
+/// Once per call: the input's params, encoded and sorted, for every attempt to sign.
+fn flatten(input: &impl ToParams) -> SortedParams {
+    let mut sink = ParamSink::with_capacity(input.params_len_hint());
+    input.write_params(&mut sink);
+    sink.into_sorted()
 }
 
 /// reqwest's `without_url` consumes the error; this shows one without its URL for logging.

@@ -5,27 +5,32 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// One query pair. Keys of top-level params are static and string values are borrowed, so
-/// flattening a request allocates little.
+/// One query pair, as [`ToParams::to_params`] returns it.
 pub type Pair<'a> = (Cow<'static, str>, Cow<'a, str>);
 
-/// Flattens a value to RPC query pairs (`ExcludeDiskId.1=d-1`, `Tag.1.Key=k`).
+/// Flattens a value to RPC query params (`ExcludeDiskId.1=d-1`, `Tag.1.Key=k`).
 pub trait ToParams {
-    /// Appends this value's pairs; `prefix` is the wire name of this value (empty at the top level).
-    fn write_params<'a>(&'a self, prefix: &str, out: &mut Vec<Pair<'a>>);
+    /// Writes this value's params into `sink`, under the key prefix the sink holds (empty at the
+    /// top level).
+    fn write_params(&self, sink: &mut ParamSink);
 
-    /// How many pairs [`write_params`](ToParams::write_params) will append (derived impls count
-    /// exactly), so that flattening allocates the pair list once.
+    /// How many params [`write_params`](ToParams::write_params) will write (derived impls count
+    /// exactly), so that the sink is sized once.
     fn params_len_hint(&self) -> usize {
         16
     }
 
-    fn to_params(&self) -> Vec<Pair<'_>> {
-        let mut out = Vec::with_capacity(self.params_len_hint());
-        self.write_params("", &mut out);
-        out
+    /// The params as owned pairs in write order, unencoded: for tests and tools (the client writes
+    /// into an encoding [`ParamSink`] instead).
+    fn to_params(&self) -> Vec<Pair<'static>> {
+        let mut sink = ParamSink::raw();
+        self.write_params(&mut sink);
+        sink.into_pairs()
     }
 }
+
+pub use sink::ParamSink;
+pub(crate) use sink::SortedParams;
 
 /// The wire key of a member: the static name at the top level, `prefix.name` below it.
 pub fn key(prefix: &str, name: &'static str) -> Cow<'static, str> {
@@ -65,7 +70,7 @@ pub(crate) fn push_decimal(out: &mut String, mut n: u64) {
     out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
-/// Writes `list_key.{index + 1}` into `buf`, reusing its allocation (nested list items).
+/// Writes `list_key.{index + 1}` into `buf`, reusing its allocation (validators name list items).
 pub fn item_key_into(buf: &mut String, list_key: &str, index: usize) {
     buf.clear();
     buf.push_str(list_key);
@@ -228,6 +233,11 @@ plain_member_values!(String, bool, i32, i64, u32, u64, f64, serde_json::Value);
 /// A scalar that can be sent as a query value and read back.
 pub trait WireScalar: Sized {
     fn to_wire(&self) -> Cow<'_, str>;
+    /// Writes the wire form into the value `sink` is writing; numbers override it to skip the
+    /// `String` that [`to_wire`](WireScalar::to_wire) allocates.
+    fn write_wire(&self, sink: &mut ParamSink) {
+        sink.text(&self.to_wire());
+    }
     fn from_wire(s: &str) -> Option<Self>;
     /// What the wire form must look like, for error messages.
     const EXPECTED: &'static str;
@@ -304,14 +314,10 @@ macro_rules! wire_int {
     ($($t:ty),*) => {$(
         impl WireScalar for $t {
             fn to_wire(&self) -> Cow<'_, str> {
-                // Widened so one body serves signed and unsigned types.
-                let v = *self as i128;
-                let mut s = String::with_capacity(12);
-                if v < 0 {
-                    s.push('-');
-                }
-                push_decimal(&mut s, v.unsigned_abs() as u64);
-                Cow::Owned(s)
+                Cow::Owned(self.write_wire_to(&mut [0; 20]).to_owned())
+            }
+            fn write_wire(&self, sink: &mut ParamSink) {
+                sink.text(self.write_wire_to(&mut [0; 20]));
             }
             fn from_wire(s: &str) -> Option<Self> {
                 s.parse().ok()
@@ -327,6 +333,40 @@ macro_rules! wire_int {
     )*};
 }
 wire_int!(i32, i64, u32, u64);
+
+/// Integers in decimal on the stack (no formatting machinery: this runs for every number sent).
+trait Decimal {
+    fn write_wire_to<'b>(&self, buf: &'b mut [u8; 20]) -> &'b str;
+}
+
+macro_rules! decimal {
+    ($($t:ty),*) => {$(
+        impl Decimal for $t {
+            fn write_wire_to<'b>(&self, buf: &'b mut [u8; 20]) -> &'b str {
+                // Widened so one body serves signed and unsigned types; 20 bytes fit `-i64::MIN`
+                // and `u64::MAX`.
+                let v = *self as i128;
+                let mut n = v.unsigned_abs();
+                let mut i = buf.len();
+                loop {
+                    i -= 1;
+                    buf[i] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+                if v < 0 {
+                    i -= 1;
+                    buf[i] = b'-';
+                }
+                // Only ASCII digits and `-` were written.
+                std::str::from_utf8(&buf[i..]).unwrap_or_default()
+            }
+        }
+    )*};
+}
+decimal!(i32, i64, u32, u64);
 
 impl WireScalar for f64 {
     fn to_wire(&self) -> Cow<'_, str> {
@@ -486,3 +526,4 @@ impl ValidationReport {
 
 pub mod check;
 pub mod read;
+mod sink;

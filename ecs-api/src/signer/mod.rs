@@ -245,26 +245,42 @@ pub(crate) fn encode_bytes(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// Appends `s` encoded once to `once` and twice to `twice` in one pass: the V1 canonical query and
-/// its string-to-sign form (the second encoding only turns each `%` into `%25`).
-// Always inlined: called twice per param, and the call costs as much as encoding a short key.
-#[inline(always)]
-pub(crate) fn encode_once_and_twice_bytes(once: &mut Vec<u8>, twice: &mut Vec<u8>, s: &str) {
-    let mut rest = s.as_bytes();
-    once.reserve(3 * rest.len());
-    twice.reserve(5 * rest.len());
-    loop {
-        let run = unreserved_len(rest);
-        once.extend_from_slice(&rest[..run]);
-        twice.extend_from_slice(&rest[..run]);
-        let Some((&b, tail)) = rest[run..].split_first() else {
-            return;
-        };
-        let e = escaped(b);
-        once.extend_from_slice(&e);
-        twice.extend_from_slice(&[b'%', b'2', b'5', e[1], e[2]]);
-        rest = tail;
+/// Appends `canonical` (a canonical query: unreserved bytes, `%XY`, `=` and `&` only) percent-encoded
+/// again, as V1's string to sign holds it: `%` → `%25`, `&` → `%26`, `=` → `%3D`, the rest kept.
+pub(crate) fn encode_canonical_bytes(out: &mut Vec<u8>, canonical: &[u8]) {
+    out.reserve(canonical.len() + canonical.len() / 2);
+    let mut last = 0;
+    for i in memchr::memchr3_iter(b'%', b'&', b'=', canonical) {
+        out.extend_from_slice(&canonical[last..i]);
+        out.extend_from_slice(match canonical[i] {
+            b'%' => b"%25",
+            b'&' => b"%26",
+            _ => b"%3D",
+        });
+        last = i + 1;
     }
+    out.extend_from_slice(&canonical[last..]);
+}
+
+/// What a signer adds to the business params of one RPC call.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallInfo<'a> {
+    pub method: &'a str,
+    pub action: &'a str,
+    pub version: &'a str,
+    pub timestamp: OffsetDateTime,
+    pub nonce: &'a str,
+}
+
+/// Business params given as pairs, in the sink the fast signers read.
+pub(crate) fn sorted_pairs<K: AsRef<str>, V: AsRef<str>>(
+    params: &[(K, V)],
+) -> crate::wire::SortedParams {
+    let mut sink = crate::wire::ParamSink::with_capacity(params.len());
+    for (k, v) in params {
+        sink.param(k.as_ref(), v.as_ref());
+    }
+    sink.into_sorted()
 }
 
 /// A buffer the encoders built: a UTF-8 prefix followed by ASCII only, so the check cannot fail;
@@ -320,53 +336,6 @@ pub(crate) fn timestamp_bytes(t: OffsetDateTime) -> [u8; 20] {
     put(14, t.minute().into());
     put(17, t.second().into());
     out
-}
-
-/// Calls `f` with each param in raw key byte order (`ExcludeDiskId.1 < ExcludeDiskId.10 <
-/// ExcludeDiskId.2`), without moving the params.
-///
-/// Each param becomes one `u128`: its first 15 key bytes (zero-padded) big-endian, then its index.
-/// Sorting those plain integers is several times cheaper than sorting `(&str, &str)` with `memcmp`;
-/// zero padding keeps byte order (a shorter key sorts before its extensions either way), and the
-/// rare keys sharing 15 bytes (`ExcludeDiskId.1`, `ExcludeDiskId.10`) are re-sorted on full keys.
-pub(crate) fn for_each_sorted<'a>(
-    params: &[(&'a str, &'a str)],
-    mut f: impl FnMut(&'a str, &'a str),
-) {
-    const STACK: usize = 128;
-    if params.len() > STACK {
-        // Beyond the stack buffer (and the one-byte index), the plain sort; such requests are rare.
-        let mut sorted = params.to_vec();
-        sort_params(&mut sorted);
-        sorted.into_iter().for_each(|(k, v)| f(k, v));
-        return;
-    }
-    let mut buf = [0u128; STACK];
-    let keys = &mut buf[..params.len()];
-    for (i, (slot, (k, _))) in keys.iter_mut().zip(params).enumerate() {
-        let mut b = [0u8; 16];
-        let head = &k.as_bytes()[..k.len().min(15)];
-        b[..head.len()].copy_from_slice(head);
-        b[15] = i as u8;
-        *slot = u128::from_be_bytes(b);
-    }
-    keys.sort_unstable();
-    let key = |x: u128| params[(x & 0xFF) as usize].0.as_bytes();
-    let mut start = 0;
-    while start < keys.len() {
-        let mut end = start + 1;
-        while end < keys.len() && keys[end] >> 8 == keys[start] >> 8 {
-            end += 1;
-        }
-        if end - start > 1 {
-            keys[start..end].sort_unstable_by(|a, b| key(*a).cmp(key(*b)));
-        }
-        start = end;
-    }
-    for x in keys.iter() {
-        let (k, v) = params[(x & 0xFF) as usize];
-        f(k, v);
-    }
 }
 
 /// The canonical query both schemes sign (V1's CanonicalizedQuery, V3's CanonicalQueryString):
@@ -448,35 +417,14 @@ mod tests {
             let mut once = b"x".to_vec();
             encode_bytes(&mut once, s);
             assert_eq!(once, format!("x{plain}").into_bytes());
-            let (mut once, mut twice) = (Vec::new(), Vec::new());
-            encode_once_and_twice_bytes(&mut once, &mut twice, s);
-            assert_eq!(once, plain.as_bytes());
+            let mut twice = Vec::new();
+            encode_canonical_bytes(&mut twice, plain.as_bytes());
             assert_eq!(twice, percent_encode(&plain).into_bytes());
+            let query = format!("{plain}={plain}&a={plain}");
+            let mut twice = b"x".to_vec();
+            encode_canonical_bytes(&mut twice, query.as_bytes());
+            assert_eq!(twice, format!("x{}", percent_encode(&query)).into_bytes());
         }
-    }
-
-    #[test]
-    fn packed_sort_matches_byte_order() {
-        let keys: Vec<String> = (1..=20)
-            .map(|n| format!("ExcludeDiskId.{n}"))
-            .chain((1..=12).map(|n| format!("Tag.{n}.Key")))
-            .chain(["A\0".to_owned(), "A".to_owned(), "InstantAccess".to_owned()])
-            .chain(["InstantAccessRetentionDays".to_owned(), "Z".to_owned()])
-            .collect();
-        let pairs: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "v")).collect();
-        let mut expected = pairs.clone();
-        sort_params(&mut expected);
-        let mut got = Vec::new();
-        for_each_sorted(&pairs, |k, v| got.push((k, v)));
-        assert_eq!(got, expected);
-        // More params than the stack buffer takes the plain sort.
-        let many: Vec<String> = (0..300).rev().map(|n| format!("K.{n}")).collect();
-        let pairs: Vec<(&str, &str)> = many.iter().map(|k| (k.as_str(), "")).collect();
-        let mut expected = pairs.clone();
-        sort_params(&mut expected);
-        let mut got = Vec::new();
-        for_each_sorted(&pairs, |k, v| got.push((k, v)));
-        assert_eq!(got, expected);
     }
 
     #[test]

@@ -9,10 +9,11 @@ use hmac::Mac as _;
 use time::OffsetDateTime;
 
 use super::{
-    ascii_string, encode_bytes, encode_once_and_twice_bytes, encoded_len, for_each_sorted,
-    percent_encode_into, timestamp_bytes,
+    CallInfo, ascii_string, encode_bytes, encode_canonical_bytes, encoded_len, percent_encode_into,
+    sorted_pairs, timestamp_bytes,
 };
 use crate::credentials::Credentials;
+use crate::wire::SortedParams;
 
 /// The intermediate and final results of signing a full param set.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,68 +120,74 @@ impl SignedQuery {
 /// Adds the common params (`Action`, `Version`, `Format=JSON`, `AccessKeyId`, `SignatureMethod`,
 /// `SignatureVersion`, `SignatureNonce`, `Timestamp`, and `SecurityToken` for STS) and signs.
 ///
-/// Built for speed: params sorted as packed integer keys without moving them, the query and the
-/// string to sign written in one chunked loop into pre-sized buffers, and the HMAC started from the
-/// key state precomputed in `Credentials`.
+/// Built for speed: params encoded once into one buffer and sorted as packed integer keys, the
+/// canonical query written by copying them in order, the string to sign derived from it in one
+/// `memchr` pass, and the HMAC started from the key state precomputed in `Credentials`.
 pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(
     credentials: &Credentials,
     req: &RpcRequest<'_, K, V>,
 ) -> SignedQuery {
-    sign_rpc_after(credentials, req, "")
+    let call = CallInfo {
+        method: req.method,
+        action: req.action,
+        version: req.version,
+        timestamp: req.timestamp,
+        nonce: req.nonce,
+    };
+    sign_sorted(credentials, &call, &sorted_pairs(req.params), "")
 }
 
-/// [`sign_rpc`] writing the query after `prefix` in the same buffer, so that the full URL
-/// (`endpoint/?query`) costs no extra allocation or copy.
-pub(crate) fn sign_rpc_after<K: AsRef<str>, V: AsRef<str>>(
+/// [`sign_rpc`] of params already in a sorted sink, writing the query after `prefix` in the same
+/// buffer, so that the full URL (`endpoint/?query`) costs no extra allocation or copy.
+pub(crate) fn sign_sorted(
     credentials: &Credentials,
-    req: &RpcRequest<'_, K, V>,
+    call: &CallInfo<'_>,
+    params: &SortedParams,
     prefix: &str,
 ) -> SignedQuery {
-    let ts = timestamp_bytes(req.timestamp);
+    let ts = timestamp_bytes(call.timestamp);
     let ts = std::str::from_utf8(&ts).unwrap_or_default();
-
-    let mut all: Vec<(&str, &str)> = Vec::with_capacity(req.params.len() + 9);
-    all.extend(req.params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
-    all.extend([
-        ("Action", req.action),
-        ("Version", req.version),
-        ("Format", "JSON"),
+    // In key order, to be merged with the sorted business params.
+    let all = [
         ("AccessKeyId", credentials.access_key_id()),
+        ("Action", call.action),
+        ("Format", "JSON"),
+        (
+            "SecurityToken",
+            credentials.security_token().unwrap_or_default(),
+        ),
         ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureNonce", call.nonce),
         ("SignatureVersion", "1.0"),
-        ("SignatureNonce", req.nonce),
         ("Timestamp", ts),
-    ]);
-    if let Some(token) = credentials.security_token() {
-        all.push(("SecurityToken", token));
-    }
-
-    // Sized so the per-string worst-case reserves inside the encoders never reallocate unless
-    // escapes are unusually dense: slack of half the raw size, plus the longest string's worst case.
-    let (mut raw, mut longest) = (0usize, 0usize);
-    for (k, v) in &all {
-        raw += k.len() + v.len() + 2;
-        longest = longest.max(k.len()).max(v.len());
-    }
-    let mut query = Vec::with_capacity(prefix.len() + raw + raw / 2 + 3 * longest + 96);
-    query.extend_from_slice(prefix.as_bytes());
-    let mut sts = Vec::with_capacity(2 * raw + 5 * longest + 64);
-    sts.extend_from_slice(req.method.as_bytes());
-    sts.extend_from_slice(b"&%2F&");
-    // One pass builds the canonical query and its encoded form (the string to sign) together.
-    let mut first = true;
-    for_each_sorted(&all, |k, v| {
-        if !first {
-            query.push(b'&');
-            sts.extend_from_slice(b"%26");
+        ("Version", call.version),
+    ];
+    debug_assert!(all.is_sorted_by_key(|(k, _)| *k));
+    let mut common: [(&str, &str); 9] = [("", ""); 9];
+    let mut n = 0;
+    for (k, v) in all {
+        if k != "SecurityToken" || credentials.security_token().is_some() {
+            common[n] = (k, v);
+            n += 1;
         }
-        first = false;
-        encode_once_and_twice_bytes(&mut query, &mut sts, k);
-        query.push(b'=');
-        sts.extend_from_slice(b"%3D");
-        encode_once_and_twice_bytes(&mut query, &mut sts, v);
-    });
+    }
+    let common = &common[..n];
+    let extra: usize = common.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+
+    // Worst case for the common params (the encoders reserve 3 bytes per input byte), exact for
+    // the rest, so the buffer is allocated once.
+    let mut query = Vec::with_capacity(
+        prefix.len() + params.encoded_len() + params.len() + 3 * extra + 16 + 3 * 28,
+    );
+    query.extend_from_slice(prefix.as_bytes());
+    params.write_canonical(&mut query, common);
     let canonical_end = query.len();
+
+    let canonical = &query[prefix.len()..];
+    let mut sts = Vec::with_capacity(call.method.len() + 5 + 2 * canonical.len());
+    sts.extend_from_slice(call.method.as_bytes());
+    sts.extend_from_slice(b"&%2F&");
+    encode_canonical_bytes(&mut sts, canonical);
 
     let mut mac = credentials.v1_key().clone();
     mac.update(&sts);
@@ -251,7 +258,14 @@ mod tests {
                 .query()
                 .contains("&Name=%E5%BF%AB%E7%85%A7%20group%2A~&")
         );
-        let prefixed = sign_rpc_after(&creds, &req, "https://h/?");
+        let call = CallInfo {
+            method: req.method,
+            action: req.action,
+            version: req.version,
+            timestamp: req.timestamp,
+            nonce: req.nonce,
+        };
+        let prefixed = sign_sorted(&creds, &call, &sorted_pairs(req.params), "https://h/?");
         assert_eq!(prefixed.query(), signed.query());
         assert_eq!(prefixed.canonical_query(), signed.canonical_query());
         assert_eq!(prefixed.signature(), signed.signature());

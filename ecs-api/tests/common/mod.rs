@@ -1,7 +1,6 @@
 //! Test helpers: a scripted HTTP server on 127.0.0.1, an instant sleep, hand-written operations.
 #![allow(dead_code)]
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::fmt;
@@ -15,7 +14,7 @@ use ecs_api::credentials::BoxFuture;
 use ecs_api::operation::{ErrorMeta, IdempotentInput, Operation, ServiceError};
 use ecs_api::retry::AsyncSleep;
 use ecs_api::signer::{v1, v3};
-use ecs_api::wire::{Pair, ToParams, Validate, ValidationMode, ValidationReport};
+use ecs_api::wire::{ParamSink, ToParams, Validate, ValidationMode, ValidationReport};
 use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
@@ -297,12 +296,12 @@ pub struct ThingInput {
 }
 
 impl ToParams for ThingInput {
-    fn write_params<'a>(&'a self, _prefix: &str, out: &mut Vec<Pair<'a>>) {
+    fn write_params(&self, sink: &mut ParamSink) {
         if let Some(r) = &self.region_id {
-            out.push((Cow::Borrowed("RegionId"), Cow::Borrowed(r)));
+            sink.param("RegionId", r);
         }
         if let Some(n) = &self.name {
-            out.push((Cow::Borrowed("Name"), Cow::Borrowed(n)));
+            sink.param("Name", n);
         }
     }
 }
