@@ -1,9 +1,9 @@
 //! Request preparation (validate, flatten, sign, URL) against the bare-HMAC floor.
 //!
 //! `cargo bench -p ecs-api --bench prepare` runs, side by side:
-//! - `prepare/v1`, `prepare/v3`: [`Client::prepare`] of a `CreateSnapshotGroup` with every param set,
+//! - `prepare/v2`, `prepare/v3`: [`Client::prepare`] of a `CreateSnapshotGroup` with every param set,
 //!   the same code `call()` runs before each send;
-//! - `floor/hmac_sha1`: one HMAC-SHA1 over the string to sign `prepare/v1` produced;
+//! - `floor/hmac_sha1`: one HMAC-SHA1 over the string to sign `prepare/v2` produced;
 //! - `floor/hmac_sha256`: one HMAC-SHA256 over the V3 string to sign.
 //!
 //! The floors start from a keyed HMAC state computed once and cloned per iteration, exactly as the
@@ -12,7 +12,7 @@
 //! Afterwards it prints the params count, allocations per prepared request (a counting global
 //! allocator) and a supplementary `Instant` loop (median of 5 rounds) with the prepare/floor ratios.
 //!
-//! For instruction counts under valgrind, `PREPARE_LOOP=v1 PREPARE_N=10000` runs just N prepares
+//! For instruction counts under valgrind, `PREPARE_LOOP=v2 PREPARE_N=10000` runs just N prepares
 //! (or `v3`, `sha1`, `sha256`) and exits: compare two N to cancel the one-off setup. Valgrind hides
 //! SHA-NI, so there the hashes take the software path: compare prepare before/after, not against
 //! the floors.
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupInput};
-use ecs_api::signer::{FixedClock, FixedNonce, v1, v3};
+use ecs_api::signer::{FixedClock, FixedNonce, v2, v3};
 use ecs_api::types::Tag;
 use ecs_api::wire::ToParams as _;
 use ecs_api::{CallOptions, Client, Config, Credentials, SignatureVersion};
@@ -114,11 +114,11 @@ fn client(version: SignatureVersion, creds: &Credentials) -> Client {
 /// Everything one run needs, built once.
 struct Setup {
     creds: Credentials,
-    v1: Client,
+    v2: Client,
     v3: Client,
     input: CreateSnapshotGroupInput,
     opts: CallOptions,
-    v1_sts: String,
+    v2_sts: String,
     v3_sts: String,
     sha1_key: Hmac<Sha1>,
     sha256_key: Hmac<Sha256>,
@@ -128,11 +128,11 @@ struct Setup {
 impl Setup {
     fn new() -> Setup {
         let creds = Credentials::new(ACCESS_KEY_ID, SECRET);
-        let v1c = client(SignatureVersion::V1, &creds);
+        let v2c = client(SignatureVersion::V2, &creds);
         let v3c = client(SignatureVersion::V3, &creds);
         let mut input = full_input();
         let opts = CallOptions::default();
-        let p1 = v1c
+        let p1 = v2c
             .prepare::<CreateSnapshotGroup>(&mut input, &opts, &creds)
             .expect("valid input");
         let p3 = v3c
@@ -142,9 +142,9 @@ impl Setup {
         // The strings to sign, from the public signers with the same inputs; checked against what
         // prepare produced so the floors hash exactly what the prepared requests signed.
         let pairs = input.to_params();
-        let s1 = v1::sign_rpc(
+        let s1 = v2::sign_rpc(
             &creds,
-            &v1::RpcRequest {
+            &v2::RpcRequest {
                 method: "POST",
                 action: "CreateSnapshotGroup",
                 version: "2014-05-26",
@@ -155,7 +155,7 @@ impl Setup {
         );
         assert!(
             p1.url.ends_with(s1.query()),
-            "prepare/v1 signs what v1::sign_rpc signs"
+            "prepare/v2 signs what v2::sign_rpc signs"
         );
         let s3 = v3::sign_rpc(
             &creds,
@@ -176,13 +176,13 @@ impl Setup {
             "prepare/v3 signs what v3::sign_rpc signs"
         );
         Setup {
-            v1_sts: s1.string_to_sign().to_owned(),
+            v2_sts: s1.string_to_sign().to_owned(),
             v3_sts: s3.signature.string_to_sign.clone(),
             sha1_key: Hmac::<Sha1>::new_from_slice(format!("{SECRET}&").as_bytes()).expect("key"),
             sha256_key: Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("key"),
             params: pairs.len(),
             creds,
-            v1: v1c,
+            v2: v2c,
             v3: v3c,
             input,
             opts,
@@ -191,7 +191,7 @@ impl Setup {
 
     fn prepare(&mut self, version: SignatureVersion) -> ecs_api::PreparedRequest {
         let client = match version {
-            SignatureVersion::V1 => &self.v1,
+            SignatureVersion::V2 => &self.v2,
             SignatureVersion::V3 => &self.v3,
         };
         client
@@ -201,7 +201,7 @@ impl Setup {
 
     fn hmac_sha1(&self) -> [u8; 20] {
         let mut mac = self.sha1_key.clone();
-        mac.update(black_box(self.v1_sts.as_bytes()));
+        mac.update(black_box(self.v2_sts.as_bytes()));
         mac.finalize().into_bytes().into()
     }
 
@@ -213,19 +213,19 @@ impl Setup {
 
     fn run(&mut self, what: &str) {
         match what {
-            "v1" => drop(black_box(self.prepare(SignatureVersion::V1))),
+            "v2" => drop(black_box(self.prepare(SignatureVersion::V2))),
             "v3" => drop(black_box(self.prepare(SignatureVersion::V3))),
             "sha1" => drop(black_box(self.hmac_sha1())),
             "sha256" => drop(black_box(self.hmac_sha256())),
-            other => panic!("unknown PREPARE_LOOP {other:?}: v1, v3, sha1 or sha256"),
+            other => panic!("unknown PREPARE_LOOP {other:?}: v2, v3, sha1 or sha256"),
         }
     }
 }
 
 fn benches(c: &mut Criterion, s: &mut Setup) {
     let mut g = c.benchmark_group("prepare");
-    g.bench_function("v1", |b| {
-        b.iter(|| s.prepare(SignatureVersion::V1));
+    g.bench_function("v2", |b| {
+        b.iter(|| s.prepare(SignatureVersion::V2));
     });
     g.bench_function("v3", |b| {
         b.iter(|| s.prepare(SignatureVersion::V3));
@@ -296,13 +296,13 @@ fn main() {
 
     println!();
     println!(
-        "params: {} business + 8 common (V1 query: {} pairs); V1 string to sign: {} bytes, V3: {} bytes",
+        "params: {} business + 8 common (V2 query: {} pairs); V2 string to sign: {} bytes, V3: {} bytes",
         s.params,
         s.params + 8,
-        s.v1_sts.len(),
+        s.v2_sts.len(),
         s.v3_sts.len()
     );
-    for (name, version) in [("v1", SignatureVersion::V1), ("v3", SignatureVersion::V3)] {
+    for (name, version) in [("v2", SignatureVersion::V2), ("v3", SignatureVersion::V3)] {
         println!(
             "allocations per prepared request ({name}): {:.1} (target < params + 10 = {})",
             allocations_per_request(&mut s, version),
@@ -315,14 +315,14 @@ fn main() {
 
     // Supplementary: plain Instant loops, median of 5 rounds; criterion's estimates above are the
     // primary numbers.
-    let v1 = median_ns(&mut s, "v1", 100_000);
+    let v2 = median_ns(&mut s, "v2", 100_000);
     let v3 = median_ns(&mut s, "v3", 100_000);
     let sha1 = median_ns(&mut s, "sha1", 400_000);
     let sha256 = median_ns(&mut s, "sha256", 400_000);
     println!("supplementary Instant loop (median of 5 rounds):");
     println!(
-        "  prepare/v1 {v1:>8.0} ns   floor/hmac_sha1   {sha1:>6.0} ns   ratio {:.2}x",
-        v1 / sha1
+        "  prepare/v2 {v2:>8.0} ns   floor/hmac_sha1   {sha1:>6.0} ns   ratio {:.2}x",
+        v2 / sha1
     );
     println!(
         "  prepare/v3 {v3:>8.0} ns   floor/hmac_sha256 {sha256:>6.0} ns   ratio {:.2}x",

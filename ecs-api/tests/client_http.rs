@@ -19,6 +19,7 @@ fn client_for(server: &TestServer, sleep: Arc<RecordingSleep>) -> Client {
     Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(creds())
             .endpoint(server.endpoint())
             .sleep_impl(sleep)
@@ -29,11 +30,12 @@ fn client_for(server: &TestServer, sleep: Arc<RecordingSleep>) -> Client {
 }
 
 #[tokio::test]
-async fn sends_exact_query_with_valid_v1_signature() {
+async fn sends_exact_query_with_valid_v2_signature() {
     let server = TestServer::start(vec![Reply::ok("ssg-1")]).await;
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(creds())
             .endpoint(server.endpoint())
             .clock(Arc::new(FixedClock(
@@ -70,12 +72,12 @@ async fn sends_exact_query_with_valid_v1_signature() {
         &SignatureVersion=1.0&Timestamp=2024-05-26T08%3A00%3A00Z&Version=2014-05-26";
     let (head, sig) = req.raw_query.split_once("&Signature=").unwrap();
     assert_eq!(head, canonical);
-    let expected = ecs_api::signer::v1::sign_string(
+    let expected = ecs_api::signer::v2::sign_string(
         &creds(),
-        &ecs_api::signer::v1::string_to_sign("POST", canonical),
+        &ecs_api::signer::v2::string_to_sign("POST", canonical),
     );
     assert_eq!(sig, ecs_api::signer::percent_encode(&expected));
-    assert!(req.verify_v1(&creds()));
+    assert!(req.verify_v2(&creds()));
 }
 
 #[tokio::test]
@@ -116,12 +118,13 @@ async fn v3_signature_with_sts_is_verified_server_side() {
 }
 
 #[tokio::test]
-async fn sts_token_travels_as_security_token_in_v1() {
+async fn sts_token_travels_as_security_token_in_v2() {
     let server = TestServer::start(vec![Reply::ok("ssg-1")]).await;
     let sts = Credentials::with_security_token("STS.key", "sts-secret", "tok en/+");
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(sts.clone())
             .endpoint(server.endpoint())
             .build()
@@ -130,7 +133,7 @@ async fn sts_token_travels_as_security_token_in_v1() {
     client.create_snapshot_group("i-1").send().await.unwrap();
     let req = &server.seen()[0];
     assert_eq!(req.param("SecurityToken").as_deref(), Some("tok en/+"));
-    assert!(req.verify_v1(&sts));
+    assert!(req.verify_v2(&sts));
 }
 
 #[tokio::test]
@@ -349,7 +352,7 @@ async fn retries_resign_with_the_same_client_token() {
         .map(|s| s.param("SignatureNonce").unwrap())
         .collect();
     assert_eq!(nonces.len(), 3, "each attempt has a fresh nonce");
-    assert!(seen.iter().all(|s| s.verify_v1(&creds())));
+    assert!(seen.iter().all(|s| s.verify_v2(&creds())));
     // Full jitter stays within the (default) exponential ceiling.
     let delays = sleep.delays();
     assert_eq!(delays.len(), 2);
@@ -373,6 +376,7 @@ async fn retries_stop_at_max_attempts_and_can_be_off() {
     let off = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(creds())
             .endpoint(server.endpoint())
             .retry(RetryConfig::disabled())
@@ -441,6 +445,7 @@ async fn operation_timeout_covers_the_whole_call() {
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(creds())
             .endpoint(server.endpoint())
             .build()
@@ -482,6 +487,7 @@ async fn refused_connections_are_transport_errors_and_retried() {
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(sts)
             .endpoint(format!("http://127.0.0.1:{port}"))
             .sleep_impl(sleep.clone())
@@ -546,6 +552,7 @@ async fn credentials_errors_send_nothing() {
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials_provider(NoKeys)
             .endpoint(server.endpoint())
             .build()

@@ -480,9 +480,13 @@ async fn client_uses_the_default_chain_from_the_injected_env() {
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", "chain-id".to_owned()),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "chain-secret".to_owned()),
     ]);
-    let client = ecs_api::Client::new(Config::from_env_with(env).await.unwrap());
+    let config = Config::builder_from_env(env)
+        .signature_version(ecs_api::SignatureVersion::V2)
+        .build()
+        .unwrap();
+    let client = ecs_api::Client::new(config);
     client.create_snapshot_group("i-1").send().await.unwrap();
     let req = &server.seen()[0];
     assert_eq!(req.param("AccessKeyId").as_deref(), Some("chain-id"));
-    assert!(req.verify_v1(&Credentials::new("chain-id", "chain-secret")));
+    assert!(req.verify_v2(&Credentials::new("chain-id", "chain-secret")));
 }

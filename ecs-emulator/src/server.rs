@@ -438,7 +438,7 @@ fn parse(
     };
     let scheme = match parts.headers.get(hyper::header::AUTHORIZATION) {
         Some(v) if v.as_bytes().starts_with(b"ACS3-") => Scheme::V3,
-        _ => Scheme::V1,
+        _ => Scheme::V2,
     };
     Ok(Parsed {
         scheme,

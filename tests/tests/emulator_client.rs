@@ -15,6 +15,7 @@ use ecs_emulator::{Fault, Outcome, RunningEmulator};
 fn config(emu: &RunningEmulator, creds: Credentials) -> ecs_api::config::ConfigBuilder {
     Config::builder()
         .region("cn-hangzhou")
+        .signature_version(ecs_api::SignatureVersion::V2)
         .endpoint(emu.url())
         .credentials(creds)
         .attempt_timeout(Duration::from_secs(5))

@@ -43,7 +43,7 @@ struct Inner {
     access_key_secret: String,
     security_token: Option<String>,
     expiry: Option<OffsetDateTime>,
-    v1_key: Hmac<Sha1>,
+    v2_key: Hmac<Sha1>,
     v3_key: Hmac<Sha256>,
 }
 
@@ -53,7 +53,7 @@ impl Credentials {
         Self::from_parts(access_key_id.into(), access_key_secret.into(), None, None)
     }
 
-    /// Temporary STS keys: the token travels as `SecurityToken` (V1) or `x-acs-security-token` (V3).
+    /// Temporary STS keys: the token travels as `SecurityToken` (V2) or `x-acs-security-token` (V3).
     pub fn with_security_token(
         access_key_id: impl Into<String>,
         access_key_secret: impl Into<String>,
@@ -84,11 +84,11 @@ impl Credentials {
         security_token: Option<String>,
         expiry: Option<OffsetDateTime>,
     ) -> Self {
-        let mut v1_secret = String::with_capacity(access_key_secret.len() + 1);
-        v1_secret.push_str(&access_key_secret);
-        v1_secret.push('&');
+        let mut v2_secret = String::with_capacity(access_key_secret.len() + 1);
+        v2_secret.push_str(&access_key_secret);
+        v2_secret.push('&');
         // HMAC takes keys of any length, so these never fall back; the fallback only avoids a panic path.
-        let v1_key = <Hmac<Sha1> as KeyInit>::new_from_slice(v1_secret.as_bytes())
+        let v2_key = <Hmac<Sha1> as KeyInit>::new_from_slice(v2_secret.as_bytes())
             .unwrap_or_else(|_| <Hmac<Sha1> as KeyInit>::new(&Default::default()));
         let v3_key = <Hmac<Sha256> as KeyInit>::new_from_slice(access_key_secret.as_bytes())
             .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
@@ -97,7 +97,7 @@ impl Credentials {
             access_key_secret,
             security_token,
             expiry,
-            v1_key,
+            v2_key,
             v3_key,
         }))
     }
@@ -115,8 +115,8 @@ impl Credentials {
         self.0.expiry
     }
 
-    pub(crate) fn v1_key(&self) -> &Hmac<Sha1> {
-        &self.0.v1_key
+    pub(crate) fn v2_key(&self) -> &Hmac<Sha1> {
+        &self.0.v2_key
     }
     pub(crate) fn v3_key(&self) -> &Hmac<Sha256> {
         &self.0.v3_key

@@ -61,7 +61,7 @@ impl std::fmt::Debug for V3Signature {
     }
 }
 
-/// CanonicalQueryString: the same canonical form V1 signs, so both schemes share one implementation.
+/// CanonicalQueryString: the same canonical form V2 signs, so both schemes share one implementation.
 pub use super::canonical_query;
 
 /// Signs `req` with `credentials`.
@@ -234,7 +234,7 @@ pub(crate) fn sign_rpc_after<K: AsRef<str>, V: AsRef<str>>(
         raw += k.len() + v.len() + 2;
         longest = longest.max(k.len()).max(v.len());
     }
-    // See v1::sign_rpc_after for the sizing.
+    // See v2::sign_rpc_after for the sizing.
     let mut url = Vec::with_capacity(prefix.len() + raw + raw / 2 + 3 * longest + 32);
     url.extend_from_slice(prefix.as_bytes());
     let mut first = true;
