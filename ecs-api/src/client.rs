@@ -142,21 +142,8 @@ struct Failure<E> {
 
 impl Client {
     pub fn new(config: Config) -> Client {
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_keepalive(Duration::from_secs(60))
-            .user_agent(config.user_agent.clone())
-            .redirect(reqwest::redirect::Policy::none());
-        // Never send loopback traffic (tests, a local emulator) through a system proxy.
-        if config
-            .endpoint
-            .host_str()
-            .is_some_and(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]")
-        {
-            http = http.no_proxy();
-        }
-        let http = http.build().map_err(|e| e.to_string());
+        // Built (or injected) by `Config::build`: proxy, certificates, DNS overrides, redirects off.
+        let http: Result<reqwest::Client, String> = Ok(config.http.clone());
         let credentials =
             CredentialsCache::new(config.credentials.clone()).with_clock(config.clock.clone());
         Client {

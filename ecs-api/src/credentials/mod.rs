@@ -1,15 +1,19 @@
 //! Access keys: the [`Credentials`] value, the [`ProvideCredentials`] trait, the default chain and a
 //! refreshing cache.
 //!
-//! Default chain (first that answers wins): environment → aliyun CLI `~/.aliyun/config.json` → INI
-//! credentials file → ECS RAM role from the instance metadata service. Keys given explicitly to
-//! [`crate::Config`] bypass the chain.
+//! Default chain, in the official credentials library's order (the first configured source wins):
+//! environment → OIDC role (RRSA) → aliyun CLI `~/.aliyun/config.json` → INI credentials file →
+//! ECS RAM role from the instance metadata service → credentials URI. Keys given explicitly to
+//! [`crate::Config`] bypass the chain. Role sources call STS ([`StsConfig`]).
 
 mod cache;
 mod chain;
 mod env;
+mod http;
 mod imds;
 mod profile;
+mod roles;
+mod sts;
 
 use std::fmt;
 use std::future::Future;
@@ -26,7 +30,10 @@ pub use cache::CredentialsCache;
 pub use chain::DefaultCredentialsChain;
 pub use env::{CredentialsEnv, EnvironmentProvider};
 pub use imds::{DEFAULT_METADATA_ENDPOINT, EcsRamRoleProvider};
+pub use http::MAX_CREDENTIALS_FILE_BYTES;
 pub use profile::{CliConfigProvider, IniFileProvider, cli_profile_region};
+pub use roles::{CredentialsUriProvider, OidcRoleArnProvider, RamRoleArnProvider};
+pub use sts::{ENV_STS_ENDPOINT, StsConfig};
 
 /// A boxed, `Send` future (the trait below must be object-safe).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -228,7 +235,8 @@ impl ProvideCredentials for Credentials {
 /// What one source of the chain found.
 #[derive(Debug)]
 pub(crate) enum Lookup {
-    Found(Credentials),
+    /// Configured here; asking the provider may still fail (and then stops the chain).
+    Found(SharedCredentialsProvider),
     /// Not configured here; the reason is shown when the whole chain comes up empty.
     NotConfigured(String),
 }
