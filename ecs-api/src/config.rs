@@ -40,10 +40,15 @@ pub fn endpoint_for_region(region: &str, vpc: bool) -> String {
 pub enum ConfigError {
     MissingRegion,
     InvalidRegion(String),
-    InvalidEndpoint { endpoint: String, reason: String },
+    InvalidEndpoint {
+        endpoint: String,
+        reason: String,
+    },
     /// A proxy variable (`HTTPS_PROXY`, …) that is not a URL; its value is not shown (it may hold a
     /// password).
-    InvalidProxy { variable: String },
+    InvalidProxy {
+        variable: String,
+    },
     /// The HTTP client could not be built, or the builder mixed an injected client with settings
     /// that only apply to the client ecs-api builds.
     HttpClient(String),
@@ -451,9 +456,10 @@ impl ConfigBuilder {
 /// the hosts of `NO_PROXY`, as the official SDKs read them.
 fn env_proxies(env: &CredentialsEnv) -> Result<Vec<reqwest::Proxy>, ConfigError> {
     let var = |name: &str| {
-        env.var(name)
-            .map(|v| (name.to_owned(), v))
-            .or_else(|| env.var(&name.to_lowercase()).map(|v| (name.to_lowercase(), v)))
+        env.var(name).map(|v| (name.to_owned(), v)).or_else(|| {
+            env.var(&name.to_lowercase())
+                .map(|v| (name.to_lowercase(), v))
+        })
     };
     let no_proxy = var("NO_PROXY").and_then(|(_, v)| reqwest::NoProxy::from_string(&v));
     let mut out = Vec::new();

@@ -570,3 +570,119 @@ async fn credentials_errors_send_nothing() {
     );
     assert!(server.seen().is_empty());
 }
+
+// ---- the HTTP seam: proxies (explicit and from the environment), DNS overrides, injected client ----
+
+/// A config for `http://ecs.example.test` (a name that never resolves) signed with V2.
+fn remote_config(env: ecs_api::credentials::CredentialsEnv) -> ecs_api::config::ConfigBuilder {
+    Config::builder()
+        .region("cn-hangzhou")
+        .credentials(creds())
+        .endpoint("http://ecs.example.test")
+        .signature_version(SignatureVersion::V2)
+        .credentials_env(env)
+        .retry(RetryConfig::disabled())
+}
+
+#[tokio::test]
+async fn proxies_from_the_builder_and_the_environment() {
+    use ecs_api::credentials::CredentialsEnv;
+    let none = || CredentialsEnv::from_vars(Vec::<(String, String)>::new());
+
+    // A recording forward proxy: it receives the absolute-form request for the remote host.
+    let proxy = TestServer::start(vec![Reply::ok("ssg-proxied")]).await;
+    let config = remote_config(none())
+        .proxy(reqwest::Proxy::http(proxy.endpoint()).unwrap())
+        .build()
+        .unwrap();
+    let out = Client::new(config)
+        .create_snapshot_group("i-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-proxied"));
+    let seen = proxy.seen();
+    assert_eq!(seen[0].header("host").as_deref(), Some("ecs.example.test"));
+    assert!(seen[0].verify_v2(&creds()));
+
+    // HTTP_PROXY from the (injected) environment, as the official SDKs read it.
+    let env = CredentialsEnv::from_vars([("http_proxy", proxy.endpoint())]);
+    let config = remote_config(env).build().unwrap();
+    Client::new(config)
+        .create_snapshot_group("i-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxy.seen().len(), 2);
+
+    // NO_PROXY names the host: it goes direct, to where `resolve` points it.
+    let direct = TestServer::start(vec![Reply::ok("ssg-direct")]).await;
+    let env = CredentialsEnv::from_vars([
+        ("HTTP_PROXY", proxy.endpoint()),
+        ("NO_PROXY", "example.test".to_owned()),
+    ]);
+    let config = remote_config(env)
+        .endpoint(format!("http://ecs.example.test:{}", direct.addr.port()))
+        .resolve("ecs.example.test", direct.addr)
+        .build()
+        .unwrap();
+    let out = Client::new(config)
+        .create_snapshot_group("i-3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-direct"));
+
+    // The switch ignores the environment's proxy.
+    let env = CredentialsEnv::from_vars([("HTTP_PROXY", proxy.endpoint())]);
+    let config = remote_config(env)
+        .endpoint(format!("http://ecs.example.test:{}", direct.addr.port()))
+        .resolve("ecs.example.test", direct.addr)
+        .ignore_env_proxy(true)
+        .build()
+        .unwrap();
+    Client::new(config)
+        .create_snapshot_group("i-4")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxy.seen().len(), 2, "nothing more through the proxy");
+    assert_eq!(direct.seen().len(), 2);
+
+    // A malformed proxy variable is named, its value (maybe a password) is not shown.
+    let env = CredentialsEnv::from_vars([("HTTPS_PROXY", "http://user:pw@[bad")]);
+    let err = remote_config(env).build().unwrap_err().to_string();
+    assert!(err.contains("HTTPS_PROXY") && !err.contains("pw"), "{err}");
+}
+
+#[tokio::test]
+async fn an_injected_client_is_used_and_cannot_be_mixed_with_builder_http_settings() {
+    let server = TestServer::start(vec![Reply::ok("ssg-1")]).await;
+    let http = reqwest::Client::builder()
+        .user_agent("injected-agent/1")
+        .build()
+        .unwrap();
+    let config = Config::builder()
+        .region("cn-hangzhou")
+        .credentials(creds())
+        .endpoint(server.endpoint())
+        .http_client(http.clone())
+        .build()
+        .unwrap();
+    Client::new(config)
+        .create_snapshot_group("i-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.seen()[0].header("user-agent").as_deref(),
+        Some("injected-agent/1")
+    );
+    let err = Config::builder()
+        .region("cn-hangzhou")
+        .http_client(http)
+        .resolve("x", server.addr)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("injected client"), "{err}");
+}

@@ -124,7 +124,10 @@ impl CliConfigProvider {
         self
     }
 
-    pub(crate) fn lookup(env: &CredentialsEnv, sts: &StsConfig) -> Result<Lookup, CredentialsError> {
+    pub(crate) fn lookup(
+        env: &CredentialsEnv,
+        sts: &StsConfig,
+    ) -> Result<Lookup, CredentialsError> {
         if env
             .var(ENV_CLI_PROFILE_DISABLED)
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
@@ -162,7 +165,8 @@ fn cli_provider(
         return Err(CredentialsError::invalid(source, "no such profile"));
     };
     let mode = p.mode.as_str();
-    let bad = |msg: String| CredentialsError::invalid(source.clone(), format!("mode {mode}: {msg}"));
+    let bad =
+        |msg: String| CredentialsError::invalid(source.clone(), format!("mode {mode}: {msg}"));
     let need = |fields: &[(&str, &str)]| -> Result<(), CredentialsError> {
         let missing: Vec<&str> = fields
             .iter()
@@ -299,7 +303,10 @@ impl IniFileProvider {
         self
     }
 
-    pub(crate) fn lookup(env: &CredentialsEnv, sts: &StsConfig) -> Result<Lookup, CredentialsError> {
+    pub(crate) fn lookup(
+        env: &CredentialsEnv,
+        sts: &StsConfig,
+    ) -> Result<Lookup, CredentialsError> {
         let explicit = env.var(ENV_CREDENTIALS_FILE).map(PathBuf::from);
         let path = match explicit.clone().or_else(|| {
             env.home_dir()

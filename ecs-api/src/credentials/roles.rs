@@ -101,7 +101,10 @@ impl fmt::Debug for RamRoleArnProvider {
             .field("session_name", &self.session_name)
             .field("duration_seconds", &self.duration_seconds)
             .field("policy", &self.policy.as_ref().map(|_| "(set)"))
-            .field("external_id", &self.external_id.as_ref().map(|_| "** redacted **"))
+            .field(
+                "external_id",
+                &self.external_id.as_ref().map(|_| "** redacted **"),
+            )
             .field("sts", &self.sts)
             .finish()
     }
@@ -161,7 +164,10 @@ impl OidcRoleArnProvider {
 
     /// `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_OIDC_TOKEN_FILE`
     /// (all three, or none), session name `ALIBABA_CLOUD_ROLE_SESSION_NAME`.
-    pub(crate) fn lookup(env: &CredentialsEnv, sts: &StsConfig) -> Result<Lookup, CredentialsError> {
+    pub(crate) fn lookup(
+        env: &CredentialsEnv,
+        sts: &StsConfig,
+    ) -> Result<Lookup, CredentialsError> {
         let names = [ENV_ROLE_ARN, ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE];
         match names.map(|n| env.var(n)) {
             [Some(role), Some(provider), Some(file)] => {
@@ -183,7 +189,10 @@ impl OidcRoleArnProvider {
                     .collect();
                 Err(CredentialsError::invalid(
                     "environment (OIDC role)",
-                    format!("{} not set while the other OIDC variables are", missing.join(", ")),
+                    format!(
+                        "{} not set while the other OIDC variables are",
+                        missing.join(", ")
+                    ),
                 ))
             }
         }
@@ -275,12 +284,14 @@ impl ProvideCredentials for CredentialsUriProvider {
 
 fn shown_uri(uri: &str) -> String {
     match reqwest::Url::parse(uri) {
-        Ok(u) => format!(
-            "{}://{}{}",
-            u.scheme(),
-            u.host_str().unwrap_or_default(),
-            u.port().map(|p| format!(":{p}")).unwrap_or_default()
-        ) + u.path(),
+        Ok(u) => {
+            format!(
+                "{}://{}{}",
+                u.scheme(),
+                u.host_str().unwrap_or_default(),
+                u.port().map(|p| format!(":{p}")).unwrap_or_default()
+            ) + u.path()
+        }
         Err(_) => "<unparsable URI>".to_owned(),
     }
 }

@@ -179,7 +179,10 @@ impl StsConfig {
             .await;
             let (message, retryable) = match outcome {
                 Err(_) => (
-                    format!("no answer within {:?} (attempt {attempt})", self.attempt_timeout),
+                    format!(
+                        "no answer within {:?} (attempt {attempt})",
+                        self.attempt_timeout
+                    ),
                     true,
                 ),
                 Ok(Err(e)) => (format!("{e} (attempt {attempt})"), true),
@@ -305,12 +308,8 @@ fn parse_answer(status: u16, body: &[u8]) -> Result<Credentials, (String, bool)>
             {
                 return Err(("the answer has empty credentials".into(), false));
             }
-            let expiry = OffsetDateTime::parse(&c.expiration, &Rfc3339).map_err(|_| {
-                (
-                    format!("unreadable Expiration {:?}", c.expiration),
-                    false,
-                )
-            })?;
+            let expiry = OffsetDateTime::parse(&c.expiration, &Rfc3339)
+                .map_err(|_| (format!("unreadable Expiration {:?}", c.expiration), false))?;
             Ok(Credentials::with_security_token(
                 c.access_key_id,
                 c.access_key_secret,
@@ -351,10 +350,8 @@ mod tests {
             c.region("x").endpoint("127.0.0.1:9/").endpoint_url(),
             "https://127.0.0.1:9"
         );
-        let env = CredentialsEnv::from_vars([
-            (ENV_STS_REGION, "cn-shanghai"),
-            (ENV_VPC_ENABLED, "true"),
-        ]);
+        let env =
+            CredentialsEnv::from_vars([(ENV_STS_REGION, "cn-shanghai"), (ENV_VPC_ENABLED, "true")]);
         assert_eq!(
             StsConfig::from_env(&env).endpoint_url(),
             "https://sts-vpc.cn-shanghai.aliyuncs.com"
@@ -375,9 +372,13 @@ mod tests {
             br#"{"Code":"EntityNotExist.Role","Message":"no role","RequestId":"r1"}"#,
         )
         .unwrap_err();
-        assert!(!retry && m.contains("EntityNotExist.Role") && m.contains("r1"), "{m}");
+        assert!(
+            !retry && m.contains("EntityNotExist.Role") && m.contains("r1"),
+            "{m}"
+        );
         assert!(parse_answer(503, b"<html>").unwrap_err().1);
-        let (m, _) = parse_answer(200, br#"{"Credentials":{"AccessKeyId":"secret-ish""#).unwrap_err();
+        let (m, _) =
+            parse_answer(200, br#"{"Credentials":{"AccessKeyId":"secret-ish""#).unwrap_err();
         assert!(!m.contains("secret-ish"), "{m}");
     }
 }
