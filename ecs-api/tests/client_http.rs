@@ -686,3 +686,95 @@ async fn an_injected_client_is_used_and_cannot_be_mixed_with_builder_http_settin
         .unwrap_err();
     assert!(err.to_string().contains("injected client"), "{err}");
 }
+
+/// A TLS endpoint on 127.0.0.1 with the committed test certificate (`fixtures/tls`: a CA valid
+/// until 2126 and a leaf for `ecs.example.test` it signed), answering every request with `body`.
+async fn tls_server(body: &'static str) -> std::net::SocketAddr {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_slice_iter(include_bytes!("fixtures/tls/leaf.pem"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("fixtures/tls/leaf.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let svc = hyper::service::service_fn(|_req| async move {
+                    Ok::<_, std::convert::Infallible>(
+                        hyper::Response::builder()
+                            .header("content-type", "application/json")
+                            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                            .unwrap(),
+                    )
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(tls), svc)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_custom_root_certificate_is_trusted_over_tls() {
+    let addr = tls_server(r#"{"RequestId":"r-tls","SnapshotGroupId":"ssg-tls"}"#).await;
+    let ca = reqwest::Certificate::from_pem(include_bytes!("fixtures/tls/ca.pem")).unwrap();
+    let config = |trust: bool| {
+        let mut b = Config::builder()
+            .region("cn-hangzhou")
+            .credentials(creds())
+            .endpoint(format!("https://ecs.example.test:{}", addr.port()))
+            .resolve("ecs.example.test", addr)
+            .retry(RetryConfig::disabled());
+        if trust {
+            b = b.add_root_certificate(ca.clone());
+        }
+        b.build().unwrap()
+    };
+    let out = Client::new(config(true))
+        .create_snapshot_group("i-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-tls"));
+    // Without the CA the same server is refused: TLS is never silently disabled.
+    let err = Client::new(config(false))
+        .create_snapshot_group("i-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::Transport { .. }), "{err}");
+
+    // The same through an injected client that trusts the CA (its own settings apply).
+    let http = reqwest::Client::builder()
+        .add_root_certificate(ca.clone())
+        .resolve("ecs.example.test", addr)
+        .build()
+        .unwrap();
+    let config = Config::builder()
+        .region("cn-hangzhou")
+        .credentials(creds())
+        .endpoint(format!("https://ecs.example.test:{}", addr.port()))
+        .http_client(http)
+        .build()
+        .unwrap();
+    let out = Client::new(config).create_snapshot_group("i-2").send().await.unwrap();
+    assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-tls"));
+}
