@@ -775,6 +775,10 @@ async fn a_custom_root_certificate_is_trusted_over_tls() {
         .http_client(http)
         .build()
         .unwrap();
-    let out = Client::new(config).create_snapshot_group("i-2").send().await.unwrap();
+    let out = Client::new(config)
+        .create_snapshot_group("i-2")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-tls"));
 }

@@ -27,11 +27,72 @@ const DEFAULT_DURATION_SECONDS: u32 = 3600;
 pub struct RamRoleArnProvider {
     base: SharedCredentialsProvider,
     role_arn: String,
-    session_name: String,
+    session: Session,
+    external_id: Option<String>,
+}
+
+/// What both STS role calls share: session name, duration, policy, and where STS is.
+#[derive(Debug, Clone)]
+struct Session {
+    name: String,
     duration_seconds: u32,
     policy: Option<String>,
-    external_id: Option<String>,
     sts: StsConfig,
+}
+
+impl Session {
+    fn new() -> Self {
+        Session {
+            name: default_session_name(),
+            duration_seconds: DEFAULT_DURATION_SECONDS,
+            policy: None,
+            sts: StsConfig::from_env(&CredentialsEnv::process()),
+        }
+    }
+
+    /// `DurationSeconds`, `RoleArn`, `RoleSessionName`, then `Policy` when set, plus `extra`.
+    fn params(
+        &self,
+        role_arn: &str,
+        extra: Vec<(&'static str, String)>,
+    ) -> Vec<(&'static str, String)> {
+        let mut params = vec![
+            ("DurationSeconds", self.duration_seconds.to_string()),
+            ("RoleArn", role_arn.to_owned()),
+            ("RoleSessionName", self.name.clone()),
+        ];
+        params.extend(extra);
+        if let Some(p) = &self.policy {
+            params.push(("Policy", p.clone()));
+        }
+        params
+    }
+}
+
+/// The setters both role providers share (their `session` field).
+macro_rules! session_setters {
+    () => {
+        /// The `RoleSessionName` (default `ecs-api-rust-<milliseconds>`).
+        pub fn session_name(mut self, name: impl Into<String>) -> Self {
+            self.session.name = name.into();
+            self
+        }
+        /// Lifetime of the keys, 900 s to the role's maximum; default 3600.
+        pub fn duration(mut self, d: Duration) -> Self {
+            self.session.duration_seconds = u32::try_from(d.as_secs()).unwrap_or(u32::MAX);
+            self
+        }
+        /// A policy (JSON) narrowing the role's permissions.
+        pub fn policy(mut self, policy: impl Into<String>) -> Self {
+            self.session.policy = Some(policy.into());
+            self
+        }
+        /// Where STS is and how it is called (default: [`StsConfig::from_env`] of the process).
+        pub fn sts(mut self, sts: StsConfig) -> Self {
+            self.session.sts = sts;
+            self
+        }
+    };
 }
 
 impl RamRoleArnProvider {
@@ -45,50 +106,28 @@ impl RamRoleArnProvider {
         RamRoleArnProvider {
             base,
             role_arn,
-            session_name: default_session_name(),
-            duration_seconds: DEFAULT_DURATION_SECONDS,
-            policy: None,
+            session: Session::new(),
             external_id: None,
-            sts: StsConfig::from_env(&CredentialsEnv::process()),
         }
     }
-    pub fn session_name(mut self, name: impl Into<String>) -> Self {
-        self.session_name = name.into();
-        self
-    }
-    /// Lifetime of the keys, 900 s to the role's maximum; default 3600.
-    pub fn duration(mut self, d: Duration) -> Self {
-        self.duration_seconds = u32::try_from(d.as_secs()).unwrap_or(u32::MAX);
-        self
-    }
-    /// A policy (JSON) narrowing the role's permissions.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    session_setters!();
     pub fn external_id(mut self, id: impl Into<String>) -> Self {
         self.external_id = Some(id.into());
-        self
-    }
-    pub fn sts(mut self, sts: StsConfig) -> Self {
-        self.sts = sts;
         self
     }
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
         let base = self.base.provide_credentials().await?;
-        let mut params = vec![
-            ("DurationSeconds", self.duration_seconds.to_string()),
-            ("RoleArn", self.role_arn.clone()),
-            ("RoleSessionName", self.session_name.clone()),
-        ];
-        if let Some(p) = &self.policy {
-            params.push(("Policy", p.clone()));
-        }
-        if let Some(e) = &self.external_id {
-            params.push(("ExternalId", e.clone()));
-        }
-        self.sts.assume("AssumeRole", &params, Some(&base)).await
+        let extra = self
+            .external_id
+            .iter()
+            .map(|e| ("ExternalId", e.clone()))
+            .collect();
+        let params = self.session.params(&self.role_arn, extra);
+        self.session
+            .sts
+            .assume("AssumeRole", &params, Some(&base))
+            .await
     }
 }
 
@@ -98,14 +137,11 @@ impl fmt::Debug for RamRoleArnProvider {
         f.debug_struct("RamRoleArnProvider")
             .field("base", &self.base)
             .field("role_arn", &self.role_arn)
-            .field("session_name", &self.session_name)
-            .field("duration_seconds", &self.duration_seconds)
-            .field("policy", &self.policy.as_ref().map(|_| "(set)"))
+            .field("session", &self.session)
             .field(
                 "external_id",
                 &self.external_id.as_ref().map(|_| "** redacted **"),
             )
-            .field("sts", &self.sts)
             .finish()
     }
 }
@@ -123,10 +159,7 @@ pub struct OidcRoleArnProvider {
     role_arn: String,
     oidc_provider_arn: String,
     token_file: PathBuf,
-    session_name: String,
-    duration_seconds: u32,
-    policy: Option<String>,
-    sts: StsConfig,
+    session: Session,
 }
 
 impl OidcRoleArnProvider {
@@ -139,28 +172,10 @@ impl OidcRoleArnProvider {
             role_arn: role_arn.into(),
             oidc_provider_arn: oidc_provider_arn.into(),
             token_file: token_file.into(),
-            session_name: default_session_name(),
-            duration_seconds: DEFAULT_DURATION_SECONDS,
-            policy: None,
-            sts: StsConfig::from_env(&CredentialsEnv::process()),
+            session: Session::new(),
         }
     }
-    pub fn session_name(mut self, name: impl Into<String>) -> Self {
-        self.session_name = name.into();
-        self
-    }
-    pub fn duration(mut self, d: Duration) -> Self {
-        self.duration_seconds = u32::try_from(d.as_secs()).unwrap_or(u32::MAX);
-        self
-    }
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-    pub fn sts(mut self, sts: StsConfig) -> Self {
-        self.sts = sts;
-        self
-    }
+    session_setters!();
 
     /// `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_OIDC_TOKEN_FILE`
     /// (all three, or none), session name `ALIBABA_CLOUD_ROLE_SESSION_NAME`.
@@ -207,17 +222,15 @@ impl OidcRoleArnProvider {
                     e.to_string(),
                 )
             })?;
-        let mut params = vec![
-            ("DurationSeconds", self.duration_seconds.to_string()),
+        let extra = vec![
             ("OIDCProviderArn", self.oidc_provider_arn.clone()),
             ("OIDCToken", token.trim().to_owned()),
-            ("RoleArn", self.role_arn.clone()),
-            ("RoleSessionName", self.session_name.clone()),
         ];
-        if let Some(p) = &self.policy {
-            params.push(("Policy", p.clone()));
-        }
-        self.sts.assume("AssumeRoleWithOIDC", &params, None).await
+        let params = self.session.params(&self.role_arn, extra);
+        self.session
+            .sts
+            .assume("AssumeRoleWithOIDC", &params, None)
+            .await
     }
 }
 
