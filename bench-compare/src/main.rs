@@ -372,7 +372,7 @@ mod clients {
         utf8_percent_encode(s, RFC3986).to_string()
     }
 
-    /// A V1 (HMAC-SHA1) signed query string, signed once at start-up: the floors send it unchanged.
+    /// A V2 (HMAC-SHA1) signed query string, signed once at start-up: the floors send it unchanged.
     pub fn presigned_query() -> String {
         use base64::Engine as _;
         use hmac::{Hmac, Mac};
@@ -420,7 +420,7 @@ mod clients {
         Ok(match name {
             "ours" | "ours-v3" => {
                 let version = if name == "ours" {
-                    ecs_api::SignatureVersion::V1
+                    ecs_api::SignatureVersion::V2
                 } else {
                     ecs_api::SignatureVersion::V3
                 };
@@ -552,7 +552,7 @@ mod bench {
     const SPECS: &[Spec] = &[
         Spec {
             name: "ours",
-            label: "ecs-api (V1, http)",
+            label: "ecs-api (V2, http)",
             floor: "floor-http",
             caps: UNCAPPED,
         },
@@ -827,7 +827,7 @@ mod bench {
         }
         println!();
         println!(
-            "ours÷it: ecs-api (V1) throughput over this client's (>1: ours faster). it÷floor: throughput over its floor's \
+            "ours÷it: ecs-api (V2) throughput over this client's (>1: ours faster). it÷floor: throughput over its floor's \
              (floor-http for http clients, floor-https for ali-acs). CPU×floor / CPU−floor: client CPU per call (this process, \
              server excluded) over / minus its floor's. ali-acs is https-only, so compare it with ours through the floors."
         );

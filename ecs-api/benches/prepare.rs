@@ -1,9 +1,9 @@
 //! Request preparation (validate, flatten, sign, URL) against the bare-HMAC floor.
 //!
 //! `cargo bench -p ecs-api --bench prepare` runs, side by side:
-//! - `prepare/v1`, `prepare/v3`: [`Client::prepare`] of a `CreateSnapshotGroup` with every param set,
+//! - `prepare/v2`, `prepare/v3`: [`Client::prepare`] of a `CreateSnapshotGroup` with every param set,
 //!   the same code `call()` runs before each send;
-//! - `floor/hmac_sha1`: one HMAC-SHA1 over the string to sign `prepare/v1` produced;
+//! - `floor/hmac_sha1`: one HMAC-SHA1 over the string to sign `prepare/v2` produced;
 //! - `floor/hmac_sha256`: one HMAC-SHA256 over the V3 string to sign;
 //! - `floor/v3_hashes`: the hashing V3 cannot avoid: SHA-256 over the canonical request (which holds
 //!   the whole query) plus that HMAC-SHA256.
@@ -14,7 +14,7 @@
 //! Afterwards it prints the params count, allocations per prepared request (a counting global
 //! allocator) and a supplementary `Instant` loop (median of 5 rounds) with the prepare/floor ratios.
 //!
-//! For instruction counts under valgrind, `PREPARE_LOOP=v1 PREPARE_N=10000` runs just N prepares
+//! For instruction counts under valgrind, `PREPARE_LOOP=v2 PREPARE_N=10000` runs just N prepares
 //! (or `v3`, `sha1`, `sha256`, `v3hashes`) and exits: compare two N to cancel the one-off setup. Valgrind hides
 //! SHA-NI, so there the hashes take the software path: compare prepare before/after, not against
 //! the floors.
@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupInput};
-use ecs_api::signer::{FixedClock, FixedNonce, v1, v3};
+use ecs_api::signer::{FixedClock, FixedNonce, v2, v3};
 use ecs_api::types::Tag;
 use ecs_api::wire::ToParams as _;
 use ecs_api::{CallOptions, Client, Config, Credentials, SignatureVersion};
@@ -116,11 +116,11 @@ fn client(version: SignatureVersion, creds: &Credentials) -> Client {
 /// Everything one run needs, built once.
 struct Setup {
     creds: Credentials,
-    v1: Client,
+    v2: Client,
     v3: Client,
     input: CreateSnapshotGroupInput,
     opts: CallOptions,
-    v1_sts: String,
+    v2_sts: String,
     v3_sts: String,
     v3_canonical_request: String,
     sha1_key: Hmac<Sha1>,
@@ -131,11 +131,11 @@ struct Setup {
 impl Setup {
     fn new() -> Setup {
         let creds = Credentials::new(ACCESS_KEY_ID, SECRET);
-        let v1c = client(SignatureVersion::V1, &creds);
+        let v2c = client(SignatureVersion::V2, &creds);
         let v3c = client(SignatureVersion::V3, &creds);
         let mut input = full_input();
         let opts = CallOptions::default();
-        let p1 = v1c
+        let p1 = v2c
             .prepare::<CreateSnapshotGroup>(&mut input, &opts, &creds)
             .expect("valid input");
         let p3 = v3c
@@ -145,9 +145,9 @@ impl Setup {
         // The strings to sign, from the public signers with the same inputs; checked against what
         // prepare produced so the floors hash exactly what the prepared requests signed.
         let pairs = input.to_params();
-        let s1 = v1::sign_rpc(
+        let s1 = v2::sign_rpc(
             &creds,
-            &v1::RpcRequest {
+            &v2::RpcRequest {
                 method: "POST",
                 action: "CreateSnapshotGroup",
                 version: "2014-05-26",
@@ -158,7 +158,7 @@ impl Setup {
         );
         assert!(
             p1.url.ends_with(s1.query()),
-            "prepare/v1 signs what v1::sign_rpc signs"
+            "prepare/v2 signs what v2::sign_rpc signs"
         );
         let s3 = v3::sign_rpc(
             &creds,
@@ -179,14 +179,14 @@ impl Setup {
             "prepare/v3 signs what v3::sign_rpc signs"
         );
         Setup {
-            v1_sts: s1.string_to_sign().to_owned(),
+            v2_sts: s1.string_to_sign().to_owned(),
             v3_sts: s3.signature.string_to_sign.clone(),
             v3_canonical_request: s3.signature.canonical_request.clone(),
             sha1_key: Hmac::<Sha1>::new_from_slice(format!("{SECRET}&").as_bytes()).expect("key"),
             sha256_key: Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("key"),
             params: pairs.len(),
             creds,
-            v1: v1c,
+            v2: v2c,
             v3: v3c,
             input,
             opts,
@@ -195,7 +195,7 @@ impl Setup {
 
     fn prepare(&mut self, version: SignatureVersion) -> ecs_api::PreparedRequest {
         let client = match version {
-            SignatureVersion::V1 => &self.v1,
+            SignatureVersion::V2 => &self.v2,
             SignatureVersion::V3 => &self.v3,
         };
         client
@@ -205,7 +205,7 @@ impl Setup {
 
     fn hmac_sha1(&self) -> [u8; 20] {
         let mut mac = self.sha1_key.clone();
-        mac.update(black_box(self.v1_sts.as_bytes()));
+        mac.update(black_box(self.v2_sts.as_bytes()));
         mac.finalize().into_bytes().into()
     }
 
@@ -228,20 +228,20 @@ impl Setup {
 
     fn run(&mut self, what: &str) {
         match what {
-            "v1" => drop(black_box(self.prepare(SignatureVersion::V1))),
+            "v2" => drop(black_box(self.prepare(SignatureVersion::V2))),
             "v3" => drop(black_box(self.prepare(SignatureVersion::V3))),
             "sha1" => drop(black_box(self.hmac_sha1())),
             "sha256" => drop(black_box(self.hmac_sha256())),
             "v3hashes" => drop(black_box(self.v3_hashes())),
-            other => panic!("unknown PREPARE_LOOP {other:?}: v1, v3, sha1, sha256 or v3hashes"),
+            other => panic!("unknown PREPARE_LOOP {other:?}: v2, v3, sha1, sha256 or v3hashes"),
         }
     }
 }
 
 fn benches(c: &mut Criterion, s: &mut Setup) {
     let mut g = c.benchmark_group("prepare");
-    g.bench_function("v1", |b| {
-        b.iter(|| s.prepare(SignatureVersion::V1));
+    g.bench_function("v2", |b| {
+        b.iter(|| s.prepare(SignatureVersion::V2));
     });
     g.bench_function("v3", |b| {
         b.iter(|| s.prepare(SignatureVersion::V3));
@@ -313,13 +313,13 @@ fn main() {
 
     println!();
     println!(
-        "params: {} business + 8 common (V1 query: {} pairs); V1 string to sign: {} bytes, V3: {} bytes",
+        "params: {} business + 8 common (V2 query: {} pairs); V2 string to sign: {} bytes, V3: {} bytes",
         s.params,
         s.params + 8,
-        s.v1_sts.len(),
+        s.v2_sts.len(),
         s.v3_sts.len()
     );
-    for (name, version) in [("v1", SignatureVersion::V1), ("v3", SignatureVersion::V3)] {
+    for (name, version) in [("v2", SignatureVersion::V2), ("v3", SignatureVersion::V3)] {
         println!(
             "allocations per prepared request ({name}): {:.1} (target < params + 10 = {})",
             allocations_per_request(&mut s, version),
@@ -332,15 +332,15 @@ fn main() {
 
     // Supplementary: plain Instant loops, median of 5 rounds; criterion's estimates above are the
     // primary numbers.
-    let v1 = median_ns(&mut s, "v1", 100_000);
+    let v2 = median_ns(&mut s, "v2", 100_000);
     let v3 = median_ns(&mut s, "v3", 100_000);
     let sha1 = median_ns(&mut s, "sha1", 400_000);
     let sha256 = median_ns(&mut s, "sha256", 400_000);
     let v3hashes = median_ns(&mut s, "v3hashes", 200_000);
     println!("supplementary Instant loop (median of 5 rounds):");
     println!(
-        "  prepare/v1 {v1:>8.0} ns   floor/hmac_sha1   {sha1:>6.0} ns   ratio {:.2}x",
-        v1 / sha1
+        "  prepare/v2 {v2:>8.0} ns   floor/hmac_sha1   {sha1:>6.0} ns   ratio {:.2}x",
+        v2 / sha1
     );
     println!(
         "  prepare/v3 {v3:>8.0} ns   floor/hmac_sha256 {sha256:>6.0} ns   ratio {:.2}x",

@@ -19,7 +19,7 @@ use ecs_api::{CallOptions, Client, Config, SdkError};
 const USAGE: &str = "usage: create_snapshot_group --instance-id ID [--region R] [--endpoint URL]
     [--exclude-disk-id ID]... [--disk-id ID]... [--tag KEY=VALUE]... [--name N] [--description D]
     [--instant-access] [--instant-access-retention-days N] [--client-token T]
-    [--signature v1|v3] [--max-attempts N] [--emulator]";
+    [--signature v2|v3] [--max-attempts N] [--emulator]";
 
 #[derive(Default)]
 struct Args {
@@ -68,9 +68,9 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--client-token" => a.client_token = Some(value("--client-token")?),
             "--signature" => {
                 a.signature = match value("--signature")?.as_str() {
-                    "v1" | "V1" => SignatureVersion::V1,
+                    "v2" | "V2" => SignatureVersion::V2,
                     "v3" | "V3" => SignatureVersion::V3,
-                    other => return Err(format!("--signature must be v1 or v3, not {other}")),
+                    other => return Err(format!("--signature must be v2 or v3, not {other}")),
                 }
             }
             "--max-attempts" => {

@@ -18,7 +18,7 @@ use ecs_api::{Client, Config, SdkError};
 use futures_util::TryStreamExt as _;
 
 const USAGE: &str = "usage: list_instances [--emulator] [--region R] [--endpoint URL] [--status S]
-    [--page-size N] [--signature v1|v3]";
+    [--page-size N] [--signature v2|v3]";
 
 #[derive(Default)]
 struct Args {
@@ -45,9 +45,9 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--signature" => {
                 a.signature = match value("--signature")?.as_str() {
-                    "v1" | "V1" => SignatureVersion::V1,
+                    "v2" | "V2" => SignatureVersion::V2,
                     "v3" | "V3" => SignatureVersion::V3,
-                    other => return Err(format!("--signature must be v1 or v3, not {other}")),
+                    other => return Err(format!("--signature must be v2 or v3, not {other}")),
                 }
             }
             "-h" | "--help" => return Err(String::new()),

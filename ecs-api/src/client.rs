@@ -15,7 +15,7 @@ use crate::credentials::{Credentials, CredentialsCache};
 use crate::error::{SdkError, TimeoutScope, redact};
 use crate::operation::{IdempotentInput as _, Operation};
 use crate::retry::{RetryConfig, parse_retry_after};
-use crate::signer::{CallInfo, SignatureVersion, v1, v3};
+use crate::signer::{CallInfo, SignatureVersion, v2, v3};
 use crate::wire::{ParamSink, SortedParams, ToParams, Validate as _, ValidationMode};
 use decode::decode;
 
@@ -82,11 +82,11 @@ impl CallOptions {
 pub struct PreparedRequest {
     /// The HTTP method, `POST`.
     pub method: &'static str,
-    /// Endpoint + `/?` + query. V1: the signed query, `Signature` last. V3: the canonical query.
+    /// Endpoint + `/?` + query. V2: the signed query, `Signature` last. V3: the canonical query.
     /// Holds `AccessKeyId`, `Signature` and, for STS, `SecurityToken`: do not log it.
     pub url: String,
     /// Headers to add (lower-case names): the `x-acs-*` and `authorization` headers for V3, none for
-    /// V1. `host` is left to the HTTP client.
+    /// V2. `host` is left to the HTTP client.
     pub headers: Vec<(&'static str, String)>,
 }
 
@@ -147,21 +147,8 @@ struct Failure<E> {
 
 impl Client {
     pub fn new(config: Config) -> Client {
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_keepalive(Duration::from_secs(60))
-            .user_agent(config.user_agent.clone())
-            .redirect(reqwest::redirect::Policy::none());
-        // Never send loopback traffic (tests, a local emulator) through a system proxy.
-        if config
-            .endpoint
-            .host_str()
-            .is_some_and(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]")
-        {
-            http = http.no_proxy();
-        }
-        let http = http.build().map_err(|e| e.to_string());
+        // Built (or injected) by `Config::build`: proxy, certificates, DNS overrides, redirects off.
+        let http: Result<reqwest::Client, String> = Ok(config.http.clone());
         let credentials =
             CredentialsCache::new(config.credentials.clone()).with_clock(config.clock.clone());
         Client {
@@ -279,7 +266,7 @@ impl Client {
 
     /// Prepares the request `call` would send for `input`, without sending it: fills `RegionId`
     /// and the idempotency token when unset (so `input` shows what is sent), validates, flattens,
-    /// signs with `credentials` (V1 or V3 as configured, with the configured clock and nonce) and
+    /// signs with `credentials` (V2 or V3 as configured, with the configured clock and nonce) and
     /// builds the full URL plus, for V3, the headers.
     ///
     /// `call` goes through the same steps, re-signing each attempt; use this for presigned URLs,
@@ -289,7 +276,12 @@ impl Client {
     /// # use ecs_api::{CallOptions, Client, Config, Credentials};
     /// # use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupInput};
     /// let creds = Credentials::new("id", "secret");
-    /// let client = Client::new(Config::builder().region("cn-hangzhou").credentials(creds.clone()).build()?);
+    /// let config = Config::builder()
+    ///     .region("cn-hangzhou")
+    ///     .credentials(creds.clone())
+    ///     .signature_version(ecs_api::SignatureVersion::V2) // V3 signs in headers, V2 in the query
+    ///     .build()?;
+    /// let client = Client::new(config);
     /// let mut input = CreateSnapshotGroupInput::new("i-bp1example");
     /// let req = client.prepare::<CreateSnapshotGroup>(&mut input, &CallOptions::default(), &creds)?;
     /// assert!(req.url.starts_with("https://ecs-cn-hangzhou.aliyuncs.com/?AccessKeyId=id&"));
@@ -362,8 +354,8 @@ impl Client {
                 (&other.0, &other.1)
             };
         match config.signature_version {
-            SignatureVersion::V1 => {
-                let signed = v1::sign_sorted(credentials, &call, params, prefix);
+            SignatureVersion::V2 => {
+                let signed = v2::sign_sorted(credentials, &call, params, prefix);
                 PreparedRequest {
                     method: "POST",
                     url: signed.into_prefixed(),

@@ -1,12 +1,13 @@
 //! Client configuration: region, endpoint, credentials, signing, retries, timeouts.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::credentials::{
     Credentials, CredentialsEnv, DefaultCredentialsChain, ProvideCredentials,
-    SharedCredentialsProvider, cli_profile_region,
+    SharedCredentialsProvider, StsConfig, cli_profile_region,
 };
 use crate::retry::{AsyncSleep, RetryConfig, TokioSleep};
 use crate::signer::{Clock, NonceSource, RandomNonce, SignatureVersion, SystemClock};
@@ -69,7 +70,18 @@ pub fn endpoint_for_region(region: &str, vpc: bool) -> String {
 pub enum ConfigError {
     MissingRegion,
     InvalidRegion(String),
-    InvalidEndpoint { endpoint: String, reason: String },
+    InvalidEndpoint {
+        endpoint: String,
+        reason: String,
+    },
+    /// A proxy variable (`HTTPS_PROXY`, …) that is not a URL; its value is not shown (it may hold a
+    /// password).
+    InvalidProxy {
+        variable: String,
+    },
+    /// The HTTP client could not be built, or the builder mixed an injected client with settings
+    /// that only apply to the client ecs-api builds.
+    HttpClient(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -85,6 +97,10 @@ impl fmt::Display for ConfigError {
                     "invalid region {r:?}: expected lower-case letters, digits and '-', e.g. cn-hangzhou"
                 )
             }
+            ConfigError::InvalidProxy { variable } => {
+                write!(f, "{variable} is not a proxy URL (http://host:port)")
+            }
+            ConfigError::HttpClient(reason) => write!(f, "HTTP client: {reason}"),
             ConfigError::InvalidEndpoint { endpoint, reason } => {
                 write!(
                     f,
@@ -118,6 +134,8 @@ pub struct Config {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) nonce: Arc<dyn NonceSource>,
     pub(crate) user_agent: String,
+    /// Built once here (or injected): the pool every call of every client from this config shares.
+    pub(crate) http: reqwest::Client,
 }
 
 impl Config {
@@ -187,6 +205,10 @@ impl Config {
         self.max_response_body_size
     }
 
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
     /// `host[:port]` as the HTTP client sends it in `Host` (the port only when not the scheme's default).
     pub(crate) fn host_header(&self) -> String {
         let host = self.endpoint.host_str().unwrap_or_default();
@@ -234,6 +256,11 @@ pub struct ConfigBuilder {
     clock: Option<Arc<dyn Clock>>,
     nonce: Option<Arc<dyn NonceSource>>,
     user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+    proxies: Vec<reqwest::Proxy>,
+    root_certificates: Vec<reqwest::Certificate>,
+    resolve: Vec<(String, SocketAddr)>,
+    ignore_env_proxy: bool,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -345,6 +372,42 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends every request through this HTTP client: its own timeouts, proxy, certificates and
+    /// redirect policy apply (the attempt and operation timeouts still wrap each call). Cannot be
+    /// combined with [`Self::proxy`], [`Self::add_root_certificate`] or [`Self::resolve`]: set
+    /// those on the injected client.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// A proxy for ECS and STS calls (e.g. `reqwest::Proxy::https("http://proxy:3128")?`); when
+    /// any is set, `HTTPS_PROXY` / `HTTP_PROXY` are not read.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxies.push(proxy);
+        self
+    }
+
+    /// Trusts this CA as well as the built-in roots (a corporate TLS proxy, a private endpoint).
+    pub fn add_root_certificate(mut self, cert: reqwest::Certificate) -> Self {
+        self.root_certificates.push(cert);
+        self
+    }
+
+    /// Connects to `addr` for `host` instead of asking DNS (the port of `addr` is ignored: the
+    /// endpoint's applies). TLS still checks the certificate against `host`.
+    pub fn resolve(mut self, host: impl Into<String>, addr: SocketAddr) -> Self {
+        self.resolve.push((host.into(), addr));
+        self
+    }
+
+    /// Ignores `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (read by default, as the official SDKs
+    /// do, from the environment given to [`Self::credentials_env`] or the process's).
+    pub fn ignore_env_proxy(mut self, ignore: bool) -> Self {
+        self.ignore_env_proxy = ignore;
+        self
+    }
+
     pub fn build(self) -> Result<Config, ConfigError> {
         let region = self
             .region
@@ -362,10 +425,72 @@ impl ConfigBuilder {
             Some(e) => parse_endpoint(&e)?,
             None => parse_endpoint(&endpoint_for_region(&region, self.vpc))?,
         };
+        let env = self.credentials_env.unwrap_or_default();
+        let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(5));
+        let attempt_timeout = self.attempt_timeout.unwrap_or(Duration::from_secs(10));
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!("ecs-api-rust/", env!("CARGO_PKG_VERSION")).to_owned());
+        let http = match self.http_client {
+            Some(client) => {
+                if !self.proxies.is_empty()
+                    || !self.root_certificates.is_empty()
+                    || !self.resolve.is_empty()
+                {
+                    return Err(ConfigError::HttpClient(
+                        "proxy, add_root_certificate and resolve apply to the client ecs-api \
+                         builds; set them on the injected client instead"
+                            .into(),
+                    ));
+                }
+                client
+            }
+            None => {
+                let mut b = reqwest::Client::builder()
+                    .connect_timeout(connect_timeout)
+                    .pool_idle_timeout(Duration::from_secs(90))
+                    .tcp_keepalive(Duration::from_secs(60))
+                    .user_agent(user_agent.clone())
+                    .redirect(reqwest::redirect::Policy::none())
+                    // reqwest would read the process's proxy variables; ours come from `env`.
+                    .no_proxy();
+                let loopback = endpoint
+                    .host_str()
+                    .is_some_and(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]");
+                // Never send loopback traffic (tests, a local emulator) through a proxy from the environment.
+                if self.proxies.is_empty() && !self.ignore_env_proxy && !loopback {
+                    for p in env_proxies(&env)? {
+                        b = b.proxy(p);
+                    }
+                }
+                for p in self.proxies {
+                    b = b.proxy(p);
+                }
+                for c in self.root_certificates {
+                    b = b.add_root_certificate(c);
+                }
+                for (host, addr) in &self.resolve {
+                    b = b.resolve(host, *addr);
+                }
+                b.build()
+                    .map_err(|e| ConfigError::HttpClient(e.to_string()))?
+            }
+        };
+        let retry = self.retry.unwrap_or_default();
+        let sleep = self.sleep.unwrap_or_else(|| Arc::new(TokioSleep));
+        let clock: Arc<dyn Clock> = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let nonce: Arc<dyn NonceSource> = self.nonce.unwrap_or_else(|| Arc::new(RandomNonce));
         let credentials = self.credentials.unwrap_or_else(|| {
-            Arc::new(DefaultCredentialsChain::new(
-                self.credentials_env.unwrap_or_default(),
-            ))
+            // Role sources call STS over the same HTTP client, timeouts and retry policy.
+            let sts = StsConfig::from_env(&env)
+                .http_client(http.clone())
+                .connect_timeout(connect_timeout)
+                .attempt_timeout(attempt_timeout)
+                .retry(retry.clone())
+                .sleep_impl(sleep.clone())
+                .clock(clock.clone())
+                .nonce_source(nonce.clone());
+            Arc::new(DefaultCredentialsChain::new(env).sts(sts))
         });
         Ok(Config {
             region,
@@ -374,22 +499,47 @@ impl ConfigBuilder {
             vpc: self.vpc,
             credentials,
             signature_version: self.signature_version,
-            retry: self.retry.unwrap_or_default(),
+            retry,
             validation: self.validation,
-            connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(5)),
-            attempt_timeout: self.attempt_timeout.unwrap_or(Duration::from_secs(10)),
+            connect_timeout,
+            attempt_timeout,
             operation_timeout: Some(self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT)),
             max_response_body_size: self
                 .max_response_body_size
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BODY_SIZE),
-            sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
-            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-            nonce: self.nonce.unwrap_or_else(|| Arc::new(RandomNonce)),
-            user_agent: self
-                .user_agent
-                .unwrap_or_else(|| concat!("ecs-api-rust/", env!("CARGO_PKG_VERSION")).to_owned()),
+            sleep,
+            clock,
+            nonce,
+            user_agent,
+            http,
         })
     }
+}
+
+/// `HTTPS_PROXY` for https endpoints and `HTTP_PROXY` for http ones (upper or lower case), minus
+/// the hosts of `NO_PROXY`, as the official SDKs read them.
+fn env_proxies(env: &CredentialsEnv) -> Result<Vec<reqwest::Proxy>, ConfigError> {
+    let var = |name: &str| {
+        env.var(name).map(|v| (name.to_owned(), v)).or_else(|| {
+            env.var(&name.to_lowercase())
+                .map(|v| (name.to_lowercase(), v))
+        })
+    };
+    let no_proxy = var("NO_PROXY").and_then(|(_, v)| reqwest::NoProxy::from_string(&v));
+    let mut out = Vec::new();
+    for name in ["HTTPS_PROXY", "HTTP_PROXY"] {
+        let Some((variable, url)) = var(name) else {
+            continue;
+        };
+        let proxy = if name == "HTTPS_PROXY" {
+            reqwest::Proxy::https(url.as_str())
+        } else {
+            reqwest::Proxy::http(url.as_str())
+        };
+        let proxy = proxy.map_err(|_| ConfigError::InvalidProxy { variable })?;
+        out.push(proxy.no_proxy(no_proxy.clone()));
+    }
+    Ok(out)
 }
 
 fn parse_endpoint(raw: &str) -> Result<reqwest::Url, ConfigError> {

@@ -21,6 +21,7 @@ fn client_for(server: &TestServer, sleep: Arc<RecordingSleep>) -> Client {
     Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(creds())
             .endpoint(server.endpoint())
             .sleep_impl(sleep)
@@ -31,11 +32,12 @@ fn client_for(server: &TestServer, sleep: Arc<RecordingSleep>) -> Client {
 }
 
 #[tokio::test]
-async fn sends_exact_query_with_valid_v1_signature() {
+async fn sends_exact_query_with_valid_v2_signature() {
     let server = TestServer::start(vec![Reply::ok("ssg-1")]).await;
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(creds())
             .endpoint(server.endpoint())
             .clock(Arc::new(FixedClock(
@@ -72,12 +74,12 @@ async fn sends_exact_query_with_valid_v1_signature() {
         &SignatureVersion=1.0&Timestamp=2024-05-26T08%3A00%3A00Z&Version=2014-05-26";
     let (head, sig) = req.raw_query.split_once("&Signature=").unwrap();
     assert_eq!(head, canonical);
-    let expected = ecs_api::signer::v1::sign_string(
+    let expected = ecs_api::signer::v2::sign_string(
         &creds(),
-        &ecs_api::signer::v1::string_to_sign("POST", canonical),
+        &ecs_api::signer::v2::string_to_sign("POST", canonical),
     );
     assert_eq!(sig, ecs_api::signer::percent_encode(&expected));
-    assert!(req.verify_v1(&creds()));
+    assert!(req.verify_v2(&creds()));
 }
 
 #[tokio::test]
@@ -118,12 +120,13 @@ async fn v3_signature_with_sts_is_verified_server_side() {
 }
 
 #[tokio::test]
-async fn sts_token_travels_as_security_token_in_v1() {
+async fn sts_token_travels_as_security_token_in_v2() {
     let server = TestServer::start(vec![Reply::ok("ssg-1")]).await;
     let sts = Credentials::with_security_token("STS.key", "sts-secret", "tok en/+");
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(sts.clone())
             .endpoint(server.endpoint())
             .build()
@@ -132,7 +135,7 @@ async fn sts_token_travels_as_security_token_in_v1() {
     client.create_snapshot_group("i-1").send().await.unwrap();
     let req = &server.seen()[0];
     assert_eq!(req.param("SecurityToken").as_deref(), Some("tok en/+"));
-    assert!(req.verify_v1(&sts));
+    assert!(req.verify_v2(&sts));
 }
 
 #[tokio::test]
@@ -351,7 +354,7 @@ async fn retries_resign_with_the_same_client_token() {
         .map(|s| s.param("SignatureNonce").unwrap())
         .collect();
     assert_eq!(nonces.len(), 3, "each attempt has a fresh nonce");
-    assert!(seen.iter().all(|s| s.verify_v1(&creds())));
+    assert!(seen.iter().all(|s| s.verify_v2(&creds())));
     // Full jitter stays within the (default) exponential ceiling.
     let delays = sleep.delays();
     assert_eq!(delays.len(), 2);
@@ -375,6 +378,7 @@ async fn retries_stop_at_max_attempts_and_can_be_off() {
     let off = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(creds())
             .endpoint(server.endpoint())
             .retry(RetryConfig::disabled())
@@ -443,6 +447,7 @@ async fn operation_timeout_covers_the_whole_call() {
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(creds())
             .endpoint(server.endpoint())
             .build()
@@ -484,6 +489,7 @@ async fn refused_connections_are_transport_errors_and_retried() {
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(sts)
             .endpoint(format!("http://127.0.0.1:{port}"))
             .sleep_impl(sleep.clone())
@@ -548,6 +554,7 @@ async fn credentials_errors_send_nothing() {
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials_provider(NoKeys)
             .endpoint(server.endpoint())
             .build()
@@ -564,4 +571,216 @@ async fn credentials_errors_send_nothing() {
         "credentials error: no credentials found; tried: nowhere"
     );
     assert!(server.seen().is_empty());
+}
+
+// ---- the HTTP seam: proxies (explicit and from the environment), DNS overrides, injected client ----
+
+/// A config for `http://ecs.example.test` (a name that never resolves) signed with V2.
+fn remote_config(env: ecs_api::credentials::CredentialsEnv) -> ecs_api::config::ConfigBuilder {
+    Config::builder()
+        .region("cn-hangzhou")
+        .credentials(creds())
+        .endpoint("http://ecs.example.test")
+        .signature_version(SignatureVersion::V2)
+        .credentials_env(env)
+        .retry(RetryConfig::disabled())
+}
+
+#[tokio::test]
+async fn proxies_from_the_builder_and_the_environment() {
+    use ecs_api::credentials::CredentialsEnv;
+    let none = || CredentialsEnv::from_vars(Vec::<(String, String)>::new());
+
+    // A recording forward proxy: it receives the absolute-form request for the remote host.
+    let proxy = TestServer::start(vec![Reply::ok("ssg-proxied")]).await;
+    let config = remote_config(none())
+        .proxy(reqwest::Proxy::http(proxy.endpoint()).unwrap())
+        .build()
+        .unwrap();
+    let out = Client::new(config)
+        .create_snapshot_group("i-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-proxied"));
+    let seen = proxy.seen();
+    assert_eq!(seen[0].header("host").as_deref(), Some("ecs.example.test"));
+    assert!(seen[0].verify_v2(&creds()));
+
+    // HTTP_PROXY from the (injected) environment, as the official SDKs read it.
+    let env = CredentialsEnv::from_vars([("http_proxy", proxy.endpoint())]);
+    let config = remote_config(env).build().unwrap();
+    Client::new(config)
+        .create_snapshot_group("i-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxy.seen().len(), 2);
+
+    // NO_PROXY names the host: it goes direct, to where `resolve` points it.
+    let direct = TestServer::start(vec![Reply::ok("ssg-direct")]).await;
+    let env = CredentialsEnv::from_vars([
+        ("HTTP_PROXY", proxy.endpoint()),
+        ("NO_PROXY", "example.test".to_owned()),
+    ]);
+    let config = remote_config(env)
+        .endpoint(format!("http://ecs.example.test:{}", direct.addr.port()))
+        .resolve("ecs.example.test", direct.addr)
+        .build()
+        .unwrap();
+    let out = Client::new(config)
+        .create_snapshot_group("i-3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-direct"));
+
+    // The switch ignores the environment's proxy.
+    let env = CredentialsEnv::from_vars([("HTTP_PROXY", proxy.endpoint())]);
+    let config = remote_config(env)
+        .endpoint(format!("http://ecs.example.test:{}", direct.addr.port()))
+        .resolve("ecs.example.test", direct.addr)
+        .ignore_env_proxy(true)
+        .build()
+        .unwrap();
+    Client::new(config)
+        .create_snapshot_group("i-4")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxy.seen().len(), 2, "nothing more through the proxy");
+    assert_eq!(direct.seen().len(), 2);
+
+    // A malformed proxy variable is named, its value (maybe a password) is not shown.
+    let env = CredentialsEnv::from_vars([("HTTPS_PROXY", "http://user:pw@[bad")]);
+    let err = remote_config(env).build().unwrap_err().to_string();
+    assert!(err.contains("HTTPS_PROXY") && !err.contains("pw"), "{err}");
+}
+
+#[tokio::test]
+async fn an_injected_client_is_used_and_cannot_be_mixed_with_builder_http_settings() {
+    let server = TestServer::start(vec![Reply::ok("ssg-1")]).await;
+    let http = reqwest::Client::builder()
+        .user_agent("injected-agent/1")
+        .build()
+        .unwrap();
+    let config = Config::builder()
+        .region("cn-hangzhou")
+        .credentials(creds())
+        .endpoint(server.endpoint())
+        .http_client(http.clone())
+        .build()
+        .unwrap();
+    Client::new(config)
+        .create_snapshot_group("i-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.seen()[0].header("user-agent").as_deref(),
+        Some("injected-agent/1")
+    );
+    let err = Config::builder()
+        .region("cn-hangzhou")
+        .http_client(http)
+        .resolve("x", server.addr)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("injected client"), "{err}");
+}
+
+/// A TLS endpoint on 127.0.0.1 with the committed test certificate (`fixtures/tls`: a CA valid
+/// until 2126 and a leaf for `ecs.example.test` it signed), answering every request with `body`.
+async fn tls_server(body: &'static str) -> std::net::SocketAddr {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_slice_iter(include_bytes!("fixtures/tls/leaf.pem"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("fixtures/tls/leaf.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let svc = hyper::service::service_fn(|_req| async move {
+                    Ok::<_, std::convert::Infallible>(
+                        hyper::Response::builder()
+                            .header("content-type", "application/json")
+                            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                            .unwrap(),
+                    )
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(tls), svc)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_custom_root_certificate_is_trusted_over_tls() {
+    let addr = tls_server(r#"{"RequestId":"r-tls","SnapshotGroupId":"ssg-tls"}"#).await;
+    let ca = reqwest::Certificate::from_pem(include_bytes!("fixtures/tls/ca.pem")).unwrap();
+    let config = |trust: bool| {
+        let mut b = Config::builder()
+            .region("cn-hangzhou")
+            .credentials(creds())
+            .endpoint(format!("https://ecs.example.test:{}", addr.port()))
+            .resolve("ecs.example.test", addr)
+            .retry(RetryConfig::disabled());
+        if trust {
+            b = b.add_root_certificate(ca.clone());
+        }
+        b.build().unwrap()
+    };
+    let out = Client::new(config(true))
+        .create_snapshot_group("i-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-tls"));
+    // Without the CA the same server is refused: TLS is never silently disabled.
+    let err = Client::new(config(false))
+        .create_snapshot_group("i-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::Transport { .. }), "{err}");
+
+    // The same through an injected client that trusts the CA (its own settings apply).
+    let http = reqwest::Client::builder()
+        .add_root_certificate(ca.clone())
+        .resolve("ecs.example.test", addr)
+        .build()
+        .unwrap();
+    let config = Config::builder()
+        .region("cn-hangzhou")
+        .credentials(creds())
+        .endpoint(format!("https://ecs.example.test:{}", addr.port()))
+        .http_client(http)
+        .build()
+        .unwrap();
+    let out = Client::new(config)
+        .create_snapshot_group("i-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.snapshot_group_id.as_deref(), Some("ssg-tls"));
 }

@@ -13,7 +13,7 @@ use ecs_api::config::{ConfigError, endpoint_for_region};
 use ecs_api::credentials::{
     BoxFuture, CliConfigProvider, CredentialsCache, CredentialsEnv, CredentialsError,
     DefaultCredentialsChain, EcsRamRoleProvider, EnvironmentProvider, IniFileProvider,
-    ProvideCredentials,
+    ProvideCredentials, RamRoleArnProvider, StsConfig,
 };
 use ecs_api::signer::FixedClock;
 use ecs_api::{Config, Credentials};
@@ -35,7 +35,7 @@ const CLI_CONFIG: &str = r#"{
   "profiles": [
     {"name": "main", "mode": "AK", "access_key_id": "cli-id", "access_key_secret": "cli-secret", "region_id": "cn-shenzhen"},
     {"name": "sts", "mode": "StsToken", "access_key_id": "sts-id", "access_key_secret": "sts-secret", "sts_token": "sts-tok", "region_id": "cn-beijing"},
-    {"name": "role", "mode": "RamRoleArn", "access_key_id": "x", "access_key_secret": "y"}
+    {"name": "sso", "mode": "CloudSSO"}
   ]
 }"#;
 
@@ -101,16 +101,21 @@ async fn cli_config_source_modes_and_profiles() {
         Credentials::with_security_token("sts-id", "sts-secret", "sts-tok")
     );
 
-    // An unsupported mode is skipped with a reason.
-    let role =
-        CredentialsEnv::from_vars([("ALIBABA_CLOUD_PROFILE", "role"), no_metadata()]).home(&home);
-    let err = DefaultCredentialsChain::new(role)
+    // An unsupported mode stops the chain with an error naming the profile and the mode.
+    let sso =
+        CredentialsEnv::from_vars([("ALIBABA_CLOUD_PROFILE", "sso"), no_metadata()]).home(&home);
+    let err = DefaultCredentialsChain::new(sso)
         .resolve()
         .await
         .unwrap_err();
+    let text = err.to_string();
     assert!(
-        err.to_string().contains("mode RamRoleArn is not supported"),
-        "{err}"
+        matches!(err, CredentialsError::InvalidConfig { .. }),
+        "{text}"
+    );
+    assert!(
+        text.contains("profile \"sso\"") && text.contains("mode \"CloudSSO\" is not supported"),
+        "{text}"
     );
 }
 
@@ -480,9 +485,383 @@ async fn client_uses_the_default_chain_from_the_injected_env() {
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", "chain-id".to_owned()),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "chain-secret".to_owned()),
     ]);
-    let client = ecs_api::Client::new(Config::from_env_with(env).await.unwrap());
+    let config = Config::builder_from_env(env)
+        .signature_version(ecs_api::SignatureVersion::V2)
+        .build()
+        .unwrap();
+    let client = ecs_api::Client::new(config);
     client.create_snapshot_group("i-1").send().await.unwrap();
     let req = &server.seen()[0];
     assert_eq!(req.param("AccessKeyId").as_deref(), Some("chain-id"));
-    assert!(req.verify_v1(&Credentials::new("chain-id", "chain-secret")));
+    assert!(req.verify_v2(&Credentials::new("chain-id", "chain-secret")));
+}
+
+// ---- role sources: STS, OIDC, credentials URI; hardening of metadata and files ----
+
+fn sts_answer(id: &str, expiration: &str) -> Reply {
+    Reply::json(
+        200,
+        &format!(
+            r#"{{"RequestId":"r","Credentials":{{"AccessKeyId":"{id}","AccessKeySecret":"{id}-secret","SecurityToken":"{id}-token","Expiration":"{expiration}"}}}}"#
+        ),
+    )
+}
+
+fn sts_for(server: &TestServer) -> StsConfig {
+    StsConfig::default()
+        .endpoint(server.endpoint())
+        .sleep_impl(Arc::new(common::RecordingSleep::default()))
+}
+
+/// A clock tests move by hand.
+#[derive(Debug)]
+struct ManualClock(std::sync::Mutex<time::OffsetDateTime>);
+impl ecs_api::signer::Clock for ManualClock {
+    fn now(&self) -> time::OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn ram_role_arn_assumes_the_role_and_refreshes_before_expiry() {
+    let server = TestServer::start(vec![
+        sts_answer("STS.first", "2030-01-01T01:00:00Z"),
+        sts_answer("STS.second", "2030-01-01T02:00:00Z"),
+    ])
+    .await;
+    let base = Credentials::new("base-id", "base-secret");
+    let provider = RamRoleArnProvider::new(base.clone(), "acs:ram::1:role/reader")
+        .session_name("sess-1")
+        .duration(Duration::from_secs(900))
+        .policy(r#"{"Version":"1"}"#)
+        .external_id("xid-secret-value")
+        .sts(sts_for(&server));
+    let shown = format!("{provider:?}");
+    assert!(
+        !shown.contains("xid-secret-value") && !shown.contains("base-secret"),
+        "{shown}"
+    );
+
+    let clock = Arc::new(ManualClock(std::sync::Mutex::new(
+        time::macros::datetime!(2030-01-01 00:00:00 UTC),
+    )));
+    let cache = CredentialsCache::new(Arc::new(provider)).with_clock(clock.clone());
+    assert_eq!(cache.get().await.unwrap().access_key_id(), "STS.first");
+    assert_eq!(cache.get().await.unwrap().access_key_id(), "STS.first");
+    assert_eq!(server.seen().len(), 1, "cached until close to expiry");
+    // Within 5 minutes of Expiration: refreshed before the keys run out.
+    *clock.0.lock().unwrap() = time::macros::datetime!(2030-01-01 00:56:00 UTC);
+    let c = cache.get().await.unwrap();
+    assert_eq!(c.access_key_id(), "STS.second");
+    assert_eq!(c.security_token(), Some("STS.second-token"));
+
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    let req = &seen[0];
+    for (k, v) in [
+        ("Action", "AssumeRole"),
+        ("Version", "2015-04-01"),
+        ("RoleArn", "acs:ram::1:role/reader"),
+        ("RoleSessionName", "sess-1"),
+        ("DurationSeconds", "900"),
+        ("Policy", r#"{"Version":"1"}"#),
+        ("ExternalId", "xid-secret-value"),
+        ("AccessKeyId", "base-id"),
+    ] {
+        assert_eq!(req.param(k).as_deref(), Some(v), "{k}");
+    }
+    assert!(
+        req.verify_v2(&base),
+        "AssumeRole is signed with the base keys"
+    );
+}
+
+#[tokio::test]
+async fn sts_retries_like_ecs_calls_and_reports_final_codes() {
+    let server = TestServer::start(vec![
+        Reply::error(503, "ServiceUnavailable", "busy"),
+        Reply::error(400, "Throttling.User", "slow down"),
+        sts_answer("STS.ok", "2030-01-01T01:00:00Z"),
+        Reply::error(404, "EntityNotExist.Role", "The role not exists"),
+    ])
+    .await;
+    let p = RamRoleArnProvider::new(Credentials::new("a", "b"), "acs:ram::1:role/x")
+        .sts(sts_for(&server));
+    assert_eq!(
+        p.provide_credentials().await.unwrap().access_key_id(),
+        "STS.ok"
+    );
+    assert_eq!(server.seen().len(), 3);
+    let err = p.provide_credentials().await.unwrap_err().to_string();
+    assert!(
+        err.contains("EntityNotExist.Role") && err.contains("AssumeRole"),
+        "{err}"
+    );
+    assert_eq!(server.seen().len(), 4, "a final code is not retried");
+}
+
+#[tokio::test]
+async fn oidc_role_from_env_rereads_the_token_and_wins_over_the_cli_profile() {
+    let server = TestServer::start(vec![
+        sts_answer("STS.oidc1", "2030-01-01T01:00:00Z"),
+        sts_answer("STS.oidc2", "2030-01-01T02:00:00Z"),
+    ])
+    .await;
+    let home = temp_home();
+    write(&home.join(".aliyun/config.json"), CLI_CONFIG);
+    let token = home.join("token");
+    write(&token, "token-one\n");
+    let env = CredentialsEnv::from_vars([
+        ("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/pod".to_owned()),
+        (
+            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+            "acs:ram::1:oidc-provider/k8s".to_owned(),
+        ),
+        ("ALIBABA_CLOUD_OIDC_TOKEN_FILE", token.display().to_string()),
+        ("ALIBABA_CLOUD_ROLE_SESSION_NAME", "pod-session".to_owned()),
+        ("ALIBABA_CLOUD_STS_ENDPOINT", server.endpoint()),
+    ])
+    .home(&home);
+    let chain = DefaultCredentialsChain::new(env);
+    assert_eq!(chain.resolve().await.unwrap().access_key_id(), "STS.oidc1");
+    write(&token, "token-two");
+    assert_eq!(chain.resolve().await.unwrap().access_key_id(), "STS.oidc2");
+
+    let seen = server.seen();
+    let form = |i: usize| common::decode_query(&String::from_utf8_lossy(&seen[i].body));
+    let get = |i: usize, k: &str| form(i).into_iter().find(|(n, _)| n == k).map(|(_, v)| v);
+    assert_eq!(
+        seen[0].param("Action").as_deref(),
+        Some("AssumeRoleWithOIDC")
+    );
+    assert!(seen[0].param("Signature").is_none() && seen[0].param("OIDCToken").is_none());
+    assert_eq!(get(0, "OIDCToken").as_deref(), Some("token-one"));
+    assert_eq!(get(1, "OIDCToken").as_deref(), Some("token-two"));
+    assert_eq!(get(0, "RoleSessionName").as_deref(), Some("pod-session"));
+    assert_eq!(
+        get(0, "OIDCProviderArn").as_deref(),
+        Some("acs:ram::1:oidc-provider/k8s")
+    );
+
+    // Half-configured OIDC is an error naming what is missing.
+    let env = CredentialsEnv::from_vars([("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/pod")]);
+    let err = DefaultCredentialsChain::new(env)
+        .resolve()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("ALIBABA_CLOUD_OIDC_PROVIDER_ARN"), "{err}");
+}
+
+#[tokio::test]
+async fn cli_role_modes_and_a_broken_role_stops_the_chain() {
+    let sts = TestServer::start(vec![
+        sts_answer("STS.one", "2030-01-01T01:00:00Z"),
+        sts_answer("STS.two", "2030-01-01T01:00:00Z"),
+        sts_answer("STS.three", "2030-01-01T01:00:00Z"),
+        Reply::error(403, "NoPermission", "not allowed to assume"),
+    ])
+    .await;
+    let metadata = TestServer::start(vec![
+        Reply::raw(200, "text/plain", "md-token"),
+        Reply::json(
+            200,
+            r#"{"Code":"Success","AccessKeyId":"STS.md","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}"#,
+        ),
+    ])
+    .await;
+    let home = temp_home();
+    write(
+        &home.join(".aliyun/config.json"),
+        r#"{"current": "role", "profiles": [
+          {"name": "role", "mode": "RamRoleArn", "access_key_id": "x", "access_key_secret": "y",
+           "ram_role_arn": "acs:ram::1:role/cli", "ram_session_name": "cli-s", "expired_seconds": 1800},
+          {"name": "chained", "mode": "ChainableRamRoleArn", "source_profile": "role",
+           "ram_role_arn": "acs:ram::1:role/second"},
+          {"name": "ecs", "mode": "EcsRamRole", "ram_role_name": "NodeRole"},
+          {"name": "loop", "mode": "ChainableRamRoleArn", "source_profile": "loop", "ram_role_arn": "r"},
+          {"name": "nokeys", "mode": "RamRoleArn", "ram_role_arn": "r"}
+        ]}"#,
+    );
+    // Valid keys later in the chain must not be used when an earlier source is broken.
+    write(
+        &home.join(".alibabacloud/credentials.ini"),
+        "[default]\naccess_key_id = ini-id\naccess_key_secret = ini-secret\n",
+    );
+    let env = |profile: &str| {
+        CredentialsEnv::from_vars([
+            ("ALIBABA_CLOUD_PROFILE", profile.to_owned()),
+            ("ALIBABA_CLOUD_STS_ENDPOINT", sts.endpoint()),
+            ("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", metadata.endpoint()),
+        ])
+        .home(&home)
+    };
+    let c = DefaultCredentialsChain::new(env("role"))
+        .resolve()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "STS.one");
+    let c = DefaultCredentialsChain::new(env("chained"))
+        .resolve()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "STS.three");
+    let seen = sts.seen();
+    assert_eq!(seen[0].param("RoleSessionName").as_deref(), Some("cli-s"));
+    assert_eq!(seen[0].param("DurationSeconds").as_deref(), Some("1800"));
+    assert!(seen[0].verify_v2(&Credentials::new("x", "y")));
+    // The chained role is assumed with the first role's temporary keys.
+    assert_eq!(
+        seen[2].param("RoleArn").as_deref(),
+        Some("acs:ram::1:role/second")
+    );
+    assert_eq!(seen[2].param("AccessKeyId").as_deref(), Some("STS.two"));
+    assert_eq!(
+        seen[2].param("SecurityToken").as_deref(),
+        Some("STS.two-token")
+    );
+
+    let c = DefaultCredentialsChain::new(env("ecs"))
+        .resolve()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "STS.md");
+    assert_eq!(
+        metadata.seen()[1].path,
+        "/latest/meta-data/ram/security-credentials/NodeRole"
+    );
+
+    for (profile, expected) in [
+        ("role", "NoPermission"),
+        ("loop", "source_profile chain longer than"),
+        (
+            "nokeys",
+            "mode RamRoleArn: needs access_key_id, access_key_secret",
+        ),
+    ] {
+        let err = DefaultCredentialsChain::new(env(profile))
+            .resolve()
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(expected), "{profile}: {text}");
+        assert!(!text.contains("ini-id"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_uri_is_the_last_source() {
+    let server = TestServer::start(vec![
+        Reply::json(
+            200,
+            r#"{"Code":"Success","AccessKeyId":"STS.uri","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}"#,
+        ),
+        Reply::json(500, r#"{"Code":"Failed"}"#),
+    ])
+    .await;
+    let env = CredentialsEnv::from_vars([
+        no_metadata(),
+        (
+            "ALIBABA_CLOUD_CREDENTIALS_URI",
+            &format!("{}/creds?key=secret-q", server.endpoint()),
+        ),
+    ])
+    .home(temp_home());
+    let c = DefaultCredentialsChain::new(env.clone())
+        .resolve()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "STS.uri");
+    assert_eq!(server.seen()[0].path, "/creds");
+    let err = DefaultCredentialsChain::new(env)
+        .resolve()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("credentials URI") && err.contains("HTTP 500"),
+        "{err}"
+    );
+    assert!(!err.contains("secret-q"), "{err}");
+}
+
+#[tokio::test]
+async fn metadata_redirects_are_never_followed() {
+    let elsewhere = TestServer::start(vec![Reply::json(
+        200,
+        r#"{"Code":"Success","AccessKeyId":"EVIL","AccessKeySecret":"s","SecurityToken":"t"}"#,
+    )])
+    .await;
+    let to = format!("{}/steal", elsewhere.endpoint());
+    let metadata = TestServer::start(vec![
+        Reply::raw(200, "text/plain", "md-token"),
+        Reply::raw(302, "text/plain", "").header("location", &to),
+        Reply::raw(307, "text/plain", "").header("location", &to),
+    ])
+    .await;
+    let p = EcsRamRoleProvider::new(metadata.endpoint());
+    let err = p.provide_credentials().await.unwrap_err().to_string();
+    assert!(err.contains("HTTP 302"), "{err}");
+    let err = p.provide_credentials().await.unwrap_err().to_string();
+    assert!(err.contains("HTTP 307"), "{err}");
+    assert!(
+        elsewhere.seen().is_empty(),
+        "the token never reaches another host"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn credentials_files_must_be_small_regular_files() {
+    let dir = temp_home();
+    let fifo = dir.join("fifo.ini");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let big = dir.join("big.ini");
+    write(
+        &big,
+        &format!(
+            "[default]\naccess_key_id = a\naccess_key_secret = b\n#{}\n",
+            "x".repeat(ecs_api::credentials::MAX_CREDENTIALS_FILE_BYTES as usize)
+        ),
+    );
+    let good = dir.join("good.ini");
+    write(
+        &good,
+        "[default]\naccess_key_id = link-id\naccess_key_secret = s\n",
+    );
+    let link_good = dir.join("link-good.ini");
+    std::os::unix::fs::symlink(&good, &link_good).unwrap();
+    let link_zero = dir.join("link-zero.ini");
+    std::os::unix::fs::symlink("/dev/zero", &link_zero).unwrap();
+
+    let run = |path: &std::path::Path| {
+        let env = CredentialsEnv::from_vars([
+            ("ALIBABA_CLOUD_CREDENTIALS_FILE", path.display().to_string()),
+            ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true".into()),
+        ]);
+        async move {
+            tokio::time::timeout(
+                Duration::from_secs(10),
+                DefaultCredentialsChain::new(env).resolve(),
+            )
+            .await
+            .expect("never blocks")
+        }
+    };
+    for (path, expected) in [
+        (fifo.as_path(), "not a regular file"),
+        (std::path::Path::new("/dev/zero"), "not a regular file"),
+        (link_zero.as_path(), "not a regular file"),
+        (big.as_path(), "larger than"),
+    ] {
+        let err = run(path).await.unwrap_err().to_string();
+        assert!(err.contains(expected), "{}: {err}", path.display());
+    }
+    assert_eq!(run(&link_good).await.unwrap().access_key_id(), "link-id");
 }

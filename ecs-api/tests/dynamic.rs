@@ -15,6 +15,7 @@ fn client(endpoint: &str) -> Client {
     Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .endpoint(endpoint)
             .credentials(Credentials::new("testid", "testsecret"))
             .build()
@@ -63,7 +64,7 @@ async fn call_sends_the_wire_params_and_returns_the_output_by_wire_name() {
     assert_eq!(p("ExcludeDiskId.2").as_deref(), Some("d-2"));
     assert_eq!(p("Tag.1.Value").as_deref(), Some("storage"));
     assert!(p("ClientToken").is_some());
-    assert!(seen[0].verify_v1(&Credentials::new("testid", "testsecret")));
+    assert!(seen[0].verify_v2(&Credentials::new("testid", "testsecret")));
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ fn client(server: &TestServer) -> Client {
     Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(Credentials::new("testid", "testsecret"))
             .endpoint(server.endpoint())
             .sleep_impl(Arc::new(RecordingSleep::default()))

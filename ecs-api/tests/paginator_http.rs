@@ -179,6 +179,7 @@ fn client_for(server: &TestServer) -> Client {
     Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(Credentials::new("testid", "testsecret"))
             .endpoint(server.endpoint())
             .sleep_impl(Arc::new(RecordingSleep::default()))
@@ -247,7 +248,7 @@ async fn page_numbers_count_up_and_every_item_arrives_in_order() {
     assert_eq!(sent(&server, "NextToken"), [None, None, None]);
     // Each page is a signed call like any other.
     let creds = Credentials::new("testid", "testsecret");
-    assert!(server.seen().iter().all(|s| s.verify_v1(&creds)));
+    assert!(server.seen().iter().all(|s| s.verify_v2(&creds)));
 }
 
 #[tokio::test]
@@ -356,6 +357,7 @@ fn streams_can_be_sent_to_other_tasks() {
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .credentials(Credentials::new("id", "secret"))
             .build()
             .unwrap(),

@@ -2,9 +2,9 @@
 //! plus the published doc example. Every intermediate string is compared, not just the signature.
 
 use ecs_api::Credentials;
-use ecs_api::signer::{self, v1, v3};
+use ecs_api::signer::{self, v2, v3};
 
-struct V1Case {
+struct V2Case {
     id: &'static str,
     method: &'static str,
     params: &'static [(&'static str, &'static str)],
@@ -29,8 +29,8 @@ struct V3Case {
     authorization: &'static str,
 }
 
-const V1_CASES: &[V1Case] = &[
-    V1Case {
+const V2_CASES: &[V2Case] = &[
+    V2Case {
         id: "doc_describe_regions_get",
         method: "GET",
         params: &[
@@ -47,7 +47,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26",
         signature: "OLeaidS1JvxuMvnyHOwuJ+uX5qY=",
     },
-    V1Case {
+    V2Case {
         id: "csg_doc_sample_request",
         method: "POST",
         params: &[
@@ -66,7 +66,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateSnapshotGroup%26Format%3Djson%26InstanceId%3Di-j6ca469urv8ei629%252A%252A%252A%252A%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-26T08%253A00%253A00Z%26Version%3D2014-05-26",
         signature: "LH+v+QnoCk9FL523QdrQaid5xL0=",
     },
-    V1Case {
+    V2Case {
         id: "unicode_chinese",
         method: "POST",
         params: &[
@@ -87,7 +87,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateSnapshotGroup%26Description%3D%25E4%25B8%25AD%25E6%2596%2587%25E6%258F%258F%25E8%25BF%25B0%25EF%25BC%259A%25E6%2595%25B0%25E6%258D%25AE%25E5%25BA%2593%25E7%259B%2598%25EF%25BC%258C%25E4%25B8%2580%25E8%2587%25B4%25E6%2580%25A7%25E5%25BF%25AB%25E7%2585%25A7%25E3%2580%2582%26Format%3Djson%26InstanceId%3Di-bp1g6zv0ce8oghu7%252A%252A%252A%252A%26Name%3D%25E5%25BF%25AB%25E7%2585%25A7%25E4%25B8%2580%25E8%2587%25B4%25E6%2580%25A7%25E7%25BB%2584%25E6%25B5%258B%25E8%25AF%2595%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-26T08%253A00%253A00Z%26Version%3D2014-05-26",
         signature: "MLXUQgzQwo2DHKgEPQp+eoUtfGw=",
     },
-    V1Case {
+    V2Case {
         id: "spaces",
         method: "POST",
         params: &[
@@ -108,7 +108,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateSnapshotGroup%26Description%3D%2520two%2520%2520spaces%2520and%2520trailing%2520%26Format%3Djson%26InstanceId%3Di-bp1g6zv0ce8oghu7%252A%252A%252A%252A%26Name%3Dmy%2520snapshot%2520group%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-26T08%253A00%253A00Z%26Version%3D2014-05-26",
         signature: "YnSDIUGrrxpK6CnLaf5KJ8y//P8=",
     },
-    V1Case {
+    V2Case {
         id: "star",
         method: "POST",
         params: &[
@@ -130,7 +130,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateSnapshotGroup%26ExcludeDiskId.1%3Dd-bp1%252A%252A%252A%252A%26ExcludeDiskId.2%3Dd-%252A%26Format%3Djson%26InstanceId%3Di-bp1g6zv0ce8oghu7%252A%252A%252A%252A%26Name%3Dname%252Astar%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-26T08%253A00%253A00Z%26Version%3D2014-05-26",
         signature: "MPvm8MSLk1IYvKii5QfzKr9eXF4=",
     },
-    V1Case {
+    V2Case {
         id: "tilde",
         method: "POST",
         params: &[
@@ -151,7 +151,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateSnapshotGroup%26Description%3D~~~%26Format%3Djson%26InstanceId%3Di-bp1g6zv0ce8oghu7%252A%252A%252A%252A%26Name%3Dtilde~name%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-26T08%253A00%253A00Z%26Version%3D2014-05-26",
         signature: "TGjgGinDPpKmosCkdg89zyqFsm4=",
     },
-    V1Case {
+    V2Case {
         id: "empty_values",
         method: "POST",
         params: &[
@@ -172,7 +172,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateSnapshotGroup%26Description%3D%26Format%3Djson%26InstanceId%3Di-bp1g6zv0ce8oghu7%252A%252A%252A%252A%26Name%3D%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-26T08%253A00%253A00Z%26Version%3D2014-05-26",
         signature: "TItL+mBehNIjeMqup3fhDMZ8jLU=",
     },
-    V1Case {
+    V2Case {
         id: "exclude_disk_ids_16",
         method: "POST",
         params: &[
@@ -207,7 +207,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateSnapshotGroup%26ExcludeDiskId.1%3Dd-bp01exclude%252A%252A%252A%252A%26ExcludeDiskId.10%3Dd-bp10exclude%252A%252A%252A%252A%26ExcludeDiskId.11%3Dd-bp11exclude%252A%252A%252A%252A%26ExcludeDiskId.12%3Dd-bp12exclude%252A%252A%252A%252A%26ExcludeDiskId.13%3Dd-bp13exclude%252A%252A%252A%252A%26ExcludeDiskId.14%3Dd-bp14exclude%252A%252A%252A%252A%26ExcludeDiskId.15%3Dd-bp15exclude%252A%252A%252A%252A%26ExcludeDiskId.16%3Dd-bp16exclude%252A%252A%252A%252A%26ExcludeDiskId.2%3Dd-bp02exclude%252A%252A%252A%252A%26ExcludeDiskId.3%3Dd-bp03exclude%252A%252A%252A%252A%26ExcludeDiskId.4%3Dd-bp04exclude%252A%252A%252A%252A%26ExcludeDiskId.5%3Dd-bp05exclude%252A%252A%252A%252A%26ExcludeDiskId.6%3Dd-bp06exclude%252A%252A%252A%252A%26ExcludeDiskId.7%3Dd-bp07exclude%252A%252A%252A%252A%26ExcludeDiskId.8%3Dd-bp08exclude%252A%252A%252A%252A%26ExcludeDiskId.9%3Dd-bp09exclude%252A%252A%252A%252A%26Format%3Djson%26InstanceId%3Di-bp1g6zv0ce8oghu7%252A%252A%252A%252A%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-26T08%253A00%253A00Z%26Version%3D2014-05-26",
         signature: "sBOoA4lry8HjnzZtMonm5wVx+H0=",
     },
-    V1Case {
+    V2Case {
         id: "tags_2",
         method: "POST",
         params: &[
@@ -230,7 +230,7 @@ const V1_CASES: &[V1Case] = &[
         string_to_sign: "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateSnapshotGroup%26Format%3Djson%26InstanceId%3Di-bp1g6zv0ce8oghu7%252A%252A%252A%252A%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Tag.1.Key%3Denv%26Tag.1.Value%3Dprod%26Tag.2.Key%3Dteam%26Tag.2.Value%3Dstorage%26Timestamp%3D2024-05-26T08%253A00%253A00Z%26Version%3D2014-05-26",
         signature: "/Vb6TiV5Vrm3Y2yzchLwcCMJOWM=",
     },
-    V1Case {
+    V2Case {
         id: "security_token",
         method: "POST",
         params: &[
@@ -352,10 +352,10 @@ fn creds() -> Credentials {
 }
 
 #[test]
-fn every_v1_vector_matches() {
-    assert_eq!(V1_CASES.len(), 10);
-    for case in V1_CASES {
-        let got = v1::sign_params(&creds(), case.method, case.params);
+fn every_v2_vector_matches() {
+    assert_eq!(V2_CASES.len(), 10);
+    for case in V2_CASES {
+        let got = v2::sign_params(&creds(), case.method, case.params);
         assert_eq!(
             got.canonical_query, case.canonical,
             "canonical query of {}",
@@ -368,13 +368,13 @@ fn every_v1_vector_matches() {
         );
         assert_eq!(got.signature, case.signature, "signature of {}", case.id);
         // The pieces are usable on their own too.
-        assert_eq!(v1::canonical_query(case.params), case.canonical);
+        assert_eq!(v2::canonical_query(case.params), case.canonical);
         assert_eq!(
-            v1::string_to_sign(case.method, case.canonical),
+            v2::string_to_sign(case.method, case.canonical),
             case.string_to_sign
         );
         assert_eq!(
-            v1::sign_string(&creds(), case.string_to_sign),
+            v2::sign_string(&creds(), case.string_to_sign),
             case.signature
         );
     }
@@ -392,7 +392,7 @@ fn published_doc_example() {
         ("Version", "2014-05-26"),
         ("SignatureVersion", "1.0"),
     ];
-    let got = v1::sign_params(&creds(), "GET", &params);
+    let got = v2::sign_params(&creds(), "GET", &params);
     assert_eq!(got.signature, "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
 }
 
@@ -401,7 +401,7 @@ fn published_doc_example() {
 #[test]
 fn rpc_fast_path_agrees_with_vectors() {
     let ts = time::macros::datetime!(2024-05-26 08:00:00 UTC);
-    for case in V1_CASES {
+    for case in V2_CASES {
         let common = [
             "Action",
             "Version",
@@ -431,9 +431,9 @@ fn rpc_fast_path_agrees_with_vectors() {
         };
         let action = get("Action").unwrap();
         let nonce = get("SignatureNonce").unwrap();
-        let signed = v1::sign_rpc(
+        let signed = v2::sign_rpc(
             &creds,
-            &v1::RpcRequest {
+            &v2::RpcRequest {
                 method: case.method,
                 action,
                 version: "2014-05-26",
@@ -452,14 +452,14 @@ fn rpc_fast_path_agrees_with_vectors() {
             .canonical
             .replace(&format!("Format={format}"), "Format=JSON");
         assert_eq!(signed.canonical_query(), expected_canonical, "{}", case.id);
-        let expected = v1::sign_string(
+        let expected = v2::sign_string(
             &creds,
-            &v1::string_to_sign(case.method, &expected_canonical),
+            &v2::string_to_sign(case.method, &expected_canonical),
         );
         assert_eq!(signed.signature(), expected, "{}", case.id);
         assert_eq!(
             signed.string_to_sign(),
-            v1::string_to_sign(case.method, &expected_canonical),
+            v2::string_to_sign(case.method, &expected_canonical),
             "{}",
             case.id
         );
@@ -478,7 +478,7 @@ fn rpc_fast_path_agrees_with_vectors() {
 #[test]
 fn presigned_url_is_endpoint_plus_signed_query() {
     let params = vec![("RegionId".to_string(), "cn-beijing".to_string())];
-    let req = v1::RpcRequest {
+    let req = v2::RpcRequest {
         method: "GET",
         action: "DescribeRegions",
         version: "2014-05-26",
@@ -486,8 +486,8 @@ fn presigned_url_is_endpoint_plus_signed_query() {
         timestamp: time::macros::datetime!(2016-02-23 12:46:24 UTC),
         nonce: "n",
     };
-    let url = v1::presigned_url("https://ecs.cn-beijing.aliyuncs.com/", &creds(), &req);
-    let signed = v1::sign_rpc(&creds(), &req);
+    let url = v2::presigned_url("https://ecs.cn-beijing.aliyuncs.com/", &creds(), &req);
+    let signed = v2::sign_rpc(&creds(), &req);
     assert_eq!(
         url,
         format!("https://ecs.cn-beijing.aliyuncs.com/?{}", signed.query())
@@ -571,7 +571,7 @@ fn encoding_rules() {
 fn signed_query_debug_hides_the_token() {
     let creds = Credentials::with_security_token("id", "secret", "TOPSECRETTOKEN");
     let params: Vec<(String, String)> = vec![];
-    let req = v1::RpcRequest {
+    let req = v2::RpcRequest {
         method: "POST",
         action: "DescribeRegions",
         version: "2014-05-26",
@@ -579,7 +579,7 @@ fn signed_query_debug_hides_the_token() {
         timestamp: time::macros::datetime!(2024-05-26 08:00:00 UTC),
         nonce: "n",
     };
-    let signed = v1::sign_rpc(&creds, &req);
+    let signed = v2::sign_rpc(&creds, &req);
     assert!(signed.query().contains("SecurityToken=TOPSECRETTOKEN"));
     assert!(!format!("{signed:?}").contains("TOPSECRETTOKEN"));
     let v3 = v3::sign_rpc(

@@ -83,7 +83,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "signature" => {
                 a.signature = Some(match value()?.as_str() {
                     // The aliyun CLI says v2 for the HMAC-SHA1 query scheme (SignatureVersion=1.0).
-                    "v2" | "V2" => SignatureVersion::V1,
+                    "v2" | "V2" => SignatureVersion::V2,
                     "v3" | "V3" => SignatureVersion::V3,
                     other => {
                         return Err(format!(
@@ -181,7 +181,7 @@ mod tests {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
         assert!(a.all_pages);
-        assert_eq!(a.signature, Some(SignatureVersion::V1));
+        assert_eq!(a.signature, Some(SignatureVersion::V2));
         assert_eq!(a.max_attempts, Some(5));
     }
 

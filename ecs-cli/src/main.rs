@@ -34,7 +34,7 @@ a value that starts with --.
 options:
   --region R          region (default: ALIBABA_CLOUD_REGION_ID or the aliyun CLI profile)
   --endpoint URL      endpoint override (default: the region's ECS endpoint)
-  --signature v2|v3   v2: HMAC-SHA1 query signature (default); v3: ACS3-HMAC-SHA256
+  --signature v2|v3   v2: HMAC-SHA1 query signature; v3: ACS3-HMAC-SHA256 (default)
   --max-attempts N    attempts per call, retries included (default 3)
   --all-pages         fetch every page of a paged operation; items gathered into one answer
   --emulator          start ecs-emulator in-process on 127.0.0.1 and call it (no account needed)

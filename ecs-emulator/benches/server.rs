@@ -1,7 +1,7 @@
 //! The emulator binary under load, measured from outside (`cargo bench -p ecs-emulator --bench
 //! server [-- throughput|memory]`; both by default).
 //!
-//! - `throughput`: 64 keep-alive connections (`EMU_BENCH_TASKS`) each sending freshly V1-signed
+//! - `throughput`: 64 keep-alive connections (`EMU_BENCH_TASKS`) each sending freshly V2-signed
 //!   requests (new nonce and ClientToken per request, so every one is verified and creates a
 //!   snapshot group) from a lean load generator on one thread of this process: raw HTTP/1.1,
 //!   signing with `ecs_api::signer`, so the client costs a few µs per request and the server
@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ecs_api::Credentials;
-use ecs_api::signer::{Clock as _, NonceSource as _, RandomNonce, SystemClock, v1};
+use ecs_api::signer::{Clock as _, NonceSource as _, RandomNonce, SystemClock, v2};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
@@ -209,10 +209,10 @@ fn request(call: Call, addr: SocketAddr, creds: &Credentials) -> Vec<u8> {
         ),
     };
     let nonce = RandomNonce.nonce();
-    let url = v1::presigned_url(
+    let url = v2::presigned_url(
         "",
         creds,
-        &v1::RpcRequest {
+        &v2::RpcRequest {
             method: "POST",
             action,
             version: "2014-05-26",
@@ -349,7 +349,7 @@ async fn throughput(world: &Path) {
     let tasks = env_or("EMU_BENCH_TASKS", 64) as usize;
     let variants = variants();
     println!(
-        "emulator throughput: {tasks} connections, V1-signed requests, {rounds} rounds of {secs} s, variants alternating; {} cores",
+        "emulator throughput: {tasks} connections, V2-signed requests, {rounds} rounds of {secs} s, variants alternating; {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     for (call, name) in [

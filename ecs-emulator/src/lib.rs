@@ -1,4 +1,4 @@
-//! A local ECS RPC endpoint answering every documented action: V1 and V3 signature checks and
+//! A local ECS RPC endpoint answering every documented action: V2 and V3 signature checks and
 //! the generated validation for all of them; the actions of [`MODELLED_ACTIONS`] run against one
 //! state (snapshot groups, snapshots, disks and instances with the pages' rules, progressing over
 //! time by a clock tests can freeze or advance); every other

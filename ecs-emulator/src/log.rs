@@ -150,7 +150,7 @@ mod tests {
             seq,
             method: "POST".into(),
             path: "/".into(),
-            scheme: Scheme::V1,
+            scheme: Scheme::V2,
             action: None,
             access_key_id: None,
             params: vec![("K".into(), value.into())],

@@ -1,4 +1,4 @@
-//! The RPC gateway: reading params from query and form body, common-param checks, V1 and V3
+//! The RPC gateway: reading params from query and form body, common-param checks, V2 and V3
 //! signature verification, replay and clock-skew protection, and rendering answers.
 
 use std::collections::HashMap;
@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ecs_api::Credentials;
 use ecs_api::dynamic::{OPERATIONS, OperationEntry};
-use ecs_api::signer::{v1, v3};
+use ecs_api::signer::{v2, v3};
 use time::OffsetDateTime;
 
 use crate::errors::ApiError;
@@ -20,7 +20,7 @@ pub const API_VERSION: &str = "2014-05-26";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Scheme {
     /// `Signature` param, HMAC-SHA1.
-    V1,
+    V2,
     /// `Authorization: ACS3-HMAC-SHA256 ...`.
     V3,
 }
@@ -136,10 +136,10 @@ impl Parsed {
             .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// The action: `Action` for V1, `x-acs-action` for V3 (falling back to a param).
+    /// The action: `Action` for V2, `x-acs-action` for V3 (falling back to a param).
     pub fn action(&self) -> Option<&str> {
         match self.scheme {
-            Scheme::V1 => self.param("Action"),
+            Scheme::V2 => self.param("Action"),
             Scheme::V3 => self.header("x-acs-action").or_else(|| self.param("Action")),
         }
         .filter(|a| !a.is_empty())
@@ -147,7 +147,7 @@ impl Parsed {
 
     fn version(&self) -> Option<&str> {
         match self.scheme {
-            Scheme::V1 => self.param("Version"),
+            Scheme::V2 => self.param("Version"),
             Scheme::V3 => self
                 .header("x-acs-version")
                 .or_else(|| self.param("Version")),
@@ -268,7 +268,7 @@ pub fn verify(
     now: OffsetDateTime,
 ) -> Result<Verified, ApiError> {
     match p.scheme {
-        Scheme::V1 => verify_v1(p, account, now),
+        Scheme::V2 => verify_v2(p, account, now),
         Scheme::V3 => verify_v3(p, account, now),
     }
 }
@@ -279,7 +279,7 @@ fn required<'a>(p: &'a Parsed, name: &str, shown: &str) -> Result<&'a str, ApiEr
         .ok_or_else(|| ApiError::missing(shown))
 }
 
-fn verify_v1(
+fn verify_v2(
     p: &Parsed,
     account: impl FnOnce(&str) -> Option<Account>,
     now: OffsetDateTime,
@@ -308,7 +308,7 @@ fn verify_v1(
 
     let pairs: Vec<(&str, &str)> = p.all_pairs().filter(|(k, _)| *k != "Signature").collect();
     let creds = Credentials::new(&account.access_key_id, &account.access_key_secret);
-    let expected = v1::sign_params(&creds, &p.method, &pairs);
+    let expected = v2::sign_params(&creds, &p.method, &pairs);
     if !constant_time_eq(expected.signature.as_bytes(), signature.as_bytes()) {
         return Err(ApiError::with_message(
             "SignatureDoesNotMatch",

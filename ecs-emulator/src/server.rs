@@ -487,12 +487,12 @@ fn parse(req: Request) -> Result<Parsed, ApiError> {
     };
     let scheme = match req.header("authorization") {
         Some(v) if v.starts_with("ACS3-") => Scheme::V3,
-        _ => Scheme::V1,
+        _ => Scheme::V2,
     };
     // Only V3 signs the body's hash.
     let body_sha256 = match scheme {
         Scheme::V3 => ecs_api::signer::v3::hash_payload(&req.body),
-        Scheme::V1 => String::new(),
+        Scheme::V2 => String::new(),
     };
     Ok(Parsed {
         scheme,

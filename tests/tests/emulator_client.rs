@@ -27,6 +27,7 @@ async fn start_instant() -> RunningEmulator {
 fn config(emu: &RunningEmulator, creds: Credentials) -> ecs_api::config::ConfigBuilder {
     Config::builder()
         .region("cn-hangzhou")
+        .signature_version(ecs_api::SignatureVersion::V2)
         .endpoint(emu.url())
         .credentials(creds)
         .attempt_timeout(Duration::from_secs(5))
@@ -628,7 +629,7 @@ async fn a_generated_crate_of_another_product_calls_and_signs_for_it() {
         .filter(|(k, _)| k != "Signature")
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let expected = ecs_api::signer::v1::sign_params(&creds, "POST", &unsigned);
+    let expected = ecs_api::signer::v2::sign_params(&creds, "POST", &unsigned);
     assert_eq!(
         param(&query, "Signature"),
         Some(expected.signature.as_str())

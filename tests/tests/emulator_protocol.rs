@@ -1,10 +1,10 @@
 //! Raw HTTP against the emulator, signed by hand with `ecs_api::signer`: signature and replay
-//! checks, V1 in query / form body / GET, V3, XML, rate limiting, and hostile input.
+//! checks, V2 in query / form body / GET, V3, XML, rate limiting, and hostile input.
 
 use std::time::Duration;
 
 use ecs_api::Credentials;
-use ecs_api::signer::{format_timestamp, percent_encode, v1, v3};
+use ecs_api::signer::{format_timestamp, percent_encode, v2, v3};
 use ecs_emulator::{Emulator, RateLimit, RunningEmulator};
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -55,7 +55,7 @@ fn sign(mut p: Vec<(String, String)>, method: &str, secret: &str) -> Vec<(String
         .find(|(k, _)| k == "AccessKeyId")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let sig = v1::sign_params(&Credentials::new(key_id, secret), method, &refs).signature;
+    let sig = v2::sign_params(&Credentials::new(key_id, secret), method, &refs).signature;
     p.push(("Signature".into(), sig));
     p
 }
@@ -98,7 +98,7 @@ fn signed(business: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
-async fn v1_query_succeeds_and_spaces_as_plus_are_accepted() {
+async fn v2_query_succeeds_and_spaces_as_plus_are_accepted() {
     let emu = start_instant().await;
     let p = signed(&[
         ("InstanceId", "i-emu-running"),

@@ -206,16 +206,20 @@ pub fn plan(docs: &Path, out: &Path, hint: &ServiceHint) -> Result<(Plan, bool)>
         )
         .map_err(|e| Error(e.to_string()))?,
     );
-    let ecs_api = root.join("ecs-api");
+    // By version (the workspace's, which ecs-api shares), plus a relative path while the crate
+    // sits beside this checkout: never an absolute path, so the crate can be moved or published.
+    let path = relative_path(out, &root.join("ecs-api"))
+        .map(|p| format!(", path = {:?}", p.to_string_lossy().replace('\\', "/")))
+        .unwrap_or_default();
     plan.files.insert(
         out.join("Cargo.toml"),
         format!(
             "{MANIFEST_MARK}. Do not edit by hand.\n\
              [package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\necs-api = {{ path = {:?} }}\n\n\
+             [dependencies]\necs-api = {{ version = \"{}\"{path} }}\n\n\
              # Not a member of the ecs-api workspace, even when written inside it.\n[workspace]\n",
             product.crate_name(),
-            ecs_api.to_string_lossy()
+            env!("CARGO_PKG_VERSION"),
         ),
     );
     let report = json!({
@@ -402,6 +406,40 @@ pub fn run(
     Ok(ok)
 }
 
+/// `to` relative to the folder `from` (both made absolute, compared by components); `None` when
+/// they share no root (another drive).
+fn relative_path(from: &Path, to: &Path) -> Option<std::path::PathBuf> {
+    use std::path::Component;
+    let from = std::path::absolute(from).ok()?;
+    let to = std::path::absolute(to).ok()?;
+    fn norm(p: &Path) -> Vec<Component<'_>> {
+        let mut out: Vec<Component<'_>> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    let (from, to) = (norm(&from), norm(&to));
+    if from.first() != to.first() {
+        return None;
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut rel = std::path::PathBuf::new();
+    for _ in common..from.len() {
+        rel.push("..");
+    }
+    for c in &to[common..] {
+        rel.push(c.as_os_str());
+    }
+    Some(rel)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,6 +581,21 @@ mod tests {
             let file = out.join("src/operation").join(op);
             assert!(plan.files.contains_key(&file), "{op} not generated");
         }
+    }
+
+    #[test]
+    fn the_standalone_crate_points_at_ecs_api_relatively() {
+        fn p(s: &str) -> &std::path::Path {
+            std::path::Path::new(s)
+        }
+        assert_eq!(
+            super::relative_path(p("/w/out/crate"), p("/w/repo/ecs-api")).unwrap(),
+            p("../../repo/ecs-api")
+        );
+        assert_eq!(
+            super::relative_path(p("/w/repo/x/../gen"), p("/w/repo/ecs-api")).unwrap(),
+            p("../ecs-api")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use ecs_api::operation::create_snapshot_group::{CreateSnapshotGroup, CreateSnapshotGroupInput};
-use ecs_api::signer::{Clock as _, NonceSource as _, RandomNonce, SystemClock, v1};
+use ecs_api::signer::{Clock as _, NonceSource as _, RandomNonce, SystemClock, v2};
 use ecs_api::types::Tag;
 use ecs_api::wire::ToParams as _;
 use ecs_api::{CallOptions, Client, Config, Credentials, SignatureVersion};
@@ -255,7 +255,7 @@ impl ClientKind {
         match (self, server) {
             (ClientKind::Raw, ServerKind::Fixed) => "raw reqwest",
             (ClientKind::Raw, ServerKind::Emulator) => "raw reqwest+sign",
-            (ClientKind::Ours(SignatureVersion::V1), _) => "ecs-api V1",
+            (ClientKind::Ours(SignatureVersion::V2), _) => "ecs-api V2",
             (ClientKind::Ours(SignatureVersion::V3), _) => "ecs-api V3",
         }
     }
@@ -263,7 +263,7 @@ impl ClientKind {
 
 pub(crate) const CLIENTS: [ClientKind; 3] = [
     ClientKind::Raw,
-    ClientKind::Ours(SignatureVersion::V1),
+    ClientKind::Ours(SignatureVersion::V2),
     ClientKind::Ours(SignatureVersion::V3),
 ];
 
@@ -275,7 +275,7 @@ pub(crate) enum Caller {
         http: reqwest::Client,
         url: Arc<str>,
     },
-    /// Raw reqwest, each request signed with `ecs_api::signer::v1` (fresh nonce, timestamp and
+    /// Raw reqwest, each request signed with `ecs_api::signer::v2` (fresh nonce, timestamp and
     /// ClientToken: the emulator rejects replayed nonces and short-cuts replayed tokens).
     RawSigned {
         http: reqwest::Client,
@@ -320,10 +320,10 @@ pub(crate) fn make_caller(client: ClientKind, server: ServerKind, base: &str) ->
         (ClientKind::Raw, ServerKind::Fixed) => {
             let input = input.client_token(uuid::Uuid::new_v4().to_string());
             let nonce = RandomNonce.nonce();
-            let url = v1::presigned_url(
+            let url = v2::presigned_url(
                 base,
                 &credentials,
-                &v1::RpcRequest {
+                &v2::RpcRequest {
                     method: "POST",
                     action: "CreateSnapshotGroup",
                     version: "2014-05-26",
@@ -377,10 +377,10 @@ impl Caller {
                 let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 1);
                 pairs.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                 pairs.push(("ClientToken", &token));
-                let url = v1::presigned_url(
+                let url = v2::presigned_url(
                     base,
                     credentials,
-                    &v1::RpcRequest {
+                    &v2::RpcRequest {
                         method: "POST",
                         action: "CreateSnapshotGroup",
                         version: "2014-05-26",

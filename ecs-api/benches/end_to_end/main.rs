@@ -21,7 +21,7 @@
 //!   as it does for every client that builds its URL per request).
 //! - `emulator`: `ecs-emulator` with signature verification (always on), the default world and the
 //!   snapshot quota raised. It rejects a reused nonce and has no switch for that, so its floor is raw
-//!   reqwest plus `ecs_api::signer::v1::sign_rpc` per call (fresh timestamp, nonce and ClientToken):
+//!   reqwest plus `ecs_api::signer::v2::sign_rpc` per call (fresh timestamp, nonce and ClientToken):
 //!   the difference to ours is validation, param flattening, retry/timeout wrapping, tracing spans
 //!   and response parsing. The emulator does more work as its state grows (its snapshot-quota check
 //!   scans every snapshot held), so each emulator measurement gets a fresh emulator process and the
@@ -111,7 +111,7 @@ struct Settings {
     run_for: Duration,
     rounds: usize,
     smoke: bool,
-    /// `E2E_FILTER`: run only the rows whose name contains every word of it (`fixed seq V1`).
+    /// `E2E_FILTER`: run only the rows whose name contains every word of it (`fixed seq V2`).
     filter: Option<String>,
 }
 
@@ -306,9 +306,9 @@ fn print_table(rows: &[Row], s: &Settings) {
         })
         .collect();
     println!(
-        "\nmedians of {} round(s); rounds alternate the clients (raw, V1, V3, raw, …). Client CPU = getrusage(RUSAGE_SELF)\n\
+        "\nmedians of {} round(s); rounds alternate the clients (raw, V2, V3, raw, …). Client CPU = getrusage(RUSAGE_SELF)\n\
          of the bench process (client only: servers are child processes); server CPU from /proc/PID/stat (10 ms ticks).\n\
-         fixed-200 floor: one pre-signed URL. emulator floor: raw reqwest + ecs_api::signer::v1 per call (fresh nonce,\n\
+         fixed-200 floor: one pre-signed URL. emulator floor: raw reqwest + ecs_api::signer::v2 per call (fresh nonce,\n\
          timestamp, ClientToken: the emulator rejects reused nonces); fresh emulator per run, same call count ({}).",
         s.rounds,
         calls.join(", ")
@@ -323,7 +323,7 @@ fn print_emulator_summary(rows: &[Row]) {
     };
     let server_cpu = gen_row.server_cpu();
     println!(
-        "\nemulator throughput, V1 signature verification on (load: raw reqwest, {CONCURRENCY} tasks, each request freshly signed):\n  \
+        "\nemulator throughput, V2 signature verification on (load: raw reqwest, {CONCURRENCY} tasks, each request freshly signed):\n  \
          {:.0} req/s, p50 {:.0} µs, p99 {:.0} µs; emulator CPU {:.1} µs/request (one current-thread runtime: ≤ {:.0} req/s per core)",
         gen_row.rps(),
         gen_row.p50(),
@@ -340,7 +340,7 @@ fn print_emulator_summary(rows: &[Row]) {
 fn print_targets(rows: &[Row]) {
     println!("\ntargets (ecs-api vs raw reqwest on the same server; computed, not asserted):");
     for server in [ServerKind::Fixed, ServerKind::Emulator] {
-        for version in [SignatureVersion::V1, SignatureVersion::V3] {
+        for version in [SignatureVersion::V2, SignatureVersion::V3] {
             let find = |tasks: usize, client: ClientKind| {
                 rows.iter()
                     .find(|r| r.server == server && r.tasks == tasks && r.client == client)

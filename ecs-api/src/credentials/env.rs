@@ -98,10 +98,12 @@ impl EnvironmentProvider {
 
     pub(crate) fn lookup(env: &CredentialsEnv) -> Result<Lookup, CredentialsError> {
         match (env.var(ENV_KEY_ID), env.var(ENV_KEY_SECRET)) {
-            (Some(id), Some(secret)) => Ok(Lookup::Found(match env.var(ENV_TOKEN) {
-                Some(token) => Credentials::with_security_token(id, secret, token),
-                None => Credentials::new(id, secret),
-            })),
+            (Some(id), Some(secret)) => Ok(Lookup::Found(std::sync::Arc::new(
+                match env.var(ENV_TOKEN) {
+                    Some(token) => Credentials::with_security_token(id, secret, token),
+                    None => Credentials::new(id, secret),
+                },
+            ))),
             (None, None) => Ok(Lookup::NotConfigured(format!(
                 "environment ({ENV_KEY_ID} not set)"
             ))),
@@ -121,7 +123,7 @@ impl ProvideCredentials for EnvironmentProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
             match Self::lookup(&self.env)? {
-                Lookup::Found(c) => Ok(c),
+                Lookup::Found(p) => p.provide_credentials().await,
                 Lookup::NotConfigured(why) => Err(CredentialsError::NotFound { tried: vec![why] }),
             }
         })

@@ -6,7 +6,11 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::http::read_capped;
 use super::{BoxFuture, Credentials, CredentialsEnv, CredentialsError, ProvideCredentials};
+
+/// The metadata answers are a few KB at most.
+const MAX_BODY: usize = 64 * 1024;
 
 pub const DEFAULT_METADATA_ENDPOINT: &str = "http://100.100.100.200";
 const TOKEN_PATH: &str = "/latest/api/token";
@@ -43,9 +47,12 @@ impl EcsRamRoleProvider {
         }
         let endpoint = endpoint.trim_end_matches('/').to_owned();
         // Off ECS the address does not answer: fail fast rather than stall the chain.
+        // Never follows redirects: one to another host would send it the metadata token and
+        // bring back whatever keys it chose.
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(1))
             .timeout(Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .build()
             .map_err(|e| e.to_string());
@@ -95,14 +102,14 @@ impl EcsRamRoleProvider {
             .await
             .map_err(|e| self.fail(format!("{what}: request failed"), Some(e)))?;
         let status = resp.status();
-        let body = resp
-            .text()
-            .await
-            .map_err(|e| self.fail(format!("{what}: reading the answer failed"), Some(e)))?;
         if !status.is_success() {
+            // A 3xx lands here too: redirects are refused, never followed.
             return Err(self.fail(format!("{what}: HTTP {}", status.as_u16()), None));
         }
-        Ok(body)
+        let body = read_capped(resp, MAX_BODY)
+            .await
+            .map_err(|e| self.fail(format!("{what}: reading the answer failed: {e}"), None))?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     pub(crate) async fn fetch(&self) -> Result<Credentials, CredentialsError> {
@@ -162,7 +169,7 @@ struct RoleCredentials {
     expiration: Option<String>,
 }
 
-fn parse_role_credentials(body: &str) -> Result<Credentials, String> {
+pub(crate) fn parse_role_credentials(body: &str) -> Result<Credentials, String> {
     // Serde's message could quote the body, which holds secrets: keep only the position.
     let rc: RoleCredentials = serde_json::from_str(body).map_err(|e| {
         format!(

@@ -1,15 +1,19 @@
 //! Access keys: the [`Credentials`] value, the [`ProvideCredentials`] trait, the default chain and a
 //! refreshing cache.
 //!
-//! Default chain (first that answers wins): environment → aliyun CLI `~/.aliyun/config.json` → INI
-//! credentials file → ECS RAM role from the instance metadata service. Keys given explicitly to
-//! [`crate::Config`] bypass the chain.
+//! Default chain, in the official credentials library's order (the first configured source wins):
+//! environment → OIDC role (RRSA) → aliyun CLI `~/.aliyun/config.json` → INI credentials file →
+//! ECS RAM role from the instance metadata service → credentials URI. Keys given explicitly to
+//! [`crate::Config`] bypass the chain. Role sources call STS ([`StsConfig`]).
 
 mod cache;
 mod chain;
 mod env;
+mod http;
 mod imds;
 mod profile;
+mod roles;
+mod sts;
 
 use std::fmt;
 use std::future::Future;
@@ -25,8 +29,11 @@ use time::OffsetDateTime;
 pub use cache::CredentialsCache;
 pub use chain::DefaultCredentialsChain;
 pub use env::{CredentialsEnv, EnvironmentProvider};
+pub use http::MAX_CREDENTIALS_FILE_BYTES;
 pub use imds::{DEFAULT_METADATA_ENDPOINT, EcsRamRoleProvider};
 pub use profile::{CliConfigProvider, IniFileProvider, cli_profile_region};
+pub use roles::{CredentialsUriProvider, OidcRoleArnProvider, RamRoleArnProvider};
+pub use sts::{ENV_STS_ENDPOINT, StsConfig};
 
 /// A boxed, `Send` future (the trait below must be object-safe).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -43,7 +50,7 @@ struct Inner {
     access_key_secret: String,
     security_token: Option<String>,
     expiry: Option<OffsetDateTime>,
-    v1_key: Hmac<Sha1>,
+    v2_key: Hmac<Sha1>,
     v3_key: Hmac<Sha256>,
 }
 
@@ -53,7 +60,7 @@ impl Credentials {
         Self::from_parts(access_key_id.into(), access_key_secret.into(), None, None)
     }
 
-    /// Temporary STS keys: the token travels as `SecurityToken` (V1) or `x-acs-security-token` (V3).
+    /// Temporary STS keys: the token travels as `SecurityToken` (V2) or `x-acs-security-token` (V3).
     pub fn with_security_token(
         access_key_id: impl Into<String>,
         access_key_secret: impl Into<String>,
@@ -84,11 +91,11 @@ impl Credentials {
         security_token: Option<String>,
         expiry: Option<OffsetDateTime>,
     ) -> Self {
-        let mut v1_secret = String::with_capacity(access_key_secret.len() + 1);
-        v1_secret.push_str(&access_key_secret);
-        v1_secret.push('&');
+        let mut v2_secret = String::with_capacity(access_key_secret.len() + 1);
+        v2_secret.push_str(&access_key_secret);
+        v2_secret.push('&');
         // HMAC takes keys of any length, so these never fall back; the fallback only avoids a panic path.
-        let v1_key = <Hmac<Sha1> as KeyInit>::new_from_slice(v1_secret.as_bytes())
+        let v2_key = <Hmac<Sha1> as KeyInit>::new_from_slice(v2_secret.as_bytes())
             .unwrap_or_else(|_| <Hmac<Sha1> as KeyInit>::new(&Default::default()));
         let v3_key = <Hmac<Sha256> as KeyInit>::new_from_slice(access_key_secret.as_bytes())
             .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
@@ -97,7 +104,7 @@ impl Credentials {
             access_key_secret,
             security_token,
             expiry,
-            v1_key,
+            v2_key,
             v3_key,
         }))
     }
@@ -115,8 +122,8 @@ impl Credentials {
         self.0.expiry
     }
 
-    pub(crate) fn v1_key(&self) -> &Hmac<Sha1> {
-        &self.0.v1_key
+    pub(crate) fn v2_key(&self) -> &Hmac<Sha1> {
+        &self.0.v2_key
     }
     pub(crate) fn v3_key(&self) -> &Hmac<Sha256> {
         &self.0.v3_key
@@ -228,7 +235,8 @@ impl ProvideCredentials for Credentials {
 /// What one source of the chain found.
 #[derive(Debug)]
 pub(crate) enum Lookup {
-    Found(Credentials),
+    /// Configured here; asking the provider may still fail (and then stops the chain).
+    Found(SharedCredentialsProvider),
     /// Not configured here; the reason is shown when the whole chain comes up empty.
     NotConfigured(String),
 }

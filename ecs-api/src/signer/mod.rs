@@ -1,12 +1,15 @@
 //! Request signing for the ECS RPC API, usable on its own (e.g. for presigned URLs).
 //!
-//! - [`v1`]: `SignatureVersion=1.0`, HMAC-SHA1 over the canonicalized query (the default).
-//! - [`v3`]: `ACS3-HMAC-SHA256` over a canonical request, sent in the `Authorization` header.
+//! Alibaba Cloud's documentation names the schemes "signature method V2" and "V3":
+//! - [`v3`]: `ACS3-HMAC-SHA256` over a canonical request, sent in the `Authorization` header (the
+//!   default, as in the official SDKs).
+//! - [`v2`]: HMAC-SHA1 over the canonicalized query. Its wire value is `SignatureVersion=1.0`;
+//!   Alibaba marks it discontinued, but some endpoints and tools still need it.
 //!
 //! Clock and nonce are traits so that tests can pin them; both signers expose their intermediate
 //! strings (canonical query, string to sign) for tests and debugging.
 
-pub mod v1;
+pub mod v2;
 pub mod v3;
 
 use std::fmt;
@@ -18,10 +21,12 @@ use time::OffsetDateTime;
 /// Which signature scheme requests carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SignatureVersion {
-    /// HMAC-SHA1 over the canonicalized query (`SignatureVersion=1.0`), as the reference doc specifies.
+    /// "Signature method V2": HMAC-SHA1 over the canonicalized query, sent on the wire as
+    /// `SignatureVersion=1.0`. Documented as discontinued; kept for endpoints that need it.
+    V2,
+    /// "Signature method V3": `ACS3-HMAC-SHA256` in the `Authorization` header, the default (as in
+    /// the official SDKs).
     #[default]
-    V1,
-    /// `ACS3-HMAC-SHA256`, the current official SDKs' default.
     V3,
 }
 
@@ -246,7 +251,7 @@ pub(crate) fn encode_bytes(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends `canonical` (a canonical query: unreserved bytes, `%XY`, `=` and `&` only) percent-encoded
-/// again, as V1's string to sign holds it: `%` → `%25`, `&` → `%26`, `=` → `%3D`, the rest kept.
+/// again, as V2's string to sign holds it: `%` → `%25`, `&` → `%26`, `=` → `%3D`, the rest kept.
 pub(crate) fn encode_canonical_bytes(out: &mut Vec<u8>, canonical: &[u8]) {
     out.reserve(canonical.len() + canonical.len() / 2);
     let mut last = 0;
@@ -338,7 +343,7 @@ pub(crate) fn timestamp_bytes(t: OffsetDateTime) -> [u8; 20] {
     out
 }
 
-/// The canonical query both schemes sign (V1's CanonicalizedQuery, V3's CanonicalQueryString):
+/// The canonical query both schemes sign (V2's CanonicalizedQuery, V3's CanonicalQueryString):
 /// params sorted by raw key bytes, `enc(key)=enc(value)` joined by `&`.
 pub fn canonical_query(params: &[(&str, &str)]) -> String {
     let mut sorted = params.to_vec();

@@ -62,7 +62,7 @@ impl std::fmt::Debug for V3Signature {
     }
 }
 
-/// CanonicalQueryString: the same canonical form V1 signs, so both schemes share one implementation.
+/// CanonicalQueryString: the same canonical form V2 signs, so both schemes share one implementation.
 pub use super::canonical_query;
 
 /// Signs `req` with `credentials`.

@@ -13,7 +13,7 @@ use ecs_api::Credentials;
 use ecs_api::credentials::BoxFuture;
 use ecs_api::operation::{ErrorMeta, IdempotentInput, Operation, ServiceError};
 use ecs_api::retry::AsyncSleep;
-use ecs_api::signer::{v1, v3};
+use ecs_api::signer::{v2, v3};
 use ecs_api::wire::{ParamSink, ToParams, Validate, ValidationMode, ValidationReport};
 use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
@@ -48,8 +48,8 @@ impl Seen {
             .map(|(_, v)| v.clone())
     }
 
-    /// Recomputes the V1 signature from what arrived and compares it with the one sent.
-    pub fn verify_v1(&self, creds: &Credentials) -> bool {
+    /// Recomputes the V2 signature from what arrived and compares it with the one sent.
+    pub fn verify_v2(&self, creds: &Credentials) -> bool {
         let pairs = self.pairs();
         let sent = pairs
             .iter()
@@ -60,7 +60,7 @@ impl Seen {
             .filter(|(k, _)| k != "Signature")
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let expected = v1::sign_params(creds, &self.method, &rest).signature;
+        let expected = v2::sign_params(creds, &self.method, &rest).signature;
         sent.as_deref() == Some(expected.as_str())
     }
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use ecs_api::signer::{format_timestamp, percent_encode, v1};
+use ecs_api::signer::{format_timestamp, percent_encode, v2};
 use ecs_api::{Client, Config, Credentials, RetryConfig};
 use ecs_emulator::RunningEmulator;
 
@@ -17,6 +17,7 @@ pub fn client_as(emu: &RunningEmulator, creds: Credentials) -> Client {
     Client::new(
         Config::builder()
             .region("cn-hangzhou")
+            .signature_version(ecs_api::SignatureVersion::V2)
             .endpoint(emu.url())
             .credentials(creds)
             .attempt_timeout(Duration::from_secs(5))
@@ -53,7 +54,7 @@ impl Raw {
     }
 }
 
-/// The query of a request for `action` with `params` as `testid`, V1-signed by hand (POST), as
+/// The query of a request for `action` with `params` as `testid`, V2-signed by hand (POST), as
 /// any SDK would send it.
 pub fn signed_query(action: &str, params: &[(&str, &str)]) -> String {
     let n = NONCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -74,7 +75,7 @@ pub fn signed_query(action: &str, params: &[(&str, &str)]) -> String {
     ];
     p.extend(params.iter().map(|(k, v)| ((*k).into(), (*v).into())));
     let refs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let sig = v1::sign_params(&Credentials::new("testid", "testsecret"), "POST", &refs).signature;
+    let sig = v2::sign_params(&Credentials::new("testid", "testsecret"), "POST", &refs).signature;
     p.push(("Signature".into(), sig));
     p.iter()
         .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
@@ -82,7 +83,7 @@ pub fn signed_query(action: &str, params: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-/// POSTs `action` with `params` as `testid`, V1-signed by hand, as any SDK would send it.
+/// POSTs `action` with `params` as `testid`, V2-signed by hand, as any SDK would send it.
 pub async fn raw(url: &str, action: &str, params: &[(&str, &str)]) -> Raw {
     let query = signed_query(action, params);
     let r = reqwest::Client::builder()

@@ -1,4 +1,4 @@
-//! Signature V1 (`SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`).
+//! Signature V2 (`SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`).
 //!
 //! CanonicalizedQuery = sorted `enc(key)=enc(value)` joined by `&`;
 //! StringToSign = `METHOD&%2F&` + enc(CanonicalizedQuery);
@@ -17,7 +17,7 @@ use crate::wire::SortedParams;
 
 /// The intermediate and final results of signing a full param set.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct V1Signature {
+pub struct V2Signature {
     pub canonical_query: String,
     pub string_to_sign: String,
     /// Base64 HMAC-SHA1, not yet percent-encoded.
@@ -39,7 +39,7 @@ pub fn string_to_sign(method: &str, canonical_query: &str) -> String {
 
 /// Base64(HMAC-SHA1(secret + "&", string_to_sign)).
 pub fn sign_string(credentials: &Credentials, string_to_sign: &str) -> String {
-    let mut mac = credentials.v1_key().clone();
+    let mut mac = credentials.v2_key().clone();
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
@@ -49,11 +49,11 @@ pub fn sign_params(
     credentials: &Credentials,
     method: &str,
     params: &[(&str, &str)],
-) -> V1Signature {
+) -> V2Signature {
     let canonical_query = canonical_query(params);
     let string_to_sign = string_to_sign(method, &canonical_query);
     let signature = sign_string(credentials, &string_to_sign);
-    V1Signature {
+    V2Signature {
         canonical_query,
         string_to_sign,
         signature,
@@ -189,7 +189,7 @@ pub(crate) fn sign_sorted(
     sts.extend_from_slice(b"&%2F&");
     encode_canonical_bytes(&mut sts, canonical);
 
-    let mut mac = credentials.v1_key().clone();
+    let mut mac = credentials.v2_key().clone();
     mac.update(&sts);
     let digest = mac.finalize().into_bytes();
     let mut signature = [0u8; 28];
