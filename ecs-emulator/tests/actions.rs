@@ -166,7 +166,18 @@ fn minimal_params(
     entry: &ecs_api::dynamic::OperationEntry,
     mode: ValidationMode,
 ) -> Option<Vec<(String, String)>> {
-    const CANDIDATES: &[&str] = &["x1", "1", "true", "[\"x1\"]", "2", "xxxxxxxx1A!"];
+    // Then UTC times at each precision the pages state (their `format` rules).
+    const CANDIDATES: &[&str] = &[
+        "x1",
+        "1",
+        "true",
+        "[\"x1\"]",
+        "2",
+        "xxxxxxxx1A!",
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T00:00Z",
+        "2024-01-01T00Z",
+    ];
     let mut params: Vec<(String, String)> = vec![("RegionId".into(), "cn-hangzhou".into())];
     let check = |p: &[(String, String)]| (entry.check)(p, mode);
     // The RegionId the client fills is unknown to the few operations without one.

@@ -615,6 +615,7 @@ async fn a_generated_crate_of_another_product_calls_and_signs_for_it() {
             .region("cn-hangzhou")
             .endpoint(url)
             .credentials(creds.clone())
+            .signature_version(SignatureVersion::V2)
             .build()
             .unwrap(),
     );

@@ -201,19 +201,22 @@ pub fn read_pages(
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             build_spec(source_root, doc, &text, overrides_dir, common, hint)
         }))
-        .unwrap_or_else(|panic| Err(Error(format!("the parser panicked: {}", panic_text(&*panic)))));
-        Ok(
-            match built {
-                Ok(spec) => Ok(select::Page {
-                    category: select::category(&rel_path),
-                    old_layout: select::is_old_layout(&text),
-                    path: doc.clone(),
-                    rel: rel_path,
-                    spec,
-                }),
-                Err(e) => Err((rel_path, e.0)),
-            },
-        )
+        .unwrap_or_else(|panic| {
+            Err(Error(format!(
+                "the parser panicked: {}",
+                panic_text(&*panic)
+            )))
+        });
+        Ok(match built {
+            Ok(spec) => Ok(select::Page {
+                category: select::category(&rel_path),
+                old_layout: select::is_old_layout(&text),
+                path: doc.clone(),
+                rel: rel_path,
+                spec,
+            }),
+            Err(e) => Err((rel_path, e.0)),
+        })
     };
     let results = emit::parallel_map(&paths, read_one);
     let mut pages = Vec::new();
