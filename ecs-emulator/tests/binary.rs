@@ -560,3 +560,67 @@ async fn the_request_log_keeps_params_of_signed_requests_only_and_stays_in_its_b
     assert!(emu.requests().len() >= 20);
     emu.shutdown().await;
 }
+
+/// Bytes a client might send: a valid signed request cut short, with a byte changed, with a
+/// junk header or a junk query, or plain noise.
+fn hostile_request() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let valid = signed_post("DescribeInstances", &[("RegionId", "cn-hangzhou")]);
+    let len = valid.len();
+    let noise = proptest::collection::vec(any::<u8>(), 0..600);
+    let v1 = valid.clone();
+    let cut = (0..len).prop_map(move |n| v1[..n].to_vec());
+    let v2 = valid.clone();
+    let flip = (0..len, any::<u8>()).prop_map(move |(i, b)| {
+        let mut v = v2.clone();
+        v[i] = b;
+        v
+    });
+    let v3 = valid;
+    let header = "[ -~]{0,80}".prop_map(move |h| {
+        let text = String::from_utf8_lossy(&v3).into_owned();
+        text.replacen("\r\n", &format!("\r\n{h}\r\n"), 1)
+            .into_bytes()
+    });
+    let query = "[%&=+a-zA-Z0-9.]{0,200}"
+        .prop_map(|q| format!("GET /?{q} HTTP/1.1\r\nHost: emu\r\n\r\n").into_bytes());
+    prop_oneof![noise, cut, flip, header, query]
+}
+
+#[test]
+fn any_bytes_get_an_answer_or_a_close_and_the_server_keeps_serving() {
+    use proptest::prelude::*;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(start(quick()));
+    let config = ProptestConfig {
+        cases: 96,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(bytes in hostile_request())| {
+        let answer = rt.block_on(async {
+            let mut w = send(&emu, &bytes).await;
+            // The client is done: the server must not wait for more.
+            let _ = w.stream.shutdown().await;
+            w.answer().await
+        });
+        if let Some(a) = answer {
+            prop_assert!((200..600).contains(&a.status), "{a:?}");
+            if a.status >= 400 {
+                let doc: serde_json::Value = serde_json::from_str(&a.body)
+                    .map_err(|_| TestCaseError::fail(format!("not an error document: {a:?}")))?;
+                prop_assert!(doc["Code"].as_str().is_some_and(|c| !c.is_empty()), "{doc}");
+            }
+        }
+    });
+    // No case took the server down or left it stuck.
+    let ok = rt.block_on(async {
+        let mut w = send(
+            &emu,
+            &signed_post("DescribeInstances", &[("RegionId", "cn-hangzhou")]),
+        )
+        .await;
+        w.answer().await
+    });
+    assert_eq!(ok.map(|a| a.status), Some(200));
+}
