@@ -264,11 +264,7 @@ impl State {
         }
         for disk in &disks {
             check_disk(disk)?;
-            if self
-                .store
-                .snapshots_of_disk(&disk.disk_id, now)
-                .any(|s| s.progress < 100)
-            {
+            if self.store.disk_busy(&disk.disk_id, now) {
                 return Err(disk_error("IncorrectDiskStatus.CreatingSnapshot", disk));
             }
         }

@@ -23,7 +23,7 @@ use crate::group::new_id;
 use crate::paging::{self, Paging};
 use crate::server::lock;
 use crate::state::State;
-use crate::store::{ACCOMPLISHED, Snapshot};
+use crate::store::Snapshot;
 use crate::world::KmsKeyState;
 
 /// Most manual snapshots one disk may hold, read from CreateSnapshot's note ("has reached 256",
@@ -122,8 +122,7 @@ pub(crate) fn create_snapshot(
             "IncorrectDiskStatus.NeverAttached"
         }));
     }
-    let existing: Vec<Snapshot> = state.store.snapshots_of_disk(&disk.disk_id, now).collect();
-    if disk.creating_snapshot || existing.iter().any(|s| s.status != ACCOMPLISHED) {
+    if disk.creating_snapshot || state.store.disk_busy(&disk.disk_id, now) {
         return Err(ApiError::of("IncorrectDiskStatus.CreatingSnapshot"));
     }
     if disk.encrypted && disk.kms_key != KmsKeyState::Enabled {
@@ -133,10 +132,7 @@ pub(crate) fn create_snapshot(
         // "This feature can be enabled only for enhanced SSDs (ESSDs)" (InstantAccess).
         return Err(ApiError::of("DiskCategory.OperationNotSupported"));
     }
-    let manual = existing
-        .iter()
-        .filter(|s| s.snapshot_group_id.is_none())
-        .count();
+    let manual = state.store.manual_snapshots_of_disk(&disk.disk_id);
     if per_disk_limit().is_some_and(|max| manual >= max) {
         return Err(ApiError::of("QuotaExceed.Snapshot"));
     }

@@ -135,6 +135,9 @@ pub(crate) struct Store {
     groups_by_region: HashMap<String, BTreeSet<u64>>,
     /// Snapshots held per access key, for the quota check.
     held_by_owner: HashMap<String, u64>,
+    /// When the last snapshot in progress on each disk completes: a disk accumulates thousands of
+    /// snapshots, and "is one still in progress" must not read them all per request.
+    busy_until: HashMap<String, OffsetDateTime>,
 }
 
 impl Store {
@@ -154,6 +157,10 @@ impl Store {
         index(&mut self.snapshots_by_disk, &s.disk_id, seq);
         if let Some(owner) = &s.owner {
             *self.held_by_owner.entry(owner.clone()).or_default() += 1;
+        }
+        if completes > created {
+            let until = self.busy_until.entry(s.disk_id.clone()).or_insert(completes);
+            *until = (*until).max(completes);
         }
         self.snapshots.insert(
             seq,
@@ -211,6 +218,19 @@ impl Store {
             .filter_map(move |seq| self.snapshots.get(seq).map(|h| at(h, now)))
     }
 
+    /// Whether a snapshot of `disk` is still in progress at `now`.
+    pub(crate) fn disk_busy(&self, disk: &str, now: OffsetDateTime) -> bool {
+        self.busy_until.get(disk).is_some_and(|t| *t > now)
+    }
+
+    /// How many snapshots of `disk` were taken alone (not in a group), read without copying them.
+    pub(crate) fn manual_snapshots_of_disk(&self, disk: &str) -> usize {
+        self.seqs(&self.snapshots_by_disk, disk)
+            .filter_map(|seq| self.snapshots.get(seq))
+            .filter(|h| h.snapshot.snapshot_group_id.is_none())
+            .count()
+    }
+
     /// Every snapshot, as of `now`.
     pub(crate) fn all_snapshots(&self, now: OffsetDateTime) -> Vec<Snapshot> {
         self.snapshots.values().map(|h| at(h, now)).collect()
@@ -222,6 +242,19 @@ impl Store {
         let s = held.snapshot;
         unindex(&mut self.snapshots_by_region, &s.region_id, seq);
         unindex(&mut self.snapshots_by_disk, &s.disk_id, seq);
+        if self.busy_until.contains_key(&s.disk_id) {
+            // Rare (a delete): the latest completion among what is left.
+            let latest = self
+                .seqs(&self.snapshots_by_disk, &s.disk_id)
+                .filter_map(|seq| self.snapshots.get(seq))
+                .filter(|h| h.completes > h.created)
+                .map(|h| h.completes)
+                .max();
+            match latest {
+                Some(t) => self.busy_until.insert(s.disk_id.clone(), t),
+                None => self.busy_until.remove(&s.disk_id),
+            };
+        }
         if let Some(owner) = &s.owner
             && let Some(n) = self.held_by_owner.get_mut(owner)
         {
