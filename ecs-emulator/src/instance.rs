@@ -70,6 +70,13 @@ fn apply(state: &mut State, caller: &str, c: &Change) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Applies `change` under the state lock, after settling what is due.
+fn change_state(state: &Mutex<State>, caller: &str, change: &Change) -> Result<(), ApiError> {
+    let mut guard = lock(state);
+    guard.settle();
+    apply(&mut guard, caller, change)
+}
+
 pub(crate) fn start_instance(
     state: &Mutex<State>,
     caller: &str,
@@ -77,21 +84,20 @@ pub(crate) fn start_instance(
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: StartInstanceInput = input(params, ctx.mode, docs_of::<StartInstanceErrorKind>)?;
-    let mut guard = lock(state);
-    let state = &mut *guard;
-    state.settle();
-    let change = Change {
-        instance_id: &i.instance_id,
-        dry_run: i.dry_run == Some(true),
-        from: "Stopped",
-        via: "Starting",
-        to: "Running",
-        needs_balance: true,
-    };
-    apply(state, caller, &change)?;
+    change_state(
+        state,
+        caller,
+        &Change {
+            instance_id: &i.instance_id,
+            dry_run: i.dry_run == Some(true),
+            from: "Stopped",
+            via: "Starting",
+            to: "Running",
+            needs_balance: true,
+        },
+    )?;
     let mut out = StartInstanceOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
-    drop(guard);
     Ok(Success::answered(spec!("StartInstance").body(&out)))
 }
 
@@ -102,21 +108,20 @@ pub(crate) fn stop_instance(
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: StopInstanceInput = input(params, ctx.mode, docs_of::<StopInstanceErrorKind>)?;
-    let mut guard = lock(state);
-    let state = &mut *guard;
-    state.settle();
-    let change = Change {
-        instance_id: &i.instance_id,
-        dry_run: i.dry_run == Some(true),
-        from: "Running",
-        via: "Stopping",
-        to: "Stopped",
-        needs_balance: false,
-    };
-    apply(state, caller, &change)?;
+    change_state(
+        state,
+        caller,
+        &Change {
+            instance_id: &i.instance_id,
+            dry_run: i.dry_run == Some(true),
+            from: "Running",
+            via: "Stopping",
+            to: "Stopped",
+            needs_balance: false,
+        },
+    )?;
     let mut out = StopInstanceOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
-    drop(guard);
     Ok(Success::answered(spec!("StopInstance").body(&out)))
 }
 
@@ -128,20 +133,19 @@ pub(crate) fn reboot_instance(
     ctx: &Ctx,
 ) -> Result<Success, ApiError> {
     let i: RebootInstanceInput = input(params, ctx.mode, docs_of::<RebootInstanceErrorKind>)?;
-    let mut guard = lock(state);
-    let state = &mut *guard;
-    state.settle();
-    let change = Change {
-        instance_id: &i.instance_id,
-        dry_run: i.dry_run == Some(true),
-        from: "Running",
-        via: "Starting",
-        to: "Running",
-        needs_balance: false,
-    };
-    apply(state, caller, &change)?;
+    change_state(
+        state,
+        caller,
+        &Change {
+            instance_id: &i.instance_id,
+            dry_run: i.dry_run == Some(true),
+            from: "Running",
+            via: "Starting",
+            to: "Running",
+            needs_balance: false,
+        },
+    )?;
     let mut out = RebootInstanceOutput::default();
     out.request_id = Some(ctx.request_id.to_owned());
-    drop(guard);
     Ok(Success::answered(spec!("RebootInstance").body(&out)))
 }

@@ -159,7 +159,10 @@ impl Store {
             *self.held_by_owner.entry(owner.clone()).or_default() += 1;
         }
         if completes > created {
-            let until = self.busy_until.entry(s.disk_id.clone()).or_insert(completes);
+            let until = self
+                .busy_until
+                .entry(s.disk_id.clone())
+                .or_insert(completes);
             *until = (*until).max(completes);
         }
         self.snapshots.insert(
