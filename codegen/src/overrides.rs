@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::parse::request::{self, find_mut, hoist_counts, segments};
 use crate::parse::{Ctx, prose::normalize_name};
-use crate::spec::{Constraint, Exclusive, Origin, Param, Rule, ScalarType, Shape, Spec};
+use crate::spec::{Constraint, Exclusive, Origin, Param, Rule, ScalarType, Severity, Shape, Spec};
 
 /// Why an override or common-errors file could not be read or applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +65,15 @@ pub enum Change {
     /// A rule read from the doc that the live API does not enforce (or the reader got wrong):
     /// the doc rule equal to `rule` leaves the param; the sentence stays in its description.
     RemoveConstraint { param: String, rule: Rule },
+    /// Promotes a warning to an error (the live API enforces it whatever the condition) or
+    /// demotes an error to a warning. `when` picks one of several equal rules by its condition.
+    SetSeverity {
+        param: String,
+        rule: Rule,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        when: Option<String>,
+        severity: Severity,
+    },
     /// The error code the service answers when the param is malformed.
     SetErrorCode { param: String, code: String },
     /// Params that cannot be set together (doc names, e.g. `DiskId.N`).
@@ -142,11 +151,7 @@ impl Overrides {
 }
 
 fn override_constraint(rule: Rule, origin: &Origin) -> Constraint {
-    Constraint {
-        rule,
-        line: 0,
-        origin: origin.clone(),
-    }
+    Constraint::new(rule, 0, origin.clone())
 }
 
 fn has_code(spec: &Spec, code: &str) -> bool {
@@ -279,6 +284,34 @@ fn apply_entry(spec: &mut Spec, change: &Change, origin: Origin) -> Result<(), S
                 text: format!("not enforced ({}): {reason}", removed.rule),
                 line: removed.line,
             });
+        }
+        Change::SetSeverity {
+            param,
+            rule,
+            when,
+            severity,
+        } => {
+            let Some(target) = find_mut(&mut op.request, param) else {
+                return Err(format!(
+                    "param `{param}` is not in the spec (stale override?)"
+                ));
+            };
+            let mut found = target
+                .constraints
+                .iter_mut()
+                .filter(|c| &c.rule == rule && (when.is_none() || c.when == *when));
+            let (Some(c), None) = (found.next(), found.next()) else {
+                return Err(format!(
+                    "`{param}` has not exactly one such rule (give `when` to pick one); stale?"
+                ));
+            };
+            if c.severity == *severity {
+                return Err(format!(
+                    "the rule on `{param}` is already {severity:?}; this override is stale"
+                ));
+            }
+            c.severity = *severity;
+            c.origin = origin;
         }
         Change::SetErrorCode { param, code } => {
             if !op.errors.iter().any(|e| &e.code == code) {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The rule model is shared with the derive and the runtime (crate `ecs-rules`); the spec holds it
 /// in its JSON form.
-pub use ecs_rules::Rule;
+pub use ecs_rules::{Rule, Severity};
 
 /// Where a fact in the spec came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -177,10 +177,59 @@ pub enum Shape {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Constraint {
     pub rule: Rule,
-    /// The doc line the rule was read from (0 when from an override).
+    /// The doc line the rule was read from (0 when an override added it).
     pub line: usize,
+    /// `Override` when a reviewed override added the rule or changed its severity.
     #[serde(default, skip_serializing_if = "Origin::is_doc")]
     pub origin: Origin,
+    /// The condition the page states the rule under, as written (`For Windows instances`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// When that condition is another param having a value (`When Category is cloud_essd`): the
+    /// rule is checked only then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_if: Option<ParamValue>,
+    /// `warning` for a rule under a condition the client cannot evaluate; errors are not written.
+    #[serde(default, skip_serializing_if = "Severity::is_error")]
+    pub severity: Severity,
+}
+
+impl Constraint {
+    /// A rule stated without condition, an error.
+    pub fn new(rule: Rule, line: usize, origin: Origin) -> Constraint {
+        Constraint {
+            rule,
+            line,
+            origin,
+            when: None,
+            only_if: None,
+            severity: Severity::Error,
+        }
+    }
+
+    /// [`wording`](Constraint::wording), marked `[warning]` when it only warns: what rustdoc and
+    /// the review summary show.
+    pub fn described(&self) -> String {
+        match self.severity {
+            Severity::Error => self.wording(),
+            Severity::Warning => format!("{} [warning]", self.wording()),
+        }
+    }
+
+    /// The rule in its one wording, with its condition when it has one.
+    pub fn wording(&self) -> String {
+        match &self.when {
+            Some(when) => ecs_rules::with_condition(&self.rule.to_string(), when),
+            None => self.rule.to_string(),
+        }
+    }
+}
+
+/// Another param of the same level (doc name) and the value it must have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamValue {
+    pub param: String,
+    pub equals: String,
 }
 
 /// How a paginated operation pages: the request params it sets and the response fields it reads.

@@ -14,7 +14,7 @@ use syn::{
     punctuated::Punctuated,
 };
 
-use crate::model::MemberRules;
+use crate::model::{Guarded, MemberRules};
 
 /// Every error of an item, combined into one (`syn::Error::combine`), as serde_derive's `Ctxt`.
 #[derive(Default)]
@@ -61,6 +61,8 @@ enum Attr {
     Sensitive,
     ErrorCode,
     Member,
+    /// `when(...)`: rules stated under a condition.
+    When,
     Rule(RuleKind),
 }
 
@@ -73,6 +75,7 @@ impl Attr {
             Attr::Sensitive => "sensitive",
             Attr::ErrorCode => "error_code",
             Attr::Member => "member",
+            Attr::When => "when",
             Attr::Rule(kind) => kind.attribute().unwrap_or_default(),
         }
     }
@@ -111,6 +114,7 @@ const FIELD: &[Attr] = &[
     VALUE_RULES[8],
     VALUE_RULES[9],
     Attr::Rule(RuleKind::Condition),
+    Attr::When,
     Attr::Member,
 ];
 
@@ -128,7 +132,11 @@ const MEMBER: &[Attr] = &[
     VALUE_RULES[7],
     VALUE_RULES[8],
     VALUE_RULES[9],
+    Attr::When,
 ];
+
+/// What `when(...)` takes besides its value rules (`VALUE_RULES`).
+const WHEN_KEYS: [&str; 4] = ["text", "warn", "field", "equals"];
 
 /// The struct's own attributes, the rules between its fields: `exclusive(a, b)`,
 /// `any_of(a, b, ...)`, `requires(a, b)`.
@@ -179,6 +187,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) error_code: Option<LitStr>,
     /// Each rule with the span of its attribute, where a rule that does not fit is reported.
     pub(crate) rules: Vec<(Span, Rule)>,
+    /// `when(...)` groups, each with the span of its attribute.
+    pub(crate) guarded: Vec<(Span, Guarded)>,
     pub(crate) condition: Option<(Ident, LitStr)>,
     pub(crate) members: Vec<MemberRules>,
 }
@@ -205,7 +215,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 continue;
             };
             // `member(...)` comes once per member, which `field_attr` checks.
-            if which == Attr::Member || seen.first(which, path, errors) {
+            if matches!(which, Attr::Member | Attr::When) || seen.first(which, path, errors) {
                 field_attr(&mut out, which, meta, errors);
             }
         }
@@ -239,6 +249,7 @@ fn field_attr(out: &mut FieldAttrs, which: Attr, meta: &Meta, errors: &mut Error
                 out.members.push(m);
             }
         }
+        Attr::When => out.guarded.extend(guarded(meta, errors).map(|g| (span, g))),
         Attr::Rule(RuleKind::Required) => out.required = errors.ok(flag()),
         Attr::Rule(RuleKind::Condition) => out.condition = errors.ok(condition(meta)),
         Attr::Rule(kind) => out
@@ -290,7 +301,7 @@ fn member(meta: &Meta, errors: &mut Errors) -> Option<MemberRules> {
         errors.at(list.span(), "`member` starts with the member's field name");
         return None;
     };
-    let (mut wire, mut error_code, mut rules) = (None, None, Vec::new());
+    let (mut wire, mut error_code, mut rules, mut when) = (None, None, Vec::new(), Vec::new());
     let mut seen = Seen::default();
     for item in items {
         let path = item.path();
@@ -304,7 +315,7 @@ fn member(meta: &Meta, errors: &mut Errors) -> Option<MemberRules> {
             );
             continue;
         };
-        if !seen.first(which, path, errors) {
+        if which != Attr::When && !seen.first(which, path, errors) {
             continue;
         }
         let value = || lit_str(&item.require_name_value()?.value);
@@ -312,6 +323,7 @@ fn member(meta: &Meta, errors: &mut Errors) -> Option<MemberRules> {
             Attr::Wire => wire = errors.ok(value()),
             Attr::ErrorCode => error_code = errors.ok(value()),
             Attr::Rule(kind) => rules.extend(errors.ok(rule(kind, item))),
+            Attr::When => when.extend(guarded(item, errors)),
             Attr::Nested | Attr::Json | Attr::Sensitive | Attr::Member => {
                 errors.at(path.span(), "not a member attribute");
             }
@@ -328,6 +340,72 @@ fn member(meta: &Meta, errors: &mut Errors) -> Option<MemberRules> {
         field,
         wire,
         error_code,
+        rules,
+        guarded: when,
+    })
+}
+
+/// `when(text = "For Windows instances", warn, not_prefix("/"))`,
+/// `when(text = "When Category is cloud_essd", field = category, equals = "cloud_essd", range(min = 20))`.
+fn guarded(meta: &Meta, errors: &mut Errors) -> Option<Guarded> {
+    let list = errors.ok(meta.require_list())?;
+    let items = errors.ok(list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated))?;
+    let before = errors.count();
+    let (mut text, mut warn, mut field, mut equals) = (None, false, None, None);
+    let mut rules = Vec::new();
+    let mut seen = Seen::default();
+    for item in &items {
+        let path = item.path();
+        let value = || lit_str(&item.require_name_value()?.value);
+        if path.is_ident("text") {
+            text = errors.ok(value());
+        } else if path.is_ident("warn") {
+            warn = errors.ok(item.require_path_only()).is_some();
+        } else if path.is_ident("equals") {
+            equals = errors.ok(value());
+        } else if path.is_ident("field") {
+            let name = item.require_name_value().and_then(|nv| match &nv.value {
+                Expr::Path(p) if p.path.get_ident().is_some() => Ok(p.path.get_ident().cloned()),
+                other => Err(Error::new(other.span(), "expected a field name")),
+            });
+            field = errors.ok(name).flatten();
+        } else if let Some(which @ Attr::Rule(kind)) = lookup(&VALUE_RULES, path) {
+            if seen.first(which, path, errors) {
+                rules.extend(errors.ok(rule(kind, item)));
+            }
+        } else {
+            errors.at(
+                path.span(),
+                format!(
+                    "unknown `when` attribute; expected one of: {}, {}",
+                    WHEN_KEYS.join(", "),
+                    names(&VALUE_RULES)
+                ),
+            );
+        }
+    }
+    let Some(text) = text else {
+        errors.at(
+            list.span(),
+            "`when` needs `text = \"...\"`: the condition as the page states it",
+        );
+        return None;
+    };
+    let only_if = match (field, equals) {
+        (Some(f), Some(v)) => Some((f, v)),
+        (None, None) => None,
+        _ => {
+            errors.at(list.span(), "`when` takes `field` and `equals` together");
+            return None;
+        }
+    };
+    if rules.is_empty() {
+        errors.at(list.span(), "`when` needs at least one rule");
+    }
+    (errors.count() == before).then_some(Guarded {
+        text,
+        warn,
+        only_if,
         rules,
     })
 }

@@ -38,7 +38,11 @@ pub(crate) fn field(f: &syn::Field, attrs: FieldAttrs, errors: &mut Errors) -> O
         value: kind,
         list: card == Card::List,
     };
-    for (span, rule) in &attrs.rules {
+    let guarded = attrs
+        .guarded
+        .iter()
+        .flat_map(|(span, g)| g.rules.iter().map(move |r| (*span, r)));
+    for (span, rule) in attrs.rules.iter().map(|(s, r)| (*s, r)).chain(guarded) {
         if !rule.fits(target) {
             let what = match rule.needs() {
                 Needs::Text => "a `String` field",
@@ -46,7 +50,7 @@ pub(crate) fn field(f: &syn::Field, attrs: FieldAttrs, errors: &mut Errors) -> O
                 Needs::List => "a `Vec` field",
                 Needs::Anything => "any field",
             };
-            errors.at(*span, format!("this rule applies only to {what}"));
+            errors.at(span, format!("this rule applies only to {what}"));
         }
     }
     if let Some(span) = attrs.json {
@@ -90,6 +94,7 @@ pub(crate) fn field(f: &syn::Field, attrs: FieldAttrs, errors: &mut Errors) -> O
         required: attrs.required.is_some(),
         error_code: attrs.error_code,
         rules: attrs.rules.into_iter().map(|(_, rule)| rule).collect(),
+        guarded: attrs.guarded.into_iter().map(|(_, g)| g).collect(),
         condition: attrs.condition,
         json: attrs.json.is_some(),
         sensitive: attrs.sensitive,

@@ -43,6 +43,7 @@ pub(crate) struct FieldModel {
     pub(crate) required: bool,
     pub(crate) error_code: Option<LitStr>,
     pub(crate) rules: Vec<Rule>,
+    pub(crate) guarded: Vec<Guarded>,
     pub(crate) condition: Option<(Ident, LitStr)>,
     /// `Vec<T>` sent as one param holding a JSON array (`InstanceIds=["i-1","i-2"]`).
     pub(crate) json: bool,
@@ -57,6 +58,17 @@ pub(crate) struct MemberRules {
     pub(crate) field: Ident,
     pub(crate) wire: LitStr,
     pub(crate) error_code: Option<LitStr>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) guarded: Vec<Guarded>,
+}
+
+/// `when(text = "...", [warn,] [field = f, equals = "v",] <rules>)`: rules the page states under
+/// a condition. With `field`, they are checked only when that sibling's wire value is `equals`;
+/// with `warn`, what they find is a warning, never an error.
+pub(crate) struct Guarded {
+    pub(crate) text: LitStr,
+    pub(crate) warn: bool,
+    pub(crate) only_if: Option<(Ident, LitStr)>,
     pub(crate) rules: Vec<Rule>,
 }
 
@@ -92,7 +104,26 @@ impl Model {
             if let Some((other, _)) = &attrs.condition {
                 check::names_a_field(&names, other, &mut errors);
             }
+            for (other, _) in attrs.guarded.iter().filter_map(|(_, g)| g.only_if.as_ref()) {
+                check::names_a_field(&names, other, &mut errors);
+            }
             fields.extend(check::field(f, attrs, &mut errors));
+        }
+        // A guard compares one value: a list cannot be `equals` anything.
+        for (other, _) in fields
+            .iter()
+            .flat_map(|f| &f.guarded)
+            .filter_map(|g| g.only_if.as_ref())
+        {
+            if fields
+                .iter()
+                .any(|g| g.ident == *other && g.card == Card::List)
+            {
+                errors.at(
+                    other.span(),
+                    "`when(field = ...)` names a single-valued field, not a `Vec`",
+                );
+            }
         }
         let relations = attr::relations(&input.attrs, &mut errors);
         for name in relations.iter().flat_map(|(_, names)| names) {

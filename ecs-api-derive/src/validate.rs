@@ -5,7 +5,7 @@ use quote::quote;
 
 use ecs_rules::{Needs, Rule, RuleKind};
 
-use crate::model::{Card, FieldModel, Kind, Model};
+use crate::model::{Card, FieldModel, Guarded, Kind, Model};
 use crate::params::option_code;
 
 fn opt_tokens<T: quote::ToTokens>(v: &Option<T>) -> TokenStream2 {
@@ -81,6 +81,38 @@ fn count_check(rule: &Rule, len: TokenStream2) -> Option<TokenStream2> {
     Some(quote!(::ecs_api::wire::check::count(#len, #a, #b)))
 }
 
+/// Records what `check` found for a rule of `g`: a warning or an error naming the condition,
+/// checked only when the guard's field has its value.
+fn guarded_record(
+    g: &Guarded,
+    check: TokenStream2,
+    key: &TokenStream2,
+    code: &TokenStream2,
+    met: Option<TokenStream2>,
+) -> TokenStream2 {
+    let text = &g.text;
+    let warn = g.warn;
+    let record = quote!(report.guarded(#check, &#key, #code, #text, #warn););
+    match met {
+        Some(met) => quote!(if #met { #record }),
+        None => record,
+    }
+}
+
+/// Whether a single-valued `value` (`Option<T>` or `T` place expression) has the wire form
+/// `equals`.
+fn value_is(card: Card, value: TokenStream2, equals: &syn::LitStr) -> TokenStream2 {
+    match card {
+        Card::Optional => quote! {
+            #value.as_ref().is_some_and(|v| ::ecs_api::wire::WireScalar::to_wire(v) == #equals)
+        },
+        // Lists are refused in `Model::parse`.
+        Card::Plain | Card::List => {
+            quote!(::ecs_api::wire::WireScalar::to_wire(&#value) == #equals)
+        }
+    }
+}
+
 /// Checks of `member(...)` rules on one nested value `it` whose key is `item_prefix`.
 fn member_checks(f: &FieldModel) -> TokenStream2 {
     let per_member = f.members.iter().map(|m| {
@@ -110,6 +142,40 @@ fn member_checks(f: &FieldModel) -> TokenStream2 {
                 Some(gated(r.kind(), quote!(report.error(#check, &#key, #code);)))
             })
             .collect();
+        let mut checks = checks;
+        let mut guarded_counts = Vec::new();
+        for g in &m.guarded {
+            let met = g.only_if.as_ref().map(|(other, equals)| {
+                quote! {
+                    ::ecs_api::wire::MemberValues::member_values(&it.#other)
+                        .next()
+                        .is_some_and(|v| ::ecs_api::wire::WireScalar::to_wire(v) == #equals)
+                }
+            });
+            for r in &g.rules {
+                if let Some(check) = count_check(r, len.clone()) {
+                    guarded_counts.push(gated(
+                        r.kind(),
+                        guarded_record(g, check, &key, &code, met.clone()),
+                    ));
+                }
+                let Some(check) = value_check(r) else {
+                    continue;
+                };
+                let check = match r.needs() {
+                    Needs::Text => {
+                        quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check))
+                    }
+                    Needs::Integer | Needs::List | Needs::Anything => {
+                        quote!({ let v = mv; #check })
+                    }
+                };
+                checks.push(gated(
+                    r.kind(),
+                    guarded_record(g, check, &key, &code, met.clone()),
+                ));
+            }
+        }
         let values = (!checks.is_empty()).then(|| {
             quote! {
                 for mv in ::ecs_api::wire::MemberValues::member_values(&it.#field) {
@@ -119,6 +185,7 @@ fn member_checks(f: &FieldModel) -> TokenStream2 {
         });
         quote! {
             #(#counts)*
+            #(#guarded_counts)*
             #values
         }
     });
@@ -166,7 +233,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
             ));
         }
         // Per-value checks, applied to the value, each item of a list, or recursed into.
-        let value_checks: Vec<TokenStream2> = f
+        let mut value_checks: Vec<TokenStream2> = f
             .rules
             .iter()
             .filter_map(|rule| {
@@ -177,6 +244,31 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                 ))
             })
             .collect();
+        for g in &f.guarded {
+            let met = g.only_if.as_ref().map(|(other, equals)| {
+                let card = m
+                    .fields
+                    .iter()
+                    .find(|o| o.ident == *other)
+                    .map_or(Card::Plain, |o| o.card);
+                value_is(card, quote!(self.#other), equals)
+            });
+            for rule in &g.rules {
+                if let Some(check) = count_check(rule, quote!(self.#name.len())) {
+                    field_body.push(gated(
+                        rule.kind(),
+                        guarded_record(g, check, &key, &code, met.clone()),
+                    ));
+                }
+                if let Some(check) = value_check(rule) {
+                    let item_key = quote!(item_key);
+                    value_checks.push(gated(
+                        rule.kind(),
+                        guarded_record(g, check, &item_key, &code, met.clone()),
+                    ));
+                }
+            }
+        }
         for rule in &f.rules {
             if let Some(check) = count_check(rule, quote!(self.#name.len())) {
                 field_body.push(gated(

@@ -406,11 +406,13 @@ impl WireScalar for serde_json::Value {
 /// How strictly requests are checked before they are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ValidationMode {
-    /// Every documented rule.
+    /// Every documented rule. Rules the page states under a condition the client cannot
+    /// evaluate are reported as warnings ([`ValidationReport::warnings`]), never errors.
     #[default]
     Strict,
     /// Only the rules the live API has not been seen to widen: required params, exclusive pairs,
-    /// numeric ranges and counts ([`RuleKind::is_lenient`]).
+    /// numeric ranges and counts ([`RuleKind::is_lenient`]). Severity does not change which rules
+    /// run: a warning rule of a lenient kind still warns, others are not checked.
     Lenient,
     /// No checks before sending; the service decides.
     Off,
@@ -512,6 +514,41 @@ impl ValidationReport {
         v.param = param;
         v.error_code = error_code;
         self.errors.push(v);
+    }
+
+    /// Records a broken rule the page states under a condition (`when`, as written): a warning
+    /// when `warn` (the client cannot evaluate the condition), else an error. The limit names the
+    /// condition (`must not start with / (when: For Windows instances)`).
+    pub fn guarded(
+        &mut self,
+        found: Option<Violation>,
+        param: &dyn Fn() -> String,
+        error_code: Option<&'static str>,
+        when: &str,
+        warn: bool,
+    ) {
+        if let Some(v) = found {
+            self.push_guarded(v, param(), error_code, when, warn);
+        }
+    }
+
+    #[cold]
+    fn push_guarded(
+        &mut self,
+        mut v: Violation,
+        param: String,
+        error_code: Option<&'static str>,
+        when: &str,
+        warn: bool,
+    ) {
+        v.limit = ecs_rules::with_condition(&v.limit, when);
+        v.param = param;
+        v.error_code = error_code;
+        if warn {
+            self.warnings.push(v);
+        } else {
+            self.errors.push(v);
+        }
     }
 
     /// Records a rule that does not stop the request (a condition that is not met).

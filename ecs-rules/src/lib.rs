@@ -112,6 +112,34 @@ pub enum Rule {
     Condition { param: String, value: String },
 }
 
+/// How a broken rule is reported: an error stops the request (in strict mode), a warning is
+/// reported and never blocks it. A rule the parser is sure of is an error; one read from a
+/// sentence under a condition the client cannot evaluate (`For Windows instances, ...`) is a
+/// warning, until a reviewed override promotes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn is_error(&self) -> bool {
+        *self == Severity::Error
+    }
+}
+
+/// The one wording of a rule stated under a condition, as rustdoc and violations print it:
+/// `must not start with / (when: For Windows instances)`.
+pub fn with_condition(rule: &str, when: &str) -> String {
+    format!("{rule} (when: {when})")
+}
+
 /// What a rule needs of the value it is stated on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {

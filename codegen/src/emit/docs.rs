@@ -106,14 +106,14 @@ pub fn constraint_lines(p: &Param) -> Vec<String> {
         out.push("required".to_string());
     }
     for c in &p.constraints {
-        out.push(escape_md(&c.rule.to_string()));
+        out.push(escape_md(&c.described()));
     }
     for m in members_of(&p.shape) {
         for c in &m.constraints {
             out.push(format!(
                 "`{}`: {}",
                 m.wire_name.replace('`', "'"),
-                escape_md(&c.rule.to_string())
+                escape_md(&c.described())
             ));
         }
     }

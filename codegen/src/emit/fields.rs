@@ -10,7 +10,7 @@ use super::docs::{doc_attr, doc_text, param_doc, setter_doc};
 use super::scalar::{self, Side};
 use super::shapes::TypeTable;
 use super::{EmitError, err, ident};
-use crate::spec::{Param, Rule, ScalarType, Shape};
+use crate::spec::{Constraint, Param, Rule, ScalarType, Severity, Shape};
 
 /// A generated struct field with its setters.
 pub(crate) struct FieldOut {
@@ -134,12 +134,58 @@ fn rule_attrs(p: &Param, siblings: &[Param]) -> Vec<TokenStream> {
             out.push(quote!(condition(field = #f, equals = #value)));
         }
     }
-    out.extend(
-        p.constraints
-            .iter()
-            .filter(|c| c.rule.fits(p.shape.rule_target()))
-            .filter_map(|c| rule_attr(&c.rule)),
-    );
+    out.extend(rule_list(p, siblings));
+    out
+}
+
+/// Whether a constraint is a plain rule: no condition, an error.
+fn plain(c: &Constraint) -> bool {
+    c.when.is_none() && c.only_if.is_none() && c.severity == Severity::Error
+}
+
+/// The value rules of `p` that fit its shape: plain ones as attributes, the others grouped by
+/// condition as `when(text = ..., [warn,] [field = f, equals = v,] rules...)`. A guard naming a
+/// param that is not a single-valued sibling leaves its rules out (documented, not enforced).
+fn rule_list(p: &Param, siblings: &[Param]) -> Vec<TokenStream> {
+    let fits = |c: &&Constraint| c.rule.fits(p.shape.rule_target());
+    let mut out: Vec<TokenStream> = p
+        .constraints
+        .iter()
+        .filter(fits)
+        .filter(|c| plain(c))
+        .filter_map(|c| rule_attr(&c.rule))
+        .collect();
+    let mut groups: Vec<(&Constraint, Vec<TokenStream>)> = Vec::new();
+    for c in p.constraints.iter().filter(fits).filter(|c| !plain(c)) {
+        let Some(attr) = rule_attr(&c.rule) else {
+            continue;
+        };
+        let same =
+            |g: &Constraint| (&g.when, &g.only_if, g.severity) == (&c.when, &c.only_if, c.severity);
+        match groups.iter_mut().find(|(g, _)| same(g)) {
+            Some((_, rules)) => rules.push(attr),
+            None => groups.push((c, vec![attr])),
+        }
+    }
+    for (c, rules) in groups {
+        let text = c.when.clone().unwrap_or_default();
+        let mut head = vec![quote!(text = #text)];
+        if c.severity == Severity::Warning {
+            head.push(quote!(warn));
+        }
+        if let Some(cond) = &c.only_if {
+            let other = siblings.iter().find(|s| {
+                (s.doc_name == cond.param || s.wire_name == cond.param)
+                    && s.rust_name != p.rust_name
+                    && matches!(s.shape, Shape::Scalar { .. })
+            });
+            let Some(other) = other else { continue };
+            let f = ident(&other.rust_name);
+            let equals = &cond.equals;
+            head.push(quote!(field = #f, equals = #equals));
+        }
+        out.push(quote!(when(#(#head,)* #(#rules),*)));
+    }
     out
 }
 
@@ -158,12 +204,7 @@ fn member_attrs(shape: &Shape) -> Vec<TokenStream> {
         .iter()
         .filter_map(|m| {
             // Conditions between members are documentation only (warnings at most).
-            let mut rules: Vec<TokenStream> = m
-                .constraints
-                .iter()
-                .filter(|c| c.rule.fits(m.shape.rule_target()))
-                .filter_map(|c| rule_attr(&c.rule))
-                .collect();
+            let mut rules = rule_list(m, members);
             if rules.is_empty() {
                 return None;
             }

@@ -29,7 +29,7 @@ fn members_of(s: &Shape) -> Option<&[Param]> {
 
 fn params(out: &mut String, ps: &[Param], indent: usize) {
     for p in ps {
-        let rules: Vec<String> = p.constraints.iter().map(|c| c.rule.to_string()).collect();
+        let rules: Vec<String> = p.constraints.iter().map(|c| c.described()).collect();
         let _ = writeln!(
             out,
             "{:indent$}{} -> {}: {}{}{}{}{}",

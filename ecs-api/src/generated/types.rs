@@ -9728,6 +9728,8 @@ pub struct LaunchConfiguration {
     /// - For instances that run other operating systems such as Linux, the hostname must be 2 to 64 characters in length. You can use periods (.) to separate the hostname into multiple segments. Each segment can contain letters, digits, and hyphens (-).
     /// When you create multiple instances at a time, you can specify sequential hostnames. For more information, see Specify sequential instance names or hostnames.
     /// When both the LaunchTemplateId and LaunchConfiguration.\* parameters are specified, the LaunchTemplateId parameter is preferentially used.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "HostName")]
     pub host_name: ::std::option::Option<::std::string::String>,
     /// The ID of the image used to create instances. You can call the DescribeImages operation to query available image resources. When both the LaunchTemplateId and LaunchConfiguration.\* parameters are specified, the LaunchTemplateId parameter is preferentially used.

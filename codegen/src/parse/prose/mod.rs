@@ -3,6 +3,9 @@
 //! Each sentence is matched against known phrasings; the matched spans are cut out, and a sentence
 //! whose rest still contains constraint-like words goes to `unparsed` whole. Nothing is guessed.
 
+mod conditional;
+#[cfg(test)]
+mod conditional_tests;
 mod lists;
 mod numeric;
 mod patterns;
@@ -49,8 +52,8 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
     let mut scope = scope::Scope::new(info.name, &intro);
     // Indent of a bullet that opened a case (`For Linux instances,`); deeper bullets are in it.
     // -1: a paragraph line opened it (`When EnableParameter is set to true, ... rules:`), so
-    // every bullet after it is in the case.
-    let mut case_indent: Option<isize> = None;
+    // every bullet after it is in the case. With the condition it states, when it states one.
+    let mut case: Option<(isize, Option<String>)> = None;
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
@@ -59,34 +62,51 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
             continue;
         }
         let sentences = split_sentences(&line.text);
-        let in_case = match (line.bullet, case_indent) {
-            (Some(indent), Some(open)) if indent as isize > open => true,
+        let in_case = match (line.bullet, &case) {
+            (Some(indent), Some((open, _))) if indent as isize > *open => case.clone(),
             _ => {
-                case_indent = None;
-                false
+                case = None;
+                None
             }
         };
         let opens_case = sentences.first().is_some_and(|s| QUALIFIED.is_match(s))
             || line.text.ends_with(',')
             || (line.text.ends_with(':') && !ENUM_HEADER.is_match(&line.text));
-        if let (Some(indent), true, false) = (line.bullet, opens_case, in_case) {
-            case_indent = Some(indent as isize);
+        if let (Some(indent), true, None) = (line.bullet, opens_case, &in_case) {
+            let cond = sentences
+                .first()
+                .and_then(|s| conditional::case_condition(s));
+            case = Some((indent as isize, cond));
         }
         // A paragraph line that states a case and ends with a colon owns the bullets after it.
         if line.bullet.is_none()
             && line.text.ends_with(':')
             && !ENUM_HEADER.is_match(&line.text)
-            && sentences.last().is_some_and(|s| QUALIFIED.is_match(s))
+            && let Some(last) = sentences.last().filter(|s| QUALIFIED.is_match(s))
         {
-            case_indent = Some(-1);
+            case = Some((-1, conditional::case_condition(last)));
         }
-        if in_case || (line.bullet.is_some() && opens_case) {
-            for sentence in &sentences {
-                if has_trigger(sentence) {
-                    facts.unparsed.push(SourceText {
-                        text: sentence.clone(),
-                        line: line.line,
-                    });
+        let case_cond = match (&in_case, &case) {
+            (Some((_, cond)), _) => Some(cond.clone()),
+            (None, Some((_, cond))) if line.bullet.is_some() && opens_case => Some(cond.clone()),
+            _ => None,
+        };
+        if let Some(cond) = case_cond {
+            for (k, sentence) in sentences.iter().enumerate() {
+                // The opener's own sentence states the condition before its rule.
+                let split = (k == 0 && in_case.is_none())
+                    .then(|| conditional::split(sentence))
+                    .flatten();
+                match (split, &cond) {
+                    (Some((c, body)), _) => {
+                        let under = (c, body, sentence.as_str());
+                        conditional::read_under(&mut facts, info, &mut scope, under, line.line);
+                    }
+                    (None, Some(c)) if !(k == 0 && in_case.is_none()) => {
+                        let under = (c.as_str(), sentence.as_str(), sentence.as_str());
+                        conditional::read_under(&mut facts, info, &mut scope, under, line.line);
+                    }
+                    _ => note(&mut facts, sentence, line.line),
                 }
             }
             i += 1;
@@ -95,11 +115,12 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
         let last = sentences.len().saturating_sub(1);
         for (k, sentence) in sentences.iter().enumerate() {
             if QUALIFIED.is_match(sentence) && !DEPRECATED.is_match(sentence) {
-                if has_trigger(sentence) {
-                    facts.unparsed.push(SourceText {
-                        text: sentence.clone(),
-                        line: line.line,
-                    });
+                match conditional::split(sentence) {
+                    Some((cond, body)) => {
+                        let under = (cond, body, sentence.as_str());
+                        conditional::read_under(&mut facts, info, &mut scope, under, line.line);
+                    }
+                    None => note(&mut facts, sentence, line.line),
                 }
             } else if k == last && ENUM_HEADER.is_match(sentence) {
                 let (items, next) = bullet_items(lines, i + 1);
@@ -120,6 +141,16 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
     facts
 }
 
+/// A sentence that reads like a rule, kept as a note.
+fn note(facts: &mut ProseFacts, sentence: &str, line: usize) {
+    if has_trigger(sentence) {
+        facts.unparsed.push(SourceText {
+            text: sentence.to_string(),
+            line,
+        });
+    }
+}
+
 /// Two bounds of one kind on a param (`Valid values: 20 to 500` and `at least 20`) are one rule
 /// with both: each attribute is given once, and the page states both.
 fn merge_bounds(constraints: &mut Vec<Constraint>) {
@@ -131,7 +162,11 @@ fn merge_bounds(constraints: &mut Vec<Constraint>) {
     }
     let mut out: Vec<Constraint> = Vec::new();
     for c in constraints.drain(..) {
-        let Some(prev) = out.iter_mut().find(|p| p.rule.kind() == c.rule.kind()) else {
+        // Rules under different conditions stay apart.
+        let Some(prev) = out.iter_mut().find(|p| {
+            p.rule.kind() == c.rule.kind()
+                && (&p.when, &p.only_if, p.severity) == (&c.when, &c.only_if, c.severity)
+        }) else {
             out.push(c);
             continue;
         };
@@ -247,11 +282,7 @@ fn push_enum(facts: &mut ProseFacts, info: &ParamInfo, values: Vec<String>, line
 }
 
 fn doc_constraint(rule: Rule, line: usize) -> Constraint {
-    Constraint {
-        rule,
-        line,
-        origin: Origin::Doc,
-    }
+    Constraint::new(rule, line, Origin::Doc)
 }
 
 /// Splits a line into sentences at `. ` followed by a capital letter or digit.

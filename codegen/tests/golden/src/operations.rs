@@ -9,6 +9,8 @@ pub mod describe_boxes;
 pub mod describe_things;
 #[path = "operation/detach_widget_role.rs"]
 pub mod detach_widget_role;
+#[path = "operation/guard_gizmos.rs"]
+pub mod guard_gizmos;
 #[path = "operation/match_.rs"]
 pub mod match_;
 #[path = "operation/modify_coupons.rs"]

@@ -235,6 +235,40 @@ impl Filter {
         self
     }
 }
+/// The `DataDisk` value of a request. Used by `GuardGizmos`.
+#[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
+#[derive(::ecs_api::FromParams)]
+#[non_exhaustive]
+pub struct GuardGizmosDataDisk {
+    /// The category of data disk N.
+    #[ecs(wire = "Category")]
+    pub category: ::std::option::Option<::std::string::String>,
+    /// The size of data disk N. When DataDisk.N.Category is cloud\_essd, the value must be in the range of 20 to 32768.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
+    #[ecs(wire = "Size")]
+    pub size: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl GuardGizmosDataDisk {
+    /// An empty value; set its members with the methods below.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `DataDisk.N.Category`. The category of data disk N.
+    pub fn category(
+        mut self,
+        v: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.category = ::std::option::Option::Some(v.into());
+        self
+    }
+    /// Sets `DataDisk.N.Size`. The size of data disk N.
+    pub fn size(mut self, v: i32) -> Self {
+        self.size = ::std::option::Option::Some(v);
+        self
+    }
+}
 /// The `LaunchConfiguration` value of a request. Used by `DescribeBoxes`.
 #[derive(Debug, Clone, PartialEq, Default, ::ecs_api::ToParams, ::ecs_api::Validate)]
 #[derive(::ecs_api::FromParams)]
