@@ -9,10 +9,7 @@ use ecs_api::Validate;
 use ecs_api::wire::{RuleKind, Validate as _, ValidationMode};
 
 fn input() -> GuardGizmosInput {
-    GuardGizmosInput {
-        region_id: Some("cn-hangzhou".into()),
-        ..GuardGizmosInput::new()
-    }
+    GuardGizmosInput::new().region_id("cn-hangzhou")
 }
 
 #[test]
@@ -87,10 +84,7 @@ fn a_rule_on_a_sibling_value_is_checked_only_then() {
 #[test]
 fn a_member_rule_on_a_sibling_member_value() {
     let mut i = input();
-    let disk = |category: &str, size| GuardGizmosDataDisk {
-        category: Some(category.into()),
-        size: Some(size),
-    };
+    let disk = |category: &str, size| GuardGizmosDataDisk::new().category(category).size(size);
     i.data_disks = vec![disk("cloud_efficiency", 10), disk("cloud_essd", 10)];
     let report = i.validate(ValidationMode::Strict);
     let params: Vec<&str> = report.errors.iter().map(|e| e.param.as_str()).collect();
