@@ -270,22 +270,34 @@ fn defaults_conditions_exclusion_deprecation() {
 }
 
 #[test]
-fn qualified_sentences_give_no_rules() {
+fn qualified_sentences_give_warnings_with_their_condition() {
     let text = "The hostname.\n-   For Windows instances, it must be 2 to 15 characters in length.\n-   For other instances,\n    -   it must be 2 to 64 characters in length.\n-   It cannot start with http://.";
     let f = facts(text, ScalarType::String);
+    let read: Vec<_> = f
+        .constraints
+        .iter()
+        .map(|c| (c.rule.clone(), c.when.as_deref(), c.severity))
+        .collect();
+    use crate::spec::Severity::{Error, Warning};
     assert_eq!(
-        f.constraints
-            .iter()
-            .map(|c| c.rule.clone())
-            .collect::<Vec<_>>(),
-        [Rule::NotPrefix {
-            prefixes: vec!["http://".into()]
-        }]
+        read,
+        [
+            (
+                len(Some(2), Some(15)),
+                Some("For Windows instances"),
+                Warning
+            ),
+            (len(Some(2), Some(64)), Some("For other instances"), Warning),
+            (
+                Rule::NotPrefix {
+                    prefixes: vec!["http://".into()]
+                },
+                None,
+                Error
+            ),
+        ]
     );
-    assert_eq!(
-        f.unparsed.iter().map(|u| u.line).collect::<Vec<_>>(),
-        [2, 4]
-    );
+    assert!(f.unparsed.is_empty(), "{:?}", f.unparsed);
     // Ordinary prose without constraint words is not reported.
     assert!(
         facts(
