@@ -108,6 +108,16 @@ pub(super) static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
     re(r"will be removed|\bdeprecated\b|no longer (?:supported|available|maintained)|discontinued")
 });
 
+/// The service takes values outside the listed ones: a list check would be stricter than the page.
+pub(super) static TOLERANT_VALUES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bcase[- ]insensitive\b|\bnot case[- ]sensitive\b|\bignores? other values\b|\bother values are ignored\b|\bif the (?:specified )?value(?: of this parameter)? is invalid\b",
+    )
+});
+/// The value may be a template of sequential names (`node[1,4]`).
+pub(super) static NAME_TEMPLATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:specify|configure) sequential (?:instance )?(?:names|hostnames)\b"));
+
 /// Words that make a sentence look like a constraint (matched as whole words).
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     re(
