@@ -11,7 +11,7 @@ mod sentence;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_stricter;
+mod tests_audit;
 
 use crate::doc::TextLine;
 use crate::spec::{Constraint, Origin, Rule, ScalarType, SourceText, Sourced};

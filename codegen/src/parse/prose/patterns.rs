@@ -15,7 +15,7 @@ fn re(pattern: &str) -> Regex {
 
 pub(super) static COUNT_RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
-        re(r"\bvalid values? of N(?: is| are)?:?\s*(?:from )?NUM\s*(?:to|-|~)\s*NUM"),
+        re(r"\bvalid values? of N(?: is| are)?\s*:?\s*(?:from )?NUM\s*(?:to|-|~)\s*NUM"),
         re(r"\bN is an integer (?:from|between|in the range of|ranging from) NUM (?:to|and) NUM"),
         re(
             r"\b(?:the )?value of N (?:is|can be|must be|ranges)?\s*(?:from |between )?NUM (?:to|and) NUM",
@@ -45,6 +45,13 @@ pub(super) static LENGTH_MAX: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 pub(super) static LENGTH_MIN: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:ASCII )?(?:characters|chars)(?: in length| long)?",
+    )
+});
+/// `cannot be an empty string`, ending its clause (`cannot be empty at the same time` is about
+/// two params).
+pub(super) static NOT_EMPTY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:cannot|can't|can not|must not) be (?:an? )?(?:empty|null)(?: string)?(?:[.,;]|$| and\b)",
     )
 });
 pub(super) static LENGTH_LEGACY: LazyLock<Regex> =

@@ -164,6 +164,18 @@ fn read_value_rules(
         }
     }
 
+    // `cannot be an empty string`: at least one character.
+    if info.ty == Some(ScalarType::String)
+        && let Some(m) = NOT_EMPTY.find(sentence)
+        && take(spans, m.range())
+    {
+        let rule = Rule::Length {
+            min: Some(1),
+            max: None,
+        };
+        facts.constraints.push(doc_constraint(rule, line));
+    }
+
     // Numeric ranges only mean something for numeric params.
     let numeric = matches!(
         info.ty,
