@@ -168,3 +168,35 @@ fn not_empty_is_a_minimum_length() {
             .is_empty()
     );
 }
+
+#[test]
+fn members_of_one_item_are_not_exclusive_params() {
+    let lines = [TextLine {
+        line: 1,
+        text: "Note: You cannot specify both the NetworkInterface.N.SecurityGroupId and NetworkInterface.N.SecurityGroupIds.N parameters.".into(),
+        raw: String::new(),
+        bullet: None,
+        code: false,
+    }];
+    let known = [
+        "NetworkInterface.N.SecurityGroupId".to_string(),
+        "NetworkInterface.N.SecurityGroupIds.N".to_string(),
+        "SecurityGroupId".to_string(),
+        "SecurityGroupIds.N".to_string(),
+    ];
+    let info = |name| ParamInfo {
+        name,
+        ty: Some(ScalarType::String),
+        known: &known,
+    };
+    let f = read(&lines, &info("NetworkInterface.N.SecurityGroupIds.N"));
+    assert!(f.exclusive.is_empty(), "{:?}", f.exclusive);
+    assert_eq!(f.unparsed.len(), 1);
+    // Two params of the operation are.
+    let lines = [TextLine {
+        text: "Note: You cannot specify both SecurityGroupId and SecurityGroupIds.N.".into(),
+        ..lines[0].clone()
+    }];
+    let f = read(&lines, &info("SecurityGroupIds.N"));
+    assert_eq!(f.exclusive.len(), 1);
+}
