@@ -194,3 +194,34 @@ fn source(lines: &BTreeMap<usize, TextLine>, line: usize, kind: &str, info: &Par
     }
     format!("(whole line) {text}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_shows_the_sentence_it_came_from() {
+        let root = crate::workspace_root();
+        let page =
+            std::fs::read_to_string(root.join(crate::FIXTURES_DIR).join("rule_phrasings.md"))
+                .expect("fixture page");
+        let spec = codegen::parse_doc("rule_phrasings.md", &page).expect("fixture parses");
+        let all = op_listing(&spec, &page, &Filter::default());
+        assert!(
+            all.contains("[bytes] size at most 16384 bytes\n  line 23: The parameter value must be Base64-encoded and cannot exceed 16 KB in size after encoding."),
+            "{all}"
+        );
+        // Not the other sentence of the same line.
+        assert!(
+            !all.contains("line 23: The Base64-encoded script."),
+            "{all}"
+        );
+        let filter = Filter {
+            op: None,
+            kind: Some("charset".into()),
+        };
+        let charsets = op_listing(&spec, &page, &filter);
+        assert!(charsets.lines().all(|l| !l.contains("[bytes]")));
+        assert!(charsets.contains("ASCII characters"), "{charsets}");
+    }
+}
