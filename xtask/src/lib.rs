@@ -14,6 +14,7 @@ use codegen::spec::Spec;
 
 pub mod coverage;
 pub mod features;
+pub mod rules;
 pub mod select;
 pub mod standalone;
 

@@ -1,4 +1,4 @@
-//! `cargo xtask regen [--check] [--docs DIR --out DIR]`
+//! `cargo xtask regen [--check] [--docs DIR --out DIR]`, `cargo xtask rules [--op X] [--kind K]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,11 @@ const USAGE: &str = "usage: cargo xtask regen [--check] [--deny-breaking] [--doc
   --product P, --version V  the service of pages whose Debugging section has no OpenAPI Explorer
                           link (a page's own link wins)
   --deny-breaking         fail (writing nothing) when a spec change would break users
-  --timings               print the wall time of each phase (workspace regen)";
+  --timings               print the wall time of each phase (workspace regen)
+
+       cargo xtask rules [--op OPERATION] [--kind KIND]
+                          print every rule of spec/ecs with the sentence it was read from
+                          (KIND: length, charset, enum, exclusive, ...) for review";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +35,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         eprintln!("{USAGE}");
         return Ok(ExitCode::from(2));
     };
+    if cmd == "rules" {
+        return rules(rest);
+    }
     if cmd != "regen" {
         eprintln!("unknown command `{cmd}`\n{USAGE}");
         return Ok(ExitCode::from(2));
@@ -76,6 +83,22 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         (None, None) => workspace(check, deny_breaking, timings, started),
         _ => Err("--docs and --out go together".into()),
     }
+}
+
+fn rules(args: &[String]) -> Result<ExitCode, String> {
+    let mut filter = xtask::rules::Filter::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--op" => filter.op = Some(it.next().ok_or("--op needs an operation")?.clone()),
+            "--kind" => filter.kind = Some(it.next().ok_or("--kind needs a rule kind")?.clone()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let listing =
+        xtask::rules::listing(&xtask::workspace_root(), &filter).map_err(|e| e.to_string())?;
+    print!("{listing}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn workspace(

@@ -9858,7 +9858,7 @@ pub struct LaunchConfiguration {
         member(
             key,
             wire = "Key",
-            length(max = 128),
+            length(min = 1, max = 128),
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),

@@ -13,10 +13,12 @@ mod scope;
 mod sentence;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_audit;
 
 use crate::doc::TextLine;
 use crate::spec::{Constraint, Origin, Rule, ScalarType, SourceText, Sourced};
-use patterns::{DEPRECATED, ENUM_HEADER, QUALIFIED, has_trigger};
+use patterns::{DEPRECATED, ENUM_HEADER, NAME_TEMPLATE, QUALIFIED, TOLERANT_VALUES, has_trigger};
 use sentence::read_sentence;
 
 /// What the prose of one param says.
@@ -54,6 +56,8 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
     // -1: a paragraph line opened it (`When EnableParameter is set to true, ... rules:`), so
     // every bullet after it is in the case. With the condition it states, when it states one.
     let mut case: Option<(isize, Option<String>)> = None;
+    // The text each rule was read from, in step with `facts.constraints` until `settle`.
+    let mut said: Vec<String> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
@@ -108,6 +112,7 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
                     }
                     _ => note(&mut facts, sentence, line.line),
                 }
+                said.resize(facts.constraints.len(), sentence.clone());
             }
             i += 1;
             continue;
@@ -122,21 +127,42 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
                     }
                     None => note(&mut facts, sentence, line.line),
                 }
+                said.resize(facts.constraints.len(), sentence.clone());
             } else if k == last && ENUM_HEADER.is_match(sentence) {
-                let (items, next) = bullet_items(lines, i + 1);
+                let (items, between, next) = bullet_items(lines, i + 1);
                 i = next - 1;
                 if scope.is_own(sentence) {
                     enum_from_bullets(&mut facts, info, sentence, line.line, &items);
                 } else {
                     note_items(&mut facts, sentence, line.line, &items);
                 }
+                let mut text = sentence.clone();
+                for item in &items {
+                    text.push_str(" - ");
+                    text.push_str(&item.text);
+                }
+                said.resize(facts.constraints.len(), text);
+                for l in between {
+                    for s in split_sentences(&l.text)
+                        .into_iter()
+                        .filter(|s| has_trigger(s))
+                    {
+                        facts.unparsed.push(SourceText {
+                            text: s,
+                            line: l.line,
+                        });
+                    }
+                }
             } else {
                 let own = scope.is_own(sentence);
                 read_sentence(&mut facts, info, sentence, line.line, own);
+                said.resize(facts.constraints.len(), sentence.clone());
             }
         }
         i += 1;
     }
+    said.resize(facts.constraints.len(), String::new());
+    settle(&mut facts, lines, said);
     merge_bounds(&mut facts.constraints);
     facts
 }
@@ -148,6 +174,32 @@ fn note(facts: &mut ProseFacts, sentence: &str, line: usize) {
             text: sentence.to_string(),
             line,
         });
+    }
+}
+
+/// Rules the rest of the description makes stricter than the page, back to notes: a list of
+/// values the page says is case-insensitive or tolerates other values (the check compares exactly),
+/// and character rules on a value that may be a naming template (`node[1,4]`: the characters are
+/// those of the names it expands to).
+fn settle(facts: &mut ProseFacts, lines: &[TextLine], said: Vec<String>) {
+    let says = |re: &regex::Regex| lines.iter().any(|l| !l.code && re.is_match(&l.text));
+    let tolerant = says(&TOLERANT_VALUES);
+    let template = says(&NAME_TEMPLATE);
+    if !tolerant && !template {
+        return;
+    }
+    let constraints = std::mem::take(&mut facts.constraints);
+    for (c, text) in constraints.into_iter().zip(said) {
+        let demoted = match c.rule {
+            Rule::Enum { .. } => tolerant,
+            Rule::Charset { .. } | Rule::FirstChar { .. } => template,
+            _ => false,
+        };
+        if !demoted {
+            facts.constraints.push(c);
+        } else if !facts.unparsed.iter().any(|n| n.text == text) {
+            facts.unparsed.push(SourceText { text, line: c.line });
+        }
     }
 }
 
@@ -196,23 +248,44 @@ fn merge_bounds(constraints: &mut Vec<Constraint>) {
     *constraints = out;
 }
 
-/// Bullet items directly after `start` (top level only; deeper bullets belong to an item).
-fn bullet_items(lines: &[TextLine], start: usize) -> (Vec<&TextLine>, usize) {
-    let mut items = Vec::new();
+/// Bullet items directly after `start` (top level only; deeper bullets belong to an item), the
+/// paragraph lines found between two items, and where the list ends. A paragraph line between
+/// two value items (`- Migrate: ...`, `If ..., the default value is Migrate.`, `- Stop: ...`)
+/// does not end the list: the items after it are values too.
+fn bullet_items(lines: &[TextLine], start: usize) -> (Vec<&TextLine>, Vec<&TextLine>, usize) {
+    let mut items: Vec<&TextLine> = Vec::new();
+    let mut between = Vec::new();
     let mut top: Option<usize> = None;
     let mut j = start;
     while let Some(line) = lines.get(j) {
-        let Some(indent) = line.bullet else { break };
         if line.code {
             break;
         }
+        let Some(indent) = line.bullet else {
+            let mut k = j;
+            while lines
+                .get(k)
+                .is_some_and(|l| l.bullet.is_none() && !l.code && !l.text.ends_with(':'))
+            {
+                k += 1;
+            }
+            let resumes =
+                |l: &TextLine| l.bullet == top && !l.code && enum_value(&l.text).is_some();
+            let value_before = items.last().is_some_and(|l| enum_value(&l.text).is_some());
+            if k > j && value_before && lines.get(k).is_some_and(resumes) {
+                between.extend(&lines[j..k]);
+                j = k;
+                continue;
+            }
+            break;
+        };
         let level = *top.get_or_insert(indent);
         if indent <= level {
             items.push(line);
         }
         j += 1;
     }
-    (items, j)
+    (items, between, j)
 }
 
 fn enum_from_bullets(

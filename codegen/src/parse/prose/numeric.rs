@@ -154,11 +154,23 @@ static LIST_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// `You can specify up to 50 instance IDs in each request.`
+static LIST_COUNT_YOU: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\byou can (?:specify|enter) (?:up to|a maximum of|at most) NUM (?:[A-Za-z]+ ){0,3}?(?:IDs|names)\b",
+    )
+});
+
 /// Counts of items: of a JSON array in one string, or of an `X.N` list.
 pub(super) fn counts(info: &ParamInfo, sentence: &str) -> Found {
     let mut out = Found::new();
     let list = info.name.ends_with(".N") || info.name.ends_with(".n");
-    for (pattern, applies) in [(&*JSON_COUNT, true), (&*LIST_COUNT, list)] {
+    let patterns = [
+        (&*JSON_COUNT, true),
+        (&*LIST_COUNT, list),
+        (&*LIST_COUNT_YOU, list),
+    ];
+    for (pattern, applies) in patterns {
         if !applies {
             continue;
         }

@@ -15,7 +15,7 @@ fn re(pattern: &str) -> Regex {
 
 pub(super) static COUNT_RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
-        re(r"\bvalid values? of N(?: is| are)?:?\s*(?:from )?NUM\s*(?:to|-|~)\s*NUM"),
+        re(r"\bvalid values? of N(?: is| are)?\s*:?\s*(?:from )?NUM\s*(?:to|-|~)\s*NUM"),
         re(r"\bN is an integer (?:from|between|in the range of|ranging from) NUM (?:to|and) NUM"),
         re(
             r"\b(?:the )?value of N (?:is|can be|must be|ranges)?\s*(?:from |between )?NUM (?:to|and) NUM",
@@ -45,6 +45,13 @@ pub(super) static LENGTH_MAX: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 pub(super) static LENGTH_MIN: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:ASCII )?(?:characters|chars)(?: in length| long)?",
+    )
+});
+/// `cannot be an empty string`, ending its clause (`cannot be empty at the same time` is about
+/// two params).
+pub(super) static NOT_EMPTY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:cannot|can't|can not|must not) be (?:an? )?(?:empty|null)(?: string)?(?:[.,;]|$| and\b)",
     )
 });
 pub(super) static LENGTH_LEGACY: LazyLock<Regex> =
@@ -107,6 +114,16 @@ pub(super) static EXCLUSIVE: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
     re(r"will be removed|\bdeprecated\b|no longer (?:supported|available|maintained)|discontinued")
 });
+
+/// The service takes values outside the listed ones: a list check would be stricter than the page.
+pub(super) static TOLERANT_VALUES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bcase[- ]insensitive\b|\bnot case[- ]sensitive\b|\bignores? other values\b|\bother values are ignored\b|\bif the (?:specified )?value(?: of this parameter)? is invalid\b",
+    )
+});
+/// The value may be a template of sequential names (`node[1,4]`).
+pub(super) static NAME_TEMPLATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:specify|configure) sequential (?:instance )?(?:names|hostnames)\b"));
 
 /// Words that make a sentence look like a constraint (matched as whole words).
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {

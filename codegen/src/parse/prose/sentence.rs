@@ -164,6 +164,18 @@ fn read_value_rules(
         }
     }
 
+    // `cannot be an empty string`: at least one character.
+    if info.ty == Some(ScalarType::String)
+        && let Some(m) = NOT_EMPTY.find(sentence)
+        && take(spans, m.range())
+    {
+        let rule = Rule::Length {
+            min: Some(1),
+            max: None,
+        };
+        facts.constraints.push(doc_constraint(rule, line));
+    }
+
     // Numeric ranges only mean something for numeric params.
     let numeric = matches!(
         info.ty,
@@ -351,11 +363,15 @@ fn exclusive_pair(info: &ParamInfo, sentence: &str) -> Option<(String, String)> 
         .collect();
     let mentions_self = mentioned.iter().any(|m| m == info.name)
         || sentence.to_ascii_lowercase().contains("this parameter");
-    match (others.as_slice(), mentions_self) {
-        ([other], _) => Some((info.name.to_string(), (*other).clone())),
-        ([a, b], false) => Some(((*a).clone(), (*b).clone())),
-        _ => None,
-    }
+    let pair = match (others.as_slice(), mentions_self) {
+        ([other], _) => (info.name.to_string(), (*other).clone()),
+        ([a, b], false) => ((*a).clone(), (*b).clone()),
+        _ => return None,
+    };
+    // Two members of one list item (`NetworkInterface.N.SecurityGroupId` and `…SecurityGroupIds.N`)
+    // are not two params of the operation: the sentence stays a note.
+    let top = |n: &str| n.split('.').next().unwrap_or(n).to_string();
+    (top(&pair.0) != top(&pair.1)).then_some(pair)
 }
 
 /// `A, B, and C.` → values, when every item is a literal-looking token and there are at least two.
