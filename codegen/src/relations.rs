@@ -1,6 +1,8 @@
 //! Rules between top-level params, read from the sentences the prose reader left as notes:
 //! `At least one of SourceGroupId and SourceCidrIp must be specified.` (any of) and
-//! `This parameter is required if you specify the VpcId parameter.` (one needs another). A
+//! `This parameter is required if you specify the VpcId parameter.` (one needs another),
+//! `The InstanceId and RenewalStatus parameters cannot be empty at the same time.` (any of) and
+//! `The StartTime and EndTime parameters must be specified at the same time.` (together). A
 //! sentence becomes a relation only when every param it needs is named and top-level; it then
 //! leaves the param's notes, and the operation holds it with its line. Sentences with a case the
 //! reader cannot evaluate (`If you want to query ...`) stay notes.
@@ -13,7 +15,12 @@ use regex::Regex;
 use crate::spec::{Operation, RelationRule};
 
 static ANY_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:note:\s*)?(?:you must (?:specify|set) at least one of\b|at least one of\b.*\bmust be (?:specified|set)|either\b.*\bor\b.*\bmust be (?:specified|set))")
+    Regex::new(r"(?i)^(?:note:\s*)?(?:you must (?:specify|set) at least one of\b|at least one of\b.*\bmust be (?:specified|set)|either\b.*\bor\b.*\bmust be (?:specified|set)|you must (?:specify|set) either\b.*\bor\b|(?:the )?[^,]+\band\b[^,]+ cannot (?:both )?be (?:empty|left empty)(?: at the same time)?\.?$)")
+        .expect("valid")
+});
+/// `The StartTime and EndTime parameters must be specified at the same time.`
+static TOGETHER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:note:\s*)?(?:the )?[^,]+\band\b[^,]+ must (?:both )?be (?:specified|set|configured) (?:at the same time|together)\.?$")
         .expect("valid")
 });
 /// `This parameter is required if you specify the VpcId parameter.`
@@ -29,14 +36,23 @@ static ALSO_SPECIFY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Moves the notes that state a relation between top-level params into `op.relations`.
 pub fn read(op: &mut Operation) {
-    let top: Vec<String> = op.request.iter().map(|p| p.wire_name.clone()).collect();
-    let find = |word: &str| top.iter().find(|w| w.as_str() == word).cloned();
+    // A top-level param by its wire name or its doc name (`PrivateIpAddress.N`).
+    let top: Vec<(String, String)> = op
+        .request
+        .iter()
+        .map(|p| (p.wire_name.clone(), p.doc_name.clone()))
+        .collect();
+    let find = |word: &str| {
+        top.iter()
+            .find(|(w, d)| w == word || d == word)
+            .map(|(w, _)| w.clone())
+    };
     let mut found: Vec<RelationRule> = Vec::new();
     for p in &mut op.request {
         let own = p.wire_name.clone();
         p.unparsed.retain(|note| {
             let text = note.text.trim();
-            let relation = if ANY_OF.is_match(text) {
+            let group = |text: &str| {
                 let mut params: Vec<String> = Vec::new();
                 for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.')) {
                     if let Some(w) = find(word.trim_end_matches('.'))
@@ -49,8 +65,13 @@ pub fn read(op: &mut Operation) {
                 let listed = text.matches(" and ").count() + text.matches(" or ").count() + 1;
                 (params.len() >= 2 && params.len() == listed).then(|| {
                     params.sort();
-                    Relation::AnyOf { params }
+                    params
                 })
+            };
+            let relation = if ANY_OF.is_match(text) {
+                group(text).map(|params| Relation::AnyOf { params })
+            } else if TOGETHER.is_match(text) {
+                group(text).map(|params| Relation::Together { params })
             } else if let Some(c) = REQUIRED_IF.captures(text) {
                 find(&c[1])
                     .filter(|w| *w != own)

@@ -220,6 +220,7 @@ fixture_snapshot!(code_fence_cell, "code_fence_cell");
 fixture_snapshot!(case_collision, "case_collision");
 fixture_snapshot!(rule_phrasings, "rule_phrasings");
 fixture_snapshot!(conditional_rules, "conditional_rules");
+fixture_snapshot!(rule_kinds, "rule_kinds");
 
 #[test]
 fn malformed_docs_are_errors() {

@@ -82,7 +82,7 @@ impl Attr {
 }
 
 /// The value rules, in the order the tables list them.
-const VALUE_RULES: [Attr; 10] = [
+const VALUE_RULES: [Attr; 11] = [
     Attr::Rule(RuleKind::Length),
     Attr::Rule(RuleKind::Range),
     Attr::Rule(RuleKind::Bytes),
@@ -93,6 +93,7 @@ const VALUE_RULES: [Attr; 10] = [
     Attr::Rule(RuleKind::NotPrefix),
     Attr::Rule(RuleKind::NotContains),
     Attr::Rule(RuleKind::Enum),
+    Attr::Rule(RuleKind::Classes),
 ];
 
 /// A field's attributes, in the order "expected one of" lists them.
@@ -113,6 +114,7 @@ const FIELD: &[Attr] = &[
     VALUE_RULES[7],
     VALUE_RULES[8],
     VALUE_RULES[9],
+    VALUE_RULES[10],
     Attr::Rule(RuleKind::Condition),
     Attr::When,
     Attr::Member,
@@ -133,17 +135,19 @@ const MEMBER: &[Attr] = &[
     VALUE_RULES[8],
     VALUE_RULES[9],
     Attr::When,
+    VALUE_RULES[10],
 ];
 
 /// What `when(...)` takes besides its value rules (`VALUE_RULES`).
 const WHEN_KEYS: [&str; 4] = ["text", "warn", "field", "equals"];
 
 /// The struct's own attributes, the rules between its fields: `exclusive(a, b)`,
-/// `any_of(a, b, ...)`, `requires(a, b)`.
+/// `any_of(a, b, ...)`, `requires(a, b)`, `together(a, b, ...)`.
 const STRUCT: &[Attr] = &[
     Attr::Rule(RuleKind::Exclusive),
     Attr::Rule(RuleKind::AnyOf),
     Attr::Rule(RuleKind::Requires),
+    Attr::Rule(RuleKind::Together),
 ];
 
 fn lookup(table: &[Attr], path: &Path) -> Option<Attr> {
@@ -411,7 +415,7 @@ fn guarded(meta: &Meta, errors: &mut Errors) -> Option<Guarded> {
 }
 
 /// The struct's rules between fields, each with the fields it names (two for `exclusive` and
-/// `requires`, two or more for `any_of`).
+/// `requires`, two or more for `any_of` and `together`).
 pub(crate) fn relations(attrs: &[Attribute], errors: &mut Errors) -> Vec<(RuleKind, Vec<Ident>)> {
     let mut out = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("ecs")) {
@@ -436,18 +440,16 @@ pub(crate) fn relations(attrs: &[Attribute], errors: &mut Errors) -> Vec<(RuleKi
                 continue;
             };
             let names: Vec<Ident> = names.into_iter().collect();
-            let ok = match kind {
-                RuleKind::AnyOf => names.len() >= 2,
-                _ => names.len() == 2,
+            let many = matches!(kind, RuleKind::AnyOf | RuleKind::Together);
+            let ok = if many {
+                names.len() >= 2
+            } else {
+                names.len() == 2
             };
             if ok {
                 out.push((kind, names));
             } else {
-                let want = if kind == RuleKind::AnyOf {
-                    "two or more"
-                } else {
-                    "exactly two"
-                };
+                let want = if many { "two or more" } else { "exactly two" };
                 let name = kind.attribute().unwrap_or_default();
                 errors.at(meta.span(), format!("`{name}` takes {want} field names"));
             }
@@ -497,17 +499,58 @@ fn rule(kind: RuleKind, meta: &Meta) -> Result<Rule> {
         RuleKind::NotPrefix => Rule::NotPrefix { prefixes: list()? },
         RuleKind::NotContains => Rule::NotContains { needles: list()? },
         RuleKind::Enum => Rule::Enum { values: list()? },
+        RuleKind::Classes => classes(meta)?,
         // Flags and attributes with a grammar of their own, read by their callers.
         RuleKind::Required
         | RuleKind::Exclusive
         | RuleKind::AnyOf
         | RuleKind::Requires
+        | RuleKind::Together
         | RuleKind::Condition
         | RuleKind::Malformed
         | RuleKind::Unknown => {
             return Err(Error::new(meta.path().span(), "not a value rule"));
         }
     })
+}
+
+/// `classes(min = 3, upper, lower, digit, special = "!@#")`: the types (`ecs_rules::CharType`
+/// names) in order, `special` bare when the page lists no special characters.
+fn classes(meta: &Meta) -> Result<Rule> {
+    let list = meta.require_list()?;
+    let items = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)?;
+    let (mut min, mut of, mut special) = (None, Vec::new(), None);
+    for item in &items {
+        let path = item.path();
+        let name = path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match item {
+            Meta::NameValue(nv) if name == "min" => min = Some(parse_int::<u64>(&nv.value)?),
+            Meta::NameValue(nv) if name == "special" => {
+                special = Some(lit_str(&nv.value)?.value());
+                of.push(name);
+            }
+            Meta::Path(_) if ecs_rules::CharType::parse(&name).is_some() => of.push(name),
+            _ => {
+                return Err(Error::new(
+                    path.span(),
+                    "expected `min = N`, `upper`, `lower`, `digit`, `special` or `special = \"...\"`",
+                ));
+            }
+        }
+    }
+    let Some(min) = min else {
+        return Err(Error::new(list.span(), "`classes` needs `min = N`"));
+    };
+    if min == 0 || min > of.len() as u64 {
+        return Err(Error::new(
+            list.span(),
+            "`min` must be between 1 and the number of types given",
+        ));
+    }
+    Ok(Rule::Classes { min, of, special })
 }
 
 fn lit_str(expr: &Expr) -> Result<LitStr> {

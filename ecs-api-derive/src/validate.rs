@@ -68,6 +68,10 @@ fn value_check(rule: &Rule) -> Option<TokenStream2> {
             quote!(::ecs_api::wire::check::not_contains(v, &[#(#needles),*]))
         }
         Rule::Enum { values } => quote!(::ecs_api::wire::check::one_of(v, &[#(#values),*])),
+        Rule::Classes { min, of, special } => {
+            let special = opt_tokens(special);
+            quote!(::ecs_api::wire::check::classes(v, #min, &[#(#of),*], #special))
+        }
         Rule::Count { .. } | Rule::Condition { .. } => return None,
     })
 }
@@ -358,6 +362,9 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
         let check = match kind {
             RuleKind::Exclusive => quote!(::ecs_api::wire::check::exclusive(#sa && #sb, #wb)),
             RuleKind::Requires => quote!(::ecs_api::wire::check::requires(#sa, #sb, #wb)),
+            RuleKind::Together => {
+                quote!(::ecs_api::wire::check::together(&[#(#set),*], &[#(#wires),*]))
+            }
             _ => quote!(::ecs_api::wire::check::any_of(false #(|| #set)*, &[#(#wires),*])),
         };
         let code = if *kind == RuleKind::Exclusive {

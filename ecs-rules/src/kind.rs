@@ -16,6 +16,8 @@ pub enum RuleKind {
     NotPrefix,
     NotContains,
     Enum,
+    /// Too few of the character types a password needs, or a character of none of them.
+    Classes,
     Exclusive,
     /// Not a value of the param's type (`abc` for an integer).
     Malformed,
@@ -27,6 +29,8 @@ pub enum RuleKind {
     AnyOf,
     /// Set without a param the page says it needs.
     Requires,
+    /// One of a group of params the page says go together is set without the others.
+    Together,
 }
 
 impl RuleKind {
@@ -50,6 +54,8 @@ impl RuleKind {
             RuleKind::Condition => "condition",
             RuleKind::AnyOf => "any_of",
             RuleKind::Requires => "requires",
+            RuleKind::Classes => "classes",
+            RuleKind::Together => "together",
         }
     }
 
@@ -74,6 +80,8 @@ impl RuleKind {
             | RuleKind::Format
             | RuleKind::AnyOf
             | RuleKind::Requires
+            | RuleKind::Classes
+            | RuleKind::Together
             | RuleKind::Condition => false,
         }
     }
@@ -89,6 +97,8 @@ impl RuleKind {
             RuleKind::Format => Some("format"),
             RuleKind::AnyOf => Some("any_of"),
             RuleKind::Requires => Some("requires"),
+            RuleKind::Together => Some("together"),
+            RuleKind::Classes => Some("classes"),
             RuleKind::Count => Some("count"),
             RuleKind::Charset => Some("charset"),
             RuleKind::FirstChar => Some("first_char"),

@@ -108,6 +108,18 @@ pub enum Rule {
     NotContains { needles: Vec<String> },
     /// The value must be one of these.
     Enum { values: Vec<String> },
+    /// At least `min` of the character types `of` ([`CharType`] names) must occur, as passwords
+    /// need. `special` is the page's list of special characters: when given, a character of none
+    /// of the types is refused; without it, every other character counts as special.
+    Classes {
+        min: u64,
+        of: Vec<String>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        special: Option<String>,
+    },
     /// Only meaningful when another param has a value; reported as a warning, never an error.
     Condition { param: String, value: String },
 }
@@ -207,6 +219,7 @@ impl Rule {
             Rule::NotPrefix { .. } => RuleKind::NotPrefix,
             Rule::NotContains { .. } => RuleKind::NotContains,
             Rule::Enum { .. } => RuleKind::Enum,
+            Rule::Classes { .. } => RuleKind::Classes,
             Rule::Condition { .. } => RuleKind::Condition,
         }
     }
@@ -221,6 +234,7 @@ impl Rule {
             | Rule::NotContains { .. }
             | Rule::Bytes { .. }
             | Rule::Format { .. }
+            | Rule::Classes { .. }
             | Rule::Enum { .. } => Needs::Text,
             Rule::Range { .. } => Needs::Integer,
             Rule::Count { .. } => Needs::List,
@@ -270,6 +284,7 @@ impl Rule {
             | Rule::Count { .. }
             | Rule::Charset { .. }
             | Rule::FirstChar { .. }
+            | Rule::Classes { .. }
             | Rule::Condition { .. } => self.clone(),
         }
     }
@@ -318,6 +333,16 @@ impl Rule {
             Rule::Enum { values } => {
                 matches!(self, Rule::Enum { values: new } if subset(values, new))
             }
+            // Fewer types needed, the same types, and no fewer special characters accept more.
+            Rule::Classes { min, of, special } => matches!(
+                self,
+                Rule::Classes { min: a, of: more, special: s }
+                    if a <= min && more == of && match (special, s) {
+                        (_, None) => true,
+                        (None, Some(_)) => false,
+                        (Some(old), Some(new)) => old.chars().all(|c| new.contains(c)),
+                    }
+            ),
             // A condition only ever warns.
             Rule::Condition { .. } => matches!(self, Rule::Condition { .. }),
         }
@@ -392,6 +417,61 @@ impl<'a> Format<'a> {
     }
 }
 
+/// The character types a [`Rule::Classes`] counts, by the names the spec and attributes use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharType {
+    Upper,
+    Lower,
+    Digit,
+    Special,
+}
+
+impl CharType {
+    pub const ALL: [CharType; 4] = [
+        CharType::Upper,
+        CharType::Lower,
+        CharType::Digit,
+        CharType::Special,
+    ];
+
+    pub fn parse(name: &str) -> Option<CharType> {
+        CharType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            CharType::Upper => "upper",
+            CharType::Lower => "lower",
+            CharType::Digit => "digit",
+            CharType::Special => "special",
+        }
+    }
+
+    /// As the pages say it.
+    pub const fn wording(self) -> &'static str {
+        match self {
+            CharType::Upper => "uppercase letters",
+            CharType::Lower => "lowercase letters",
+            CharType::Digit => "digits",
+            CharType::Special => "special characters",
+        }
+    }
+
+    /// The type of `c`: ASCII letters and digits by case; with a `special` list, only its
+    /// characters are special (anything else has no type), without one everything else is.
+    pub fn of(c: char, special: Option<&str>) -> Option<CharType> {
+        match c {
+            'A'..='Z' => Some(CharType::Upper),
+            'a'..='z' => Some(CharType::Lower),
+            '0'..='9' => Some(CharType::Digit),
+            _ => match special {
+                Some(set) if !set.contains(c) => None,
+                _ => Some(CharType::Special),
+            },
+        }
+    }
+}
+
 /// Whether the new bounds accept everything the old ones did.
 fn widened<T: PartialOrd + Copy>(old: (Option<T>, Option<T>), new: (Option<T>, Option<T>)) -> bool {
     let min_ok = match (old.0, new.0) {
@@ -449,6 +529,21 @@ impl fmt::Display for Rule {
             }
             Rule::NotContains { needles } => write!(f, "must not contain {}", needles.join(" or ")),
             Rule::Enum { values } => write!(f, "one of {}", values.join(", ")),
+            Rule::Classes { min, of, special } => {
+                write!(f, "at least {min} of")?;
+                for (i, name) in of.iter().enumerate() {
+                    let sep = if i == 0 { " " } else { ", " };
+                    let words: &str = match CharType::parse(name) {
+                        Some(t) => t.wording(),
+                        None => name,
+                    };
+                    write!(f, "{sep}{words}")?;
+                }
+                match special {
+                    Some(set) => write!(f, " (special: {set})"),
+                    None => Ok(()),
+                }
+            }
             Rule::Condition { param, value } => {
                 write!(f, "takes effect only when {param} is {value}")
             }

@@ -13,6 +13,8 @@ pub enum Relation {
     AnyOf { params: Vec<String> },
     /// When `param` is set, `needs` must be set too.
     Requires { param: String, needs: String },
+    /// Set all of these or none (`X and Y must be specified at the same time`).
+    Together { params: Vec<String> },
 }
 
 impl Relation {
@@ -20,13 +22,16 @@ impl Relation {
         match self {
             Relation::AnyOf { .. } => crate::RuleKind::AnyOf,
             Relation::Requires { .. } => crate::RuleKind::Requires,
+            Relation::Together { .. } => crate::RuleKind::Together,
         }
     }
 
     /// Every param the relation names.
     pub fn params(&self) -> Vec<&str> {
         match self {
-            Relation::AnyOf { params } => params.iter().map(String::as_str).collect(),
+            Relation::AnyOf { params } | Relation::Together { params } => {
+                params.iter().map(String::as_str).collect()
+            }
             Relation::Requires { param, needs } => vec![param, needs],
         }
     }
@@ -38,6 +43,7 @@ impl fmt::Display for Relation {
         match self {
             Relation::AnyOf { params } => write!(f, "set at least one of {}", params.join(", ")),
             Relation::Requires { param, needs } => write!(f, "{param} needs {needs}"),
+            Relation::Together { params } => write!(f, "set all or none of {}", params.join(", ")),
         }
     }
 }

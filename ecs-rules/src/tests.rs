@@ -167,3 +167,41 @@ fn relations_name_their_params() {
     };
     assert_eq!(q.params(), ["VpcId", "VSwitchId"]);
 }
+
+#[test]
+fn together_names_all_its_params() {
+    let r = Relation::Together {
+        params: s(&["EndTime", "StartTime"]),
+    };
+    assert_eq!(r.to_string(), "set all or none of EndTime, StartTime");
+    assert_eq!(r.kind(), RuleKind::Together);
+    assert_eq!(r.params(), ["EndTime", "StartTime"]);
+    assert_eq!(RuleKind::Together.attribute(), Some("together"));
+}
+
+#[test]
+fn character_types_of_a_password() {
+    let rule = Rule::Classes {
+        min: 3,
+        of: s(&["upper", "lower", "digit", "special"]),
+        special: Some("!@#".into()),
+    };
+    assert_eq!(
+        rule.to_string(),
+        "at least 3 of uppercase letters, lowercase letters, digits, special characters (special: !@#)"
+    );
+    assert_eq!(rule.kind(), RuleKind::Classes);
+    assert!(rule.fits(TEXT) && !rule.is_lenient());
+    assert_eq!(CharType::of('Q', None), Some(CharType::Upper));
+    assert_eq!(CharType::of('7', Some("!")), Some(CharType::Digit));
+    assert_eq!(CharType::of('!', Some("!@")), Some(CharType::Special));
+    // A character the page's list lacks has no type; without a list it is special.
+    assert_eq!(CharType::of(' ', Some("!@")), None);
+    assert_eq!(CharType::of(' ', None), Some(CharType::Special));
+    let looser = Rule::Classes {
+        min: 2,
+        of: s(&["upper", "lower", "digit", "special"]),
+        special: None,
+    };
+    assert!(looser.accepts_all_of(&rule) && !rule.accepts_all_of(&looser));
+}

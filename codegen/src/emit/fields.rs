@@ -79,6 +79,17 @@ fn rule_attr(rule: &Rule) -> Option<TokenStream> {
         Rule::NotPrefix { prefixes: list }
         | Rule::NotContains { needles: list }
         | Rule::Enum { values: list } => (!list.is_empty()).then(|| quote!(#name(#(#list),*))),
+        Rule::Classes { min, of, special } => {
+            let min = Literal::u64_unsuffixed(*min);
+            let types = of.iter().map(|t| match (t.as_str(), special) {
+                ("special", Some(set)) => quote!(special = #set),
+                _ => {
+                    let t = format_ident!("{t}");
+                    quote!(#t)
+                }
+            });
+            Some(quote!(#name(min = #min, #(#types),*)))
+        }
         // Written by `rule_attrs`: the attribute names the sibling field, not its wire name.
         Rule::Condition { .. } => None,
     }

@@ -235,6 +235,37 @@ pub fn one_of(value: &str, allowed: &[&str]) -> Option<Violation> {
     })
 }
 
+/// At least `min` of the character types `of` (`ecs_rules::CharType` names) must occur; with
+/// the page's `special` list, a character of no type is refused. Passwords: what is reported is
+/// a count or a position class, never a character of the value.
+pub fn classes(value: &str, min: u64, of: &[&str], special: Option<&str>) -> Option<Violation> {
+    use ecs_rules::CharType;
+    let mut seen = [false; CharType::ALL.len()];
+    let mut stray = false;
+    for c in value.chars() {
+        match CharType::of(c, special) {
+            Some(t) if of.contains(&t.name()) => seen[t as usize] = true,
+            _ => stray = true,
+        }
+    }
+    let n = seen.iter().filter(|s| **s).count() as u64;
+    let actual = if stray {
+        "a character of none of these types".to_owned()
+    } else if n < min {
+        format!("{n} of these types")
+    } else {
+        return None;
+    };
+    Some(broke(
+        Rule::Classes {
+            min,
+            of: owned(of),
+            special: special.map(str::to_owned),
+        },
+        actual,
+    ))
+}
+
 pub fn required(is_set: bool) -> Option<Violation> {
     (!is_set).then(|| violation(RuleKind::Required, "set".into(), String::new()))
 }
@@ -256,6 +287,27 @@ pub fn requires(is_set: bool, set_needs: bool, needs: &str) -> Option<Violation>
             RuleKind::Requires,
             format!("needs {needs} to be set too"),
             String::new(),
+        )
+    })
+}
+
+/// `set` says, for each of `params`, whether it is set: all or none must be.
+pub fn together(set: &[bool], params: &[&str]) -> Option<Violation> {
+    let some = set.iter().any(|s| *s);
+    (some && !set.iter().all(|s| *s)).then(|| {
+        let missing: Vec<&str> = params
+            .iter()
+            .zip(set)
+            .filter(|(_, s)| !**s)
+            .map(|(p, _)| *p)
+            .collect();
+        violation(
+            RuleKind::Together,
+            ecs_rules::Relation::Together {
+                params: owned(params),
+            }
+            .to_string(),
+            format!("{} not set", missing.join(", ")),
         )
     })
 }

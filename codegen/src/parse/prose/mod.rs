@@ -6,6 +6,9 @@
 mod conditional;
 #[cfg(test)]
 mod conditional_tests;
+mod classes;
+#[cfg(test)]
+mod kinds_tests;
 mod lists;
 mod numeric;
 mod patterns;
@@ -163,6 +166,7 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
     }
     said.resize(facts.constraints.len(), String::new());
     settle(&mut facts, lines, said);
+    classes::special_set(lines, &mut facts);
     merge_bounds(&mut facts.constraints);
     facts
 }
@@ -296,6 +300,9 @@ fn enum_from_bullets(
     items: &[&TextLine],
 ) {
     let values: Option<Vec<String>> = items.iter().map(|l| enum_value(&l.text)).collect();
+    // A list that may go on ("such as", an `etc.` item) is no list of every valid value; a
+    // meaning may say "such as" of its own value.
+    let values = values.filter(|_| !INCOMPLETE.is_match(header));
     match values {
         Some(values) if !values.is_empty() => push_enum(facts, info, values, line),
         _ => match numeric::range_bullets(info, items) {
@@ -316,18 +323,58 @@ fn note_items(facts: &mut ProseFacts, header: &str, line: usize, items: &[&TextL
     facts.unparsed.push(SourceText { text, line });
 }
 
-/// `value: meaning` or a lone `value` → `value`, when it looks like a literal value.
+/// `value: meaning` or a lone `value` → `value`, when it looks like a literal value. A value
+/// may be words (`Windows Server 2012`, `No Upfront`), and its meaning may follow as a sentence
+/// (`offline. After you resize ...`).
 fn enum_value(item: &str) -> Option<String> {
-    let head = match item.find(':') {
+    let head = match item.find([':', '：']) {
+        Some(at) if item[at..].starts_with('：') => &item[..at],
         // `http://...` style values keep their colon; split only on `: ` or a trailing colon.
         Some(at) if item[at + 1..].starts_with(' ') || at + 1 == item.len() => &item[..at],
-        _ => item,
+        _ => match item.find(". ") {
+            // One token, then a sentence of its own.
+            Some(at)
+                if is_literal_value(&item[..at])
+                    && item[at + 2..].starts_with(|c: char| c.is_ascii_uppercase()) =>
+            {
+                &item[..at]
+            }
+            _ => item,
+        },
     };
     let value = head
         .trim()
         .trim_matches(|c| c == '"' || c == '\'' || c == '`');
     let value = value.strip_suffix('.').unwrap_or(value);
-    is_literal_value(value).then(|| value.to_string())
+    is_enum_value(value).then(|| value.to_string())
+}
+
+/// Words that end a list of valid values that is not complete.
+static INCOMPLETE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:such as|e\.g\.|for example|examples?:|and more|and so on|etc)\b|\.\.\.|…",
+    )
+    .expect("valid")
+});
+
+/// A valid value: one literal token, or a few capitalised words (`Windows Server 2012`,
+/// `NVIDIA P4`, `Ubuntu 18.04`), never a phrase of prose (`Default value`, `For Linux`).
+pub(super) fn is_enum_value(value: &str) -> bool {
+    if is_literal_value(value) {
+        return !INCOMPLETE.is_match(value);
+    }
+    const PROSE: &[&str] = &[
+        "For", "If", "When", "The", "This", "That", "Note", "Default", "Valid", "Unit", "Example",
+        "Examples", "See", "Set", "Specify", "You", "It", "Only",
+    ];
+    let words: Vec<&str> = value.split(' ').collect();
+    value.len() <= 64
+        && (2..=4).contains(&words.len())
+        && !PROSE.contains(&words[0])
+        && words.iter().all(|w| {
+            is_literal_value(w)
+                && w.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
 }
 
 fn is_literal_value(value: &str) -> bool {

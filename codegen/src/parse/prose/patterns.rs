@@ -108,7 +108,7 @@ pub(super) static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 pub(super) static EXCLUSIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive",
+        r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive|cannot (?:specify|set) (?:the )?[\w.]+ and (?:the )?[\w.]+(?: parameters)? (?:at the same time|together|simultaneously)",
     )
 });
 pub(super) static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {

@@ -8,7 +8,10 @@ use regex::{Captures, Regex};
 use super::lists::{charset_list, first_char_list, literal_list};
 use super::numeric;
 use super::patterns::*;
-use super::{ParamInfo, ProseFacts, doc_constraint, is_literal_value, normalize_name, push_enum};
+use super::{
+    ParamInfo, ProseFacts, doc_constraint, is_enum_value, is_literal_value, normalize_name,
+    push_enum,
+};
 use crate::spec::{Origin, Rule, ScalarType, SourceText, Sourced};
 
 /// Collects facts from one sentence and records it as unparsed when something is left over.
@@ -243,6 +246,13 @@ fn read_value_rules(
         }
     }
 
+    // Character types a password needs (before `must contain` reads a character set).
+    if let Some((rule, span)) = super::classes::read_sentence(sentence)
+        && take(spans, span)
+    {
+        facts.constraints.push(doc_constraint(rule, line));
+    }
+
     // Allowed characters, first character, forbidden prefixes and substrings: a trigger phrase,
     // then a list read from the text after it.
     type ReadAfter = fn(&str) -> Option<(Rule, usize)>;
@@ -389,7 +399,7 @@ fn inline_values(text: &str) -> Option<Vec<String>> {
             if piece.is_empty() {
                 continue;
             }
-            if !is_literal_value(piece) {
+            if !is_enum_value(piece) {
                 return None;
             }
             values.push(piece.to_string());

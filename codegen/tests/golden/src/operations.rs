@@ -15,6 +15,8 @@ pub mod guard_gizmos;
 pub mod match_;
 #[path = "operation/modify_coupons.rs"]
 pub mod modify_coupons;
+#[path = "operation/secure_gadgets.rs"]
+pub mod secure_gadgets;
 #[path = "operation/set_secret.rs"]
 pub mod set_secret;
 #[path = "operation/start_gizmos.rs"]
