@@ -75,7 +75,7 @@ fn in_key_order(n: usize, natural: bool) -> impl Iterator<Item = usize> {
                 next /= 10;
             }
             next += 1;
-            while next % 10 == 0 {
+            while next.is_multiple_of(10) {
                 next /= 10;
             }
         }
