@@ -207,7 +207,7 @@ impl Client {
         let config = &self.inner.config;
         self.check::<O>(&mut input, options)?;
         let idempotent = input.idempotency_token().is_some_and(|t| !t.is_empty()) || O::READ_ONLY;
-        let params = flatten(&input);
+        let params = flatten(&input, config.signature_version);
 
         let mut retry = options
             .retry
@@ -294,7 +294,8 @@ impl Client {
         credentials: &Credentials,
     ) -> Result<PreparedRequest, SdkError<O::Error>> {
         self.check::<O>(input, options)?;
-        Ok(self.sign::<O>(&flatten(input), credentials))
+        let params = flatten(input, self.inner.config.signature_version);
+        Ok(self.sign::<O>(&params, credentials))
     }
 
     /// The credentials the next call would sign with (cached; refreshed by the configured provider).
@@ -354,14 +355,11 @@ impl Client {
                 (&other.0, &other.1)
             };
         match config.signature_version {
-            SignatureVersion::V2 => {
-                let signed = v2::sign_sorted(credentials, &call, params, prefix);
-                PreparedRequest {
-                    method: "POST",
-                    url: signed.into_prefixed(),
-                    headers: Vec::new(),
-                }
-            }
+            SignatureVersion::V2 => PreparedRequest {
+                method: "POST",
+                url: v2::signed_url(credentials, &call, params, prefix),
+                headers: Vec::new(),
+            },
             SignatureVersion::V3 => {
                 let signed = v3::sign_sorted(credentials, &call, host, params, prefix);
                 PreparedRequest {
@@ -505,9 +503,11 @@ async fn read_body(
     Ok(Ok(body))
 }
 
-/// Once per call: the input's params, encoded and sorted, for every attempt to sign.
-fn flatten(input: &impl ToParams) -> SortedParams {
-    let mut sink = ParamSink::with_capacity(input.params_len_hint());
+/// Once per call: the input's params, encoded and sorted, for every attempt to sign (V2: also
+/// encoded twice, for its string to sign).
+fn flatten(input: &impl ToParams, version: SignatureVersion) -> SortedParams {
+    let twice = version == SignatureVersion::V2;
+    let mut sink = ParamSink::for_signing(input.params_len_hint(), twice);
     input.write_params(&mut sink);
     sink.into_sorted()
 }

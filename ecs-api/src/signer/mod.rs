@@ -230,41 +230,50 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
     s
 }
 
-/// The bytes of `s` percent-encoded (see [`percent_encode_into`]) appended to `out`.
+/// Appends `s` percent-encoded (see [`percent_encode_into`]) to `out`.
 ///
 /// Copies each run of unreserved bytes whole: ids and names are mostly one run, so this is a
 /// scan and a `memcpy` per value.
 #[inline]
-pub(crate) fn encode_bytes(out: &mut Vec<u8>, s: &str) {
-    let mut rest = s.as_bytes();
-    // 3 per byte is the most one byte becomes.
-    out.reserve(3 * rest.len());
-    loop {
-        let run = unreserved_len(rest);
-        out.extend_from_slice(&rest[..run]);
-        let Some((&b, tail)) = rest[run..].split_first() else {
-            return;
-        };
-        out.extend_from_slice(&escaped(b));
-        rest = tail;
-    }
+pub(crate) fn encode_str(out: &mut String, s: &str) {
+    encode_runs::<false>(out, &mut String::new(), s);
 }
 
-/// Appends `canonical` (a canonical query: unreserved bytes, `%XY`, `=` and `&` only) percent-encoded
-/// again, as V2's string to sign holds it: `%` → `%25`, `&` → `%26`, `=` → `%3D`, the rest kept.
-pub(crate) fn encode_canonical_bytes(out: &mut Vec<u8>, canonical: &[u8]) {
-    out.reserve(canonical.len() + canonical.len() / 2);
-    let mut last = 0;
-    for i in memchr::memchr3_iter(b'%', b'&', b'=', canonical) {
-        out.extend_from_slice(&canonical[last..i]);
-        out.extend_from_slice(match canonical[i] {
-            b'%' => b"%25",
-            b'&' => b"%26",
-            _ => b"%3D",
-        });
-        last = i + 1;
+/// [`encode_str`], and `s` encoded twice appended to `twice`: the form V2's string to sign holds
+/// (the canonical query encoded again, so each escape `%XY` becomes `%25XY`). Both come from one
+/// scan, so the string to sign needs no pass of its own.
+#[inline]
+pub(crate) fn encode_str_twice(out: &mut String, twice: &mut String, s: &str) {
+    encode_runs::<true>(out, twice, s);
+}
+
+#[inline(always)]
+fn encode_runs<const TWICE: bool>(out: &mut String, twice: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    loop {
+        let run = unreserved_len(&bytes[i..]);
+        if run > 0 {
+            // A non-empty run is ASCII and is followed by a char start (or the end), so both
+            // ends are char boundaries.
+            let plain = &s[i..i + run];
+            out.push_str(plain);
+            if TWICE {
+                twice.push_str(plain);
+            }
+            i += run;
+        }
+        let Some(&b) = bytes.get(i) else {
+            return;
+        };
+        let e = escape(b);
+        out.push_str(e);
+        if TWICE {
+            twice.push_str("%25");
+            twice.push_str(&e[1..]);
+        }
+        i += 1;
     }
-    out.extend_from_slice(&canonical[last..]);
 }
 
 /// What a signer adds to the business params of one RPC call.
@@ -281,27 +290,11 @@ pub(crate) struct CallInfo<'a> {
 pub(crate) fn sorted_pairs<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
 ) -> crate::wire::SortedParams {
-    let mut sink = crate::wire::ParamSink::with_capacity(params.len());
+    let mut sink = crate::wire::ParamSink::for_signing(params.len(), true);
     for (k, v) in params {
         sink.param(k.as_ref(), v.as_ref());
     }
     sink.into_sorted()
-}
-
-/// A buffer the encoders built: a UTF-8 prefix followed by ASCII only, so the check cannot fail;
-/// it is kept (it costs a fast scan) so that no `unsafe` is needed.
-pub(crate) fn ascii_string(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// `%XY` for one byte, upper-case hex.
-#[inline(always)]
-fn escaped(b: u8) -> [u8; 3] {
-    [
-        b'%',
-        HEX_UPPER[(b >> 4) as usize],
-        HEX_UPPER[(b & 0xF) as usize],
-    ]
 }
 
 /// Length of the leading run of unreserved bytes, 8 bytes at a time while they last.
@@ -419,16 +412,13 @@ mod tests {
             "%%%%%%%%%%%%%%%%%",
         ] {
             let plain = percent_encode(s);
-            let mut once = b"x".to_vec();
-            encode_bytes(&mut once, s);
-            assert_eq!(once, format!("x{plain}").into_bytes());
-            let mut twice = Vec::new();
-            encode_canonical_bytes(&mut twice, plain.as_bytes());
-            assert_eq!(twice, percent_encode(&plain).into_bytes());
-            let query = format!("{plain}={plain}&a={plain}");
-            let mut twice = b"x".to_vec();
-            encode_canonical_bytes(&mut twice, query.as_bytes());
-            assert_eq!(twice, format!("x{}", percent_encode(&query)).into_bytes());
+            let (mut once, mut twice) = ("x".to_owned(), "y".to_owned());
+            encode_str_twice(&mut once, &mut twice, s);
+            assert_eq!(once, format!("x{plain}"));
+            assert_eq!(twice, format!("y{}", percent_encode(&plain)));
+            let mut alone = String::new();
+            encode_str(&mut alone, s);
+            assert_eq!(alone, plain);
         }
     }
 

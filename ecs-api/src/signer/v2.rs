@@ -9,8 +9,7 @@ use hmac::Mac as _;
 use time::OffsetDateTime;
 
 use super::{
-    CallInfo, ascii_string, encode_bytes, encode_canonical_bytes, encoded_len, percent_encode_into,
-    sorted_pairs, timestamp_bytes,
+    CallInfo, encode_str, encoded_len, percent_encode_into, sorted_pairs, timestamp_bytes,
 };
 use crate::credentials::Credentials;
 use crate::wire::SortedParams;
@@ -120,9 +119,10 @@ impl SignedQuery {
 /// Adds the common params (`Action`, `Version`, `Format=JSON`, `AccessKeyId`, `SignatureMethod`,
 /// `SignatureVersion`, `SignatureNonce`, `Timestamp`, and `SecurityToken` for STS) and signs.
 ///
-/// Built for speed: params encoded once into one buffer and sorted as packed integer keys, the
-/// canonical query written by copying them in order, the string to sign derived from it in one
-/// `memchr` pass, and the HMAC started from the key state precomputed in `Credentials`.
+/// Built for speed: params encoded once into one buffer (and a second one with the twice-encoded
+/// form the string to sign holds) and sorted as packed integer keys, the canonical query and the
+/// string to sign copied from them in runs, and the HMAC started from the key state precomputed in
+/// `Credentials` and fed as the string to sign is produced.
 pub fn sign_rpc<K: AsRef<str>, V: AsRef<str>>(
     credentials: &Credentials,
     req: &RpcRequest<'_, K, V>,
@@ -144,6 +144,27 @@ pub(crate) fn sign_sorted(
     call: &CallInfo<'_>,
     params: &SortedParams,
     prefix: &str,
+) -> SignedQuery {
+    sign_into(credentials, call, params, prefix, true)
+}
+
+/// The signed URL `prefix` + query, for [`crate::Client::prepare`]: the string to sign goes to
+/// the HMAC only, never into a buffer of its own.
+pub(crate) fn signed_url(
+    credentials: &Credentials,
+    call: &CallInfo<'_>,
+    params: &SortedParams,
+    prefix: &str,
+) -> String {
+    sign_into(credentials, call, params, prefix, false).into_prefixed()
+}
+
+fn sign_into(
+    credentials: &Credentials,
+    call: &CallInfo<'_>,
+    params: &SortedParams,
+    prefix: &str,
+    keep_string_to_sign: bool,
 ) -> SignedQuery {
     let ts = timestamp_bytes(call.timestamp);
     let ts = std::str::from_utf8(&ts).unwrap_or_default();
@@ -174,38 +195,42 @@ pub(crate) fn sign_sorted(
     let common = &common[..n];
     let extra: usize = common.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
 
-    // Worst case for the common params (the encoders reserve 3 bytes per input byte), exact for
-    // the rest, so the buffer is allocated once.
-    let mut query = Vec::with_capacity(
-        prefix.len() + params.encoded_len() + params.len() + 3 * extra + 16 + 3 * 28,
-    );
-    query.extend_from_slice(prefix.as_bytes());
-    params.write_canonical(&mut query, common);
+    // Worst case for the common params, exact for the rest, so the buffer is allocated once.
+    let mut query =
+        String::with_capacity(prefix.len() + params.encoded_len() + 3 * extra + 16 + 3 * 28);
+    query.push_str(prefix);
+    let mut kept = keep_string_to_sign.then(|| {
+        String::with_capacity(call.method.len() + 5 + 2 * (params.encoded_len() + 3 * extra))
+    });
+    let mut mac = credentials.v2_key().clone();
+    let feed = |piece: &str| {
+        mac.update(piece.as_bytes());
+        if let Some(kept) = &mut kept {
+            kept.push_str(piece);
+        }
+    };
+    {
+        let mut feed = feed;
+        feed(call.method);
+        feed("&%2F&");
+        params.write_query(&mut query, common, Some(&mut feed));
+    }
     let canonical_end = query.len();
 
-    let canonical = &query[prefix.len()..];
-    let mut sts = Vec::with_capacity(call.method.len() + 5 + 2 * canonical.len());
-    sts.extend_from_slice(call.method.as_bytes());
-    sts.extend_from_slice(b"&%2F&");
-    encode_canonical_bytes(&mut sts, canonical);
-
-    let mut mac = credentials.v2_key().clone();
-    mac.update(&sts);
     let digest = mac.finalize().into_bytes();
     let mut signature = [0u8; 28];
     let _ = base64::engine::general_purpose::STANDARD.encode_slice(digest, &mut signature);
 
-    query.extend_from_slice(b"&Signature=");
-    encode_bytes(
+    query.push_str("&Signature=");
+    encode_str(
         &mut query,
         std::str::from_utf8(&signature).unwrap_or_default(),
     );
-    let (buf, string_to_sign) = (ascii_string(query), ascii_string(sts));
     SignedQuery {
-        buf,
+        buf: query,
         start: prefix.len(),
         canonical_end,
-        string_to_sign,
+        string_to_sign: kept.unwrap_or_default(),
         signature,
     }
 }

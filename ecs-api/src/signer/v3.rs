@@ -8,7 +8,7 @@ use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 
-use super::{CallInfo, ascii_string, timestamp_bytes, write_timestamp};
+use super::{CallInfo, timestamp_bytes, write_timestamp};
 use crate::credentials::Credentials;
 use crate::wire::SortedParams;
 
@@ -228,10 +228,9 @@ pub(crate) fn sign_sorted(
     params: &SortedParams,
     prefix: &str,
 ) -> SignedUrl {
-    let mut url = Vec::with_capacity(prefix.len() + params.encoded_len() + params.len());
-    url.extend_from_slice(prefix.as_bytes());
-    params.write_canonical(&mut url, &[]);
-    let url = ascii_string(url);
+    let mut url = String::with_capacity(prefix.len() + params.encoded_len());
+    url.push_str(prefix);
+    params.write_query(&mut url, &[], None::<fn(&str)>);
 
     let date = timestamp_bytes(req.timestamp);
     let date = std::str::from_utf8(&date).unwrap_or_default();
