@@ -4,8 +4,10 @@
 mod decode;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
+
+use reqwest::header::HeaderName;
+use tokio::time::Instant;
 
 use tracing::Instrument as _;
 use tracing::field::Empty;
@@ -182,27 +184,28 @@ impl Client {
             status = Empty,
             request_id = Empty
         );
-        let started = AtomicU32::new(0);
-        // Boxed: the attempt future is a few KB, and the wrappers below would otherwise move it.
-        let run = Box::pin(self.run::<O>(input, options, &started)).instrument(span);
-        match options.timeout.or(self.inner.config.operation_timeout) {
-            None => run.await,
-            Some(limit) => match tokio::time::timeout(limit, run).await {
-                Ok(result) => result,
-                Err(_) => Err(SdkError::Timeout {
-                    scope: TimeoutScope::Operation,
-                    after: limit,
-                    attempts: started.load(Ordering::Relaxed),
-                }),
-            },
-        }
+        // The operation's deadline is not a timer of its own around the call: each wait (an
+        // attempt, a credentials refresh, a retry delay) is bounded by whichever of its own limit
+        // and the deadline comes first, so a call arms one timer per attempt, not two.
+        let deadline = options
+            .timeout
+            .or(self.inner.config.operation_timeout)
+            .and_then(|limit| {
+                Some(Deadline {
+                    at: Instant::now().checked_add(limit)?,
+                    limit,
+                })
+            });
+        self.run::<O>(input, options, deadline)
+            .instrument(span)
+            .await
     }
 
     async fn run<O: Operation>(
         &self,
         mut input: O::Input,
         options: &CallOptions,
-        started: &AtomicU32,
+        deadline: Option<Deadline>,
     ) -> Result<O::Output, SdkError<O::Error>> {
         let config = &self.inner.config;
         self.check::<O>(&mut input, options)?;
@@ -226,18 +229,19 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            started.store(attempt, Ordering::Relaxed);
             tracing::Span::current().record("attempts", attempt);
-            let credentials = self
-                .inner
-                .credentials
-                .get()
-                .await
-                .map_err(SdkError::Credentials)?;
+            // Cached keys are read without an await; only a refresh waits (within the deadline).
+            let credentials = match self.inner.credentials.cached() {
+                Some(c) => c,
+                None => within(deadline, attempt, self.inner.credentials.get())
+                    .await?
+                    .map_err(SdkError::Credentials)?,
+            };
+            let limit = Limit::for_attempt(deadline, attempt_timeout);
             let span =
                 tracing::debug_span!("ecs_attempt", attempt, status = Empty, request_id = Empty);
             let outcome = self
-                .attempt::<O>(http, &params, &credentials, attempt, attempt_timeout)
+                .attempt::<O>(http, &params, &credentials, attempt, limit)
                 .instrument(span)
                 .await;
             let failure = match outcome {
@@ -260,7 +264,7 @@ impl Client {
             }
             let delay = retry.delay(attempt, retry_after);
             tracing::info!(attempt, ?delay, error = %failure.error, "retrying");
-            config.sleep.sleep(delay).await;
+            within(deadline, attempt, config.sleep.sleep(delay)).await?;
         }
     }
 
@@ -403,7 +407,7 @@ impl Client {
         params: &SortedParams,
         credentials: &Credentials,
         attempt: u32,
-        attempt_timeout: Duration,
+        limit: Limit,
     ) -> Result<O::Output, Failure<O::Error>> {
         let prepared = self.sign::<O>(params, credentials);
         let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
@@ -412,73 +416,142 @@ impl Client {
         for (name, value) in prepared.headers {
             request = request.header(name, value);
         }
-        let request = request.header("accept", "application/json").body("");
+        // Prebuilt: no header name parsing, no value check or copy per call.
+        let request = request
+            .header(
+                reqwest::header::ACCEPT,
+                const { reqwest::header::HeaderValue::from_static("application/json") },
+            )
+            .body("");
 
-        let limit = self.inner.config.max_response_body_size;
+        let body_limit = self.inner.config.max_response_body_size;
         let exchange = async {
             let mut resp = request.send().await?;
             let status = resp.status().as_u16();
-            let header = |name: &str| {
+            let header = |name: HeaderName| {
                 resp.headers()
                     .get(name)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned)
             };
-            let retry_after = header("x-acs-retry-after").and_then(|v| parse_retry_after(&v));
-            let request_id = header("x-acs-request-id");
-            let body = read_body(&mut resp, limit).await?;
+            let retry_after = header(const { HeaderName::from_static("x-acs-retry-after") })
+                .and_then(|v| parse_retry_after(&v));
+            let request_id = header(const { HeaderName::from_static("x-acs-request-id") });
+            let body = read_body(&mut resp, body_limit).await?;
             Ok::<_, reqwest::Error>((status, retry_after, request_id, body))
         };
-        let (status, retry_after, header_request_id, body) =
-            match tokio::time::timeout(attempt_timeout, exchange).await {
-                Err(_) => {
-                    return Err(Failure {
-                        error: SdkError::Timeout {
-                            scope: TimeoutScope::Attempt,
-                            after: attempt_timeout,
-                            attempts: attempt,
-                        },
-                        hint: RetryHint::IfIdempotent(None),
-                    });
-                }
-                Ok(Err(e)) => {
-                    // Refused connections never reached the service; anything later might have.
-                    let hint = if e.is_connect() {
-                        RetryHint::Always(None)
-                    } else {
-                        RetryHint::IfIdempotent(None)
-                    };
-                    tracing::debug!(error = %e.without_url_ref(), "transport failure");
-                    return Err(Failure {
-                        // The URL holds AccessKeyId, Signature and SecurityToken: never keep it.
-                        error: SdkError::Transport {
-                            attempts: attempt,
-                            source: Box::new(e.without_url()),
-                        },
-                        hint,
-                    });
-                }
-                Ok(Ok((status, _, request_id, Err(start)))) => {
-                    return Err(Failure {
-                        error: SdkError::UndecodableResponse {
-                            status,
-                            reason: format!(
-                                "the body is longer than the limit of {limit} bytes \
+        let (status, retry_after, header_request_id, body) = match limit.bound(exchange).await {
+            None => {
+                return Err(Failure {
+                    error: SdkError::Timeout {
+                        scope: limit.scope,
+                        after: limit.after,
+                        attempts: attempt,
+                    },
+                    // Past the operation's deadline nothing may follow.
+                    hint: match limit.scope {
+                        TimeoutScope::Attempt => RetryHint::IfIdempotent(None),
+                        _ => RetryHint::Never,
+                    },
+                });
+            }
+            Some(Err(e)) => {
+                // Refused connections never reached the service; anything later might have.
+                let hint = if e.is_connect() {
+                    RetryHint::Always(None)
+                } else {
+                    RetryHint::IfIdempotent(None)
+                };
+                tracing::debug!(error = %e.without_url_ref(), "transport failure");
+                return Err(Failure {
+                    // The URL holds AccessKeyId, Signature and SecurityToken: never keep it.
+                    error: SdkError::Transport {
+                        attempts: attempt,
+                        source: Box::new(e.without_url()),
+                    },
+                    hint,
+                });
+            }
+            Some(Ok((status, _, request_id, Err(start)))) => {
+                return Err(Failure {
+                    error: SdkError::UndecodableResponse {
+                        status,
+                        reason: format!(
+                            "the body is longer than the limit of {body_limit} bytes \
                                  (ConfigBuilder::max_response_body_size); the rest was not read"
-                            ),
-                            snippet: crate::error::snippet(&start),
-                            request_id,
-                        },
-                        hint: RetryHint::Never,
-                    });
-                }
-                Ok(Ok((status, retry_after, request_id, Ok(body)))) => {
-                    (status, retry_after, request_id, body)
-                }
-            };
+                        ),
+                        snippet: crate::error::snippet(&start),
+                        request_id,
+                    },
+                    hint: RetryHint::Never,
+                });
+            }
+            Some(Ok((status, retry_after, request_id, Ok(body)))) => {
+                (status, retry_after, request_id, body)
+            }
+        };
         let span = tracing::Span::current();
         span.record("status", status);
         decode::<O>(status, retry_after, header_request_id, &body)
+    }
+}
+
+/// When the whole operation must end, and the limit that set it (for the error).
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    limit: Duration,
+}
+
+/// What ends one attempt: its own timeout or the operation's deadline, whichever comes first.
+struct Limit {
+    /// `None`: neither can be represented as an instant (a limit of centuries), so no timer.
+    at: Option<Instant>,
+    scope: TimeoutScope,
+    after: Duration,
+}
+
+impl Limit {
+    fn for_attempt(deadline: Option<Deadline>, attempt_timeout: Duration) -> Limit {
+        let own = Instant::now().checked_add(attempt_timeout);
+        match deadline {
+            Some(d) if own.is_none_or(|at| d.at <= at) => Limit {
+                at: Some(d.at),
+                scope: TimeoutScope::Operation,
+                after: d.limit,
+            },
+            _ => Limit {
+                at: own,
+                scope: TimeoutScope::Attempt,
+                after: attempt_timeout,
+            },
+        }
+    }
+
+    /// `None` when the limit passed first.
+    async fn bound<T>(&self, work: impl std::future::Future<Output = T>) -> Option<T> {
+        match self.at {
+            Some(at) => tokio::time::timeout_at(at, work).await.ok(),
+            None => Some(work.await),
+        }
+    }
+}
+
+/// Runs `wait` (a credentials refresh, a retry delay) until the operation's deadline.
+async fn within<T, E>(
+    deadline: Option<Deadline>,
+    attempts: u32,
+    wait: impl std::future::Future<Output = T>,
+) -> Result<T, SdkError<E>> {
+    match deadline {
+        None => Ok(wait.await),
+        Some(d) => tokio::time::timeout_at(d.at, wait)
+            .await
+            .map_err(|_| SdkError::Timeout {
+                scope: TimeoutScope::Operation,
+                after: d.limit,
+                attempts,
+            }),
     }
 }
 

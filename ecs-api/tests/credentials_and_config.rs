@@ -335,6 +335,40 @@ async fn cache_refreshes_only_near_expiry() {
     assert_eq!(cache.get().await.unwrap().access_key_id(), "id-1");
 }
 
+/// Answers after a pause, so that callers pile up while it is asked.
+#[derive(Debug)]
+struct Slow(Counting);
+
+impl ProvideCredentials for Slow {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        let answer = self.0.provide_credentials();
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            answer.await
+        })
+    }
+}
+
+#[tokio::test]
+async fn concurrent_callers_share_one_refresh() {
+    let now = time::macros::datetime!(2030-01-01 00:00:00 UTC);
+    let slow = Arc::new(Slow(Counting {
+        calls: AtomicU32::new(0),
+        expires_in: time::Duration::hours(1),
+    }));
+    let cache = CredentialsCache::new(slow.clone()).with_clock(Arc::new(FixedClock(now)));
+    assert!(
+        cache.cached().is_none(),
+        "nothing cached before the first get"
+    );
+    let (a, b, c, d) = tokio::join!(cache.get(), cache.get(), cache.get(), cache.get());
+    for got in [a, b, c, d] {
+        assert_eq!(got.unwrap().access_key_id(), "id-0");
+    }
+    assert_eq!(slow.0.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(cache.cached().unwrap().access_key_id(), "id-0");
+}
+
 #[test]
 fn debug_never_shows_secrets() {
     let c = Credentials::with_security_token("LTAI-id", "the-secret-value", "the-token-value");

@@ -363,7 +363,7 @@ pub(crate) fn make_caller(client: ClientKind, server: ServerKind, base: &str) ->
 }
 
 impl Caller {
-    async fn call(&self) -> Result<(), String> {
+    pub(crate) async fn call(&self) -> Result<(), String> {
         match self {
             Caller::RawPresigned { http, url } => raw_send(http.post(&**url)).await,
             Caller::RawSigned {

@@ -319,3 +319,29 @@ fn an_endpoint_is_echoed_without_its_user_info() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_deadline_cuts_the_attempt_it_falls_in_and_nothing_follows() {
+    // Attempts of 200 ms under a 500 ms deadline: two end on their own timeout and are retried
+    // (read-only), the third is cut by the deadline and not retried although attempts remain.
+    let server = TestServer::start(vec![Reply::hang()]).await;
+    let client = Client::new(
+        config(&server.endpoint())
+            .sleep_impl(Arc::new(RecordingSleep::default()))
+            .attempt_timeout(Duration::from_millis(200))
+            .operation_timeout(Duration::from_millis(500))
+            .retry(RetryConfig::standard().max_attempts(10))
+            .build()
+            .unwrap(),
+    );
+    let err = client
+        .call::<DescribeThings>(ThingInput::default(), &CallOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SdkError::Timeout { scope: ecs_api::error::TimeoutScope::Operation, after, attempts: 3 }
+            if after == Duration::from_millis(500)),
+        "{err:?}"
+    );
+    assert_eq!(server.seen().len(), 3);
+}
