@@ -367,6 +367,7 @@ pub fn diff(old: &Spec, new: &Spec) -> ChangeReport {
             ));
         }
     }
+    relation_changes(old, new, &mut changes);
     changes.sort_by(|a, b| {
         (a.impact, &a.subject, &a.name, &a.kind).cmp(&(b.impact, &b.subject, &b.name, &b.kind))
     });
@@ -531,6 +532,46 @@ fn param_changes(name: &str, o: &Param, n: &Param, changes: &mut Vec<Change>) {
             None,
             None,
             "description reworded",
+        ));
+    }
+}
+
+/// Rules between params (`exclusive`, `any_of`, `requires`, `together`), keyed by their wording:
+/// a new one refuses calls that passed, a dropped one refuses fewer.
+fn relation_changes(old: &Spec, new: &Spec, changes: &mut Vec<Change>) {
+    fn stated(spec: &Spec) -> BTreeSet<String> {
+        let op = &spec.operation;
+        let pairs = op
+            .exclusive
+            .iter()
+            .map(|e| format!("{} cannot be set together", e.params.join(", ")));
+        op.relations
+            .iter()
+            .map(|r| r.relation.to_string())
+            .chain(pairs)
+            .collect()
+    }
+    let (before, after) = (stated(old), stated(new));
+    for gone in before.difference(&after) {
+        changes.push(change(
+            Impact::Compatible,
+            "relation",
+            gone,
+            "removed",
+            Some(gone.clone()),
+            None,
+            "calls it refused are now sent",
+        ));
+    }
+    for added in after.difference(&before) {
+        changes.push(change(
+            Impact::Breaking,
+            "relation",
+            added,
+            "added",
+            None,
+            Some(added.clone()),
+            "calls that passed validation may now be refused",
         ));
     }
 }

@@ -78,6 +78,10 @@ pub enum Change {
     SetErrorCode { param: String, code: String },
     /// Params that cannot be set together (doc names, e.g. `DiskId.N`).
     Exclusive(Vec<String>),
+    /// A rule between params read from the doc that the live API does not enforce (the page
+    /// names another way to give the value): the equal relation (params in any order) leaves the
+    /// operation, and a lint records it for review.
+    RemoveRelation(ecs_rules::Relation),
     /// The param that carries the idempotency token.
     IdempotencyToken(String),
     /// A retry decision for one code that differs from the common table.
@@ -323,6 +327,35 @@ fn apply_entry(spec: &mut Spec, change: &Change, origin: Origin) -> Result<(), S
                 ));
             };
             target.error_code = Some(code.clone());
+        }
+        Change::RemoveRelation(relation) => {
+            let same = |r: &ecs_rules::Relation| {
+                fn sorted(r: &ecs_rules::Relation) -> Vec<&str> {
+                    let mut p = r.params();
+                    p.sort_unstable();
+                    p
+                }
+                // Direction matters for `requires`; the others are sets.
+                r == relation
+                    || (!matches!(r, ecs_rules::Relation::Requires { .. })
+                        && r.kind() == relation.kind()
+                        && sorted(r) == sorted(relation))
+            };
+            let Some(at) = op.relations.iter().position(|r| same(&r.relation)) else {
+                return Err(format!(
+                    "the doc states no relation `{relation}`; this override is stale"
+                ));
+            };
+            let removed = op.relations.remove(at);
+            let reason = match &origin {
+                Origin::Override { reason } => reason.as_str(),
+                Origin::Doc | Origin::Common => "",
+            };
+            op.lints.push(crate::spec::Lint {
+                kind: "relation-not-enforced".into(),
+                line: removed.line,
+                message: format!("not enforced ({}): {reason}", removed.relation),
+            });
         }
         Change::Exclusive(names) => {
             if names.len() < 2 {

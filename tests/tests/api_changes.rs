@@ -351,3 +351,34 @@ fn thousands_separator_is_not_a_change() {
     let r = report("edited.md", &new);
     assert!(r.changes.is_empty(), "{}", r.render());
 }
+
+#[test]
+fn rules_between_params_are_classified() {
+    let from = "|Priority|Integer|No|5|The priority.|";
+    let to = "|Priority|Integer|No|5|The priority. At least one of Name and Description must be specified.|";
+    let (old, new) = (
+        parse("v1.md", V1),
+        parse("edited.md", &V1.replacen(from, to, 1)),
+    );
+    let relation = |r: &ChangeReport, impact: Impact, kind: &str| {
+        r.changes.iter().any(|c| {
+            (c.impact, c.subject.as_str(), c.kind.as_str()) == (impact, "relation", kind)
+                && c.name.contains("Name")
+                && c.name.contains("Description")
+        })
+    };
+    let added = diff(&old, &new);
+    assert!(
+        relation(&added, Impact::Breaking, "added"),
+        "{}",
+        added.render()
+    );
+    assert!(added.is_breaking());
+    let removed = diff(&new, &old);
+    assert!(
+        relation(&removed, Impact::Compatible, "removed"),
+        "{}",
+        removed.render()
+    );
+    assert!(!removed.is_breaking(), "{}", removed.render());
+}

@@ -3,10 +3,10 @@
 //! Each sentence is matched against known phrasings; the matched spans are cut out, and a sentence
 //! whose rest still contains constraint-like words goes to `unparsed` whole. Nothing is guessed.
 
+mod classes;
 mod conditional;
 #[cfg(test)]
 mod conditional_tests;
-mod classes;
 #[cfg(test)]
 mod kinds_tests;
 mod lists;
