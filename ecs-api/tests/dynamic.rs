@@ -598,19 +598,23 @@ fn new_rule_kinds_accept_the_examples_and_refuse_just_past_the_bounds() {
     assert!(!ids(2) && !ids(100) && ids(101));
     // At least one of two params; one param needs another.
     let rule = |extra: &[(&str, &str)]| {
-        let mut p = vec![
-            ("RegionId", "cn-hangzhou"),
-            ("SecurityGroupId", "sg-1"),
-            ("IpProtocol", "tcp"),
-            ("PortRange", "22/22"),
-        ];
+        let mut p = vec![("RegionId", "cn-hangzhou")];
         p.extend_from_slice(extra);
-        broken("AuthorizeSecurityGroup", &p)
+        broken("DeleteLaunchTemplate", &p)
             .iter()
             .any(|(_, r)| *r == RuleKind::AnyOf)
     };
-    assert!(rule(&[]) && !rule(&[("SourceCidrIp", "10.0.0.0/8")]));
-    assert!(!rule(&[("SourceGroupId", "sg-2")]));
+    assert!(rule(&[]) && !rule(&[("LaunchTemplateId", "lt-1")]));
+    assert!(!rule(&[("LaunchTemplateName", "web")]));
+    // Removed by an override: an IPv6-only security group rule sets neither IPv4 source.
+    let ipv6_only = [
+        ("RegionId", "cn-hangzhou"),
+        ("SecurityGroupId", "sg-1"),
+        ("IpProtocol", "tcp"),
+        ("PortRange", "22/22"),
+        ("Ipv6SourceCidrIp", "2001:250:6000::/48"),
+    ];
+    assert!(broken("AuthorizeSecurityGroup", &ipv6_only).is_empty());
     let deploy = |extra: &[(&str, &str)]| {
         let mut p = vec![("RegionId", "cn-hangzhou"), ("InstanceId", "i-1")];
         p.extend_from_slice(extra);
