@@ -1,16 +1,12 @@
 //! Rules under conditions, both directions: the sentences that become conditional rules and the
 //! near misses that stay notes.
 
+use super::tests::lines_of;
 use super::*;
 use crate::spec::{ParamValue, Severity};
 
 fn read_as(name: &str, text: &str, ty: ScalarType) -> ProseFacts {
-    let lines: Vec<TextLine> = text
-        .lines()
-        .enumerate()
-        .flat_map(|(i, l)| crate::doc::split_glued_bullets(i + 1, l))
-        .filter(|l| !l.text.is_empty())
-        .collect();
+    let lines = lines_of(text);
     let known: Vec<String> = [
         "Category",
         "Password",

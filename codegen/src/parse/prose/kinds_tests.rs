@@ -1,5 +1,6 @@
 //! Password complexity, valid values with spaces and exclusive pairs, in both directions.
 
+use super::tests::lines_of;
 use super::*;
 
 fn line(n: usize, text: &str, code: bool) -> TextLine {
@@ -29,12 +30,7 @@ fn read_lines(lines: &[TextLine], name: &str) -> ProseFacts {
 }
 
 fn facts(text: &str, name: &str) -> ProseFacts {
-    let lines: Vec<TextLine> = text
-        .lines()
-        .enumerate()
-        .flat_map(|(i, l)| crate::doc::split_glued_bullets(i + 1, l))
-        .filter(|l| !l.text.is_empty())
-        .collect();
+    let lines = lines_of(text);
     read_lines(&lines, name)
 }
 

@@ -1,12 +1,16 @@
 use super::*;
 
-fn facts(text: &str, ty: ScalarType) -> ProseFacts {
-    let lines: Vec<TextLine> = text
-        .lines()
+/// A Description cell's text as the table reader gives it: numbered lines, glued bullets split.
+pub(super) fn lines_of(text: &str) -> Vec<TextLine> {
+    text.lines()
         .enumerate()
         .flat_map(|(i, l)| crate::doc::split_glued_bullets(i + 1, l))
         .filter(|l| !l.text.is_empty())
-        .collect();
+        .collect()
+}
+
+fn facts(text: &str, ty: ScalarType) -> ProseFacts {
+    let lines = lines_of(text);
     let known = vec![
         "InstantAccess".to_string(),
         "DiskId.N".to_string(),
@@ -487,12 +491,7 @@ fn time_pictures_with_their_precision() {
 fn rules_apply_only_to_what_the_sentence_is_about() {
     use ScalarType::String as S;
     let run = |name: &str, text: &str| {
-        let lines: Vec<TextLine> = text
-            .lines()
-            .enumerate()
-            .flat_map(|(i, l)| crate::doc::split_glued_bullets(i + 1, l))
-            .filter(|l| !l.text.is_empty())
-            .collect();
+        let lines = lines_of(text);
         let known = vec![name.to_string()];
         read(
             &lines,

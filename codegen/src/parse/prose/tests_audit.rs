@@ -2,15 +2,11 @@
 //! reader once turned into rules stricter than the page, and phrasings of existing rule kinds it
 //! left as notes.
 
+use super::tests::lines_of;
 use super::*;
 
 fn read_text(text: &str, name: &str, ty: ScalarType) -> ProseFacts {
-    let lines: Vec<TextLine> = text
-        .lines()
-        .enumerate()
-        .flat_map(|(i, l)| crate::doc::split_glued_bullets(i + 1, l))
-        .filter(|l| !l.text.is_empty())
-        .collect();
+    let lines = lines_of(text);
     let known = vec![name.to_string()];
     read(
         &lines,
