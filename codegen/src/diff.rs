@@ -88,15 +88,7 @@ fn param_key(doc_name: &str) -> String {
 fn flatten_params<'a>(params: &'a [Param], out: &mut BTreeMap<String, &'a Param>) {
     for p in params {
         out.insert(param_key(&p.doc_name), p);
-        let members = match &p.shape {
-            Shape::Struct { members, .. } => Some(members),
-            Shape::List { item, .. } => match item.as_ref() {
-                Shape::Struct { members, .. } => Some(members),
-                _ => None,
-            },
-            Shape::Scalar { .. } => None,
-        };
-        if let Some(m) = members {
+        if let Some(m) = crate::parse::request::members(p) {
             flatten_params(m, out);
         }
     }

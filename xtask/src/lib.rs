@@ -142,22 +142,13 @@ pub fn spec_json(spec: &Spec) -> String {
 
 /// Counts params including struct members, collecting their unparsed notes as text.
 pub fn count_params(ps: &[codegen::spec::Param], unparsed: &mut Vec<String>) -> usize {
-    use codegen::spec::Shape;
     let mut n = 0;
     for p in ps {
         n += 1;
         for u in &p.unparsed {
             unparsed.push(format!("{} (line {}): {}", p.doc_name, u.line, u.text));
         }
-        let members = match &p.shape {
-            Shape::Struct { members, .. } => Some(members),
-            Shape::List { item, .. } => match item.as_ref() {
-                Shape::Struct { members, .. } => Some(members),
-                _ => None,
-            },
-            Shape::Scalar { .. } => None,
-        };
-        if let Some(m) = members {
+        if let Some(m) = codegen::parse::request::members(p) {
             n += count_params(m, unparsed);
         }
     }

@@ -137,15 +137,7 @@ fn cell_lines(doc: &Document) -> BTreeMap<usize, TextLine> {
 fn flatten<'a>(params: &'a [Param], out: &mut Vec<&'a Param>) {
     for p in params {
         out.push(p);
-        let members = match &p.shape {
-            Shape::Struct { members, .. } => Some(members),
-            Shape::List { item, .. } => match item.as_ref() {
-                Shape::Struct { members, .. } => Some(members),
-                _ => None,
-            },
-            Shape::Scalar { .. } => None,
-        };
-        if let Some(m) = members {
+        if let Some(m) = codegen::parse::request::members(p) {
             flatten(m, out);
         }
     }
