@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::spec::{ErrorCode, Field, FieldShape, Param, Rule, Shape, Spec};
+use crate::spec::{Constraint, ErrorCode, Field, FieldShape, Param, Rule, Shape, Spec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,6 +134,29 @@ fn flatten_fields<'a>(prefix: &str, fields: &'a [Field], out: &mut BTreeMap<Stri
 /// no change.
 fn rule_text(r: &Rule) -> String {
     r.normalized().to_string()
+}
+
+/// What a rule is checked under: the sibling value it depends on, else the page's condition.
+fn guard(c: &Constraint) -> String {
+    match (&c.only_if, &c.when) {
+        (Some(o), _) => format!("{}={}", o.param, o.equals),
+        (None, Some(w)) => w.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+/// A rule as the report prints it, with its condition and, for a warning, that it only warns.
+fn constraint_text(c: &Constraint) -> String {
+    let text = rule_text(&c.rule);
+    let text = match &c.when {
+        Some(when) => ecs_rules::with_condition(&text, when),
+        None => text,
+    };
+    if c.severity.is_error() {
+        text
+    } else {
+        format!("{text} [warning]")
+    }
 }
 
 /// Whitespace collapsed and digit-group commas dropped (`65,536` and `65536` are one number).
@@ -434,31 +457,34 @@ fn param_changes(name: &str, o: &Param, n: &Param, changes: &mut Vec<Change>) {
             reason,
         ));
     }
-    let rules = |p: &Param| -> BTreeMap<&'static str, Rule> {
+    // By kind and guard, so that `length 2..128` and `length 2..64` compare as one rule that
+    // changed, and the ranges of `Size` under each `Category` stay apart.
+    let rules = |p: &Param| -> BTreeMap<(&'static str, String), Constraint> {
         p.constraints
             .iter()
-            // By kind, so that `length 2..128` and `length 2..64` compare as one rule that changed.
-            .map(|c| (c.rule.kind().as_str(), c.rule.clone()))
+            .map(|c| ((c.rule.kind().as_str(), guard(c)), c.clone()))
             .collect()
     };
     let (ro, rn) = (rules(o), rules(n));
-    for (kind, old_rule) in &ro {
-        match rn.get(kind) {
+    for (key, old) in &ro {
+        match rn.get(key) {
             None => changes.push(change(
                 Impact::Compatible,
                 "param",
                 name,
                 "constraint",
-                Some(rule_text(old_rule)),
+                Some(constraint_text(old)),
                 None,
                 "a rule was dropped: more values accepted",
             )),
-            Some(new_rule) if new_rule != old_rule => {
-                let (a, b) = (rule_text(old_rule), rule_text(new_rule));
+            Some(new) => {
+                let (a, b) = (constraint_text(old), constraint_text(new));
                 if a == b {
                     continue;
                 }
-                let (impact, reason) = if new_rule.accepts_all_of(old_rule) {
+                let (impact, reason) = if !new.severity.is_error() {
+                    (Impact::Compatible, "a warning: nothing is rejected")
+                } else if old.severity.is_error() && new.rule.accepts_all_of(&old.rule) {
                     (
                         Impact::Compatible,
                         "widened: every old value is still accepted",
@@ -479,13 +505,14 @@ fn param_changes(name: &str, o: &Param, n: &Param, changes: &mut Vec<Change>) {
                     reason,
                 ));
             }
-            Some(_) => {}
         }
     }
-    for (kind, new_rule) in &rn {
-        if !ro.contains_key(kind) {
-            let (impact, reason) = if matches!(new_rule, Rule::Condition { .. }) {
+    for (key, new) in &rn {
+        if !ro.contains_key(key) {
+            let (impact, reason) = if matches!(new.rule, Rule::Condition { .. }) {
                 (Impact::Compatible, "a condition only adds a warning")
+            } else if !new.severity.is_error() {
+                (Impact::Compatible, "a warning: nothing is rejected")
             } else {
                 (
                     Impact::Breaking,
@@ -498,7 +525,7 @@ fn param_changes(name: &str, o: &Param, n: &Param, changes: &mut Vec<Change>) {
                 name,
                 "constraint",
                 None,
-                Some(rule_text(new_rule)),
+                Some(constraint_text(new)),
                 reason,
             ));
         }

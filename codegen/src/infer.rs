@@ -84,8 +84,18 @@ pub fn says_json_array(description: &str) -> bool {
 }
 
 /// A `String` param the page documents as a JSON array (`["i-1","i-2"]`) becomes a list sent as
-/// one JSON value. The item type follows the example when it has one.
+/// one JSON value, at any depth (`PrivatePoolOptions.Ids`). The item type follows the example
+/// when it has one.
 fn json_array(p: &mut Param) {
+    match &mut p.shape {
+        Shape::Struct { members, .. } => members.iter_mut().for_each(json_array),
+        Shape::List { item, .. } => {
+            if let Shape::Struct { members, .. } = item.as_mut() {
+                members.iter_mut().for_each(json_array);
+            }
+        }
+        Shape::Scalar { .. } => {}
+    }
     if !is_string(&p.shape) {
         return;
     }

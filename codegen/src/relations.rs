@@ -15,7 +15,7 @@ use regex::Regex;
 use crate::spec::{Operation, RelationRule};
 
 static ANY_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:note:\s*)?(?:you must (?:specify|set) at least one of\b|at least one of\b.*\bmust be (?:specified|set)|either\b.*\bor\b.*\bmust be (?:specified|set)|you must (?:specify|set) either\b.*\bor\b|(?:the )?[^,]+\band\b[^,]+ cannot (?:both )?be (?:empty|left empty)(?: at the same time)?\.?$)")
+    Regex::new(r"(?i)^(?:note:\s*)?(?:you must (?:specify|set) at least one of\b|at least one of\b.*\bmust be (?:specified|set)|either\b.*\bor\b.*\bmust be (?:specified|set)|you must (?:specify|set) either\b.*\bor\b|you must (?:specify|set) (?:the )?`?[A-Za-z][\w.]*`? or (?:the )?`?[A-Za-z][\w.]*`?(?: parameter)?(?: to [^,]+)?\.?$|(?:the )?[^,]+\band\b[^,]+ cannot (?:both )?be (?:empty|left empty)(?: at the same time)?\.?$)")
         .expect("valid")
 });
 /// `The StartTime and EndTime parameters must be specified at the same time.`

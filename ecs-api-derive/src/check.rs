@@ -47,6 +47,7 @@ pub(crate) fn field(f: &syn::Field, attrs: FieldAttrs, errors: &mut Errors) -> O
             let what = match rule.needs() {
                 Needs::Text => "a `String` field",
                 Needs::Integer => "an integer field (i32, i64, u32, u64)",
+                Needs::Scalar => "a `String` or integer field",
                 Needs::List => "a `Vec` field",
                 Needs::Anything => "any field",
             };

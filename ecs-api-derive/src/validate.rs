@@ -52,7 +52,7 @@ fn value_check(rule: &Rule) -> Option<TokenStream2> {
         }
         Rule::Range { min, max, also } => {
             let (a, b) = (opt_tokens(min), opt_tokens(max));
-            quote!(::ecs_api::wire::check::range_or(::ecs_api::wire::WireScalar::as_i64(v), #a, #b, &[#(#also),*]))
+            quote!(::ecs_api::wire::check::range_or(::ecs_api::wire::check::Numeric::number(v), #a, #b, &[#(#also),*]))
         }
         Rule::Bytes { min, max } => {
             let (a, b) = (opt_tokens(min), opt_tokens(max));
@@ -117,6 +117,35 @@ fn value_is(card: Card, value: TokenStream2, equals: &syn::LitStr) -> TokenStrea
     }
 }
 
+/// `check` (of a value `v`) run on a member value `mv`, whose type is the nested struct's
+/// business: text rules skip non-text values, `one_of` compares the wire form.
+fn member_value_check(rule: &Rule, check: TokenStream2) -> TokenStream2 {
+    match rule.needs() {
+        Needs::Text => quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check)),
+        // `Numeric` reads a number from any scalar.
+        Needs::Scalar if rule.kind() == RuleKind::Range => quote!({ let v = mv; #check }),
+        Needs::Scalar => quote!({
+            let w = ::ecs_api::wire::WireScalar::to_wire(mv);
+            let v: &str = &w;
+            #check
+        }),
+        Needs::Integer | Needs::List | Needs::Anything => quote!({ let v = mv; #check }),
+    }
+}
+
+/// `check` (of a `&str` value `v` when the rule needs text or a scalar) on a field value `v` of
+/// `kind`: a non-text value is compared by its wire form (`one_of("1", "3")` on an integer).
+fn field_value_check(rule: &Rule, kind: Kind, check: TokenStream2) -> TokenStream2 {
+    match (rule.needs(), kind) {
+        (Needs::Scalar, Kind::Integer | Kind::Other) if rule.kind() == RuleKind::Enum => quote!({
+            let w = ::ecs_api::wire::WireScalar::to_wire(v);
+            let v: &str = &w;
+            #check
+        }),
+        _ => check,
+    }
+}
+
 /// Checks of `member(...)` rules on one nested value `it` whose key is `item_prefix`.
 fn member_checks(f: &FieldModel) -> TokenStream2 {
     let per_member = f.members.iter().map(|m| {
@@ -135,14 +164,7 @@ fn member_checks(f: &FieldModel) -> TokenStream2 {
             .iter()
             .filter_map(|r| {
                 let check = value_check(r)?;
-                let check = match r.needs() {
-                    Needs::Text => {
-                        quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check))
-                    }
-                    Needs::Integer | Needs::List | Needs::Anything => {
-                        quote!({ let v = mv; #check })
-                    }
-                };
+                let check = member_value_check(r, check);
                 Some(gated(r.kind(), quote!(report.error(#check, &#key, #code);)))
             })
             .collect();
@@ -166,14 +188,7 @@ fn member_checks(f: &FieldModel) -> TokenStream2 {
                 let Some(check) = value_check(r) else {
                     continue;
                 };
-                let check = match r.needs() {
-                    Needs::Text => {
-                        quote!(::ecs_api::wire::WireScalar::as_text(mv).and_then(|v| #check))
-                    }
-                    Needs::Integer | Needs::List | Needs::Anything => {
-                        quote!({ let v = mv; #check })
-                    }
-                };
+                let check = member_value_check(r, check);
                 checks.push(gated(
                     r.kind(),
                     guarded_record(g, check, &key, &code, met.clone()),
@@ -241,7 +256,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
             .rules
             .iter()
             .filter_map(|rule| {
-                let check = value_check(rule)?;
+                let check = field_value_check(rule, f.kind, value_check(rule)?);
                 Some(gated(
                     rule.kind(),
                     quote!(report.error(#check, &item_key, #code);),
@@ -265,6 +280,7 @@ pub(crate) fn validate(m: &Model) -> TokenStream2 {
                     ));
                 }
                 if let Some(check) = value_check(rule) {
+                    let check = field_value_check(rule, f.kind, check);
                     let item_key = quote!(item_key);
                     value_checks.push(gated(
                         rule.kind(),

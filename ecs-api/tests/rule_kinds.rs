@@ -162,3 +162,136 @@ fn params_that_go_together() {
             .is_empty()
     );
 }
+
+#[test]
+fn integer_valid_values_depend_on_the_unit_as_the_page_says() {
+    // ModifyInstanceAutoRenewAttribute: Month → 1, 2, 3, 6, 12; Year → 1, 2, 3.
+    let call = |unit: &str, duration: &str| {
+        let mut pairs = vec![("InstanceId", "i-1"), ("Duration", duration)];
+        if !unit.is_empty() {
+            pairs.push(("PeriodUnit", unit));
+        }
+        kinds("ModifyInstanceAutoRenewAttribute", &pairs)
+    };
+    let enum_on_duration = vec![("Duration".to_string(), RuleKind::Enum)];
+    assert!(call("Month", "12").is_empty());
+    assert!(call("Year", "3").is_empty());
+    assert_eq!(call("Month", "13"), enum_on_duration);
+    assert_eq!(call("Year", "12"), enum_on_duration);
+    // Without the unit the page names no list to check against.
+    assert!(call("", "12").is_empty());
+}
+
+#[test]
+fn a_disk_size_is_bounded_by_its_own_category() {
+    // RunInstances: DataDisk.N.Size is 5 to 2000 for `cloud`, 20 to 32768 for `cloud_essd`.
+    let call = |category: &str, size: &str| {
+        kinds(
+            "RunInstances",
+            &[
+                ("ImageId", "m-1"),
+                ("InstanceType", "ecs.g7.large"),
+                ("DataDisk.1.Category", category),
+                ("DataDisk.1.Size", size),
+            ],
+        )
+    };
+    assert!(call("cloud", "5").is_empty());
+    assert!(call("cloud", "2000").is_empty());
+    assert!(call("cloud_essd", "32768").is_empty());
+    let range_on_size = vec![("DataDisk.1.Size".to_string(), RuleKind::Range)];
+    assert_eq!(call("cloud", "2001"), range_on_size);
+    assert_eq!(call("cloud_essd", "19"), range_on_size);
+    assert_eq!(call("cloud_essd", "32769"), range_on_size);
+    // 10 is a valid size for `cloud` and not for `cloud_essd`.
+    assert!(call("cloud", "10").is_empty());
+    assert_eq!(call("cloud_essd", "10"), range_on_size);
+}
+
+#[test]
+fn a_range_on_a_text_param_checks_numbers_only() {
+    // AuthorizeSecurityGroup's Priority is a String documented as `1 to 100`.
+    let call = |priority: &str| {
+        kinds(
+            "AuthorizeSecurityGroup",
+            &[
+                ("SecurityGroupId", "sg-1"),
+                ("IpProtocol", "tcp"),
+                ("PortRange", "22/22"),
+                ("SourceCidrIp", "10.0.0.0/8"),
+                ("Priority", priority),
+            ],
+        )
+    };
+    assert!(call("1").is_empty());
+    assert!(call("100").is_empty());
+    let range = vec![("Priority".to_string(), RuleKind::Range)];
+    assert_eq!(call("0"), range);
+    assert_eq!(call("101"), range);
+    // Text that is no number: the page states no rule on it, the service judges it.
+    assert!(call("high").is_empty());
+}
+
+#[test]
+fn a_prefix_rule_that_goes_on_with_or_contain() {
+    // "It cannot start with acs: or aliyun, or contain http:// or https://."
+    let call = |key: &str| {
+        kinds(
+            "ImportKeyPair",
+            &[
+                ("KeyPairName", "kp1"),
+                ("PublicKeyBody", "ssh-rsa AAAA"),
+                ("Tag.1.Key", key),
+                ("Tag.1.Value", "v"),
+            ],
+        )
+    };
+    assert!(call("TestKey").is_empty());
+    assert_eq!(
+        call("see http://x"),
+        [("Tag.1.Key".to_string(), RuleKind::NotContains)]
+    );
+    assert_eq!(
+        call("aliyun-key"),
+        [("Tag.1.Key".to_string(), RuleKind::NotPrefix)]
+    );
+}
+
+#[test]
+fn the_param_itself_excludes_another() {
+    // LeaveSecurityGroup: "When this parameter is specified, the InstanceId parameter cannot
+    // be specified."
+    let base = [("SecurityGroupId", "sg-1")];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut pairs = base.to_vec();
+        pairs.extend_from_slice(extra);
+        kinds("LeaveSecurityGroup", &pairs)
+    };
+    assert!(with(&[("InstanceId", "i-1")]).is_empty());
+    assert!(with(&[("NetworkInterfaceId", "eni-1")]).is_empty());
+    let both = with(&[("InstanceId", "i-1"), ("NetworkInterfaceId", "eni-1")]);
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert_eq!(both[0].1, RuleKind::Exclusive);
+}
+
+#[test]
+fn a_json_array_inside_a_struct_is_a_list_with_its_count() {
+    // DescribeCapacityReservations: `PrivatePoolOptions.Ids` is "a JSON array that consists of
+    // up to 100 IDs".
+    let ids = |n: usize| {
+        let items: Vec<String> = (0..n).map(|i| format!("\"crp-{i}\"")).collect();
+        format!("[{}]", items.join(","))
+    };
+    let call = |value: &str| {
+        kinds(
+            "DescribeCapacityReservations",
+            &[("PrivatePoolOptions.Ids", value)],
+        )
+    };
+    assert!(call(r#"["crp-bp67acfmxazb4****", "crp-bp67acfmxazb5****"]"#).is_empty());
+    assert!(call(&ids(100)).is_empty());
+    assert_eq!(
+        call(&ids(101)),
+        [("PrivatePoolOptions.Ids".to_string(), RuleKind::Count)]
+    );
+}

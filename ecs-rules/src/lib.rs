@@ -159,6 +159,9 @@ pub enum Needs {
     Text,
     /// An integer (each item's, for a list).
     Integer,
+    /// Text or an integer: `one of 1, 2, 3` compares the wire form, a range the number (text
+    /// that is no number is not checked).
+    Scalar,
     /// A list.
     List,
     /// Anything.
@@ -170,6 +173,7 @@ impl fmt::Display for Needs {
         f.write_str(match self {
             Needs::Text => "text",
             Needs::Integer => "an integer",
+            Needs::Scalar => "text or an integer",
             Needs::List => "a list",
             Needs::Anything => "any value",
         })
@@ -200,6 +204,7 @@ impl Needs {
         match self {
             Needs::Text => target.value == ValueKind::Text,
             Needs::Integer => target.value == ValueKind::Integer,
+            Needs::Scalar => matches!(target.value, ValueKind::Text | ValueKind::Integer),
             Needs::List => target.list,
             Needs::Anything => true,
         }
@@ -234,9 +239,9 @@ impl Rule {
             | Rule::NotContains { .. }
             | Rule::Bytes { .. }
             | Rule::Format { .. }
-            | Rule::Classes { .. }
-            | Rule::Enum { .. } => Needs::Text,
-            Rule::Range { .. } => Needs::Integer,
+            | Rule::Classes { .. } => Needs::Text,
+            // A range on text holds for text that is a number (`Priority`, a String).
+            Rule::Enum { .. } | Rule::Range { .. } => Needs::Scalar,
             Rule::Count { .. } => Needs::List,
             Rule::Condition { .. } => Needs::Anything,
         }

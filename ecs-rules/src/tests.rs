@@ -104,7 +104,18 @@ fn fits_and_leniency() {
         max: Some(20),
     };
     assert!(length.fits(TEXT) && !length.fits(INTEGER_LIST));
-    assert!(range.fits(INTEGER_LIST) && !range.fits(TEXT));
+    // A range also fits text (that holds a number), never a nested value or a boolean.
+    assert!(range.fits(INTEGER_LIST) && range.fits(TEXT) && !range.fits(NESTED_LIST));
+    let boolean = Target {
+        value: ValueKind::Other,
+        list: false,
+    };
+    let values = Rule::Enum {
+        values: vec!["1".into(), "3".into()],
+    };
+    assert!(values.fits(INTEGER_LIST) && values.fits(TEXT) && !values.fits(boolean));
+    assert!(!range.fits(boolean));
+    assert_eq!(values.needs().to_string(), "text or an integer");
     // A count limits the list, whatever its items are.
     assert!(count.fits(NESTED_LIST) && !count.fits(TEXT));
     assert_eq!(length.needs().to_string(), "text");

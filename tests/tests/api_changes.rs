@@ -382,3 +382,66 @@ fn rules_between_params_are_classified() {
     );
     assert!(!removed.is_breaking(), "{}", removed.render());
 }
+
+#[test]
+fn rules_under_each_case_compare_apart_and_a_warning_never_breaks() {
+    let from = "|Priority|Integer|No|5|The priority.|";
+    let edit = |desc: &str| {
+        let to = format!("|Priority|Integer|No|5|The priority. {desc}|");
+        parse("edited.md", &V1.replacen(from, &to, 1))
+    };
+    let cases = edit(
+        "When Mode is set to Fast, valid values of Priority are 1 to 5. When Mode is set to Safe, valid values of Priority are 1 to 9.",
+    );
+    // Two new rules, one per case, both breaking; each names its case.
+    let added = diff(&parse("v1.md", V1), &cases);
+    let texts: Vec<String> = added
+        .changes
+        .iter()
+        .filter(|c| c.kind == "constraint" && c.name == "Priority")
+        .map(|c| format!("{:?} {}", c.impact, c.new.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Breaking value 1 to 5 (when: When Mode is set to Fast)",
+            "Breaking value 1 to 9 (when: When Mode is set to Safe)",
+        ],
+        "{}",
+        added.render()
+    );
+    // Narrowing one case is a change of that case alone.
+    let narrowed = edit(
+        "When Mode is set to Fast, valid values of Priority are 1 to 5. When Mode is set to Safe, valid values of Priority are 1 to 8.",
+    );
+    let changed = diff(&cases, &narrowed);
+    assert_eq!(
+        summary(&changed)
+            .into_iter()
+            .filter(|c| c.3 == "constraint")
+            .collect::<Vec<_>>(),
+        [(
+            Impact::Breaking,
+            "param".into(),
+            "Priority".into(),
+            "constraint".into()
+        )],
+        "{}",
+        changed.render()
+    );
+    // A rule under a condition the client cannot evaluate only warns: compatible.
+    let warned = edit("For Windows instances, valid values of Priority are 1 to 5.");
+    let report = diff(&parse("v1.md", V1), &warned);
+    assert!(!report.is_breaking(), "{}", report.render());
+    assert!(
+        has(
+            &report,
+            Impact::Compatible,
+            "param",
+            "Priority",
+            "constraint"
+        ),
+        "{}",
+        report.render()
+    );
+}

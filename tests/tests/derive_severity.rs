@@ -91,6 +91,70 @@ fn a_member_rule_on_a_sibling_member_value() {
     assert_eq!(params, ["DataDisk.2.Size"]);
 }
 
+#[test]
+fn integer_valid_values_accept_the_pages_values_and_refuse_the_next() {
+    let mut i = input();
+    // The page's example and each listed value pass; the integer just past fails.
+    for (period, ok) in [
+        (60, true),
+        (600, true),
+        (3600, true),
+        (61, false),
+        (3601, false),
+    ] {
+        i.period = Some(period);
+        let report = i.validate(ValidationMode::Strict);
+        assert_eq!(report.is_ok(), ok, "{period}: {report:?}");
+        if !ok {
+            let e = &report.errors[0];
+            assert_eq!((e.param.as_str(), e.rule), ("Period", RuleKind::Enum));
+            assert_eq!(e.limit, "one of 60, 600, 3600");
+        }
+    }
+}
+
+#[test]
+fn integer_valid_values_that_depend_on_a_sibling_are_checked_in_its_case_only() {
+    let mut i = input();
+    // 12 is a valid Month duration and no Year one; with PeriodUnit unset neither case applies.
+    i.duration = Some(12);
+    assert!(i.validate(ValidationMode::Strict).is_ok());
+    i.period_unit = Some("Month".into());
+    assert!(i.validate(ValidationMode::Strict).is_ok());
+    i.period_unit = Some("Year".into());
+    let report = i.validate(ValidationMode::Strict);
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+    let e = &report.errors[0];
+    assert_eq!((e.param.as_str(), e.rule), ("Duration", RuleKind::Enum));
+    assert_eq!(
+        e.limit,
+        "one of 1, 2, 3 (when: When PeriodUnit is set to Year)"
+    );
+    // 4 is in neither list: refused in both cases.
+    i.duration = Some(4);
+    for unit in ["Month", "Year"] {
+        i.period_unit = Some(unit.into());
+        assert!(!i.validate(ValidationMode::Strict).is_ok(), "{unit}");
+    }
+    // Valid values are not a lenient kind.
+    assert!(i.validate(ValidationMode::Lenient).is_ok());
+}
+
+#[test]
+fn a_member_range_from_case_bullets_applies_in_its_case_only() {
+    let mut i = input();
+    let disk = |category: &str, iops| GuardGizmosDataDisk::new().category(category).iops(iops);
+    // cloud_auto: 0 to 50000; the cloud_essd bullet stayed a note, so nothing is checked there.
+    i.data_disks = vec![
+        disk("cloud_auto", 50000),
+        disk("cloud_essd", 90000),
+        disk("cloud_auto", 50001),
+    ];
+    let report = i.validate(ValidationMode::Strict);
+    let params: Vec<&str> = report.errors.iter().map(|e| e.param.as_str()).collect();
+    assert_eq!(params, ["DataDisk.3.Iops"], "{report:?}");
+}
+
 /// What the emitter writes once an override promotes a warning (`set_severity`): the same
 /// `when(...)` without `warn`.
 #[derive(Debug, Default, Validate)]

@@ -2,9 +2,9 @@
 //! nested shapes become one shared type: every operation module (input, fluent request, output,
 //! error kind, paginator), the shared `types`, the common error codes and the dynamic registry.
 //!
-//! One file per concern: [`docs`] (rustdoc text), [`scalar`] (the one type mapping), [`fields`]
-//! (request fields and setters), [`shapes`] (shared nested types), [`output`], [`errors`],
-//! [`operation`] (one module per operation), [`registry`] (module list, features, dispatch table)
+//! One file per concern: [`docs`] (rustdoc text), [`scalar`] (the one type mapping), `fields`
+//! (request fields and setters), `shapes` (shared nested types), `output`, `errors`,
+//! `operation` (one module per operation), `registry` (module list, features, dispatch table)
 //! and [`summary`] (the reviewable text summary).
 
 pub mod docs;

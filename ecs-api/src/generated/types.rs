@@ -1643,6 +1643,8 @@ pub struct CreateAutoProvisioningGroupDataDisk {
     /// - Valid values when LaunchConfiguration.DataDisk.N.Category is set to cloud: 5 to 2000
     /// Note: The parameter value must be greater than or equal to the size of the snapshot specified by the LaunchConfiguration.DataDisk.N.SnapshotId parameter.
     /// When both the LaunchTemplateId and LaunchConfiguration.\* parameters are specified, the LaunchTemplateId parameter is preferentially used.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
     /// The ID of the snapshot used to create data disk N. Valid values of N: 1 to 16.
@@ -1866,6 +1868,8 @@ pub struct CreateInstanceDataDisk {
     /// - Valid values when DataDisk.N.Category is set to cloud\_essd: 20 to 32768
     /// - Valid values when DataDisk.N.Category is set to cloud: 5 to 2000
     /// The value of this parameter must be greater than or equal to the size of the snapshot specified by the SnapshotId parameter.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
     /// The ID of the snapshot used to create data disk N. Valid values of N: 1 to 16.
@@ -2239,6 +2243,8 @@ pub struct DataDisk {
     /// - Valid values when DataDisk.N.Category is set to cloud\_ssd: 20 to 32768
     /// - Valid values when DataDisk.N.Category is set to cloud\_essd: 20 to 32768
     /// The value of this parameter must be greater than or equal to the size of the snapshot specified by the SnapshotId parameter.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
     /// The ID of the snapshot used to create data disk N. Valid values of N: 1 to 16. When the DataDisk.N.SnapshotId parameter is specified, the DataDisk.N.Size parameter is ignored and the data disk is created based on the size of the specified snapshot.
@@ -3479,8 +3485,8 @@ pub struct DescribeCapacityReservationsPrivatePoolOptions {
     /// The IDs of the capacity reservations. The value can be a JSON array that consists of up to 100 IDs. Separate multiple IDs with commas (,).
     ///
     /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
-    #[ecs(wire = "Ids")]
-    pub ids: ::std::option::Option<::std::string::String>,
+    #[ecs(wire = "Ids", json)]
+    pub ids: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(feature = "resource-assurance")]
 #[allow(deprecated)]
@@ -3489,9 +3495,19 @@ impl DescribeCapacityReservationsPrivatePoolOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets `PrivatePoolOptions.Ids`. The IDs of the capacity reservations.
-    pub fn ids(mut self, v: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.ids = ::std::option::Option::Some(v.into());
+    /// Appends one item to `PrivatePoolOptions.Ids`. The IDs of the capacity reservations.
+    pub fn id(mut self, v: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.ids.push(v.into());
+        self
+    }
+    /// Replaces all items of `PrivatePoolOptions.Ids`. The IDs of the capacity reservations.
+    pub fn set_ids(
+        mut self,
+        v: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.ids = v.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 }
@@ -3992,6 +4008,8 @@ pub struct DescribeInstanceModificationPriceDataDisk {
     /// - Valid values when DataDisk.N.Category is set to cloud\_essd: 20 to 32768
     /// - Valid values when DataDisk.N.Category is set to cloud: 5 to 2000
     /// The default value is the minimum capacity allowed for the specified data disk category.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
 }
@@ -5509,6 +5527,8 @@ pub struct DescribePriceDataDisk {
     /// - Valid values when DataDisk.1.Category is set to cloud\_ssd: 20 to 32768
     /// - Valid values when DataDisk.1.Category is set to cloud\_essd: 20 to 32768
     /// - Valid values when DataDisk.1.Category is set to ephemeral\_ssd: 5 to 800
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
 }
@@ -9716,6 +9736,34 @@ pub struct LaunchConfiguration {
             performance_level,
             wire = "PerformanceLevel",
             one_of("PL0", "PL1", "PL2", "PL3")
+        ),
+        member(
+            size,
+            wire = "Size",
+            when(
+                text = "When LaunchConfiguration.DataDisk.N.Category is set to cloud_efficiency",
+                field = category,
+                equals = "cloud_efficiency",
+                range(min = 20, max = 32768)
+            ),
+            when(
+                text = "When LaunchConfiguration.DataDisk.N.Category is set to cloud_ssd",
+                field = category,
+                equals = "cloud_ssd",
+                range(min = 20, max = 32768)
+            ),
+            when(
+                text = "When LaunchConfiguration.DataDisk.N.Category is set to cloud_essd",
+                field = category,
+                equals = "cloud_essd",
+                range(min = 20, max = 32768)
+            ),
+            when(
+                text = "When LaunchConfiguration.DataDisk.N.Category is set to cloud",
+                field = category,
+                equals = "cloud",
+                range(min = 5, max = 2000)
+            )
         )
     )]
     pub data_disks: ::std::vec::Vec<crate::types::CreateAutoProvisioningGroupDataDisk>,
@@ -9760,6 +9808,8 @@ pub struct LaunchConfiguration {
     /// - If the purchased outbound public bandwidth is less than or equal to 10 Mbit/s, valid values of this parameter are 1 to 10, and the default value of this parameter is 10.
     /// - If the purchased outbound public bandwidth is greater than 10 Mbit/s, valid values of this parameter are 1 to the value of LaunchConfiguration.InternetMaxBandwidthOut, and the default value is the value of LaunchConfiguration.InternetMaxBandwidthOut.
     /// When both the LaunchTemplateId and LaunchConfiguration.\* parameters are specified, the LaunchTemplateId parameter is preferentially used.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "InternetMaxBandwidthIn")]
     pub internet_max_bandwidth_in: ::std::option::Option<i32>,
     /// The maximum outbound public bandwidth. Unit: Mbit/s. Valid values: 0 to 100.
@@ -9862,7 +9912,13 @@ pub struct LaunchConfiguration {
             not_prefix("acs:", "aliyun"),
             not_contains("http://", "https://")
         ),
-        member(value, wire = "Value", length(max = 128))
+        member(
+            value,
+            wire = "Value",
+            length(max = 128),
+            not_contains("http://", "https://"),
+            not_prefix("acs:")
+        )
     )]
     pub tags: ::std::vec::Vec<crate::types::CreateAutoProvisioningGroupTag>,
     /// The user data of the instance. User data must be encoded in Base64. The maximum size of raw data is 16 KB. When both the LaunchTemplateId and LaunchConfiguration.\* parameters are specified, the LaunchTemplateId parameter is preferentially used.
@@ -12641,6 +12697,8 @@ pub struct RunInstancesDataDisk {
     /// - Valid values when DataDisk.N.Category is set to cloud\_essd: 20 to 32768
     /// - Valid values when DataDisk.N.Category is set to cloud: 5 to 2000
     /// The value of this parameter must be greater than or equal to the size of the snapshot specified by the DataDisk.N.SnapshotId parameter.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<i32>,
     /// The ID of the snapshot used to create data disk N. Valid values of N: 1 to 16.
@@ -12893,6 +12951,8 @@ pub struct RunInstancesSystemDisk {
     /// The size of the system disk. Unit: GiB. Valid values: 20 to 500.
     /// The value of this parameter must be at least 20 and greater than or equal to the image size.
     /// The default value is 40 or the size of the image, depending on whichever is greater.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
     #[ecs(wire = "Size")]
     pub size: ::std::option::Option<::std::string::String>,
 }

@@ -52,6 +52,26 @@ pub fn range(value: Option<i64>, min: Option<i64>, max: Option<i64>) -> Option<V
     range_or(value, min, max, &[])
 }
 
+/// The number a value holds, for range checks: an integer's own, text's when it is one
+/// (`Priority` is a String on some pages). Text that is no number has none: the range does not
+/// apply to it, and the service judges it.
+pub trait Numeric {
+    fn number(&self) -> Option<i64>;
+}
+
+impl Numeric for str {
+    fn number(&self) -> Option<i64> {
+        self.trim().parse().ok()
+    }
+}
+
+impl<T: super::WireScalar> Numeric for T {
+    fn number(&self) -> Option<i64> {
+        self.as_i64()
+            .or_else(|| self.as_text().and_then(Numeric::number))
+    }
+}
+
 /// A range with the values the page also allows outside it (`-1` for "permanently").
 pub fn range_or(
     value: Option<i64>,

@@ -3,8 +3,8 @@
 struct Input {
     #[ecs(wire = "Period", length(max = 3))]
     period: Option<i32>,
-    #[ecs(wire = "Name", range(min = 1, max = 9))]
-    name: Option<String>,
+    #[ecs(wire = "Force", one_of("1", "2"))]
+    force: Option<bool>,
 }
 
 fn main() {}

@@ -10,10 +10,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::patterns::{QUALIFIED, has_trigger};
+use super::patterns::{QUALIFIED, VALUES_CASE, has_trigger};
 use super::scope::Scope;
 use super::sentence::read_sentence;
 use super::{ParamInfo, ProseFacts, is_literal_value, normalize_name};
+use crate::doc::TextLine;
 use crate::spec::{ParamValue, Rule, Severity, SourceText};
 
 /// Openings that read like a condition but introduce an example, a reference or an aside.
@@ -157,4 +158,53 @@ pub(super) fn read_under(
         c.only_if = only_if.clone();
         facts.constraints.push(c);
     }
+}
+
+/// Bullets under `Valid values:` that each give the values of one case (`Valid values when
+/// PeriodUnit is set to Month: 1, 2, and 3`, `When PeriodUnit is Week, the valid values of Period
+/// are 1 to 4`): each case is read as a rule under its condition, at its own line. A bullet that
+/// is no case, or whose values are not understood, is kept as a note with the header. `false`
+/// (nothing read) when no bullet states a case.
+pub(super) fn value_cases(
+    facts: &mut ProseFacts,
+    info: &ParamInfo,
+    scope: &mut Scope,
+    header: &str,
+    items: &[&TextLine],
+) -> bool {
+    let cases: Vec<Option<(String, String)>> = items.iter().map(|l| value_case(&l.text)).collect();
+    if cases.iter().all(Option::is_none) {
+        return false;
+    }
+    for (item, case) in items.iter().zip(cases) {
+        let whole = format!("{header} - {}", item.text);
+        match case {
+            Some((cond, body)) => read_under(facts, info, scope, (&cond, &body, &whole), item.line),
+            None => facts.unparsed.push(SourceText {
+                text: whole,
+                line: item.line,
+            }),
+        }
+    }
+    true
+}
+
+/// The condition and the rule of one case bullet, the rule worded as a sentence of its own.
+fn value_case(item: &str) -> Option<(String, String)> {
+    let item = item.trim().trim_end_matches('.');
+    if let Some(caps) = VALUES_CASE.captures(item) {
+        let cond = caps.get(1)?.as_str().trim();
+        let mut chars = cond.chars();
+        let cond: String = chars.next()?.to_uppercase().chain(chars).collect();
+        return Some((
+            cond,
+            format!("Valid values: {}.", caps.get(2)?.as_str().trim()),
+        ));
+    }
+    let (cond, body) = split(item)?;
+    let opens = ["when ", "if "].iter().any(|w| {
+        cond.get(..w.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(w))
+    });
+    opens.then(|| (cond.to_string(), format!("{body}.")))
 }

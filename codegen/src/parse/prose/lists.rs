@@ -17,11 +17,25 @@ fn list_parts(text: &str) -> Vec<(usize, usize)> {
                 start = i + 1;
             }
             b' ' if depth <= 0 => {
-                for word in [" and ", " or "] {
+                for word in [" and ", " or ", " but "] {
                     if text[i..].starts_with(word) {
                         parts.push((start, i));
                         start = i + word.len() - 1;
                         i = start;
+                        break;
+                    }
+                }
+                // A conjunction glued to a URL prefix (`http:// orhttps://`, a typo of the pages).
+                for word in [" or", " and"] {
+                    let Some(rest) = text[i..].strip_prefix(word) else {
+                        continue;
+                    };
+                    let token = rest.split_whitespace().next().unwrap_or("");
+                    if token.contains("://") && rest.starts_with(|c: char| c.is_ascii_alphabetic())
+                    {
+                        parts.push((start, i));
+                        start = i + word.len();
+                        i = start - 1;
                         break;
                     }
                 }
@@ -49,10 +63,10 @@ fn list_parts(text: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Words after which a list of characters is over (`..., and must start with`).
+/// Words after which a list is over (`..., and must start with`, `acs: or contain http://`).
 const STOP_WORDS: &[&str] = &[
     "must", "cannot", "can", "can't", "should", "it", "is", "which", "but", "the", "this", "they",
-    "may", "does", "do", "not",
+    "may", "does", "do", "not", "contain",
 ];
 
 fn starts_with_stop_word(part: &str) -> bool {

@@ -12,16 +12,23 @@ mod kinds_tests;
 mod lists;
 mod numeric;
 mod patterns;
+#[cfg(test)]
+mod phrasing_tests;
 mod scope;
 mod sentence;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_audit;
+#[cfg(test)]
+mod value_cases_tests;
 
 use crate::doc::TextLine;
 use crate::spec::{Constraint, Origin, Rule, ScalarType, SourceText, Sourced};
-use patterns::{DEPRECATED, ENUM_HEADER, NAME_TEMPLATE, QUALIFIED, TOLERANT_VALUES, has_trigger};
+use patterns::{
+    DEPRECATED, ENUM_HEADER, EXCLUSIVE_WHEN_SET, NAME_TEMPLATE, QUALIFIED, TOLERANT_VALUES,
+    has_trigger,
+};
 use sentence::read_sentence;
 
 /// What the prose of one param says.
@@ -122,7 +129,10 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
         }
         let last = sentences.len().saturating_sub(1);
         for (k, sentence) in sentences.iter().enumerate() {
-            if QUALIFIED.is_match(sentence) && !DEPRECATED.is_match(sentence) {
+            if QUALIFIED.is_match(sentence)
+                && !DEPRECATED.is_match(sentence)
+                && !EXCLUSIVE_WHEN_SET.is_match(sentence)
+            {
                 match conditional::split(sentence) {
                     Some((cond, body)) => {
                         let under = (cond, body, sentence.as_str());
@@ -135,7 +145,7 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
                 let (items, between, next) = bullet_items(lines, i + 1);
                 i = next - 1;
                 if scope.is_own(sentence) {
-                    enum_from_bullets(&mut facts, info, sentence, line.line, &items);
+                    enum_from_bullets(&mut facts, info, &mut scope, (sentence, line.line), &items);
                 } else {
                     note_items(&mut facts, sentence, line.line, &items);
                 }
@@ -295,8 +305,8 @@ fn bullet_items(lines: &[TextLine], start: usize) -> (Vec<&TextLine>, Vec<&TextL
 fn enum_from_bullets(
     facts: &mut ProseFacts,
     info: &ParamInfo,
-    header: &str,
-    line: usize,
+    scope: &mut scope::Scope,
+    (header, line): (&str, usize),
     items: &[&TextLine],
 ) {
     let values: Option<Vec<String>> = items.iter().map(|l| enum_value(&l.text)).collect();
@@ -307,6 +317,7 @@ fn enum_from_bullets(
         Some(values) if !values.is_empty() => push_enum(facts, info, values, line),
         _ => match numeric::range_bullets(info, items) {
             Some(rule) => facts.constraints.push(doc_constraint(rule, line)),
+            None if conditional::value_cases(facts, info, scope, header, items) => {}
             None => note_items(facts, header, line, items),
         },
     }

@@ -23,6 +23,10 @@ pub(super) static COUNT_RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         re(r"\bN ranges? from NUM to NUM"),
     ]
 });
+/// `Valid values of N: 1, 2, 3, 4, and 5.`: consecutive values from the first to the last.
+pub(super) static COUNT_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\bvalid values? of N(?: is| are)?\s*:?\s*((?:\d+, )+(?:and |or )?\d+)\b")
+});
 pub(super) static COUNT_MAX: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:the )?maximum value of N is NUM"));
 
@@ -60,7 +64,7 @@ pub(super) static LENGTH_LEGACY: LazyLock<Regex> =
 pub(super) static RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
         re(
-            r"\b(?:valid values?|value range|valid range|range of values|the range)(?: is)?:?\s*(?:from )?(?:between )?NUM\s*(?:to|and|-|~)\s*NUM",
+            r"\b(?:valid values?|value range|valid range|range of values|the range)(?: is| are)?:?\s*(?:from )?(?:between )?NUM\s*(?:to|and|-|~)\s*NUM",
         ),
         re(r"\b(?:valid values?|value range|valid range)(?: is)?:?\s*\[\s*NUM\s*,\s*NUM\s*\]"),
         re(r"\b(?:in the )?range of NUM to NUM"),
@@ -71,6 +75,24 @@ pub(super) static RANGE_MIN: LazyLock<Regex> =
     LazyLock::new(|| re(r"\bminimum value(?: is|:)?\s*NUM"));
 pub(super) static RANGE_MAX: LazyLock<Regex> =
     LazyLock::new(|| re(r"\bmaximum value(?: is|:)?\s*NUM"));
+
+/// `the valid values of Period are 1 to 9`, `valid values of this parameter are 1 to 10`: the
+/// subject is captured, and must be the param itself.
+pub(super) static VALUES_OF_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bvalid values? of (?:the )?`?([A-Za-z][\w.]*)`?(?: parameter)? (?:are|is|ranges? from)\s*(?:from )?NUM\s*(?:to|-|~)\s*NUM",
+    )
+});
+/// `the valid values of Period are 1, 2, 3, and 4`.
+pub(super) static VALUES_OF_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bvalid values? of (?:the )?`?([A-Za-z][\w.]*)`?(?: parameter)? (?:are|is|include)\s+(.+)$",
+    )
+});
+/// A bullet under `Valid values:` stating the values of one case: `Valid values when PeriodUnit
+/// is set to Month: 1, 2, and 3`, `When PriceUnit is set to Year: 1 to 5`.
+pub(super) static VALUES_CASE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:valid values? )?((?:when|if) [^:：,]+?)\s*[:：]\s*(.+)$"));
 
 pub(super) static ENUM_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -99,6 +121,9 @@ pub(super) static FIRST_CHAR: LazyLock<Regex> =
 pub(super) static NOT_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b(?:cannot|can't|can not|must not|should not|shall not) (?:start|begin) with\s+")
 });
+/// `cannot start with acs: or contain http://`: the negation carries over to `contain` (checked
+/// by the reader: a `NOT_PREFIX` phrase must come before).
+pub(super) static OR_CONTAIN: LazyLock<Regex> = LazyLock::new(|| re(r",? or contain\s+"));
 pub(super) static NOT_CONTAIN: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:cannot|can't|can not|must not|should not) contain\s+"));
 pub(super) static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
@@ -108,7 +133,14 @@ pub(super) static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 pub(super) static EXCLUSIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive|cannot (?:specify|set) (?:the )?[\w.]+ and (?:the )?[\w.]+(?: parameters)? (?:at the same time|together|simultaneously)",
+        r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive|cannot (?:specify|set) (?:the )?[\w.]+ and (?:the )?[\w.]+(?: parameters)? (?:at the same time|together|simultaneously)|^(?:note:\s*)?(?:when|if) (?:you (?:specify|set) this parameter|this parameter is (?:specified|set)), (?:the )?[\w.]+(?: parameter)? cannot be (?:specified|set)\.?$",
+    )
+});
+/// `When this parameter is specified, the InstanceId parameter cannot be specified.`: a case that
+/// is the param itself being set, so the rule between the two holds whenever it can apply.
+pub(super) static EXCLUSIVE_WHEN_SET: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:note:\s*)?(?:when|if) (?:you (?:specify|set) this parameter|this parameter is (?:specified|set)), (?:the )?[\w.]+(?: parameter)? cannot be (?:specified|set)\.?$",
     )
 });
 pub(super) static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {

@@ -56,6 +56,22 @@ pub(super) fn read_sentence(
             }
         }
     }
+    for caps in COUNT_LIST.captures_iter(sentence) {
+        let values: Vec<u64> = caps[1]
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let consecutive = values.windows(2).all(|w| w[1] == w[0] + 1);
+        if let (true, Some(&min), Some(&max)) = (consecutive, values.first(), values.last())
+            && take(&mut spans, whole(&caps))
+        {
+            let rule = Rule::Count {
+                min: Some(min),
+                max: Some(max),
+            };
+            facts.constraints.push(doc_constraint(rule, line));
+        }
+    }
     for caps in COUNT_MAX.captures_iter(sentence) {
         if let Some(max) = caps.get(1).and_then(|m| number(m.as_str()))
             && take(&mut spans, whole(&caps))
@@ -184,10 +200,22 @@ fn read_value_rules(
         info.ty,
         Some(ScalarType::Integer | ScalarType::Long | ScalarType::Float | ScalarType::Double)
     );
-    if numeric {
-        for pattern in RANGE.iter() {
+    // A text param whose value is a number (`Priority`, a String, `Valid values: 1 to 100`):
+    // only the `Valid values:` phrasings, and no unit after the bound (`1 to 64 characters`).
+    let numeric_text = info.ty == Some(ScalarType::String);
+    let unit_after = |end: usize| {
+        sentence[end..]
+            .trim_start()
+            .starts_with(|c: char| c.is_alphabetic())
+    };
+    if numeric || numeric_text {
+        for (k, pattern) in RANGE.iter().enumerate() {
+            if !numeric && k >= 2 {
+                break;
+            }
             for caps in pattern.captures_iter(sentence) {
                 if let Some((min, max)) = two_numbers(sentence, &caps)
+                    && (numeric || !unit_after(whole(&caps).end))
                     && take(spans, whole(&caps))
                 {
                     let rule = Rule::Range {
@@ -199,6 +227,8 @@ fn read_value_rules(
                 }
             }
         }
+    }
+    if numeric {
         for (pattern, is_min) in [(&*RANGE_MIN, true), (&*RANGE_MAX, false)] {
             for caps in pattern.captures_iter(sentence) {
                 let Some(value) = caps.get(1).filter(|m| clean_number_end(sentence, m.end()))
@@ -270,6 +300,15 @@ fn read_value_rules(
             literal_list(s).map(|(needles, end)| (Rule::NotContains { needles }, end))
         }),
     ];
+    for m in OR_CONTAIN.find_iter(sentence) {
+        if NOT_PREFIX.is_match(&sentence[..m.start()])
+            && let Some((needles, end)) = literal_list(&sentence[m.end()..])
+            && take(spans, m.start()..m.end() + end)
+        {
+            let rule = Rule::NotContains { needles };
+            facts.constraints.push(doc_constraint(rule, line));
+        }
+    }
     for (trigger, read_after) in phrase_rules {
         for m in trigger.find_iter(sentence) {
             if let Some((rule, end)) = read_after(&sentence[m.end()..])
@@ -283,6 +322,32 @@ fn read_value_rules(
     // Inline enumeration: `Valid values: A, B, and C.`
     if let Some(caps) = ENUM_INLINE.captures(sentence)
         && let Some(values) = caps.get(1).and_then(|m| inline_values(m.as_str()))
+        && take(spans, whole(&caps))
+    {
+        push_enum(facts, info, values, line);
+    }
+
+    // `The valid values of Period are 1 to 9` / `... are 1, 2, and 3`, of the param itself only.
+    if let Some(caps) = VALUES_OF_RANGE.captures(sentence)
+        && names_self(info, &caps[1])
+        && let (Some(a), Some(b)) = (caps.get(2), caps.get(3))
+        && clean_number_start(sentence, a.start())
+        && clean_number_end(sentence, b.end())
+        && let (Some(min), Some(max)) = (number(a.as_str()), number(b.as_str()))
+        && min <= max
+        && numeric
+        && take(spans, whole(&caps))
+    {
+        let rule = Rule::Range {
+            min: Some(min),
+            max: Some(max),
+            also: Vec::new(),
+        };
+        facts.constraints.push(doc_constraint(rule, line));
+    }
+    if let Some(caps) = VALUES_OF_LIST.captures(sentence)
+        && names_self(info, &caps[1])
+        && let Some(values) = caps.get(2).and_then(|m| inline_values(m.as_str()))
         && take(spans, whole(&caps))
     {
         push_enum(facts, info, values, line);
@@ -342,6 +407,14 @@ fn two_numbers(text: &str, caps: &Captures) -> Option<(i64, i64)> {
     }
     let (min, max) = (number(a.as_str())?, number(b.as_str())?);
     (min <= max).then_some((min, max))
+}
+
+/// Whether `mention` (`this`, `Period`, `DataDisk.N.Size`) is the param itself.
+fn names_self(info: &ParamInfo, mention: &str) -> bool {
+    let own = normalize_name(info.name);
+    let wanted = normalize_name(mention.trim_end_matches('.'));
+    let last = own.rsplit('.').next().unwrap_or(&own);
+    wanted == "this" || wanted == own || wanted == last
 }
 
 /// The known request param a prose reference means (case-insensitive, `.N` forms accepted).

@@ -95,12 +95,11 @@ fn range_phrasings() {
     let f = facts("Valid values: 0.5 to 1.", ScalarType::Float);
     assert!(f.constraints.is_empty());
     assert_eq!(f.unparsed.len(), 1);
-    // A range on a String param is not enforced.
+    // A String param holding a number gets the range (text that is no number is not checked:
+    // see `phrasing_tests`).
     assert_eq!(
-        facts("Valid values: 1 to 5.", ScalarType::String)
-            .unparsed
-            .len(),
-        1
+        rules("Valid values: 1 to 5.", ScalarType::String),
+        [r(Some(1), Some(5))]
     );
 }
 

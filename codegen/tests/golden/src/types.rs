@@ -243,6 +243,13 @@ pub struct GuardGizmosDataDisk {
     /// The category of data disk N.
     #[ecs(wire = "Category")]
     pub category: ::std::option::Option<::std::string::String>,
+    /// The IOPS of data disk N. Valid values:
+    /// - Valid values when DataDisk.N.Category is set to cloud\_auto: 0 to 50000
+    /// - Valid values when DataDisk.N.Category is set to cloud\_essd: the valid values depend on PerformanceLevel.
+    ///
+    /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
+    #[ecs(wire = "Iops")]
+    pub iops: ::std::option::Option<i32>,
     /// The size of data disk N. When DataDisk.N.Category is cloud\_essd, the value must be in the range of 20 to 32768.
     ///
     /// The rules on this value depend on the operation; the field or setter that takes this type lists them.
@@ -261,6 +268,11 @@ impl GuardGizmosDataDisk {
         v: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.category = ::std::option::Option::Some(v.into());
+        self
+    }
+    /// Sets `DataDisk.N.Iops`. The IOPS of data disk N.
+    pub fn iops(mut self, v: i32) -> Self {
+        self.iops = ::std::option::Option::Some(v);
         self
     }
     /// Sets `DataDisk.N.Size`. The size of data disk N.

@@ -72,7 +72,7 @@ pub struct DescribeDiskMonitorDataInput {
     /// Wire name `Period`, doc line 30.
     ///
     /// </details>
-    #[ecs(wire = "Period")]
+    #[ecs(wire = "Period", one_of("60", "600", "3600"))]
     pub period: ::std::option::Option<i32>,
     /// The start time of the time range to query. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC. If the specified number of seconds (ss) is not 00, the time is automatically rounded up to the next minute.
     ///

@@ -78,7 +78,7 @@ pub struct DescribeEniMonitorDataInput {
     /// Wire name `Period`, doc line 26.
     ///
     /// </details>
-    #[ecs(wire = "Period")]
+    #[ecs(wire = "Period", one_of("60", "600", "3600"))]
     pub period: ::std::option::Option<i32>,
     /// The region ID of the instance. You can call the DescribeRegions operation to query the most recent region list.
     ///

@@ -70,7 +70,7 @@ pub struct DescribeInstanceMonitorDataInput {
     /// Wire name `Period`, doc line 25.
     ///
     /// </details>
-    #[ecs(wire = "Period")]
+    #[ecs(wire = "Period", one_of("60", "600", "3600"))]
     pub period: ::std::option::Option<i32>,
     /// The beginning of the time range to query. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC. If the value of seconds (ss) is not 00, the time is rounded up to the next minute.
     ///

@@ -73,7 +73,7 @@ pub struct DescribeSnapshotMonitorDataInput {
     /// Wire name `Period`, doc line 24.
     ///
     /// </details>
-    #[ecs(wire = "Period")]
+    #[ecs(wire = "Period", one_of("60", "600", "3600"))]
     pub period: ::std::option::Option<i32>,
     /// The ID of the region. You can call the DescribeRegions operation to query the most recent region list.
     ///

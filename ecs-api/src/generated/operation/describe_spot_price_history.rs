@@ -131,7 +131,7 @@ pub struct DescribeSpotPriceHistoryInput {
     /// Wire name `SpotDuration`, doc line 21.
     ///
     /// </details>
-    #[ecs(wire = "SpotDuration")]
+    #[ecs(wire = "SpotDuration", one_of("0", "1", "2", "3", "4", "5", "6"))]
     pub spot_duration: ::std::option::Option<i32>,
     /// The start time of the query. Specify the time in the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time must be in UTC.
     /// This parameter is empty by default. If this parameter is empty, the start time is defined as three hours earlier than the specified EndTime. You can specify a StartTime value of up to 30 days earlier than the specified EndTime.

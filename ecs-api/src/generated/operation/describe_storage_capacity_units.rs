@@ -44,7 +44,22 @@ pub struct DescribeStorageCapacityUnitsInput {
     /// Wire name `Capacity`, doc line 26.
     ///
     /// </details>
-    #[ecs(wire = "Capacity")]
+    #[ecs(
+        wire = "Capacity",
+        one_of(
+            "20",
+            "40",
+            "100",
+            "200",
+            "500",
+            "1024",
+            "2048",
+            "5120",
+            "10240",
+            "20480",
+            "51200"
+        )
+    )]
     pub capacity: ::std::option::Option<i32>,
     /// The name of the SCU.
     ///

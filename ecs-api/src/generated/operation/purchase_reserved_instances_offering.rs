@@ -77,7 +77,7 @@ pub struct PurchaseReservedInstancesOfferingInput {
     /// Wire name `Period`, doc line 32.
     ///
     /// </details>
-    #[ecs(wire = "Period")]
+    #[ecs(wire = "Period", one_of("1", "3"))]
     pub period: i32,
     /// Term unit. Optional value: Year.
     ///

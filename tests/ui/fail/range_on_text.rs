@@ -1,7 +1,0 @@
-#[derive(ecs_api::Validate)]
-struct Input {
-    #[ecs(wire = "Name", range(min = 1, max = 9))]
-    name: Option<String>,
-}
-
-fn main() {}
