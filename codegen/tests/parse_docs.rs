@@ -49,7 +49,8 @@ fn seed_doc() {
         rules(param(&spec, "ExcludeDiskId")),
         [Rule::Count {
             min: Some(1),
-            max: Some(16)
+            max: Some(16),
+            separator: None,
         }]
     );
     assert_eq!(
@@ -128,7 +129,8 @@ fn seed_with_common_errors_and_overrides() {
         rules(tag),
         [Rule::Count {
             min: Some(1),
-            max: Some(20)
+            max: Some(20),
+            separator: None,
         }]
     );
     assert_eq!(

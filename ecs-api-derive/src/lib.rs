@@ -30,6 +30,7 @@ mod attr;
 mod check;
 mod model;
 mod params;
+mod rule_attr;
 mod validate;
 
 use proc_macro::TokenStream;

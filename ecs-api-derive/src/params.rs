@@ -122,7 +122,14 @@ pub(crate) fn from_params(m: &Model) -> TokenStream2 {
         let count_max = f
             .rules
             .iter()
-            .find_map(|r| if let Rule::Count { max, .. } = r { *max } else { None });
+            .find_map(|r| match r {
+                Rule::Count {
+                    max,
+                    separator: None,
+                    ..
+                } => *max,
+                _ => None,
+            });
         let index_check = match (f.card, f.json, count_max) {
             (Card::List, false, Some(max)) => {
                 quote!(::ecs_api::wire::read::max_index(params, #key, #max, &mut errors);)

@@ -54,9 +54,13 @@ fn value_check(rule: &Rule) -> Option<TokenStream2> {
             let (a, b) = (opt_tokens(min), opt_tokens(max));
             quote!(::ecs_api::wire::check::range_or(::ecs_api::wire::check::Numeric::number(v), #a, #b, &[#(#also),*]))
         }
-        Rule::Bytes { min, max } => {
+        Rule::Bytes { min, max, decoded } => {
             let (a, b) = (opt_tokens(min), opt_tokens(max));
-            quote!(::ecs_api::wire::check::bytes(v, #a, #b))
+            if *decoded {
+                quote!(::ecs_api::wire::check::decoded_bytes(v, #a, #b))
+            } else {
+                quote!(::ecs_api::wire::check::bytes(v, #a, #b))
+            }
         }
         Rule::Format { format } => quote!(::ecs_api::wire::check::format(v, #format)),
         Rule::Charset { class } => class_check(class, quote!(charset_in)),
@@ -72,13 +76,30 @@ fn value_check(rule: &Rule) -> Option<TokenStream2> {
             let special = opt_tokens(special);
             quote!(::ecs_api::wire::check::classes(v, #min, &[#(#of),*], #special))
         }
-        Rule::Count { .. } | Rule::Condition { .. } => return None,
+        // Items joined in one text are counted on the text.
+        Rule::Count {
+            min,
+            max,
+            separator: Some(sep),
+        } => {
+            let (a, b) = (opt_tokens(min), opt_tokens(max));
+            quote!(::ecs_api::wire::check::joined_count(v, #sep, #a, #b))
+        }
+        Rule::Count {
+            separator: None, ..
+        }
+        | Rule::Condition { .. } => return None,
     })
 }
 
-/// The count check of a list's length `len`, when `rule` is a count.
+/// The count check of a list's length `len`, when `rule` is a count of list items.
 fn count_check(rule: &Rule, len: TokenStream2) -> Option<TokenStream2> {
-    let Rule::Count { min, max } = rule else {
+    let Rule::Count {
+        min,
+        max,
+        separator: None,
+    } = rule
+    else {
         return None;
     };
     let (a, b) = (opt_tokens(min), opt_tokens(max));

@@ -295,3 +295,134 @@ fn a_json_array_inside_a_struct_is_a_list_with_its_count() {
         [("PrivatePoolOptions.Ids".to_string(), RuleKind::Count)]
     );
 }
+
+#[test]
+fn ids_joined_by_commas_are_counted() {
+    // DescribeTasks: "You can specify up to 100 tasks at a time. Separate multiple tasks IDs
+    // with commas (,)."
+    let ids = |n: usize| {
+        (0..n)
+            .map(|i| format!("t-{i}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let call = |value: &str| kinds("DescribeTasks", &[("TaskIds", value)]);
+    assert!(call("t-bp1hvgwromzv32iq****,t-bp179lofu2pv768w****").is_empty());
+    assert!(call(&ids(100)).is_empty());
+    // Empty pieces are no items.
+    assert!(call(&format!("{},,", ids(100))).is_empty());
+    let over = check(
+        "DescribeTasks",
+        &[("RegionId", "cn-hangzhou"), ("TaskIds", &ids(101))],
+    );
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert_eq!(
+        (over[0].param.as_str(), over[0].rule),
+        ("TaskIds", RuleKind::Count)
+    );
+    assert_eq!(over[0].actual, "101 items");
+}
+
+#[test]
+fn user_data_is_limited_before_base64() {
+    use base64::Engine as _;
+    // RunInstances: "User data must be encoded in Base64. The maximum size of raw data is 16 KB."
+    let encoded = |n: usize| base64::engine::general_purpose::STANDARD.encode(vec![b'x'; n]);
+    let call = |value: &str| kinds("RunInstances", &[("UserData", value)]);
+    assert!(call("ZWNobyBoZWxsbyBlY3Mh").is_empty());
+    // The encoded text of 16 KB is longer than 16 KB: only the raw size counts.
+    assert!(call(&encoded(16 * 1024)).is_empty());
+    assert_eq!(
+        call(&encoded(16 * 1024 + 1)),
+        [("UserData".to_string(), RuleKind::Bytes)]
+    );
+    // Not Base64: the format rule says so, the size rule has nothing to measure.
+    assert_eq!(
+        call("not base64!"),
+        [("UserData".to_string(), RuleKind::Format)]
+    );
+}
+
+#[test]
+fn a_positive_integer_in_a_text_param() {
+    // ModifyAutoProvisioningGroup: TotalTargetCapacity is a String; "The parameter value is a
+    // positive integer."
+    let call = |value: &str| {
+        kinds(
+            "ModifyAutoProvisioningGroup",
+            &[
+                ("AutoProvisioningGroupId", "apg-1"),
+                ("TotalTargetCapacity", value),
+            ],
+        )
+    };
+    assert!(call("1").is_empty());
+    assert_eq!(
+        call("0"),
+        [("TotalTargetCapacity".to_string(), RuleKind::Range)]
+    );
+}
+
+#[test]
+fn an_image_family_must_be_empty_with_an_image_id() {
+    // CreateInstance: "ImageFamily must be empty if ImageId is specified."
+    let base = [("InstanceType", "ecs.g6.large")];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut pairs = base.to_vec();
+        pairs.extend_from_slice(extra);
+        kinds("CreateInstance", &pairs)
+    };
+    assert!(
+        with(&[(
+            "ImageId",
+            "win2008r2_64_ent_sp1_en-us_40G_alibase_20170915.vhd"
+        )])
+        .is_empty()
+    );
+    assert!(with(&[("ImageFamily", "hangzhou-daily-update")]).is_empty());
+    let both = with(&[("ImageId", "m-1"), ("ImageFamily", "hangzhou-daily-update")]);
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert_eq!(both[0].1, RuleKind::Exclusive);
+}
+
+#[test]
+fn points_in_time_in_a_json_array_are_counted() {
+    // CreateAutoSnapshotPolicy: "You can specify a maximum of 24 points in time."
+    let points = |n: usize| {
+        let items: Vec<String> = (0..n).map(|i| format!("\"{}\"", i % 24)).collect();
+        format!("[{}]", items.join(","))
+    };
+    let call = |value: &str| {
+        kinds(
+            "CreateAutoSnapshotPolicy",
+            &[
+                ("repeatWeekdays", r#"["1"]"#),
+                ("retentionDays", "1"),
+                ("timePoints", value),
+            ],
+        )
+    };
+    assert!(call(r#"["0", "1"]"#).is_empty());
+    assert!(call(&points(24)).is_empty());
+    assert_eq!(
+        call(&points(25)),
+        [("timePoints".to_string(), RuleKind::Count)]
+    );
+}
+
+#[test]
+fn a_member_bounds_the_items_of_its_list() {
+    // CreateLaunchTemplate: "The value of N in `NetworkInterface.N` cannot be greater than 1."
+    let call = |pairs: &[(&str, &str)]| {
+        let mut all = vec![("LaunchTemplateName", "t1")];
+        all.extend_from_slice(pairs);
+        kinds("CreateLaunchTemplate", &all)
+    };
+    assert!(call(&[("NetworkInterface.1.VSwitchId", "vsw-1")]).is_empty());
+    let two = call(&[
+        ("NetworkInterface.1.VSwitchId", "vsw-1"),
+        ("NetworkInterface.2.VSwitchId", "vsw-2"),
+    ]);
+    // The item past the bound is named.
+    assert_eq!(two, [("NetworkInterface.2".to_string(), RuleKind::Count)]);
+}

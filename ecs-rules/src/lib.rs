@@ -70,7 +70,8 @@ pub enum Rule {
         )]
         also: Vec<i64>,
     },
-    /// Length in bytes of the UTF-8 text (`cannot exceed 16 KB in size`).
+    /// Length in bytes of the UTF-8 text (`cannot exceed 16 KB in size`), or with `decoded` of
+    /// the data a Base64 text decodes to (`The maximum size of raw data is 16 KB`).
     Bytes {
         #[cfg_attr(
             feature = "serde",
@@ -82,10 +83,13 @@ pub enum Rule {
             serde(default, skip_serializing_if = "Option::is_none")
         )]
         max: Option<u64>,
+        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+        decoded: bool,
     },
     /// The text has a documented form: see [`Format`].
     Format { format: String },
-    /// Number of items of an `X.N` list (the N range).
+    /// Number of items of an `X.N` list (the N range) or of a JSON array, or with `separator` of
+    /// the items of a text that joins them (`i-1,i-2`: `Separate multiple IDs with commas`).
     Count {
         #[cfg_attr(
             feature = "serde",
@@ -97,6 +101,11 @@ pub enum Rule {
             serde(default, skip_serializing_if = "Option::is_none")
         )]
         max: Option<u64>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        separator: Option<String>,
     },
     /// Every character must be in this class (a regex character-class body, e.g. `A-Za-z0-9._:-`).
     Charset { class: String },
@@ -144,6 +153,11 @@ impl Severity {
     pub fn is_error(&self) -> bool {
         *self == Severity::Error
     }
+}
+
+#[cfg(feature = "serde")]
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The one wording of a rule stated under a condition, as rustdoc and violations print it:
@@ -242,7 +256,12 @@ impl Rule {
             | Rule::Classes { .. } => Needs::Text,
             // A range on text holds for text that is a number (`Priority`, a String).
             Rule::Enum { .. } | Rule::Range { .. } => Needs::Scalar,
-            Rule::Count { .. } => Needs::List,
+            Rule::Count {
+                separator: Some(_), ..
+            } => Needs::Text,
+            Rule::Count {
+                separator: None, ..
+            } => Needs::List,
             Rule::Condition { .. } => Needs::Anything,
         }
     }
@@ -308,17 +327,25 @@ impl Rule {
             Rule::Length { min, max } => {
                 matches!(self, Rule::Length { min: a, max: b } if widened((*min, *max), (*a, *b)))
             }
-            Rule::Count { min, max } => {
-                matches!(self, Rule::Count { min: a, max: b } if widened((*min, *max), (*a, *b)))
-            }
+            Rule::Count {
+                min,
+                max,
+                separator,
+            } => matches!(
+                self,
+                Rule::Count { min: a, max: b, separator: s }
+                    if s == separator && widened((*min, *max), (*a, *b))
+            ),
             Rule::Range { min, max, also } => matches!(
                 self,
                 Rule::Range { min: a, max: b, also: more }
                     if widened((*min, *max), (*a, *b)) && also.iter().all(|v| more.contains(v))
             ),
-            Rule::Bytes { min, max } => {
-                matches!(self, Rule::Bytes { min: a, max: b } if widened((*min, *max), (*a, *b)))
-            }
+            Rule::Bytes { min, max, decoded } => matches!(
+                self,
+                Rule::Bytes { min: a, max: b, decoded: d }
+                    if d == decoded && widened((*min, *max), (*a, *b))
+            ),
             Rule::Format { format } => {
                 matches!(self, Rule::Format { format: new } if new == format)
             }
@@ -520,13 +547,30 @@ impl fmt::Display for Rule {
                 }
                 Ok(())
             }
-            Rule::Bytes { min, max } => write!(f, "size {}", Bounds(*min, *max, " bytes")),
+            Rule::Bytes { min, max, decoded } => {
+                write!(f, "size {}", Bounds(*min, *max, " bytes"))?;
+                if *decoded {
+                    f.write_str(" once Base64-decoded")?;
+                }
+                Ok(())
+            }
             Rule::Format { format } => match Format::parse(format) {
                 Some(Format::Base64) => f.write_str("Base64-encoded"),
                 Some(Format::Json) => f.write_str("a JSON document"),
                 Some(Format::Time(_)) | None => write!(f, "in the {format} format"),
             },
-            Rule::Count { min, max } => write!(f, "{} items", Bounds(*min, *max, "")),
+            Rule::Count {
+                min,
+                max,
+                separator,
+            } => {
+                let bounds = Bounds(*min, *max, "");
+                match separator.as_deref() {
+                    None => write!(f, "{bounds} items"),
+                    Some(",") => write!(f, "{bounds} comma-separated items"),
+                    Some(sep) => write!(f, "{bounds} items separated by `{sep}`"),
+                }
+            }
             Rule::Charset { class } => write!(f, "characters in [{class}]"),
             Rule::FirstChar { class } => write!(f, "first character in [{class}]"),
             Rule::NotPrefix { prefixes } => {

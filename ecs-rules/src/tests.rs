@@ -47,8 +47,17 @@ fn one_wording() {
             Rule::Bytes {
                 min: None,
                 max: Some(16384),
+                decoded: false,
             },
             "size at most 16384 bytes",
+        ),
+        (
+            Rule::Bytes {
+                min: None,
+                max: Some(16384),
+                decoded: true,
+            },
+            "size at most 16384 bytes once Base64-decoded",
         ),
         (
             Rule::Format {
@@ -66,8 +75,17 @@ fn one_wording() {
             Rule::Count {
                 min: Some(1),
                 max: None,
+                separator: None,
             },
             "at least 1 items",
+        ),
+        (
+            Rule::Count {
+                min: None,
+                max: Some(100),
+                separator: Some(",".into()),
+            },
+            "at most 100 comma-separated items",
         ),
         (
             Rule::NotPrefix {
@@ -102,6 +120,12 @@ fn fits_and_leniency() {
     let count = Rule::Count {
         min: None,
         max: Some(20),
+        separator: None,
+    };
+    let joined = Rule::Count {
+        min: None,
+        max: Some(20),
+        separator: Some(",".into()),
     };
     assert!(length.fits(TEXT) && !length.fits(INTEGER_LIST));
     // A range also fits text (that holds a number), never a nested value or a boolean.
@@ -118,6 +142,9 @@ fn fits_and_leniency() {
     assert_eq!(values.needs().to_string(), "text or an integer");
     // A count limits the list, whatever its items are.
     assert!(count.fits(NESTED_LIST) && !count.fits(TEXT));
+    // Items joined in one text are counted on the text.
+    assert!(joined.fits(TEXT) && !joined.fits(NESTED_LIST));
+    assert!(!joined.accepts_all_of(&count) && !count.accepts_all_of(&joined));
     assert_eq!(length.needs().to_string(), "text");
     assert!(range.is_lenient() && count.is_lenient() && !length.is_lenient());
     assert_eq!(RuleKind::Enum.attribute(), Some("one_of"));

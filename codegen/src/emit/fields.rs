@@ -43,11 +43,22 @@ pub(crate) fn is_region(p: &Param) -> bool {
 
 /// `length(min = 2, max = 128)`, or nothing when neither bound is known.
 fn bounds_attr(name: &Ident, min: Option<Literal>, max: Option<Literal>) -> Option<TokenStream> {
-    let parts: Vec<TokenStream> = [min.map(|l| quote!(min = #l)), max.map(|l| quote!(max = #l))]
-        .into_iter()
-        .flatten()
-        .collect();
-    (!parts.is_empty()).then(|| quote!(#name(#(#parts),*)))
+    bounds_attr_with(name, min, max, None)
+}
+
+/// Bounds and one item of the rule's own: `count(max = 100, separator = ",")`.
+fn bounds_attr_with(
+    name: &Ident,
+    min: Option<Literal>,
+    max: Option<Literal>,
+    more: Option<TokenStream>,
+) -> Option<TokenStream> {
+    let bounds = [min.map(|l| quote!(min = #l)), max.map(|l| quote!(max = #l))];
+    if bounds.iter().all(Option::is_none) {
+        return None;
+    }
+    let parts = bounds.into_iter().chain([more]).flatten();
+    Some(quote!(#name(#(#parts),*)))
 }
 
 /// The `#[ecs(...)]` attribute of a rule, named as `ecs_rules` names it for the derive.
@@ -55,9 +66,22 @@ fn rule_attr(rule: &Rule) -> Option<TokenStream> {
     let name = format_ident!("{}", rule.kind().attribute()?);
     let unsigned = |v: &Option<u64>| v.map(Literal::u64_unsuffixed);
     match rule {
-        Rule::Length { min, max } | Rule::Count { min, max } => {
-            bounds_attr(&name, unsigned(min), unsigned(max))
-        }
+        Rule::Length { min, max }
+        | Rule::Count {
+            min,
+            max,
+            separator: None,
+        } => bounds_attr(&name, unsigned(min), unsigned(max)),
+        Rule::Count {
+            min,
+            max,
+            separator: Some(sep),
+        } => bounds_attr_with(
+            &name,
+            unsigned(min),
+            unsigned(max),
+            Some(quote!(separator = #sep)),
+        ),
         Rule::Range { min, max, also } => {
             let also = also.iter().map(|v| {
                 let v = Literal::i64_unsuffixed(*v);
@@ -73,7 +97,12 @@ fn rule_attr(rule: &Rule) -> Option<TokenStream> {
             .collect::<Vec<_>>();
             (!bounds.is_empty()).then(|| quote!(#name(#(#bounds),*)))
         }
-        Rule::Bytes { min, max } => bounds_attr(&name, unsigned(min), unsigned(max)),
+        Rule::Bytes { min, max, decoded } => bounds_attr_with(
+            &name,
+            unsigned(min),
+            unsigned(max),
+            decoded.then(|| quote!(decoded)),
+        ),
         Rule::Format { format } => Some(quote!(#name = #format)),
         Rule::Charset { class } | Rule::FirstChar { class } => Some(quote!(#name = #class)),
         Rule::NotPrefix { prefixes: list }

@@ -415,7 +415,15 @@ fn hoist_param(param: &mut Param) -> Vec<Constraint> {
     } else {
         let (counts, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut param.constraints)
             .into_iter()
-            .partition(|c| matches!(c.rule, Rule::Count { .. }));
+            .partition(|c| {
+                matches!(
+                    c.rule,
+                    Rule::Count {
+                        separator: None,
+                        ..
+                    }
+                )
+            });
         param.constraints = rest;
         up.extend(counts);
         up

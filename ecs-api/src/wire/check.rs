@@ -91,7 +91,29 @@ pub fn range_or(
 pub fn bytes(value: &str, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
     let n = value.len() as u64;
     let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
-    (!ok).then(|| broke(Rule::Bytes { min, max }, format!("{n} bytes")))
+    let rule = Rule::Bytes {
+        min,
+        max,
+        decoded: false,
+    };
+    (!ok).then(|| broke(rule, format!("{n} bytes")))
+}
+
+/// Size in bytes of the data a Base64 text decodes to (`The maximum size of raw data is 16 KB`).
+/// Text that is not Base64 is the `format` rule's to report.
+pub fn decoded_bytes(value: &str, min: Option<u64>, max: Option<u64>) -> Option<Violation> {
+    use base64::Engine as _;
+    let n = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .ok()?
+        .len() as u64;
+    let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
+    let rule = Rule::Bytes {
+        min,
+        max,
+        decoded: true,
+    };
+    (!ok).then(|| broke(rule, format!("{n} bytes decoded")))
 }
 
 /// The documented form of a text value (`ecs_rules::Format`): Base64 (standard alphabet,
@@ -123,7 +145,34 @@ pub fn count(n: usize, min: Option<u64>, max: Option<u64>) -> Option<Violation> 
     let n64 = n as u64;
     // An empty list is the same as not setting it; `required` covers that case.
     let ok = n == 0 || (min.is_none_or(|m| n64 >= m) && max.is_none_or(|m| n64 <= m));
-    (!ok).then(|| broke(Rule::Count { min, max }, format!("{n} items")))
+    let rule = Rule::Count {
+        min,
+        max,
+        separator: None,
+    };
+    (!ok).then(|| broke(rule, format!("{n} items")))
+}
+
+/// The number of items of a text that joins them with `separator` (`i-1,i-2`); empty pieces
+/// (`i-1,,i-2`, a trailing comma) are not items.
+pub fn joined_count(
+    value: &str,
+    separator: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Option<Violation> {
+    let n = value
+        .split(separator)
+        .filter(|item| !item.trim().is_empty())
+        .count();
+    let n64 = n as u64;
+    let ok = n == 0 || (min.is_none_or(|m| n64 >= m) && max.is_none_or(|m| n64 <= m));
+    let rule = Rule::Count {
+        min,
+        max,
+        separator: Some(separator.to_owned()),
+    };
+    (!ok).then(|| broke(rule, format!("{n} items")))
 }
 
 fn charset_bad(value: &str, ok: impl Fn(char) -> bool, class: &str) -> Option<Violation> {

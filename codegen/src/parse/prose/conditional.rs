@@ -123,7 +123,11 @@ pub(super) fn read_under(
 ) {
     let mut read = ProseFacts::default();
     let understood = !QUALIFIED.is_match(body) && scope.is_own(body) && {
-        read_sentence(&mut read, info, body, line, true);
+        let cx = super::sentence::Context {
+            own: true,
+            ..Default::default()
+        };
+        read_sentence(&mut read, info, body, line, cx);
         read.deprecated.is_none()
             && read.exclusive.is_empty()
             && !read.constraints.is_empty()

@@ -8,6 +8,8 @@ mod conditional;
 #[cfg(test)]
 mod conditional_tests;
 #[cfg(test)]
+mod items_tests;
+#[cfg(test)]
 mod kinds_tests;
 mod lists;
 mod numeric;
@@ -26,8 +28,8 @@ mod value_cases_tests;
 use crate::doc::TextLine;
 use crate::spec::{Constraint, Origin, Rule, ScalarType, SourceText, Sourced};
 use patterns::{
-    DEPRECATED, ENUM_HEADER, EXCLUSIVE_WHEN_SET, NAME_TEMPLATE, QUALIFIED, TOLERANT_VALUES,
-    has_trigger,
+    BASE64_WORD, DEPRECATED, ENUM_HEADER, EXCLUSIVE_WHEN_SET, JOINED_BY_COMMAS, NAME_TEMPLATE,
+    QUALIFIED, TOLERANT_VALUES, has_trigger,
 };
 use sentence::read_sentence;
 
@@ -62,6 +64,16 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
         .and_then(|l| split_sentences(&l.text).into_iter().next())
         .unwrap_or_default();
     let mut scope = scope::Scope::new(info.name, &intro);
+    let text = |pattern: &regex::Regex| lines.iter().any(|l| !l.code && pattern.is_match(&l.text));
+    let string = info.ty == Some(ScalarType::String);
+    let json_array = string && lines.iter().any(|l| crate::infer::says_json_array(&l.text));
+    let cx = sentence::Context {
+        own: true,
+        // A text that joins items (`Separate multiple IDs with commas`): counts are of them.
+        joined: string && !json_array && text(&JOINED_BY_COMMAS),
+        base64: string && text(&BASE64_WORD),
+        json_array,
+    };
     // Indent of a bullet that opened a case (`For Linux instances,`); deeper bullets are in it.
     // -1: a paragraph line opened it (`When EnableParameter is set to true, ... rules:`), so
     // every bullet after it is in the case. With the condition it states, when it states one.
@@ -168,7 +180,8 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
                 }
             } else {
                 let own = scope.is_own(sentence);
-                read_sentence(&mut facts, info, sentence, line.line, own);
+                let cx = sentence::Context { own, ..cx };
+                read_sentence(&mut facts, info, sentence, line.line, cx);
                 said.resize(facts.constraints.len(), sentence.clone());
             }
         }
@@ -217,6 +230,16 @@ fn settle(facts: &mut ProseFacts, lines: &[TextLine], said: Vec<String>) {
     }
 }
 
+/// Whether two rules bound the same quantity: sizes of the text and of its decoded data, or
+/// counts of list items and of joined items, are different ones.
+fn same_measure(a: &Rule, b: &Rule) -> bool {
+    match (a, b) {
+        (Rule::Bytes { decoded: x, .. }, Rule::Bytes { decoded: y, .. }) => x == y,
+        (Rule::Count { separator: x, .. }, Rule::Count { separator: y, .. }) => x == y,
+        _ => a.kind() == b.kind(),
+    }
+}
+
 /// Two bounds of one kind on a param (`Valid values: 20 to 500` and `at least 20`) are one rule
 /// with both: each attribute is given once, and the page states both.
 fn merge_bounds(constraints: &mut Vec<Constraint>) {
@@ -230,7 +253,7 @@ fn merge_bounds(constraints: &mut Vec<Constraint>) {
     for c in constraints.drain(..) {
         // Rules under different conditions stay apart.
         let Some(prev) = out.iter_mut().find(|p| {
-            p.rule.kind() == c.rule.kind()
+            same_measure(&p.rule, &c.rule)
                 && (&p.when, &p.only_if, p.severity) == (&c.when, &c.only_if, c.severity)
         }) else {
             out.push(c);
@@ -250,8 +273,8 @@ fn merge_bounds(constraints: &mut Vec<Constraint>) {
                 also.retain(|v| more.contains(v));
             }
             (Rule::Length { min, max }, Rule::Length { min: a, max: b })
-            | (Rule::Count { min, max }, Rule::Count { min: a, max: b })
-            | (Rule::Bytes { min, max }, Rule::Bytes { min: a, max: b }) => {
+            | (Rule::Count { min, max, .. }, Rule::Count { min: a, max: b, .. })
+            | (Rule::Bytes { min, max, .. }, Rule::Bytes { min: a, max: b, .. }) => {
                 *min = tighter(*min, a, false);
                 *max = tighter(*max, b, true);
             }

@@ -13,6 +13,7 @@ use regex::{Captures, Regex};
 
 use super::ParamInfo;
 use super::patterns::number;
+use super::sentence::Context;
 use crate::doc::TextLine;
 use crate::spec::{Rule, ScalarType};
 
@@ -106,6 +107,13 @@ static INTERVAL: LazyLock<Regex> = LazyLock::new(|| {
 /// Numeric bounds of an integer param in other words than `Valid values: A to B`.
 pub(super) fn bounds(info: &ParamInfo, sentence: &str) -> Found {
     let mut out = Found::new();
+    // A String that holds a number (`TotalTargetCapacity`): only the words that say so.
+    if info.ty == Some(ScalarType::String) {
+        if let Some(m) = POSITIVE.find(sentence) {
+            out.push((range(Some(1), None), m.range()));
+        }
+        return out;
+    }
     if !integer(info) {
         return out;
     }
@@ -157,20 +165,26 @@ static LIST_COUNT: LazyLock<Regex> = LazyLock::new(|| {
 /// `You can specify up to 50 instance IDs in each request.`
 static LIST_COUNT_YOU: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\byou can (?:specify|enter) (?:up to|a maximum of|at most) NUM (?:[A-Za-z]+ ){0,3}?(?:IDs|names)\b",
+        r"\byou can (?:specify|enter) (?:up to|a maximum of|at most) NUM (?:[A-Za-z]+ ){0,3}?(?:IDs|names|tasks|items|values|addresses|points in time)\b",
     )
 });
 
-/// Counts of items: of a JSON array in one string, or of an `X.N` list.
-pub(super) fn counts(info: &ParamInfo, sentence: &str) -> Found {
+/// Counts of items: of a JSON array in one string, of an `X.N` list, or (`joined`) of the
+/// comma-separated items of a text (`i-1,i-2`).
+pub(super) fn counts(info: &ParamInfo, sentence: &str, cx: Context) -> Found {
     let mut out = Found::new();
-    let list = info.name.ends_with(".N") || info.name.ends_with(".n");
+    let joined = cx.joined;
+    let list = info.name.ends_with(".N") || info.name.ends_with(".n") || cx.json_array;
+    let json = JSON_COUNT.is_match(sentence);
     let patterns = [
-        (&*JSON_COUNT, true),
-        (&*LIST_COUNT, list),
-        (&*LIST_COUNT_YOU, list),
+        (&*JSON_COUNT, true, None),
+        (&*LIST_COUNT, list, None),
+        (&*LIST_COUNT_YOU, list, None),
+        // A sentence about a JSON array is not about joined text.
+        (&*LIST_COUNT, joined && !list && !json, Some(",")),
+        (&*LIST_COUNT_YOU, joined && !list && !json, Some(",")),
     ];
-    for (pattern, applies) in patterns {
+    for (pattern, applies, separator) in patterns {
         if !applies {
             continue;
         }
@@ -179,6 +193,7 @@ pub(super) fn counts(info: &ParamInfo, sentence: &str) -> Found {
                 let rule = Rule::Count {
                     min: None,
                     max: Some(n),
+                    separator: separator.map(str::to_string),
                 };
                 out.push((rule, whole(&caps)));
             }
@@ -204,6 +219,42 @@ static SIZE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:cannot|can't|must not|should not) exceed NUM\s*(KB|KiB|MB|MiB|bytes)(?: in size)?(?: after (?:it is )?(?:encoded|encoding)(?: in Base64)?)?(?:[.,;]|$| and\b)",
     )
 });
+/// A limit on the data before Base64 encoding: `The maximum size of raw data is 16 KB`, `must be
+/// no greater than 16 KB before it is encoded in Base64`.
+static DECODED_SIZE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    vec![
+        re(r"\b(?:the )?maximum size of (?:the )?raw data is NUM\s*(KB|KiB|MB|MiB|bytes)\b"),
+        re(
+            r"\b(?:must be no greater than|cannot exceed|must not exceed|can be up to) NUM\s*(KB|KiB|MB|MiB|bytes)(?: in size)? before (?:it is )?(?:encoded|encoding)(?: in Base64)?",
+        ),
+    ]
+});
+
+/// The size limit of the data a Base64 value decodes to, with its span.
+pub(super) fn decoded_size(info: &ParamInfo, sentence: &str) -> Option<(Rule, Range<usize>)> {
+    if info.ty != Some(ScalarType::String) {
+        return None;
+    }
+    DECODED_SIZE.iter().find_map(|pattern| {
+        let caps = pattern.captures(sentence)?;
+        let n = num(&caps, 1).and_then(|n| u64::try_from(n).ok())?;
+        let rule = Rule::Bytes {
+            min: None,
+            max: Some(n * unit_bytes(&caps[2])),
+            decoded: true,
+        };
+        Some((rule, whole(&caps)))
+    })
+}
+
+fn unit_bytes(unit: &str) -> u64 {
+    match unit.to_ascii_lowercase().as_str() {
+        "kb" | "kib" => 1024,
+        "mb" | "mib" => 1024 * 1024,
+        _ => 1,
+    }
+}
+
 static TIME_PICTURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(yyyy-mm-dd)(?:(t)(hh)(:mm)?(:ss)?)?(z)?\b").expect("valid")
 });
@@ -234,15 +285,10 @@ pub(super) fn formats(info: &ParamInfo, sentence: &str) -> Found {
         let Some(n) = num(&caps, 1).and_then(|n| u64::try_from(n).ok()) else {
             continue;
         };
-        let unit = caps[2].to_ascii_lowercase();
-        let factor = match unit.as_str() {
-            "kb" | "kib" => 1024,
-            "mb" | "mib" => 1024 * 1024,
-            _ => 1,
-        };
         let rule = Rule::Bytes {
             min: None,
-            max: Some(n * factor),
+            max: Some(n * unit_bytes(&caps[2])),
+            decoded: false,
         };
         out.push((rule, whole(&caps)));
     }

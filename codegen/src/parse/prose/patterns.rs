@@ -23,6 +23,13 @@ pub(super) static COUNT_RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         re(r"\bN ranges? from NUM to NUM"),
     ]
 });
+/// `The value of N in NetworkInterface.N cannot be greater than 1.` on a member of that list: the
+/// count of the list's items, named by the list.
+pub(super) static COUNT_OF_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:the )?value of N in `?([A-Za-z][\w]*)\.N`? (?:cannot be greater than|cannot exceed|must be at most|can be up to) NUM\b",
+    )
+});
 /// `Valid values of N: 1, 2, 3, 4, and 5.`: consecutive values from the first to the last.
 pub(super) static COUNT_LIST: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\bvalid values? of N(?: is| are)?\s*:?\s*((?:\d+, )+(?:and |or )?\d+)\b")
@@ -133,7 +140,7 @@ pub(super) static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 pub(super) static EXCLUSIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive|cannot (?:specify|set) (?:the )?[\w.]+ and (?:the )?[\w.]+(?: parameters)? (?:at the same time|together|simultaneously)|^(?:note:\s*)?(?:when|if) (?:you (?:specify|set) this parameter|this parameter is (?:specified|set)), (?:the )?[\w.]+(?: parameter)? cannot be (?:specified|set)\.?$",
+        r"cannot be (?:specified|set|used|configured) (?:at the same time|together|simultaneously)|cannot specify both|mutually exclusive|cannot (?:specify|set) (?:the )?[\w.]+ and (?:the )?[\w.]+(?: parameters)? (?:at the same time|together|simultaneously)|^(?:note:\s*)?(?:when|if) (?:you (?:specify|set) this parameter|this parameter is (?:specified|set)), (?:the )?[\w.]+(?: parameter)? cannot be (?:specified|set)\.?$|^(?:note:\s*)?(?:the )?[\w.]+(?: parameter)? must be (?:left )?empty (?:if|when) (?:the )?[\w.]+(?: parameter)? is (?:specified|set)\.?$",
     )
 });
 /// `When this parameter is specified, the InstanceId parameter cannot be specified.`: a case that
@@ -167,6 +174,17 @@ static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn has_trigger(text: &str) -> bool {
     TRIGGER.is_match(text)
 }
+
+/// `Separate multiple IDs with commas (,)`, `which must be separated by commas`: the value is
+/// items joined by commas.
+pub(super) static JOINED_BY_COMMAS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:separate (?:multiple |the )?(?:[A-Za-z]+ ){0,4}?with commas|(?:which |they )?(?:must |should )?(?:are|be) separated (?:with|by) commas)\b",
+    )
+});
+
+/// The description speaks of Base64 (`User data must be encoded in Base64`).
+pub(super) static BASE64_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\bBase64\b"));
 
 /// Sentences that only hold in some case (`For Windows instances, ...`, `If ...`) give no rules.
 pub(super) static QUALIFIED: LazyLock<Regex> = LazyLock::new(|| {

@@ -146,7 +146,8 @@ fn a_count_given_as_the_values_of_n() {
         rules(&f),
         [Rule::Count {
             min: Some(1),
-            max: Some(5)
+            max: Some(5),
+            separator: None,
         }]
     );
     // Not consecutive: no range of N can say it.

@@ -14,15 +14,27 @@ use super::{
 };
 use crate::spec::{Origin, Rule, ScalarType, SourceText, Sourced};
 
+/// What the rest of the description tells the reader of one sentence.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Context {
+    /// The sentence speaks of the param's value (see `scope`): when it does not, only the
+    /// readers of counts, of the decoded size and of rules between params run.
+    pub own: bool,
+    /// The value is items joined by commas, so a count is of those items.
+    pub joined: bool,
+    /// The value is Base64 text, so a size of the raw data is of what it decodes to.
+    pub base64: bool,
+    /// The value is a JSON array (`["i-1","i-2"]`), so a count is of its items.
+    pub json_array: bool,
+}
+
 /// Collects facts from one sentence and records it as unparsed when something is left over.
-/// `own` says whether the sentence speaks of the param's value (see `scope`): when it does not,
-/// only the readers of counts and of rules between params run.
 pub(super) fn read_sentence(
     facts: &mut ProseFacts,
     info: &ParamInfo,
     sentence: &str,
     line: usize,
-    own: bool,
+    cx: Context,
 ) {
     let mut spans: Vec<Range<usize>> = Vec::new();
     let free = |spans: &[Range<usize>], r: &Range<usize>| {
@@ -51,6 +63,7 @@ pub(super) fn read_sentence(
                 let rule = Rule::Count {
                     min: u64::try_from(min).ok(),
                     max: u64::try_from(max).ok(),
+                    separator: None,
                 };
                 facts.constraints.push(doc_constraint(rule, line));
             }
@@ -68,6 +81,28 @@ pub(super) fn read_sentence(
             let rule = Rule::Count {
                 min: Some(min),
                 max: Some(max),
+                separator: None,
+            };
+            facts.constraints.push(doc_constraint(rule, line));
+        }
+    }
+    // Only on a direct member of the list it names (`NetworkInterface.N.VSwitchId`), whose counts
+    // go up to that list; on a deeper list (`NetworkInterface.N.SecurityGroupIds.N`) it stays
+    // a note, since that list's own count would take it.
+    for caps in COUNT_OF_LIST.captures_iter(sentence) {
+        let direct = info
+            .name
+            .strip_prefix(&caps[1])
+            .and_then(|rest| rest.strip_prefix(".N."))
+            .is_some_and(|member| !member.contains('.'));
+        if let Some(max) = caps.get(2).and_then(|m| number(m.as_str()))
+            && direct
+            && take(&mut spans, whole(&caps))
+        {
+            let rule = Rule::Count {
+                min: None,
+                max: u64::try_from(max).ok(),
+                separator: None,
             };
             facts.constraints.push(doc_constraint(rule, line));
         }
@@ -79,17 +114,30 @@ pub(super) fn read_sentence(
             let rule = Rule::Count {
                 min: None,
                 max: u64::try_from(max).ok(),
+                separator: None,
             };
             facts.constraints.push(doc_constraint(rule, line));
         }
     }
 
-    for (rule, span) in numeric::counts(info, sentence) {
+    for (rule, span) in numeric::counts(info, sentence, cx) {
         if take(&mut spans, span) {
             facts.constraints.push(doc_constraint(rule, line));
         }
     }
-    if own {
+    // How the items are joined is understood, not a rule of its own.
+    if cx.joined
+        && let Some(m) = JOINED_BY_COMMAS.find(sentence)
+    {
+        take(&mut spans, m.range());
+    }
+    if cx.base64
+        && let Some((rule, span)) = numeric::decoded_size(info, sentence)
+        && take(&mut spans, span)
+    {
+        facts.constraints.push(doc_constraint(rule, line));
+    }
+    if cx.own {
         read_value_rules(facts, info, sentence, line, &mut spans);
     }
 

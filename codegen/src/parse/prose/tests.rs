@@ -106,7 +106,11 @@ fn range_phrasings() {
 #[test]
 fn count_phrasings() {
     use ScalarType::String as S;
-    let c = |min, max| Rule::Count { min, max };
+    let c = |min, max| Rule::Count {
+        min,
+        max,
+        separator: None,
+    };
     assert_eq!(
         rules("Valid values of N: 1 to 16.", S),
         [c(Some(1), Some(16))]
@@ -403,6 +407,7 @@ fn counts_of_json_arrays_and_lists() {
     let c = |max| Rule::Count {
         min: None,
         max: Some(max),
+        separator: None,
     };
     assert_eq!(
         rules(
@@ -452,15 +457,23 @@ fn lengths_ascii_and_sizes() {
             },
             Rule::Bytes {
                 min: None,
-                max: Some(16384)
+                max: Some(16384),
+                decoded: false,
             }
         ]
     );
-    // A limit before encoding is on another text than the value.
+    // A limit before encoding is on the data the value decodes to.
     let before =
         "The size of the user data must be no greater than 16 KB before it is encoded in Base64.";
-    assert!(rules(before, S).is_empty());
-    assert_eq!(notes(before, S), 1);
+    assert_eq!(
+        rules(before, S),
+        [Rule::Bytes {
+            min: None,
+            max: Some(16384),
+            decoded: true,
+        }]
+    );
+    assert_eq!(notes(before, S), 0);
 }
 
 #[test]

@@ -99,6 +99,7 @@ fn list_counts_in_other_words() {
     let count = |max| Rule::Count {
         min: None,
         max: Some(max),
+        separator: None,
     };
     let f = read_text(
         "The IDs of the instances. You can specify up to 50 instance IDs in each request.",
@@ -113,13 +114,20 @@ fn list_counts_in_other_words() {
         ScalarType::String,
     );
     assert_eq!(f.constraints[0].rule, count(100));
-    // Not a list: the IDs are in one comma-separated string, which a count does not check.
+    // Not a list: the IDs are in one comma-separated string, whose items are counted.
     let f = read_text(
         "You can specify a maximum of 100 instance IDs, which must be separated by commas (,).",
         "InstanceId",
         ScalarType::String,
     );
-    assert!(f.constraints.is_empty());
+    assert_eq!(
+        f.constraints[0].rule,
+        Rule::Count {
+            min: None,
+            max: Some(100),
+            separator: Some(",".into()),
+        }
+    );
     // A space before the colon.
     let f = read_text(
         "The value of tag N. Valid values of N : 1 to 20.",
@@ -129,6 +137,7 @@ fn list_counts_in_other_words() {
     let rule = Rule::Count {
         min: Some(1),
         max: Some(20),
+        separator: None,
     };
     assert_eq!(f.constraints[0].rule, rule);
 }
