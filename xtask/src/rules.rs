@@ -200,12 +200,12 @@ mod tests {
         let spec = codegen::parse_doc("rule_phrasings.md", &page).expect("fixture parses");
         let all = op_listing(&spec, &page, &Filter::default());
         assert!(
-            all.contains("[bytes] size at most 16384 bytes\n  line 28: The parameter value must be Base64-encoded and cannot exceed 16 KB in size after encoding."),
+            all.contains("[bytes] size at most 16384 bytes\n  line 31: The parameter value must be Base64-encoded and cannot exceed 16 KB in size after encoding."),
             "{all}"
         );
         // Not the other sentence of the same line.
         assert!(
-            !all.contains("line 28: The Base64-encoded script."),
+            !all.contains("line 31: The Base64-encoded script."),
             "{all}"
         );
         let filter = Filter {

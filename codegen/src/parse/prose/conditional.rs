@@ -50,6 +50,42 @@ pub(super) fn split(sentence: &str) -> Option<(&str, &str)> {
     (!cond.is_empty() && !body.trim().is_empty()).then_some((cond, body.trim()))
 }
 
+/// `Valid values: 1 to 3 when PeriodUnit is Year.` → (`when PeriodUnit is Year`, `Valid values: 1
+/// to 3`), or `... 2 to 15 characters in length for Windows instances.`: a condition at the end
+/// of a sentence, after which nothing follows. `only when` and
+/// `required if` are the condition and requirement phrasings of their own readers, not this.
+pub(super) fn split_trailing(sentence: &str) -> Option<(&str, &str)> {
+    let caps = TRAILING.captures(sentence)?;
+    let (body, cond) = (caps.get(1)?, caps.get(2)?);
+    let before = body.as_str().trim_end().to_ascii_lowercase();
+    // `the time when snapshots are released` is a relative clause, not a condition.
+    let own_phrasing = [
+        "only",
+        "required",
+        "valid",
+        "effective",
+        "available",
+        "used",
+        "ignored",
+        "time",
+        "date",
+        "moment",
+        "point",
+        "period",
+    ]
+    .iter()
+    .any(|w| before == *w || before.ends_with(&format!(" {w}")));
+    (!own_phrasing && !body.as_str().trim().is_empty())
+        .then(|| (cond.as_str(), body.as_str().trim()))
+}
+
+static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(.*\S)\s+((?:when|if|unless) [^,;:()]+?|(?:for|on) (?:[\w/-]+ ){0,3}(?:instances?|images?|disks?|(?:operating )?systems?|accounts?|regions?|zones?|networks?))\.?$",
+    )
+    .expect("static regex")
+});
+
 /// The condition a case opener states (`For Linux instances,`, `When X is Y, ... rules:`).
 pub(super) fn case_condition(text: &str) -> Option<String> {
     if NOT_A_CONDITION.is_match(text) || !QUALIFIED.is_match(text) {

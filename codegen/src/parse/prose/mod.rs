@@ -23,13 +23,15 @@ mod tests;
 #[cfg(test)]
 mod tests_audit;
 #[cfg(test)]
+mod unseen_tests;
+#[cfg(test)]
 mod value_cases_tests;
 
 use crate::doc::TextLine;
 use crate::spec::{Constraint, Origin, Rule, ScalarType, SourceText, Sourced};
 use patterns::{
-    BASE64_WORD, DEPRECATED, ENUM_HEADER, EXCLUSIVE_WHEN_SET, JOINED_BY_COMMAS, NAME_TEMPLATE,
-    QUALIFIED, TOLERANT_VALUES, has_trigger,
+    BASE64_WORD, CONDITION, DEPRECATED, ENUM_HEADER, EXCLUSIVE, EXCLUSIVE_WHEN_SET,
+    JOINED_BY_COMMAS, NAME_TEMPLATE, QUALIFIED, TOLERANT_VALUES, has_trigger,
 };
 use sentence::read_sentence;
 
@@ -178,6 +180,14 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
                         });
                     }
                 }
+            } else if let Some((cond, body)) = conditional::split_trailing(sentence)
+                && !EXCLUSIVE.is_match(sentence)
+                && !CONDITION.is_match(sentence)
+            {
+                // A rule with its condition after it holds only then, as one with it before.
+                let under = (cond, body, sentence.as_str());
+                conditional::read_under(&mut facts, info, &mut scope, under, line.line);
+                said.resize(facts.constraints.len(), sentence.clone());
             } else {
                 let own = scope.is_own(sentence);
                 let cx = sentence::Context { own, ..cx };
@@ -191,6 +201,7 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
     settle(&mut facts, lines, said);
     classes::special_set(lines, &mut facts);
     merge_bounds(&mut facts.constraints);
+    first_char_in_charset(&mut facts.constraints);
     facts
 }
 
@@ -228,6 +239,55 @@ fn settle(facts: &mut ProseFacts, lines: &[TextLine], said: Vec<String>) {
             facts.unparsed.push(SourceText { text, line: c.line });
         }
     }
+}
+
+/// `It can contain digits, periods (.) and hyphens (-). It must start with a letter.`: the
+/// characters a value may start with are characters it may contain, even when the list of those
+/// leaves them out; otherwise no value could pass both rules.
+fn first_char_in_charset(constraints: &mut [Constraint]) {
+    let firsts: Vec<(String, Constraint)> = constraints
+        .iter()
+        .filter_map(|c| match &c.rule {
+            Rule::FirstChar { class } => Some((class.clone(), c.clone())),
+            _ => None,
+        })
+        .collect();
+    for (first, fc) in firsts {
+        for c in constraints.iter_mut() {
+            let same_case =
+                (&c.when, &c.only_if, c.severity) == (&fc.when, &fc.only_if, fc.severity);
+            if let Rule::Charset { class } = &mut c.rule
+                && same_case
+                && !class_tokens(&first)
+                    .iter()
+                    .all(|t| class.contains(t.as_str()))
+            {
+                *class = format!("{first}{class}");
+            }
+        }
+    }
+}
+
+/// The ranges and characters of a character-class body (`A-Za-z_` → `A-Z`, `a-z`, `_`).
+fn class_tokens(class: &str) -> Vec<String> {
+    let chars: Vec<char> = class.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            // An escape: the rest is taken whole, which only ever adds a duplicate.
+            out.push(chars[i..].iter().collect());
+            break;
+        }
+        if chars.get(i + 1) == Some(&'-') && i + 2 < chars.len() {
+            out.push(chars[i..i + 3].iter().collect());
+            i += 3;
+        } else {
+            out.push(chars[i].to_string());
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Whether two rules bound the same quantity: sizes of the text and of its decoded data, or

@@ -74,18 +74,34 @@ static COMPARISONS: LazyLock<Vec<(Regex, bool, i64)>> = LazyLock::new(|| {
             0,
         ),
         (
-            re(r"\b(?:greater than or equal to|no less than|not less than) NUM"),
+            re(
+                r"\b(?:(?:must|should|can) be |is )?(?:greater than or equal to|no less than|not less than) NUM",
+            ),
             true,
             0,
         ),
         (
-            re(r"\b(?:less than or equal to|no greater than|not greater than) NUM"),
+            re(
+                r"\b(?:(?:must|should|can) be |is )?(?:less than or equal to|no greater than|not greater than) NUM",
+            ),
             false,
             0,
         ),
-        (re(r"\b(?:greater|larger) than NUM"), true, 1),
-        (re(r"\b(?:less|smaller) than NUM"), false, -1),
-        (re(r"\bat least NUM"), true, 0),
+        (
+            re(r"\b(?:(?:must|should|can) be |is )?(?:greater|larger) than NUM"),
+            true,
+            1,
+        ),
+        (
+            re(r"\b(?:(?:must|should|can) be |is )?(?:less|smaller) than NUM"),
+            false,
+            -1,
+        ),
+        (
+            re(r"\b(?:(?:must|should|can) be |is )?at least NUM"),
+            true,
+            0,
+        ),
         (
             re(
                 r"\b(?:at most|no more than|not more than|cannot exceed|can't exceed|must not exceed|should not exceed)\s+NUM",
@@ -158,14 +174,14 @@ static JSON_COUNT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LIST_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:up to|a maximum of|at most) NUM (?:[A-Za-z]+ ){0,3}?(?:IDs|names|addresses|values|items|elements|instances) can be (?:specified|entered|passed|set)",
+        r"\b(?:up to|a maximum of|at most) NUM (?:[A-Za-z]+ ){0,3}?(?:IDs|names|addresses|values|items|elements|instances|tags) can be (?:specified|entered|passed|set)",
     )
 });
 
 /// `You can specify up to 50 instance IDs in each request.`
 static LIST_COUNT_YOU: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\byou can (?:specify|enter) (?:up to|a maximum of|at most) NUM (?:[A-Za-z]+ ){0,3}?(?:IDs|names|tasks|items|values|addresses|points in time)\b",
+        r"\byou can (?:specify|enter) (?:up to|a maximum of|at most) NUM (?:[A-Za-z]+ ){0,3}?(?:IDs|names|tasks|items|values|addresses|tags|points in time)\b",
     )
 });
 
@@ -219,6 +235,16 @@ static SIZE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:cannot|can't|must not|should not) exceed NUM\s*(KB|KiB|MB|MiB|bytes)(?: in size)?(?: after (?:it is )?(?:encoded|encoding)(?: in Base64)?)?(?:[.,;]|$| and\b)",
     )
 });
+/// `must be 1 to 64 bytes in length`, `can be up to 64 bytes in length`: the text's own size.
+static BYTES_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:must be|can be|is) (?:from )?NUM to NUM bytes(?: in length| long| in size)?")
+});
+static BYTES_MAX: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:must be|can be|is) (?:up to|at most|no more than) NUM bytes(?: in length| long| in size)?",
+    )
+});
+
 /// A limit on the data before Base64 encoding: `The maximum size of raw data is 16 KB`, `must be
 /// no greater than 16 KB before it is encoded in Base64`.
 static DECODED_SIZE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -280,6 +306,31 @@ pub(super) fn formats(info: &ParamInfo, sentence: &str) -> Found {
     }
     if let Some(m) = ASCII_ONLY.find(sentence) {
         out.push((ascii(), m.range()));
+    }
+    for caps in BYTES_RANGE.captures_iter(sentence) {
+        let (Some(min), Some(max)) = (num(&caps, 1), num(&caps, 2)) else {
+            continue;
+        };
+        if let (Ok(min), Ok(max)) = (u64::try_from(min), u64::try_from(max))
+            && min <= max
+        {
+            let rule = Rule::Bytes {
+                min: Some(min),
+                max: Some(max),
+                decoded: false,
+            };
+            out.push((rule, whole(&caps)));
+        }
+    }
+    for caps in BYTES_MAX.captures_iter(sentence) {
+        if let Some(max) = num(&caps, 1).and_then(|n| u64::try_from(n).ok()) {
+            let rule = Rule::Bytes {
+                min: None,
+                max: Some(max),
+                decoded: false,
+            };
+            out.push((rule, whole(&caps)));
+        }
     }
     for caps in SIZE.captures_iter(sentence) {
         let Some(n) = num(&caps, 1).and_then(|n| u64::try_from(n).ok()) else {

@@ -58,6 +58,10 @@ pub(super) static LENGTH_MIN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:ASCII )?(?:characters|chars)(?: in length| long)?",
     )
 });
+/// `can contain any characters`, `supports all character sets`: says no rule, and is understood.
+pub(super) static ANY_CHARACTERS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:can contain any characters|supports all character sets|can contain all characters)\b")
+});
 /// `cannot be an empty string`, ending its clause (`cannot be empty at the same time` is about
 /// two params).
 pub(super) static NOT_EMPTY: LazyLock<Regex> = LazyLock::new(|| {
@@ -74,8 +78,9 @@ pub(super) static RANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"\b(?:valid values?|value range|valid range|range of values|the range)(?: is| are)?:?\s*(?:from )?(?:between )?NUM\s*(?:to|and|-|~)\s*NUM",
         ),
         re(r"\b(?:valid values?|value range|valid range)(?: is)?:?\s*\[\s*NUM\s*,\s*NUM\s*\]"),
-        re(r"\b(?:in the )?range of NUM to NUM"),
+        re(r"\b(?:(?:must be|is) )?(?:with)?(?:in the )?range of NUM to NUM"),
         re(r"\b(?:must be|is) between NUM and NUM"),
+        re(r"\b(?:must be|is) an integer (?:from|between|ranging from) NUM (?:to|and) NUM"),
     ]
 });
 pub(super) static RANGE_MIN: LazyLock<Regex> =

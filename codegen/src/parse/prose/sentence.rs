@@ -196,8 +196,13 @@ fn read_value_rules(
                 && min >= 0
                 && take(spans, whole(&caps))
             {
+                // `can be empty or 2 to 256 characters`: the empty text is allowed too.
+                let before = sentence[..whole(&caps).start]
+                    .trim_end()
+                    .to_ascii_lowercase();
+                let min = (!before.ends_with("empty or")).then_some(min as u64);
                 let rule = Rule::Length {
-                    min: Some(min as u64),
+                    min,
                     max: Some(max as u64),
                 };
                 facts.constraints.push(doc_constraint(rule, line));
@@ -229,6 +234,10 @@ fn read_value_rules(
             };
             facts.constraints.push(doc_constraint(rule, line));
         }
+    }
+
+    if let Some(m) = ANY_CHARACTERS.find(sentence) {
+        take(spans, m.range());
     }
 
     // `cannot be an empty string`: at least one character.
@@ -264,12 +273,13 @@ fn read_value_rules(
             for caps in pattern.captures_iter(sentence) {
                 if let Some((min, max)) = two_numbers(sentence, &caps)
                     && (numeric || !unit_after(whole(&caps).end))
+                    && let Some(also) = range_tail(sentence, whole(&caps).end)
                     && take(spans, whole(&caps))
                 {
                     let rule = Rule::Range {
                         min: Some(min),
                         max: Some(max),
-                        also: Vec::new(),
+                        also,
                     };
                     facts.constraints.push(doc_constraint(rule, line));
                 }
@@ -429,6 +439,35 @@ fn read_value_rules(
             facts.constraints.push(doc_constraint(rule, line));
         }
     }
+}
+
+/// The values listed after a range (`1 to 9, 12, 24, and 36`): allowed too. `None` when the list
+/// goes on with another range (`1 to 9, 12 to 20`), which one range cannot say; a clause after
+/// the comma (`1 to 100, and the default is 10`) is no list.
+fn range_tail(sentence: &str, end: usize) -> Option<Vec<i64>> {
+    let mut also = Vec::new();
+    let mut rest = &sentence[end..];
+    while let Some(after) = rest.trim_start().strip_prefix(',') {
+        let item = after.trim_start();
+        let item = ["and ", "or "]
+            .iter()
+            .find_map(|w| item.strip_prefix(w))
+            .unwrap_or(item);
+        let digits = item
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+            .map_or(item.len(), |(i, _)| i);
+        let Ok(value) = item[..digits].parse::<i64>() else {
+            break;
+        };
+        rest = &item[digits..];
+        if rest.trim_start().starts_with(|c: char| c.is_alphanumeric()) {
+            // `12 to 20`, `12 GiB`: not a bare value.
+            return None;
+        }
+        also.push(value);
+    }
+    Some(also)
 }
 
 fn whole(caps: &Captures) -> Range<usize> {
