@@ -1,7 +1,7 @@
 //! Rules under conditions, both directions: the sentences that become conditional rules and the
 //! near misses that stay notes.
 
-use super::tests::lines_of;
+use super::tests::{between, lines_of};
 use super::*;
 use crate::spec::{ParamValue, Severity};
 
@@ -49,14 +49,6 @@ fn on_sibling(rule: Rule, when: &str, param: &str, equals: &str) -> Read {
         equals: equals.into(),
     };
     (rule, Some(when.into()), Some(only_if), Severity::Error)
-}
-
-fn range(min: i64, max: i64) -> Rule {
-    Rule::Range {
-        min: Some(min),
-        max: Some(max),
-        also: Vec::new(),
-    }
 }
 
 #[test]
@@ -119,7 +111,12 @@ fn a_condition_on_a_sibling_value_gives_an_error_checked_then() {
         let read = conditional("Size", text, I);
         assert_eq!(
             read,
-            [on_sibling(range(20, 32768), when, "Category", "cloud_essd")],
+            [on_sibling(
+                between(20, 32768),
+                when,
+                "Category",
+                "cloud_essd"
+            )],
             "{text}"
         );
     }
@@ -131,7 +128,7 @@ fn a_condition_on_a_sibling_value_gives_an_error_checked_then() {
             I
         ),
         [on_sibling(
-            range(20, 32768),
+            between(20, 32768),
             "When Category is cloud_essd",
             "DataDisk.N.Category",
             "cloud_essd"

@@ -2,20 +2,15 @@
 //! array, sizes of the data a Base64 value decodes to, a number held in text, and one param that
 //! must be empty when another is set. Both directions for each.
 
-use super::tests::lines_of;
+use super::tests::read_among;
 use super::*;
 
 fn facts_as(name: &str, ty: ScalarType, text: &str) -> ProseFacts {
-    let known: Vec<String> = ["ImageId", "ImageFamily", "InstanceId", "UserData"]
-        .map(String::from)
-        .to_vec();
-    read(
-        &lines_of(text),
-        &ParamInfo {
-            name,
-            ty: Some(ty),
-            known: &known,
-        },
+    read_among(
+        name,
+        ty,
+        &["ImageId", "ImageFamily", "InstanceId", "UserData"],
+        text,
     )
 }
 

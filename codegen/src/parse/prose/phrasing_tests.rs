@@ -2,26 +2,17 @@
 //! with `or contain`, a first character followed by `but`, ranges on a text param holding a
 //! number, counts given as a list of N, and the param itself excluding another.
 
-use super::tests::lines_of;
+use super::tests::{between, read_among};
 use super::*;
 
 fn facts_as(name: &str, ty: ScalarType, text: &str) -> ProseFacts {
-    let known: Vec<String> = [
+    let known = [
         "InstanceId",
         "NetworkInterfaceId",
         "SecurityGroupId.N",
         "Name",
-    ]
-    .map(String::from)
-    .to_vec();
-    read(
-        &lines_of(text),
-        &ParamInfo {
-            name,
-            ty: Some(ty),
-            known: &known,
-        },
-    )
+    ];
+    read_among(name, ty, &known, text)
 }
 
 fn rules(f: &ProseFacts) -> Vec<Rule> {
@@ -30,14 +21,6 @@ fn rules(f: &ProseFacts) -> Vec<Rule> {
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
-}
-
-fn range(min: i64, max: i64) -> Rule {
-    Rule::Range {
-        min: Some(min),
-        max: Some(max),
-        also: Vec::new(),
-    }
 }
 
 #[test]
@@ -113,13 +96,13 @@ fn a_range_on_a_text_param_that_holds_a_number() {
         ScalarType::String,
         "The priority of the rule. Valid values: 1 to 100.",
     );
-    assert_eq!(rules(&f), [range(1, 100)]);
+    assert_eq!(rules(&f), [between(1, 100)]);
     let f = facts_as(
         "RepeatWeekdays",
         ScalarType::String,
         "The days. Valid values are 1 to 7, which correspond to the days of the week.",
     );
-    assert_eq!(rules(&f), [range(1, 7)]);
+    assert_eq!(rules(&f), [between(1, 7)]);
     // Near misses on text: a bound followed by a unit, and the phrasings that say no `value`.
     for text in [
         "The description. Valid values: 1 to 512 characters.",

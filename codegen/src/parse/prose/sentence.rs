@@ -60,11 +60,7 @@ pub(super) fn read_sentence(
             if let Some((min, max)) = two_numbers(sentence, &caps)
                 && take(&mut spans, whole(&caps))
             {
-                let rule = Rule::Count {
-                    min: u64::try_from(min).ok(),
-                    max: u64::try_from(max).ok(),
-                    separator: None,
-                };
+                let rule = list_count(Some(min), max);
                 facts.constraints.push(doc_constraint(rule, line));
             }
         }
@@ -86,37 +82,32 @@ pub(super) fn read_sentence(
             facts.constraints.push(doc_constraint(rule, line));
         }
     }
-    // Only on a direct member of the list it names (`NetworkInterface.N.VSwitchId`), whose counts
-    // go up to that list; on a deeper list (`NetworkInterface.N.SecurityGroupIds.N`) it stays
-    // a note, since that list's own count would take it.
-    for caps in COUNT_OF_LIST.captures_iter(sentence) {
-        let direct = info
-            .name
-            .strip_prefix(&caps[1])
+    // `The maximum value of N is 20`; `The value of N in NetworkInterface.N cannot be greater
+    // than 1` only on a direct member of the list it names (`NetworkInterface.N.VSwitchId`),
+    // whose counts go up to that list: on a deeper list (`NetworkInterface.N.SecurityGroupIds.N`)
+    // it stays a note, since that list's own count would take it.
+    let direct_member = |list: &str| {
+        info.name
+            .strip_prefix(list)
             .and_then(|rest| rest.strip_prefix(".N."))
-            .is_some_and(|member| !member.contains('.'));
-        if let Some(max) = caps.get(2).and_then(|m| number(m.as_str()))
-            && direct
-            && take(&mut spans, whole(&caps))
+            .is_some_and(|member| !member.contains('.'))
+    };
+    let maxima = COUNT_OF_LIST
+        .captures_iter(sentence)
+        .filter(|caps| direct_member(&caps[1]))
+        .map(|caps| (caps.get(2).map(|m| m.as_str()), whole(&caps)))
+        .chain(
+            COUNT_MAX
+                .captures_iter(sentence)
+                .map(|caps| (caps.get(1).map(|m| m.as_str()), whole(&caps))),
+        );
+    for (max, span) in maxima.collect::<Vec<_>>() {
+        if let Some(max) = max.and_then(number)
+            && take(&mut spans, span)
         {
-            let rule = Rule::Count {
-                min: None,
-                max: u64::try_from(max).ok(),
-                separator: None,
-            };
-            facts.constraints.push(doc_constraint(rule, line));
-        }
-    }
-    for caps in COUNT_MAX.captures_iter(sentence) {
-        if let Some(max) = caps.get(1).and_then(|m| number(m.as_str()))
-            && take(&mut spans, whole(&caps))
-        {
-            let rule = Rule::Count {
-                min: None,
-                max: u64::try_from(max).ok(),
-                separator: None,
-            };
-            facts.constraints.push(doc_constraint(rule, line));
+            facts
+                .constraints
+                .push(doc_constraint(list_count(None, max), line));
         }
     }
 
@@ -468,6 +459,15 @@ fn range_tail(sentence: &str, end: usize) -> Option<Vec<i64>> {
         also.push(value);
     }
     Some(also)
+}
+
+/// The count of an `X.N` list's items; a negative bound says nothing.
+fn list_count(min: Option<i64>, max: i64) -> Rule {
+    Rule::Count {
+        min: min.and_then(|m| u64::try_from(m).ok()),
+        max: u64::try_from(max).ok(),
+        separator: None,
+    }
 }
 
 fn whole(caps: &Captures) -> Range<usize> {

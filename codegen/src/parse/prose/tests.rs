@@ -9,6 +9,25 @@ pub(super) fn lines_of(text: &str) -> Vec<TextLine> {
         .collect()
 }
 
+/// The facts of `text` as the description of `name`, typed `ty`, among the request's `known`
+/// params.
+/// A range from `min` to `max`, both given.
+pub(super) fn between(min: i64, max: i64) -> Rule {
+    range(Some(min), Some(max))
+}
+
+pub(super) fn read_among(name: &str, ty: ScalarType, known: &[&str], text: &str) -> ProseFacts {
+    let known: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+    read(
+        &lines_of(text),
+        &ParamInfo {
+            name,
+            ty: Some(ty),
+            known: &known,
+        },
+    )
+}
+
 fn facts(text: &str, ty: ScalarType) -> ProseFacts {
     let lines = lines_of(text);
     let known = vec![
@@ -327,7 +346,7 @@ fn sentences_split_on_capitals_only() {
     );
 }
 
-fn range(min: Option<i64>, max: Option<i64>) -> Rule {
+pub(super) fn range(min: Option<i64>, max: Option<i64>) -> Rule {
     Rule::Range {
         min,
         max,

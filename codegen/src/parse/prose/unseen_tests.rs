@@ -2,19 +2,12 @@
 //! the page's rule, never a stricter one (a range that goes on with more values, a length that
 //! may also be empty, a character list that forgets the first character's letters).
 
-use super::tests::lines_of;
+use super::tests::read_among;
 use super::*;
 use crate::spec::Severity;
 
 fn rules_of(name: &str, ty: ScalarType, text: &str) -> (Vec<String>, usize) {
-    let f = read(
-        &lines_of(text),
-        &ParamInfo {
-            name,
-            ty: Some(ty),
-            known: &[],
-        },
-    );
+    let f = read_among(name, ty, &[], text);
     let rules = f.constraints.iter().map(|c| c.rule.to_string()).collect();
     (rules, f.unparsed.len())
 }
@@ -145,22 +138,10 @@ fn sizes_in_bytes_of_the_text() {
     assert!(rules.is_empty(), "{rules:?}");
 }
 
-fn facts_with(name: &str, ty: ScalarType, known: &[&str], text: &str) -> ProseFacts {
-    let known: Vec<String> = known.iter().map(|k| k.to_string()).collect();
-    read(
-        &lines_of(text),
-        &ParamInfo {
-            name,
-            ty: Some(ty),
-            known: &known,
-        },
-    )
-}
-
 #[test]
 fn a_condition_after_the_rule_holds_it_back_as_one_before_it() {
     // A param and a value the client can compare: an error only in that case.
-    let f = facts_with(
+    let f = read_among(
         "Duration",
         ScalarType::Integer,
         &["Duration", "PeriodUnit"],
@@ -181,20 +162,20 @@ fn a_condition_after_the_rule_holds_it_back_as_one_before_it() {
         "The hostname must be 2 to 64 characters in length on Linux instances.",
         "The hostname must be 2 to 15 characters in length if the instance runs Windows.",
     ] {
-        let f = facts_with("HostName", ScalarType::String, &[], text);
+        let f = read_among("HostName", ScalarType::String, &[], text);
         assert_eq!(f.constraints.len(), 1, "{text}");
         assert_eq!(f.constraints[0].severity, Severity::Warning, "{text}");
         assert!(f.constraints[0].when.is_some(), "{text}");
     }
     // `only when` is the condition reader's; `the time when` is no condition.
-    let f = facts_with(
+    let f = read_among(
         "VSwitchId",
         ScalarType::String,
         &["VSwitchId", "VpcId"],
         "This parameter takes effect only when VpcId is set to vpc-1.",
     );
     assert!(matches!(f.constraints[0].rule, Rule::Condition { .. }));
-    let f = facts_with(
+    let f = read_among(
         "RetentionDays",
         ScalarType::Integer,
         &[],

@@ -2,12 +2,12 @@
 //! values of Duration are 1, 2, 3, 6, and 12`), inline and as bullets under `Valid values:`, in
 //! both directions: what becomes a rule checked only in its case, and what stays a note.
 
-use super::tests::lines_of;
+use super::tests::{between, read_among};
 use super::*;
 use crate::spec::{ParamValue, Severity};
 
 fn read_as(name: &str, text: &str) -> ProseFacts {
-    let known: Vec<String> = [
+    let known = [
         "PeriodUnit",
         "Duration",
         "Period",
@@ -16,17 +16,8 @@ fn read_as(name: &str, text: &str) -> ProseFacts {
         "DataDisk.N.Category",
         "DataDisk.N.Size",
         "DiskImageSize.N",
-    ]
-    .map(String::from)
-    .to_vec();
-    read(
-        &lines_of(text),
-        &ParamInfo {
-            name,
-            ty: Some(ScalarType::Integer),
-            known: &known,
-        },
-    )
+    ];
+    read_among(name, ScalarType::Integer, &known, text)
 }
 
 fn only_if(facts: &ProseFacts) -> Vec<(Rule, String, String, Severity)> {
@@ -46,14 +37,6 @@ fn only_if(facts: &ProseFacts) -> Vec<(Rule, String, String, Severity)> {
 fn one_of(values: &[&str]) -> Rule {
     Rule::Enum {
         values: values.iter().map(|v| v.to_string()).collect(),
-    }
-}
-
-fn range(min: i64, max: i64) -> Rule {
-    Rule::Range {
-        min: Some(min),
-        max: Some(max),
-        also: Vec::new(),
     }
 }
 
@@ -80,7 +63,7 @@ fn integer_values_of_the_param_itself_in_a_case_become_a_rule_checked_then() {
         "Period",
         "The period. When the PeriodUnit parameter is set to Week, the valid values of the Period parameter are 1 to 4.",
     );
-    assert_eq!(only_if(&facts), [case(range(1, 4), "PeriodUnit", "Week")]);
+    assert_eq!(only_if(&facts), [case(between(1, 4), "PeriodUnit", "Week")]);
 }
 
 #[test]
@@ -106,8 +89,8 @@ fn case_bullets_under_valid_values_become_one_rule_per_case() {
     assert_eq!(
         only_if(&facts),
         [
-            case(range(5, 2000), "DiskCategory", "cloud"),
-            case(range(20, 32768), "DiskCategory", "cloud_essd"),
+            case(between(5, 2000), "DiskCategory", "cloud"),
+            case(between(20, 32768), "DiskCategory", "cloud_essd"),
         ]
     );
     // Each rule keeps its own bullet's line.
@@ -119,13 +102,13 @@ fn case_bullets_under_valid_values_become_one_rule_per_case() {
         only_if(&read_as("Period", text)),
         [
             case(one_of(&["1", "2", "3", "6", "12"]), "PeriodUnit", "Month"),
-            case(range(1, 5), "PeriodUnit", "Year"),
+            case(between(1, 5), "PeriodUnit", "Year"),
         ]
     );
     let text = "The size of data disk N. Valid values:\n- Valid values when DataDisk.N.Category is set to cloud: 5 to 2000";
     assert_eq!(
         only_if(&read_as("DataDisk.N.Size", text)),
-        [case(range(5, 2000), "DataDisk.N.Category", "cloud")]
+        [case(between(5, 2000), "DataDisk.N.Category", "cloud")]
     );
 }
 
@@ -141,7 +124,7 @@ fn case_bullets_the_reader_cannot_follow_stay_notes() {
     let facts = read_as("Size", text);
     assert_eq!(
         only_if(&facts),
-        [case(range(5, 2000), "DiskCategory", "cloud")]
+        [case(between(5, 2000), "DiskCategory", "cloud")]
     );
     assert_eq!(facts.unparsed.len(), 1);
     assert!(facts.unparsed[0].text.contains("PerformanceLevel"));
