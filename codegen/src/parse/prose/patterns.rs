@@ -58,6 +58,9 @@ pub(super) static LENGTH_MIN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:(?:must|should) (?:be |contain ))?(?:at least|a minimum of|no less than|no fewer than) NUM (?:ASCII )?(?:characters|chars)(?: in length| long)?",
     )
 });
+/// An exception to the sentence's rules: `except for Chinese names`, `with the exception of`.
+pub(super) static EXCEPTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:except(?: for| when| if| that)?|with the exception of)\b"));
 /// `can contain any characters`, `supports all character sets`: says no rule, and is understood.
 pub(super) static ANY_CHARACTERS: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b(?:can contain any characters|supports all character sets|can contain all characters)\b")

@@ -12,7 +12,7 @@ use super::{
     ParamInfo, ProseFacts, doc_constraint, is_enum_value, is_literal_value, normalize_name,
     push_enum,
 };
-use crate::spec::{Origin, Rule, ScalarType, SourceText, Sourced};
+use crate::spec::{Origin, Rule, ScalarType, Severity, SourceText, Sourced};
 
 /// What the rest of the description tells the reader of one sentence.
 #[derive(Debug, Clone, Copy, Default)]
@@ -53,6 +53,7 @@ pub(super) fn read_sentence(
         facts.deprecated.get_or_insert_with(|| sentence.to_string());
         return;
     }
+    let first = facts.constraints.len();
 
     // N range of a list.
     for pattern in COUNT_RANGE.iter() {
@@ -140,6 +141,16 @@ pub(super) fn read_sentence(
         facts.exclusive.push((a, b, line));
     }
 
+    // `..., except for Chinese names`: the rules hold but for a case the client cannot tell, so
+    // they only warn.
+    if let Some(m) = EXCEPTION.find(sentence) {
+        let when = sentence[m.start()..].trim_end_matches('.').to_string();
+        for c in &mut facts.constraints[first..] {
+            c.severity = Severity::Warning;
+            c.when = Some(when.clone());
+        }
+    }
+
     let mut rest = String::new();
     let mut last = 0;
     let mut sorted = spans.clone();
@@ -185,13 +196,10 @@ fn read_value_rules(
         for caps in pattern.captures_iter(sentence) {
             if let Some((min, max)) = two_numbers(sentence, &caps)
                 && min >= 0
+                && !qualified_after(sentence, whole(&caps).end)
                 && take(spans, whole(&caps))
             {
-                // `can be empty or 2 to 256 characters`: the empty text is allowed too.
-                let before = sentence[..whole(&caps).start]
-                    .trim_end()
-                    .to_ascii_lowercase();
-                let min = (!before.ends_with("empty or")).then_some(min as u64);
+                let min = (!empty_allowed(sentence, &whole(&caps))).then_some(min as u64);
                 let rule = Rule::Length {
                     min,
                     max: Some(max as u64),
@@ -204,6 +212,7 @@ fn read_value_rules(
         for caps in pattern.captures_iter(sentence) {
             if let Some(max) = caps.get(1).and_then(|m| number(m.as_str()))
                 && max >= 0
+                && !qualified_after(sentence, whole(&caps).end)
                 && take(spans, whole(&caps))
             {
                 let rule = Rule::Length {
@@ -217,6 +226,7 @@ fn read_value_rules(
     for caps in LENGTH_MIN.captures_iter(sentence) {
         if let Some(min) = caps.get(1).and_then(|m| number(m.as_str()))
             && min >= 0
+            && !qualified_after(sentence, whole(&caps).end)
             && take(spans, whole(&caps))
         {
             let rule = Rule::Length {
@@ -438,6 +448,15 @@ fn read_value_rules(
 fn range_tail(sentence: &str, end: usize) -> Option<Vec<i64>> {
     let mut also = Vec::new();
     let mut rest = &sentence[end..];
+    let next = rest.trim_start().to_ascii_lowercase();
+    // `0 and 10 to 100`, `1 to 9 and 12`: more than the matched range, in words it cannot follow.
+    let more = ["to ", "- ", "~", "and ", "or "]
+        .iter()
+        .any(|w| next.starts_with(w))
+        || next.starts_with(|c: char| c.is_ascii_digit());
+    if more || qualified_after(sentence, end) {
+        return None;
+    }
     while let Some(after) = rest.trim_start().strip_prefix(',') {
         let item = after.trim_start();
         let item = ["and ", "or "]
@@ -459,6 +478,30 @@ fn range_tail(sentence: &str, end: usize) -> Option<Vec<i64>> {
         also.push(value);
     }
     Some(also)
+}
+
+/// `1 to 10 (for ESSDs)`, `2 to 15 characters (Windows only)`: a case right after a bound, which
+/// the bound holds in only.
+fn qualified_after(sentence: &str, end: usize) -> bool {
+    let next = sentence[end..].trim_start();
+    let Some(inside) = next.strip_prefix('(').and_then(|t| t.split_once(')')) else {
+        return false;
+    };
+    let inside = format!(" {} ", inside.0.to_ascii_lowercase());
+    [" for ", " when ", " if ", " except ", " unless ", " only "]
+        .iter()
+        .any(|w| inside.contains(w))
+}
+
+/// `can be empty or 2 to 256 characters`, `2 to 128 characters in length, or empty`: the empty
+/// text is allowed too.
+fn empty_allowed(sentence: &str, span: &Range<usize>) -> bool {
+    let before = sentence[..span.start].trim_end().to_ascii_lowercase();
+    let after = sentence[span.end..].trim_start().to_ascii_lowercase();
+    before.ends_with("empty or")
+        || [", or empty", "or empty", ", or left empty", "or left empty"]
+            .iter()
+            .any(|w| after.starts_with(w))
 }
 
 /// The count of an `X.N` list's items; a negative bound says nothing.

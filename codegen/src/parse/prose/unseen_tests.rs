@@ -206,3 +206,43 @@ fn words_that_allow_any_character_and_counts_of_tags() {
         &["at most 20 items"],
     );
 }
+
+#[test]
+fn a_bound_with_more_after_it_or_a_case_inside_it_is_not_the_whole_rule() {
+    use ScalarType::Integer as I;
+    // More values in words a range cannot follow, or a case in parentheses: a note.
+    for text in [
+        "Valid values: 0 and 10 to 100.",
+        "Valid values: 1 to 10 (for ESSDs) and 1 to 20 (for SSDs).",
+    ] {
+        let (rules, notes) = rules_of("Size", I, text);
+        assert!(rules.is_empty(), "{text}: {rules:?}");
+        assert_eq!(notes, 1, "{text}");
+    }
+    let (rules, _) = rules_of(
+        "HostName",
+        ScalarType::String,
+        "The hostname must be 2 to 15 characters in length (for Windows instances).",
+    );
+    assert!(rules.is_empty(), "{rules:?}");
+    // The empty text allowed after the range too.
+    says(
+        "Name",
+        ScalarType::String,
+        "The name must be 2 to 128 characters in length, or empty.",
+        &["length at most 128 characters"],
+    );
+    // An exception the client cannot tell: the rule only warns.
+    let f = read_among(
+        "Name",
+        ScalarType::String,
+        &[],
+        "The name cannot exceed 128 characters in length, except for Chinese names.",
+    );
+    assert_eq!(f.constraints.len(), 1);
+    assert_eq!(f.constraints[0].severity, Severity::Warning);
+    assert_eq!(
+        f.constraints[0].when.as_deref(),
+        Some("except for Chinese names")
+    );
+}
