@@ -78,6 +78,15 @@ fn starts_with_stop_word(part: &str) -> bool {
     STOP_WORDS.contains(&first.as_str())
 }
 
+/// `the following special characters: - _ .`: the list goes on with characters of its own,
+/// so what was read so far is not all of it.
+fn goes_on(part: &str) -> bool {
+    let part = part.trim_start().to_ascii_lowercase();
+    ["the following", "the special", "the characters"]
+        .iter()
+        .any(|w| part.starts_with(w))
+}
+
 /// A named character group (`letters`, `periods (.)`) → its class pieces.
 fn char_item(item: &str) -> Option<Vec<String>> {
     let item = item.trim().trim_end_matches('.').trim();
@@ -166,7 +175,7 @@ pub(super) fn charset_list(text: &str) -> Option<(String, usize)> {
                 pieces.extend(p);
                 end = s + part.trim_end().trim_end_matches('.').len();
             }
-            None if i > 0 && starts_with_stop_word(part) => break,
+            None if i > 0 && starts_with_stop_word(part) && !goes_on(part) => break,
             None => return None,
         }
         if sentence_end < e - s {
@@ -187,7 +196,7 @@ pub(super) fn first_char_list(text: &str) -> Option<(String, usize)> {
                 pieces.extend(p);
                 end = s + part.trim_end().trim_end_matches('.').len();
             }
-            None if i > 0 && starts_with_stop_word(part) => break,
+            None if i > 0 && starts_with_stop_word(part) && !goes_on(part) => break,
             None => return None,
         }
     }

@@ -246,3 +246,23 @@ fn a_bound_with_more_after_it_or_a_case_inside_it_is_not_the_whole_rule() {
         Some("except for Chinese names")
     );
 }
+
+#[test]
+fn a_character_list_that_goes_on_with_its_own_characters() {
+    use ScalarType::String as S;
+    // Letters and digits are not all: `the following` characters are allowed too.
+    let (rules, notes) = rules_of(
+        "Name",
+        S,
+        "The name can contain letters, digits, and the following special characters: - _ .",
+    );
+    assert!(rules.is_empty(), "{rules:?}");
+    assert_eq!(notes, 1);
+    // A clause after the list still ends it.
+    says(
+        "Name",
+        S,
+        "The name can contain letters, digits, and hyphens (-), but cannot start with http://.",
+        &["characters in [A-Za-z0-9-]", "must not start with http://"],
+    );
+}
