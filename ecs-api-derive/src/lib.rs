@@ -18,6 +18,12 @@
 //!     // the other rules apply to each item.
 //!     #[ecs(wire = "InstanceIds", json, count(max = 100), length(max = 64))]
 //!     pub instance_ids: Vec<String>,
+//!     // IDs joined in one text (`t-1,t-2`): `separator` counts the items of the text.
+//!     #[ecs(wire = "TaskIds", count(max = 100, separator = ","))]
+//!     pub task_ids: Option<String>,
+//!     // Base64 text: `decoded` limits the data it decodes to, not the text.
+//!     #[ecs(wire = "UserData", format = "base64", bytes(max = 16384, decoded))]
+//!     pub user_data: Option<String>,
 //!     // A secret: violations say which rule it broke but never show the value (`(redacted)`).
 //!     #[ecs(wire = "Password", sensitive, length(min = 8, max = 30))]
 //!     pub password: Option<String>,
