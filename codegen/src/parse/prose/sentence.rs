@@ -6,7 +6,7 @@ use std::ops::Range;
 use regex::{Captures, Regex};
 
 use super::lists::{charset_list, first_char_list, literal_list};
-use super::numeric;
+use super::numeric::{self, empty_allowed, qualified_after, range_tail};
 use super::patterns::*;
 use super::{
     ParamInfo, ProseFacts, doc_constraint, is_enum_value, is_literal_value, normalize_name,
@@ -440,68 +440,6 @@ fn read_value_rules(
             facts.constraints.push(doc_constraint(rule, line));
         }
     }
-}
-
-/// The values listed after a range (`1 to 9, 12, 24, and 36`): allowed too. `None` when the list
-/// goes on with another range (`1 to 9, 12 to 20`), which one range cannot say; a clause after
-/// the comma (`1 to 100, and the default is 10`) is no list.
-fn range_tail(sentence: &str, end: usize) -> Option<Vec<i64>> {
-    let mut also = Vec::new();
-    let mut rest = &sentence[end..];
-    let next = rest.trim_start().to_ascii_lowercase();
-    // `0 and 10 to 100`, `1 to 9 and 12`: more than the matched range, in words it cannot follow.
-    let more = ["to ", "- ", "~", "and ", "or "]
-        .iter()
-        .any(|w| next.starts_with(w))
-        || next.starts_with(|c: char| c.is_ascii_digit());
-    if more || qualified_after(sentence, end) {
-        return None;
-    }
-    while let Some(after) = rest.trim_start().strip_prefix(',') {
-        let item = after.trim_start();
-        let item = ["and ", "or "]
-            .iter()
-            .find_map(|w| item.strip_prefix(w))
-            .unwrap_or(item);
-        let digits = item
-            .char_indices()
-            .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
-            .map_or(item.len(), |(i, _)| i);
-        let Ok(value) = item[..digits].parse::<i64>() else {
-            break;
-        };
-        rest = &item[digits..];
-        if rest.trim_start().starts_with(|c: char| c.is_alphanumeric()) {
-            // `12 to 20`, `12 GiB`: not a bare value.
-            return None;
-        }
-        also.push(value);
-    }
-    Some(also)
-}
-
-/// `1 to 10 (for ESSDs)`, `2 to 15 characters (Windows only)`: a case right after a bound, which
-/// the bound holds in only.
-fn qualified_after(sentence: &str, end: usize) -> bool {
-    let next = sentence[end..].trim_start();
-    let Some(inside) = next.strip_prefix('(').and_then(|t| t.split_once(')')) else {
-        return false;
-    };
-    let inside = format!(" {} ", inside.0.to_ascii_lowercase());
-    [" for ", " when ", " if ", " except ", " unless ", " only "]
-        .iter()
-        .any(|w| inside.contains(w))
-}
-
-/// `can be empty or 2 to 256 characters`, `2 to 128 characters in length, or empty`: the empty
-/// text is allowed too.
-fn empty_allowed(sentence: &str, span: &Range<usize>) -> bool {
-    let before = sentence[..span.start].trim_end().to_ascii_lowercase();
-    let after = sentence[span.end..].trim_start().to_ascii_lowercase();
-    before.ends_with("empty or")
-        || [", or empty", "or empty", ", or left empty", "or left empty"]
-            .iter()
-            .any(|w| after.starts_with(w))
 }
 
 /// The count of an `X.N` list's items; a negative bound says nothing.
