@@ -426,3 +426,11 @@ fn a_member_bounds_the_items_of_its_list() {
     // The item past the bound is named.
     assert_eq!(two, [("NetworkInterface.2".to_string(), RuleKind::Count)]);
 }
+
+#[test]
+fn values_joined_by_commas_are_not_refused_as_one_value() {
+    // DescribeImages: "Separate multiple parameter values with commas (,)" under Status's list.
+    let call = |value: &str| kinds("DescribeImages", &[("Status", value)]);
+    assert!(call("Available").is_empty());
+    assert!(call("Available,Deprecated").is_empty());
+}

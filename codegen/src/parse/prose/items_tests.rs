@@ -196,3 +196,56 @@ fn a_member_bounds_the_n_of_its_own_list() {
         assert_eq!(f.unparsed.len(), 1, "{name}");
     }
 }
+
+#[test]
+fn rules_of_each_joined_item_never_refuse_the_list() {
+    use ScalarType::String as S;
+    // DescribeImages: valid values in bullets, then "Separate multiple parameter values with
+    // commas (,)": `Available,Deprecated` is valid, so the list is no rule on the whole text.
+    let f = facts_as(
+        "Status",
+        S,
+        "The status of the image. Valid values:\n- Available: The image is available.\n- Deprecated: The image is discontinued.\n\nSeparate multiple parameter values with commas (,).",
+    );
+    assert!(rules(&f).is_empty(), "{:?}", rules(&f));
+    assert!(
+        f.unparsed
+            .iter()
+            .any(|n| n.text.starts_with("not enforced (one of")),
+        "{:?}",
+        f.unparsed
+    );
+    // A range reads no number from `80,443`, so it holds for one item and for the list alike.
+    let f = facts_as(
+        "Port",
+        S,
+        "The ports. Valid values: 1 to 65535. You can specify multiple ports separated by commas.",
+    );
+    assert!(
+        matches!(rules(&f)[..], [Rule::Range { .. }]),
+        "{:?}",
+        rules(&f)
+    );
+    // Without the commas, the valid values are the value's.
+    let f = facts_as(
+        "Status",
+        S,
+        "The status. Valid values:\n- Available: available.\n- Deprecated: discontinued.",
+    );
+    assert!(
+        matches!(rules(&f)[..], [Rule::Enum { .. }]),
+        "{:?}",
+        rules(&f)
+    );
+}
+
+#[test]
+fn a_list_of_values_that_goes_on_is_not_all_of_them() {
+    let f = facts_as(
+        "InstanceType",
+        ScalarType::String,
+        "The instance type. Valid values: ecs.g6.large, ecs.g6.xlarge, and more.",
+    );
+    assert!(rules(&f).is_empty(), "{:?}", rules(&f));
+    assert_eq!(f.unparsed.len(), 1);
+}

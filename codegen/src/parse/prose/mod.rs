@@ -202,6 +202,9 @@ pub fn read(lines: &[TextLine], info: &ParamInfo) -> ProseFacts {
     classes::special_set(lines, &mut facts);
     merge_bounds(&mut facts.constraints);
     first_char_in_charset(&mut facts.constraints);
+    if cx.joined {
+        rules_of_each_joined_item(&mut facts);
+    }
     facts
 }
 
@@ -238,6 +241,34 @@ fn settle(facts: &mut ProseFacts, lines: &[TextLine], said: Vec<String>) {
         } else if !facts.unparsed.iter().any(|n| n.text == text) {
             facts.unparsed.push(SourceText { text, line: c.line });
         }
+    }
+}
+
+/// A text that joins items with commas (`Available,Deprecated`), whose rules the page states of
+/// each item: only those the whole text cannot break for its commas or its length hold for it
+/// (a range reads no number from `80,443`; a prefix is the first item's). The others (valid
+/// values, lengths, characters, formats) would refuse a valid list: they stay notes.
+fn rules_of_each_joined_item(facts: &mut ProseFacts) {
+    let (keep, each): (Vec<Constraint>, Vec<Constraint>) = std::mem::take(&mut facts.constraints)
+        .into_iter()
+        .partition(|c| {
+            matches!(
+                c.rule,
+                Rule::Count { .. }
+                    | Rule::Range { .. }
+                    | Rule::FirstChar { .. }
+                    | Rule::NotPrefix { .. }
+                    | Rule::NotContains { .. }
+                    | Rule::Condition { .. }
+            )
+        });
+    facts.constraints = keep;
+    for c in each {
+        let text = format!(
+            "not enforced ({}): the value joins several items with commas, and the page states this of each item",
+            c.rule
+        );
+        facts.unparsed.push(SourceText { text, line: c.line });
     }
 }
 
@@ -444,7 +475,7 @@ fn enum_value(item: &str) -> Option<String> {
 }
 
 /// Words that end a list of valid values that is not complete.
-static INCOMPLETE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+pub(super) static INCOMPLETE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?i)\b(?:such as|e\.g\.|for example|examples?:|and more|and so on|etc)\b|\.\.\.|…",
     )

@@ -187,7 +187,7 @@ pub(super) fn has_trigger(text: &str) -> bool {
 /// items joined by commas.
 pub(super) static JOINED_BY_COMMAS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:separate (?:multiple |the )?(?:[A-Za-z]+ ){0,4}?with commas|(?:which |they )?(?:must |should )?(?:are|be) separated (?:with|by) commas)\b",
+        r"\b(?:separate (?:multiple |the )?(?:[A-Za-z]+ ){0,4}?with commas|(?:which |they )?(?:must |should )?(?:are |be )?separated (?:with|by) commas)\b",
     )
 });
 

@@ -527,6 +527,10 @@ fn exclusive_pair(info: &ParamInfo, sentence: &str) -> Option<(String, String)> 
 
 /// `A, B, and C.` → values, when every item is a literal-looking token and there are at least two.
 fn inline_values(text: &str) -> Option<Vec<String>> {
+    // `a, b, and more`: a list that goes on is not every valid value.
+    if super::INCOMPLETE.is_match(text) {
+        return None;
+    }
     let text = text.trim().trim_end_matches('.');
     let mut values = Vec::new();
     for part in text.split(',') {
