@@ -457,12 +457,12 @@ fn param_changes(name: &str, o: &Param, n: &Param, changes: &mut Vec<Change>) {
             reason,
         ));
     }
-    // By kind and guard, so that `length 2..128` and `length 2..64` compare as one rule that
+    // By measure and guard, so that `length 2..128` and `length 2..64` compare as one rule that
     // changed, and the ranges of `Size` under each `Category` stay apart.
-    let rules = |p: &Param| -> BTreeMap<(&'static str, String), Constraint> {
+    let rules = |p: &Param| -> BTreeMap<(String, String), Constraint> {
         p.constraints
             .iter()
-            .map(|c| ((c.rule.kind().as_str(), guard(c)), c.clone()))
+            .map(|c| ((c.rule.measure(), guard(c)), c.clone()))
             .collect()
     };
     let (ro, rn) = (rules(o), rules(n));

@@ -229,6 +229,20 @@ impl Needs {
 }
 
 impl Rule {
+    /// What the rule bounds: its kind, told apart where one kind measures two things (the text's
+    /// size or its decoded data's, list items or joined items). Two rules of one measure on a
+    /// param are one rule (merged by the reader, compared by the change report).
+    pub fn measure(&self) -> String {
+        match self {
+            Rule::Bytes { decoded: true, .. } => "bytes decoded".to_string(),
+            Rule::Count {
+                separator: Some(sep),
+                ..
+            } => format!("count separated by {sep}"),
+            _ => self.kind().as_str().to_string(),
+        }
+    }
+
     pub fn kind(&self) -> RuleKind {
         match self {
             Rule::Length { .. } => RuleKind::Length,

@@ -145,6 +145,8 @@ fn fits_and_leniency() {
     // Items joined in one text are counted on the text.
     assert!(joined.fits(TEXT) && !joined.fits(NESTED_LIST));
     assert!(!joined.accepts_all_of(&count) && !count.accepts_all_of(&joined));
+    assert_ne!(joined.measure(), count.measure());
+    assert_eq!(count.measure(), "count");
     assert_eq!(length.needs().to_string(), "text");
     assert!(range.is_lenient() && count.is_lenient() && !length.is_lenient());
     assert_eq!(RuleKind::Enum.attribute(), Some("one_of"));

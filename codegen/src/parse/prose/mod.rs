@@ -321,17 +321,7 @@ fn class_tokens(class: &str) -> Vec<String> {
     out
 }
 
-/// Whether two rules bound the same quantity: sizes of the text and of its decoded data, or
-/// counts of list items and of joined items, are different ones.
-fn same_measure(a: &Rule, b: &Rule) -> bool {
-    match (a, b) {
-        (Rule::Bytes { decoded: x, .. }, Rule::Bytes { decoded: y, .. }) => x == y,
-        (Rule::Count { separator: x, .. }, Rule::Count { separator: y, .. }) => x == y,
-        _ => a.kind() == b.kind(),
-    }
-}
-
-/// Two bounds of one kind on a param (`Valid values: 20 to 500` and `at least 20`) are one rule
+/// Two bounds of one measure on a param (`Valid values: 20 to 500` and `at least 20`) are one rule
 /// with both: each attribute is given once, and the page states both.
 fn merge_bounds(constraints: &mut Vec<Constraint>) {
     fn tighter<T: Ord + Copy>(a: Option<T>, b: Option<T>, max: bool) -> Option<T> {
@@ -344,7 +334,7 @@ fn merge_bounds(constraints: &mut Vec<Constraint>) {
     for c in constraints.drain(..) {
         // Rules under different conditions stay apart.
         let Some(prev) = out.iter_mut().find(|p| {
-            same_measure(&p.rule, &c.rule)
+            p.rule.measure() == c.rule.measure()
                 && (&p.when, &p.only_if, p.severity) == (&c.when, &c.only_if, c.severity)
         }) else {
             out.push(c);
